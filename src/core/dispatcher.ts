@@ -1,0 +1,239 @@
+// Webhook dispatcher: fans outbox events out into deliveries (each face renders its provider's webhook),
+// then delivers them at least once with the face's retry schedule, recording every attempt. State lives
+// in the store, so a restart resumes where it stopped; rows are claimed, so processes share the work.
+import type { Clock } from './clock.js';
+import type { Delivery, DeliveryAttempt, FaceName, OutboxEvent } from './model.js';
+import type { Store, Tx } from './ports.js';
+import { inTransaction } from './unit-of-work.js';
+
+export interface DeliveryPlan {
+  kind: string;
+  url: string;
+  method: 'GET' | 'POST' | 'PUT';
+  headers: Record<string, string>;
+  body: string;
+  /** delays in ms before retry 1, 2, ...; the last one repeats */
+  schedule: number[];
+  maxAttempts: number;
+}
+
+export interface WebhookRenderer {
+  /** Renders the provider's webhooks for an event (none when the merchant has nowhere to send them). */
+  render(tx: Tx, event: OutboxEvent): Promise<DeliveryPlan[]>;
+  /** Whether the merchant's answer counts as delivered (default: any 2xx). */
+  accepts?(delivery: Delivery, status: number, body: string): boolean;
+  /** Headers computed at send time (timestamped signatures). */
+  sign?(delivery: Delivery, now: number): Record<string, string>;
+}
+
+export interface OutgoingRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+  timeoutMs: number;
+}
+
+export interface TransportResult {
+  status: number;
+  body: string;
+}
+
+/** The HTTP client port (implemented in the server with keep-alive connections). */
+export interface WebhookTransport {
+  send(req: OutgoingRequest): Promise<TransportResult>;
+}
+
+export interface DispatcherOptions {
+  batch?: number;
+  lockMs?: number;
+  timeoutMs?: number;
+  pollMs?: number;
+  /** a fault hook: return an error text to make an attempt fail without sending (fault injection) */
+  fault?: (d: Delivery) => string | null;
+}
+
+const BODY_EXCERPT = 2048;
+
+export class Dispatcher {
+  private renderers = new Map<FaceName, WebhookRenderer>();
+  private running = false;
+  private again = false;
+  private stopped = true;
+  private timer: NodeJS.Timeout | null = null;
+  private idle: Promise<void> = Promise.resolve();
+  private listeners: Array<(d: Delivery, a: Omit<DeliveryAttempt, 'id'>) => void> = [];
+  readonly stats = { attempts: 0, delivered: 0, failed: 0, lagMs: [] as number[] };
+
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly transport: WebhookTransport,
+    private readonly opts: DispatcherOptions = {},
+  ) {}
+
+  register(face: FaceName, renderer: WebhookRenderer): void {
+    this.renderers.set(face, renderer);
+  }
+
+  /** Observes every attempt (metrics, live tails). */
+  onAttempt(fn: (d: Delivery, a: Omit<DeliveryAttempt, 'id'>) => void): void {
+    this.listeners.push(fn);
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.wake();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.idle;
+  }
+
+  wake(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.running = true;
+    this.idle = this.loop().finally(() => {
+      this.running = false;
+    });
+  }
+
+  /** Renders pending events into deliveries; returns how many events were handled. */
+  async fanOut(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const n = await inTransaction(this.store, async (tx) => {
+        const now = this.clock.now();
+        const events = await tx.claimEvents(this.opts.batch ?? 100, now, this.opts.lockMs ?? 30_000);
+        for (const e of events) {
+          const renderer = this.renderers.get(e.face);
+          const plans = renderer ? await renderer.render(tx, e) : [];
+          for (const plan of plans) {
+            await tx.insertDelivery({
+              eventId: e.eventId,
+              merchantId: e.merchantId,
+              face: e.face,
+              kind: plan.kind,
+              subjectType: e.subjectType,
+              subjectId: e.subjectId,
+              url: plan.url,
+              method: plan.method,
+              headers: plan.headers,
+              body: plan.body,
+              status: 'pending',
+              attempts: 0,
+              schedule: plan.schedule,
+              maxAttempts: plan.maxAttempts,
+              nextAttemptAt: now,
+              lastStatus: null,
+              lastError: null,
+              createdAt: e.createdAt,
+              deliveredAt: null,
+            });
+          }
+          await tx.markEventFannedOut(e.id);
+        }
+        return events.length;
+      });
+      total += n;
+      if (n === 0) return total;
+    }
+  }
+
+  /** Sends every delivery due now, once each; returns how many attempts were made. */
+  async deliverDue(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const now = this.clock.now();
+      const due = await inTransaction(this.store, (tx) => tx.claimDeliveries(this.opts.batch ?? 100, now, this.opts.lockMs ?? 60_000));
+      if (due.length === 0) return total;
+      const results = await Promise.all(due.map((d) => this.attempt(d)));
+      await inTransaction(this.store, async (tx) => {
+        for (const r of results) {
+          await tx.insertAttempt(r.attempt);
+          await tx.updateDelivery(r.delivery.id, r.patch);
+        }
+      });
+      for (const r of results) for (const l of this.listeners) l(r.delivery, r.attempt);
+      total += due.length;
+    }
+  }
+
+  /** Sends one delivery again now (operator replay), as a new attempt. */
+  async replay(deliveryId: number): Promise<DeliveryAttempt | undefined> {
+    const d = await this.store.read((tx) => tx.getDelivery(deliveryId));
+    if (!d) return undefined;
+    const r = await this.attempt(d, true);
+    const id = await inTransaction(this.store, async (tx) => {
+      const id = await tx.insertAttempt(r.attempt);
+      await tx.updateDelivery(d.id, r.patch);
+      return id;
+    });
+    for (const l of this.listeners) l(r.delivery, r.attempt);
+    return { ...r.attempt, id };
+  }
+
+  private async attempt(d: Delivery, replay = false) {
+    const renderer = this.renderers.get(d.face);
+    const started = Date.now();
+    const at = this.clock.now();
+    const headers = { ...d.headers, ...(renderer?.sign ? renderer.sign(d, at) : {}) };
+    const request = { method: d.method, url: d.url, headers, body: d.body };
+    let status: number | null = null;
+    let body: string | null = null;
+    let error: string | null = this.opts.fault?.(d) ?? null;
+    if (error === null) {
+      try {
+        const res = await this.transport.send({ ...request, timeoutMs: this.opts.timeoutMs ?? 30_000 });
+        status = res.status;
+        body = res.body.slice(0, BODY_EXCERPT);
+      } catch (e) {
+        error = e instanceof Error ? e.message : String(e);
+      }
+    }
+    const ok = status !== null && (renderer?.accepts ? renderer.accepts(d, status, body ?? '') : status >= 200 && status < 300);
+    const attempts = d.attempts + 1;
+    const attempt: Omit<DeliveryAttempt, 'id'> = { deliveryId: d.id, attempt: attempts, at, request, responseStatus: status, responseBody: body, durationMs: Date.now() - started, error };
+    this.stats.attempts++;
+    let patch: Parameters<Tx['updateDelivery']>[1];
+    if (ok) {
+      this.stats.delivered++;
+      if (!replay) this.stats.lagMs.push(Math.max(0, at - d.createdAt));
+      if (this.stats.lagMs.length > 100_000) this.stats.lagMs.splice(0, 50_000);
+      patch = { status: 'delivered', attempts, lastStatus: status, lastError: null, deliveredAt: at };
+    } else if (replay) {
+      patch = { attempts, lastStatus: status, lastError: error ?? `HTTP ${status}` };
+    } else if (attempts >= d.maxAttempts) {
+      this.stats.failed++;
+      patch = { status: 'failed', attempts, lastStatus: status, lastError: error ?? `HTTP ${status}` };
+    } else {
+      const delay = d.schedule.length ? d.schedule[Math.min(attempts - 1, d.schedule.length - 1)]! : 60_000;
+      patch = { status: 'pending', attempts, nextAttemptAt: at + delay, lastStatus: status, lastError: error ?? `HTTP ${status}` };
+    }
+    return { delivery: { ...d, attempts }, attempt, patch };
+  }
+
+  private async loop(): Promise<void> {
+    do {
+      this.again = false;
+      try {
+        await this.fanOut();
+        await this.deliverDue();
+      } catch {
+        /* the store may be closing; the next poll retries */
+      }
+    } while (this.again && !this.stopped);
+    if (this.stopped) return;
+    this.timer = setTimeout(() => this.wake(), this.opts.pollMs ?? 1000);
+    this.timer.unref();
+  }
+}

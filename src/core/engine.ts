@@ -1,0 +1,98 @@
+// The payment engine: one object that holds the core services over a store and a clock.
+import { hkdfSync } from 'node:crypto';
+import { Challenges } from './challenges.js';
+import { ControlledClock } from './clock.js';
+import { Dispatcher, type DispatcherOptions, type WebhookTransport } from './dispatcher.js';
+import { Outbox } from './events.js';
+import { Idempotency } from './idempotency.js';
+import { Ledger } from './ledger.js';
+import { Merchants } from './merchants.js';
+import { SimulatedNetwork, type CardNetwork } from './network/network.js';
+import { Payments } from './payments.js';
+import { Payouts } from './payouts.js';
+import type { Store, Tx } from './ports.js';
+import { Scheduler } from './scheduler.js';
+import { inTransaction } from './unit-of-work.js';
+import { CardVault, type MasterKey } from './vault.js';
+
+export interface EngineOptions {
+  store: Store;
+  masterKeys: MasterKey[];
+  transport: WebhookTransport;
+  clock?: ControlledClock;
+  network?: CardNetwork;
+  dispatcher?: DispatcherOptions;
+  schedulerPollMs?: number;
+  onJobError?: (e: unknown, kind: string) => void;
+}
+
+export class Engine {
+  readonly store: Store;
+  readonly clock: ControlledClock;
+  readonly ledger: Ledger;
+  readonly vault: CardVault;
+  readonly network: CardNetwork;
+  readonly challenges: Challenges;
+  readonly outbox: Outbox;
+  readonly payments: Payments;
+  readonly payouts: Payouts;
+  readonly merchants: Merchants;
+  readonly idempotency: Idempotency;
+  readonly scheduler: Scheduler;
+  readonly dispatcher: Dispatcher;
+
+  constructor(opts: EngineOptions) {
+    this.store = opts.store;
+    this.clock = opts.clock ?? new ControlledClock();
+    this.ledger = new Ledger(this.clock);
+    this.vault = new CardVault(opts.masterKeys, this.clock);
+    this.network = opts.network ?? new SimulatedNetwork();
+    const first = opts.masterKeys[0]!;
+    this.challenges = new Challenges(this.clock, Buffer.from(hkdfSync('sha256', first.key, Buffer.alloc(0), 'polypay acs', 32)));
+    this.outbox = new Outbox(this.clock);
+    const deps = { clock: this.clock, ledger: this.ledger, vault: this.vault, network: this.network, challenges: this.challenges, outbox: this.outbox };
+    this.payments = new Payments(deps);
+    this.payouts = new Payouts(deps);
+    this.merchants = new Merchants(this.clock, this.ledger);
+    this.idempotency = new Idempotency(this.store, this.clock);
+    this.scheduler = new Scheduler(this.store, this.clock, { pollMs: opts.schedulerPollMs ?? 1000 }, (e, job) => opts.onJobError?.(e, job.kind));
+    this.dispatcher = new Dispatcher(this.store, this.clock, opts.transport, opts.dispatcher);
+
+    this.scheduler.register('payment.expire', async (tx, job) => {
+      await this.payments.expire(tx, Number(job.ref));
+    });
+    this.scheduler.register('payout.expire', async (tx, job) => {
+      await this.payouts.expire(tx, Number(job.ref));
+    });
+    this.scheduler.register('idempotency.purge', async (tx) => {
+      await tx.purgeIdempotency(this.clock.now());
+      return this.clock.now() + 10 * 60_000;
+    });
+
+    this.outbox.onCommitted(() => this.dispatcher.wake());
+    this.clock.onChange(() => {
+      this.scheduler.wake();
+      this.dispatcher.wake();
+    });
+  }
+
+  /** One store transaction; after-commit hooks (dispatcher wake-ups) run once it commits. */
+  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    return inTransaction(this.store, fn);
+  }
+
+  read<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.store.read(fn);
+  }
+
+  async start(): Promise<void> {
+    await this.transaction((tx) => tx.scheduleJob('idempotency.purge', 'all', this.clock.now() + 10 * 60_000, {}));
+    this.scheduler.start();
+    this.dispatcher.start();
+  }
+
+  async stop(): Promise<void> {
+    await this.scheduler.stop();
+    await this.dispatcher.stop();
+  }
+}

@@ -1,0 +1,48 @@
+// Idempotent commands: the first request with a key does the work and, in the same transaction, stores
+// its response; repeats get that response byte for byte. Concurrent repeats wait for the first (a
+// unique constraint) and then replay it. Responses a face chooses not to keep (failures) are not stored.
+import { CoreError } from './errors.js';
+import type { Clock } from './clock.js';
+import type { Store, Tx } from './ports.js';
+import { inTransaction } from './unit-of-work.js';
+
+export interface StoredResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export interface IdempotentRequest {
+  scope: string;
+  key: string;
+  requestHash: string;
+  ttlMs: number;
+  /** refuse a repeat whose request differs (IDEMPOTENCY_CONFLICT); otherwise replay regardless */
+  compareRequest?: boolean;
+  /** whether a response is kept for replay */
+  keep: (r: StoredResponse) => boolean;
+}
+
+export class Idempotency {
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+  ) {}
+
+  async run(req: IdempotentRequest, work: (tx: Tx) => Promise<StoredResponse>): Promise<StoredResponse & { replayed: boolean }> {
+    return inTransaction(this.store, async (tx) => {
+      const now = this.clock.now();
+      const claimed = await tx.claimIdempotency(req.scope, req.key, req.requestHash, now, now + req.ttlMs);
+      if (!claimed) {
+        const prev = await tx.getIdempotency(req.scope, req.key);
+        if (!prev) throw new CoreError('CONFLICT', 'a request with this key is in progress');
+        if (req.compareRequest && prev.requestHash !== req.requestHash) throw new CoreError('IDEMPOTENCY_CONFLICT');
+        return { status: prev.responseStatus, headers: prev.responseHeaders, body: prev.responseBody, replayed: true };
+      }
+      const res = await work(tx);
+      if (req.keep(res)) await tx.completeIdempotency(req.scope, req.key, res);
+      else await tx.releaseIdempotency(req.scope, req.key);
+      return { ...res, replayed: false };
+    });
+  }
+}

@@ -1,0 +1,191 @@
+// Double-entry ledger. Every money movement is a transfer from a debit account to a credit account in
+// one currency. A hold is a pending transfer, later posted (fully or partly) or voided, exactly once.
+// Account totals are kept beside the transfers and asserted against them.
+import { CoreError, invariant } from './errors.js';
+import { uuid } from './ids.js';
+import type { Clock } from './clock.js';
+import { SYSTEM_MERCHANT, type LedgerAccount, type LedgerTransfer } from './model.js';
+import type { Tx } from './ports.js';
+
+/** Where card money comes from and goes to: the outside world, per currency. */
+export const NETWORK_ACCOUNT = 'network';
+/** The gateway's fee income, per currency. */
+export const FEES_ACCOUNT = 'fees';
+/** A merchant's spendable balance, per currency. */
+export const AVAILABLE = 'available';
+
+export interface BalanceView {
+  accountId: string;
+  currency: string;
+  kind: string;
+  /** credits minus debits that are posted */
+  posted: bigint;
+  /** posted, plus pending credits (incoming holds) */
+  pendingIn: bigint;
+  /** posted, minus pending debits (outgoing holds): what can be spent now */
+  available: bigint;
+  /** money held: pending credits plus pending debits */
+  frozenIn: bigint;
+  frozenOut: bigint;
+}
+
+export function balanceOf(a: LedgerAccount): BalanceView {
+  const posted = a.creditsPosted - a.debitsPosted;
+  return {
+    accountId: a.id,
+    currency: a.currency,
+    kind: a.kind,
+    posted,
+    pendingIn: posted + a.creditsPending,
+    available: posted - a.debitsPending,
+    frozenIn: a.creditsPending,
+    frozenOut: a.debitsPending,
+  };
+}
+
+export interface TransferRef {
+  code: string;
+  refType?: string;
+  refId?: string;
+}
+
+export class Ledger {
+  constructor(private readonly clock: Clock) {}
+
+  /** The account of an owner in a currency, created on first use. */
+  async account(tx: Tx, merchantId: string, currency: string, kind: string): Promise<LedgerAccount> {
+    const found = await tx.findAccount(merchantId, currency, kind);
+    if (found) return found;
+    await tx.insertAccount({
+      id: uuid(),
+      merchantId,
+      currency,
+      kind,
+      debitsPending: 0n,
+      debitsPosted: 0n,
+      creditsPending: 0n,
+      creditsPosted: 0n,
+      createdAt: this.clock.now(),
+    });
+    return (await tx.findAccount(merchantId, currency, kind))!;
+  }
+
+  systemAccount(tx: Tx, currency: string, kind: string): Promise<LedgerAccount> {
+    return this.account(tx, SYSTEM_MERCHANT, currency, kind);
+  }
+
+  /**
+   * Moves money now. With `requireFunds`, the debit account must have that much available
+   * (posted credits minus posted and pending debits) once its row is locked.
+   */
+  async post(tx: Tx, debit: LedgerAccount, credit: LedgerAccount, amount: bigint, ref: TransferRef, opts: { requireFunds?: boolean } = {}): Promise<number> {
+    this.check(debit, credit, amount);
+    if (opts.requireFunds) await this.assertFunds(tx, debit.id, amount);
+    const id = await this.insert(tx, 'posted', debit, credit, amount, null, null, ref);
+    await tx.addToAccount(debit.id, { debitsPosted: amount });
+    await tx.addToAccount(credit.id, { creditsPosted: amount });
+    return id;
+  }
+
+  /** Reserves money: a pending transfer that is later posted or voided, exactly once. */
+  async hold(tx: Tx, debit: LedgerAccount, credit: LedgerAccount, amount: bigint, ref: TransferRef, opts: { requireFunds?: boolean } = {}): Promise<number> {
+    this.check(debit, credit, amount);
+    if (opts.requireFunds) await this.assertFunds(tx, debit.id, amount);
+    const id = await this.insert(tx, 'pending', debit, credit, amount, null, 'pending', ref);
+    await tx.addToAccount(debit.id, { debitsPending: amount });
+    await tx.addToAccount(credit.id, { creditsPending: amount });
+    return id;
+  }
+
+  /** Posts `amount` (≤ the held amount) of a pending transfer and releases the rest. */
+  async postPending(tx: Tx, pendingId: number, amount: bigint | null, ref: TransferRef): Promise<number> {
+    const p = await this.pending(tx, pendingId);
+    const value = amount ?? p.amount;
+    if (value < 0n || value > p.amount) throw new CoreError('AMOUNT_EXCEEDS_AVAILABLE', 'cannot post more than was held');
+    if (!(await tx.setPendingState(p.id, 'pending', 'posted'))) throw new CoreError('INVALID_STATE', 'hold already resolved');
+    const id = await this.insert(tx, 'post_pending', { id: p.debitAccountId, currency: p.currency }, { id: p.creditAccountId, currency: p.currency }, value, p.id, null, ref);
+    await tx.addToAccount(p.debitAccountId, { debitsPending: -p.amount, debitsPosted: value });
+    await tx.addToAccount(p.creditAccountId, { creditsPending: -p.amount, creditsPosted: value });
+    return id;
+  }
+
+  /** Releases a pending transfer entirely. */
+  async voidPending(tx: Tx, pendingId: number, ref: TransferRef): Promise<number> {
+    const p = await this.pending(tx, pendingId);
+    if (!(await tx.setPendingState(p.id, 'pending', 'voided'))) throw new CoreError('INVALID_STATE', 'hold already resolved');
+    const id = await this.insert(tx, 'void_pending', { id: p.debitAccountId, currency: p.currency }, { id: p.creditAccountId, currency: p.currency }, p.amount, p.id, null, ref);
+    await tx.addToAccount(p.debitAccountId, { debitsPending: -p.amount });
+    await tx.addToAccount(p.creditAccountId, { creditsPending: -p.amount });
+    return id;
+  }
+
+  async balance(tx: Tx, merchantId: string, currency: string, kind = AVAILABLE): Promise<BalanceView> {
+    return balanceOf(await this.account(tx, merchantId, currency, kind));
+  }
+
+  /**
+   * Checks the whole ledger: every account's totals equal the sum of its transfers, totals are never
+   * negative, and per currency all debits equal all credits (the sum of postings is zero).
+   */
+  async verify(tx: Tx): Promise<{ accounts: number; currencies: Record<string, { debits: bigint; credits: bigint }> }> {
+    const accounts = await tx.listAccounts();
+    const totals = new Map((await tx.transferTotals()).map((t) => [t.accountId, t]));
+    const currencies: Record<string, { debits: bigint; credits: bigint }> = {};
+    for (const a of accounts) {
+      const t = totals.get(a.id) ?? { debitsPending: 0n, debitsPosted: 0n, creditsPending: 0n, creditsPosted: 0n };
+      invariant(a.debitsPosted === t.debitsPosted && a.creditsPosted === t.creditsPosted, `account ${a.id}: posted totals differ from its transfers`);
+      invariant(a.debitsPending === t.debitsPending && a.creditsPending === t.creditsPending, `account ${a.id}: pending totals differ from its transfers`);
+      invariant(a.debitsPending >= 0n && a.creditsPending >= 0n && a.debitsPosted >= 0n && a.creditsPosted >= 0n, `account ${a.id}: negative totals`);
+      const c = (currencies[a.currency] ??= { debits: 0n, credits: 0n });
+      c.debits += a.debitsPosted + a.debitsPending;
+      c.credits += a.creditsPosted + a.creditsPending;
+    }
+    for (const [cur, c] of Object.entries(currencies)) invariant(c.debits === c.credits, `currency ${cur}: debits ${c.debits} != credits ${c.credits}`);
+    return { accounts: accounts.length, currencies };
+  }
+
+  private check(debit: Pick<LedgerAccount, 'id' | 'currency'>, credit: Pick<LedgerAccount, 'id' | 'currency'>, amount: bigint): void {
+    invariant(amount > 0n, 'a transfer moves a positive amount');
+    invariant(debit.currency === credit.currency, 'a transfer stays in one currency');
+    invariant(debit.id !== credit.id, 'a transfer moves money between two accounts');
+  }
+
+  private async assertFunds(tx: Tx, accountId: string, amount: bigint): Promise<void> {
+    const a = await tx.lockAccount(accountId);
+    invariant(a, 'account exists');
+    const available = a.creditsPosted - a.debitsPosted - a.debitsPending;
+    if (available <= 0n) throw new CoreError('ZERO_BALANCE');
+    if (available < amount) throw new CoreError('INSUFFICIENT_BALANCE');
+  }
+
+  private async pending(tx: Tx, id: number): Promise<LedgerTransfer> {
+    const p = await tx.getTransfer(id);
+    invariant(p && p.kind === 'pending', `transfer ${id} is not a hold`);
+    return p;
+  }
+
+  private insert(
+    tx: Tx,
+    kind: LedgerTransfer['kind'],
+    debit: Pick<LedgerAccount, 'id' | 'currency'>,
+    credit: Pick<LedgerAccount, 'id' | 'currency'>,
+    amount: bigint,
+    pendingId: number | null,
+    pendingState: LedgerTransfer['pendingState'],
+    ref: TransferRef,
+  ): Promise<number> {
+    return tx.insertTransfer({
+      kind,
+      debitAccountId: debit.id,
+      creditAccountId: credit.id,
+      amount,
+      currency: debit.currency,
+      pendingId,
+      pendingState,
+      code: ref.code,
+      refType: ref.refType ?? null,
+      refId: ref.refId ?? null,
+      createdAt: this.clock.now(),
+    });
+  }
+}

@@ -1,0 +1,121 @@
+// Due work (expiries, subscription charges, ...) stored as jobs and run when the Clock says they are due.
+// Jobs are claimed with SKIP LOCKED on PostgreSQL, so with several processes each due job runs once.
+import type { Clock } from './clock.js';
+import type { Job } from './model.js';
+import type { Store, Tx } from './ports.js';
+import { inTransaction } from './unit-of-work.js';
+
+/** Runs in the job's transaction; may return a time to run again (recurring work). */
+export type JobHandler = (tx: Tx, job: Job) => Promise<number | void>;
+
+export interface SchedulerOptions {
+  /** how often to look for due jobs when nothing woke the scheduler (other processes' jobs) */
+  pollMs?: number;
+  batch?: number;
+  lockMs?: number;
+}
+
+export class Scheduler {
+  private handlers = new Map<string, JobHandler>();
+  private timer: NodeJS.Timeout | null = null;
+  private running = false;
+  private stopped = true;
+  private again = false;
+  private idle: Promise<void> = Promise.resolve();
+  readonly stats = { ran: 0, failed: 0 };
+
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly opts: SchedulerOptions = {},
+    private readonly onError: (e: unknown, job: Job) => void = () => {},
+  ) {}
+
+  register(kind: string, handler: JobHandler): void {
+    this.handlers.set(kind, handler);
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.wake();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.idle;
+  }
+
+  /** Look for due jobs now (after a clock change, or when a job was scheduled for now). */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.running = true;
+    this.idle = this.loop().finally(() => {
+      this.running = false;
+    });
+  }
+
+  /** Runs every job due now, once; returns how many ran. */
+  async runDue(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const now = this.clock.now();
+      const jobs = await inTransaction(this.store, (tx) => tx.claimJobs(this.opts.batch ?? 50, now, this.opts.lockMs ?? 60_000));
+      if (jobs.length === 0) return total;
+      for (const job of jobs) {
+        await this.runOne(job);
+        total++;
+      }
+    }
+  }
+
+  private async runOne(job: Job): Promise<void> {
+    const handler = this.handlers.get(job.kind);
+    try {
+      await inTransaction(this.store, async (tx) => {
+        if (!handler) {
+          await tx.finishJob(job.id, 'failed', { lastError: `no handler for ${job.kind}` });
+          return;
+        }
+        const next = await handler(tx, job);
+        if (typeof next === 'number') await tx.finishJob(job.id, 'pending', { runAt: next, lastError: null });
+        else await tx.finishJob(job.id, 'done', { lastError: null });
+      });
+      this.stats.ran++;
+    } catch (e) {
+      this.stats.failed++;
+      this.onError(e, job);
+      const retryAt = this.clock.now() + Math.min(60_000 * 2 ** Math.min(job.attempts, 6), 3_600_000);
+      await inTransaction(this.store, (tx) => tx.finishJob(job.id, job.attempts >= 10 ? 'failed' : 'pending', { runAt: retryAt, lastError: e instanceof Error ? e.message : String(e) })).catch(() => {});
+    }
+  }
+
+  private async loop(): Promise<void> {
+    do {
+      this.again = false;
+      try {
+        await this.runDue();
+      } catch {
+        /* the store may be closing or briefly unavailable; the next poll retries */
+      }
+    } while (this.again && !this.stopped);
+    if (this.stopped) return;
+    let delay = this.opts.pollMs ?? 1000;
+    try {
+      const next = await this.store.read((tx) => tx.nextJobAt());
+      if (next !== null) delay = Math.max(5, Math.min(delay, next - this.clock.now()));
+    } catch {
+      /* poll again later */
+    }
+    if (this.stopped) return;
+    this.timer = setTimeout(() => this.wake(), delay);
+    this.timer.unref();
+  }
+}

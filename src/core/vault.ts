@@ -1,0 +1,146 @@
+// The card vault: PAN encrypted at rest with AES-256-GCM under a master key, found by a keyed
+// fingerprint (HMAC-SHA256), shown only masked. A CVV is never stored. Master keys can be rotated:
+// cards encrypted under an older key stay readable and are re-encrypted by `rotate`.
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import { validateCardNumber, type CardBrand } from './cards.js';
+import { CoreError } from './errors.js';
+import { uuid } from './ids.js';
+import type { Clock } from './clock.js';
+import type { CardSnapshot, StoredCard } from './model.js';
+import type { Store, Tx } from './ports.js';
+
+export interface MasterKey {
+  id: string;
+  /** 32 bytes */
+  key: Buffer;
+}
+
+interface DerivedKey {
+  id: string;
+  enc: Buffer;
+  fp: Buffer;
+}
+
+function derive(k: MasterKey): DerivedKey {
+  if (k.key.length !== 32) throw new Error('a master key must be 32 bytes');
+  return {
+    id: k.id,
+    enc: Buffer.from(hkdfSync('sha256', k.key, Buffer.alloc(0), 'polypay card encryption', 32)),
+    fp: Buffer.from(hkdfSync('sha256', k.key, Buffer.alloc(0), 'polypay card fingerprint', 32)),
+  };
+}
+
+export class CardVault {
+  private keys = new Map<string, DerivedKey>();
+  private current: DerivedKey;
+
+  constructor(
+    masterKeys: MasterKey[],
+    private readonly clock: Clock,
+  ) {
+    if (masterKeys.length === 0) throw new Error('the vault needs a master key');
+    for (const k of masterKeys) this.keys.set(k.id, derive(k));
+    this.current = this.keys.get(masterKeys[masterKeys.length - 1]!.id)!;
+  }
+
+  get currentKeyId(): string {
+    return this.current.id;
+  }
+
+  fingerprint(pan: string, key: DerivedKey = this.current): string {
+    return createHmac('sha256', key.fp).update(pan).digest('base64url');
+  }
+
+  encrypt(pan: string): string {
+    const iv = randomBytes(12);
+    const c = createCipheriv('aes-256-gcm', this.current.enc, iv);
+    c.setAAD(Buffer.from(this.current.id));
+    const ct = Buffer.concat([c.update(pan, 'utf8'), c.final()]);
+    return Buffer.concat([iv, c.getAuthTag(), ct]).toString('base64');
+  }
+
+  decrypt(card: Pick<StoredCard, 'panEncrypted' | 'keyId'>): string {
+    const key = this.keys.get(card.keyId);
+    if (!key) throw new CoreError('INTERNAL', 'card encrypted under an unknown master key');
+    const buf = Buffer.from(card.panEncrypted, 'base64');
+    const d = createDecipheriv('aes-256-gcm', key.enc, buf.subarray(0, 12));
+    d.setAAD(Buffer.from(key.id));
+    d.setAuthTag(buf.subarray(12, 28));
+    return Buffer.concat([d.update(buf.subarray(28)), d.final()]).toString('utf8');
+  }
+
+  /**
+   * Stores a card (or finds it by fingerprint) and returns the snapshot that payments keep.
+   * The CVV is not a parameter: it is never stored.
+   */
+  async store(tx: Tx, input: { number: string; expMonth: number; expYear: number; holder?: string | null }): Promise<CardSnapshot & { brand: CardBrand }> {
+    const { pan, brand } = validateCardNumber(input.number);
+    const fp = this.fingerprint(pan);
+    let card = await tx.findCardByFingerprint(fp);
+    if (!card) {
+      card = {
+        id: 'card_' + uuid().replace(/-/g, ''),
+        fingerprint: fp,
+        panEncrypted: this.encrypt(pan),
+        keyId: this.current.id,
+        first6: pan.slice(0, 6),
+        last4: pan.slice(-4),
+        brand,
+        expMonth: input.expMonth,
+        expYear: input.expYear,
+        holder: input.holder ?? null,
+        createdAt: this.clock.now(),
+      };
+      await tx.insertCard(card);
+      // A concurrent insert of the same card wins the unique fingerprint; read back the stored row.
+      card = (await tx.findCardByFingerprint(fp))!;
+    } else if (card.expMonth !== input.expMonth || card.expYear !== input.expYear || (input.holder && input.holder !== card.holder)) {
+      await tx.updateCard(card.id, { expMonth: input.expMonth, expYear: input.expYear, holder: input.holder ?? card.holder });
+    }
+    return {
+      cardId: card.id,
+      first6: card.first6,
+      last4: card.last4,
+      brand: card.brand,
+      expMonth: input.expMonth,
+      expYear: input.expYear,
+      holder: input.holder ?? card.holder,
+    };
+  }
+
+  async reveal(tx: Tx, cardId: string): Promise<{ pan: string; card: StoredCard }> {
+    const card = await tx.getCard(cardId);
+    if (!card) throw new CoreError('NOT_FOUND', 'card not found');
+    return { pan: this.decrypt(card), card };
+  }
+
+  /** Adds a new master key, makes it current, and re-encrypts (and re-fingerprints) every card under it. */
+  async rotate(store: Store, next: MasterKey, batch = 500): Promise<number> {
+    const derived = derive(next);
+    this.keys.set(derived.id, derived);
+    this.current = derived;
+    let after: string | null = null;
+    let count = 0;
+    for (;;) {
+      const cards: StoredCard[] = await store.read((tx) => tx.listCards(after, batch));
+      if (cards.length === 0) break;
+      await store.transaction(async (tx) => {
+        for (const c of cards) {
+          if (c.keyId === derived.id) continue;
+          const pan = this.decrypt(c);
+          await tx.updateCard(c.id, { panEncrypted: this.encrypt(pan), keyId: derived.id, fingerprint: this.fingerprint(pan) });
+          count++;
+        }
+      });
+      after = cards[cards.length - 1]!.id;
+    }
+    return count;
+  }
+}
+
+export function parseMasterKey(id: string, text: string): MasterKey {
+  const t = text.trim();
+  const key = /^[0-9a-f]{64}$/i.test(t) ? Buffer.from(t, 'hex') : Buffer.from(t, 'base64');
+  if (key.length !== 32) throw new Error('master key must be 32 bytes, hex or base64');
+  return { id, key };
+}

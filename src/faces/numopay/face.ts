@@ -1,0 +1,47 @@
+// The Numopay face (API v2): NP-ACCESS-TOKEN HMAC auth, accounts, charge and refill tokens, payment
+// status, webhook endpoints, transactions, checkout sessions and payment pages.
+import { randomToken, uuid } from '../../core/ids.js';
+import type { Face } from '../face.js';
+import { registerNumopayRoutes } from './routes.js';
+import { numopayMigrations, numopayStore } from './store.js';
+import { numopayWebhooks } from './webhooks.js';
+
+interface NumopaySeed {
+  apiKey?: string;
+  secret?: string;
+  publishableKey?: string;
+  accounts?: Array<{ id?: string; currency?: string }>;
+}
+
+export const numopayFace: Face = {
+  name: 'numopay',
+  prefix: '/numopay',
+  title: 'Numopay API v2',
+  migrations: numopayMigrations,
+  routes: (app, ctx) => registerNumopayRoutes(app, ctx),
+  webhooks: () => numopayWebhooks,
+  credentials(seed) {
+    const s = (seed ?? {}) as NumopaySeed;
+    return [
+      {
+        face: 'numopay',
+        key: s.apiKey ?? 'np_' + randomToken(24),
+        secret: s.secret ?? randomToken(40),
+        data: { publishableKey: s.publishableKey ?? 'pk_live_' + randomToken(24) },
+      },
+    ];
+  },
+  async onMerchantCreated(tx, merchant, seed, ctx) {
+    const s = (seed ?? {}) as NumopaySeed;
+    const accounts = s.accounts?.length ? s.accounts : [{ currency: 'RUB' }];
+    for (const a of accounts) {
+      const currency = (a.currency ?? 'RUB').toUpperCase();
+      await numopayStore.insertAccount(tx, { id: a.id ?? uuid(), merchantId: merchant.id, currency, createdAt: ctx.engine.clock.now() });
+      await ctx.engine.ledger.account(tx, merchant.id, currency, 'available');
+    }
+  },
+  describe(creds, baseUrl) {
+    const c = creds[0]!;
+    return { baseUrl, apiKey: c.key, secret: c.secret ?? '', publishableKey: String(c.data.publishableKey ?? '') };
+  },
+};

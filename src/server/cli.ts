@@ -1,0 +1,59 @@
+#!/usr/bin/env node
+// The `polypay` command line.
+import { Command } from 'commander';
+import { startGateway, type Gateway } from './gateway.js';
+
+function banner(gw: Gateway, infos: Awaited<ReturnType<Gateway['merchants']>>): string {
+  const lines = [``, `Polypay is running at ${gw.url}  (store: ${gw.store.dialect}${gw.store.dialect === 'sqlite' ? `, data folder ${gw.config.dataDir}` : ''})`, ``];
+  for (const info of infos) {
+    lines.push(`Merchant ${info.merchant.id} (${info.merchant.name})`);
+    for (const [face, fields] of Object.entries(info.faces)) {
+      lines.push(`  ${face}`);
+      for (const [k, v] of Object.entries(fields)) lines.push(`    ${k.padEnd(16)} ${v}`);
+    }
+    lines.push('');
+  }
+  lines.push(`Test cards: docs/test-cards.md   Health: ${gw.url}/healthz`, '');
+  return lines.join('\n');
+}
+
+const program = new Command();
+program.name('polypay').description('A self-hosted payment gateway speaking the Numopay, NovaPay, Mbill, Way2Pay and CloudPayments APIs');
+
+program
+  .command('start')
+  .description('start the gateway')
+  .option('-p, --port <port>', 'port to listen on (env POLYPAY_PORT)', (v) => Number(v))
+  .option('--host <host>', 'interface to bind (env POLYPAY_HOST)')
+  .option('-d, --data-dir <dir>', 'SQLite data folder (env POLYPAY_DATA_DIR)')
+  .option('--database-url <url>', 'PostgreSQL URL (env DATABASE_URL)')
+  .option('-s, --seed <file>', 'seed file, JSON or YAML (env POLYPAY_SEED)')
+  .option('--public-url <url>', 'base URL browsers and merchants reach the gateway at')
+  .option('--log-level <level>', 'log level', undefined)
+  .option('--json', 'print the merchants and credentials as JSON')
+  .action(async (o: { port?: number; host?: string; dataDir?: string; databaseUrl?: string; seed?: string; publicUrl?: string; logLevel?: string; json?: boolean }) => {
+    const gw = await startGateway({ port: o.port, host: o.host, dataDir: o.dataDir, databaseUrl: o.databaseUrl, seedFile: o.seed, publicUrl: o.publicUrl, logLevel: o.logLevel });
+    const infos = await gw.merchants();
+    if (o.json) process.stdout.write(JSON.stringify({ url: gw.url, merchants: infos.map((i) => ({ id: i.merchant.id, name: i.merchant.name, faces: i.faces })) }, null, 2) + '\n');
+    else process.stdout.write(banner(gw, infos));
+    let closing = false;
+    const shutdown = (sig: string) => {
+      if (closing) return;
+      closing = true;
+      gw.log.info({ signal: sig }, 'shutting down');
+      gw.close().then(
+        () => process.exit(0),
+        (e) => {
+          gw.log.error({ err: e }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
+    };
+    process.on('SIGINT', () => shutdown('SIGINT'));
+    process.on('SIGTERM', () => shutdown('SIGTERM'));
+  });
+
+program.parseAsync(process.argv).catch((e) => {
+  process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(1);
+});

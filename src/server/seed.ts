@@ -1,0 +1,57 @@
+// Seed files (JSON or YAML) declare merchants and their credentials, so tests and users get fixed
+// credentials. Faces read their own section; a face without one gets generated credentials.
+import { readFileSync } from 'node:fs';
+import YAML from 'yaml';
+import type { CredentialSpec } from '../core/merchants.js';
+import type { JsonObject } from '../core/model.js';
+import type { Gateway } from './gateway.js';
+
+export interface SeedMerchant {
+  id?: string;
+  name: string;
+  currencies?: string[];
+  settings?: JsonObject;
+  [face: string]: unknown;
+}
+
+export interface Seed {
+  merchants: SeedMerchant[];
+}
+
+export function loadSeed(file: string): Seed {
+  const text = readFileSync(file, 'utf8');
+  const data = (file.endsWith('.json') ? JSON.parse(text) : YAML.parse(text)) as Seed;
+  if (!data || !Array.isArray(data.merchants)) throw new Error(`${file}: a seed needs a "merchants" list`);
+  return data;
+}
+
+export async function createMerchantFromSeed(gw: Gateway, m: SeedMerchant, index: number): Promise<string> {
+  const id = m.id ?? undefined;
+  return gw.engine.transaction(async (tx) => {
+    if (id && (await tx.getMerchant(id))) return id;
+    const specs: CredentialSpec[] = [];
+    const draftId = id ?? `m_${Date.now().toString(36)}${index}`;
+    for (const face of gw.faces) specs.push(...face.credentials(m[face.name] as JsonObject | undefined, { id: draftId, name: m.name, index }));
+    const { merchant } = await gw.engine.merchants.create(tx, {
+      id: draftId,
+      name: m.name,
+      settings: m.settings ?? {},
+      credentials: specs,
+      currencies: m.currencies ?? ['RUB'],
+    });
+    for (const face of gw.faces) await face.onMerchantCreated?.(tx, merchant, m[face.name] as JsonObject | undefined, gw.context(face.prefix));
+    return merchant.id;
+  });
+}
+
+export async function applySeed(gw: Gateway, seed: Seed): Promise<string[]> {
+  const ids: string[] = [];
+  for (const [i, m] of seed.merchants.entries()) ids.push(await createMerchantFromSeed(gw, m, i));
+  return ids;
+}
+
+export async function createDemoMerchant(gw: Gateway): Promise<string> {
+  const id = await createMerchantFromSeed(gw, { id: 'demo', name: 'Demo Shop', currencies: ['RUB', 'USD', 'EUR'] }, 0);
+  gw.log.info({ merchant: id }, 'created the demo merchant');
+  return id;
+}

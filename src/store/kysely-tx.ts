@@ -1,0 +1,657 @@
+// The store port implemented once over the query layer; the dialect differences (sequences, row locks,
+// SKIP LOCKED claims) come from a DialectOps object of the dialect's own file.
+import { sql, type Kysely, type SelectQueryBuilder, type Transaction } from 'kysely';
+import type { PaymentFilter, Tx } from '../core/ports.js';
+import type {
+  CardToken,
+  Challenge,
+  Credential,
+  Delivery,
+  DeliveryAttempt,
+  FaceName,
+  IdempotencyRecord,
+  JsonObject,
+  LedgerAccount,
+  LedgerTransfer,
+  Merchant,
+  ObjectRef,
+  OutboxEvent,
+  Payment,
+  Payout,
+  Refund,
+  StoredCard,
+} from '../core/model.js';
+import type { CoreDatabase } from './schema.js';
+import * as R from './rows.js';
+
+export type Db = Kysely<CoreDatabase> | Transaction<CoreDatabase>;
+
+export interface DialectOps {
+  readonly name: 'sqlite' | 'postgres';
+  nextTransactionId(db: Db): Promise<number>;
+  /** adds FOR UPDATE where the dialect has row locks */
+  forUpdate<QB extends SelectQueryBuilder<any, any, any>>(qb: QB): QB;
+  /** adds FOR UPDATE SKIP LOCKED where the dialect has it */
+  skipLocked<QB extends SelectQueryBuilder<any, any, any>>(qb: QB): QB;
+  isUniqueViolation(e: unknown): boolean;
+}
+
+export class KyselyTx implements Tx {
+  readonly dialect: 'sqlite' | 'postgres';
+  constructor(
+    readonly db: Db,
+    private readonly ops: DialectOps,
+  ) {
+    this.dialect = ops.name;
+  }
+
+  get raw(): Db {
+    return this.db;
+  }
+
+  nextTransactionId(): Promise<number> {
+    return this.ops.nextTransactionId(this.db);
+  }
+
+  // ---- merchants
+  async insertMerchant(m: Merchant): Promise<void> {
+    await this.db.insertInto('merchants').values({ id: m.id, name: m.name, settings: JSON.stringify(m.settings), created_at: m.createdAt }).execute();
+  }
+  async getMerchant(id: string): Promise<Merchant | undefined> {
+    const r = await this.db.selectFrom('merchants').selectAll().where('id', '=', id).executeTakeFirst();
+    return r && R.toMerchant(r);
+  }
+  async listMerchants(): Promise<Merchant[]> {
+    return (await this.db.selectFrom('merchants').selectAll().orderBy('created_at').orderBy('id').execute()).map(R.toMerchant);
+  }
+  async updateMerchantSettings(id: string, settings: JsonObject): Promise<void> {
+    await this.db.updateTable('merchants').set({ settings: JSON.stringify(settings) }).where('id', '=', id).execute();
+  }
+  async deleteMerchant(id: string): Promise<void> {
+    await this.db.deleteFrom('merchants').where('id', '=', id).execute();
+  }
+  async insertCredential(c: Credential): Promise<void> {
+    await this.db
+      .insertInto('credentials')
+      .values({ id: c.id, merchant_id: c.merchantId, face: c.face, key: c.key, secret: c.secret, data: JSON.stringify(c.data), status: c.status, created_at: c.createdAt })
+      .execute();
+  }
+  async findCredential(face: FaceName, key: string): Promise<Credential | undefined> {
+    const r = await this.db.selectFrom('credentials').selectAll().where('face', '=', face).where('key', '=', key).executeTakeFirst();
+    return r && R.toCredential(r);
+  }
+  async listCredentials(merchantId: string): Promise<Credential[]> {
+    return (await this.db.selectFrom('credentials').selectAll().where('merchant_id', '=', merchantId).orderBy('created_at').execute()).map(R.toCredential);
+  }
+  async updateCredential(id: string, patch: Partial<Pick<Credential, 'secret' | 'status' | 'data'>>): Promise<void> {
+    const set: Record<string, unknown> = {};
+    if (patch.secret !== undefined) set.secret = patch.secret;
+    if (patch.status !== undefined) set.status = patch.status;
+    if (patch.data !== undefined) set.data = JSON.stringify(patch.data);
+    if (Object.keys(set).length) await this.db.updateTable('credentials').set(set).where('id', '=', id).execute();
+  }
+
+  // ---- ledger
+  async getAccount(id: string): Promise<LedgerAccount | undefined> {
+    const r = await this.db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst();
+    return r && R.toAccount(r);
+  }
+  async findAccount(merchantId: string, currency: string, kind: string): Promise<LedgerAccount | undefined> {
+    const r = await this.db
+      .selectFrom('accounts')
+      .selectAll()
+      .where('merchant_id', '=', merchantId)
+      .where('currency', '=', currency)
+      .where('kind', '=', kind)
+      .executeTakeFirst();
+    return r && R.toAccount(r);
+  }
+  async lockAccount(id: string): Promise<LedgerAccount | undefined> {
+    const r = await this.ops.forUpdate(this.db.selectFrom('accounts').selectAll().where('id', '=', id)).executeTakeFirst();
+    return r && R.toAccount(r);
+  }
+  async insertAccount(a: LedgerAccount): Promise<boolean> {
+    const res = await this.db
+      .insertInto('accounts')
+      .values({
+        id: a.id,
+        merchant_id: a.merchantId,
+        currency: a.currency,
+        kind: a.kind,
+        debits_pending: a.debitsPending,
+        debits_posted: a.debitsPosted,
+        credits_pending: a.creditsPending,
+        credits_posted: a.creditsPosted,
+        created_at: a.createdAt,
+      })
+      .onConflict((oc) => oc.columns(['merchant_id', 'currency', 'kind']).doNothing())
+      .executeTakeFirst();
+    return Number(res.numInsertedOrUpdatedRows ?? 0n) > 0;
+  }
+  async listAccounts(merchantId?: string): Promise<LedgerAccount[]> {
+    let q = this.db.selectFrom('accounts').selectAll();
+    if (merchantId !== undefined) q = q.where('merchant_id', '=', merchantId);
+    return (await q.orderBy('created_at').orderBy('id').execute()).map(R.toAccount);
+  }
+  async addToAccount(id: string, d: { debitsPending?: bigint; debitsPosted?: bigint; creditsPending?: bigint; creditsPosted?: bigint }): Promise<void> {
+    await this.db
+      .updateTable('accounts')
+      .set((eb) => ({
+        debits_pending: eb('debits_pending', '+', d.debitsPending ?? 0n),
+        debits_posted: eb('debits_posted', '+', d.debitsPosted ?? 0n),
+        credits_pending: eb('credits_pending', '+', d.creditsPending ?? 0n),
+        credits_posted: eb('credits_posted', '+', d.creditsPosted ?? 0n),
+      }))
+      .where('id', '=', id)
+      .execute();
+  }
+  async insertTransfer(t: Omit<LedgerTransfer, 'id'>): Promise<number> {
+    const r = await this.db
+      .insertInto('ledger_transfers')
+      .values({
+        kind: t.kind,
+        debit_account_id: t.debitAccountId,
+        credit_account_id: t.creditAccountId,
+        amount: t.amount,
+        currency: t.currency,
+        pending_id: t.pendingId,
+        pending_state: t.pendingState,
+        code: t.code,
+        ref_type: t.refType,
+        ref_id: t.refId,
+        created_at: t.createdAt,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return R.num(r.id);
+  }
+  async getTransfer(id: number): Promise<LedgerTransfer | undefined> {
+    const r = await this.db.selectFrom('ledger_transfers').selectAll().where('id', '=', id).executeTakeFirst();
+    return r && R.toTransfer(r);
+  }
+  async setPendingState(id: number, from: 'pending', to: 'posted' | 'voided'): Promise<boolean> {
+    const res = await this.db.updateTable('ledger_transfers').set({ pending_state: to }).where('id', '=', id).where('pending_state', '=', from).executeTakeFirst();
+    return Number(res.numUpdatedRows) === 1;
+  }
+  async listTransfersByRef(refType: string, refId: string): Promise<LedgerTransfer[]> {
+    return (await this.db.selectFrom('ledger_transfers').selectAll().where('ref_type', '=', refType).where('ref_id', '=', refId).orderBy('id').execute()).map(R.toTransfer);
+  }
+  async transferTotals() {
+    // Pending amounts count while a pending transfer is unresolved; resolution moves them to posted.
+    const rows = await sql<{ account_id: string; dp: unknown; dpo: unknown; cp: unknown; cpo: unknown }>`
+      select account_id, sum(dp) as dp, sum(dpo) as dpo, sum(cp) as cp, sum(cpo) as cpo from (
+        select debit_account_id as account_id,
+               case when kind = 'pending' and pending_state = 'pending' then amount else 0 end as dp,
+               case when kind in ('posted', 'post_pending') then amount else 0 end as dpo,
+               0 as cp, 0 as cpo
+          from ledger_transfers
+        union all
+        select credit_account_id as account_id, 0, 0,
+               case when kind = 'pending' and pending_state = 'pending' then amount else 0 end,
+               case when kind in ('posted', 'post_pending') then amount else 0 end
+          from ledger_transfers
+      ) t group by account_id`.execute(this.db);
+    return rows.rows.map((r) => ({
+      accountId: r.account_id,
+      debitsPending: R.big(r.dp ?? 0),
+      debitsPosted: R.big(r.dpo ?? 0),
+      creditsPending: R.big(r.cp ?? 0),
+      creditsPosted: R.big(r.cpo ?? 0),
+    }));
+  }
+
+  // ---- cards
+  async findCardByFingerprint(fp: string): Promise<StoredCard | undefined> {
+    const r = await this.db.selectFrom('cards').selectAll().where('fingerprint', '=', fp).executeTakeFirst();
+    return r && R.toCard(r);
+  }
+  async getCard(id: string): Promise<StoredCard | undefined> {
+    const r = await this.db.selectFrom('cards').selectAll().where('id', '=', id).executeTakeFirst();
+    return r && R.toCard(r);
+  }
+  async insertCard(c: StoredCard): Promise<void> {
+    await this.db
+      .insertInto('cards')
+      .values({
+        id: c.id,
+        fingerprint: c.fingerprint,
+        pan_encrypted: c.panEncrypted,
+        key_id: c.keyId,
+        first6: c.first6,
+        last4: c.last4,
+        brand: c.brand,
+        exp_month: c.expMonth,
+        exp_year: c.expYear,
+        holder: c.holder,
+        created_at: c.createdAt,
+      })
+      .onConflict((oc) => oc.column('fingerprint').doNothing())
+      .execute();
+  }
+  async updateCard(id: string, patch: Partial<Pick<StoredCard, 'expMonth' | 'expYear' | 'holder' | 'panEncrypted' | 'keyId' | 'fingerprint'>>): Promise<void> {
+    const set: Record<string, unknown> = {};
+    if (patch.expMonth !== undefined) set.exp_month = patch.expMonth;
+    if (patch.expYear !== undefined) set.exp_year = patch.expYear;
+    if (patch.holder !== undefined) set.holder = patch.holder;
+    if (patch.panEncrypted !== undefined) set.pan_encrypted = patch.panEncrypted;
+    if (patch.keyId !== undefined) set.key_id = patch.keyId;
+    if (patch.fingerprint !== undefined) set.fingerprint = patch.fingerprint;
+    if (Object.keys(set).length) await this.db.updateTable('cards').set(set).where('id', '=', id).execute();
+  }
+  async listCards(afterId: string | null, limit: number): Promise<StoredCard[]> {
+    let q = this.db.selectFrom('cards').selectAll();
+    if (afterId) q = q.where('id', '>', afterId);
+    return (await q.orderBy('id').limit(limit).execute()).map(R.toCard);
+  }
+  async insertCardToken(t: CardToken): Promise<void> {
+    await this.db
+      .insertInto('card_tokens')
+      .values({
+        token: t.token,
+        merchant_id: t.merchantId,
+        card_id: t.cardId,
+        face: t.face,
+        kind: t.kind,
+        payer_ref: t.payerRef,
+        expires_at: t.expiresAt,
+        used_at: t.usedAt,
+        created_at: t.createdAt,
+      })
+      .execute();
+  }
+  async getCardToken(token: string): Promise<CardToken | undefined> {
+    const r = await this.db.selectFrom('card_tokens').selectAll().where('token', '=', token).executeTakeFirst();
+    return r && R.toCardToken(r);
+  }
+  async markCardTokenUsed(token: string, at: number): Promise<boolean> {
+    const res = await this.db.updateTable('card_tokens').set({ used_at: at }).where('token', '=', token).where('used_at', 'is', null).executeTakeFirst();
+    return Number(res.numUpdatedRows) === 1;
+  }
+  async listCardTokens(merchantId: string, face: FaceName, limit: number, offset: number): Promise<CardToken[]> {
+    return (
+      await this.db
+        .selectFrom('card_tokens')
+        .selectAll()
+        .where('merchant_id', '=', merchantId)
+        .where('face', '=', face)
+        .where('kind', '=', 'recurring')
+        .orderBy('created_at')
+        .orderBy('token')
+        .limit(limit)
+        .offset(offset)
+        .execute()
+    ).map(R.toCardToken);
+  }
+
+  // ---- payments
+  async insertPayment(p: Payment): Promise<void> {
+    await this.db.insertInto('payments').values(R.fromPayment(p)).execute();
+  }
+  async getPayment(id: number): Promise<Payment | undefined> {
+    const r = await this.db.selectFrom('payments').selectAll().where('id', '=', id).executeTakeFirst();
+    return r && R.toPayment(r);
+  }
+  async lockPayment(id: number): Promise<Payment | undefined> {
+    const r = await this.ops.forUpdate(this.db.selectFrom('payments').selectAll().where('id', '=', id)).executeTakeFirst();
+    return r && R.toPayment(r);
+  }
+  async updatePayment(p: Payment): Promise<void> {
+    const { id: _id, ...rest } = R.fromPayment(p);
+    await this.db.updateTable('payments').set(rest).where('id', '=', p.id).execute();
+  }
+  private paymentQuery(f: Omit<PaymentFilter, 'limit' | 'offset' | 'order'>) {
+    let q = this.db.selectFrom('payments');
+    if (f.merchantId !== undefined) q = q.where('merchant_id', '=', f.merchantId);
+    if (f.face !== undefined) q = q.where('face', '=', f.face);
+    if (f.statuses?.length) q = q.where('status', 'in', f.statuses);
+    if (f.createdFrom !== undefined) q = q.where('created_at', '>=', f.createdFrom);
+    if (f.createdTo !== undefined) q = q.where('created_at', '<', f.createdTo);
+    if (f.currency !== undefined) q = q.where('currency', '=', f.currency);
+    if (f.invoiceId !== undefined) q = q.where('invoice_id', '=', f.invoiceId);
+    if (f.payerRef !== undefined) q = q.where('payer_ref', '=', f.payerRef);
+    return q;
+  }
+  async listPayments(f: PaymentFilter): Promise<Payment[]> {
+    const dir = f.order ?? 'desc';
+    const rows = await this.paymentQuery(f).selectAll().orderBy('created_at', dir).orderBy('id', dir).limit(f.limit).offset(f.offset ?? 0).execute();
+    return rows.map(R.toPayment);
+  }
+  async countPayments(f: Omit<PaymentFilter, 'limit' | 'offset' | 'order'>): Promise<number> {
+    const r = await this.paymentQuery(f).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+    return R.num(r.n);
+  }
+  async insertRefund(r: Refund): Promise<void> {
+    await this.db
+      .insertInto('refunds')
+      .values({
+        id: r.id,
+        payment_id: r.paymentId,
+        merchant_id: r.merchantId,
+        amount: r.amount,
+        currency: r.currency,
+        status: r.status,
+        transfer_id: r.transferId,
+        metadata: JSON.stringify(r.metadata),
+        created_at: r.createdAt,
+      })
+      .execute();
+  }
+  async listRefunds(paymentId: number): Promise<Refund[]> {
+    return (await this.db.selectFrom('refunds').selectAll().where('payment_id', '=', paymentId).orderBy('id').execute()).map(R.toRefund);
+  }
+  async getRefund(id: number): Promise<Refund | undefined> {
+    const r = await this.db.selectFrom('refunds').selectAll().where('id', '=', id).executeTakeFirst();
+    return r && R.toRefund(r);
+  }
+
+  // ---- payouts
+  async insertPayout(p: Payout): Promise<void> {
+    await this.db.insertInto('payouts').values(R.fromPayout(p)).execute();
+  }
+  async getPayout(id: number): Promise<Payout | undefined> {
+    const r = await this.db.selectFrom('payouts').selectAll().where('id', '=', id).executeTakeFirst();
+    return r && R.toPayout(r);
+  }
+  async lockPayout(id: number): Promise<Payout | undefined> {
+    const r = await this.ops.forUpdate(this.db.selectFrom('payouts').selectAll().where('id', '=', id)).executeTakeFirst();
+    return r && R.toPayout(r);
+  }
+  async updatePayout(p: Payout): Promise<void> {
+    const { id: _id, ...rest } = R.fromPayout(p);
+    await this.db.updateTable('payouts').set(rest).where('id', '=', p.id).execute();
+  }
+
+  async listPayouts(f: { merchantId?: string; face?: FaceName; currency?: string; createdFrom?: number; createdTo?: number; order?: 'asc' | 'desc'; limit: number; offset?: number }): Promise<Payout[]> {
+    let q = this.db.selectFrom('payouts').selectAll();
+    if (f.merchantId !== undefined) q = q.where('merchant_id', '=', f.merchantId);
+    if (f.face !== undefined) q = q.where('face', '=', f.face);
+    if (f.currency !== undefined) q = q.where('currency', '=', f.currency);
+    if (f.createdFrom !== undefined) q = q.where('created_at', '>=', f.createdFrom);
+    if (f.createdTo !== undefined) q = q.where('created_at', '<', f.createdTo);
+    const dir = f.order ?? 'desc';
+    return (await q.orderBy('created_at', dir).orderBy('id', dir).limit(f.limit).offset(f.offset ?? 0).execute()).map(R.toPayout);
+  }
+
+  // ---- challenges
+  async insertChallenge(c: Challenge): Promise<void> {
+    await this.db
+      .insertInto('challenges')
+      .values({
+        id: c.id,
+        merchant_id: c.merchantId,
+        subject_type: c.subjectType,
+        subject_id: c.subjectId,
+        kind: c.kind,
+        status: c.status,
+        otp_code: c.otpCode,
+        attempts: c.attempts,
+        display: JSON.stringify(c.display),
+        expires_at: c.expiresAt,
+        created_at: c.createdAt,
+        completed_at: c.completedAt,
+      })
+      .execute();
+  }
+  async getChallenge(id: string): Promise<Challenge | undefined> {
+    const r = await this.ops.forUpdate(this.db.selectFrom('challenges').selectAll().where('id', '=', id)).executeTakeFirst();
+    return r && R.toChallenge(r);
+  }
+  async updateChallenge(id: string, patch: Partial<Pick<Challenge, 'status' | 'attempts' | 'completedAt'>>, expectStatus?: Challenge['status']): Promise<boolean> {
+    const set: Record<string, unknown> = {};
+    if (patch.status !== undefined) set.status = patch.status;
+    if (patch.attempts !== undefined) set.attempts = patch.attempts;
+    if (patch.completedAt !== undefined) set.completed_at = patch.completedAt;
+    let q = this.db.updateTable('challenges').set(set).where('id', '=', id);
+    if (expectStatus) q = q.where('status', '=', expectStatus);
+    const res = await q.executeTakeFirst();
+    return Number(res.numUpdatedRows) === 1;
+  }
+  async listChallenges(merchantId: string | null, limit: number): Promise<Challenge[]> {
+    let q = this.db.selectFrom('challenges').selectAll();
+    if (merchantId) q = q.where('merchant_id', '=', merchantId);
+    return (await q.orderBy('created_at', 'desc').limit(limit).execute()).map(R.toChallenge);
+  }
+
+  // ---- refs
+  async insertRef(r: ObjectRef): Promise<boolean> {
+    const res = await this.db
+      .insertInto('refs')
+      .values({ face: r.face, merchant_id: r.merchantId, kind: r.kind, ref: r.ref, subject_type: r.subjectType, subject_id: r.subjectId })
+      .onConflict((oc) => oc.columns(['face', 'merchant_id', 'kind', 'ref']).doNothing())
+      .executeTakeFirst();
+    return Number(res.numInsertedOrUpdatedRows ?? 0n) > 0;
+  }
+  async findRef(face: FaceName, merchantId: string, kind: string, ref: string): Promise<ObjectRef | undefined> {
+    const r = await this.db
+      .selectFrom('refs')
+      .selectAll()
+      .where('face', '=', face)
+      .where('merchant_id', '=', merchantId)
+      .where('kind', '=', kind)
+      .where('ref', '=', ref)
+      .executeTakeFirst();
+    return r && R.toRef(r);
+  }
+  async findRefsBySubject(subjectType: string, subjectId: string): Promise<ObjectRef[]> {
+    return (await this.db.selectFrom('refs').selectAll().where('subject_type', '=', subjectType).where('subject_id', '=', subjectId).execute()).map(R.toRef);
+  }
+  async searchRefs(ref: string, limit: number): Promise<ObjectRef[]> {
+    return (await this.db.selectFrom('refs').selectAll().where('ref', '=', ref).limit(limit).execute()).map(R.toRef);
+  }
+
+  // ---- outbox
+  async insertEvent(e: Omit<OutboxEvent, 'id'>): Promise<number> {
+    const r = await this.db
+      .insertInto('outbox')
+      .values({
+        event_id: e.eventId,
+        merchant_id: e.merchantId,
+        face: e.face,
+        type: e.type,
+        subject_type: e.subjectType,
+        subject_id: e.subjectId,
+        payload: JSON.stringify(e.payload),
+        created_at: e.createdAt,
+        fanned_out: e.fannedOut ? 1 : 0,
+        locked_until: 0,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return R.num(r.id);
+  }
+  async claimEvents(limit: number, now: number, lockMs: number): Promise<OutboxEvent[]> {
+    const ids = this.ops.skipLocked(
+      this.db.selectFrom('outbox').select('id').where('fanned_out', '=', 0).where('locked_until', '<=', now).orderBy('id').limit(limit),
+    );
+    const rows = await this.db.updateTable('outbox').set({ locked_until: now + lockMs }).where('id', 'in', ids).returningAll().execute();
+    return rows.map(R.toEvent).sort((a, b) => a.id - b.id);
+  }
+  async markEventFannedOut(id: number): Promise<void> {
+    await this.db.updateTable('outbox').set({ fanned_out: 1 }).where('id', '=', id).execute();
+  }
+  async countPendingEvents(): Promise<number> {
+    const r = await this.db.selectFrom('outbox').select((eb) => eb.fn.countAll().as('n')).where('fanned_out', '=', 0).executeTakeFirstOrThrow();
+    return R.num(r.n);
+  }
+  async listEvents(subjectType: string, subjectId: string): Promise<OutboxEvent[]> {
+    return (await this.db.selectFrom('outbox').selectAll().where('subject_type', '=', subjectType).where('subject_id', '=', subjectId).orderBy('id').execute()).map(R.toEvent);
+  }
+  async getEvent(eventId: string): Promise<OutboxEvent | undefined> {
+    const r = await this.db.selectFrom('outbox').selectAll().where('event_id', '=', eventId).executeTakeFirst();
+    return r && R.toEvent(r);
+  }
+  async insertDelivery(d: Omit<Delivery, 'id'>): Promise<number> {
+    const r = await this.db
+      .insertInto('deliveries')
+      .values({
+        event_id: d.eventId,
+        merchant_id: d.merchantId,
+        face: d.face,
+        kind: d.kind,
+        subject_type: d.subjectType,
+        subject_id: d.subjectId,
+        url: d.url,
+        method: d.method,
+        headers: JSON.stringify(d.headers),
+        body: d.body,
+        status: d.status,
+        attempts: d.attempts,
+        schedule: JSON.stringify(d.schedule),
+        max_attempts: d.maxAttempts,
+        next_attempt_at: d.nextAttemptAt,
+        locked_until: 0,
+        last_status: d.lastStatus,
+        last_error: d.lastError,
+        created_at: d.createdAt,
+        delivered_at: d.deliveredAt,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return R.num(r.id);
+  }
+  async claimDeliveries(limit: number, now: number, lockMs: number): Promise<Delivery[]> {
+    const ids = this.ops.skipLocked(
+      this.db
+        .selectFrom('deliveries')
+        .select('id')
+        .where('status', '=', 'pending')
+        .where('next_attempt_at', '<=', now)
+        .where('locked_until', '<=', now)
+        .orderBy('next_attempt_at')
+        .orderBy('id')
+        .limit(limit),
+    );
+    const rows = await this.db.updateTable('deliveries').set({ locked_until: now + lockMs }).where('id', 'in', ids).returningAll().execute();
+    return rows.map(R.toDelivery).sort((a, b) => a.id - b.id);
+  }
+  async getDelivery(id: number): Promise<Delivery | undefined> {
+    const r = await this.db.selectFrom('deliveries').selectAll().where('id', '=', id).executeTakeFirst();
+    return r && R.toDelivery(r);
+  }
+  async updateDelivery(id: number, patch: Partial<Pick<Delivery, 'status' | 'attempts' | 'nextAttemptAt' | 'lastStatus' | 'lastError' | 'deliveredAt'>>): Promise<void> {
+    const set: Record<string, unknown> = { locked_until: 0 };
+    if (patch.status !== undefined) set.status = patch.status;
+    if (patch.attempts !== undefined) set.attempts = patch.attempts;
+    if (patch.nextAttemptAt !== undefined) set.next_attempt_at = patch.nextAttemptAt;
+    if (patch.lastStatus !== undefined) set.last_status = patch.lastStatus;
+    if (patch.lastError !== undefined) set.last_error = patch.lastError;
+    if (patch.deliveredAt !== undefined) set.delivered_at = patch.deliveredAt;
+    await this.db.updateTable('deliveries').set(set).where('id', '=', id).execute();
+  }
+  async insertAttempt(a: Omit<DeliveryAttempt, 'id'>): Promise<number> {
+    const r = await this.db
+      .insertInto('delivery_attempts')
+      .values({
+        delivery_id: a.deliveryId,
+        attempt: a.attempt,
+        at: a.at,
+        request: JSON.stringify(a.request),
+        response_status: a.responseStatus,
+        response_body: a.responseBody,
+        duration_ms: a.durationMs,
+        error: a.error,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return R.num(r.id);
+  }
+  async listAttempts(deliveryId: number): Promise<DeliveryAttempt[]> {
+    return (await this.db.selectFrom('delivery_attempts').selectAll().where('delivery_id', '=', deliveryId).orderBy('id').execute()).map(R.toAttempt);
+  }
+  async listDeliveries(f: { merchantId?: string; subjectType?: string; subjectId?: string; status?: string; limit: number; offset?: number }): Promise<Delivery[]> {
+    let q = this.db.selectFrom('deliveries').selectAll();
+    if (f.merchantId) q = q.where('merchant_id', '=', f.merchantId);
+    if (f.subjectType) q = q.where('subject_type', '=', f.subjectType);
+    if (f.subjectId) q = q.where('subject_id', '=', f.subjectId);
+    if (f.status) q = q.where('status', '=', f.status);
+    return (await q.orderBy('id', 'desc').limit(f.limit).offset(f.offset ?? 0).execute()).map(R.toDelivery);
+  }
+  async countPendingDeliveries(): Promise<number> {
+    const r = await this.db.selectFrom('deliveries').select((eb) => eb.fn.countAll().as('n')).where('status', '=', 'pending').executeTakeFirstOrThrow();
+    return R.num(r.n);
+  }
+
+  // ---- idempotency
+  async claimIdempotency(scope: string, key: string, requestHash: string, now: number, expiresAt: number): Promise<boolean> {
+    // An expired record no longer counts.
+    await this.db.deleteFrom('idempotency').where('scope', '=', scope).where('key', '=', key).where('expires_at', '<=', now).execute();
+    const res = await this.db
+      .insertInto('idempotency')
+      .values({ scope, key, request_hash: requestHash, state: 'in_progress', response_status: null, response_headers: null, response_body: null, created_at: now, expires_at: expiresAt })
+      .onConflict((oc) => oc.columns(['scope', 'key']).doNothing())
+      .executeTakeFirst();
+    return Number(res.numInsertedOrUpdatedRows ?? 0n) > 0;
+  }
+  async getIdempotency(scope: string, key: string): Promise<IdempotencyRecord | undefined> {
+    const r = await this.db.selectFrom('idempotency').selectAll().where('scope', '=', scope).where('key', '=', key).where('state', '=', 'completed').executeTakeFirst();
+    if (!r) return undefined;
+    return {
+      scope: r.scope,
+      key: r.key,
+      requestHash: r.request_hash,
+      responseStatus: R.num(r.response_status),
+      responseHeaders: R.json(r.response_headers ?? '{}'),
+      responseBody: r.response_body ?? '',
+      createdAt: R.num(r.created_at),
+      expiresAt: R.num(r.expires_at),
+    };
+  }
+  async completeIdempotency(scope: string, key: string, res: { status: number; headers: Record<string, string>; body: string }): Promise<void> {
+    await this.db
+      .updateTable('idempotency')
+      .set({ state: 'completed', response_status: res.status, response_headers: JSON.stringify(res.headers), response_body: res.body })
+      .where('scope', '=', scope)
+      .where('key', '=', key)
+      .execute();
+  }
+  async releaseIdempotency(scope: string, key: string): Promise<void> {
+    await this.db.deleteFrom('idempotency').where('scope', '=', scope).where('key', '=', key).where('state', '=', 'in_progress').execute();
+  }
+  async purgeIdempotency(before: number): Promise<number> {
+    const res = await this.db.deleteFrom('idempotency').where('expires_at', '<=', before).executeTakeFirst();
+    return Number(res.numDeletedRows);
+  }
+
+  // ---- scheduler
+  async scheduleJob(kind: string, ref: string, runAt: number, payload: JsonObject): Promise<void> {
+    await this.db
+      .insertInto('jobs')
+      .values({ kind, ref, run_at: runAt, status: 'pending', attempts: 0, locked_until: 0, payload: JSON.stringify(payload), last_error: null })
+      .onConflict((oc) => oc.columns(['kind', 'ref']).doUpdateSet({ run_at: runAt, status: 'pending', payload: JSON.stringify(payload), locked_until: 0 }))
+      .execute();
+  }
+  async cancelJob(kind: string, ref: string): Promise<void> {
+    await this.db.deleteFrom('jobs').where('kind', '=', kind).where('ref', '=', ref).where('status', '=', 'pending').execute();
+  }
+  async claimJobs(limit: number, now: number, lockMs: number) {
+    const ids = this.ops.skipLocked(
+      this.db.selectFrom('jobs').select('id').where('status', '=', 'pending').where('run_at', '<=', now).where('locked_until', '<=', now).orderBy('run_at').limit(limit),
+    );
+    const rows = await this.db
+      .updateTable('jobs')
+      .set((eb) => ({ locked_until: now + lockMs, attempts: eb('attempts', '+', 1) }))
+      .where('id', 'in', ids)
+      .returningAll()
+      .execute();
+    return rows.map(R.toJob).sort((a, b) => a.runAt - b.runAt);
+  }
+  async finishJob(id: number, status: 'done' | 'failed' | 'pending', patch: { runAt?: number; lastError?: string | null } = {}): Promise<void> {
+    const set: Record<string, unknown> = { status, locked_until: 0 };
+    if (patch.runAt !== undefined) set.run_at = patch.runAt;
+    if (patch.lastError !== undefined) set.last_error = patch.lastError;
+    await this.db.updateTable('jobs').set(set).where('id', '=', id).execute();
+  }
+  async nextJobAt(): Promise<number | null> {
+    const r = await this.db.selectFrom('jobs').select((eb) => eb.fn.min('run_at').as('t')).where('status', '=', 'pending').executeTakeFirst();
+    return r?.t === null || r?.t === undefined ? null : R.num(r.t);
+  }
+
+  // ---- settings
+  async getSetting(key: string): Promise<string | undefined> {
+    const r = await this.db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst();
+    return r?.value;
+  }
+  async setSetting(key: string, value: string): Promise<void> {
+    await this.db.insertInto('settings').values({ key, value }).onConflict((oc) => oc.column('key').doUpdateSet({ value })).execute();
+  }
+}

@@ -1,0 +1,354 @@
+// One set of migrations for both dialects. Faces add their own (named `<nnnn>_<face>_...`) through
+// `registerMigrations`; every migration gets the dialect so that the few differences stay explicit.
+import { Kysely, Migrator, sql, type CreateTableBuilder, type Migration, type MigrationProvider } from 'kysely';
+
+export type Dialect = 'sqlite' | 'postgres';
+export type MigrationFactory = (dialect: Dialect) => Migration;
+
+const registry = new Map<string, MigrationFactory>();
+
+export function registerMigrations(migrations: Record<string, MigrationFactory>): void {
+  for (const [name, factory] of Object.entries(migrations)) {
+    const existing = registry.get(name);
+    if (existing && existing !== factory) throw new Error(`duplicate migration name ${name}`);
+    registry.set(name, factory);
+  }
+}
+
+/** An auto-incrementing bigint primary key named `id`. */
+export function serialId<T extends string>(t: CreateTableBuilder<T, never>, dialect: Dialect): CreateTableBuilder<T, 'id'> {
+  return dialect === 'sqlite'
+    ? t.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    : t.addColumn('id', 'bigserial', (c) => c.primaryKey());
+}
+
+const BIG = 'bigint' as const;
+
+const core: MigrationFactory = (dialect) => ({
+  async up(db: Kysely<any>) {
+    await db.schema
+      .createTable('merchants')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('settings', 'text', (c) => c.notNull().defaultTo('{}'))
+      .addColumn('created_at', BIG, (c) => c.notNull())
+      .execute();
+
+    await db.schema
+      .createTable('credentials')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('merchant_id', 'text', (c) => c.notNull())
+      .addColumn('face', 'text', (c) => c.notNull())
+      .addColumn('key', 'text', (c) => c.notNull())
+      .addColumn('secret', 'text')
+      .addColumn('data', 'text', (c) => c.notNull().defaultTo('{}'))
+      .addColumn('status', 'text', (c) => c.notNull())
+      .addColumn('created_at', BIG, (c) => c.notNull())
+      .addUniqueConstraint('credentials_face_key', ['face', 'key'])
+      .execute();
+    await db.schema.createIndex('credentials_merchant').on('credentials').column('merchant_id').execute();
+
+    await db.schema
+      .createTable('accounts')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('merchant_id', 'text', (c) => c.notNull())
+      .addColumn('currency', 'text', (c) => c.notNull())
+      .addColumn('kind', 'text', (c) => c.notNull())
+      .addColumn('debits_pending', BIG, (c) => c.notNull().defaultTo(0))
+      .addColumn('debits_posted', BIG, (c) => c.notNull().defaultTo(0))
+      .addColumn('credits_pending', BIG, (c) => c.notNull().defaultTo(0))
+      .addColumn('credits_posted', BIG, (c) => c.notNull().defaultTo(0))
+      .addColumn('created_at', BIG, (c) => c.notNull())
+      .addUniqueConstraint('accounts_owner', ['merchant_id', 'currency', 'kind'])
+      .addCheckConstraint('accounts_nonneg', sql`debits_pending >= 0 and debits_posted >= 0 and credits_pending >= 0 and credits_posted >= 0`)
+      .execute();
+
+    await serialId(db.schema.createTable('ledger_transfers'), dialect)
+      .addColumn('kind', 'text', (c) => c.notNull())
+      .addColumn('debit_account_id', 'text', (c) => c.notNull())
+      .addColumn('credit_account_id', 'text', (c) => c.notNull())
+      .addColumn('amount', BIG, (c) => c.notNull())
+      .addColumn('currency', 'text', (c) => c.notNull())
+      .addColumn('pending_id', BIG)
+      .addColumn('pending_state', 'text')
+      .addColumn('code', 'text', (c) => c.notNull())
+      .addColumn('ref_type', 'text')
+      .addColumn('ref_id', 'text')
+      .addColumn('created_at', BIG, (c) => c.notNull())
+      .addCheckConstraint('ledger_transfers_positive', sql`amount >= 0 and debit_account_id <> credit_account_id`)
+      .execute();
+    // a pending transfer is resolved (posted or voided) exactly once
+    await db.schema.createIndex('ledger_transfers_pending_once').on('ledger_transfers').column('pending_id').unique().where(sql.ref('pending_id'), 'is not', null).execute();
+    await db.schema.createIndex('ledger_transfers_ref').on('ledger_transfers').columns(['ref_type', 'ref_id']).execute();
+    await db.schema.createIndex('ledger_transfers_debit').on('ledger_transfers').column('debit_account_id').execute();
+    await db.schema.createIndex('ledger_transfers_credit').on('ledger_transfers').column('credit_account_id').execute();
+
+    if (dialect === 'postgres') {
+      await sql`create sequence transaction_id_seq start with 1000001`.execute(db);
+    } else {
+      await db.schema
+        .createTable('sequences')
+        .addColumn('name', 'text', (c) => c.primaryKey())
+        .addColumn('value', BIG, (c) => c.notNull())
+        .execute();
+      await db.insertInto('sequences').values({ name: 'transaction_id', value: 1000000 }).execute();
+    }
+
+    await db.schema
+      .createTable('cards')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('fingerprint', 'text', (c) => c.notNull().unique())
+      .addColumn('pan_encrypted', 'text', (c) => c.notNull())
+      .addColumn('key_id', 'text', (c) => c.notNull())
+      .addColumn('first6', 'text', (c) => c.notNull())
+      .addColumn('last4', 'text', (c) => c.notNull())
+      .addColumn('brand', 'text', (c) => c.notNull())
+      .addColumn('exp_month', BIG, (c) => c.notNull())
+      .addColumn('exp_year', BIG, (c) => c.notNull())
+      .addColumn('holder', 'text')
+      .addColumn('created_at', BIG, (c) => c.notNull())
+      .execute();
+
+    await db.schema
+      .createTable('card_tokens')
+      .addColumn('token', 'text', (c) => c.primaryKey())
+      .addColumn('merchant_id', 'text', (c) => c.notNull())
+      .addColumn('card_id', 'text', (c) => c.notNull())
+      .addColumn('face', 'text', (c) => c.notNull())
+      .addColumn('kind', 'text', (c) => c.notNull())
+      .addColumn('payer_ref', 'text')
+      .addColumn('expires_at', BIG)
+      .addColumn('used_at', BIG)
+      .addColumn('created_at', BIG, (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('card_tokens_merchant').on('card_tokens').columns(['merchant_id', 'face', 'created_at']).execute();
+
+    const cardColumns = <T extends string>(t: CreateTableBuilder<T, any>) =>
+      t
+        .addColumn('card_id', 'text')
+        .addColumn('card_first6', 'text')
+        .addColumn('card_last4', 'text')
+        .addColumn('card_brand', 'text')
+        .addColumn('card_exp_month', BIG)
+        .addColumn('card_exp_year', BIG)
+        .addColumn('card_holder', 'text');
+
+    await cardColumns(
+      db.schema
+        .createTable('payments')
+        .addColumn('id', BIG, (c) => c.primaryKey())
+        .addColumn('merchant_id', 'text', (c) => c.notNull())
+        .addColumn('face', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('amount', BIG, (c) => c.notNull())
+        .addColumn('currency', 'text', (c) => c.notNull())
+        .addColumn('captured_amount', BIG, (c) => c.notNull().defaultTo(0))
+        .addColumn('refunded_amount', BIG, (c) => c.notNull().defaultTo(0))
+        .addColumn('capture_mode', 'text', (c) => c.notNull()),
+    )
+      .addColumn('decline_reason', 'text')
+      .addColumn('auth_code', 'text')
+      .addColumn('rrn', 'text')
+      .addColumn('hold_transfer_id', BIG)
+      .addColumn('challenge_id', 'text')
+      .addColumn('description', 'text')
+      .addColumn('invoice_id', 'text')
+      .addColumn('payer_ref', 'text')
+      .addColumn('email', 'text')
+      .addColumn('ip', 'text')
+      .addColumn('metadata', 'text', (c) => c.notNull().defaultTo('{}'))
+      .addColumn('test_mode', BIG, (c) => c.notNull().defaultTo(1))
+      .addColumn('expires_at', BIG)
+      .addColumn('created_at', BIG, (c) => c.notNull())
+      .addColumn('updated_at', BIG, (c) => c.notNull())
+      .addColumn('authorized_at', BIG)
+      .addColumn('captured_at', BIG)
+      .addColumn('voided_at', BIG)
+      .addColumn('declined_at', BIG)
+      .addCheckConstraint(
+        'payments_amounts',
+        sql`amount >= 0 and captured_amount >= 0 and captured_amount <= amount and refunded_amount >= 0 and refunded_amount <= captured_amount`,
+      )
+      .execute();
+    await db.schema.createIndex('payments_merchant_created').on('payments').columns(['merchant_id', 'created_at']).execute();
+    await db.schema.createIndex('payments_merchant_invoice').on('payments').columns(['merchant_id', 'invoice_id']).execute();
+
+    await db.schema
+      .createTable('refunds')
+      .addColumn('id', BIG, (c) => c.primaryKey())
+      .addColumn('payment_id', BIG, (c) => c.notNull())
+      .addColumn('merchant_id', 'text', (c) => c.notNull())
+      .addColumn('amount', BIG, (c) => c.notNull())
+      .addColumn('currency', 'text', (c) => c.notNull())
+      .addColumn('status', 'text', (c) => c.notNull())
+      .addColumn('transfer_id', BIG)
+      .addColumn('metadata', 'text', (c) => c.notNull().defaultTo('{}'))
+      .addColumn('created_at', BIG, (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('refunds_payment').on('refunds').column('payment_id').execute();
+
+    await cardColumns(
+      db.schema
+        .createTable('payouts')
+        .addColumn('id', BIG, (c) => c.primaryKey())
+        .addColumn('merchant_id', 'text', (c) => c.notNull())
+        .addColumn('face', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('amount', BIG, (c) => c.notNull())
+        .addColumn('currency', 'text', (c) => c.notNull()),
+    )
+      .addColumn('decline_reason', 'text')
+      .addColumn('hold_transfer_id', BIG)
+      .addColumn('metadata', 'text', (c) => c.notNull().defaultTo('{}'))
+      .addColumn('expires_at', BIG)
+      .addColumn('created_at', BIG, (c) => c.notNull())
+      .addColumn('updated_at', BIG, (c) => c.notNull())
+      .addColumn('completed_at', BIG)
+      .execute();
+    await db.schema.createIndex('payouts_merchant_created').on('payouts').columns(['merchant_id', 'created_at']).execute();
+
+    await db.schema
+      .createTable('challenges')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('merchant_id', 'text', (c) => c.notNull())
+      .addColumn('subject_type', 'text', (c) => c.notNull())
+      .addColumn('subject_id', 'text', (c) => c.notNull())
+      .addColumn('kind', 'text', (c) => c.notNull())
+      .addColumn('status', 'text', (c) => c.notNull())
+      .addColumn('otp_code', 'text')
+      .addColumn('attempts', BIG, (c) => c.notNull().defaultTo(0))
+      .addColumn('display', 'text', (c) => c.notNull().defaultTo('{}'))
+      .addColumn('expires_at', BIG, (c) => c.notNull())
+      .addColumn('created_at', BIG, (c) => c.notNull())
+      .addColumn('completed_at', BIG)
+      .execute();
+    await db.schema.createIndex('challenges_merchant').on('challenges').columns(['merchant_id', 'created_at']).execute();
+
+    await db.schema
+      .createTable('refs')
+      .addColumn('face', 'text', (c) => c.notNull())
+      .addColumn('merchant_id', 'text', (c) => c.notNull())
+      .addColumn('kind', 'text', (c) => c.notNull())
+      .addColumn('ref', 'text', (c) => c.notNull())
+      .addColumn('subject_type', 'text', (c) => c.notNull())
+      .addColumn('subject_id', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint('refs_pk', ['face', 'merchant_id', 'kind', 'ref'])
+      .execute();
+    await db.schema.createIndex('refs_subject').on('refs').columns(['subject_type', 'subject_id']).execute();
+    await db.schema.createIndex('refs_ref').on('refs').column('ref').execute();
+
+    await serialId(db.schema.createTable('outbox'), dialect)
+      .addColumn('event_id', 'text', (c) => c.notNull().unique())
+      .addColumn('merchant_id', 'text', (c) => c.notNull())
+      .addColumn('face', 'text', (c) => c.notNull())
+      .addColumn('type', 'text', (c) => c.notNull())
+      .addColumn('subject_type', 'text', (c) => c.notNull())
+      .addColumn('subject_id', 'text', (c) => c.notNull())
+      .addColumn('payload', 'text', (c) => c.notNull())
+      .addColumn('created_at', BIG, (c) => c.notNull())
+      .addColumn('fanned_out', BIG, (c) => c.notNull().defaultTo(0))
+      .addColumn('locked_until', BIG, (c) => c.notNull().defaultTo(0))
+      .execute();
+    await db.schema.createIndex('outbox_pending').on('outbox').columns(['fanned_out', 'id']).execute();
+    await db.schema.createIndex('outbox_subject').on('outbox').columns(['subject_type', 'subject_id']).execute();
+
+    await serialId(db.schema.createTable('deliveries'), dialect)
+      .addColumn('event_id', 'text', (c) => c.notNull())
+      .addColumn('merchant_id', 'text', (c) => c.notNull())
+      .addColumn('face', 'text', (c) => c.notNull())
+      .addColumn('kind', 'text', (c) => c.notNull())
+      .addColumn('subject_type', 'text', (c) => c.notNull())
+      .addColumn('subject_id', 'text', (c) => c.notNull())
+      .addColumn('url', 'text', (c) => c.notNull())
+      .addColumn('method', 'text', (c) => c.notNull())
+      .addColumn('headers', 'text', (c) => c.notNull())
+      .addColumn('body', 'text', (c) => c.notNull())
+      .addColumn('status', 'text', (c) => c.notNull())
+      .addColumn('attempts', BIG, (c) => c.notNull().defaultTo(0))
+      .addColumn('schedule', 'text', (c) => c.notNull())
+      .addColumn('max_attempts', BIG, (c) => c.notNull())
+      .addColumn('next_attempt_at', BIG, (c) => c.notNull())
+      .addColumn('locked_until', BIG, (c) => c.notNull().defaultTo(0))
+      .addColumn('last_status', BIG)
+      .addColumn('last_error', 'text')
+      .addColumn('created_at', BIG, (c) => c.notNull())
+      .addColumn('delivered_at', BIG)
+      .execute();
+    await db.schema.createIndex('deliveries_due').on('deliveries').columns(['status', 'next_attempt_at']).execute();
+    await db.schema.createIndex('deliveries_subject').on('deliveries').columns(['subject_type', 'subject_id']).execute();
+    await db.schema.createIndex('deliveries_merchant').on('deliveries').columns(['merchant_id', 'id']).execute();
+
+    await serialId(db.schema.createTable('delivery_attempts'), dialect)
+      .addColumn('delivery_id', BIG, (c) => c.notNull())
+      .addColumn('attempt', BIG, (c) => c.notNull())
+      .addColumn('at', BIG, (c) => c.notNull())
+      .addColumn('request', 'text', (c) => c.notNull())
+      .addColumn('response_status', BIG)
+      .addColumn('response_body', 'text')
+      .addColumn('duration_ms', BIG, (c) => c.notNull())
+      .addColumn('error', 'text')
+      .execute();
+    await db.schema.createIndex('delivery_attempts_delivery').on('delivery_attempts').column('delivery_id').execute();
+
+    await db.schema
+      .createTable('idempotency')
+      .addColumn('scope', 'text', (c) => c.notNull())
+      .addColumn('key', 'text', (c) => c.notNull())
+      .addColumn('request_hash', 'text', (c) => c.notNull())
+      .addColumn('state', 'text', (c) => c.notNull())
+      .addColumn('response_status', BIG)
+      .addColumn('response_headers', 'text')
+      .addColumn('response_body', 'text')
+      .addColumn('created_at', BIG, (c) => c.notNull())
+      .addColumn('expires_at', BIG, (c) => c.notNull())
+      .addPrimaryKeyConstraint('idempotency_pk', ['scope', 'key'])
+      .execute();
+    await db.schema.createIndex('idempotency_expiry').on('idempotency').column('expires_at').execute();
+
+    await serialId(db.schema.createTable('jobs'), dialect)
+      .addColumn('kind', 'text', (c) => c.notNull())
+      .addColumn('ref', 'text', (c) => c.notNull())
+      .addColumn('run_at', BIG, (c) => c.notNull())
+      .addColumn('status', 'text', (c) => c.notNull())
+      .addColumn('attempts', BIG, (c) => c.notNull().defaultTo(0))
+      .addColumn('locked_until', BIG, (c) => c.notNull().defaultTo(0))
+      .addColumn('payload', 'text', (c) => c.notNull().defaultTo('{}'))
+      .addColumn('last_error', 'text')
+      .addUniqueConstraint('jobs_kind_ref', ['kind', 'ref'])
+      .execute();
+    await db.schema.createIndex('jobs_due').on('jobs').columns(['status', 'run_at']).execute();
+
+    await db.schema
+      .createTable('settings')
+      .addColumn('key', 'text', (c) => c.primaryKey())
+      .addColumn('value', 'text', (c) => c.notNull())
+      .execute();
+  },
+});
+
+registerMigrations({ '0001_core': core });
+
+export function migrationProvider(dialect: Dialect): MigrationProvider {
+  return {
+    async getMigrations() {
+      const out: Record<string, Migration> = {};
+      for (const name of [...registry.keys()].sort()) out[name] = registry.get(name)!(dialect);
+      return out;
+    },
+  };
+}
+
+export async function migrateToLatest(db: Kysely<any>, dialect: Dialect): Promise<void> {
+  const migrator = new Migrator({ db, provider: migrationProvider(dialect), allowUnorderedMigrations: true });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error');
+    throw new Error(`migration ${failed?.migrationName ?? '?'} failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+/** Tables created by migrations, in an order safe to empty. */
+export async function listTables(db: Kysely<any>): Promise<string[]> {
+  const tables = await db.introspection.getTables();
+  return tables.map((t) => t.name).filter((n) => !n.startsWith('kysely_') && n !== 'sequences');
+}

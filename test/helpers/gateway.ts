@@ -1,0 +1,78 @@
+// Starts a real gateway on 127.0.0.1 (a free port) over a fresh store, with a fixed seed.
+import { readFileSync } from 'node:fs';
+import { Gateway, startGateway } from '../../src/server/gateway.js';
+import type { Seed } from '../../src/server/seed.js';
+import { freshStore, type StoreKind, type StoreTarget } from './stores.js';
+
+export const NOVAPAY_MERCHANT1_PUBLIC = (() => {
+  try {
+    return readFileSync(new URL('../../../shared/fixtures/novapay/qe-merchant-1-private.pem', import.meta.url), 'utf8');
+  } catch {
+    return undefined;
+  }
+})();
+
+export const TEST_MASTER_KEY = '00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff';
+
+export const TEST_SEED: Seed = {
+  merchants: [
+    {
+      id: 'shop1',
+      name: 'Test Shop',
+      currencies: ['RUB', 'USD'],
+      numopay: {
+        apiKey: 'np_test_key_1',
+        secret: 'np_test_secret_1',
+        publishableKey: 'pk_live_test1',
+        accounts: [
+          { id: '423e5010-24d7-11ea-a0af-ad4afa2c683c', currency: 'RUB' },
+          { id: '523e5010-24d7-11ea-a0af-ad4afa2c683d', currency: 'USD' },
+        ],
+      },
+    },
+    {
+      id: 'shop2',
+      name: 'Other Shop',
+      numopay: { apiKey: 'np_test_key_2', secret: 'np_test_secret_2', accounts: [{ id: '9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6d', currency: 'RUB' }] },
+    },
+  ],
+};
+
+export interface TestGateway {
+  gw: Gateway;
+  url: string;
+  target: StoreTarget;
+  restart(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startTestGateway(kind: StoreKind, seed: Seed = TEST_SEED, target?: StoreTarget): Promise<TestGateway> {
+  const t = target ?? (await freshStore(kind));
+  const start = () =>
+    startGateway({
+      env: {},
+      logger: false,
+      port: 0,
+      host: '127.0.0.1',
+      dataDir: t.dataDir,
+      databaseUrl: t.databaseUrl,
+      masterKeys: [TEST_MASTER_KEY],
+      seed,
+      demoMerchant: false,
+    });
+  const h: TestGateway = {
+    gw: await start(),
+    url: '',
+    target: t,
+    async restart() {
+      await h.gw.close();
+      h.gw = await start();
+      h.url = h.gw.url;
+    },
+    async close() {
+      await h.gw.close();
+    },
+  };
+  h.url = h.gw.url;
+  return h;
+}
