@@ -58,6 +58,26 @@ export class ControlledClock implements Clock {
     this.emit();
   }
 
+  /** The persistent part of the state: where the offset and freeze stand. */
+  snapshot(): { offsetMs: number; frozenAt: number | null } {
+    return { offsetMs: this.offsetMs, frozenAt: this.frozenAt };
+  }
+
+  /** Restores a snapshot (from the store, or from another process); true when it changed anything. */
+  restore(s: { offsetMs: number; frozenAt: number | null }): boolean {
+    if (s.offsetMs === this.offsetMs && s.frozenAt === this.frozenAt) return false;
+    // never move backwards
+    const before = this.now();
+    this.offsetMs = s.offsetMs;
+    this.frozenAt = s.frozenAt;
+    if (this.now() < before) {
+      if (this.frozenAt !== null) this.frozenAt = before;
+      else this.offsetMs += before - this.now();
+    }
+    for (const fn of this.listeners) fn();
+    return true;
+  }
+
   state(): ClockState {
     return { now: this.now(), offsetMs: this.frozenAt === null ? this.offsetMs : this.frozenAt - this.base.now(), frozen: this.frozenAt !== null };
   }

@@ -73,6 +73,7 @@ export class Engine {
     this.clock.onChange(() => {
       this.scheduler.wake();
       this.dispatcher.wake();
+      if (!this.restoring) void this.saveClock();
     });
   }
 
@@ -85,13 +86,41 @@ export class Engine {
     return this.store.read(fn);
   }
 
+  private restoring = false;
+  private clockTimer: NodeJS.Timeout | null = null;
+
+  /** The sandbox clock's offset and freeze live in the store: they survive restarts and are shared by processes. */
+  private async saveClock(): Promise<void> {
+    try {
+      await this.store.transaction((tx) => tx.setSetting('clock', JSON.stringify(this.clock.snapshot())));
+    } catch {
+      /* the next change saves again */
+    }
+  }
+
+  async loadClock(): Promise<void> {
+    const text = await this.store.read((tx) => tx.getSetting('clock'));
+    if (!text) return;
+    this.restoring = true;
+    try {
+      this.clock.restore(JSON.parse(text) as { offsetMs: number; frozenAt: number | null });
+    } finally {
+      this.restoring = false;
+    }
+  }
+
   async start(): Promise<void> {
+    await this.loadClock();
+    this.clockTimer = setInterval(() => void this.loadClock().catch(() => {}), 1000);
+    this.clockTimer.unref();
     await this.transaction((tx) => tx.scheduleJob('idempotency.purge', 'all', this.clock.now() + 10 * 60_000, {}));
     this.scheduler.start();
     this.dispatcher.start();
   }
 
   async stop(): Promise<void> {
+    if (this.clockTimer) clearInterval(this.clockTimer);
+    this.clockTimer = null;
     await this.scheduler.stop();
     await this.dispatcher.stop();
   }
