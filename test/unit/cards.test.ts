@@ -59,3 +59,11 @@ describe('cards', () => {
     expect(net.decide({ card: { pan: '4000000000003055', brand: 'Visa', expMonth: 1, expYear: 2020 }, amount: 1n, currency: 'RUB', kind: 'payment', now })).toMatchObject({ outcome: 'declined', reason: 'expired_card' });
   });
 });
+
+describe('docs/test-cards.md', () => {
+  it('is the catalogue as generated', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { renderTestCardsDoc } = await import('../../src/core/network/test-cards-doc.js');
+    expect(readFileSync(new URL('../../docs/test-cards.md', import.meta.url), 'utf8')).toBe(renderTestCardsDoc());
+  });
+});
