@@ -2,15 +2,14 @@
 import { readFileSync } from 'node:fs';
 import { Gateway, startGateway } from '../../src/server/gateway.js';
 import type { Seed } from '../../src/server/seed.js';
+import type { Face } from '../../src/faces/face.js';
+import type { WebhookTransport } from '../../src/core/dispatcher.js';
 import { freshStore, type StoreKind, type StoreTarget } from './stores.js';
 
-export const NOVAPAY_MERCHANT1_PUBLIC = (() => {
-  try {
-    return readFileSync(new URL('../../../shared/fixtures/novapay/qe-merchant-1-private.pem', import.meta.url), 'utf8');
-  } catch {
-    return undefined;
-  }
-})();
+/** A file of ../shared/fixtures (beside the project), e.g. 'novapay/qe-merchant-1-private.pem'. */
+export function sharedFixture(path: string): string {
+  return readFileSync(new URL(`../../../shared/fixtures/${path}`, import.meta.url), 'utf8');
+}
 
 export const TEST_MASTER_KEY = '00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff';
 
@@ -46,7 +45,14 @@ export interface TestGateway {
   close(): Promise<void>;
 }
 
-export async function startTestGateway(kind: StoreKind, seed: Seed = TEST_SEED, target?: StoreTarget): Promise<TestGateway> {
+export interface TestGatewayOptions {
+  /** faces to serve (default: every registered face) */
+  faces?: Face[];
+  /** a webhook transport other than real HTTP (never needed by tests of faces) */
+  transport?: WebhookTransport;
+}
+
+export async function startTestGateway(kind: StoreKind, seed: Seed = TEST_SEED, target?: StoreTarget, opts: TestGatewayOptions = {}): Promise<TestGateway> {
   const t = target ?? (await freshStore(kind));
   const start = () =>
     startGateway({
@@ -59,6 +65,8 @@ export async function startTestGateway(kind: StoreKind, seed: Seed = TEST_SEED, 
       masterKeys: [TEST_MASTER_KEY],
       seed,
       demoMerchant: false,
+      ...(opts.faces ? { faces: opts.faces } : {}),
+      ...(opts.transport ? { transport: opts.transport } : {}),
     });
   const h: TestGateway = {
     gw: await start(),
