@@ -168,6 +168,46 @@ export class Dispatcher {
     }
   }
 
+  /**
+   * Sends a webhook now and waits for the answer (synchronous checks such as CloudPayments' Check).
+   * It is recorded like any delivery, with one attempt; it is never retried.
+   */
+  async sendNow(
+    meta: { eventId: string; merchantId: string; face: FaceName; subjectType: string; subjectId: string },
+    plan: DeliveryPlan,
+    timeoutMs?: number,
+  ): Promise<{ ok: boolean; status: number | null; body: string | null; error: string | null }> {
+    const now = this.clock.now();
+    const id = await inTransaction(this.store, (tx) =>
+      tx.insertDelivery({
+        ...meta,
+        kind: plan.kind,
+        url: plan.url,
+        method: plan.method,
+        headers: plan.headers,
+        body: plan.body,
+        status: 'pending',
+        attempts: 0,
+        schedule: [],
+        maxAttempts: 1,
+        // never due for the background loop: this one is sent here
+        nextAttemptAt: Number.MAX_SAFE_INTEGER,
+        lastStatus: null,
+        lastError: null,
+        createdAt: now,
+        deliveredAt: null,
+      }),
+    );
+    const d = (await this.store.read((tx) => tx.getDelivery(id)))!;
+    const r = await this.attempt(d, false, timeoutMs);
+    await inTransaction(this.store, async (tx) => {
+      await tx.insertAttempt(r.attempt);
+      await tx.updateDelivery(d.id, { ...r.patch, status: r.patch.status === 'delivered' ? 'delivered' : 'failed' });
+    });
+    for (const l of this.listeners) l(r.delivery, r.attempt);
+    return { ok: r.patch.status === 'delivered', status: r.attempt.responseStatus, body: r.attempt.responseBody, error: r.attempt.error };
+  }
+
   /** Sends one delivery again now (operator replay), as a new attempt. */
   async replay(deliveryId: number): Promise<DeliveryAttempt | undefined> {
     const d = await this.store.read((tx) => tx.getDelivery(deliveryId));
@@ -182,7 +222,7 @@ export class Dispatcher {
     return { ...r.attempt, id };
   }
 
-  private async attempt(d: Delivery, replay = false) {
+  private async attempt(d: Delivery, replay = false, timeoutMs?: number) {
     const renderer = this.renderers.get(d.face);
     const started = Date.now();
     const at = this.clock.now();
@@ -193,7 +233,7 @@ export class Dispatcher {
     let error: string | null = this.opts.fault?.(d) ?? null;
     if (error === null) {
       try {
-        const res = await this.transport.send({ ...request, timeoutMs: this.opts.timeoutMs ?? 30_000 });
+        const res = await this.transport.send({ ...request, timeoutMs: timeoutMs ?? this.opts.timeoutMs ?? 30_000 });
         status = res.status;
         body = res.body.slice(0, BODY_EXCERPT);
       } catch (e) {
