@@ -15,7 +15,7 @@ export interface DomainEvent {
 }
 
 export class Outbox {
-  private listeners: Array<() => void> = [];
+  private listeners: Array<(e: DomainEvent & { eventId: string }) => void> = [];
   constructor(private readonly clock: Clock) {}
 
   /** Records the event; returns its stable id, which every webhook delivery of it carries. */
@@ -23,13 +23,13 @@ export class Outbox {
     const eventId = uuid();
     await tx.insertEvent({ ...e, eventId, createdAt: this.clock.now(), fannedOut: false });
     afterCommit(tx, () => {
-      for (const l of this.listeners) l();
+      for (const l of this.listeners) l({ ...e, eventId });
     });
     return eventId;
   }
 
-  /** Called after a commit that emitted events. */
-  onCommitted(fn: () => void): void {
+  /** Called for each event once the transaction that emitted it has committed. */
+  onCommitted(fn: (e: DomainEvent & { eventId: string }) => void): void {
     this.listeners.push(fn);
   }
 }

@@ -276,3 +276,19 @@ export interface ObjectRef {
   subjectType: string;
   subjectId: string;
 }
+
+export interface ApiRequestRecord {
+  id?: number;
+  at: number;
+  merchantId: string | null;
+  face: string;
+  method: string;
+  path: string;
+  status: number;
+  durationMs: number;
+  requestId: string;
+  /** objects the request touched, as 'payment:123' */
+  subjects: string[];
+  requestBody: string | null;
+  responseBody: string | null;
+}

@@ -1,6 +1,7 @@
 // The store port: what the core needs from storage. Implemented in src/store for SQLite and PostgreSQL.
 // Everything a command changes goes through one Tx and commits together.
 import type {
+  ApiRequestRecord,
   CardToken,
   Challenge,
   Credential,
@@ -145,9 +146,19 @@ export interface Tx {
   finishJob(id: number, status: 'done' | 'failed' | 'pending', patch?: { runAt?: number; lastError?: string | null }): Promise<void>;
   nextJobAt(): Promise<number | null>;
 
+  // API request log (for timelines)
+  insertApiRequests(rows: ApiRequestRecord[]): Promise<void>;
+  listApiRequests(f: { merchantId?: string; subject?: string; limit: number; beforeId?: number }): Promise<ApiRequestRecord[]>;
+
   // key-value settings
   getSetting(key: string): Promise<string | undefined>;
   setSetting(key: string, value: string): Promise<void>;
+
+  /**
+   * Deletes every row of a merchant in every table that has a merchant_id (and the ledger transfers and
+   * delivery attempts hanging off them), then recomputes the system accounts from the remaining transfers.
+   */
+  purgeMerchant(merchantId: string): Promise<void>;
 
   /** face-owned tables use the query layer directly through this escape hatch (see src/store) */
   readonly raw: unknown;

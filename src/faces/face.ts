@@ -34,6 +34,10 @@ export interface Face {
   credentials(seed: JsonObject | undefined, merchant: { id: string; name: string; index: number }): CredentialSpec[];
   /** face-owned objects for a new merchant (Numopay accounts, ...) */
   onMerchantCreated?(tx: Tx, merchant: Merchant, seed: JsonObject | undefined, ctx: FaceContext): Promise<void>;
+  /** face-specific operator endpoints, mounted under /admin/api/faces/<name> behind the admin token */
+  admin?(app: FastifyInstance, ctx: FaceContext): Promise<void> | void;
+  /** the seed section that recreates a merchant's credentials and objects (export) */
+  exportSeed?(tx: Tx, merchantId: string, credentials: Credential[]): Promise<JsonObject | undefined>;
   /** what a developer needs to connect a client: base URL and credentials, for printing */
   describe(credentials: Credential[], baseUrl: string): Record<string, string>;
 }

@@ -19,6 +19,12 @@ import { configFromEnv, type GatewayConfig } from './config.js';
 import { loadSeed, applySeed, createDemoMerchant, type Seed } from './seed.js';
 import { fetchTransport } from './transport.js';
 import type { WebhookTransport } from '../core/dispatcher.js';
+import { randomToken } from '../core/ids.js';
+import { ApiLog } from './api-log.js';
+import { Faults } from './faults.js';
+import { Metrics } from './metrics.js';
+import { registerAdminApi } from './admin/admin-api.js';
+import './request-context.js';
 
 export interface GatewayOptions extends Partial<GatewayConfig> {
   /** a seed object (instead of, or besides, a seed file) */
@@ -42,6 +48,10 @@ export class Gateway {
   private extraApps: FastifyInstance[] = [];
   engine!: Engine;
   store!: Store;
+  faults!: Faults;
+  apiLog!: ApiLog;
+  metrics!: Metrics;
+  adminToken = '';
   url = '';
   readonly facePortUrls: Record<string, string> = {};
   private closed = false;
@@ -61,13 +71,20 @@ export class Gateway {
 
   async start(): Promise<this> {
     this.store = await openStore({ databaseUrl: this.config.databaseUrl, dataDir: this.config.dataDir });
+    this.faults = new Faults(this.store);
+    await this.faults.load();
     this.engine = new Engine({
       store: this.store,
       masterKeys: await this.masterKeys(),
       transport: this.opts.transport ?? fetchTransport,
+      dispatcher: { fault: (d) => this.faults.webhookFault(d) },
       onJobError: (e, kind) => this.log.error({ err: e, kind }, 'scheduled job failed'),
     });
+    this.apiLog = new ApiLog(this.store, this.log);
+    this.metrics = new Metrics(this.engine);
+    this.adminToken = await this.resolveAdminToken();
     this.app = this.buildApp(this.faces.map((f) => ({ face: f, prefix: f.prefix })));
+    await registerAdminApi(this.app, this, this.adminToken);
     for (const face of this.faces) {
       const ctx = this.context(face.prefix);
       const r = face.webhooks?.(ctx);
@@ -89,7 +106,18 @@ export class Gateway {
     }
     await this.seedData();
     await this.engine.start();
+    this.faults.start();
     return this;
+  }
+
+  private async resolveAdminToken(): Promise<string> {
+    if (this.config.adminToken) return this.config.adminToken;
+    const existing = await this.store.read((tx) => tx.getSetting('admin.token'));
+    if (existing) return existing;
+    await this.store.transaction(async (tx) => {
+      if (!(await tx.getSetting('admin.token'))) await tx.setSetting('admin.token', 'adm_' + randomToken(32));
+    });
+    return (await this.store.read((tx) => tx.getSetting('admin.token')))!;
   }
 
   /** The merchant-facing context a face gets. */
@@ -123,6 +151,19 @@ export class Gateway {
     // Every body stays raw bytes: faces verify signatures over exactly what was sent, then parse.
     app.removeAllContentTypeParsers();
     app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+    const faceOf = (req: FastifyRequest): { face: string; path: string } => {
+      const path = (req.raw.url ?? req.url).split('?')[0]!.replace(/\/{2,}/g, '/');
+      for (const m of mounts) if (m.prefix === '' || path === m.prefix || path.startsWith(m.prefix + '/')) return { face: m.face.name, path: path.slice(m.prefix.length) || '/' };
+      return { face: 'gateway', path };
+    };
+    app.addHook('onRequest', async (req, reply) => {
+      const id = 'req_' + randomToken(16);
+      req.polypay = { id, face: faceOf(req).face, subjects: [], started: performance.now() };
+      reply.header('x-polypay-request-id', id);
+    });
+    this.faults.install(app, faceOf);
+    this.apiLog.install(app, this.engine.clock);
+    this.metrics.install(app);
     app.get('/healthz', async () => ({ status: 'ok', store: this.store.dialect }));
     registerAcs(app, this.engine);
     for (const { face, prefix } of mounts) {
@@ -183,8 +224,19 @@ export class Gateway {
     return Promise.all(list.map((m) => this.describeMerchant(m.id)));
   }
 
+  /** Deletes one merchant's data and recreates it from the seed (or as the demo merchant). */
+  async resetMerchant(id: string): Promise<void> {
+    await this.apiLog.flush();
+    await this.engine.transaction((tx) => tx.purgeMerchant(id));
+    const seed = this.opts.seed ?? (this.config.seedFile ? loadSeed(this.config.seedFile) : undefined);
+    const entry = seed?.merchants.find((m) => m.id === id);
+    if (entry) await applySeed(this, { merchants: [entry] });
+    else if (id === 'demo' && !seed) await createDemoMerchant(this);
+  }
+
   /** Empties every table and applies the seed (or the demo merchant) again. */
   async reset(): Promise<void> {
+    await this.apiLog.flush();
     await this.engine.stop();
     await this.store.truncateAll();
     this.engine.clock.reset();
@@ -198,6 +250,8 @@ export class Gateway {
     this.closed = true;
     for (const a of this.extraApps) await a.close();
     await this.app.close();
+    this.faults.stop();
+    await this.apiLog.flush();
     await this.engine.stop();
     await this.store.close();
   }

@@ -31,7 +31,12 @@ export async function createMerchantFromSeed(gw: Gateway, m: SeedMerchant, index
     if (id && (await tx.getMerchant(id))) return id;
     const specs: CredentialSpec[] = [];
     const draftId = id ?? `m_${Date.now().toString(36)}${index}`;
-    for (const face of gw.faces) specs.push(...face.credentials(m[face.name] as JsonObject | undefined, { id: draftId, name: m.name, index }));
+    for (const face of gw.faces) {
+      const section = m[face.name] as (JsonObject & { _credentials?: Array<{ key: string; secret: string | null; data?: JsonObject }> }) | undefined;
+      // an exported seed may carry the raw credentials of a face that has no seed format of its own
+      if (section?._credentials) specs.push(...section._credentials.map((c) => ({ face: face.name, key: c.key, secret: c.secret, data: c.data ?? {} })));
+      else specs.push(...face.credentials(section, { id: draftId, name: m.name, index }));
+    }
     const { merchant } = await gw.engine.merchants.create(tx, {
       id: draftId,
       name: m.name,

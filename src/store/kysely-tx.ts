@@ -3,6 +3,7 @@
 import { sql, type Kysely, type SelectQueryBuilder, type Transaction } from 'kysely';
 import type { PaymentFilter, Tx } from '../core/ports.js';
 import type {
+  ApiRequestRecord,
   CardToken,
   Challenge,
   Credential,
@@ -644,6 +645,77 @@ export class KyselyTx implements Tx {
   async nextJobAt(): Promise<number | null> {
     const r = await this.db.selectFrom('jobs').select((eb) => eb.fn.min('run_at').as('t')).where('status', '=', 'pending').executeTakeFirst();
     return r?.t === null || r?.t === undefined ? null : R.num(r.t);
+  }
+
+  // ---- API request log
+  async insertApiRequests(rows: ApiRequestRecord[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.db
+      .insertInto('api_requests')
+      .values(
+        rows.map((r) => ({
+          at: r.at,
+          merchant_id: r.merchantId,
+          face: r.face,
+          method: r.method,
+          path: r.path,
+          status: r.status,
+          duration_ms: r.durationMs,
+          request_id: r.requestId,
+          subjects: r.subjects.length ? ',' + r.subjects.join(',') + ',' : '',
+          request_body: r.requestBody,
+          response_body: r.responseBody,
+        })),
+      )
+      .execute();
+  }
+  async listApiRequests(f: { merchantId?: string; subject?: string; limit: number; beforeId?: number }): Promise<ApiRequestRecord[]> {
+    let q = this.db.selectFrom('api_requests').selectAll();
+    if (f.merchantId) q = q.where('merchant_id', '=', f.merchantId);
+    if (f.subject) q = q.where('subjects', 'like', `%,${f.subject},%`);
+    if (f.beforeId) q = q.where('id', '<', f.beforeId);
+    const rows = await q.orderBy('id', 'desc').limit(f.limit).execute();
+    return rows.map((r) => ({
+      id: R.num(r.id),
+      at: R.num(r.at),
+      merchantId: r.merchant_id,
+      face: r.face,
+      method: r.method,
+      path: r.path,
+      status: R.num(r.status),
+      durationMs: R.num(r.duration_ms),
+      requestId: r.request_id,
+      subjects: r.subjects.split(',').filter(Boolean),
+      requestBody: r.request_body,
+      responseBody: r.response_body,
+    }));
+  }
+
+  // ---- merchant purge
+  async purgeMerchant(merchantId: string): Promise<void> {
+    const db = this.db as unknown as Kysely<any>;
+    const accountIds = (await db.selectFrom('accounts').select('id').where('merchant_id', '=', merchantId).execute()).map((r: { id: string }) => r.id);
+    if (accountIds.length) {
+      await db.deleteFrom('ledger_transfers').where((eb: any) => eb.or([eb('debit_account_id', 'in', accountIds), eb('credit_account_id', 'in', accountIds)])).execute();
+    }
+    const deliveryIds = db.selectFrom('deliveries').select('id').where('merchant_id', '=', merchantId);
+    await db.deleteFrom('delivery_attempts').where('delivery_id', 'in', deliveryIds).execute();
+    const tables = await this.db.introspection.getTables();
+    for (const t of tables) {
+      if (t.name.startsWith('kysely_')) continue;
+      if (t.columns.some((c) => c.name === 'merchant_id')) await db.deleteFrom(t.name).where('merchant_id', '=', merchantId).execute();
+    }
+    await db.deleteFrom('merchants').where('id', '=', merchantId).execute();
+    // the system accounts' totals are recomputed from what remains
+    const totals = new Map((await this.transferTotals()).map((t) => [t.accountId, t]));
+    for (const a of await this.listAccounts()) {
+      const t = totals.get(a.id) ?? { debitsPending: 0n, debitsPosted: 0n, creditsPending: 0n, creditsPosted: 0n };
+      await db
+        .updateTable('accounts')
+        .set({ debits_pending: t.debitsPending, debits_posted: t.debitsPosted, credits_pending: t.creditsPending, credits_posted: t.creditsPosted })
+        .where('id', '=', a.id)
+        .execute();
+    }
   }
 
   // ---- settings

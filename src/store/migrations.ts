@@ -326,7 +326,27 @@ const core: MigrationFactory = (dialect) => ({
   },
 });
 
-registerMigrations({ '0001_core': core });
+const apiLog: MigrationFactory = (dialect) => ({
+  async up(db: Kysely<any>) {
+    await serialId(db.schema.createTable('api_requests'), dialect)
+      .addColumn('at', BIG, (c) => c.notNull())
+      .addColumn('merchant_id', 'text')
+      .addColumn('face', 'text', (c) => c.notNull())
+      .addColumn('method', 'text', (c) => c.notNull())
+      .addColumn('path', 'text', (c) => c.notNull())
+      .addColumn('status', BIG, (c) => c.notNull())
+      .addColumn('duration_ms', BIG, (c) => c.notNull())
+      .addColumn('request_id', 'text', (c) => c.notNull())
+      .addColumn('subjects', 'text', (c) => c.notNull().defaultTo(''))
+      .addColumn('request_body', 'text')
+      .addColumn('response_body', 'text')
+      .execute();
+    await db.schema.createIndex('api_requests_merchant').on('api_requests').columns(['merchant_id', 'id']).execute();
+    await db.schema.createIndex('api_requests_at').on('api_requests').column('at').execute();
+  },
+});
+
+registerMigrations({ '0001_core': core, '0002_api_log': apiLog });
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   return {

@@ -251,6 +251,21 @@ export interface JobsTable {
   last_error: string | null;
 }
 
+export interface ApiRequestsTable {
+  id: Generated<Int>;
+  at: Int;
+  merchant_id: string | null;
+  face: string;
+  method: string;
+  path: string;
+  status: Int;
+  duration_ms: Int;
+  request_id: string;
+  subjects: string;
+  request_body: string | null;
+  response_body: string | null;
+}
+
 export interface SettingsTable {
   key: string;
   value: string;
@@ -275,4 +290,5 @@ export interface CoreDatabase {
   idempotency: IdempotencyTable;
   jobs: JobsTable;
   settings: SettingsTable;
+  api_requests: ApiRequestsTable;
 }

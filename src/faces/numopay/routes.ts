@@ -10,6 +10,7 @@ import { AVAILABLE } from '../../core/ledger.js';
 import type { JsonObject, Payment, Payout } from '../../core/model.js';
 import type { Tx } from '../../core/ports.js';
 import type { FaceContext } from '../face.js';
+import { annotate } from '../../server/request-context.js';
 import { authenticate, httpUrl, jsonBody, minorAmount, NumopayError, sendData, sendError, str, toWire, type Authed } from './http.js';
 import { registerNumopayPages } from './pages.js';
 import { convert, hasRate, RATES_DATE, ratesFor } from './rates.js';
@@ -60,6 +61,7 @@ export function registerNumopayRoutes(app: FastifyInstance, ctx: FaceContext): v
   app.register(async (api) => {
     api.addHook('preHandler', async (req) => {
       req.numopay = await authenticate(req, ctx);
+      annotate(req, { merchantId: req.numopay.merchant.id });
     });
 
     const account = async (req: FastifyRequest): Promise<NumopayAccount> => {
@@ -110,6 +112,7 @@ export function registerNumopayRoutes(app: FastifyInstance, ctx: FaceContext): v
         const orderSlug = `client_wof_${p.id}_${randomHex(4)}`;
         await S.insertToken(tx, { token, merchantId: a.merchantId, accountId: a.id, kind: 'charge', subjectId: p.id, orderSlug, link: null, redirectUrl, expiresAt: now + TOKEN_TTL, usedAt: null, createdAt: now });
         await tx.insertRef({ face: 'numopay', merchantId: a.merchantId, kind: 'order_slug', ref: orderSlug, subjectType: 'payment', subjectId: String(p.id) });
+        annotate(req, { subject: ['payment', p.id] });
         return { token, order_slug: orderSlug };
       });
       return sendData(reply, out);
@@ -127,6 +130,7 @@ export function registerNumopayRoutes(app: FastifyInstance, ctx: FaceContext): v
         if (t.usedAt !== null) throw new CoreError('TOKEN_USED');
         if (engine.clock.now() >= t.expiresAt) throw new CoreError('TOKEN_EXPIRED');
         if (!(await S.useToken(tx, t.token, engine.clock.now(), link))) throw new CoreError('TOKEN_USED');
+        annotate(req, { subject: ['payment', t.subjectId] });
         await engine.payments.authorize(tx, t.subjectId, { source: { kind: 'card', card }, merchantName: req.numopay!.merchant.name });
         return { charge_link: `${ctx.baseUrl(req)}${ctx.prefix}/v2/charge/${link}` };
       });
@@ -139,6 +143,7 @@ export function registerNumopayRoutes(app: FastifyInstance, ctx: FaceContext): v
       const status = await engine.read(async (tx) => {
         const t = await S.getTokenBySlug(tx, slug);
         if (!t || t.accountId !== a.id) return undefined;
+        annotate(req, { subject: [t.kind === 'charge' ? 'payment' : 'payout', t.subjectId] });
         return orderStatus(tx, t.orderSlug, t.kind, t.subjectId);
       });
       if (!status) throw new NumopayError(404, 'Payment not found');
@@ -159,6 +164,7 @@ export function registerNumopayRoutes(app: FastifyInstance, ctx: FaceContext): v
         const orderSlug = `client_frg_${p.id}_${randomHex(5)}`;
         await S.insertToken(tx, { token, merchantId: a.merchantId, accountId: a.id, kind: 'refill', subjectId: p.id, orderSlug, link: null, redirectUrl, expiresAt: now + TOKEN_TTL, usedAt: null, createdAt: now });
         await tx.insertRef({ face: 'numopay', merchantId: a.merchantId, kind: 'order_slug', ref: orderSlug, subjectType: 'payout', subjectId: String(p.id) });
+        annotate(req, { subject: ['payout', p.id] });
         return { token, order_slug: orderSlug };
       });
       return sendData(reply, out);
@@ -175,6 +181,7 @@ export function registerNumopayRoutes(app: FastifyInstance, ctx: FaceContext): v
         if (t.usedAt !== null) throw new CoreError('TOKEN_USED');
         if (engine.clock.now() >= t.expiresAt) throw new CoreError('TOKEN_EXPIRED');
         if (!(await S.useToken(tx, t.token, engine.clock.now(), null))) throw new CoreError('TOKEN_USED');
+        annotate(req, { subject: ['payout', t.subjectId] });
         await engine.payouts.execute(tx, t.subjectId, { number: cardNumber });
       });
       return sendData(reply, { token: tokenText });
@@ -285,6 +292,7 @@ export function registerNumopayRoutes(app: FastifyInstance, ctx: FaceContext): v
         await S.insertSession(tx, { id, token, merchantId: a.merchantId, accountId: a.id, paymentId: p.id, items, successUrl, cancelUrl, createdAt: now });
         await tx.insertRef({ face: 'numopay', merchantId: a.merchantId, kind: 'order_slug', ref: orderSlug, subjectType: 'payment', subjectId: String(p.id) });
         await tx.insertRef({ face: 'numopay', merchantId: a.merchantId, kind: 'checkout_session', ref: id, subjectType: 'payment', subjectId: String(p.id) });
+        annotate(req, { subject: ['payment', p.id] });
         return { id, token, items, success_url: successUrl, cancel_url: cancelUrl };
       });
       return sendData(reply, out);
