@@ -2,6 +2,7 @@
 // The `polypay` command line.
 import { Command } from 'commander';
 import { startGateway, type Gateway } from './gateway.js';
+import { registerAdminCommands } from './cli-admin.js';
 
 function banner(gw: Gateway, infos: Awaited<ReturnType<Gateway['merchants']>>): string {
   const lines = [``, `Polypay is running at ${gw.url}  (store: ${gw.store.dialect}${gw.store.dialect === 'sqlite' ? `, data folder ${gw.config.dataDir}` : ''})`, ``];
@@ -13,7 +14,8 @@ function banner(gw: Gateway, infos: Awaited<ReturnType<Gateway['merchants']>>): 
     }
     lines.push('');
   }
-  lines.push(`Test cards: docs/test-cards.md   Health: ${gw.url}/healthz`, '');
+  lines.push(`Admin API:  ${gw.url}/admin/api  (token ${gw.adminToken}; OpenAPI at ${gw.url}/admin/openapi.json)`);
+  lines.push(`Test cards: docs/test-cards.md   Health: ${gw.url}/healthz   Metrics: ${gw.url}/metrics`, '');
   return lines.join('\n');
 }
 
@@ -30,11 +32,11 @@ program
   .option('-s, --seed <file>', 'seed file, JSON or YAML (env POLYPAY_SEED)')
   .option('--public-url <url>', 'base URL browsers and merchants reach the gateway at')
   .option('--log-level <level>', 'log level', undefined)
-  .option('--json', 'print the merchants and credentials as JSON')
-  .action(async (o: { port?: number; host?: string; dataDir?: string; databaseUrl?: string; seed?: string; publicUrl?: string; logLevel?: string; json?: boolean }) => {
+  .action(async (o: { port?: number; host?: string; dataDir?: string; databaseUrl?: string; seed?: string; publicUrl?: string; logLevel?: string }, cmd: Command) => {
+    const json = Boolean((cmd.optsWithGlobals() as { json?: boolean }).json);
     const gw = await startGateway({ port: o.port, host: o.host, dataDir: o.dataDir, databaseUrl: o.databaseUrl, seedFile: o.seed, publicUrl: o.publicUrl, logLevel: o.logLevel });
     const infos = await gw.merchants();
-    if (o.json) process.stdout.write(JSON.stringify({ url: gw.url, merchants: infos.map((i) => ({ id: i.merchant.id, name: i.merchant.name, faces: i.faces })) }, null, 2) + '\n');
+    if (json) process.stdout.write(JSON.stringify({ url: gw.url, adminToken: gw.adminToken, merchants: infos.map((i) => ({ id: i.merchant.id, name: i.merchant.name, faces: i.faces })) }) + '\n');
     else process.stdout.write(banner(gw, infos));
     let closing = false;
     const shutdown = (sig: string) => {
@@ -52,6 +54,8 @@ program
     process.on('SIGINT', () => shutdown('SIGINT'));
     process.on('SIGTERM', () => shutdown('SIGTERM'));
   });
+
+registerAdminCommands(program);
 
 program.parseAsync(process.argv).catch((e) => {
   process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);

@@ -43,7 +43,7 @@ describe.each(STORES)('admin API on %s', (store) => {
     const res = await fetch(`${h.url}/admin/api/merchants`);
     expect(res.status).toBe(401);
     expect(await res.json()).toEqual({ error: 'admin token required (Authorization: Bearer <token>)' });
-    const doc = await (await fetch(`${h.url}/admin/openapi.json`)).json();
+    const doc = (await (await fetch(`${h.url}/admin/openapi.json`)).json()) as { openapi: string; paths: Record<string, unknown> };
     expect(doc.openapi).toBe('3.0.3');
     expect(Object.keys(doc.paths)).toContain('/objects/{type}/{id}/timeline');
   });
