@@ -46,12 +46,12 @@ export function registerAcs(app: FastifyInstance, engine: Engine): void {
         : `<button type="submit" name="action" value="approve" id="approve"><span class="spinner" aria-hidden="true"></span>${esc(s.approve)}</button>
            <button type="submit" name="action" value="decline" class="danger" id="decline">${esc(s.decline)}</button>`;
     const body = `<h1>${esc(s.acsTitle)}</h1><p class="muted">${esc(s.acsIntro)}</p>
-<dl class="summary" style="display:block">
-<div><dt class="muted">${esc(s.merchant)}</dt><dd data-testid="acs-merchant">${esc(d.merchant)}</dd></div>
-<div><dt class="muted">${esc(s.amount)}</dt><dd class="amount" data-testid="acs-amount">${esc(formatAmount(d.amount, d.currency))}</dd></div>
-<div><dt class="muted">${esc(s.card)}</dt><dd data-testid="acs-card">${esc(d.card)}</dd></div>
+<dl class="facts">
+<dt>${esc(s.merchant)}</dt><dd data-testid="acs-merchant">${esc(d.merchant)}</dd>
+<dt>${esc(s.amount)}</dt><dd class="amount" data-testid="acs-amount">${esc(formatAmount(d.amount, d.currency))}</dd>
+<dt>${esc(s.card)}</dt><dd data-testid="acs-card">${esc(d.card)}</dd>
 </dl>
-<form method="post" action="acs/answer" id="acs">${hidden}${controls}</form>`;
+<form method="post" action="/acs/answer" id="acs">${hidden}${controls}</form>`;
     const script = `document.getElementById('acs').addEventListener('submit',function(e){var b=e.submitter;if(this.dataset.sent){e.preventDefault();return}this.dataset.sent='1';if(b){var h=document.createElement('input');h.type='hidden';h.name='action';h.value=b.value;this.appendChild(h);b.setAttribute('aria-busy','true')}var bs=this.querySelectorAll('button');for(var i=0;i<bs.length;i++)bs[i].disabled=true});`;
     return { n, status: 200, html: layout({ title: s.acsTitle, lang, nonce: n, body, script }) };
   };

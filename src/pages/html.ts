@@ -40,7 +40,9 @@ input[aria-invalid=true]{border-color:var(--err)}
 .error{color:var(--err);font-size:.85rem;min-height:1.2em;margin-top:4px}
 button,.button{display:inline-flex;align-items:center;justify-content:center;gap:8px;width:100%;margin-top:18px;padding:12px 16px;font:inherit;font-weight:600;border:0;border-radius:8px;background:var(--accent);color:#fff;cursor:pointer;text-decoration:none}
 button:hover{background:var(--accent-d)}button[disabled]{opacity:.6;cursor:progress}
-button.secondary{background:#e7ebf1;color:var(--fg)}button.danger{background:#fbe9e9;color:var(--err)}
+button.secondary,.button.secondary{background:#e7ebf1;color:var(--fg)}button.danger{background:#fbe9e9;color:var(--err)}
+dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:6px 16px;margin:12px 0 16px;padding-bottom:12px;border-bottom:1px solid var(--line)}
+dl.facts dt{color:var(--muted);font-size:.9rem;align-self:center}dl.facts dd{margin:0;font-weight:600;word-break:break-all}dl.facts dd.amount{font-size:1.3rem}
 .spinner{width:16px;height:16px;border:2px solid rgba(255,255,255,.5);border-top-color:#fff;border-radius:50%;animation:spin .8s linear infinite;display:none}
 button[aria-busy=true] .spinner{display:inline-block}
 @keyframes spin{to{transform:rotate(360deg)}}

@@ -29,7 +29,7 @@ export class Receiver {
           this.failNext--;
           res.writeHead(500).end('fail');
         } else {
-          res.writeHead(this.status, { 'content-type': 'application/json' }).end(this.responseBody);
+          res.writeHead(this.status, { 'content-type': this.responseBody.startsWith('<') ? 'text/html; charset=utf-8' : 'application/json' }).end(this.responseBody);
         }
         for (const w of this.waiters.splice(0)) w();
       });
