@@ -24,6 +24,7 @@ import { ApiLog } from './api-log.js';
 import { Faults } from './faults.js';
 import { Metrics } from './metrics.js';
 import { registerAdminApi } from './admin/admin-api.js';
+import { registerDashboard } from '../pages/dashboard/index.js';
 import './request-context.js';
 
 export interface GatewayOptions extends Partial<GatewayConfig> {
@@ -85,6 +86,7 @@ export class Gateway {
     this.adminToken = await this.resolveAdminToken();
     this.app = this.buildApp(this.faces.map((f) => ({ face: f, prefix: f.prefix })));
     await registerAdminApi(this.app, this, this.adminToken);
+    await registerDashboard(this.app, this);
     for (const face of this.faces) {
       const ctx = this.context(face.prefix);
       const r = face.webhooks?.(ctx);
