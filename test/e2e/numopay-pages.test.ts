@@ -94,7 +94,7 @@ describe('Numopay pages in a real browser', () => {
     expect(await page.textContent('h1')).toBe('Оплата');
     expect(await page.textContent('[data-testid=amount]')).toBe('350,00 ₽');
     // the page fits a phone: no horizontal scrolling
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    expect(await page.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
     await page.fill('#number', '4242424242424241');
     await page.locator('#number').blur();
     expect(await page.textContent('#number-error')).toBe('Проверьте номер карты');
