@@ -1,7 +1,7 @@
 // The card vault: PAN encrypted at rest with AES-256-GCM under a master key, found by a keyed
 // fingerprint (HMAC-SHA256), shown only masked. A CVV is never stored. Master keys can be rotated:
 // cards encrypted under an older key stay readable and are re-encrypted by `rotate`.
-import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { validateCardNumber, type CardBrand } from './cards.js';
 import { CoreError } from './errors.js';
 import { uuid } from './ids.js';
@@ -119,6 +119,15 @@ export class CardVault {
     const derived = derive(next);
     this.keys.set(derived.id, derived);
     this.current = derived;
+    return this.rotateToCurrent(store, batch);
+  }
+
+  /**
+   * Re-encrypts every card not yet under the current key (after a new key was configured last in
+   * POLYPAY_MASTER_KEYS). Once it has run, the older keys can be removed from the configuration.
+   */
+  async rotateToCurrent(store: Store, batch = 500): Promise<number> {
+    const derived = this.current;
     let after: string | null = null;
     let count = 0;
     for (;;) {
@@ -138,9 +147,17 @@ export class CardVault {
   }
 }
 
-export function parseMasterKey(id: string, text: string): MasterKey {
+/**
+ * Reads a 32-byte master key (hex or base64). Its id is derived from the key itself, so a card names
+ * the key that encrypted it whatever order the keys are configured in.
+ */
+export function parseMasterKey(text: string): MasterKey {
   const t = text.trim();
   const key = /^[0-9a-f]{64}$/i.test(t) ? Buffer.from(t, 'hex') : Buffer.from(t, 'base64');
   if (key.length !== 32) throw new Error('master key must be 32 bytes, hex or base64');
-  return { id, key };
+  return { id: masterKeyId(key), key };
+}
+
+export function masterKeyId(key: Buffer): string {
+  return 'mk_' + createHash('sha256').update('polypay master key id').update(key).digest('hex').slice(0, 12);
 }

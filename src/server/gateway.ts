@@ -180,25 +180,25 @@ export class Gateway {
   }
 
   private async masterKeys(): Promise<MasterKey[]> {
-    if (this.config.masterKeys.length) return this.config.masterKeys.map((k, i) => parseMasterKey(`k${i + 1}`, k));
+    if (this.config.masterKeys.length) return this.config.masterKeys.map((k) => parseMasterKey(k));
     if (this.config.databaseUrl) {
       // No key configured for a shared database: keep one in the store so every process agrees.
       const existing = await this.store.read((tx) => tx.getSetting('vault.master_key'));
-      if (existing) return [parseMasterKey('k1', existing)];
+      if (existing) return [parseMasterKey(existing)];
       const fresh = randomBytes(32).toString('hex');
       await this.store.transaction((tx) => tx.setSetting('vault.master_key', fresh));
       const stored = (await this.store.read((tx) => tx.getSetting('vault.master_key')))!;
       this.log.warn('no POLYPAY_MASTER_KEY set: a vault key was generated and kept in the database (sandbox use only)');
-      return [parseMasterKey('k1', stored)];
+      return [parseMasterKey(stored)];
     }
-    if (this.config.dataDir === ':memory:') return [{ id: 'k1', key: randomBytes(32) }];
+    if (this.config.dataDir === ':memory:') return [parseMasterKey(randomBytes(32).toString('hex'))];
     const file = join(this.config.dataDir, 'master.key');
     if (!existsSync(file)) {
       mkdirSync(this.config.dataDir, { recursive: true });
       writeFileSync(file, randomBytes(32).toString('hex') + '\n', { mode: 0o600 });
       chmodSync(file, 0o600);
     }
-    return [parseMasterKey('k1', readFileSync(file, 'utf8'))];
+    return [parseMasterKey(readFileSync(file, 'utf8'))];
   }
 
   private async seedData(): Promise<void> {
@@ -259,14 +259,15 @@ export class Gateway {
   }
 }
 
-export function makeLogger(level: string): Logger {
-  return pino({
+export function makeLogger(level: string, destination?: pino.DestinationStream): Logger {
+  const options: pino.LoggerOptions = {
     level,
     redact: {
       paths: ['req.headers.authorization', 'req.headers["x-sign"]', 'req.headers.signature', 'req.headers["x-signature"]', 'req.headers.cookie', '*.secret', '*.apiSecret', '*.password'],
       censor: '[redacted]',
     },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 export async function startGateway(opts: GatewayOptions = {}): Promise<Gateway> {

@@ -324,6 +324,12 @@ export async function registerAdminApi(app: FastifyInstance, gw: Gateway, token:
         return send(reply, { imported: ids.length, merchants: ids });
       });
 
+      // ---- the card vault: re-encrypt every card under the current (last configured) master key
+      api.post('/vault/rotate', async (_req, reply) => {
+        const count = await engine.vault.rotateToCurrent(engine.store);
+        return send(reply, { reencrypted: count, keyId: engine.vault.currentKeyId });
+      });
+
       // ---- stats for the dashboard's charts
       api.get('/stats', async (req, reply) => {
         const q = req.query as { hours?: string; buckets?: string; merchant?: string };

@@ -43,6 +43,7 @@ export function adminOpenApi(serverUrl: string) {
       '/reset': { post: { summary: 'Reset all data, or one merchant', requestBody: body({ merchant: { type: 'string' } }), responses: ok('reset') } },
       '/export': { get: { summary: 'Export merchants and credentials as a seed', responses: ok('seed') } },
       '/import': { post: { summary: 'Import a seed', requestBody: body({ merchants: { type: 'array', items: { type: 'object' } } }), responses: ok('imported') } },
+      '/vault/rotate': { post: { summary: 'Re-encrypt every stored card under the current master key (the last of POLYPAY_MASTER_KEYS)', responses: ok('{reencrypted, keyId}') } },
       '/stats': { get: { summary: 'Volume, approval rate and latency over time', parameters: [q('hours', ''), q('buckets', ''), q('merchant', '')], responses: ok('buckets') } },
     },
   };
