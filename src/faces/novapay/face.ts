@@ -1,0 +1,82 @@
+// The NovaPay face ("qecom" e-commerce API v1): RSA-signed JSON requests (x-sign, SHA-1 or SHA-256),
+// payment sessions with holds, partial completion, same-day voids, secure delivery through Nova Poshta,
+// frames and checkout, payer pages with 3-D Secure, and signed postbacks (X-Sign and x-sign-v2).
+import { createPublicKey, generateKeyPairSync } from 'node:crypto';
+import { randomDigits } from '../../core/ids.js';
+import type { JsonObject } from '../../core/model.js';
+import type { Face } from '../face.js';
+import { setGatewayKey } from './keys.js';
+import { registerNovapayRoutes } from './routes.js';
+import { JOBS, Sessions } from './sessions.js';
+import { publicKeyOf } from './signing.js';
+import { novapayMigrations } from './store.js';
+import { novapayWebhooks } from './webhooks.js';
+
+/** A merchant's `novapay` seed section. */
+export interface NovapaySeed {
+  /** NovaPay's merchant_id (number or string); generated when absent */
+  merchantId?: string | number;
+  merchant_id?: string | number;
+  /** the merchant's RSA public key (PEM) that verifies its x-sign */
+  publicKey?: string;
+  /** or its private key (PEM): the public key is derived, and the key is shown for the demo merchant */
+  privateKey?: string;
+  /** Nova Poshta city ref the merchant ships from (default Kyiv) */
+  senderCity?: string;
+  /** the gateway's own signing key (PEM); generated and kept in the store when no seed sets it */
+  gatewayPrivateKey?: string;
+}
+
+function publicPemOf(privatePem: string): string {
+  return createPublicKey(privatePem).export({ type: 'spki', format: 'pem' }).toString();
+}
+
+export const novapayFace: Face = {
+  name: 'novapay',
+  prefix: '/novapay',
+  title: 'NovaPay qecom API v1',
+  migrations: novapayMigrations,
+  routes: (app, ctx) => registerNovapayRoutes(app, ctx),
+  webhooks: (ctx) => novapayWebhooks(ctx.engine),
+  jobs(ctx) {
+    const sessions = new Sessions(ctx);
+    return {
+      [JOBS.expire]: (tx, job) => sessions.expireJob(tx, job.ref),
+      [JOBS.sync]: (tx, job) => sessions.sync(tx, job.ref),
+      [JOBS.complete]: (tx, job) => sessions.completeJob(tx, job.ref, typeof job.payload.amount === 'string' ? job.payload.amount : null),
+      [JOBS.void]: (tx, job) => sessions.voidJob(tx, job.ref),
+      [JOBS.waybill]: (tx, job) => sessions.waybillJob(tx, job.ref),
+    };
+  },
+  credentials(seed) {
+    const s = (seed ?? {}) as NovapaySeed;
+    const id = s.merchantId ?? s.merchant_id;
+    const key = id !== undefined && /^\d{1,18}$/.test(String(id).trim()) ? String(id).trim() : String(1 + Number(randomDigits(1)) % 9) + randomDigits(5);
+    const data: JsonObject = {};
+    if (s.publicKey) {
+      if (!publicKeyOf(s.publicKey)) throw new Error('novapay.publicKey is not an RSA public key');
+      data.publicKey = s.publicKey;
+    } else if (s.privateKey) {
+      data.publicKey = publicPemOf(s.privateKey);
+      data.privateKey = s.privateKey;
+    } else {
+      // no key given: a fresh pair; the private half is shown to the developer (sandbox use)
+      const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
+      data.publicKey = pair.publicKey.export({ type: 'spki', format: 'pem' }).toString();
+      data.privateKey = pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    }
+    if (s.senderCity) data.senderCity = s.senderCity;
+    return [{ face: 'novapay', key, secret: null, data }];
+  },
+  async onMerchantCreated(tx, merchant, seed, ctx) {
+    await ctx.engine.ledger.account(tx, merchant.id, 'UAH', 'available');
+    const s = (seed ?? {}) as NovapaySeed;
+    if (s.gatewayPrivateKey) await setGatewayKey(tx, ctx.engine, s.gatewayPrivateKey);
+  },
+  describe(creds, baseUrl) {
+    const c = creds[0]!;
+    const out: Record<string, string> = { baseUrl: `${baseUrl}/v1`, merchantId: c.key, gatewayPublicKey: `${baseUrl}/v1/public-key` };
+    if (typeof c.data.privateKey === 'string') out.privateKey = c.data.privateKey;
+    return out;
+  },
+};

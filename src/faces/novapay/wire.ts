@@ -1,0 +1,373 @@
+// NovaPay wire mapping: errors (both generations), decline reasons → `processing_result`, core payment →
+// session fields, and the get-status and postback bodies.
+import { randomUUID } from 'node:crypto';
+import type { ErrorCode } from '../../core/errors.js';
+import { formatMajor, toWireNumber } from '../../core/money.js';
+import type { Json, JsonObject, Payment, PaymentStatus } from '../../core/model.js';
+import type { DeclineReason } from '../../core/network/reasons.js';
+import type { CardBrand } from '../../core/cards.js';
+import type { NovapaySession, SessionStatus } from './store.js';
+
+export const CURRENCY = 'UAH';
+
+// ---------------------------------------------------------------------------------------------- errors
+
+/** Processing errors: the seed's messages, and the `code` names of the current API. */
+export const PROCESSING_ERRORS = {
+  SIGN_INVALID: { error: 'request sign is invalid', code: 'RequestSignInvalidError', status: 400 },
+  SESSION_NOT_FOUND: { error: 'session not found', code: 'SessionNotFoundError', status: 400 },
+  DELIVERY_PRICE_FAILED: { error: 'delivery price calculation failed', code: 'DeliveryPriceCalculationError', status: 400 },
+  SESSION_ALREADY_REFUNDED: { error: 'session already refunded', code: 'SessionAlreadyRefundedError', status: 400 },
+  NOT_FOUND: { error: 'not found', code: 'NotFoundError', status: 404 },
+  MERCHANT_NOT_FOUND: { error: 'merchant not found', code: 'MerchantNotFoundError', status: 400 },
+  SESSION_EXPIRED: { error: 'session expired', code: 'SessionExpiredError', status: 400 },
+  INVALID_STATUS: { error: 'invalid session status', code: 'SessionInvalidStatusError', status: 400 },
+  VOID_PERIOD_EXPIRED: { error: 'void is available only until 23:59 of the payment day', code: 'VoidPeriodExpiredError', status: 400 },
+  AMOUNT_EXCEEDS_HOLD: { error: 'amount exceeds holded amount', code: 'AmountExceedsHoldError', status: 400 },
+  PAYMENT_ALREADY_ADDED: { error: 'payment already added to session', code: 'PaymentAlreadyAddedError', status: 400 },
+  DELIVERY_NOT_USED: { error: 'session has no delivery', code: 'DeliveryNotUsedError', status: 400 },
+  WAYBILL_NOT_FOUND: { error: 'express waybill not found', code: 'ExpressWaybillNotFoundError', status: 400 },
+  BODY_TOO_LARGE: { error: 'request entity too large', code: 'PayloadTooLargeError', status: 413 },
+} as const;
+
+export type ProcessingErrorKey = keyof typeof PROCESSING_ERRORS;
+
+/** One validation problem, described for both generations of clients. */
+export interface Issue {
+  /** property path: ['products', 0, 'count'] */
+  path: Array<string | number>;
+  /** the current API's code (zod): invalid_type, too_small, too_big, invalid_format, custom */
+  code: string;
+  /** the current API's message */
+  message: string;
+  /** the seed era's message (ajv): "should be string", "should have required property 'x'" */
+  legacy: string;
+  /** for a missing property, ajv reports it at the parent with this name */
+  missingProperty?: string;
+}
+
+export class NovapayError extends Error {
+  constructor(
+    readonly kind: 'processing' | 'validation' | 'fatal',
+    readonly key: ProcessingErrorKey | null,
+    readonly issues: Issue[] = [],
+    message?: string,
+  ) {
+    super(message ?? (key ? PROCESSING_ERRORS[key].error : kind === 'validation' ? 'validation failed' : 'internal error'));
+  }
+  get status(): number {
+    if (this.kind === 'validation') return 400;
+    if (this.kind === 'fatal') return 500;
+    return this.key ? PROCESSING_ERRORS[this.key].status : 400;
+  }
+}
+
+export const processing = (key: ProcessingErrorKey): NovapayError => new NovapayError('processing', key);
+export const validation = (issues: Issue[]): NovapayError => new NovapayError('validation', null, issues);
+
+/**
+ * Error response style: `legacy` for seed-era clients (SHA-1 signatures, or before the signature is
+ * known), `current` for clients of today's API (SHA-256).
+ */
+export type ErrorStyle = 'legacy' | 'current';
+
+/** The ajv (seed era) dataPath: `.products[0].count`; a missing property is reported at its parent. */
+export function legacyDataPath(i: Issue): string {
+  return i.path.map((p) => (typeof p === 'number' ? `[${p}]` : /^[A-Za-z_$][\w$]*$/.test(p) ? `.${p}` : `['${p}']`)).join('');
+}
+
+export function errorBody(e: NovapayError, style: ErrorStyle): { status: number; body: JsonObject } {
+  if (e.kind === 'validation') {
+    if (style === 'legacy') {
+      return { status: 400, body: { type: 'validation', errors: e.issues.map((i) => ({ dataPath: legacyDataPath(i), message: i.legacy })) } };
+    }
+    const errors = e.issues.map((i) => {
+      const path = (i.missingProperty !== undefined ? [...i.path, i.missingProperty] : i.path).join('.');
+      return { message: i.message, code: i.code, path };
+    });
+    return { status: 400, body: { uuid: randomUUID(), type: 'validation', errors } };
+  }
+  if (e.kind === 'fatal') {
+    return { status: 500, body: style === 'legacy' ? { type: 'fatal', error: 'internal error' } : { uuid: randomUUID(), type: 'fatal', error: 'internal error', description: '', code: 'InternalError' } };
+  }
+  const def = e.key ? PROCESSING_ERRORS[e.key] : { error: e.message, code: 'ProcessingError', status: 400 };
+  return {
+    status: def.status,
+    body: style === 'legacy' ? { type: 'processing', error: def.error, code: def.code } : { uuid: randomUUID(), type: 'processing', error: def.error, description: '', code: def.code },
+  };
+}
+
+/** Core error codes that reach a NovaPay route → the NovaPay error (exhaustive). */
+export const CORE_ERRORS: Record<ErrorCode, ProcessingErrorKey | 'validation' | 'fatal'> = {
+  VALIDATION: 'validation',
+  AMOUNT_INVALID: 'validation',
+  AMOUNT_PRECISION: 'validation',
+  AMOUNT_TOO_SMALL: 'validation',
+  AMOUNT_TOO_LARGE: 'validation',
+  CURRENCY_UNSUPPORTED: 'validation',
+  CARD_NUMBER_INVALID: 'validation',
+  CARD_BRAND_UNSUPPORTED: 'validation',
+  CARD_EXPIRY_INVALID: 'validation',
+  CARD_CVV_INVALID: 'validation',
+  UNAUTHENTICATED: 'SIGN_INVALID',
+  SIGNATURE_INVALID: 'SIGN_INVALID',
+  TIMESTAMP_OUT_OF_WINDOW: 'SIGN_INVALID',
+  NONCE_REUSED: 'SIGN_INVALID',
+  FORBIDDEN: 'SIGN_INVALID',
+  MERCHANT_NOT_FOUND: 'MERCHANT_NOT_FOUND',
+  ACCOUNT_NOT_FOUND: 'MERCHANT_NOT_FOUND',
+  PAYMENT_NOT_FOUND: 'SESSION_NOT_FOUND',
+  PAYOUT_NOT_FOUND: 'NOT_FOUND',
+  TOKEN_NOT_FOUND: 'NOT_FOUND',
+  TOKEN_EXPIRED: 'SESSION_EXPIRED',
+  TOKEN_USED: 'INVALID_STATUS',
+  CHALLENGE_NOT_FOUND: 'NOT_FOUND',
+  CHALLENGE_EXPIRED: 'SESSION_EXPIRED',
+  CHALLENGE_ALREADY_COMPLETED: 'INVALID_STATUS',
+  NOT_FOUND: 'NOT_FOUND',
+  INVALID_STATE: 'INVALID_STATUS',
+  AMOUNT_EXCEEDS_AVAILABLE: 'AMOUNT_EXCEEDS_HOLD',
+  INSUFFICIENT_BALANCE: 'INVALID_STATUS',
+  ZERO_BALANCE: 'INVALID_STATUS',
+  REFUND_WINDOW_PASSED: 'VOID_PERIOD_EXPIRED',
+  DUPLICATE: 'INVALID_STATUS',
+  IDEMPOTENCY_CONFLICT: 'INVALID_STATUS',
+  LEDGER_INVARIANT: 'fatal',
+  CONFLICT: 'INVALID_STATUS',
+  INTERNAL: 'fatal',
+};
+
+// ------------------------------------------------------------------------------ decline reasons
+
+/** `processing_result` for every core decline reason (exhaustive), in Ukrainian as NovaPay's pages are. */
+export const PROCESSING_RESULTS: Record<DeclineReason, string> = {
+  refer_to_issuer: 'Зверніться до банку-емітента',
+  invalid_merchant: 'Недійсний торговець',
+  pick_up_card: 'Картку вилучено',
+  do_not_honor: 'Відмова банку-емітента',
+  processing_error: 'Помилка обробки',
+  pick_up_card_special: 'Картку вилучено (особливі умови)',
+  invalid_transaction: 'Недійсна операція',
+  amount_error: 'Недійсна сума',
+  invalid_card_number: 'Недійсний номер картки',
+  no_such_issuer: 'Банк-емітент не знайдено',
+  customer_cancellation: 'Скасовано платником',
+  transaction_error: 'Помилка операції',
+  format_error: 'Помилка формату',
+  bank_not_supported: 'Банк не підтримується платіжною системою',
+  expired_card_pickup: 'Термін дії картки минув, картку вилучено',
+  suspected_fraud: 'Підозра на шахрайство',
+  restricted_card: 'Картку обмежено',
+  lost_card: 'Картку втрачено',
+  stolen_card: 'Картку викрадено',
+  insufficient_funds: 'Недостатньо коштів',
+  expired_card: 'Термін дії картки минув',
+  invalid_pin: 'Невірний PIN',
+  transaction_not_permitted: 'Операція недоступна для держателя картки',
+  transaction_not_permitted_terminal: 'Операція недоступна для терміналу',
+  suspected_fraud_issuer: 'Підозра на шахрайство (банк-емітент)',
+  exceeds_amount_limit: 'Перевищено ліміт суми',
+  restricted_card_issuer: 'Картку обмежено банком-емітентом',
+  security_violation: 'Порушення безпеки',
+  exceeds_frequency_limit: 'Перевищено ліміт кількості операцій',
+  incorrect_cvv: 'Невірний CVV2',
+  timeout: 'Банк-емітент не відповідає',
+  cannot_reach_network: "Немає зв'язку з платіжною системою",
+  system_error: 'Системна помилка',
+  unable_to_process: 'Неможливо обробити операцію',
+  authentication_failed: 'Помилка автентифікації 3-D Secure',
+  authentication_unavailable: 'Автентифікація 3-D Secure недоступна',
+  antifraud: 'Відхилено антифрод-системою',
+  card_not_found: 'Картку не знайдено',
+  card_record_not_found: 'Запис картки не знайдено в банку-емітенті',
+  invalid_card: 'Недійсна картка',
+  payout_not_permitted: 'Зарахування на картку заборонено',
+  limit_exceeded: 'Перевищено ліміти картки',
+  expired_authentication: 'Час на підтвердження платежу минув',
+};
+
+export function processingResultOf(reason: string | null): string {
+  return (reason && PROCESSING_RESULTS[reason as DeclineReason]) || PROCESSING_RESULTS.do_not_honor;
+}
+
+// --------------------------------------------------------------------------- core → session fields
+
+/** The session status a core payment status stands for, where the payment decides it (exhaustive). */
+export const STATUS_OF_PAYMENT: Record<PaymentStatus, SessionStatus | null> = {
+  created: null, // created or processing: the session knows
+  requires_authentication: 'processing',
+  authorized: 'holded',
+  captured: 'paid',
+  partially_refunded: 'paid',
+  refunded: 'voided',
+  voided: 'voided',
+  declined: 'failed',
+  expired: null, // expired (lifetime, /expire) or failed (3-D Secure not completed): the session knows
+  failed: 'failed',
+};
+
+const CARD_TYPES: Record<CardBrand, string> = { Visa: 'VISA', Mastercard: 'MASTERCARD', MIR: 'MIR' };
+
+/** The status to show: the stored one, unless the core payment already moved on (3-D Secure timed out). */
+export function effectiveStatus(s: NovapaySession, p: Payment | undefined): SessionStatus {
+  if (p && s.status === 'processing' && (p.status === 'expired' || p.status === 'declined' || p.status === 'failed')) return 'failed';
+  return s.status;
+}
+
+export function maskedPan(p: Payment | undefined): string | null {
+  return p?.card ? `${p.card.first6}xxxxxx${p.card.last4}` : null;
+}
+
+/** The amount the payer paid (a partial completion charges less than the hold), else the payment amount. */
+export function paidAmount(p: Payment): bigint {
+  return p.capturedAmount > 0n ? p.capturedAmount : p.amount;
+}
+
+export function sessionTotal(s: NovapaySession): bigint | null {
+  return s.amount === null ? null : s.amount + (s.deliveryAmount ?? 0n);
+}
+
+export function transactionStatus(p: Payment | undefined): string | null {
+  if (!p) return null;
+  switch (p.status) {
+    case 'authorized':
+    case 'captured':
+    case 'partially_refunded':
+      return 'APPROVED';
+    case 'voided':
+    case 'refunded':
+      return p.authorizedAt !== null ? 'REFUNDED' : null;
+    case 'expired':
+      return p.authorizedAt !== null ? 'REFUNDED' : null;
+    case 'declined':
+    case 'failed':
+      return 'DECLINED';
+    case 'created':
+    case 'requires_authentication':
+      return null;
+  }
+}
+
+/** ISO time as NovaPay prints it: 2026-07-27T19:52:48.900+00:00 */
+export function isoTime(ms: number): string {
+  return new Date(ms).toISOString().replace(/Z$/, '+00:00');
+}
+
+export interface Operation {
+  transaction_id: string;
+  external_id: string | null;
+  amount: string;
+  refunded_amount: null;
+  status: SessionStatus;
+}
+
+export interface StatusBody {
+  id: string;
+  metadata: JsonObject | null;
+  status: SessionStatus;
+  created_at: string;
+  client_phone: string | null;
+  client_first_name: string | null;
+  client_last_name: string | null;
+  client_patronymic: string | null;
+  pan: string | null;
+  rrn: null;
+  paytype: string;
+  approval_code: string | null;
+  card_type: string | null;
+  transaction_status: string | null;
+  amount: string | null;
+  processing_result: string | null;
+  operations: Operation[];
+  delivery_amount?: string | null;
+  express_waybill?: string | null;
+  delivery_status_code?: string | null;
+  delivery_status_text?: string | null;
+}
+
+/** The `/get-status` body, in the shape recorded from NovaPay's QE host (PROVIDER-FACTS §2). */
+export function statusBody(s: NovapaySession, p: Payment | undefined): StatusBody {
+  const status = effectiveStatus(s, p);
+  const total = sessionTotal(s);
+  const amount = p ? formatMajor(paidAmount(p), p.currency) : total !== null ? formatMajor(total, CURRENCY) : null;
+  const out: StatusBody = {
+    id: s.id,
+    metadata: s.metadata,
+    status,
+    created_at: isoTime(s.createdAt),
+    client_phone: s.clientPhone,
+    client_first_name: s.clientFirstName,
+    client_last_name: s.clientLastName,
+    client_patronymic: s.clientPatronymic,
+    pan: maskedPan(p),
+    // the QE host leaves rrn null even after a real payment
+    rrn: null,
+    paytype: p?.card ? 'card' : '',
+    approval_code: p?.authCode ?? null,
+    card_type: p?.card ? CARD_TYPES[p.card.brand] : null,
+    transaction_status: transactionStatus(p),
+    amount,
+    processing_result: status === 'failed' && s.processingResult === null ? processingResultOf(p?.declineReason ?? 'expired_authentication') : s.processingResult,
+    operations: p ? [{ transaction_id: String(p.id), external_id: s.externalId, amount: formatMajor(paidAmount(p), p.currency), refunded_amount: null, status }] : [],
+  };
+  if (s.delivery) {
+    out.delivery_amount = s.deliveryAmount === null ? null : formatMajor(s.deliveryAmount, CURRENCY);
+    out.express_waybill = s.expressWaybill;
+    out.delivery_status_code = s.deliveryStatusCode;
+    out.delivery_status_text = s.deliveryStatusText;
+  }
+  return out;
+}
+
+/**
+ * The postback body: the seed's schema first (id, status, metadata, client_*, external_id, delivery,
+ * products, delivery_amount, delivery_status_code, delivery_status_text), then the fields of the later
+ * API generations (created_at, amount, paytype, terminal_name, RRN, APPROVAL, client_email, client_ip,
+ * processing_result, card_details, payments).
+ */
+export function postbackBody(s: NovapaySession, p: Payment | undefined, terminalName: string, names?: { city?: string | null; warehouse?: string | null }): JsonObject {
+  const status = effectiveStatus(s, p);
+  const amountMinor = p ? paidAmount(p) : sessionTotal(s);
+  const amount = amountMinor === null ? null : toWireNumber(amountMinor, CURRENCY);
+  let delivery: JsonObject | null = null;
+  if (s.delivery) {
+    delivery = { recipient_city: s.delivery.recipient_city, recipient_warehouse: s.delivery.recipient_warehouse };
+    if (s.kind === 'checkout') {
+      delivery.recipient_city_description = names?.city ?? null;
+      delivery.recipient_warehouse_description = names?.warehouse ?? null;
+      delivery.express_waybills = s.expressWaybill ? [s.expressWaybill] : [];
+      delivery.ew_fail_reason = [];
+      delivery.recipient_phone = s.clientPhone;
+      delivery.recipient_last_name = s.clientLastName;
+      delivery.recipient_first_name = s.clientFirstName;
+      delivery.recipient_patronymic = s.clientPatronymic;
+    }
+  }
+  const products = (s.products ?? []) as Json[];
+  return {
+    id: s.id,
+    status,
+    metadata: s.metadata,
+    client_first_name: s.clientFirstName,
+    client_last_name: s.clientLastName,
+    client_patronymic: s.clientPatronymic,
+    client_phone: s.clientPhone,
+    external_id: s.externalId,
+    delivery,
+    products,
+    delivery_amount: s.deliveryAmount === null ? null : toWireNumber(s.deliveryAmount, CURRENCY),
+    delivery_status_code: s.deliveryStatusCode,
+    delivery_status_text: s.deliveryStatusText,
+    created_at: isoTime(s.createdAt),
+    amount,
+    paytype: p?.card ? 'card' : '',
+    terminal_name: terminalName,
+    RRN: p?.rrn ?? null,
+    APPROVAL: p?.authCode ?? null,
+    client_email: s.clientEmail,
+    client_ip: s.clientIp,
+    processing_result: status === 'failed' && s.processingResult === null ? processingResultOf(p?.declineReason ?? 'expired_authentication') : s.processingResult,
+    card_details: p?.card ? { pan: maskedPan(p), card_bank: 'Polypay Test Bank', card_country: 'UA', card_type: CARD_TYPES[p.card.brand] } : null,
+    payments: p ? [{ external_id: s.externalId, amount, products }] : [],
+  };
+}
