@@ -22,8 +22,8 @@ export interface WebhookRenderer {
   render(tx: Tx, event: OutboxEvent): Promise<DeliveryPlan[]>;
   /** Whether the merchant's answer counts as delivered (default: any 2xx). */
   accepts?(delivery: Delivery, status: number, body: string): boolean;
-  /** Headers computed at send time (timestamped signatures). */
-  sign?(delivery: Delivery, now: number): Record<string, string>;
+  /** Headers computed at send time (timestamped signatures); may read the store. */
+  sign?(delivery: Delivery, now: number): Record<string, string> | Promise<Record<string, string>>;
 }
 
 export interface OutgoingRequest {
@@ -226,11 +226,17 @@ export class Dispatcher {
     const renderer = this.renderers.get(d.face);
     const started = Date.now();
     const at = this.clock.now();
-    const headers = { ...d.headers, ...(renderer?.sign ? renderer.sign(d, at) : {}) };
+    let signed: Record<string, string> = {};
+    let error: string | null = this.opts.fault?.(d) ?? null;
+    try {
+      if (renderer?.sign) signed = await renderer.sign(d, at);
+    } catch (e) {
+      error ??= `could not sign: ${e instanceof Error ? e.message : String(e)}`;
+    }
+    const headers = { ...d.headers, ...signed };
     const request = { method: d.method, url: d.url, headers, body: d.body };
     let status: number | null = null;
     let body: string | null = null;
-    let error: string | null = this.opts.fault?.(d) ?? null;
     if (error === null) {
       try {
         const res = await this.transport.send({ ...request, timeoutMs: timeoutMs ?? this.opts.timeoutMs ?? 30_000 });

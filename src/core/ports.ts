@@ -56,6 +56,7 @@ export interface Tx {
   deleteMerchant(id: string): Promise<void>;
   insertCredential(c: Credential): Promise<void>;
   findCredential(face: FaceName, key: string): Promise<Credential | undefined>;
+  listCredentialsByFace(face: FaceName, limit: number): Promise<Credential[]>;
   listCredentials(merchantId: string): Promise<Credential[]>;
   updateCredential(id: string, patch: Partial<Pick<Credential, 'secret' | 'status' | 'data'>>): Promise<void>;
 
@@ -153,6 +154,8 @@ export interface Tx {
   // key-value settings
   getSetting(key: string): Promise<string | undefined>;
   setSetting(key: string, value: string): Promise<void>;
+  /** sets the value only when the key has none; returns the value in force (race-free across processes) */
+  setSettingIfAbsent(key: string, value: string): Promise<string>;
 
   /**
    * Deletes every row of a merchant in every table that has a merchant_id (and the ledger transfers and

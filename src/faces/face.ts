@@ -16,6 +16,8 @@ export interface FaceContext {
   baseUrl(req?: FastifyRequest): string;
   /** the path prefix the face is mounted under ('' on a port of its own) */
   prefix: string;
+  /** the environment the gateway was configured from (face settings such as NOVAPOSHTA_API_KEY) */
+  env: Readonly<Record<string, string | undefined>>;
 }
 
 export interface Face {
@@ -34,6 +36,11 @@ export interface Face {
   credentials(seed: JsonObject | undefined, merchant: { id: string; name: string; index: number }): CredentialSpec[];
   /** face-owned objects for a new merchant (Numopay accounts, ...) */
   onMerchantCreated?(tx: Tx, merchant: Merchant, seed: JsonObject | undefined, ctx: FaceContext): Promise<void>;
+  /**
+   * The provider's answer to a request the HTTP layer refuses before routing (an undecodable URL, a bad
+   * header): status, content type and body. Without it the gateway answers a plain JSON 400.
+   */
+  frameworkError?(code: string): { status: number; contentType: string; body: string };
   /** face-specific operator endpoints, mounted under /admin/api/faces/<name> behind the admin token */
   admin?(app: FastifyInstance, ctx: FaceContext): Promise<void> | void;
   /** the seed section that recreates a merchant's credentials and objects (export) */

@@ -129,6 +129,7 @@ export class Gateway {
       log: this.log,
       prefix,
       baseUrl: (req?: FastifyRequest) => this.baseUrl(req),
+      env: this.opts.env ?? process.env,
     };
   }
 
@@ -148,6 +149,13 @@ export class Gateway {
       return503OnClosing: true,
       forceCloseConnections: false,
       routerOptions: { ignoreDuplicateSlashes: true, maxParamLength: 500 },
+      // errors raised before routing get the answer of the face whose prefix the URL starts with
+      frameworkErrors: (error: Error & { code?: string }, req: FastifyRequest, reply: import('fastify').FastifyReply) => {
+        const path = (req.raw.url ?? '').split('?')[0] ?? '';
+        const m = mounts.find((x) => x.prefix === '' || path === x.prefix || path.startsWith(x.prefix + '/'));
+        const a = m?.face.frameworkError?.(error.code ?? 'FST_ERR_BAD_URL') ?? { status: 400, contentType: 'application/json; charset=utf-8', body: JSON.stringify({ error: 'bad request' }) };
+        void reply.code(a.status).header('content-type', a.contentType).send(a.body);
+      },
     };
     const app = Fastify(options) as unknown as FastifyInstance;
     // Every body stays raw bytes: faces verify signatures over exactly what was sent, then parse.

@@ -81,6 +81,9 @@ export class KyselyTx implements Tx {
     const r = await this.db.selectFrom('credentials').selectAll().where('face', '=', face).where('key', '=', key).executeTakeFirst();
     return r && R.toCredential(r);
   }
+  async listCredentialsByFace(face: FaceName, limit: number): Promise<Credential[]> {
+    return (await this.db.selectFrom('credentials').selectAll().where('face', '=', face).where('status', '=', 'active').orderBy('created_at').limit(limit).execute()).map(R.toCredential);
+  }
   async listCredentials(merchantId: string): Promise<Credential[]> {
     return (await this.db.selectFrom('credentials').selectAll().where('merchant_id', '=', merchantId).orderBy('created_at').execute()).map(R.toCredential);
   }
@@ -725,5 +728,9 @@ export class KyselyTx implements Tx {
   }
   async setSetting(key: string, value: string): Promise<void> {
     await this.db.insertInto('settings').values({ key, value }).onConflict((oc) => oc.column('key').doUpdateSet({ value })).execute();
+  }
+  async setSettingIfAbsent(key: string, value: string): Promise<string> {
+    await this.db.insertInto('settings').values({ key, value }).onConflict((oc) => oc.column('key').doNothing()).execute();
+    return (await this.getSetting(key))!;
   }
 }

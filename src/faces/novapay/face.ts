@@ -36,6 +36,7 @@ export const novapayFace: Face = {
   prefix: '/novapay',
   title: 'NovaPay qecom API v1',
   migrations: novapayMigrations,
+  frameworkError: () => ({ status: 400, contentType: 'application/json; charset=utf-8', body: JSON.stringify({ type: 'validation', errors: [{ dataPath: '', message: 'request is malformed' }] }) }),
   routes: (app, ctx) => registerNovapayRoutes(app, ctx),
   webhooks: (ctx) => novapayWebhooks(ctx.engine),
   jobs(ctx) {

@@ -20,6 +20,7 @@ export const numopayFace: Face = {
   migrations: numopayMigrations,
   routes: (app, ctx) => registerNumopayRoutes(app, ctx),
   webhooks: () => numopayWebhooks,
+  frameworkError: () => ({ status: 400, contentType: 'application/json; charset=utf-8', body: JSON.stringify({ error: 'Bad request' }) }),
   credentials(seed) {
     const s = (seed ?? {}) as NumopaySeed;
     return [

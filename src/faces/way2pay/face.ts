@@ -18,7 +18,7 @@ import {
 import { registerWay2payRoutes } from './routes.js';
 import { way2payMigrations, way2payStore as S } from './store.js';
 import { way2payWebhooks } from './webhooks.js';
-import { findBank, PAYIN_METHODS, PAYOUT_METHODS, type RequisiteKind } from './wire.js';
+import { errorBody, findBank, PAYIN_METHODS, PAYOUT_METHODS, type RequisiteKind } from './wire.js';
 
 /** The merchant's `way2pay` section of a seed file. */
 export interface Way2PaySeed {
@@ -50,6 +50,10 @@ export function createWay2payFace(options: Partial<Way2PayConfig> = {}): Face {
     prefix: '/way2pay',
     title: 'Way2Pay API v1',
     migrations: way2payMigrations,
+    frameworkError: () => {
+      const e = errorBody(20000);
+      return { status: e.status, contentType: 'application/json; charset=utf-8', body: JSON.stringify(e.body) };
+    },
     routes: (app, ctx) => registerWay2payRoutes(app, ctx, way2payService(ctx.engine, config)),
     webhooks: (ctx) => way2payWebhooks(ctx, way2payService(ctx.engine, config)),
     jobs(ctx) {
