@@ -143,6 +143,7 @@ export function registerAdminCommands(program: Command): void {
           process.stdout.write((c.json ? JSON.stringify(row) : `${new Date().toISOString()}  #${d.id} ${d.face} ${d.kind} ${d.method} ${d.url} → ${d.lastStatus ?? d.lastError} (${d.status}, attempt ${d.attempts})`) + '\n');
           if (shown >= max) return;
         }
+        if (first) process.stderr.write(`following webhook deliveries at ${c.url} (Ctrl-C to stop)\n`);
         first = false;
         await new Promise((res) => setTimeout(res, Number(o.interval)));
       }

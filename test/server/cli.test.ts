@@ -68,11 +68,21 @@ describe('polypay CLI', () => {
     const c = new NumopayClient({ baseUrl: demo.baseUrl!, apiKey: demo.apiKey!, secret: demo.secret! });
     const [acc] = await c.accounts();
     await c.createWebhookEndpoint(acc!.id, { url: `${info.url}/healthz`, event: 'order' });
-    const tail = run(process.execPath, [...CLI, 'webhooks', 'tail', '--count', '1', '--interval', '100'], { env: { ...process.env, POLYPAY_URL: info.url, POLYPAY_ADMIN_TOKEN: info.adminToken }, timeout: 20_000 });
-    await new Promise((r) => setTimeout(r, 1500));
+    const tail = spawn(process.execPath, [...CLI, 'webhooks', 'tail', '--count', '1', '--interval', '100'], { env: { ...process.env, POLYPAY_URL: info.url, POLYPAY_ADMIN_TOKEN: info.adminToken }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    tail.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
+    const exited = new Promise((r) => tail.on('exit', r));
+    // wait until it follows, then make a delivery happen
+    await new Promise<void>((resolve) => {
+      let err = '';
+      tail.stderr!.on('data', (c: Buffer) => {
+        err += c.toString();
+        if (err.includes('following webhook deliveries')) resolve();
+      });
+    });
     const t = await c.createChargeToken(acc!.id, { amount: '100' });
     await c.charge(acc!.id, { token: t.token, card_info: { number: '4000000000003055', month: '12', year: '2099', cvv: '123' } });
-    const { stdout } = await tail;
+    await exited;
     expect(stdout).toMatch(/#\d+ numopay order POST http:\/\/127\.0\.0\.1:\d+\/healthz → 404 \((failed|pending), attempt 1\)/);
   });
 

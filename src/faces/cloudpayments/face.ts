@@ -1,0 +1,57 @@
+// The CloudPayments face: HTTP Basic `PublicId:ApiSecret`, card cryptograms to the gateway's own RSA key,
+// one- and two-stage payments, 3-D Secure, tokens, payouts, subscriptions, orders with a hosted page,
+// notifications (Check/Pay/Fail/Confirm/Refund/Recurrent/Cancel) signed with Content-HMAC.
+import { randomBytes } from 'node:crypto';
+import type { Face } from '../face.js';
+import { KeyRing } from './cryptogram.js';
+import { cloudpaymentsWebhooks } from './notifications.js';
+import { registerCloudPaymentsRoutes } from './routes.js';
+import { cloudpaymentsMigrations, cpStore, NOTIFICATION_TYPES, defaultSettings, type NotificationSettings } from './store.js';
+import { subscriptionJobs } from './subscriptions.js';
+
+/** The seed section of a merchant: fixed credentials and, optionally, notification settings by type. */
+export interface CloudPaymentsSeed {
+  publicId?: string;
+  apiSecret?: string;
+  notifications?: Record<string, { address?: string; httpMethod?: 'GET' | 'POST'; encoding?: 'UTF8' | 'Windows1251'; format?: 'CloudPayments' | 'QIWI' | 'RT'; isEnabled?: boolean }>;
+}
+
+function hex(bytes: number): string {
+  return randomBytes(bytes).toString('hex');
+}
+
+export const cloudpaymentsFace: Face = {
+  name: 'cloudpayments',
+  prefix: '/cloudpayments',
+  title: 'CloudPayments API',
+  migrations: cloudpaymentsMigrations,
+  routes(app, ctx) {
+    registerCloudPaymentsRoutes(app, ctx, new KeyRing(ctx.engine));
+  },
+  webhooks: (ctx) => cloudpaymentsWebhooks(ctx),
+  jobs: (ctx) => subscriptionJobs(ctx),
+  credentials(seed) {
+    const s = (seed ?? {}) as CloudPaymentsSeed;
+    return [{ face: 'cloudpayments', key: s.publicId ?? 'pk_' + hex(15).slice(0, 29), secret: s.apiSecret ?? hex(16) }];
+  },
+  async onMerchantCreated(tx, merchant, seed, ctx) {
+    const s = (seed ?? {}) as CloudPaymentsSeed;
+    for (const [name, n] of Object.entries(s.notifications ?? {})) {
+      const type = NOTIFICATION_TYPES.find((t) => t.toLowerCase() === name.toLowerCase());
+      if (!type || !n) continue;
+      const settings: NotificationSettings = {
+        ...defaultSettings(type),
+        isEnabled: n.isEnabled ?? Boolean(n.address),
+        address: n.address ?? null,
+        httpMethod: n.httpMethod ?? 'GET',
+        encoding: n.encoding ?? 'UTF8',
+        format: n.format ?? 'CloudPayments',
+      };
+      await cpStore.putSettings(tx, merchant.id, settings, ctx.engine.clock.now());
+    }
+  },
+  describe(creds, baseUrl) {
+    const c = creds[0]!;
+    return { endpoint: baseUrl, publicId: c.key, apiSecret: c.secret ?? '', checkoutScript: `${baseUrl}/checkout.js` };
+  },
+};

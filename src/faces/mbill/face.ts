@@ -1,0 +1,61 @@
+// The Mbill face (Transfer Tokenization Service, Nebo15/tokenizer.api): one-time card tokens, card-to-card
+// transfers with 3-D Secure or OTP lookup codes, transfers to external credentials completed by claims,
+// the API Manifest envelope, signed status webhooks, and the tokenizer iframe.
+import { randomToken } from '../../core/ids.js';
+import { AVAILABLE } from '../../core/ledger.js';
+import type { JsonObject } from '../../core/model.js';
+import type { Face } from '../face.js';
+import { registerMbillAdmin } from './admin.js';
+import { registerMbillRoutes } from './routes.js';
+import { mbillMigrations } from './store.js';
+import { JOBS, MbillService } from './transfers.js';
+import { mbillWebhooks } from './webhooks.js';
+import { CURRENCY } from './wire.js';
+
+export interface MbillSeed {
+  /** the API token clients send as the HTTP Basic username */
+  apiToken?: string;
+  /** where transfer status webhooks go */
+  webhookUrl?: string;
+}
+
+export const mbillFace: Face = {
+  name: 'mbill',
+  prefix: '/mbill',
+  title: 'Mbill Transfer Tokenization Service',
+  migrations: mbillMigrations,
+  routes: (app, ctx) => registerMbillRoutes(app, ctx),
+  webhooks: () => mbillWebhooks,
+  jobs(ctx) {
+    const svc = new MbillService(ctx);
+    return {
+      [JOBS.cardTokenExpire]: (tx, job) => svc.expireCardToken(tx, job.ref),
+      [JOBS.transferExpire]: (tx, job) => svc.expireJob(tx, Number(job.ref), svc.bases()),
+      [JOBS.transferPayout]: (tx, job) => svc.processPayout(tx, Number(job.ref), svc.bases()),
+      [JOBS.claimExpire]: (tx, job) => svc.expireClaim(tx, Number(job.ref)),
+    };
+  },
+  credentials(seed) {
+    const s = (seed ?? {}) as MbillSeed;
+    const data: JsonObject = {};
+    if (typeof s.webhookUrl === 'string' && s.webhookUrl) data.webhookUrl = s.webhookUrl;
+    return [{ face: 'mbill', key: s.apiToken ?? randomToken(24), secret: null, data }];
+  },
+  async onMerchantCreated(tx, merchant, _seed, ctx) {
+    await ctx.engine.ledger.account(tx, merchant.id, CURRENCY, AVAILABLE);
+  },
+  async exportSeed(_tx, _merchantId, creds) {
+    const c = creds[0];
+    if (!c) return undefined;
+    const out: JsonObject = { apiToken: c.key };
+    if (typeof c.data.webhookUrl === 'string') out.webhookUrl = c.data.webhookUrl;
+    return out;
+  },
+  admin: (app, ctx) => registerMbillAdmin(app, ctx),
+  describe(creds, baseUrl) {
+    const c = creds[0]!;
+    const out: Record<string, string> = { baseUrl, apiToken: c.key };
+    if (typeof c.data.webhookUrl === 'string') out.webhookUrl = c.data.webhookUrl;
+    return out;
+  },
+};

@@ -1,0 +1,37 @@
+// HTTP Basic tokens (the API token, transfer and claim tokens) and the signature of Mbill webhooks, shared
+// by the server and the typed client.
+import { createHmac } from 'node:crypto';
+import { safeEqual } from '../../core/crypto.js';
+
+export const SIGNATURE_HEADER = 'x-mbill-signature';
+export const EVENT_ID_HEADER = 'x-polypay-event-id';
+export const EVENT_HEADER = 'x-mbill-event';
+
+/** `Authorization: Basic base64(TOKEN:)`, as `curl -uTOKEN:` sends it. */
+export function basicAuthorization(token: string): string {
+  return 'Basic ' + Buffer.from(`${token}:`).toString('base64');
+}
+
+/** Username and password of an HTTP Basic header; undefined when it is not one. */
+export function parseBasic(header: string | undefined): { username: string; password: string } | undefined {
+  if (!header) return undefined;
+  const m = /^\s*Basic\s+([A-Za-z0-9+/=_-]+)\s*$/i.exec(header);
+  if (!m) return undefined;
+  const decoded = Buffer.from(m[1]!.replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('utf8');
+  const i = decoded.indexOf(':');
+  const username = (i === -1 ? decoded : decoded.slice(0, i)).trim();
+  const password = i === -1 ? '' : decoded.slice(i + 1).trim();
+  return { username, password };
+}
+
+/** `sha256=<hex>`: HMAC-SHA256 over the exact body bytes, keyed with the merchant's API token. */
+export function webhookSignature(apiToken: string, body: string | Buffer): string {
+  return 'sha256=' + createHmac('sha256', apiToken).update(body).digest('hex');
+}
+
+/** For merchants' webhook handlers: checks the X-Mbill-Signature header in constant time. */
+export function verifyWebhookSignature(apiToken: string, body: string | Buffer, header: string | string[] | undefined): boolean {
+  const h = Array.isArray(header) ? header[0] : header;
+  if (!h) return false;
+  return safeEqual(webhookSignature(apiToken, body), h.trim());
+}
