@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // The `polypay` command line.
 import { Command } from 'commander';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { startGateway, type Gateway } from './gateway.js';
 import { registerAdminCommands } from './cli-admin.js';
 
@@ -10,7 +12,7 @@ function banner(gw: Gateway, infos: Awaited<ReturnType<Gateway['merchants']>>): 
     lines.push(`Merchant ${info.merchant.id} (${info.merchant.name})`);
     for (const [face, fields] of Object.entries(info.faces)) {
       lines.push(`  ${face}`);
-      for (const [k, v] of Object.entries(fields)) lines.push(`    ${k.padEnd(16)} ${v}`);
+      for (const [k, v] of Object.entries(fields)) lines.push(`    ${k.padEnd(16)} ${printable(gw, info.merchant.id, face, k, v)}`);
     }
     lines.push('');
   }
@@ -18,6 +20,17 @@ function banner(gw: Gateway, infos: Awaited<ReturnType<Gateway['merchants']>>): 
   lines.push(`Admin API:  ${gw.url}/admin/api  (token ${gw.adminToken}; OpenAPI at ${gw.url}/admin/openapi.json)`);
   lines.push(`Test cards: docs/test-cards.md   Health: ${gw.url}/healthz   Metrics: ${gw.url}/metrics`, '');
   return lines.join('\n');
+}
+
+/** Multi-line values (PEM keys) go to a file beside the data, and the banner shows its path. */
+function printable(gw: Gateway, merchantId: string, face: string, key: string, value: string): string {
+  if (!value.includes('\n')) return value;
+  if (gw.store.dialect !== 'sqlite' || gw.config.dataDir === ':memory:') return '(PEM: `polypay merchant list --json` or GET /admin/api/merchants)';
+  const dir = join(gw.config.dataDir, 'credentials');
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const file = join(dir, `${merchantId}-${face}-${key}.pem`);
+  writeFileSync(file, value.endsWith('\n') ? value : value + '\n', { mode: 0o600 });
+  return file;
 }
 
 const program = new Command();
