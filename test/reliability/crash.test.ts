@@ -8,6 +8,7 @@ import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NumopayClient } from '../../src/faces/numopay/client.js';
+import { buildCryptogram, CloudPaymentsClient } from '../../src/faces/cloudpayments/client.js';
 import { openStore } from '../../src/store/open-store.js';
 import { Ledger } from '../../src/core/ledger.js';
 import { systemClock } from '../../src/core/clock.js';
@@ -27,10 +28,14 @@ const figures: Record<string, unknown> = {};
 for (const f of ALL_FACES) if (f.migrations) registerMigrations(f.migrations);
 
 interface Acked {
-  kind: 'charge_token' | 'charge' | 'refill' | 'refund';
+  kind: 'charge_token' | 'charge' | 'refill' | 'refund' | 'cp_auth' | 'cp_confirm';
   slug?: string;
   paymentId?: number;
   amount?: bigint;
+  /** for CloudPayments: the X-Request-ID and the exact answer, replayed after restarts */
+  requestId?: string;
+  raw?: string;
+  body?: string;
 }
 
 /** Consistency of the whole store, read directly (another connection, as an operator would). */
@@ -65,6 +70,15 @@ async function checkStore(store: Store, acked: Acked[]): Promise<{ payments: num
         expect((await tx.getPayout(Number(ref.subjectId)))!.status).toBe('completed');
       }
     }
+    for (const a of acked.filter((x) => x.kind === 'cp_auth')) {
+      const p = await tx.getPayment(a.paymentId!);
+      expect(p, `cp auth ${a.paymentId}`).toBeDefined();
+      expect(['authorized', 'captured', 'partially_refunded', 'refunded']).toContain(p!.status);
+    }
+    for (const a of acked.filter((x) => x.kind === 'cp_confirm')) {
+      const p = (await tx.getPayment(a.paymentId!))!;
+      expect(p.capturedAmount, `cp confirm ${a.paymentId}`).toBe(a.amount!);
+    }
     const refundsAcked = acked.filter((a) => a.kind === 'refund');
     for (const a of refundsAcked) {
       const p = (await tx.getPayment(a.paymentId!))!;
@@ -88,12 +102,24 @@ describe.each(STORES)('crash safety on %s', (kind) => {
   it(`loses nothing across ${KILLS} SIGKILLs`, async () => {
     const target = await freshStore(kind);
     rx = await new Receiver().start();
+    rx.responseBody = '{"code":0}';
+    const notify = { address: `${rx.url}/cp`, httpMethod: 'POST' };
     const seedFile = ChildGateway.writeSeed(dir, {
-      merchants: [{ id: 'shop1', name: 'Crash Shop', numopay: { apiKey: 'np_crash', secret: 'np_crash_secret', accounts: [{ id: RUB, currency: 'RUB' }] } }],
+      merchants: [
+        {
+          id: 'shop1',
+          name: 'Crash Shop',
+          numopay: { apiKey: 'np_crash', secret: 'np_crash_secret', accounts: [{ id: RUB, currency: 'RUB' }] },
+          cloudpayments: { publicId: 'pk_crash0000000000000000000000', apiSecret: 'cp_crash_secret', notifications: { pay: notify, confirm: notify, refund: notify } },
+        },
+      ],
     });
     gw = new ChildGateway(target, seedFile);
     let info = await gw.start();
     const np = () => new NumopayClient({ baseUrl: `${info.url}/numopay`, apiKey: 'np_crash', secret: 'np_crash_secret' });
+    const cp = () => new CloudPaymentsClient({ endpoint: `${info.url}/cloudpayments`, publicId: 'pk_crash0000000000000000000000', apiSecret: 'cp_crash_secret' });
+    const cpKey = await cp().publicKey();
+    const authorized: Array<{ id: number; amount: number }> = [];
     await np().createWebhookEndpoint(RUB, { url: `${rx.url}/hook`, event: 'order' });
     // the receiver fails now and then
     let served = 0;
@@ -109,7 +135,7 @@ describe.each(STORES)('crash safety on %s', (kind) => {
         let i = 0;
         while (!stop) {
           i++;
-          const op = (w + i) % 5;
+          const op = (w + i) % 7;
           requests++;
           try {
             rx.failNext = realFail();
@@ -120,6 +146,25 @@ describe.each(STORES)('crash safety on %s', (kind) => {
               acked.push({ kind: 'charge', slug: t.order_slug });
               const found = await gw.admin('GET', `/search?q=${t.order_slug}`);
               captured.push(found[0].id);
+            } else if (op === 5) {
+              // two-stage: authorize with a cryptogram (idempotent by X-Request-ID), confirm later
+              const requestId = `crash-${round}-${w}-${i}`;
+              const amount = 100 + i;
+              const packet = buildCryptogram({ number: '4000000000003055', expMonth: 12, expYear: 2099, cvv: '123' }, 'pk_crash0000000000000000000000', cpKey.pem, { keyVersion: cpKey.version });
+              const params = { Amount: amount, Currency: 'RUB', CardCryptogramPacket: packet, Name: 'CRASH TEST', InvoiceId: requestId };
+              const r = await cp().authCryptogram(params, { requestId });
+              if (r.Success) {
+                const id = (r.Model as { TransactionId: number }).TransactionId;
+                acked.push({ kind: 'cp_auth', paymentId: id, requestId, raw: r.raw, body: JSON.stringify(params) });
+                authorized.push({ id, amount });
+              }
+            } else if (op === 6 && authorized.length) {
+              const a = authorized.shift()!;
+              const r = await cp().confirm({ TransactionId: a.id, Amount: a.amount - 50 });
+              if (r.Success) {
+                acked.push({ kind: 'cp_confirm', paymentId: a.id, amount: BigInt((a.amount - 50) * 100) });
+                captured.push(a.id);
+              }
             } else if (op === 3) {
               const r = await np().createRefillToken(RUB, { amount: '10' });
               await np().refill(RUB, { token: r.token, card_number: '5555555555554444' });
@@ -147,6 +192,15 @@ describe.each(STORES)('crash safety on %s', (kind) => {
         await store.close();
       }
       info = await gw.start();
+      // acknowledged idempotent requests are answered again, byte for byte, after the restart
+      for (const a of acked.filter((x) => x.kind === 'cp_auth').slice(-3)) {
+        const again = await fetch(`${info.url}/cloudpayments/payments/cards/auth`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-request-id': a.requestId!, authorization: 'Basic ' + Buffer.from('pk_crash0000000000000000000000:cp_crash_secret').toString('base64') },
+          body: a.body!,
+        });
+        expect(await again.text(), `replay of ${a.requestId}`).toBe(a.raw);
+      }
       killsSurvived++;
     }
 
@@ -170,6 +224,7 @@ describe.each(STORES)('crash safety on %s', (kind) => {
       );
       const byEvent = new Map<string, Set<string>>();
       for (const r of rx.requests) {
+        if (!r.headers['x-polypay-event-id']) continue;
         const id = String(r.headers['x-polypay-event-id']);
         (byEvent.get(id) ?? byEvent.set(id, new Set()).get(id)!).add(r.body);
       }
