@@ -68,38 +68,7 @@ export class Payments {
 
   async create(tx: Tx, input: CreatePayment): Promise<Payment> {
     if (input.amount <= 0n) throw new CoreError('AMOUNT_TOO_SMALL', 'amount must be positive');
-    const now = this.d.clock.now();
-    const p: Payment = {
-      id: input.id ?? (await tx.nextTransactionId()),
-      merchantId: input.merchantId,
-      face: input.face,
-      status: 'created',
-      amount: input.amount,
-      currency: input.currency,
-      capturedAmount: 0n,
-      refundedAmount: 0n,
-      captureMode: input.captureMode,
-      card: null,
-      declineReason: null,
-      authCode: null,
-      rrn: null,
-      holdTransferId: null,
-      challengeId: null,
-      description: input.description ?? null,
-      invoiceId: input.invoiceId ?? null,
-      payerRef: input.payerRef ?? null,
-      email: input.email ?? null,
-      ip: input.ip ?? null,
-      metadata: input.metadata ?? {},
-      testMode: input.testMode ?? true,
-      expiresAt: input.expiresAt ?? null,
-      createdAt: now,
-      updatedAt: now,
-      authorizedAt: null,
-      capturedAt: null,
-      voidedAt: null,
-      declinedAt: null,
-    };
+    const p = draftPayment({ ...input, id: input.id ?? (await tx.nextTransactionId()) }, this.d.clock.now());
     await tx.insertPayment(p);
     await this.emit(tx, p, 'payment.created');
     if (p.expiresAt !== null) await tx.scheduleJob('payment.expire', String(p.id), p.expiresAt, {});
@@ -341,6 +310,41 @@ export class Payments {
   private async emit(tx: Tx, p: Payment, type: string, extra: JsonObject = {}): Promise<void> {
     await this.d.outbox.emit(tx, { merchantId: p.merchantId, face: p.face, type, subjectType: PAYMENT_SUBJECT, subjectId: String(p.id), payload: { payment: serializePayment(p), ...extra } });
   }
+}
+
+/** The record of a payment about to be created (also what a face shows a merchant before it exists). */
+export function draftPayment(input: CreatePayment & { id: number }, now: number, card: CardSnapshot | null = null): Payment {
+  return {
+    id: input.id,
+    merchantId: input.merchantId,
+    face: input.face,
+    status: 'created',
+    amount: input.amount,
+    currency: input.currency,
+    capturedAmount: 0n,
+    refundedAmount: 0n,
+    captureMode: input.captureMode,
+    card,
+    declineReason: null,
+    authCode: null,
+    rrn: null,
+    holdTransferId: null,
+    challengeId: null,
+    description: input.description ?? null,
+    invoiceId: input.invoiceId ?? null,
+    payerRef: input.payerRef ?? null,
+    email: input.email ?? null,
+    ip: input.ip ?? null,
+    metadata: input.metadata ?? {},
+    testMode: input.testMode ?? true,
+    expiresAt: input.expiresAt ?? null,
+    createdAt: now,
+    updatedAt: now,
+    authorizedAt: null,
+    capturedAt: null,
+    voidedAt: null,
+    declinedAt: null,
+  };
 }
 
 export function serializePayment(p: Payment): JsonObject {

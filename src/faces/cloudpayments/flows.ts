@@ -8,7 +8,7 @@ import { validateCardNumber, type CardInput } from '../../core/cards.js';
 import { CoreError } from '../../core/errors.js';
 import { randomDigits } from '../../core/ids.js';
 import type { CardSnapshot, Json, JsonObject, Merchant, Payment, Payout, StoredCard } from '../../core/model.js';
-import type { AuthorizeResult } from '../../core/payments.js';
+import { draftPayment, type AuthorizeResult } from '../../core/payments.js';
 import type { Tx } from '../../core/ports.js';
 import type { FaceContext } from '../face.js';
 import { CpError } from './http.js';
@@ -84,37 +84,24 @@ export async function prepare(ctx: FaceContext, input: PayInput): Promise<Prepar
           const { pan, brand } = validateCardNumber(input.source.card.number);
           return { cardId: '', first6: pan.slice(0, 6), last4: pan.slice(-4), brand, expMonth: input.source.card.expMonth, expYear: input.source.card.expYear, holder: input.source.card.holder ?? null };
         })();
-  const draft: Payment = {
-    id,
-    merchantId: input.merchant.id,
-    face: 'cloudpayments',
-    status: 'created',
-    amount: input.amount,
-    currency: input.currency,
-    capturedAmount: 0n,
-    refundedAmount: 0n,
-    captureMode: input.captureMode,
+  const draft = draftPayment(
+    {
+      id,
+      merchantId: input.merchant.id,
+      face: 'cloudpayments',
+      amount: input.amount,
+      currency: input.currency,
+      captureMode: input.captureMode,
+      description: input.description ?? null,
+      invoiceId: input.invoiceId ?? null,
+      payerRef: input.accountId ?? null,
+      email: input.email ?? null,
+      ip: input.ip ?? null,
+      metadata: metadataOf(input),
+    },
+    now,
     card,
-    declineReason: null,
-    authCode: null,
-    rrn: null,
-    holdTransferId: null,
-    challengeId: null,
-    description: input.description ?? null,
-    invoiceId: input.invoiceId ?? null,
-    payerRef: input.accountId ?? null,
-    email: input.email ?? null,
-    ip: input.ip ?? null,
-    metadata: metadataOf(input),
-    testMode: true,
-    expiresAt: null,
-    createdAt: now,
-    updatedAt: now,
-    authorizedAt: null,
-    capturedAt: null,
-    voidedAt: null,
-    declinedAt: null,
-  };
+  );
   return { id, check: await sendCheck(ctx, draft) };
 }
 
