@@ -1,5 +1,7 @@
 // Starts a real gateway on 127.0.0.1 (a free port) over a fresh store, with a fixed seed.
 import { readFileSync } from 'node:fs';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import { Receiver } from './receiver.js';
 import { Gateway, startGateway } from '../../src/server/gateway.js';
 import type { Seed } from '../../src/server/seed.js';
 import type { Face } from '../../src/faces/face.js';
@@ -83,4 +85,33 @@ export async function startTestGateway(kind: StoreKind, seed: Seed = TEST_SEED, 
   };
   h.url = h.gw.url;
   return h;
+}
+
+/**
+ * Registers the usual lifecycle of a test file: start a gateway (and a webhook receiver) before the
+ * tests, check the ledger after each test, close everything at the end.
+ */
+export function useGateway(start: () => Promise<TestGateway>, opts: { receiver?: boolean } = {}): { readonly h: TestGateway; readonly rx: Receiver } {
+  let h: TestGateway | undefined;
+  let rx: Receiver | undefined;
+  beforeAll(async () => {
+    h = await start();
+    if (opts.receiver) rx = await new Receiver().start();
+  });
+  afterAll(async () => {
+    await h?.close();
+    await rx?.close();
+  });
+  afterEach(async () => {
+    if (h) await h.gw.engine.read((tx) => h!.gw.engine.ledger.verify(tx));
+  });
+  return {
+    get h() {
+      return h!;
+    },
+    get rx() {
+      if (!rx) throw new Error('useGateway: started without a receiver');
+      return rx;
+    },
+  };
 }

@@ -7,7 +7,7 @@ import { declineCardPan, FIXED_TEST_OTP } from '../../../src/core/network/test-c
 import type { ClaimView, TransferView } from '../../../src/faces/mbill/client.js';
 import { mbillStore } from '../../../src/faces/mbill/store.js';
 import { eventually } from '../../helpers/eventually.js';
-import type { TestGateway } from '../../helpers/gateway.js';
+import { TestGateway, useGateway } from '../../helpers/gateway.js';
 import { STORES } from '../../helpers/stores.js';
 import { API_TOKEN, balance, CARDS, card, claimOtp, client, feesBalance, raw, startMbill, transferBody } from './helpers.js';
 
@@ -15,26 +15,16 @@ const CLAIM_KEYS = ['id', 'type', 'external_id', 'status', 'token', 'token_expir
 const E = (entry: string, rule: string, params: unknown, description: string) => ({ entry_type: 'json_data_property', entry, rules: [{ rule, params, description }] });
 
 describe.each(STORES)('Mbill claims on %s', (store) => {
-  let h: TestGateway;
-
-  beforeAll(async () => {
-    h = await startMbill(store);
-  });
-  afterAll(async () => {
-    await h?.close();
-  });
-  afterEach(async () => {
-    await h.gw.engine.read((tx) => h.gw.engine.ledger.verify(tx));
-  });
+  const g = useGateway(() => startMbill(store));
 
   /** A transfer to an external credential, paid by the sender: it waits for a claim. */
   async function waitingTransfer(amount = 1000, fee = 10): Promise<TransferView> {
     const t = (
-      await client(h).createTransfer(
+      await client(g.h).createTransfer(
         transferBody(card(CARDS.visaNo3ds), { type: 'external-credential', metadata: { wallet: 'w-42' } }, amount, fee, { recipient: { phone: '+380631112244', credential: { type: 'external-credential', metadata: { wallet: 'w-42' } } } }),
       )
     ).data;
-    const r = await client(h).authenticateTransfer(t.id, t.token, FIXED_TEST_OTP);
+    const r = await client(g.h).authenticateTransfer(t.id, t.token, FIXED_TEST_OTP);
     expect(r.data.status).toBe('waiting_for_claim');
     return r.data;
   }
@@ -42,65 +32,65 @@ describe.each(STORES)('Mbill claims on %s', (store) => {
   const claimIdOf = (t: TransferView) => (t.recipient.credential as { id: string }).id;
 
   async function claim(t: TransferView, number: string = CARDS.mc3ds): Promise<ClaimView> {
-    return (await client(h).createClaim({ id: claimIdOf(t), credential: { type: 'card-number', number } })).data;
+    return (await client(g.h).createClaim({ id: claimIdOf(t), credential: { type: 'card-number', number } })).data;
   }
 
   it('holds a paid transfer to an external credential in waiting_for_claim, with a system-generated id', async () => {
-    const merchantBefore = await balance(h);
-    const feesBefore = await feesBalance(h);
+    const merchantBefore = await balance(g.h);
+    const feesBefore = await feesBalance(g.h);
     const t = await waitingTransfer();
     expect(t.recipient).toEqual({ phone: '+380631112244', email: null, credential: { type: 'external-credential', id: expect.stringMatching(/^\d{9}$/), metadata: { wallet: 'w-42' } } });
     expect(t.auth).toBeUndefined();
     // the sender's money waits in the merchant's balance; the fee is kept
-    expect((await balance(h)) - merchantBefore).toBe(100000n);
-    expect((await feesBalance(h)) - feesBefore).toBe(1000n);
+    expect((await balance(g.h)) - merchantBefore).toBe(100000n);
+    expect((await feesBalance(g.h)) - feesBefore).toBe(1000n);
   });
 
   it('creates a claim (201, the blueprint shape), completes it with the OTP and pays the claimant', async () => {
-    const merchantBefore = await balance(h);
+    const merchantBefore = await balance(g.h);
     const t = await waitingTransfer(2500, 25);
-    const r = await raw(h, 'POST', '/claims', { body: JSON.stringify({ id: claimIdOf(t), credential: { type: 'card-number', number: CARDS.mc3ds } }) });
+    const r = await raw(g.h, 'POST', '/claims', { body: JSON.stringify({ id: claimIdOf(t), credential: { type: 'card-number', number: CARDS.mc3ds } }) });
     expect(r.status).toBe(201);
     const c = r.json.data as ClaimView;
-    expect(r.json.meta).toEqual({ url: `${h.url}/mbill/claims/${c.id}`, type: 'object', code: 201, request_id: expect.any(String) });
+    expect(r.json.meta).toEqual({ url: `${g.h.url}/mbill/claims/${c.id}`, type: 'object', code: 201, request_id: expect.any(String) });
     expect(Object.keys(c)).toEqual(CLAIM_KEYS);
     expect(c).toMatchObject({ type: 'claim', external_id: claimIdOf(t), status: 'authentication', credential: { type: 'card-number', number: '555555******4444' }, auth: { type: 'otp-code' }, metadata: null });
     expect(c.token).toMatch(/^claim-token-[0-9a-f-]{36}$/);
     expect(c.token_expires_at).toMatch(/Z$/);
     expect(r.text).not.toContain(CARDS.mc3ds);
 
-    const got = await client(h).getClaim(c.id, c.token);
+    const got = await client(g.h).getClaim(c.id, c.token);
     expect(got.data).toEqual(c);
 
-    const wrong = await raw(h, 'POST', `/claims/${c.id}/auth`, { token: c.token, body: JSON.stringify({ code: '000000' }) });
+    const wrong = await raw(g.h, 'POST', `/claims/${c.id}/auth`, { token: c.token, body: JSON.stringify({ code: '000000' }) });
     expect(wrong.status).toBe(422);
     expect(wrong.json.error.invalid).toEqual([E('$.code', 'otp_code', [], 'is invalid')]);
-    const ok = await client(h).authenticateClaim(c.id, c.token, await claimOtp(h, c.id));
+    const ok = await client(g.h).authenticateClaim(c.id, c.token, await claimOtp(g.h, c.id));
     expect(ok.status).toBe(201);
     expect(ok.data.status).toBe('processing');
     expect(ok.data.transfer).toMatchObject({ id: t.id, status: 'processing', amount: 2500, fee: 25, total: 2525 });
     const done = await eventually(async () => {
-      const x = (await client(h).getClaim(c.id, c.token)).data;
+      const x = (await client(g.h).getClaim(c.id, c.token)).data;
       expect(x.status).toBe('completed');
       return x;
     });
     expect(Object.keys(done)).toEqual([...CLAIM_KEYS, 'transfer', 'payment']);
     expect(done.transfer).toEqual({ id: t.id, status: 'completed', amount: 2500, fee: 25, total: 2525, description: 'some content', sender: t.sender, recipient: t.recipient, created_at: t.created_at, updated_at: expect.any(String) });
     expect(done.payment).toEqual(done.transfer);
-    expect((await client(h).getTransfer(t.id, t.token)).data.status).toBe('completed');
-    expect(await balance(h)).toBe(merchantBefore);
-    const payout = await h.gw.engine.read(async (tx) => tx.getPayout((await mbillStore.getTransfer(tx, Number(t.id)))!.payoutId!));
+    expect((await client(g.h).getTransfer(t.id, t.token)).data.status).toBe('completed');
+    expect(await balance(g.h)).toBe(merchantBefore);
+    const payout = await g.h.gw.engine.read(async (tx) => tx.getPayout((await mbillStore.getTransfer(tx, Number(t.id)))!.payoutId!));
     expect(payout).toMatchObject({ status: 'completed', amount: 250000n });
     expect(payout?.card?.last4).toBe('4444');
     // the transfer is no longer claimable
-    const again = await raw(h, 'POST', '/claims', { body: JSON.stringify({ id: claimIdOf(t), credential: { type: 'card-number', number: CARDS.mc3ds } }) });
+    const again = await raw(g.h, 'POST', '/claims', { body: JSON.stringify({ id: claimIdOf(t), credential: { type: 'card-number', number: CARDS.mc3ds } }) });
     expect(again.json.error.invalid).toEqual([E('$.id', 'claim_id', [], 'not found')]);
   });
 
   it("checks POST /claims: the reference server's rules", async () => {
     const t = await waitingTransfer();
     const bad = async (body: unknown) => {
-      const r = await raw(h, 'POST', '/claims', { body: JSON.stringify(body) });
+      const r = await raw(g.h, 'POST', '/claims', { body: JSON.stringify(body) });
       expect(r.status).toBe(422);
       return r.json.error.invalid;
     };
@@ -112,7 +102,7 @@ describe.each(STORES)('Mbill claims on %s', (store) => {
     expect(await bad({ id: claimIdOf(t), credential: { type: 'card-number', number: CARDS.mc3ds }, metadata: 1 })).toEqual([E('$.metadata', 'metadata', [], 'is not a valid metadata object')]);
     expect(await bad({ id: '007', credential: { type: 'card-number', number: '1' } })).toEqual([E('$.credential.number', 'card_number', [], 'is not a valid card number'), E('$.id', 'claim_id', [], 'not found')]);
     // a transfer still waiting for its sender cannot be claimed
-    const unpaid = (await client(h).createTransfer(transferBody(card(CARDS.visaNo3ds), { type: 'external-credential' }, 1000, 10, { recipient: { phone: '+380631112244', credential: { type: 'external-credential' } } }))).data;
+    const unpaid = (await client(g.h).createTransfer(transferBody(card(CARDS.visaNo3ds), { type: 'external-credential' }, 1000, 10, { recipient: { phone: '+380631112244', credential: { type: 'external-credential' } } }))).data;
     expect(unpaid.status).toBe('authentication');
     expect(await bad({ id: claimIdOf(unpaid), credential: { type: 'card-number', number: CARDS.mc3ds } })).toEqual([E('$.id', 'claim_id', [], 'not found')]);
   });
@@ -123,7 +113,7 @@ describe.each(STORES)('Mbill claims on %s', (store) => {
     for (const path of ['/claims/0', '/claims/abc', '/claims/0/auth']) {
       const method = path.endsWith('/auth') ? 'POST' : 'GET';
       for (const token of [undefined, 'invalid_token', c.token]) {
-        const r = await raw(h, method, path, { ...(token ? { token } : {}), ...(method === 'POST' ? { body: '{"code":"1"}' } : {}) });
+        const r = await raw(g.h, method, path, { ...(token ? { token } : {}), ...(method === 'POST' ? { body: '{"code":"1"}' } : {}) });
         expect(r.status, `${method} ${path}`).toBe(404);
         expect(r.json.error).toEqual({ type: 'not_found' });
       }
@@ -133,59 +123,59 @@ describe.each(STORES)('Mbill claims on %s', (store) => {
       ['POST', `/claims/${c.id}/auth`],
     ] as const) {
       const extra = method === 'POST' ? { body: '{"code":"1"}' } : {};
-      expect((await raw(h, method, path, extra)).json.error).toEqual({ type: 'access_denied', invalid: [{ entry_type: 'header', entry: 'Authorization' }], message: 'Send the claim token as the HTTP Basic username.' });
-      expect((await raw(h, method, path, { ...extra, token: 'invalid_token' })).status).toBe(401);
-      expect((await raw(h, method, path, { ...extra, token: API_TOKEN })).status).toBe(401);
+      expect((await raw(g.h, method, path, extra)).json.error).toEqual({ type: 'access_denied', invalid: [{ entry_type: 'header', entry: 'Authorization' }], message: 'Send the claim token as the HTTP Basic username.' });
+      expect((await raw(g.h, method, path, { ...extra, token: 'invalid_token' })).status).toBe(401);
+      expect((await raw(g.h, method, path, { ...extra, token: API_TOKEN })).status).toBe(401);
     }
     // the reference test sends base64(TOKEN) without a colon, and {"type":"otp-code","otp-code":…}
-    const r = await raw(h, 'POST', `/claims/${c.id}/auth`, { headers: { authorization: 'Basic ' + Buffer.from(c.token).toString('base64') }, body: JSON.stringify({ type: 'otp-code', 'otp-code': Number(FIXED_TEST_OTP) }) });
+    const r = await raw(g.h, 'POST', `/claims/${c.id}/auth`, { headers: { authorization: 'Basic ' + Buffer.from(c.token).toString('base64') }, body: JSON.stringify({ type: 'otp-code', 'otp-code': Number(FIXED_TEST_OTP) }) });
     expect(r.status).toBe(201);
-    await eventually(async () => expect((await client(h).getClaim(c.id, c.token)).data.status).toBe('completed'));
+    await eventually(async () => expect((await client(g.h).getClaim(c.id, c.token)).data.status).toBe('completed'));
   });
 
   it('a declined payout declines the claim; the transfer waits for another claim', async () => {
-    const merchantBefore = await balance(h);
+    const merchantBefore = await balance(g.h);
     const t = await waitingTransfer(700, 7);
     const c1 = await claim(t, declineCardPan('payout_not_permitted'));
-    await client(h).authenticateClaim(c1.id, c1.token, FIXED_TEST_OTP);
+    await client(g.h).authenticateClaim(c1.id, c1.token, FIXED_TEST_OTP);
     const declined = await eventually(async () => {
-      const x = (await client(h).getClaim(c1.id, c1.token)).data;
+      const x = (await client(g.h).getClaim(c1.id, c1.token)).data;
       expect(x.status).toBe('declined');
       return x;
     });
     expect(declined.decline).toEqual({ code: 8, reason: 'RecipientPAN_Invalid', message: DECLINE_REASONS.payout_not_permitted });
     expect(declined.transfer).toBeUndefined();
-    expect((await client(h).getTransfer(t.id, t.token)).data.status).toBe('waiting_for_claim');
+    expect((await client(g.h).getTransfer(t.id, t.token)).data.status).toBe('waiting_for_claim');
     // a second claim, with a card token this time
-    const tok = (await client(h).createToken(card(CARDS.visa3ds))).data.token;
-    const c2 = (await client(h).createClaim({ id: claimIdOf(t), credential: { type: 'card-token', token: tok } })).data;
+    const tok = (await client(g.h).createToken(card(CARDS.visa3ds))).data.token;
+    const c2 = (await client(g.h).createClaim({ id: claimIdOf(t), credential: { type: 'card-token', token: tok } })).data;
     expect(c2.credential).toEqual({ type: 'card-token', token: tok, token_expires_at: expect.any(String), number: '424242******4242' });
-    await client(h).authenticateClaim(c2.id, c2.token, FIXED_TEST_OTP);
-    await eventually(async () => expect((await client(h).getTransfer(t.id, t.token)).data.status).toBe('completed'));
-    expect((await balance(h)) - merchantBefore).toBe(0n);
+    await client(g.h).authenticateClaim(c2.id, c2.token, FIXED_TEST_OTP);
+    await eventually(async () => expect((await client(g.h).getTransfer(t.id, t.token)).data.status).toBe('completed'));
+    expect((await balance(g.h)) - merchantBefore).toBe(0n);
   });
 
   it('three wrong codes decline a claim; an unauthenticated claim declines after 15 minutes', async () => {
     const t = await waitingTransfer();
     const c = await claim(t);
-    for (let i = 0; i < 3; i++) expect((await raw(h, 'POST', `/claims/${c.id}/auth`, { token: c.token, body: '{"code":"000000"}' })).status).toBe(422);
-    expect((await client(h).getClaim(c.id, c.token)).data).toMatchObject({ status: 'declined', decline: { code: 431, reason: '3DS_Failed' } });
-    expect((await raw(h, 'POST', `/claims/${c.id}/auth`, { token: c.token, body: JSON.stringify({ code: FIXED_TEST_OTP }) })).status).toBe(409);
+    for (let i = 0; i < 3; i++) expect((await raw(g.h, 'POST', `/claims/${c.id}/auth`, { token: c.token, body: '{"code":"000000"}' })).status).toBe(422);
+    expect((await client(g.h).getClaim(c.id, c.token)).data).toMatchObject({ status: 'declined', decline: { code: 431, reason: '3DS_Failed' } });
+    expect((await raw(g.h, 'POST', `/claims/${c.id}/auth`, { token: c.token, body: JSON.stringify({ code: FIXED_TEST_OTP }) })).status).toBe(409);
 
     const c2 = await claim(t);
-    h.gw.clock.advance(15 * 60_000 + 1000);
+    g.h.gw.clock.advance(15 * 60_000 + 1000);
     await eventually(async () => {
-      await h.gw.engine.scheduler.runDue();
-      expect((await client(h).getClaim(c2.id, c2.token)).data).toMatchObject({ status: 'declined', decline: { code: 435, reason: 'Declined__P2Y' } });
+      await g.h.gw.engine.scheduler.runDue();
+      expect((await client(g.h).getClaim(c2.id, c2.token)).data).toMatchObject({ status: 'declined', decline: { code: 435, reason: 'Declined__P2Y' } });
     });
-    const late = await raw(h, 'POST', `/claims/${c2.id}/auth`, { token: c2.token, body: JSON.stringify({ code: FIXED_TEST_OTP }) });
+    const late = await raw(g.h, 'POST', `/claims/${c2.id}/auth`, { token: c2.token, body: JSON.stringify({ code: FIXED_TEST_OTP }) });
     expect(late.status).toBe(409);
     expect(late.json.error).toEqual({ type: 'request_conflict', message: 'Claim is declined.' });
     // the transfer (already paid by its sender) is still claimable
-    expect((await client(h).getTransfer(t.id, t.token)).data.status).toBe('waiting_for_claim');
+    expect((await client(g.h).getTransfer(t.id, t.token)).data.status).toBe('waiting_for_claim');
     const c3 = await claim(t);
-    await client(h).authenticateClaim(c3.id, c3.token, FIXED_TEST_OTP);
-    await eventually(async () => expect((await client(h).getClaim(c3.id, c3.token)).data.status).toBe('completed'));
+    await client(g.h).authenticateClaim(c3.id, c3.token, FIXED_TEST_OTP);
+    await eventually(async () => expect((await client(g.h).getClaim(c3.id, c3.token)).data.status).toBe('completed'));
   });
 
   it('only one of two authenticated claims takes the transfer', async () => {
@@ -193,12 +183,12 @@ describe.each(STORES)('Mbill claims on %s', (store) => {
     const a = await claim(t);
     const b = await claim(t);
     const [ra, rb] = await Promise.all([
-      raw(h, 'POST', `/claims/${a.id}/auth`, { token: a.token, body: JSON.stringify({ code: FIXED_TEST_OTP }) }),
-      raw(h, 'POST', `/claims/${b.id}/auth`, { token: b.token, body: JSON.stringify({ code: FIXED_TEST_OTP }) }),
+      raw(g.h, 'POST', `/claims/${a.id}/auth`, { token: a.token, body: JSON.stringify({ code: FIXED_TEST_OTP }) }),
+      raw(g.h, 'POST', `/claims/${b.id}/auth`, { token: b.token, body: JSON.stringify({ code: FIXED_TEST_OTP }) }),
     ]);
     expect([ra.status, rb.status].sort()).toEqual([201, 409]);
-    await eventually(async () => expect((await client(h).getTransfer(t.id, t.token)).data.status).toBe('completed'));
+    await eventually(async () => expect((await client(g.h).getTransfer(t.id, t.token)).data.status).toBe('completed'));
     const loser = ra.status === 409 ? a : b;
-    expect((await client(h).getClaim(loser.id, loser.token)).data.status).toBe('declined');
+    expect((await client(g.h).getClaim(loser.id, loser.token)).data.status).toBe('declined');
   });
 });

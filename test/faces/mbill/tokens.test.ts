@@ -5,27 +5,17 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { mbillStore } from '../../../src/faces/mbill/store.js';
 import { STORES } from '../../helpers/stores.js';
 import { eventually } from '../../helpers/eventually.js';
-import { startTestGateway, type TestGateway } from '../../helpers/gateway.js';
+import { TestGateway, startTestGateway, useGateway } from '../../helpers/gateway.js';
 import { MbillClient } from '../../../src/faces/mbill/client.js';
 import { API_TOKEN, CARDS, card, client, EXP, FACES, MBILL_SEED, raw, startMbill, transferBody } from './helpers.js';
 
 const VALIDATION_MESSAGE = 'Validation failed. You can find validators description at our API Manifest: http://docs.apimanifest.apiary.io/#introduction/interacting-with-api/errors.';
 
 describe.each(STORES)('Mbill card tokens on %s', (store) => {
-  let h: TestGateway;
-
-  beforeAll(async () => {
-    h = await startMbill(store);
-  });
-  afterAll(async () => {
-    await h?.close();
-  });
-  afterEach(async () => {
-    await h.gw.engine.read((tx) => h.gw.engine.ledger.verify(tx));
-  });
+  const g = useGateway(() => startMbill(store));
 
   async function invalidOf(body: unknown) {
-    const r = await raw(h, 'POST', '/tokens', { body: JSON.stringify(body) });
+    const r = await raw(g.h, 'POST', '/tokens', { body: JSON.stringify(body) });
     expect(r.status).toBe(422);
     expect(r.json.meta).toMatchObject({ type: 'object', code: 422 });
     expect(r.json.error.type).toBe('validation_failed');
@@ -34,13 +24,13 @@ describe.each(STORES)('Mbill card tokens on %s', (store) => {
   }
 
   it('exchanges card data for a one-time token: 201 with the API Manifest envelope', async () => {
-    const before = h.gw.clock.now();
-    const r = await raw(h, 'POST', '/tokens', { body: JSON.stringify({ type: 'card', number: '5591587543706253', expiration_month: '01', expiration_year: '2030', cvv: '160' }), headers: { 'x-request-id': 'req-adasdoijasdojsda' } });
+    const before = g.h.gw.clock.now();
+    const r = await raw(g.h, 'POST', '/tokens', { body: JSON.stringify({ type: 'card', number: '5591587543706253', expiration_month: '01', expiration_year: '2030', cvv: '160' }), headers: { 'x-request-id': 'req-adasdoijasdojsda' } });
     expect(r.status).toBe(201);
     expect(r.headers.get('content-type')).toBe('application/json; charset=utf-8');
     expect(r.headers.get('x-request-id')).toBe('req-adasdoijasdojsda');
     expect(Object.keys(r.json)).toEqual(['meta', 'data']);
-    expect(r.json.meta).toEqual({ url: `${h.url}/mbill/tokens`, type: 'object', code: 201, request_id: 'req-adasdoijasdojsda' });
+    expect(r.json.meta).toEqual({ url: `${g.h.url}/mbill/tokens`, type: 'object', code: 201, request_id: 'req-adasdoijasdojsda' });
     expect(Object.keys(r.json.data)).toEqual(['type', 'token', 'token_expires_at']);
     expect(r.json.data.type).toBe('card-token');
     expect(r.json.data.token).toMatch(/^card-token-6253-[0-9a-f]{40}$/);
@@ -49,15 +39,15 @@ describe.each(STORES)('Mbill card tokens on %s', (store) => {
     expect(expires - before).toBeGreaterThanOrEqual(15 * 60_000 - 1);
     expect(expires - before).toBeLessThan(15 * 60_000 + 5_000);
     // nothing readable is kept: no PAN, no CVV
-    const row = await h.gw.engine.read((tx) => mbillStore.getCardToken(tx, r.json.data.token));
+    const row = await g.h.gw.engine.read((tx) => mbillStore.getCardToken(tx, r.json.data.token));
     expect(row?.sealed).toBeTruthy();
     expect(row!.sealed).not.toContain('5591587543706253');
     expect(row!.sealed).not.toContain('160"');
-    expect(JSON.parse(row!.sealed!)).toEqual({ v: 1, kid: h.gw.engine.vault.currentKeyId, wk: expect.any(String), iv: expect.any(String), ct: expect.any(String), mac: expect.any(String) });
+    expect(JSON.parse(row!.sealed!)).toEqual({ v: 1, kid: g.h.gw.engine.vault.currentKeyId, wk: expect.any(String), iv: expect.any(String), ct: expect.any(String), mac: expect.any(String) });
   });
 
   it('generates a request id when none is sent', async () => {
-    const r = await raw(h, 'POST', '/tokens', { body: JSON.stringify(card(CARDS.visa3ds)) });
+    const r = await raw(g.h, 'POST', '/tokens', { body: JSON.stringify(card(CARDS.visa3ds)) });
     expect(r.status).toBe(201);
     const id = r.headers.get('x-request-id');
     expect(id).toMatch(/^[A-Za-z0-9]{20}$/);
@@ -84,10 +74,10 @@ describe.each(STORES)('Mbill card tokens on %s', (store) => {
       expect(await invalidOf(card('378282246310005'))).toEqual(numberRule); // American Express
       expect(await invalidOf(card('4242 4242 4242 424x'))).toEqual(numberRule);
       // a number sent as a JSON number is read as its digits (as a browser form would send it)
-      expect((await raw(h, 'POST', '/tokens', { body: JSON.stringify({ ...card(CARDS.visa3ds), number: 4242424242424242 }) })).status).toBe(201);
+      expect((await raw(g.h, 'POST', '/tokens', { body: JSON.stringify({ ...card(CARDS.visa3ds), number: 4242424242424242 }) })).status).toBe(201);
       expect(await invalidOf({ ...card(CARDS.visa3ds), number: { x: 1 } })).toEqual([entry('$.number', 'cast', ['string'], 'is invalid')]);
       // spaces and dashes are accepted
-      const ok = await raw(h, 'POST', '/tokens', { body: JSON.stringify(card('5555-5555-5555-4444')) });
+      const ok = await raw(g.h, 'POST', '/tokens', { body: JSON.stringify(card('5555-5555-5555-4444')) });
       expect(ok.status).toBe(201);
       expect(ok.json.data.token).toMatch(/^card-token-4444-/);
     });
@@ -95,18 +85,18 @@ describe.each(STORES)('Mbill card tokens on %s', (store) => {
     it('checks the expiry month (1–12) and year (2016–2030, as the reference server)', async () => {
       const month = entry('$.expiration_month', 'format', ['~r/^(0?[1-9]|1[0-2])$/'], 'has invalid format');
       for (const m of ['00', '13', '1a', '123', '-1']) expect(await invalidOf(card(CARDS.visa3ds, { expiration_month: m })), m).toEqual([month]);
-      for (const m of ['1', '01', '9', '12']) expect((await raw(h, 'POST', '/tokens', { body: JSON.stringify(card(CARDS.visa3ds, { expiration_month: m })) })).status, m).toBe(201);
+      for (const m of ['1', '01', '9', '12']) expect((await raw(g.h, 'POST', '/tokens', { body: JSON.stringify(card(CARDS.visa3ds, { expiration_month: m })) })).status, m).toBe(201);
       expect(await invalidOf(card(CARDS.visa3ds, { expiration_year: '30' }))).toEqual([entry('$.expiration_year', 'format', ['~r/^[0-9]{4}$/'], 'has invalid format')]);
       const range = { greater_than_or_equal_to: 2016, less_than_or_equal_to: 2030 };
       expect(await invalidOf(card(CARDS.visa3ds, { expiration_year: '2015' }))).toEqual([entry('$.expiration_year', 'number', range, 'must be greater than or equal to 2016')]);
       expect(await invalidOf(card(CARDS.visa3ds, { expiration_year: '2031' }))).toEqual([entry('$.expiration_year', 'number', range, 'must be less than or equal to 2030')]);
-      expect((await raw(h, 'POST', '/tokens', { body: JSON.stringify(card(CARDS.visa3ds, { expiration_year: '2016' })) })).status).toBe(201);
+      expect((await raw(g.h, 'POST', '/tokens', { body: JSON.stringify(card(CARDS.visa3ds, { expiration_year: '2016' })) })).status).toBe(201);
     });
 
     it('checks the CVV /^[0-9]{3,4}$/', async () => {
       const cvv = entry('$.cvv', 'format', ['~r/^[0-9]{3,4}$/'], 'has invalid format');
       for (const v of ['12', '12345', '12a', ' 123']) expect(await invalidOf(card(CARDS.visa3ds, { cvv: v })), v).toEqual([cvv]);
-      for (const v of ['123', '1234', '000']) expect((await raw(h, 'POST', '/tokens', { body: JSON.stringify(card(CARDS.visa3ds, { cvv: v })) })).status, v).toBe(201);
+      for (const v of ['123', '1234', '000']) expect((await raw(g.h, 'POST', '/tokens', { body: JSON.stringify(card(CARDS.visa3ds, { cvv: v })) })).status, v).toBe(201);
     });
 
     it('reports every failure at once, sorted by path (the reference test card)', async () => {
@@ -120,37 +110,37 @@ describe.each(STORES)('Mbill card tokens on %s', (store) => {
 
   describe('one-time use and the 15-minute life', () => {
     async function token(pan = CARDS.visaNo3ds): Promise<string> {
-      return (await client(h).createToken(card(pan))).data.token;
+      return (await client(g.h).createToken(card(pan))).data.token;
     }
     const senderToken = (t: string) => transferBody({ type: 'card-token', token: t }, { type: 'card-number', number: CARDS.mc3ds });
 
     it('a token pays once; a second use is `token` is invalid', async () => {
       const t = await token();
-      const first = await client(h).createTransfer(senderToken(t));
+      const first = await client(g.h).createTransfer(senderToken(t));
       expect(first.status).toBe(201);
       expect(first.data.sender.credential).toMatchObject({ type: 'card-token', token: t, number: '400000******3055' });
       // used: the row (and the card data) is gone
-      expect(await h.gw.engine.read((tx) => mbillStore.getCardToken(tx, t))).toBeUndefined();
-      const again = await raw(h, 'POST', '/transfers', { token: 'DGRsMpXDCj', body: JSON.stringify(senderToken(t)) });
+      expect(await g.h.gw.engine.read((tx) => mbillStore.getCardToken(tx, t))).toBeUndefined();
+      const again = await raw(g.h, 'POST', '/transfers', { token: 'DGRsMpXDCj', body: JSON.stringify(senderToken(t)) });
       expect(again.status).toBe(422);
       expect(again.json.error.invalid).toEqual([{ entry_type: 'json_data_property', entry: '$.sender.credential.token', rules: [{ rule: 'token', params: [], description: 'is invalid' }] }]);
     });
 
     it('an unknown token is invalid, and bad input does not use a token', async () => {
       const t = await token();
-      const bad = await raw(h, 'POST', '/transfers', { token: 'DGRsMpXDCj', body: JSON.stringify({ ...senderToken(t), fee: 11 }) });
+      const bad = await raw(g.h, 'POST', '/transfers', { token: 'DGRsMpXDCj', body: JSON.stringify({ ...senderToken(t), fee: 11 }) });
       expect(bad.status).toBe(422);
       expect(bad.json.error.invalid.map((e: { entry: string }) => e.entry)).toEqual(['$.fee']);
       // the token still works after a refused request
-      expect((await client(h).createTransfer(senderToken(t))).status).toBe(201);
-      const unknown = await raw(h, 'POST', '/transfers', { token: 'DGRsMpXDCj', body: JSON.stringify(senderToken('card-token-3055-deadbeef')) });
+      expect((await client(g.h).createTransfer(senderToken(t))).status).toBe(201);
+      const unknown = await raw(g.h, 'POST', '/transfers', { token: 'DGRsMpXDCj', body: JSON.stringify(senderToken('card-token-3055-deadbeef')) });
       expect(unknown.json.error.invalid).toEqual([{ entry_type: 'json_data_property', entry: '$.sender.credential.token', rules: [{ rule: 'token', params: [], description: 'is invalid' }] }]);
     });
 
     it('two concurrent transfers with one token: exactly one succeeds', async () => {
       for (let round = 0; round < 3; round++) {
         const t = await token();
-        const results = await Promise.all([0, 1, 2].map(() => raw(h, 'POST', '/transfers', { token: 'DGRsMpXDCj', body: JSON.stringify(senderToken(t)) })));
+        const results = await Promise.all([0, 1, 2].map(() => raw(g.h, 'POST', '/transfers', { token: 'DGRsMpXDCj', body: JSON.stringify(senderToken(t)) })));
         expect(results.map((r) => r.status).sort()).toEqual([201, 422, 422]);
         for (const r of results.filter((x) => x.status === 422)) expect(r.json.error.invalid[0].rules[0].rule).toBe('token');
       }
@@ -159,36 +149,36 @@ describe.each(STORES)('Mbill card tokens on %s', (store) => {
     it('expires after 15 minutes on the gateway clock: token_expiration, card data wiped, then gone', async () => {
       const t = await token();
       const t2 = await token();
-      h.gw.clock.advance(14 * 60_000);
-      expect((await client(h).createTransfer(senderToken(t2))).status).toBe(201);
-      h.gw.clock.advance(60_000 + 1000);
-      const r = await raw(h, 'POST', '/transfers', { token: 'DGRsMpXDCj', body: JSON.stringify(senderToken(t)) });
+      g.h.gw.clock.advance(14 * 60_000);
+      expect((await client(g.h).createTransfer(senderToken(t2))).status).toBe(201);
+      g.h.gw.clock.advance(60_000 + 1000);
+      const r = await raw(g.h, 'POST', '/transfers', { token: 'DGRsMpXDCj', body: JSON.stringify(senderToken(t)) });
       expect(r.status).toBe(422);
       expect(r.json.error.invalid).toEqual([{ entry_type: 'json_data_property', entry: '$.sender.credential.token', rules: [{ rule: 'token_expiration', params: [], description: 'card token is expired' }] }]);
       // the expiry job removes the card data; a tombstone keeps saying "expired" for a day
       await eventually(async () => {
-        await h.gw.engine.scheduler.runDue();
-        expect(await h.gw.engine.read((tx) => mbillStore.getCardToken(tx, t))).toMatchObject({ token: t, sealed: null });
+        await g.h.gw.engine.scheduler.runDue();
+        expect(await g.h.gw.engine.read((tx) => mbillStore.getCardToken(tx, t))).toMatchObject({ token: t, sealed: null });
       });
-      h.gw.clock.advance(24 * 60 * 60_000);
+      g.h.gw.clock.advance(24 * 60 * 60_000);
       await eventually(async () => {
-        await h.gw.engine.scheduler.runDue();
-        expect(await h.gw.engine.read((tx) => mbillStore.getCardToken(tx, t))).toBeUndefined();
+        await g.h.gw.engine.scheduler.runDue();
+        expect(await g.h.gw.engine.read((tx) => mbillStore.getCardToken(tx, t))).toBeUndefined();
       });
-      const later = await raw(h, 'POST', '/transfers', { token: 'DGRsMpXDCj', body: JSON.stringify(senderToken(t)) });
+      const later = await raw(g.h, 'POST', '/transfers', { token: 'DGRsMpXDCj', body: JSON.stringify(senderToken(t)) });
       expect(later.json.error.invalid[0].rules[0].rule).toBe('token');
     });
 
     it.runIf(store === 'postgres')('works across two gateway processes sharing the database: made on one, used once on either', async () => {
-      const second = await startTestGateway(store, MBILL_SEED, h.target, { faces: FACES });
+      const second = await startTestGateway(store, MBILL_SEED, g.h.target, { faces: FACES });
       try {
-        const made = await client(h).createToken(card(CARDS.visaNo3ds));
+        const made = await client(g.h).createToken(card(CARDS.visaNo3ds));
         const other = new MbillClient({ baseUrl: `${second.url}/mbill`, apiToken: API_TOKEN });
         const used = await other.createTransfer(senderToken(made.data.token));
         expect(used.data.sender.credential).toMatchObject({ type: 'card-token', number: '400000******3055' });
         for (let round = 0; round < 3; round++) {
           const t = (await other.createToken(card(CARDS.visaNo3ds))).data.token;
-          const results = await Promise.all([h, second, h, second].map((g) => raw(g, 'POST', '/transfers', { token: API_TOKEN, body: JSON.stringify(senderToken(t)) })));
+          const results = await Promise.all([g.h, second, g.h, second].map((g) => raw(g, 'POST', '/transfers', { token: API_TOKEN, body: JSON.stringify(senderToken(t)) })));
           expect(results.map((r) => r.status).sort()).toEqual([201, 422, 422, 422]);
         }
       } finally {
@@ -198,14 +188,14 @@ describe.each(STORES)('Mbill card tokens on %s', (store) => {
 
     it('a token used as the recipient card', async () => {
       const t = await token(CARDS.mc3ds);
-      const r = await client(h).createTransfer(transferBody(card(CARDS.visaNo3ds), { type: 'card-token', token: t }));
+      const r = await client(g.h).createTransfer(transferBody(card(CARDS.visaNo3ds), { type: 'card-token', token: t }));
       expect(r.data.recipient.credential).toEqual({ type: 'card-token', token: t, token_expires_at: expect.stringMatching(/Z$/), number: '555555******4444' });
     });
   });
 
   describe('tokenizer.js and its iframe', () => {
     it('serves tokenizer.js as cacheable JavaScript for any origin', async () => {
-      const res = await fetch(`${h.url}/mbill/tokenizer.js`, { headers: { origin: 'https://shop.example' } });
+      const res = await fetch(`${g.h.url}/mbill/tokenizer.js`, { headers: { origin: 'https://shop.example' } });
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toBe('application/javascript; charset=utf-8');
       expect(res.headers.get('cache-control')).toBe('public, max-age=300');
@@ -217,7 +207,7 @@ describe.each(STORES)('Mbill card tokens on %s', (store) => {
     });
 
     it('serves the frame only to a configured origin, frameable by that origin alone, never cached', async () => {
-      const res = await fetch(`${h.url}/mbill/tokenizer/frame?origin=${encodeURIComponent('https://shop.example')}&lang=uk`);
+      const res = await fetch(`${g.h.url}/mbill/tokenizer/frame?origin=${encodeURIComponent('https://shop.example')}&lang=uk`);
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
       expect(res.headers.get('cache-control')).toContain('no-store');
@@ -233,14 +223,14 @@ describe.each(STORES)('Mbill card tokens on %s', (store) => {
       expect(html).toContain('postMessage(m,C.origin)');
       for (const id of ['number', 'month', 'year', 'cvv']) expect(html).toContain(`id="${id}"`);
       for (const bad of ['', '?origin=javascript:alert(1)', '?origin=https://shop.example/path', '?origin=*']) {
-        const r = await fetch(`${h.url}/mbill/tokenizer/frame${bad}`);
+        const r = await fetch(`${g.h.url}/mbill/tokenizer/frame${bad}`);
         expect(r.status, bad).toBe(400);
         expect(r.headers.get('x-frame-options')).toBe('DENY');
       }
     });
 
     it('answers CORS preflights (the reference server allows any origin)', async () => {
-      const res = await fetch(`${h.url}/mbill/tokens`, { method: 'OPTIONS', headers: { origin: 'https://shop.example', 'access-control-request-method': 'POST' } });
+      const res = await fetch(`${g.h.url}/mbill/tokens`, { method: 'OPTIONS', headers: { origin: 'https://shop.example', 'access-control-request-method': 'POST' } });
       expect(res.status).toBe(204);
       expect(res.headers.get('access-control-allow-origin')).toBe('https://shop.example');
       expect(res.headers.get('access-control-allow-headers')).toContain('authorization');

@@ -2,7 +2,7 @@
 // descriptions as EView renders the reference server's validators), on SQLite and PostgreSQL.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { mbillFee } from '../../../src/faces/mbill/client.js';
-import type { TestGateway } from '../../helpers/gateway.js';
+import { TestGateway, useGateway } from '../../helpers/gateway.js';
 import { STORES } from '../../helpers/stores.js';
 import { API_TOKEN, CARDS, card, client, raw, startMbill, transferBody } from './helpers.js';
 
@@ -10,24 +10,14 @@ const E = (entry: string, rule: string, params: unknown, description: string) =>
 const REQUIRED = (entry: string) => E(entry, 'required', [], "can't be blank");
 
 describe.each(STORES)('Mbill transfer validation on %s', (store) => {
-  let h: TestGateway;
-
-  beforeAll(async () => {
-    h = await startMbill(store);
-  });
-  afterAll(async () => {
-    await h?.close();
-  });
-  afterEach(async () => {
-    await h.gw.engine.read((tx) => h.gw.engine.ledger.verify(tx));
-  });
+  const g = useGateway(() => startMbill(store));
 
   const valid = () => transferBody(card(CARDS.visaNo3ds), { type: 'card-number', number: CARDS.mc3ds }) as unknown as Record<string, unknown>;
 
   async function invalid(body: unknown) {
-    const r = await raw(h, 'POST', '/transfers', { token: API_TOKEN, body: JSON.stringify(body) });
+    const r = await raw(g.h, 'POST', '/transfers', { token: API_TOKEN, body: JSON.stringify(body) });
     expect(r.status, JSON.stringify(body).slice(0, 200)).toBe(422);
-    expect(r.json.meta).toEqual({ url: `${h.url}/mbill/transfers`, type: 'object', code: 422, request_id: expect.any(String) });
+    expect(r.json.meta).toEqual({ url: `${g.h.url}/mbill/transfers`, type: 'object', code: 422, request_id: expect.any(String) });
     expect(Object.keys(r.json.error)).toEqual(['type', 'invalid', 'message']);
     expect(r.json.error.type).toBe('validation_failed');
     return r.json.error.invalid as Array<{ entry: string }>;
@@ -83,8 +73,8 @@ describe.each(STORES)('Mbill transfer validation on %s', (store) => {
     expect(await entriesAt('$.fee', { ...valid(), fee: 'ten' })).toEqual([E('$.fee', 'cast', ['decimal'], 'is invalid')]);
     expect(await entriesAt('$.fee', { ...valid(), fee: 10.001 })).toEqual([E('$.fee', 'fee', [], 'is invalid, must be 10')]);
     // the reference test sends the fee as a string
-    expect((await raw(h, 'POST', '/transfers', { token: API_TOKEN, body: JSON.stringify({ ...valid(), fee: '10' }) })).status).toBe(201);
-    expect((await raw(h, 'POST', '/transfers', { token: API_TOKEN, body: JSON.stringify({ ...valid(), amount: '1000.00', fee: '10.00' }) })).status).toBe(201);
+    expect((await raw(g.h, 'POST', '/transfers', { token: API_TOKEN, body: JSON.stringify({ ...valid(), fee: '10' }) })).status).toBe(201);
+    expect((await raw(g.h, 'POST', '/transfers', { token: API_TOKEN, body: JSON.stringify({ ...valid(), amount: '1000.00', fee: '10.00' }) })).status).toBe(201);
   });
 
   it('checks description: a string of 5 to 1024 characters (optional)', async () => {
@@ -93,7 +83,7 @@ describe.each(STORES)('Mbill transfer validation on %s', (store) => {
     expect(await entriesAt('$.description', { ...valid(), description: 'abcd' })).toEqual([E('$.description', 'length', len, 'should be at least 5 character(s)')]);
     expect(await entriesAt('$.description', { ...valid(), description: 'x'.repeat(1025) })).toEqual([E('$.description', 'length', len, 'should be at most 1024 character(s)')]);
     for (const description of ['abcde', 'x'.repeat(1024), 'ґґґґґ', null, undefined]) expect(await entriesAt('$.description', { ...valid(), description }), String(description)).toEqual([]);
-    const created = await client(h).createTransfer({ ...transferBody(card(CARDS.visaNo3ds), { type: 'card-number', number: CARDS.mc3ds }), description: undefined } as never);
+    const created = await client(g.h).createTransfer({ ...transferBody(card(CARDS.visaNo3ds), { type: 'card-number', number: CARDS.mc3ds }), description: undefined } as never);
     expect(created.data.description).toBeNull();
   });
 
@@ -111,7 +101,7 @@ describe.each(STORES)('Mbill transfer validation on %s', (store) => {
     for (const bad of [true, null, { nested: 1 }]) expect(await entriesAt('$.metadata', { ...valid(), metadata: { v: bad } }), JSON.stringify(bad)).toEqual([E('$.metadata.v', 'cast', anyType, 'is invalid')]);
     const ok = { ['k'.repeat(100)]: 'v'.repeat(500), n: 1.5, l: Array(25).fill('x'.repeat(100)), m: [1, 'a'] };
     expect(await entriesAt('$.metadata', { ...valid(), metadata: ok })).toEqual([]);
-    const created = await client(h).createTransfer({ ...transferBody(card(CARDS.visaNo3ds), { type: 'card-number', number: CARDS.mc3ds }), metadata: ok });
+    const created = await client(g.h).createTransfer({ ...transferBody(card(CARDS.visaNo3ds), { type: 'card-number', number: CARDS.mc3ds }), metadata: ok });
     expect(created.data.metadata).toEqual(ok);
   });
 
@@ -164,8 +154,8 @@ describe.each(STORES)('Mbill transfer validation on %s', (store) => {
   });
 
   it('writes nothing for a refused request', async () => {
-    const before = await client(h).listTransfers();
+    const before = await client(g.h).listTransfers();
     await invalid({ ...valid(), fee: 1 });
-    expect((await client(h).listTransfers()).paging?.size).toBe(before.paging?.size);
+    expect((await client(g.h).listTransfers()).paging?.size).toBe(before.paging?.size);
   });
 });
