@@ -334,6 +334,47 @@ export interface ListFilter {
   externalId?: string;
 }
 
+/**
+ * Pay-ins and pay-outs are stored alike: inserted once per (merchant, externalID) by a unique constraint,
+ * updated only from the status the caller read, listed newest first.
+ */
+function operationTable<T extends { id: string; status: Way2PayStatus }, Row extends { id: string }>(table: 'way2pay_payins' | 'way2pay_payouts', from: (x: T) => Row, to: (r: Row) => T) {
+  const q = (tx: Tx) => db(tx) as unknown as Kysely<any>;
+  return {
+    /** false when the externalID is taken (the unique constraint decides, also under races) */
+    async insert(tx: Tx, x: T): Promise<boolean> {
+      const r = await q(tx)
+        .insertInto(table)
+        .values(from(x))
+        .onConflict((oc: any) => oc.columns(['merchant_id', 'external_id']).doNothing())
+        .returning('id')
+        .executeTakeFirst();
+      return r !== undefined;
+    },
+    async get(tx: Tx, id: string): Promise<T | undefined> {
+      const r = await q(tx).selectFrom(table).selectAll().where('id', '=', id).executeTakeFirst();
+      return r && to(r as Row);
+    },
+    /** writes the object if it is still in `fromStatus` (a conditional update); false when something else changed it */
+    async update(tx: Tx, x: T, fromStatus: Way2PayStatus): Promise<boolean> {
+      const { id: _id, ...rest } = from(x);
+      const res = await q(tx).updateTable(table).set(rest).where('id', '=', x.id).where('status', '=', fromStatus).executeTakeFirst();
+      return Number(res.numUpdatedRows) === 1;
+    },
+    async list(tx: Tx, f: ListFilter): Promise<{ total: number; items: T[] }> {
+      let sel = q(tx).selectFrom(table).where('merchant_id', '=', f.merchantId);
+      if (f.status) sel = sel.where('status', '=', f.status);
+      if (f.externalId !== undefined) sel = sel.where('external_id', '=', f.externalId);
+      const total = await sel.select((eb: any) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+      const rows = await sel.selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(f.limit).offset(f.offset).execute();
+      return { total: num((total as { n: unknown }).n), items: (rows as Row[]).map(to) };
+    },
+  };
+}
+
+const payIns = operationTable('way2pay_payins', fromPayIn, toPayIn);
+const payOuts = operationTable('way2pay_payouts', fromPayOut, toPayOut);
+
 export const way2payStore = {
   // ---- nonces
   /**
@@ -476,35 +517,11 @@ export const way2payStore = {
     return num(r.n);
   },
 
-  // ---- pay-ins
-  /** Inserts a pay-in; false when its externalID is taken (the unique constraint decides, also under races). */
-  async insertPayIn(tx: Tx, p: PayIn): Promise<boolean> {
-    const r = await db(tx)
-      .insertInto('way2pay_payins')
-      .values(fromPayIn(p))
-      .onConflict((oc) => oc.columns(['merchant_id', 'external_id']).doNothing())
-      .returning('id')
-      .executeTakeFirst();
-    return r !== undefined;
-  },
-  async getPayIn(tx: Tx, id: string): Promise<PayIn | undefined> {
-    const r = await db(tx).selectFrom('way2pay_payins').selectAll().where('id', '=', id).executeTakeFirst();
-    return r && toPayIn(r);
-  },
-  /** Writes the pay-in if it is still in `from` (a conditional update); false when something else changed it. */
-  async updatePayIn(tx: Tx, p: PayIn, from: Way2PayStatus): Promise<boolean> {
-    const { id: _id, ...rest } = fromPayIn(p);
-    const res = await db(tx).updateTable('way2pay_payins').set(rest).where('id', '=', p.id).where('status', '=', from).executeTakeFirst();
-    return Number(res.numUpdatedRows) === 1;
-  },
-  async listPayIns(tx: Tx, f: ListFilter): Promise<{ total: number; items: PayIn[] }> {
-    let q = db(tx).selectFrom('way2pay_payins').where('merchant_id', '=', f.merchantId);
-    if (f.status) q = q.where('status', '=', f.status);
-    if (f.externalId !== undefined) q = q.where('external_id', '=', f.externalId);
-    const total = await q.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
-    const rows = await q.selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(f.limit).offset(f.offset).execute();
-    return { total: num(total.n), items: rows.map(toPayIn) };
-  },
+  // ---- pay-ins and pay-outs
+  insertPayIn: payIns.insert,
+  getPayIn: payIns.get,
+  updatePayIn: payIns.update,
+  listPayIns: payIns.list,
   /** Pay-ins still waiting for requisites, oldest first. */
   async listWaitingPayIns(tx: Tx, merchantId: string): Promise<PayIn[]> {
     return (
@@ -512,31 +529,8 @@ export const way2payStore = {
     ).map(toPayIn);
   },
 
-  // ---- pay-outs
-  async insertPayOut(tx: Tx, p: PayOut): Promise<boolean> {
-    const r = await db(tx)
-      .insertInto('way2pay_payouts')
-      .values(fromPayOut(p))
-      .onConflict((oc) => oc.columns(['merchant_id', 'external_id']).doNothing())
-      .returning('id')
-      .executeTakeFirst();
-    return r !== undefined;
-  },
-  async getPayOut(tx: Tx, id: string): Promise<PayOut | undefined> {
-    const r = await db(tx).selectFrom('way2pay_payouts').selectAll().where('id', '=', id).executeTakeFirst();
-    return r && toPayOut(r);
-  },
-  async updatePayOut(tx: Tx, p: PayOut, from: Way2PayStatus): Promise<boolean> {
-    const { id: _id, ...rest } = fromPayOut(p);
-    const res = await db(tx).updateTable('way2pay_payouts').set(rest).where('id', '=', p.id).where('status', '=', from).executeTakeFirst();
-    return Number(res.numUpdatedRows) === 1;
-  },
-  async listPayOuts(tx: Tx, f: ListFilter): Promise<{ total: number; items: PayOut[] }> {
-    let q = db(tx).selectFrom('way2pay_payouts').where('merchant_id', '=', f.merchantId);
-    if (f.status) q = q.where('status', '=', f.status);
-    if (f.externalId !== undefined) q = q.where('external_id', '=', f.externalId);
-    const total = await q.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
-    const rows = await q.selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(f.limit).offset(f.offset).execute();
-    return { total: num(total.n), items: rows.map(toPayOut) };
-  },
+  insertPayOut: payOuts.insert,
+  getPayOut: payOuts.get,
+  updatePayOut: payOuts.update,
+  listPayOuts: payOuts.list,
 };
