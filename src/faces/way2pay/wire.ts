@@ -397,11 +397,12 @@ export function statusChangeView(p: PayIn | PayOut) {
   };
 }
 
-export function payOutView(p: PayOut, generation: Generation, opts: { created?: boolean } = {}) {
-  const v = {
+/** The fields pay-ins and pay-outs share on the wire, in the documented order. */
+function operationFields(p: PayIn | PayOut, generation: Generation, trackerKey: 'trackerID' | 'trackerId') {
+  return {
     id: p.id,
     externalID: p.externalId,
-    trackerID: p.trackerId,
+    [trackerKey]: p.trackerId,
     status: p.status,
     amount: money(p.amount, p.currency),
     commission: money(p.commission, p.currency),
@@ -411,47 +412,22 @@ export function payOutView(p: PayOut, generation: Generation, opts: { created?: 
     receiver: p.receiver,
     holder: p.holder,
     description: p.description,
-    createdAt: iso(p.createdAt),
-  };
+  } as { id: string; externalID: string; trackerID?: string; trackerId?: string; status: Way2PayStatus; amount: string; commission: string; currency: string; bank: string; method: string; receiver: string | null; holder: string | null; description: string | null };
+}
+
+export function payOutView(p: PayOut, generation: Generation, opts: { created?: boolean } = {}) {
+  const v = { ...operationFields(p, generation, 'trackerID'), createdAt: iso(p.createdAt) };
   return opts.created ? v : { ...v, updatedAt: iso(p.updatedAt) };
 }
 
 /** The callback body for a pay-in (documented keys; `timestamp` is when the status changed). */
 export function payInCallback(p: PayIn, generation: Generation, at: number) {
-  return {
-    id: p.id,
-    externalID: p.externalId,
-    trackerID: p.trackerId,
-    status: p.status,
-    amount: money(p.amount, p.currency),
-    commission: money(p.commission, p.currency),
-    currency: p.currency,
-    bank: bankLabel(p.bankId, generation),
-    method: p.method,
-    receiver: p.receiver,
-    holder: p.holder,
-    description: p.description,
-    timestamp: iso(at),
-  };
+  return { ...operationFields(p, generation, 'trackerID'), timestamp: iso(at) };
 }
 
 /** The callback body for a pay-out (the documentation spells its tracker key `trackerId`). */
 export function payOutCallback(p: PayOut, generation: Generation, at: number) {
-  return {
-    id: p.id,
-    externalID: p.externalId,
-    trackerId: p.trackerId,
-    status: p.status,
-    amount: money(p.amount, p.currency),
-    commission: money(p.commission, p.currency),
-    currency: p.currency,
-    bank: bankLabel(p.bankId, generation),
-    method: p.method,
-    receiver: p.receiver,
-    holder: p.holder,
-    description: p.description,
-    timestamp: iso(at),
-  };
+  return { ...operationFields(p, generation, 'trackerId'), timestamp: iso(at) };
 }
 
 // snapshots carried in outbox payloads (bigints as strings)
