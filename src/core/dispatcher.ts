@@ -55,6 +55,35 @@ export interface DispatcherOptions {
 
 const BODY_EXCERPT = 2048;
 
+/** A pending delivery of a plan for an event (or for a synchronous send). */
+function newDelivery(
+  meta: { eventId: string; merchantId: string; face: FaceName; subjectType: string; subjectId: string },
+  plan: DeliveryPlan,
+  at: { nextAttemptAt: number; createdAt: number },
+): Omit<Delivery, 'id'> {
+  return {
+    eventId: meta.eventId,
+    merchantId: meta.merchantId,
+    face: meta.face,
+    kind: plan.kind,
+    subjectType: meta.subjectType,
+    subjectId: meta.subjectId,
+    url: plan.url,
+    method: plan.method,
+    headers: plan.headers,
+    body: plan.body,
+    status: 'pending',
+    attempts: 0,
+    schedule: plan.schedule,
+    maxAttempts: plan.maxAttempts,
+    nextAttemptAt: at.nextAttemptAt,
+    lastStatus: null,
+    lastError: null,
+    createdAt: at.createdAt,
+    deliveredAt: null,
+  };
+}
+
 export class Dispatcher {
   private renderers = new Map<FaceName, WebhookRenderer>();
   private running = false;
@@ -118,27 +147,7 @@ export class Dispatcher {
           const renderer = this.renderers.get(e.face);
           const plans = renderer ? await renderer.render(tx, e) : [];
           for (const plan of plans) {
-            await tx.insertDelivery({
-              eventId: e.eventId,
-              merchantId: e.merchantId,
-              face: e.face,
-              kind: plan.kind,
-              subjectType: e.subjectType,
-              subjectId: e.subjectId,
-              url: plan.url,
-              method: plan.method,
-              headers: plan.headers,
-              body: plan.body,
-              status: 'pending',
-              attempts: 0,
-              schedule: plan.schedule,
-              maxAttempts: plan.maxAttempts,
-              nextAttemptAt: now,
-              lastStatus: null,
-              lastError: null,
-              createdAt: e.createdAt,
-              deliveredAt: null,
-            });
+            await tx.insertDelivery(newDelivery(e, plan, { nextAttemptAt: now, createdAt: e.createdAt }));
           }
           await tx.markEventFannedOut(e.id);
         }
@@ -179,24 +188,8 @@ export class Dispatcher {
   ): Promise<{ ok: boolean; status: number | null; body: string | null; error: string | null }> {
     const now = this.clock.now();
     const id = await inTransaction(this.store, (tx) =>
-      tx.insertDelivery({
-        ...meta,
-        kind: plan.kind,
-        url: plan.url,
-        method: plan.method,
-        headers: plan.headers,
-        body: plan.body,
-        status: 'pending',
-        attempts: 0,
-        schedule: [],
-        maxAttempts: 1,
-        // never due for the background loop: this one is sent here
-        nextAttemptAt: Number.MAX_SAFE_INTEGER,
-        lastStatus: null,
-        lastError: null,
-        createdAt: now,
-        deliveredAt: null,
-      }),
+      // never due for the background loop: this one is sent here
+      tx.insertDelivery(newDelivery(meta, { ...plan, schedule: [], maxAttempts: 1 }, { nextAttemptAt: Number.MAX_SAFE_INTEGER, createdAt: now })),
     );
     const d = (await this.store.read((tx) => tx.getDelivery(id)))!;
     const r = await this.attempt(d, false, timeoutMs);

@@ -2,21 +2,13 @@
 // with the merchant's RSA key into `x-sign` (SHA-1 as the seed-era SDKs do, or SHA-256 as the current
 // SDK does). Optionally checks the `X-Sign` / `x-sign-v2` response signatures with the gateway's key.
 import type { KeyObject } from 'node:crypto';
+import type { NpEnvelope } from './delivery.js';
 import { REQUEST_SIGN_HEADER, signBody, verifyBody, type SignAlgorithm } from './signing.js';
+import type { SessionStatus } from './store.js';
+import type { Operation, StatusBody } from './wire.js';
 
 export type MerchantId = string | number;
-export type SessionStatus =
-  | 'precreated'
-  | 'created'
-  | 'expired'
-  | 'processing'
-  | 'holded'
-  | 'hold_confirmed'
-  | 'processing_hold_completion'
-  | 'paid'
-  | 'failed'
-  | 'processing_void'
-  | 'voided';
+export type { SessionStatus };
 
 export interface NovapayClientOptions {
   /** e.g. http://127.0.0.1:8080/novapay/v1 */
@@ -68,49 +60,12 @@ export interface AddPayment {
   identifier?: string;
 }
 
-export interface Operation {
-  transaction_id: string;
-  external_id: string | null;
-  amount: string;
-  refunded_amount: string | null;
-  status: SessionStatus;
-}
+/** The `/get-status` answer: the server's own wire type. */
+export type { Operation };
+export type SessionStatusResponse = StatusBody;
 
-export interface SessionStatusResponse {
-  id: string;
-  metadata: Record<string, unknown> | null;
-  status: SessionStatus;
-  created_at: string;
-  client_phone: string | null;
-  client_first_name: string | null;
-  client_last_name: string | null;
-  client_patronymic: string | null;
-  pan: string | null;
-  rrn: string | null;
-  paytype: string;
-  approval_code: string | null;
-  card_type: string | null;
-  transaction_status: string | null;
-  amount: string | null;
-  processing_result: string | null;
-  operations: Operation[];
-  delivery_amount?: string | null;
-  express_waybill?: string | null;
-  delivery_status_code?: string | null;
-  delivery_status_text?: string | null;
-}
-
-export interface NpResponse<T = Record<string, unknown>> {
-  success: boolean;
-  data: T[];
-  errors: string[];
-  warnings: string[];
-  info: { totalCount: number } | unknown[];
-  messageCodes: string[];
-  errorCodes: string[];
-  warningCodes: string[];
-  infoCodes: string[];
-}
+/** A Nova Poshta envelope as `/delivery-info` answers it. */
+export type NpResponse<T = Record<string, unknown>> = Omit<NpEnvelope, 'data'> & { data: T[] };
 
 export interface RawResponse {
   status: number;
