@@ -62,6 +62,17 @@ export class Scheduler {
     });
   }
 
+  /**
+   * Waits for the background loop, then runs what is still due: afterwards every job due now has run
+   * (tests and operators call this after moving the clock).
+   */
+  async drain(): Promise<number> {
+    await this.idle;
+    const n = await this.runDue();
+    await this.idle;
+    return n;
+  }
+
   /** Runs every job due now, once; returns how many ran. */
   async runDue(): Promise<number> {
     let total = 0;

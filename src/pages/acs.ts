@@ -38,7 +38,7 @@ export function registerAcs(app: FastifyInstance, engine: Engine): void {
     const hidden = `<input type="hidden" name="PaReq" value="${esc(paReq)}"><input type="hidden" name="MD" value="${esc(md)}"><input type="hidden" name="TermUrl" value="${esc(termUrl)}"><input type="hidden" name="lang" value="${lang}">`;
     const controls =
       c.kind === 'otp'
-        ? `<label for="otp">${esc(s.otpLabel)}</label><input id="otp" name="otp" inputmode="numeric" autocomplete="one-time-code" maxlength="8" required aria-describedby="otp-error otp-hint">
+        ? `<label for="otp">${esc(s.otpLabel)}</label><input id="otp" name="otp" inputmode="numeric" autocomplete="one-time-code" maxlength="8" required aria-describedby="otp-error otp-hint"${error ? ' aria-invalid="true" autofocus' : ''}>
            <div class="error" id="otp-error" role="alert">${error ? esc(error) : ''}</div>
            <p class="muted" id="otp-hint">${esc(fmt(s.otpHint, FIXED_TEST_OTP))}</p>
            <button type="submit" name="action" value="otp" id="submit-otp"><span class="spinner" aria-hidden="true"></span>${esc(s.submit)}</button>

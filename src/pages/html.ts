@@ -22,6 +22,8 @@ export interface PageOptions {
   nonce: string;
   /** inline script run with the page's nonce */
   script?: string;
+  /** page-specific CSS after the base styles */
+  css?: string;
 }
 
 export const BASE_CSS = `
@@ -36,7 +38,8 @@ label{display:block;font-weight:600;font-size:.9rem;margin:12px 0 4px}
 input{width:100%;font:inherit;padding:10px 12px;border:1px solid var(--line);border-radius:8px;background:#fff;color:var(--fg)}
 input:focus{outline:3px solid rgba(36,87,214,.25);border-color:var(--accent)}
 input[aria-invalid=true]{border-color:var(--err)}
-.row{display:flex;gap:12px}.row>div{flex:1}
+/* fields side by side: labels, inputs and errors each on one line, even when a label wraps */
+.row{display:grid;grid-auto-flow:column;grid-auto-columns:minmax(0,1fr);grid-template-rows:auto auto auto;column-gap:12px}.row>div{display:contents}.row label{align-self:end}
 .error{color:var(--err);font-size:.85rem;min-height:1.2em;margin-top:4px}
 button,.button{display:inline-flex;align-items:center;justify-content:center;gap:8px;width:100%;margin-top:18px;padding:12px 16px;font:inherit;font-weight:600;border:0;border-radius:8px;background:var(--accent);color:#fff;cursor:pointer;text-decoration:none}
 button:hover{background:var(--accent-d)}button[disabled]{opacity:.6;cursor:progress}
@@ -47,7 +50,7 @@ dl.facts dt{color:var(--muted);font-size:.9rem;align-self:center}dl.facts dd{mar
 button[aria-busy=true] .spinner{display:inline-block}
 @keyframes spin{to{transform:rotate(360deg)}}
 .brand{font-size:.8rem;font-weight:700;color:var(--muted);min-width:3.5em;text-align:right}
-.field{position:relative}.field .brand{position:absolute;right:12px;top:11px}
+.field{position:relative}.field .brand{position:absolute;right:12px;top:11px;pointer-events:none}.field input{padding-right:5.75rem}
 .status{font-size:1.1rem;font-weight:600}.status.ok{color:var(--ok)}.status.fail{color:var(--err)}
 .lang{margin-top:16px;font-size:.85rem;text-align:center}.lang a{color:var(--muted);margin:0 6px}
 .sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
@@ -60,7 +63,7 @@ export function layout(o: PageOptions): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${esc(o.title)}</title>
-<style nonce="${o.nonce}">${BASE_CSS}</style>
+<style nonce="${o.nonce}">${BASE_CSS}${o.css ?? ''}</style>
 </head>
 <body>
 <main>

@@ -131,3 +131,74 @@ export function fmt(s: string, ...args: Array<string | number>): string {
   let i = 0;
   return s.replace(/%s/g, () => String(args[i++] ?? ''));
 }
+
+/** What a payer reads about a decline (core reason → a short text in the payer's language). */
+const DECLINE_TEXT: Record<Lang, Record<'funds' | 'expired' | 'auth' | 'authExpired' | 'cvv' | 'limit' | 'bank' | 'other', string>> = {
+  en: {
+    funds: 'Insufficient funds on the card',
+    expired: 'The card has expired',
+    auth: 'The payment was not confirmed with the bank',
+    authExpired: 'The confirmation took too long',
+    cvv: 'Wrong CVV',
+    limit: 'The card limit is exceeded',
+    bank: 'The bank declined the payment: please contact your bank or use another card',
+    other: 'The payment could not be made: please try again or use another card',
+  },
+  ru: {
+    funds: 'Недостаточно средств на карте',
+    expired: 'Срок действия карты истёк',
+    auth: 'Платёж не подтверждён в банке',
+    authExpired: 'Время подтверждения истекло',
+    cvv: 'Неверный CVV',
+    limit: 'Превышен лимит по карте',
+    bank: 'Банк отклонил платёж: обратитесь в банк или используйте другую карту',
+    other: 'Платёж не выполнен: попробуйте ещё раз или используйте другую карту',
+  },
+  uk: {
+    funds: 'Недостатньо коштів на картці',
+    expired: 'Термін дії картки минув',
+    auth: 'Платіж не підтверджено в банку',
+    authExpired: 'Час підтвердження минув',
+    cvv: 'Невірний CVV',
+    limit: 'Перевищено ліміт за карткою',
+    bank: 'Банк відхилив платіж: зверніться до банку або скористайтеся іншою карткою',
+    other: 'Платіж не виконано: спробуйте ще раз або скористайтеся іншою карткою',
+  },
+};
+
+export function declineText(lang: Lang, reason: string | null | undefined): string {
+  const m = DECLINE_TEXT[lang];
+  switch (reason) {
+    case 'insufficient_funds':
+      return m.funds;
+    case 'expired_card':
+    case 'expired_card_pickup':
+      return m.expired;
+    case 'authentication_failed':
+    case 'authentication_unavailable':
+      return m.auth;
+    case 'expired_authentication':
+      return m.authExpired;
+    case 'incorrect_cvv':
+      return m.cvv;
+    case 'exceeds_amount_limit':
+    case 'exceeds_frequency_limit':
+    case 'limit_exceeded':
+      return m.limit;
+    case 'refer_to_issuer':
+    case 'do_not_honor':
+    case 'pick_up_card':
+    case 'pick_up_card_special':
+    case 'restricted_card':
+    case 'restricted_card_issuer':
+    case 'lost_card':
+    case 'stolen_card':
+    case 'suspected_fraud':
+    case 'suspected_fraud_issuer':
+    case 'transaction_not_permitted':
+    case 'security_violation':
+      return m.bank;
+    default:
+      return m.other;
+  }
+}

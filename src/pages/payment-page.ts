@@ -20,6 +20,8 @@ export interface PaymentPageInput {
   hidden?: Record<string, string>;
   /** language switch links: URL without `lang` */
   selfUrl?: string;
+  /** where the cancel link opens: `_top` when the page is framed by the merchant (it leaves the iframe) */
+  linkTarget?: '_top';
 }
 
 export function formatAmount(amount: string, currency: string): string {
@@ -60,7 +62,7 @@ export function renderPaymentPage(p: PaymentPageInput): string {
   <div class="error" id="holder-error"></div>
   <button type="submit" id="submit"><span class="spinner" aria-hidden="true"></span><span id="submit-label">${esc(s.pay)} ${esc(formatAmount(p.amount, p.currency))}</span></button>
 </form>
-${p.cancelUrl ? `<a class="button secondary" href="${esc(p.cancelUrl)}" id="cancel">${esc(s.cancel)}</a>` : ''}
+${p.cancelUrl ? `<a class="button secondary" href="${esc(p.cancelUrl)}" id="cancel"${p.linkTarget ? ` target="${p.linkTarget}"` : ''}>${esc(s.cancel)}</a>` : ''}
 ${langs}`;
   const msgs = JSON.stringify({ num: s.errCardNumber, brand: s.errBrand, exp: s.errExpiry, expired: s.errExpired, cvv: s.errCvv, paying: s.paying });
   return layout({ title: `${s.payTitle} — ${p.merchant}`, lang: p.lang, nonce: p.nonce, body, script: cardFormScript(msgs) });

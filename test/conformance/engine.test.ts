@@ -156,11 +156,11 @@ describe.each(STORES)('engine on %s', (kind) => {
       const held = await newPayment(100n, 'manual', now + 120_000);
       await authorize(held.id);
       engine.clock.advance(61_000);
-      await engine.scheduler.runDue();
+      await engine.scheduler.drain();
       expect((await engine.read((tx) => tx.getPayment(unpaid.id)))!.status).toBe('expired');
       expect((await engine.read((tx) => tx.getPayment(held.id)))!.status).toBe('authorized');
       engine.clock.advance(60_000);
-      await engine.scheduler.runDue();
+      await engine.scheduler.drain();
       expect((await engine.read((tx) => tx.getPayment(held.id)))!.status).toBe('expired');
     });
   });

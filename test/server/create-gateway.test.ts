@@ -15,7 +15,7 @@ describe('createGateway', () => {
       expect((await c.balance(acc!.id)).amount).toBe('1000');
       const t2 = await c.createChargeToken(acc!.id, { amount: '1' });
       pp.clock.advance(16 * 60_000);
-      await pp.gateway.engine.scheduler.runDue();
+      await pp.gateway.engine.scheduler.drain();
       expect((await c.paymentStatus(acc!.id, t2.order_slug)).status).toBe('expired');
       await pp.reset();
       const [fresh] = await c.accounts();

@@ -11,7 +11,7 @@ import type { Tx } from '../../core/ports.js';
 import { formFields } from '../../pages/acs.js';
 import { autoPostPage, esc, layout, nonce, securePage } from '../../pages/html.js';
 import { pickLang, t, type Lang } from '../../pages/i18n.js';
-import { renderPaymentPage } from '../../pages/payment-page.js';
+import { formatAmount, renderPaymentPage } from '../../pages/payment-page.js';
 import type { FaceContext } from '../face.js';
 import { acsUrl, payInTx, prepare, withToken, type PayInput } from './flows.js';
 import { cpStore, type Order } from './store.js';
@@ -96,7 +96,7 @@ export function registerOrderPages(app: FastifyInstance, ctx: FaceContext): void
   const resultPage = (reply: FastifyReply, lang: Lang, title: string, ok: boolean, o: Order | undefined, status = 200) => {
     const s = t(lang);
     const n = nonce();
-    const body = `<h1 class="status ${ok ? 'ok' : 'fail'}" data-testid="result">${esc(title)}</h1>${o ? `<p class="muted">${esc(o.description)}</p><p class="muted">${esc(formatMajor(o.amount, o.currency))} ${esc(o.currency)}</p>` : ''}${
+    const body = `<h1 class="status ${ok ? 'ok' : 'fail'}" data-testid="result">${esc(title)}</h1>${o ? `<p class="muted">${esc(o.description)}</p><p class="amount" data-testid="amount">${esc(formatAmount(formatMajor(o.amount, o.currency), o.currency))}</p>` : ''}${
       o && !ok && o.status === 'Created' ? `<a class="button" href="?lang=${lang}">${esc(s.pay)}</a>` : ''
     }`;
     return securePage(reply.code(status), n).send(layout({ title, lang, nonce: n, body }));
@@ -125,7 +125,7 @@ export function registerOrderPages(app: FastifyInstance, ctx: FaceContext): void
     const c = p.challengeId ? await engine.read((tx) => tx.getChallenge(p.challengeId!)) : undefined;
     if (!c) return resultPage(reply, lang, t(lang).failedTitle, false, o, 409);
     const n = nonce();
-    return securePage(reply, n).send(autoPostPage(acsUrl(ctx, req), { PaReq: engine.challenges.paReq(c), MD: String(p.id), TermUrl: `${orderUrl(ctx, o.id, req)}/3ds` }, n, lang, t(lang).processing));
+    return securePage(reply, n).send(autoPostPage(acsUrl(ctx, req), { PaReq: engine.challenges.paReq(c), MD: String(p.id), TermUrl: `${orderUrl(ctx, o.id, req)}/3ds?lang=${lang}`, lang }, n, lang, t(lang).processing));
   };
 
   const declinedMessage = (p: Payment, lang: Lang) => declineFields(p.declineReason, p.metadata, lang === 'en' ? 'en' : 'ru').CardHolderMessage ?? t(lang).failedTitle;

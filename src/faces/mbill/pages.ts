@@ -125,9 +125,10 @@ export function tokenizerScript(fallbackBase: string): string {
       if (e.origin !== FRAME_ORIGIN || e.source !== iframe.contentWindow) return;
       var m = e.data;
       if (!m || typeof m.type !== 'string') return;
-      if (m.type === 'mbill:ready') {
-        if (m.height && !opts.height) iframe.style.height = m.height + 'px';
-        if (opts.onReady) opts.onReady();
+      if (m.type === 'mbill:ready' || m.type === 'mbill:resize') {
+        // the frame follows its content (inline errors make it taller) unless the merchant fixed a height
+        if (typeof m.height === 'number' && m.height > 0 && m.height < 5000 && !opts.height) iframe.style.height = Math.ceil(m.height) + 'px';
+        if (m.type === 'mbill:ready' && opts.onReady) opts.onReady();
       } else if (m.type === 'mbill:card-token') {
         if (opts.onToken) opts.onToken(m.token);
       } else if (m.type === 'mbill:validation-errors') {
@@ -206,7 +207,10 @@ function tokenize(){
 }
 form.addEventListener('submit',function(ev){ev.preventDefault();tokenize()});
 window.addEventListener('message',function(e){if(e.origin!==C.origin||e.source!==window.parent)return;if(e.data&&e.data.type==='mbill:tokenize')tokenize()});
-post({type:'mbill:ready',height:document.documentElement.scrollHeight});
+function height(){return Math.ceil(document.querySelector('main').getBoundingClientRect().height)}
+var last=height();
+post({type:'mbill:ready',height:last});
+if(window.ResizeObserver)new ResizeObserver(function(){var h=height();if(h!==last){last=h;post({type:'mbill:resize',height:h})}}).observe(document.querySelector('main'));
 })();`;
 }
 
@@ -223,8 +227,16 @@ function framePage(n: string, lang: Lang, s: Strings, button: boolean, script: s
   </div>
   ${button ? `<button type="submit" id="submit"><span class="spinner" aria-hidden="true"></span>${esc(s.submit)}</button>` : ''}
 </form>`;
-  return layout({ title: s.title, lang, nonce: n, body, script });
+  return layout({ title: s.title, lang, nonce: n, body, script, css: FRAME_CSS });
 }
+
+/** The frame is part of the merchant's page: no card of its own, no page background, no fixed height. */
+const FRAME_CSS = `
+body{background:transparent;min-height:0;display:block}
+main{max-width:none;margin:0;padding:2px 2px 4px;border:0;border-radius:0;box-shadow:none;background:transparent}
+.row{column-gap:8px}
+label{font-size:.85rem}
+`;
 
 export function registerMbillPages(app: FastifyInstance, ctx: FaceContext, svc: MbillService): void {
   const { engine } = ctx;

@@ -10,7 +10,7 @@ import { formatMajor } from '../../core/money.js';
 import type { Payment } from '../../core/model.js';
 import { formFields } from '../../pages/acs.js';
 import { autoPostPage, esc, layout, nonce, securePage } from '../../pages/html.js';
-import { pickLang, t, type Lang } from '../../pages/i18n.js';
+import { declineText, pickLang, t, type Lang } from '../../pages/i18n.js';
 import { formatAmount, renderPaymentPage } from '../../pages/payment-page.js';
 import type { FaceContext } from '../face.js';
 import type { Sessions } from './sessions.js';
@@ -41,7 +41,8 @@ export function registerNovapayPages(app: FastifyInstance, ctx: FaceContext, ses
     return typeof sid === 'string' && sid.length <= 100 ? sid : '';
   };
   const selfUrl = (req: FastifyRequest, v: Variant, sid: string) => `${ctx.baseUrl(req)}${ctx.prefix}/${v}?sid=${encodeURIComponent(sid)}`;
-  const termUrl = (req: FastifyRequest, v: Variant, sid: string) => `${ctx.baseUrl(req)}${ctx.prefix}/${v}/3ds?sid=${encodeURIComponent(sid)}`;
+  // the payer's language rides along through the ACS and back (the ACS takes `lang`; TermUrl keeps it)
+  const termUrl = (req: FastifyRequest, v: Variant, sid: string, lang: Lang) => `${ctx.baseUrl(req)}${ctx.prefix}/${v}/3ds?sid=${encodeURIComponent(sid)}&lang=${lang}`;
   const frameable = (v: Variant) => v === 'frames/pay';
 
   const load = async (sid: string, v: Variant): Promise<Loaded | undefined> =>
@@ -71,9 +72,16 @@ export function registerNovapayPages(app: FastifyInstance, ctx: FaceContext, ses
       else title = s.failedTitle;
     }
     const amount = x?.p ? `<p class="muted" data-testid="amount">${esc(formatAmount(formatMajor(x.p.amount, x.p.currency), x.p.currency))}</p>` : '';
-    const reason = x && !ok && x.s.processingResult ? `<p data-testid="reason">${esc(x.s.processingResult)}</p>` : '';
-    const button = back ? `<a class="button" id="return" href="${esc(back)}">${esc(s.returnToShop)}</a>` : '';
-    const status_ = x ? `<p class="muted" data-testid="status">${esc(effectiveStatus(x.s, x.p))}</p>` : '';
+    // NovaPay's processing_result is Ukrainian: other languages get the reason in their words first
+    const pr = x && !ok ? x.s.processingResult : null;
+    const reason = !pr
+      ? ''
+      : lang === 'uk' || !x?.p?.declineReason
+        ? `<p data-testid="reason">${esc(pr)}</p>`
+        : `<p data-testid="reason">${esc(declineText(lang, x.p.declineReason))}</p><p class="muted" lang="uk" data-testid="processing-result">${esc(pr)}</p>`;
+    // in the frames variant the way back leaves the merchant's iframe for the whole window
+    const button = back ? `<a class="button" id="return" href="${esc(back)}"${frameable(v) ? ' target="_top"' : ''}>${esc(s.returnToShop)}</a>` : '';
+    const status_ = x ? `<p hidden data-testid="status">${esc(effectiveStatus(x.s, x.p))}</p>` : '';
     const body = `<h1 class="status ${ok ? 'ok' : 'fail'}" data-testid="result">${esc(title)}</h1>${amount}${reason}${status_}${button}`;
     let html = layout({ title, lang, nonce: n, body });
     const wait = x?.s.successRedirectTimeout;
@@ -96,6 +104,7 @@ export function registerNovapayPages(app: FastifyInstance, ctx: FaceContext, ses
       error,
       hidden: { lang },
       selfUrl: url,
+      ...(frameable(v) ? { linkTarget: '_top' as const } : {}),
     });
     return securePage(reply.code(status), n, { frameable: frameable(v) }).send(html);
   };
@@ -105,7 +114,7 @@ export function registerNovapayPages(app: FastifyInstance, ctx: FaceContext, ses
     const c = x.p?.challengeId ? await engine.read((tx) => tx.getChallenge(x.p!.challengeId!)) : undefined;
     if (!c) return resultPage(reply, v, lang, x, 409);
     const n = nonce();
-    const html = autoPostPage(`${ctx.baseUrl(req)}/acs`, { PaReq: engine.challenges.paReq(c), MD: x.s.id, TermUrl: termUrl(req, v, x.s.id) }, n, lang, t(lang).processing);
+    const html = autoPostPage(`${ctx.baseUrl(req)}/acs`, { PaReq: engine.challenges.paReq(c), MD: x.s.id, TermUrl: termUrl(req, v, x.s.id, lang), lang }, n, lang, t(lang).processing);
     return securePage(reply, n, { frameable: frameable(v) }).send(html);
   };
 
@@ -176,7 +185,8 @@ export function registerNovapayPages(app: FastifyInstance, ctx: FaceContext, ses
         // a repeated or forged PaRes leaves the session as it is
         if (!isCoreError(e)) throw e;
       }
-      return reply.redirect(selfUrl(req, v, sid) + (f.lang ? `&lang=${encodeURIComponent(f.lang)}` : ''), 303);
+      const lang = f.lang ?? (req.query as Record<string, string | undefined>).lang;
+      return reply.redirect(selfUrl(req, v, sid) + (lang ? `&lang=${encodeURIComponent(pickLang(lang, undefined))}` : ''), 303);
     });
   }
 }

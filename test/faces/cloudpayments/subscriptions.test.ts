@@ -50,7 +50,7 @@ describe.each(STORES)('CloudPayments subscriptions on %s', (store) => {
   /** Moves the gateway clock and runs what became due. */
   async function advance(ms: number) {
     h.gw.clock.advance(ms);
-    await h.gw.engine.scheduler.runDue();
+    await h.gw.engine.scheduler.drain();
   }
 
   const subscriptionPayments = (id: string) =>

@@ -165,7 +165,7 @@ describe.each(STORES)('Mbill claims on %s', (store) => {
     const c2 = await claim(t);
     g.h.gw.clock.advance(15 * 60_000 + 1000);
     await eventually(async () => {
-      await g.h.gw.engine.scheduler.runDue();
+      await g.h.gw.engine.scheduler.drain();
       expect((await client(g.h).getClaim(c2.id, c2.token)).data).toMatchObject({ status: 'declined', decline: { code: 435, reason: 'Declined__P2Y' } });
     });
     const late = await raw(g.h, 'POST', `/claims/${c2.id}/auth`, { token: c2.token, body: JSON.stringify({ code: FIXED_TEST_OTP }) });

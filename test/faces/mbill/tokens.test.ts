@@ -157,12 +157,12 @@ describe.each(STORES)('Mbill card tokens on %s', (store) => {
       expect(r.json.error.invalid).toEqual([{ entry_type: 'json_data_property', entry: '$.sender.credential.token', rules: [{ rule: 'token_expiration', params: [], description: 'card token is expired' }] }]);
       // the expiry job removes the card data; a tombstone keeps saying "expired" for a day
       await eventually(async () => {
-        await g.h.gw.engine.scheduler.runDue();
+        await g.h.gw.engine.scheduler.drain();
         expect(await g.h.gw.engine.read((tx) => mbillStore.getCardToken(tx, t))).toMatchObject({ token: t, sealed: null });
       });
       g.h.gw.clock.advance(24 * 60 * 60_000);
       await eventually(async () => {
-        await g.h.gw.engine.scheduler.runDue();
+        await g.h.gw.engine.scheduler.drain();
         expect(await g.h.gw.engine.read((tx) => mbillStore.getCardToken(tx, t))).toBeUndefined();
       });
       const later = await raw(g.h, 'POST', '/transfers', { token: 'DGRsMpXDCj', body: JSON.stringify(senderToken(t)) });

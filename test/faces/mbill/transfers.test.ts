@@ -210,12 +210,12 @@ describe.each(STORES)('Mbill transfers on %s', (store) => {
       const t = (await client(g.h).createTransfer(transferBody(card(CARDS.visaNo3ds), { type: 'card-number', number: CARDS.mc3ds }))).data;
       const s = (await client(g.h).createTransfer(transferBody(card(CARDS.visa3ds), { type: 'card-number', number: CARDS.mc3ds }))).data;
       g.h.gw.clock.advance(14 * 60_000);
-      await g.h.gw.engine.scheduler.runDue();
+      await g.h.gw.engine.scheduler.drain();
       expect((await client(g.h).getTransfer(t.id, t.token)).data.status).toBe('authentication');
       g.h.gw.clock.advance(60_000 + 1000);
       for (const x of [t, s]) {
         await eventually(async () => {
-          await g.h.gw.engine.scheduler.runDue();
+          await g.h.gw.engine.scheduler.drain();
           expect((await client(g.h).getTransfer(x.id, x.token)).data).toMatchObject({ status: 'declined', decline: { code: 435, reason: 'Declined__P2Y', message: DECLINE_REASONS.expired_authentication } });
         });
       }

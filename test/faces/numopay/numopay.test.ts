@@ -225,7 +225,7 @@ describe.each(STORES)('Numopay face on %s', (store) => {
       const t2 = await chargeToken('100');
       h.gw.clock.advance(15 * 60_000 + 1000);
       await expect(client().charge(RUB, { token: t2.token, card_info: { number: '4000000000003055', ...FUTURE } })).rejects.toThrow('Token expired');
-      await h.gw.engine.scheduler.runDue();
+      await h.gw.engine.scheduler.drain();
       expect(await client().paymentStatus(RUB, t2.order_slug)).toMatchObject({ status: 'expired', is_completed: true, state_code: 0 });
     });
 
