@@ -109,6 +109,8 @@ describe('Numopay pages in a real browser', () => {
     await page.fill('#holder', 'IVAN IVANOV');
     await shot(page, 'numopay-payment-page-360px-ru');
     await Promise.all([page.waitForSelector('#approve'), page.click('#submit')]);
+    // the payer's language goes along to the ACS
+    expect(await page.textContent('h1')).toBe('Проверка 3-D Secure');
     await shot(page, 'numopay-acs-from-payment-page');
     await Promise.all([page.waitForURL(`${rx.url}/success`), page.click('#approve')]);
     const txs = await np().transactions(RUB, { limit: 1 });

@@ -34,7 +34,9 @@ export function registerNumopayPages(app: FastifyInstance, ctx: FaceContext): vo
     const c = p.challengeId ? await engine.read((tx) => tx.getChallenge(p.challengeId!)) : undefined;
     if (!c) return resultPage(reply, lang, p, null, 409);
     const n = nonce();
-    return securePage(reply, n).send(autoPostPage(`${base(req)}/acs`, { PaReq: engine.challenges.paReq(c), MD: md, TermUrl: termUrl }, n, lang, t(lang).processing));
+    // the payer's language rides along through the ACS and back (the ACS reads `lang`; TermUrl keeps it)
+    const back = termUrl + (termUrl.includes('?') ? '&' : '?') + `lang=${lang}`;
+    return securePage(reply, n).send(autoPostPage(`${base(req)}/acs`, { PaReq: engine.challenges.paReq(c), MD: md, TermUrl: back, lang }, n, lang, t(lang).processing));
   };
 
   // ---- charge_link
