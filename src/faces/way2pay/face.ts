@@ -15,6 +15,7 @@ import {
   way2payService,
   type Way2PayConfig,
 } from './operations.js';
+import { registerWay2payAdmin } from './admin.js';
 import { registerWay2payRoutes } from './routes.js';
 import { way2payMigrations, way2payStore as S } from './store.js';
 import { way2payWebhooks } from './webhooks.js';
@@ -55,6 +56,7 @@ export function createWay2payFace(options: Partial<Way2PayConfig> = {}): Face {
       return { status: e.status, contentType: 'application/json; charset=utf-8', body: JSON.stringify(e.body) };
     },
     routes: (app, ctx) => registerWay2payRoutes(app, ctx, way2payService(ctx.engine, config)),
+    admin: (app, ctx) => registerWay2payAdmin(app, ctx, way2payService(ctx.engine, config)),
     webhooks: (ctx) => way2payWebhooks(ctx, way2payService(ctx.engine, config)),
     jobs(ctx) {
       const svc = way2payService(ctx.engine, config);

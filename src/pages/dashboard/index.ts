@@ -6,6 +6,7 @@ import type { Gateway } from '../../server/gateway.js';
 import { registerClock } from './clock.js';
 import { registerMerchants } from './merchants.js';
 import { registerOverview } from './overview.js';
+import { registerP2p } from './p2p.js';
 import { registerPayments } from './payments.js';
 import { Router } from './router.js';
 import { registerDashboardSession } from './session.js';
@@ -20,6 +21,7 @@ export async function registerDashboard(app: FastifyInstance, gw: Gateway): Prom
       registerPayments(r);
       registerWebhooks(r);
       registerMerchants(r);
+      registerP2p(r);
       registerClock(r);
     },
     { prefix: '/dashboard' },

@@ -5,7 +5,7 @@ import { formatMajor } from '../../core/money.js';
 import type { CardSnapshot } from '../../core/model.js';
 import { esc, securePage } from '../html.js';
 
-export type Section = 'overview' | 'payments' | 'webhooks' | 'merchants' | 'clock' | 'none';
+export type Section = 'overview' | 'payments' | 'webhooks' | 'merchants' | 'p2p' | 'clock' | 'none';
 
 export interface Flash {
   kind: 'ok' | 'error';
@@ -27,6 +27,7 @@ const NAV: Array<[Exclude<Section, 'none'>, string, string]> = [
   ['payments', 'Payments', '/dashboard/payments'],
   ['webhooks', 'Webhooks', '/dashboard/webhooks'],
   ['merchants', 'Merchants', '/dashboard/merchants'],
+  ['p2p', 'P2P', '/dashboard/p2p'],
   ['clock', 'Clock & faults', '/dashboard/clock'],
 ];
 
