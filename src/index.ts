@@ -80,5 +80,9 @@ export async function createGateway(opts: CreateGatewayOptions = {}): Promise<Po
 export { Gateway, startGateway } from './server/gateway.js';
 export type { Seed, SeedMerchant } from './server/seed.js';
 export { NumopayClient, NumopayApiError } from './faces/numopay/client.js';
+export { CloudPaymentsClient, buildCryptogram, verifyNotification } from './faces/cloudpayments/client.js';
+export { NovapayClient } from './faces/novapay/client.js';
+export { MbillClient } from './faces/mbill/client.js';
+export { Way2PayClient } from './faces/way2pay/client.js';
 export { TEST_CARDS, FIXED_TEST_OTP, declineCardPan } from './core/network/test-cards.js';
 export { DECLINE_REASONS } from './core/network/reasons.js';
