@@ -1,5 +1,4 @@
 // Starts a real gateway on 127.0.0.1 (a free port) over a fresh store, with a fixed seed.
-import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { Receiver } from './receiver.js';
 import { Gateway, startGateway } from '../../src/server/gateway.js';
@@ -7,11 +6,6 @@ import type { Seed } from '../../src/server/seed.js';
 import type { Face } from '../../src/faces/face.js';
 import type { WebhookTransport } from '../../src/core/dispatcher.js';
 import { freshStore, type StoreKind, type StoreTarget } from './stores.js';
-
-/** A file of ../shared/fixtures (beside the project), e.g. 'novapay/qe-merchant-1-private.pem'. */
-export function sharedFixture(path: string): string {
-  return readFileSync(new URL(`../../../shared/fixtures/${path}`, import.meta.url), 'utf8');
-}
 
 export const TEST_MASTER_KEY = '00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff';
 
