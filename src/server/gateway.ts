@@ -25,6 +25,7 @@ import { Faults } from './faults.js';
 import { Metrics } from './metrics.js';
 import { registerAdminApi } from './admin/admin-api.js';
 import { registerDashboard } from '../pages/dashboard/index.js';
+import { registerReference } from '../pages/reference/index.js';
 import './request-context.js';
 
 export interface GatewayOptions extends Partial<GatewayConfig> {
@@ -87,6 +88,7 @@ export class Gateway {
     this.app = this.buildApp(this.faces.map((f) => ({ face: f, prefix: f.prefix })));
     await registerAdminApi(this.app, this, this.adminToken);
     await registerDashboard(this.app, this);
+    await registerReference(this.app, this);
     for (const face of this.faces) {
       const ctx = this.context(face.prefix);
       const r = face.webhooks?.(ctx);
