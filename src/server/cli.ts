@@ -17,6 +17,7 @@ function banner(gw: Gateway, infos: Awaited<ReturnType<Gateway['merchants']>>): 
     lines.push('');
   }
   lines.push(`Dashboard:  ${gw.url}/dashboard  (sign in with the admin token)`);
+  lines.push(`API docs:   ${gw.url}/docs  (OpenAPI for each face; try requests in the browser)`);
   lines.push(`Admin API:  ${gw.url}/admin/api  (token ${gw.adminToken}; OpenAPI at ${gw.url}/admin/openapi.json)`);
   lines.push(`Test cards: docs/test-cards.md   Health: ${gw.url}/healthz   Metrics: ${gw.url}/metrics`, '');
   return lines.join('\n');
