@@ -211,6 +211,8 @@ export class MbillService {
       updatedAt: now,
     };
     await S.insertTransfer(tx, t);
+    // operators find the transfer by the id its partner system shows, too
+    await tx.insertRef({ face: 'mbill', merchantId: merchant.id, kind: 'external_id', ref: t.externalId, subjectType: 'payment', subjectId: String(id) });
     const r = await this.engine.payments.authorize(tx, id, { source: { kind: 'card', card: senderCard }, requireAuthentication: true, merchantName: merchant.name });
     if (r.kind === 'challenge') {
       const expiresAt = Math.min(r.challenge.expiresAt, r.payment.expiresAt ?? Infinity);
