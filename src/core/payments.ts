@@ -302,7 +302,7 @@ export class Payments {
         brand: card.brand,
         expMonth: source.expMonth ?? card.expMonth,
         expYear: source.expYear ?? card.expYear,
-        holder: source.holder ?? card.holder,
+        holder: source.holder ?? null,
       },
     };
   }

@@ -81,7 +81,7 @@ export class Payouts {
     if ('cardId' in target) {
       const r = await this.d.vault.reveal(tx, target.cardId);
       pan = r.pan;
-      p.card = { cardId: r.card.id, first6: r.card.first6, last4: r.card.last4, brand: r.card.brand, expMonth: r.card.expMonth, expYear: r.card.expYear, holder: r.card.holder };
+      p.card = { cardId: r.card.id, first6: r.card.first6, last4: r.card.last4, brand: r.card.brand, expMonth: r.card.expMonth, expYear: r.card.expYear, holder: null };
     } else {
       validateCardNumber(target.number);
       const exp = target.expMonth && target.expYear ? { expMonth: target.expMonth, expYear: target.expYear } : NO_EXPIRY;

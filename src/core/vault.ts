@@ -71,7 +71,8 @@ export class CardVault {
 
   /**
    * Stores a card (or finds it by fingerprint) and returns the snapshot that payments keep.
-   * The CVV is not a parameter: it is never stored.
+   * The CVV is not a parameter: it is never stored. The cardholder's name belongs to the payment that
+   * received it: the card row is shared by every merchant, so it never keeps a name.
    */
   async store(tx: Tx, input: { number: string; expMonth: number; expYear: number; holder?: string | null }): Promise<CardSnapshot & { brand: CardBrand }> {
     const { pan, brand } = validateCardNumber(input.number);
@@ -88,14 +89,14 @@ export class CardVault {
         brand,
         expMonth: input.expMonth,
         expYear: input.expYear,
-        holder: input.holder ?? null,
+        holder: null,
         createdAt: this.clock.now(),
       };
       await tx.insertCard(card);
       // A concurrent insert of the same card wins the unique fingerprint; read back the stored row.
       card = (await tx.findCardByFingerprint(fp))!;
-    } else if (card.expMonth !== input.expMonth || card.expYear !== input.expYear || (input.holder && input.holder !== card.holder)) {
-      await tx.updateCard(card.id, { expMonth: input.expMonth, expYear: input.expYear, holder: input.holder ?? card.holder });
+    } else if (card.expMonth !== input.expMonth || card.expYear !== input.expYear) {
+      await tx.updateCard(card.id, { expMonth: input.expMonth, expYear: input.expYear });
     }
     return {
       cardId: card.id,
@@ -104,7 +105,7 @@ export class CardVault {
       brand: card.brand,
       expMonth: input.expMonth,
       expYear: input.expYear,
-      holder: input.holder ?? card.holder,
+      holder: input.holder ?? null,
     };
   }
 

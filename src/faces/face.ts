@@ -40,7 +40,7 @@ export interface Face {
    * The provider's answer to a request the HTTP layer refuses before routing (an undecodable URL, a bad
    * header): status, content type and body. Without it the gateway answers a plain JSON 400.
    */
-  frameworkError?(code: string): { status: number; contentType: string; body: string };
+  frameworkError?(code: string, url: string): { status: number; contentType: string; body: string };
   /** face-specific operator endpoints, mounted under /admin/api/faces/<name> behind the admin token */
   admin?(app: FastifyInstance, ctx: FaceContext): Promise<void> | void;
   /** the seed section that recreates a merchant's credentials and objects (export) */

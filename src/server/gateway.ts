@@ -155,7 +155,7 @@ export class Gateway {
       frameworkErrors: (error: Error & { code?: string }, req: FastifyRequest, reply: import('fastify').FastifyReply) => {
         const path = (req.raw.url ?? '').split('?')[0] ?? '';
         const m = mounts.find((x) => x.prefix === '' || path === x.prefix || path.startsWith(x.prefix + '/'));
-        const a = m?.face.frameworkError?.(error.code ?? 'FST_ERR_BAD_URL') ?? { status: 400, contentType: 'application/json; charset=utf-8', body: JSON.stringify({ error: 'bad request' }) };
+        const a = m?.face.frameworkError?.(error.code ?? 'FST_ERR_BAD_URL', req.raw.url ?? '') ?? { status: 400, contentType: 'application/json; charset=utf-8', body: JSON.stringify({ error: 'bad request' }) };
         void reply.code(a.status).header('content-type', a.contentType).send(a.body);
       },
     };

@@ -65,6 +65,8 @@ function setFormKey(root: Record<string, unknown>, key: string, value: string): 
     const last = i === path.length - 1;
     const nextIsList = !last && (path[i + 1] === '' || /^\d+$/.test(path[i + 1]!));
     if (part === '' || (Array.isArray(node) && /^\d+$/.test(part))) {
+      // `a[b]=1&a[]=2` makes `a` an object, then asks to append to it as to a list: a bad form, not a 500
+      if (!Array.isArray(node)) throw new CpError('Invalid form-urlencoded request body', 400);
       const list = node as unknown as unknown[];
       if (last) list.push(value);
       else {
@@ -75,8 +77,12 @@ function setFormKey(root: Record<string, unknown>, key: string, value: string): 
       continue;
     }
     if (last) {
+      // a repeated key appends in place: copying the list per value made a form of one key repeated
+      // 150 000 times quadratic (minutes of CPU on the event loop)
       const prev = node[part];
-      node[part] = prev === undefined ? value : Array.isArray(prev) ? [...prev, value] : [prev, value];
+      if (prev === undefined) node[part] = value;
+      else if (Array.isArray(prev)) prev.push(value);
+      else node[part] = [prev, value];
     } else {
       if (typeof node[part] !== 'object' || node[part] === null) node[part] = nextIsList ? [] : Object.create(null);
       node = node[part] as Record<string, unknown>;

@@ -1,7 +1,8 @@
 // CloudPayments API routes (PROVIDER-FACTS §5.2) under the face's prefix. Every method is POST with a JSON or
 // form body and HTTP Basic auth, except /test, /payments/publickey and /checkout.js. Answers are
 // `{Model?, Success, Message}`; errors `{"Success":false,"Message":…}`. X-Request-ID makes a request
-// idempotent: a successful answer is kept for an hour and replayed byte for byte.
+// idempotent: a successful answer is kept for an hour and replayed byte for byte. At most N authenticated
+// requests of one terminal run at once (limits.ts); the rest are answered 429.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DAY, HOUR } from '../../core/clock.js';
 import { sha256Hex } from '../../core/crypto.js';
@@ -11,9 +12,11 @@ import type { Json, JsonObject, Payment } from '../../core/model.js';
 import type { Tx } from '../../core/ports.js';
 import type { StoredResponse } from '../../core/idempotency.js';
 import type { FaceContext } from '../face.js';
+import { annotate } from '../../server/request-context.js';
 import { checkoutScript } from './checkout-script.js';
 import { decodeCryptogram, type KeyRing } from './cryptogram.js';
 import { checkCardInput, payInTx, payoutInTx, prepare, renderCharge, renderPayout, tokenCard, withToken, type PayInput } from './flows.js';
+import { tooManyRequests, type ConcurrencyLimiter } from './limits.js';
 import { authenticate, bodyParams, CpError, JSON_TYPE, ok, parseUtcDate, rawText, sendJson, toWire, type Authed, type Params } from './http.js';
 import { registerOrderPages, orderUrl } from './pages.js';
 import { cpStore, NOTIFICATION_TYPES, type NotificationSettings, type NotificationType, type Order, type Subscription } from './store.js';
@@ -105,8 +108,14 @@ function cardMask(first6: string, last4: string): string {
   return `${first6.slice(0, 4)} ${first6.slice(4)}****** ${last4}`;
 }
 
-export function registerCloudPaymentsRoutes(app: FastifyInstance, ctx: FaceContext, keys: KeyRing): void {
+export interface RouteOptions {
+  /** the per-terminal concurrent request limit; null: no limit */
+  limiter?: ConcurrencyLimiter | null;
+}
+
+export function registerCloudPaymentsRoutes(app: FastifyInstance, ctx: FaceContext, keys: KeyRing, opts: RouteOptions = {}): void {
   const { engine } = ctx;
+  const limiter = opts.limiter ?? null;
 
   app.setErrorHandler((err, req, reply) => {
     const w = toWire(err);
@@ -137,8 +146,16 @@ export function registerCloudPaymentsRoutes(app: FastifyInstance, ctx: FaceConte
 
   // ---- the authenticated API
   app.register(async (api) => {
-    api.addHook('preHandler', async (req) => {
-      req.cloudpayments = await authenticate(req, ctx);
+    api.addHook('preHandler', async (req, reply) => {
+      const a = await authenticate(req, ctx);
+      req.cloudpayments = a;
+      annotate(req, { merchantId: a.merchant.id });
+      if (limiter) {
+        // a slot per terminal from here until the response is written (or the connection closes)
+        const release = limiter.acquire(a.credential.key);
+        if (!release) throw new CpError(tooManyRequests(limiter.max), 429);
+        reply.raw.once('close', release);
+      }
     });
 
     const scope = (a: Authed) => `cloudpayments:${a.merchant.id}`;

@@ -5,6 +5,7 @@ import { randomToken } from '../../core/ids.js';
 import { AVAILABLE } from '../../core/ledger.js';
 import type { JsonObject } from '../../core/model.js';
 import type { Face } from '../face.js';
+import { tokenKey } from './signing.js';
 import { registerMbillAdmin } from './admin.js';
 import { registerMbillRoutes } from './routes.js';
 import { mbillMigrations } from './store.js';
@@ -35,11 +36,21 @@ export const mbillFace: Face = {
       [JOBS.claimExpire]: (tx, job) => svc.expireClaim(tx, Number(job.ref)),
     };
   },
+  frameworkError: (_code, url) => ({
+    status: 400,
+    contentType: 'application/json; charset=utf-8',
+    body: JSON.stringify({
+      meta: { url, type: 'object', code: 400, request_id: 'req-' + randomToken(20) },
+      error: { type: 'request_malformed', invalid: [{ entry_type: 'request', rules: [{ rule: 'url' }] }], message: 'Malformed request. The URL could not be decoded.' },
+    }),
+  }),
   credentials(seed) {
     const s = (seed ?? {}) as MbillSeed;
     const data: JsonObject = {};
     if (typeof s.webhookUrl === 'string' && s.webhookUrl) data.webhookUrl = s.webhookUrl;
-    return [{ face: 'mbill', key: s.apiToken ?? randomToken(24), secret: null, data }];
+    const token = s.apiToken ?? randomToken(24);
+    // the token is the secret: it is found by its hash and compared in constant time (src/faces/mbill/routes.ts)
+    return [{ face: 'mbill', key: tokenKey(token), secret: token, data }];
   },
   async onMerchantCreated(tx, merchant, _seed, ctx) {
     await ctx.engine.ledger.account(tx, merchant.id, CURRENCY, AVAILABLE);
@@ -47,14 +58,14 @@ export const mbillFace: Face = {
   async exportSeed(_tx, _merchantId, creds) {
     const c = creds[0];
     if (!c) return undefined;
-    const out: JsonObject = { apiToken: c.key };
+    const out: JsonObject = { apiToken: c.secret ?? '' };
     if (typeof c.data.webhookUrl === 'string') out.webhookUrl = c.data.webhookUrl;
     return out;
   },
   admin: (app, ctx) => registerMbillAdmin(app, ctx),
   describe(creds, baseUrl) {
     const c = creds[0]!;
-    const out: Record<string, string> = { baseUrl, apiToken: c.key };
+    const out: Record<string, string> = { baseUrl, apiToken: c.secret ?? '' };
     if (typeof c.data.webhookUrl === 'string') out.webhookUrl = c.data.webhookUrl;
     return out;
   },

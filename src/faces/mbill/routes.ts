@@ -8,6 +8,8 @@ import type { Credential, Merchant } from '../../core/model.js';
 import type { Tx } from '../../core/ports.js';
 import type { FaceContext } from '../face.js';
 import { annotate } from '../../server/request-context.js';
+import { safeEqual } from '../../core/crypto.js';
+import { tokenKey } from './signing.js';
 import {
   basicTokens,
   envelope,
@@ -109,8 +111,9 @@ export function registerMbillRoutes(app: FastifyInstance, ctx: FaceContext): voi
     if (!tokens.length) throw fail.accessDenied('Send your API token as the HTTP Basic username.');
     const found = await engine.read(async (tx) => {
       for (const t of tokens) {
-        const f = await engine.merchants.authenticate(tx, 'mbill', t);
-        if (f) return f;
+        // found by the token's hash, then compared in constant time
+        const f = await engine.merchants.authenticate(tx, 'mbill', tokenKey(t));
+        if (f && safeEqual(f.credential.secret ?? '', t)) return f;
       }
       return undefined;
     });

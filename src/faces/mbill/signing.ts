@@ -1,6 +1,6 @@
 // HTTP Basic tokens (the API token, transfer and claim tokens) and the signature of Mbill webhooks, shared
 // by the server and the typed client.
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { safeEqual } from '../../core/crypto.js';
 
 export const SIGNATURE_HEADER = 'x-mbill-signature';
@@ -34,4 +34,9 @@ export function verifyWebhookSignature(apiToken: string, body: string | Buffer, 
   const h = Array.isArray(header) ? header[0] : header;
   if (!h) return false;
   return safeEqual(webhookSignature(apiToken, body), h.trim());
+}
+
+/** Where an API token is looked up: its SHA-256, so that the lookup never compares the token itself. */
+export function tokenKey(token: string): string {
+  return 'sha256:' + createHash('sha256').update(token).digest('hex');
 }

@@ -4,6 +4,7 @@
 // run by a scheduler job while the transfer shows `processing`. A transfer to an external credential waits
 // for a claim (`waiting_for_claim`); a claim authenticated with its own OTP releases the payout to the
 // claimant's card. Every status change writes a `transfer.<status>` outbox event (the signed webhooks).
+import { tokenKey } from './signing.js';
 import { MINUTE, DAY } from '../../core/clock.js';
 import { CoreError, isCoreError } from '../../core/errors.js';
 import { safeEqual } from '../../core/crypto.js';
@@ -515,8 +516,8 @@ export class MbillService {
     if (tokens.some((x) => safeEqual(x, t.token))) return t;
     if (opts.allowApiToken) {
       for (const x of tokens) {
-        const found = await this.engine.merchants.authenticate(tx, 'mbill', x);
-        if (found && found.merchant.id === t.merchantId) return t;
+        const found = await this.engine.merchants.authenticate(tx, 'mbill', tokenKey(x));
+        if (found && safeEqual(found.credential.secret ?? '', x) && found.merchant.id === t.merchantId) return t;
       }
     }
     throw new CoreError('UNAUTHENTICATED', tokens.length ? 'Invalid transfer token.' : 'Send the transfer token as the HTTP Basic username.');

@@ -32,7 +32,7 @@ export const mbillWebhooks: WebhookRenderer = {
           'user-agent': 'Mbill-Webhook/1.0 (Polypay)',
           [EVENT_HEADER]: e.type,
           [EVENT_ID_HEADER]: e.eventId,
-          [SIGNATURE_HEADER]: webhookSignature(c.key, body),
+          [SIGNATURE_HEADER]: webhookSignature(c.secret ?? '', body),
         },
         body,
         schedule: MBILL_RETRY_SCHEDULE,

@@ -4,7 +4,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { ClientService, type ClientApi, type NotificationHandlers } from 'cloudpayments';
 import { ALL_FACES } from '../../../src/faces/registry.js';
-import { cloudpaymentsFace } from '../../../src/faces/cloudpayments/face.js';
+import { createCloudpaymentsFace, type CloudPaymentsOptions } from '../../../src/faces/cloudpayments/face.js';
 import { CloudPaymentsClient, type CardData } from '../../../src/faces/cloudpayments/client.js';
 import type { Seed } from '../../../src/server/seed.js';
 import { startTestGateway, type TestGateway } from '../../helpers/gateway.js';
@@ -33,8 +33,9 @@ export function cpSeed(notifications: NotificationRoutes = {}): Seed {
   };
 }
 
-export function startCpGateway(kind: StoreKind, seed: Seed = cpSeed()): Promise<TestGateway> {
-  return startTestGateway(kind, seed, undefined, { faces: [...ALL_FACES.filter((f) => f.name !== 'cloudpayments'), cloudpaymentsFace] });
+/** A gateway with the CloudPayments face; `face` configures it (e.g. `{concurrency: 0}` lifts the 429 limit). */
+export function startCpGateway(kind: StoreKind, seed: Seed = cpSeed(), face: CloudPaymentsOptions = {}): Promise<TestGateway> {
+  return startTestGateway(kind, seed, undefined, { faces: [...ALL_FACES.filter((f) => f.name !== 'cloudpayments'), createCloudpaymentsFace(face)] });
 }
 
 export interface Creds {
