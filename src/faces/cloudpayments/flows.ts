@@ -8,7 +8,7 @@ import { validateCardNumber, type CardInput } from '../../core/cards.js';
 import { CoreError } from '../../core/errors.js';
 import { randomDigits } from '../../core/ids.js';
 import type { CardSnapshot, Json, JsonObject, Merchant, Payment, Payout, StoredCard } from '../../core/model.js';
-import { draftPayment, type AuthorizeResult } from '../../core/payments.js';
+import { draftPayment, type AuthorizeResult, type CreatePayment } from '../../core/payments.js';
 import type { Tx } from '../../core/ports.js';
 import type { FaceContext } from '../face.js';
 import { CpError } from './http.js';
@@ -84,25 +84,25 @@ export async function prepare(ctx: FaceContext, input: PayInput): Promise<Prepar
           const { pan, brand } = validateCardNumber(input.source.card.number);
           return { cardId: '', first6: pan.slice(0, 6), last4: pan.slice(-4), brand, expMonth: input.source.card.expMonth, expYear: input.source.card.expYear, holder: input.source.card.holder ?? null };
         })();
-  const draft = draftPayment(
-    {
-      id,
-      merchantId: input.merchant.id,
-      face: 'cloudpayments',
-      amount: input.amount,
-      currency: input.currency,
-      captureMode: input.captureMode,
-      description: input.description ?? null,
-      invoiceId: input.invoiceId ?? null,
-      payerRef: input.accountId ?? null,
-      email: input.email ?? null,
-      ip: input.ip ?? null,
-      metadata: metadataOf(input),
-    },
-    now,
-    card,
-  );
+  const draft = draftPayment({ ...paymentOf(input), id }, now, card);
   return { id, check: await sendCheck(ctx, draft) };
+}
+
+/** The core payment a CloudPayments request describes (before Check, and when it is created). */
+function paymentOf(input: PayInput): CreatePayment {
+  return {
+    merchantId: input.merchant.id,
+    face: 'cloudpayments',
+    amount: input.amount,
+    currency: input.currency,
+    captureMode: input.captureMode,
+    description: input.description ?? null,
+    invoiceId: input.invoiceId ?? null,
+    payerRef: input.accountId ?? null,
+    email: input.email ?? null,
+    ip: input.ip ?? null,
+    metadata: metadataOf(input),
+  };
 }
 
 /** A recurring token for the card and payer: the same one again for the same card and AccountId. */
@@ -121,17 +121,7 @@ export async function payInTx(tx: Tx, ctx: FaceContext, input: PayInput, prepare
   const { engine } = ctx;
   const now = engine.clock.now();
   const p = await engine.payments.create(tx, {
-    merchantId: input.merchant.id,
-    face: 'cloudpayments',
-    amount: input.amount,
-    currency: input.currency,
-    captureMode: input.captureMode,
-    description: input.description ?? null,
-    invoiceId: input.invoiceId ?? null,
-    payerRef: input.accountId ?? null,
-    email: input.email ?? null,
-    ip: input.ip ?? null,
-    metadata: metadataOf(input),
+    ...paymentOf(input),
     testMode: true,
     expiresAt: now + AUTHORIZATION_TTL,
     ...(prepared.id !== undefined ? { id: prepared.id } : {}),
