@@ -12,6 +12,7 @@ import { Payments } from './payments.js';
 import { Payouts } from './payouts.js';
 import type { Store, Tx } from './ports.js';
 import { Scheduler } from './scheduler.js';
+import { SettingGuard } from './synced-setting.js';
 import { inTransaction } from './unit-of-work.js';
 import { CardVault, type MasterKey } from './vault.js';
 
@@ -73,7 +74,12 @@ export class Engine {
     this.clock.onChange(() => {
       this.scheduler.wake();
       this.dispatcher.wake();
-      if (!this.restoring) void this.saveClock();
+      if (!this.restoring) {
+        this.clockGuard.changed();
+        void this.saveClock().catch(() => {
+          /* the next change saves again */
+        });
+      }
     });
   }
 
@@ -88,18 +94,17 @@ export class Engine {
 
   private restoring = false;
   private clockTimer: NodeJS.Timeout | null = null;
+  private readonly clockGuard = new SettingGuard();
 
   /** The sandbox clock's offset and freeze live in the store: they survive restarts and are shared by processes. */
-  private async saveClock(): Promise<void> {
-    try {
+  saveClock(): Promise<void> {
+    return this.clockGuard.save(async () => {
       await this.store.transaction((tx) => tx.setSetting('clock', JSON.stringify(this.clock.snapshot())));
-    } catch {
-      /* the next change saves again */
-    }
+    });
   }
 
   async loadClock(): Promise<void> {
-    const text = await this.store.read((tx) => tx.getSetting('clock'));
+    const text = await this.clockGuard.load(() => this.store.read((tx) => tx.getSetting('clock')));
     if (!text) return;
     this.restoring = true;
     try {

@@ -5,6 +5,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { randomToken } from '../core/ids.js';
 import type { Delivery } from '../core/model.js';
 import type { Store } from '../core/ports.js';
+import { SettingGuard } from '../core/synced-setting.js';
 
 export interface LatencySpec {
   distribution: 'fixed' | 'uniform' | 'normal' | 'exponential';
@@ -56,6 +57,7 @@ function sample(l: LatencySpec): number {
 export class Faults {
   private rules: FaultRule[] = [];
   private version = '';
+  private readonly guard = new SettingGuard();
   private timer: NodeJS.Timeout | null = null;
 
   constructor(private readonly store: Store) {}
@@ -85,7 +87,9 @@ export class Faults {
   }
 
   async load(): Promise<void> {
-    const text = (await this.store.read((tx) => tx.getSetting('faults'))) ?? '[]';
+    const stored = await this.guard.load(() => this.store.read((tx) => tx.getSetting('faults')));
+    if (stored === undefined) return;
+    const text = stored ?? '[]';
     if (text !== this.version) {
       this.version = text;
       this.rules = JSON.parse(text) as FaultRule[];
@@ -105,7 +109,7 @@ export class Faults {
   private async save(): Promise<void> {
     const text = JSON.stringify(this.rules);
     this.version = text;
-    await this.store.transaction((tx) => tx.setSetting('faults', text));
+    await this.guard.save(() => this.store.transaction((tx) => tx.setSetting('faults', text)));
   }
 
   private match(face: string, path: string, merchantId: string | undefined, phase: 'before' | 'after'): FaultRule | undefined {

@@ -10,11 +10,6 @@ import { badge, duration, options, page, postForm, table, time } from './ui.js';
 const UNITS: Record<string, number> = { minutes: 60_000, hours: 3_600_000, days: 86_400_000 };
 const DISTRIBUTIONS: LatencySpec['distribution'][] = ['fixed', 'uniform', 'normal', 'exponential'];
 
-/** Keeps the clock in the store, so that it survives restarts and other processes follow it. */
-async function saveClock(gw: Gateway): Promise<void> {
-  const engine = gw.engine;
-  await engine.store.transaction((tx) => tx.setSetting('clock', JSON.stringify(engine.clock.snapshot())));
-}
 
 function num(text: string | undefined, name: string, o: { min?: number; max?: number; int?: boolean } = {}): number | undefined {
   if (text === undefined || text.trim() === '') return undefined;
@@ -119,17 +114,17 @@ ${table(['Sent (UTC)', 'Merchant', 'Object', 'Code', 'Status', 'Attempts', 'Expi
     if (amount === undefined) throw new DashError('Give an amount to advance by.');
     const ms = Math.round(amount * unit);
     gw.engine.clock.advance(ms);
-    await saveClock(gw);
+    await gw.engine.saveClock();
     return `Clock advanced by ${duration(ms)}.`;
   });
   r.post('/clock/freeze', back, async ({ gw }) => {
     gw.engine.clock.freeze();
-    await saveClock(gw);
+    await gw.engine.saveClock();
     return 'Clock frozen.';
   });
   r.post('/clock/unfreeze', back, async ({ gw }) => {
     gw.engine.clock.unfreeze();
-    await saveClock(gw);
+    await gw.engine.saveClock();
     return 'Clock running again.';
   });
 
