@@ -88,6 +88,8 @@ export class Dispatcher {
   private renderers = new Map<FaceName, WebhookRenderer>();
   private running = false;
   private again = false;
+  /** events may be waiting for the background fan-out (at start, on every poll, after an inline render failed) */
+  private eventsPending = true;
   private stopped = true;
   private timer: NodeJS.Timeout | null = null;
   private idle: Promise<void> = Promise.resolve();
@@ -136,34 +138,62 @@ export class Dispatcher {
     });
   }
 
+  /** Renders the deliveries of one event; returns how many were queued. */
+  private async renderEvent(tx: Tx, e: OutboxEvent, now: number): Promise<number> {
+    const renderer = this.renderers.get(e.face);
+    const plans = renderer ? await renderer.render(tx, e) : [];
+    for (const plan of plans) {
+      await tx.insertDelivery(newDelivery(e, plan, { nextAttemptAt: now, createdAt: e.createdAt }));
+    }
+    return plans.length;
+  }
+
+  /**
+   * The outbox's inline fan-out, at the end of the command's transaction: the deliveries commit with the state
+   * change. An event whose rendering throws is left pending for the background fan-out, which retries it.
+   * Returns whether there is work for the loop.
+   */
+  readonly fanOutInline = async (tx: Tx, events: OutboxEvent[]): Promise<boolean> => {
+    const now = this.clock.now();
+    let work = false;
+    for (const e of events) {
+      try {
+        if ((await this.renderEvent(tx, e, now)) > 0) work = true;
+      } catch {
+        await tx.markEventFannedOut(e.id, false);
+        this.eventsPending = true;
+        work = true;
+      }
+    }
+    return work;
+  };
+
   /** Renders pending events into deliveries; returns how many events were handled. */
   async fanOut(): Promise<number> {
+    const batch = this.opts.batch ?? 100;
     let total = 0;
     for (;;) {
       const n = await inTransaction(this.store, async (tx) => {
         const now = this.clock.now();
-        const events = await tx.claimEvents(this.opts.batch ?? 100, now, this.opts.lockMs ?? 30_000);
+        const events = await tx.claimEvents(batch, now, this.opts.lockMs ?? 30_000);
         for (const e of events) {
-          const renderer = this.renderers.get(e.face);
-          const plans = renderer ? await renderer.render(tx, e) : [];
-          for (const plan of plans) {
-            await tx.insertDelivery(newDelivery(e, plan, { nextAttemptAt: now, createdAt: e.createdAt }));
-          }
+          await this.renderEvent(tx, e, now);
           await tx.markEventFannedOut(e.id);
         }
         return events.length;
       });
       total += n;
-      if (n === 0) return total;
+      if (n < batch) return total;
     }
   }
 
   /** Sends every delivery due now, once each; returns how many attempts were made. */
   async deliverDue(): Promise<number> {
+    const batch = this.opts.batch ?? 100;
     let total = 0;
     for (;;) {
       const now = this.clock.now();
-      const due = await inTransaction(this.store, (tx) => tx.claimDeliveries(this.opts.batch ?? 100, now, this.opts.lockMs ?? 60_000));
+      const due = await inTransaction(this.store, (tx) => tx.claimDeliveries(batch, now, this.opts.lockMs ?? 60_000));
       if (due.length === 0) return total;
       const results = await Promise.all(due.map((d) => this.attempt(d)));
       await inTransaction(this.store, async (tx) => {
@@ -174,6 +204,8 @@ export class Dispatcher {
       });
       for (const r of results) for (const l of this.listeners) l(r.delivery, r.attempt);
       total += due.length;
+      // a short batch took everything due when it was claimed; what came since wakes the loop again
+      if (due.length < batch) return total;
     }
   }
 
@@ -265,14 +297,21 @@ export class Dispatcher {
     do {
       this.again = false;
       try {
-        await this.fanOut();
+        if (this.eventsPending) {
+          this.eventsPending = false;
+          await this.fanOut();
+        }
         await this.deliverDue();
       } catch {
         /* the store may be closing; the next poll retries */
       }
     } while (this.again && !this.stopped);
     if (this.stopped) return;
-    this.timer = setTimeout(() => this.wake(), this.opts.pollMs ?? 1000);
+    this.timer = setTimeout(() => {
+      // other processes, and bare store transactions, leave events for the background fan-out
+      this.eventsPending = true;
+      this.wake();
+    }, this.opts.pollMs ?? 1000);
     this.timer.unref();
   }
 }

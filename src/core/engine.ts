@@ -70,7 +70,7 @@ export class Engine {
       return this.clock.now() + 10 * 60_000;
     });
 
-    this.outbox.onCommitted(() => this.dispatcher.wake());
+    this.outbox.attach(this.dispatcher.fanOutInline, () => this.dispatcher.wake());
     this.clock.onChange(() => {
       this.scheduler.wake();
       this.dispatcher.wake();

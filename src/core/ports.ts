@@ -119,7 +119,7 @@ export interface Tx {
   // outbox and webhook deliveries
   insertEvent(e: Omit<OutboxEvent, 'id'>): Promise<number>;
   claimEvents(limit: number, now: number, lockMs: number): Promise<OutboxEvent[]>;
-  markEventFannedOut(id: number): Promise<void>;
+  markEventFannedOut(id: number, fannedOut?: boolean): Promise<void>;
   countPendingEvents(): Promise<number>;
   listEvents(subjectType: string, subjectId: string): Promise<OutboxEvent[]>;
   getEvent(eventId: string): Promise<OutboxEvent | undefined>;

@@ -470,8 +470,8 @@ export class KyselyTx implements Tx {
     const rows = await this.db.updateTable('outbox').set({ locked_until: now + lockMs }).where('id', 'in', ids).returningAll().execute();
     return rows.map(R.toEvent).sort((a, b) => a.id - b.id);
   }
-  async markEventFannedOut(id: number): Promise<void> {
-    await this.db.updateTable('outbox').set({ fanned_out: 1 }).where('id', '=', id).execute();
+  async markEventFannedOut(id: number, fannedOut = true): Promise<void> {
+    await this.db.updateTable('outbox').set({ fanned_out: fannedOut ? 1 : 0 }).where('id', '=', id).execute();
   }
   async countPendingEvents(): Promise<number> {
     const r = await this.db.selectFrom('outbox').select((eb) => eb.fn.countAll().as('n')).where('fanned_out', '=', 0).executeTakeFirstOrThrow();

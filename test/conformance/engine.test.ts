@@ -196,6 +196,52 @@ describe.each(STORES)('engine on %s', (kind) => {
     });
   });
 
+  describe('outbox', () => {
+    const event = (subjectId: string) => ({ merchantId: 'm1', face: 'way2pay' as const, type: 'test.event', subjectType: 'test', subjectId, payload: { n: 1 } });
+    let failRender = false;
+    beforeAll(() => {
+      engine.dispatcher.register('way2pay', {
+        async render(tx, e) {
+          if (failRender) throw new Error('renderer down');
+          const m = await tx.getMerchant(e.merchantId);
+          return [{ kind: 'test', url: 'http://127.0.0.1:9/hook', method: 'POST', headers: {}, body: JSON.stringify({ merchant: m?.name, subject: e.subjectId }), schedule: [1000], maxAttempts: 2 }];
+        },
+      });
+    });
+    const deliveries = (subjectId: string) => engine.read((tx) => tx.listDeliveries({ subjectType: 'test', subjectId, limit: 10 }));
+
+    it("renders an event's deliveries in the command's transaction: they commit, or roll back, with it", async () => {
+      await engine.transaction(async (tx) => {
+        await engine.outbox.emit(tx, event('kept'));
+      });
+      // committed already fanned out, with no dispatcher running
+      expect((await deliveries('kept')).map((d) => [d.kind, d.status, d.body])).toEqual([['test', 'pending', '{"merchant":"M1","subject":"kept"}']]);
+      expect(await engine.read((tx) => tx.countPendingEvents())).toBe(0);
+      await expect(
+        engine.transaction(async (tx) => {
+          await engine.outbox.emit(tx, event('rolled-back'));
+          throw new Error('the command fails');
+        }),
+      ).rejects.toThrow('the command fails');
+      expect(await deliveries('rolled-back')).toEqual([]);
+      expect(await engine.read((tx) => tx.listEvents('test', 'rolled-back'))).toEqual([]);
+    });
+
+    it('leaves an event it could not render to the background fan-out, which renders it later', async () => {
+      failRender = true;
+      try {
+        await engine.transaction((tx) => engine.outbox.emit(tx, event('late')));
+      } finally {
+        failRender = false;
+      }
+      expect(await deliveries('late')).toEqual([]);
+      expect(await engine.read((tx) => tx.countPendingEvents())).toBe(1);
+      expect(await engine.dispatcher.fanOut()).toBe(1);
+      expect((await deliveries('late')).map((d) => d.body)).toEqual(['{"merchant":"M1","subject":"late"}']);
+      expect(await engine.read((tx) => tx.countPendingEvents())).toBe(0);
+    });
+  });
+
   describe('vault', () => {
     it('never stores a card number in clear, and rotates the master key without losing cards', async () => {
       const p = await newPayment(100n, 'auto');
