@@ -15,6 +15,7 @@ export const FEES_ACCOUNT = 'fees';
 export const AVAILABLE = 'available';
 
 export interface BalanceView {
+  /** '' for an account not yet created (nothing was ever posted to it) */
   accountId: string;
   currency: string;
   kind: string;
@@ -119,8 +120,11 @@ export class Ledger {
     return id;
   }
 
+  /** The balance of an account; an account not yet used has none (it is not created: this may be a read). */
   async balance(tx: Tx, merchantId: string, currency: string, kind = AVAILABLE): Promise<BalanceView> {
-    return balanceOf(await this.account(tx, merchantId, currency, kind));
+    const found = await tx.findAccount(merchantId, currency, kind);
+    if (found) return balanceOf(found);
+    return balanceOf({ id: '', merchantId, currency, kind, debitsPending: 0n, debitsPosted: 0n, creditsPending: 0n, creditsPosted: 0n, createdAt: this.clock.now() });
   }
 
   /**

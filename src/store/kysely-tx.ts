@@ -1,6 +1,6 @@
 // The store port implemented once over the query layer; the dialect differences (sequences, row locks,
 // SKIP LOCKED claims) come from a DialectOps object of the dialect's own file.
-import { sql, type Kysely, type SelectQueryBuilder, type Transaction } from 'kysely';
+import { sql, type Compilable, type Kysely, type SelectQueryBuilder, type Transaction } from 'kysely';
 import type { PaymentFilter, Tx } from '../core/ports.js';
 import type {
   ApiRequestRecord,
@@ -23,6 +23,7 @@ import type {
   StoredCard,
 } from '../core/model.js';
 import type { CoreDatabase } from './schema.js';
+import { runPrepared, type SlotOf } from './prepared.js';
 import * as R from './rows.js';
 
 export type Db = Kysely<CoreDatabase> | Transaction<CoreDatabase>;
@@ -50,6 +51,28 @@ export class KyselyTx implements Tx {
     return this.db;
   }
 
+  /** A hot query by its prepared shape (prepared.ts): built and compiled once, then only its values change. */
+  private prepared<Row = any>(key: string, build: (slot: SlotOf) => Compilable<unknown>, args: readonly unknown[]) {
+    return runPrepared<Row>(this.db, this.ops.name, key, build, args);
+  }
+  private async first<Row = any>(key: string, build: (slot: SlotOf) => Compilable<unknown>, args: readonly unknown[]): Promise<Row | undefined> {
+    return (await this.prepared<Row>(key, build, args)).rows[0];
+  }
+  /** Inserts a row whose columns are all given (the shape is keyed by its column list). */
+  private insertRow(table: keyof CoreDatabase & string, row: object, returningId = false) {
+    const values = row as Record<string, unknown>;
+    // as the query builder does, an undefined value leaves its column to the default
+    const cols = Object.keys(values).filter((c) => values[c] !== undefined);
+    return this.prepared<{ id: unknown }>(
+      `insert:${table}:${cols.join(',')}${returningId ? ':id' : ''}`,
+      (slot) => {
+        const q = this.db.insertInto(table).values(Object.fromEntries(cols.map((c, i) => [c, slot(i)])) as any);
+        return returningId ? q.returning('id' as any) : q;
+      },
+      cols.map((c) => values[c]),
+    );
+  }
+
   nextTransactionId(): Promise<number> {
     return this.ops.nextTransactionId(this.db);
   }
@@ -59,7 +82,7 @@ export class KyselyTx implements Tx {
     await this.db.insertInto('merchants').values({ id: m.id, name: m.name, settings: JSON.stringify(m.settings), created_at: m.createdAt }).execute();
   }
   async getMerchant(id: string): Promise<Merchant | undefined> {
-    const r = await this.db.selectFrom('merchants').selectAll().where('id', '=', id).executeTakeFirst();
+    const r = await this.first('merchants.get', (slot) => this.db.selectFrom('merchants').selectAll().where('id', '=', slot(0)), [id]);
     return r && R.toMerchant(r);
   }
   async listMerchants(): Promise<Merchant[]> {
@@ -78,7 +101,7 @@ export class KyselyTx implements Tx {
       .execute();
   }
   async findCredential(face: FaceName, key: string): Promise<Credential | undefined> {
-    const r = await this.db.selectFrom('credentials').selectAll().where('face', '=', face).where('key', '=', key).executeTakeFirst();
+    const r = await this.first('credentials.find', (slot) => this.db.selectFrom('credentials').selectAll().where('face', '=', slot(0)).where('key', '=', slot(1)), [face, key]);
     return r && R.toCredential(r);
   }
   async listCredentialsByFace(face: FaceName, limit: number): Promise<Credential[]> {
@@ -97,21 +120,19 @@ export class KyselyTx implements Tx {
 
   // ---- ledger
   async getAccount(id: string): Promise<LedgerAccount | undefined> {
-    const r = await this.db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst();
+    const r = await this.first('accounts.get', (slot) => this.db.selectFrom('accounts').selectAll().where('id', '=', slot(0)), [id]);
     return r && R.toAccount(r);
   }
   async findAccount(merchantId: string, currency: string, kind: string): Promise<LedgerAccount | undefined> {
-    const r = await this.db
-      .selectFrom('accounts')
-      .selectAll()
-      .where('merchant_id', '=', merchantId)
-      .where('currency', '=', currency)
-      .where('kind', '=', kind)
-      .executeTakeFirst();
+    const r = await this.first(
+      'accounts.find',
+      (slot) => this.db.selectFrom('accounts').selectAll().where('merchant_id', '=', slot(0)).where('currency', '=', slot(1)).where('kind', '=', slot(2)),
+      [merchantId, currency, kind],
+    );
     return r && R.toAccount(r);
   }
   async lockAccount(id: string): Promise<LedgerAccount | undefined> {
-    const r = await this.ops.forUpdate(this.db.selectFrom('accounts').selectAll().where('id', '=', id)).executeTakeFirst();
+    const r = await this.first('accounts.lock', (slot) => this.ops.forUpdate(this.db.selectFrom('accounts').selectAll().where('id', '=', slot(0))), [id]);
     return r && R.toAccount(r);
   }
   async insertAccount(a: LedgerAccount): Promise<boolean> {
@@ -138,21 +159,25 @@ export class KyselyTx implements Tx {
     return (await q.orderBy('created_at').orderBy('id').execute()).map(R.toAccount);
   }
   async addToAccount(id: string, d: { debitsPending?: bigint; debitsPosted?: bigint; creditsPending?: bigint; creditsPosted?: bigint }): Promise<void> {
-    await this.db
-      .updateTable('accounts')
-      .set((eb) => ({
-        debits_pending: eb('debits_pending', '+', d.debitsPending ?? 0n),
-        debits_posted: eb('debits_posted', '+', d.debitsPosted ?? 0n),
-        credits_pending: eb('credits_pending', '+', d.creditsPending ?? 0n),
-        credits_posted: eb('credits_posted', '+', d.creditsPosted ?? 0n),
-      }))
-      .where('id', '=', id)
-      .execute();
+    await this.prepared(
+      'accounts.add',
+      (slot) =>
+        this.db
+          .updateTable('accounts')
+          .set((eb) => ({
+            debits_pending: eb('debits_pending', '+', slot(0)),
+            debits_posted: eb('debits_posted', '+', slot(1)),
+            credits_pending: eb('credits_pending', '+', slot(2)),
+            credits_posted: eb('credits_posted', '+', slot(3)),
+          }))
+          .where('id', '=', slot(4)),
+      [d.debitsPending ?? 0n, d.debitsPosted ?? 0n, d.creditsPending ?? 0n, d.creditsPosted ?? 0n, id],
+    );
   }
   async insertTransfer(t: Omit<LedgerTransfer, 'id'>): Promise<number> {
-    const r = await this.db
-      .insertInto('ledger_transfers')
-      .values({
+    const r = await this.insertRow(
+      'ledger_transfers',
+      {
         kind: t.kind,
         debit_account_id: t.debitAccountId,
         credit_account_id: t.creditAccountId,
@@ -164,18 +189,22 @@ export class KyselyTx implements Tx {
         ref_type: t.refType,
         ref_id: t.refId,
         created_at: t.createdAt,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    return R.num(r.id);
+      },
+      true,
+    );
+    return R.num(r.rows[0]!.id);
   }
   async getTransfer(id: number): Promise<LedgerTransfer | undefined> {
-    const r = await this.db.selectFrom('ledger_transfers').selectAll().where('id', '=', id).executeTakeFirst();
+    const r = await this.first('transfers.get', (slot) => this.db.selectFrom('ledger_transfers').selectAll().where('id', '=', slot(0)), [id]);
     return r && R.toTransfer(r);
   }
   async setPendingState(id: number, from: 'pending', to: 'posted' | 'voided'): Promise<boolean> {
-    const res = await this.db.updateTable('ledger_transfers').set({ pending_state: to }).where('id', '=', id).where('pending_state', '=', from).executeTakeFirst();
-    return Number(res.numUpdatedRows) === 1;
+    const res = await this.prepared(
+      'transfers.setPendingState',
+      (slot) => this.db.updateTable('ledger_transfers').set({ pending_state: slot(0) }).where('id', '=', slot(1)).where('pending_state', '=', slot(2)),
+      [to, id, from],
+    );
+    return Number(res.numAffectedRows) === 1;
   }
   async listTransfersByRef(refType: string, refId: string): Promise<LedgerTransfer[]> {
     return (await this.db.selectFrom('ledger_transfers').selectAll().where('ref_type', '=', refType).where('ref_id', '=', refId).orderBy('id').execute()).map(R.toTransfer);
@@ -210,7 +239,7 @@ export class KyselyTx implements Tx {
     return r && R.toCard(r);
   }
   async getCard(id: string): Promise<StoredCard | undefined> {
-    const r = await this.db.selectFrom('cards').selectAll().where('id', '=', id).executeTakeFirst();
+    const r = await this.first('cards.get', (slot) => this.db.selectFrom('cards').selectAll().where('id', '=', slot(0)), [id]);
     return r && R.toCard(r);
   }
   async insertCard(c: StoredCard): Promise<void> {
@@ -264,7 +293,7 @@ export class KyselyTx implements Tx {
       .execute();
   }
   async getCardToken(token: string): Promise<CardToken | undefined> {
-    const r = await this.db.selectFrom('card_tokens').selectAll().where('token', '=', token).executeTakeFirst();
+    const r = await this.first('cardTokens.get', (slot) => this.db.selectFrom('card_tokens').selectAll().where('token', '=', slot(0)), [token]);
     return r && R.toCardToken(r);
   }
   async markCardTokenUsed(token: string, at: number): Promise<boolean> {
@@ -289,19 +318,24 @@ export class KyselyTx implements Tx {
 
   // ---- payments
   async insertPayment(p: Payment): Promise<void> {
-    await this.db.insertInto('payments').values(R.fromPayment(p)).execute();
+    await this.insertRow('payments', R.fromPayment(p));
   }
   async getPayment(id: number): Promise<Payment | undefined> {
-    const r = await this.db.selectFrom('payments').selectAll().where('id', '=', id).executeTakeFirst();
+    const r = await this.first('payments.get', (slot) => this.db.selectFrom('payments').selectAll().where('id', '=', slot(0)), [id]);
     return r && R.toPayment(r);
   }
   async lockPayment(id: number): Promise<Payment | undefined> {
-    const r = await this.ops.forUpdate(this.db.selectFrom('payments').selectAll().where('id', '=', id)).executeTakeFirst();
+    const r = await this.first('payments.lock', (slot) => this.ops.forUpdate(this.db.selectFrom('payments').selectAll().where('id', '=', slot(0))), [id]);
     return r && R.toPayment(r);
   }
   async updatePayment(p: Payment): Promise<void> {
     const { id: _id, ...rest } = R.fromPayment(p);
-    await this.db.updateTable('payments').set(rest).where('id', '=', p.id).execute();
+    const cols = Object.keys(rest) as Array<keyof typeof rest>;
+    await this.prepared(
+      `payments.update:${cols.join(',')}`,
+      (slot) => this.db.updateTable('payments').set(Object.fromEntries(cols.map((c, i) => [c, slot(i)]))).where('id', '=', slot(cols.length)),
+      [...cols.map((c) => rest[c] ?? null), p.id],
+    );
   }
   private paymentQuery(f: Omit<PaymentFilter, 'limit' | 'offset' | 'order'>) {
     let q = this.db.selectFrom('payments');
@@ -445,9 +479,9 @@ export class KyselyTx implements Tx {
 
   // ---- outbox
   async insertEvent(e: Omit<OutboxEvent, 'id'>): Promise<number> {
-    const r = await this.db
-      .insertInto('outbox')
-      .values({
+    const r = await this.insertRow(
+      'outbox',
+      {
         event_id: e.eventId,
         merchant_id: e.merchantId,
         face: e.face,
@@ -458,10 +492,10 @@ export class KyselyTx implements Tx {
         created_at: e.createdAt,
         fanned_out: e.fannedOut ? 1 : 0,
         locked_until: 0,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    return R.num(r.id);
+      },
+      true,
+    );
+    return R.num(r.rows[0]!.id);
   }
   async claimEvents(limit: number, now: number, lockMs: number): Promise<OutboxEvent[]> {
     const ids = this.ops.skipLocked(
@@ -618,14 +652,18 @@ export class KyselyTx implements Tx {
 
   // ---- scheduler
   async scheduleJob(kind: string, ref: string, runAt: number, payload: JsonObject): Promise<void> {
-    await this.db
-      .insertInto('jobs')
-      .values({ kind, ref, run_at: runAt, status: 'pending', attempts: 0, locked_until: 0, payload: JSON.stringify(payload), last_error: null })
-      .onConflict((oc) => oc.columns(['kind', 'ref']).doUpdateSet({ run_at: runAt, status: 'pending', payload: JSON.stringify(payload), locked_until: 0 }))
-      .execute();
+    await this.prepared(
+      'jobs.schedule',
+      (slot) =>
+        this.db
+          .insertInto('jobs')
+          .values({ kind: slot(0), ref: slot(1), run_at: slot(2), status: 'pending', attempts: 0, locked_until: 0, payload: slot(3), last_error: null })
+          .onConflict((oc) => oc.columns(['kind', 'ref']).doUpdateSet({ run_at: slot(2), status: 'pending', payload: slot(3), locked_until: 0 })),
+      [kind, ref, runAt, JSON.stringify(payload)],
+    );
   }
   async cancelJob(kind: string, ref: string): Promise<void> {
-    await this.db.deleteFrom('jobs').where('kind', '=', kind).where('ref', '=', ref).where('status', '=', 'pending').execute();
+    await this.prepared('jobs.cancel', (slot) => this.db.deleteFrom('jobs').where('kind', '=', slot(0)).where('ref', '=', slot(1)).where('status', '=', 'pending'), [kind, ref]);
   }
   async claimJobs(limit: number, now: number, lockMs: number) {
     const ids = this.ops.skipLocked(

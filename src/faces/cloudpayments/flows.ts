@@ -1,12 +1,11 @@
 // The CloudPayments payment and payout flows, shared by the API routes, the hosted order page and the
 // subscription job: create the payment, (Check,) authorize with a card or a saved token, save the token on
 // approval, and render the charge answer (accepted / declined / 3-D Secure).
-import { randomBytes } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { DAY } from '../../core/clock.js';
 import { validateCardNumber, type CardInput } from '../../core/cards.js';
 import { CoreError } from '../../core/errors.js';
-import { randomDigits } from '../../core/ids.js';
+import { randomDigits, randomHex } from '../../core/ids.js';
 import type { CardSnapshot, Json, JsonObject, Merchant, Payment, Payout, StoredCard } from '../../core/model.js';
 import { draftPayment, type AuthorizeResult, type CreatePayment } from '../../core/payments.js';
 import type { Tx } from '../../core/ports.js';
@@ -110,7 +109,7 @@ export async function saveToken(tx: Tx, merchantId: string, cardId: string, acco
   const ref = `${cardId}|${accountId ?? ''}`;
   const existing = await tx.findRef('cloudpayments', merchantId, 'card_token', ref);
   if (existing) return existing.subjectId;
-  const token = 'tk_' + randomBytes(15).toString('hex').slice(0, 29);
+  const token = 'tk_' + randomHex(15).slice(0, 29);
   await tx.insertCardToken({ token, merchantId, cardId, face: 'cloudpayments', kind: 'recurring', payerRef: accountId, expiresAt: null, usedAt: null, createdAt: now });
   await tx.insertRef({ face: 'cloudpayments', merchantId, kind: 'card_token', ref, subjectType: 'card_token', subjectId: token });
   return token;

@@ -3,7 +3,7 @@
 // and moves to the next period; a failure makes it PastDue and retries a day later; three failures in a row
 // make it Rejected; MaxPeriods successful payments make it Expired. Every status change emits a Recurrent
 // notification.
-import { randomBytes } from 'node:crypto';
+import { randomHex } from '../../core/ids.js';
 import { DAY } from '../../core/clock.js';
 import type { Job } from '../../core/model.js';
 import type { Tx } from '../../core/ports.js';
@@ -19,7 +19,7 @@ export const RETRY_AFTER_FAILURE = DAY;
 export const MAX_CONSECUTIVE_FAILURES = 3;
 
 export function newSubscriptionId(): string {
-  return 'sc_' + randomBytes(15).toString('hex').slice(0, 29);
+  return 'sc_' + randomHex(15).slice(0, 29);
 }
 
 /** The instant `n` intervals after `from` (months keep the day, clamped to the month's end; UTC). */

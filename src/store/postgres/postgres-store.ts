@@ -21,6 +21,40 @@ const ops: DialectOps = {
   isUniqueViolation: (e) => typeof e === 'object' && e !== null && (e as { code?: string }).code === '23505',
 };
 
+/**
+ * Runs the query layer's statements as named prepared statements: PostgreSQL parses and plans each distinct
+ * statement once per connection instead of on every execution (the query layer sends parameterised SQL, and
+ * the prepared shapes keep its text stable). Only data statements are named, and at most MAX_NAMED texts.
+ */
+const MAX_NAMED = 2000;
+function namedStatements(pool: pg.Pool) {
+  const names = new Map<string, string>();
+  const nameOf = (text: string): string | undefined => {
+    let name = names.get(text);
+    if (name === undefined && names.size < MAX_NAMED && /^\s*(select|insert|update|delete|with)\b/i.test(text)) {
+      name = `pp${names.size + 1}`;
+      names.set(text, name);
+    }
+    return name;
+  };
+  return {
+    async connect() {
+      const client = await pool.connect();
+      const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
+      // the query layer calls only these two
+      return {
+        query(config: unknown, values?: unknown[]) {
+          if (typeof config !== 'string') return query(config, values);
+          const name = nameOf(config);
+          return name ? query({ name, text: config, values }) : query(config, values);
+        },
+        release: (e?: Error | boolean) => client.release(e),
+      } as unknown as pg.PoolClient;
+    },
+    end: () => pool.end(),
+  };
+}
+
 export interface PostgresOptions {
   url: string;
   poolSize?: number;
@@ -31,7 +65,7 @@ export async function openPostgresStore(opts: PostgresOptions): Promise<Store> {
   pool.on('error', () => {
     /* idle client errors are reported by the next query */
   });
-  const db = new Kysely<CoreDatabase>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<CoreDatabase>({ dialect: new PostgresDialect({ pool: namedStatements(pool) }) });
   await migrateToLatest(db, 'postgres');
   return new PostgresStore(db);
 }

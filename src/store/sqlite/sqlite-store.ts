@@ -1,24 +1,29 @@
-// SQLite (better-sqlite3, WAL) in a data folder, or in memory. One connection: transactions run one at a
-// time, which is SQLite's own model; prepared statements are cached by SQL text.
+// SQLite (better-sqlite3, WAL) in a data folder, or in memory. One writing connection: transactions run one at
+// a time, which is SQLite's own model, and consecutive ones are group-committed (group-commit.ts); reads use a
+// second connection that sees committed data only. Prepared statements are cached by SQL text.
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect, sql } from 'kysely';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Store, Tx } from '../../core/ports.js';
 import { KyselyTx, type DialectOps } from '../kysely-tx.js';
+import { runPrepared } from '../prepared.js';
+import { GroupCommitter, type GroupCommitOptions } from './group-commit.js';
 import { listTables, migrateToLatest } from '../migrations.js';
 import type { CoreDatabase } from '../schema.js';
 
 const ops: DialectOps = {
   name: 'sqlite',
   async nextTransactionId(db) {
-    const r = await db
-      .updateTable('sequences')
-      .set((eb) => ({ value: eb('value', '+', 1) }))
-      .where('name', '=', 'transaction_id')
-      .returning('value')
-      .executeTakeFirstOrThrow();
-    return Number(r.value);
+    const r = await runPrepared<{ value: unknown }>(db, 'sqlite', 'sequences.next', () =>
+      db
+        .updateTable('sequences')
+        .set((eb) => ({ value: eb('value', '+', 1) }))
+        .where('name', '=', 'transaction_id')
+        .returning('value'),
+      [],
+    );
+    return Number(r.rows[0]!.value);
   },
   forUpdate: (qb) => qb,
   skipLocked: (qb) => qb,
@@ -28,15 +33,21 @@ const ops: DialectOps = {
 export interface SqliteOptions {
   /** file path, or ':memory:' */
   file: string;
+  /** group commit limits (default 128 transactions or 20 ms per commit) */
+  groupCommit?: GroupCommitOptions;
 }
 
-export async function openSqliteStore(opts: SqliteOptions): Promise<Store> {
-  if (opts.file !== ':memory:') mkdirSync(dirname(opts.file), { recursive: true });
-  const raw = new Database(opts.file);
+/** The connection's setup and a statement cache by SQL text, as the SQLite dialect of the query layer wants it. */
+function connect(file: string, readonly: boolean): { raw: Database.Database; db: Kysely<CoreDatabase> } {
+  const raw = new Database(file);
   raw.pragma('journal_mode = WAL');
   raw.pragma('synchronous = NORMAL');
   raw.pragma('busy_timeout = 5000');
   raw.pragma('foreign_keys = ON');
+  // a page cache of 64 MiB per connection (SQLite's default is 2 MiB): the hot pages of a busy store stay in it
+  raw.pragma('cache_size = -65536');
+  raw.pragma('temp_store = MEMORY');
+  if (readonly) raw.pragma('query_only = ON');
   raw.defaultSafeIntegers(true);
   const cache = new Map<string, Database.Statement>();
   const database = {
@@ -52,36 +63,53 @@ export async function openSqliteStore(opts: SqliteOptions): Promise<Store> {
       raw.close();
     },
   };
-  const db = new Kysely<CoreDatabase>({ dialect: new SqliteDialect({ database: database as unknown as Database.Database }) });
-  await migrateToLatest(db, 'sqlite');
-  return new SqliteStore(db, raw);
+  return { raw, db: new Kysely<CoreDatabase>({ dialect: new SqliteDialect({ database: database as unknown as Database.Database }) }) };
+}
+
+export async function openSqliteStore(opts: SqliteOptions): Promise<Store> {
+  const memory = opts.file === ':memory:';
+  if (!memory) mkdirSync(dirname(opts.file), { recursive: true });
+  const writer = connect(opts.file, false);
+  await migrateToLatest(writer.db, 'sqlite');
+  // reads see committed data only: on a connection of their own (WAL readers never wait for the writer); an
+  // in-memory database has one connection, where reads queue with the transactions, each committed alone
+  const reader = memory ? null : connect(opts.file, true);
+  const committer = new GroupCommitter(writer.raw, memory ? { maxGroup: 1, maxAgeMs: 0 } : (opts.groupCommit ?? { maxGroup: 128, maxAgeMs: 20 }));
+  return new SqliteStore(writer, reader, committer);
 }
 
 class SqliteStore implements Store {
   readonly dialect = 'sqlite' as const;
   constructor(
-    private readonly db: Kysely<CoreDatabase>,
-    private readonly raw: Database.Database,
+    private readonly writer: { raw: Database.Database; db: Kysely<CoreDatabase> },
+    private readonly reader: { raw: Database.Database; db: Kysely<CoreDatabase> } | null,
+    readonly committer: GroupCommitter,
   ) {}
 
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.db.transaction().execute((trx) => fn(new KyselyTx(trx, ops)));
+    return this.committer.run(() => fn(new KyselyTx(this.writer.db, ops)));
   }
 
   read<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-    return fn(new KyselyTx(this.db, ops));
+    if (!this.reader) return this.transaction(fn);
+    return fn(new KyselyTx(this.reader.db, ops));
   }
 
   async truncateAll(): Promise<void> {
-    const tables = await listTables(this.db);
-    await this.db.transaction().execute(async (trx) => {
-      for (const t of tables) await sql`delete from ${sql.table(t)}`.execute(trx);
-      await sql`update sequences set value = 1000000`.execute(trx);
+    const tables = await listTables(this.writer.db);
+    await this.committer.run(async () => {
+      for (const t of tables) await sql`delete from ${sql.table(t)}`.execute(this.writer.db);
+      await sql`update sequences set value = 1000000`.execute(this.writer.db);
     });
   }
 
   async close(): Promise<void> {
-    await this.db.destroy();
-    if (this.raw.open) this.raw.close();
+    await this.committer.idle();
+    await this.writer.db.destroy();
+    if (this.writer.raw.open) this.writer.raw.close();
+    if (this.reader) {
+      await this.reader.db.destroy();
+      if (this.reader.raw.open) this.reader.raw.close();
+    }
   }
 }
