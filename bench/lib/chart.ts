@@ -20,7 +20,7 @@ export function chartHtml(runs: RunResults[]): string {
   // the rows of every run, in the order of first appearance
   const keys: Array<{ key: string; title: string }> = [];
   for (const r of runs) for (const row of r.rows) if (row.group !== 'ceiling' && !keys.some((k) => k.key === row.key)) keys.push({ key: row.key, title: row.title });
-  const targetOf: Record<string, number> = { 'cp-token-charge': 0.5, 'numopay-status': 0.7, 'cp-cryptogram-charge': 0.7, 'novapay-session': 0.7, 'webhooks-backlog': 1, 'webhooks-live': 1 };
+  const targetOf: Record<string, number> = { 'cp-token-charge': 0.5, 'numopay-status': 0.7, 'cp-cryptogram-charge': 0.7, 'novapay-session': 0.7, 'webhooks-backlog': 1, 'webhooks-live': 1, 'webhooks-paced': 1 };
   const barH = 14;
   const gap = 5;
   const groupH = runs.length * (barH + 2) + gap * 2;

@@ -16,6 +16,8 @@ export interface LoadSpec {
   verifyBody?: (body: string) => boolean;
   /** requests per operation (2 for an auth-then-confirm pair) */
   requestsPerOp?: number;
+  /** a fixed overall request rate (requests/s) instead of as fast as the connections go */
+  rate?: number;
 }
 
 export interface LoadOptions {
@@ -81,6 +83,7 @@ async function run(spec: LoadSpec, o: LoadOptions): Promise<LoadResult> {
     duration: maxWarmupS + o.durationS + 5,
     timeout: 30,
     requests: spec.requests(0),
+    ...(spec.rate ? { overallRate: spec.rate } : {}),
     setupClient: (client: Client) => {
       const id = nextClient++;
       client.setRequests(spec.requests(id));

@@ -189,23 +189,24 @@ export class Dispatcher {
 
   /** Sends every delivery due now, once each; returns how many attempts were made. */
   async deliverDue(): Promise<number> {
-    const batch = this.opts.batch ?? 100;
+    const batch = this.opts.batch ?? 200;
     let total = 0;
+    let done: Array<Awaited<ReturnType<Dispatcher['attempt']>>> = [];
     for (;;) {
       const now = this.clock.now();
-      const due = await inTransaction(this.store, (tx) => tx.claimDeliveries(batch, now, this.opts.lockMs ?? 60_000));
-      if (due.length === 0) return total;
-      const results = await Promise.all(due.map((d) => this.attempt(d)));
-      await inTransaction(this.store, async (tx) => {
-        for (const r of results) {
+      // one transaction records the attempts of the last batch and claims the next: a busy store is waited for once per batch
+      const recorded = done;
+      const due = await inTransaction(this.store, async (tx) => {
+        for (const r of recorded) {
           await tx.insertAttempt(r.attempt);
           await tx.updateDelivery(r.delivery.id, r.patch);
         }
+        return tx.claimDeliveries(batch, now, this.opts.lockMs ?? 60_000);
       });
-      for (const r of results) for (const l of this.listeners) l(r.delivery, r.attempt);
-      total += due.length;
-      // a short batch took everything due when it was claimed; what came since wakes the loop again
-      if (due.length < batch) return total;
+      for (const r of recorded) for (const l of this.listeners) l(r.delivery, r.attempt);
+      total += recorded.length;
+      if (due.length === 0) return total;
+      done = await Promise.all(due.map((d) => this.attempt(d)));
     }
   }
 

@@ -519,9 +519,9 @@ export class KyselyTx implements Tx {
     return r && R.toEvent(r);
   }
   async insertDelivery(d: Omit<Delivery, 'id'>): Promise<number> {
-    const r = await this.db
-      .insertInto('deliveries')
-      .values({
+    const r = await this.insertRow(
+      'deliveries',
+      {
         event_id: d.eventId,
         merchant_id: d.merchantId,
         face: d.face,
@@ -542,24 +542,26 @@ export class KyselyTx implements Tx {
         last_error: d.lastError,
         created_at: d.createdAt,
         delivered_at: d.deliveredAt,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    return R.num(r.id);
+      },
+      true,
+    );
+    return R.num(r.rows[0]!.id);
   }
   async claimDeliveries(limit: number, now: number, lockMs: number): Promise<Delivery[]> {
-    const ids = this.ops.skipLocked(
-      this.db
-        .selectFrom('deliveries')
-        .select('id')
-        .where('status', '=', 'pending')
-        .where('next_attempt_at', '<=', now)
-        .where('locked_until', '<=', now)
-        .orderBy('next_attempt_at')
-        .orderBy('id')
-        .limit(limit),
-    );
-    const rows = await this.db.updateTable('deliveries').set({ locked_until: now + lockMs }).where('id', 'in', ids).returningAll().execute();
+    const { rows } = await this.prepared('deliveries.claim', (slot) => {
+      const ids = this.ops.skipLocked(
+        this.db
+          .selectFrom('deliveries')
+          .select('id')
+          .where('status', '=', 'pending')
+          .where('next_attempt_at', '<=', slot(0))
+          .where('locked_until', '<=', slot(0))
+          .orderBy('next_attempt_at')
+          .orderBy('id')
+          .limit(slot(1)),
+      );
+      return this.db.updateTable('deliveries').set({ locked_until: slot(2) }).where('id', 'in', ids).returningAll();
+    }, [now, limit, now + lockMs]);
     return rows.map(R.toDelivery).sort((a, b) => a.id - b.id);
   }
   async getDelivery(id: number): Promise<Delivery | undefined> {
@@ -574,12 +576,17 @@ export class KyselyTx implements Tx {
     if (patch.lastStatus !== undefined) set.last_status = patch.lastStatus;
     if (patch.lastError !== undefined) set.last_error = patch.lastError;
     if (patch.deliveredAt !== undefined) set.delivered_at = patch.deliveredAt;
-    await this.db.updateTable('deliveries').set(set).where('id', '=', id).execute();
+    const cols = Object.keys(set);
+    await this.prepared(
+      `deliveries.update:${cols.join(',')}`,
+      (slot) => this.db.updateTable('deliveries').set(Object.fromEntries(cols.map((c, i) => [c, slot(i)]))).where('id', '=', slot(cols.length)),
+      [...cols.map((c) => set[c]), id],
+    );
   }
   async insertAttempt(a: Omit<DeliveryAttempt, 'id'>): Promise<number> {
-    const r = await this.db
-      .insertInto('delivery_attempts')
-      .values({
+    const r = await this.insertRow(
+      'delivery_attempts',
+      {
         delivery_id: a.deliveryId,
         attempt: a.attempt,
         at: a.at,
@@ -588,10 +595,10 @@ export class KyselyTx implements Tx {
         response_body: a.responseBody,
         duration_ms: a.durationMs,
         error: a.error,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    return R.num(r.id);
+      },
+      true,
+    );
+    return R.num(r.rows[0]!.id);
   }
   async listAttempts(deliveryId: number): Promise<DeliveryAttempt[]> {
     return (await this.db.selectFrom('delivery_attempts').selectAll().where('delivery_id', '=', deliveryId).orderBy('id').execute()).map(R.toAttempt);

@@ -26,7 +26,7 @@ describe('npm run bench -- --smoke', () => {
     expect(existsSync(file)).toBe(true);
     const res = JSON.parse(readFileSync(file, 'utf8')) as RunResults;
     const keys = res.rows.map((r) => r.key);
-    for (const k of ['echo', 'cp-token-charge', 'cp-cryptogram-charge', 'cp-auth-confirm', 'numopay-status', 'novapay-session', 'mbill-transfer', 'way2pay-payin', 'webhooks-live', 'webhooks-backlog']) expect(keys).toContain(k);
+    for (const k of ['echo', 'cp-token-charge', 'cp-cryptogram-charge', 'cp-auth-confirm', 'numopay-status', 'novapay-session', 'mbill-transfer', 'way2pay-payin', 'webhooks-live', 'webhooks-paced', 'webhooks-backlog']) expect(keys).toContain(k);
     expect(keys.some((k) => k.startsWith('populated-'))).toBe(true);
     for (const r of res.rows) {
       expect({ scenario: r.key, errors: r.errors }).toEqual({ scenario: r.key, errors: 0 });
