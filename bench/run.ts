@@ -419,7 +419,7 @@ function commit(): string {
   return (r.stdout ?? '').trim() + (dirty.stdout?.trim() ? ' (src modified)' : '');
 }
 
-function print(res: RunResults): void {
+function render(res: RunResults): string {
   const lines = [
     '',
     `Polypay benchmark (${res.meta.config.store}${res.meta.config.processes > 1 ? `, ${res.meta.config.processes} processes` : ''}${res.meta.config.smoke ? ', smoke' : ''}): ${res.meta.machine.cpu}, ${res.meta.machine.cores} cores, Node ${res.meta.machine.node}`,
@@ -430,7 +430,7 @@ function print(res: RunResults): void {
   if (res.crypto) lines.push(cryptoTable(res.crypto), '');
   if (res.targets.length) lines.push(targetsTable(res.targets), '');
   if (res.problems.length) lines.push('Problems:', ...res.problems.map((p) => `- ${p}`), '');
-  process.stdout.write(lines.join('\n') + '\n');
+  return lines.join('\n') + '\n';
 }
 
 async function combine(files: string[], out: string): Promise<void> {
@@ -456,14 +456,16 @@ try {
     const json = join(cfg.resultsDir, 'latest.json');
     writeFileSync(json, JSON.stringify(res, null, 2) + '\n');
     copyFileSync(json, join(cfg.resultsDir, `${tag}.json`));
-    progress.phase(`wrote ${json} (and ${tag}.json)`);
+    progress.phase(`wrote ${json} (and ${tag}.json, ${tag}.md)`);
     if (cfg.png) {
       const png = join(cfg.resultsDir, 'latest.png');
       await renderChart([res], png, join(cfg.resultsDir, 'latest.html'));
       copyFileSync(png, join(cfg.resultsDir, `${tag}.png`));
       progress.phase(`wrote ${png} (and ${tag}.png)`);
     }
-    print(res);
+    const md = render(res);
+    writeFileSync(join(cfg.resultsDir, `${tag}.md`), md);
+    process.stdout.write(md);
   }
 } catch (e) {
   process.stderr.write(`\nbenchmark failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);

@@ -10,6 +10,8 @@ import pg from 'pg';
 import { ADMIN_TOKEN, MASTER_KEY } from './seed.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/** Where the gateway under test is run from: this checkout, or another one (a build of an earlier commit, to measure a change). */
+export const GATEWAY_ROOT = process.env.BENCH_GATEWAY_ROOT || ROOT;
 
 const children = new Set<ChildProcess>();
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -96,8 +98,8 @@ export interface Child {
 }
 
 /** Spawns `node <args>` and waits for its first stdout line that is a JSON object. */
-export async function spawnNode(args: string[], opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number; name: string }): Promise<Child> {
-  const proc = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+export async function spawnNode(args: string[], opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number; name: string; cwd?: string }): Promise<Child> {
+  const proc = spawn(process.execPath, args, { cwd: opts.cwd ?? ROOT, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(proc);
   proc.once('exit', () => children.delete(proc));
   let err = '';
@@ -189,7 +191,7 @@ export async function startGateway(target: GatewayTarget, seedFile: string, opts
     POLYPAY_PUBLIC_URL: '',
     ...opts.extraEnv,
   };
-  const c = await spawnNode(args, { env, name: 'gateway', timeoutMs: 120_000 });
+  const c = await spawnNode(args, { env, name: 'gateway', timeoutMs: 120_000, cwd: GATEWAY_ROOT });
   return { ...c, url: String(c.ready.url) };
 }
 

@@ -67,6 +67,7 @@ export interface Tx {
   lockAccount(id: string): Promise<LedgerAccount | undefined>;
   insertAccount(a: LedgerAccount): Promise<boolean>;
   listAccounts(merchantId?: string): Promise<LedgerAccount[]>;
+  /** changes an account's totals; stores apply them at the end of the transaction, reads through it include them */
   addToAccount(id: string, delta: { debitsPending?: bigint; debitsPosted?: bigint; creditsPending?: bigint; creditsPosted?: bigint }): Promise<void>;
   insertTransfer(t: Omit<LedgerTransfer, 'id'>): Promise<number>;
   getTransfer(id: number): Promise<LedgerTransfer | undefined>;

@@ -40,6 +40,7 @@ export interface DialectOps {
 
 export class KyselyTx implements Tx {
   readonly dialect: 'sqlite' | 'postgres';
+  private deltas: Map<string, { debitsPending: bigint; debitsPosted: bigint; creditsPending: bigint; creditsPosted: bigint }> | null = null;
   constructor(
     readonly db: Db,
     private readonly ops: DialectOps,
@@ -121,7 +122,7 @@ export class KyselyTx implements Tx {
   // ---- ledger
   async getAccount(id: string): Promise<LedgerAccount | undefined> {
     const r = await this.first('accounts.get', (slot) => this.db.selectFrom('accounts').selectAll().where('id', '=', slot(0)), [id]);
-    return r && R.toAccount(r);
+    return r && this.withDeltas(R.toAccount(r));
   }
   async findAccount(merchantId: string, currency: string, kind: string): Promise<LedgerAccount | undefined> {
     const r = await this.first(
@@ -129,11 +130,11 @@ export class KyselyTx implements Tx {
       (slot) => this.db.selectFrom('accounts').selectAll().where('merchant_id', '=', slot(0)).where('currency', '=', slot(1)).where('kind', '=', slot(2)),
       [merchantId, currency, kind],
     );
-    return r && R.toAccount(r);
+    return r && this.withDeltas(R.toAccount(r));
   }
   async lockAccount(id: string): Promise<LedgerAccount | undefined> {
     const r = await this.first('accounts.lock', (slot) => this.ops.forUpdate(this.db.selectFrom('accounts').selectAll().where('id', '=', slot(0))), [id]);
-    return r && R.toAccount(r);
+    return r && this.withDeltas(R.toAccount(r));
   }
   async insertAccount(a: LedgerAccount): Promise<boolean> {
     const res = await this.db
@@ -156,23 +157,72 @@ export class KyselyTx implements Tx {
   async listAccounts(merchantId?: string): Promise<LedgerAccount[]> {
     let q = this.db.selectFrom('accounts').selectAll();
     if (merchantId !== undefined) q = q.where('merchant_id', '=', merchantId);
-    return (await q.orderBy('created_at').orderBy('id').execute()).map(R.toAccount);
+    return (await q.orderBy('created_at').orderBy('id').execute()).map((r) => this.withDeltas(R.toAccount(r)));
   }
+  /**
+   * Account totals change at the end of the transaction (flushAccounts, called by the store just before
+   * commit), in the order of the account ids: a hot account's row (a merchant's balance, the network's) is then
+   * locked only for the commit instead of for the rest of the command, and two transactions never lock the same
+   * accounts in opposite orders. Reads through this transaction see the totals with its own changes.
+   */
   async addToAccount(id: string, d: { debitsPending?: bigint; debitsPosted?: bigint; creditsPending?: bigint; creditsPosted?: bigint }): Promise<void> {
-    await this.prepared(
-      'accounts.add',
-      (slot) =>
-        this.db
-          .updateTable('accounts')
-          .set((eb) => ({
-            debits_pending: eb('debits_pending', '+', slot(0)),
-            debits_posted: eb('debits_posted', '+', slot(1)),
-            credits_pending: eb('credits_pending', '+', slot(2)),
-            credits_posted: eb('credits_posted', '+', slot(3)),
-          }))
-          .where('id', '=', slot(4)),
-      [d.debitsPending ?? 0n, d.debitsPosted ?? 0n, d.creditsPending ?? 0n, d.creditsPosted ?? 0n, id],
-    );
+    this.deltas ??= new Map();
+    const t = this.deltas.get(id) ?? { debitsPending: 0n, debitsPosted: 0n, creditsPending: 0n, creditsPosted: 0n };
+    t.debitsPending += d.debitsPending ?? 0n;
+    t.debitsPosted += d.debitsPosted ?? 0n;
+    t.creditsPending += d.creditsPending ?? 0n;
+    t.creditsPosted += d.creditsPosted ?? 0n;
+    this.deltas.set(id, t);
+  }
+  private withDeltas(a: LedgerAccount): LedgerAccount {
+    const d = this.deltas?.get(a.id);
+    if (!d) return a;
+    return { ...a, debitsPending: a.debitsPending + d.debitsPending, debitsPosted: a.debitsPosted + d.debitsPosted, creditsPending: a.creditsPending + d.creditsPending, creditsPosted: a.creditsPosted + d.creditsPosted };
+  }
+  /**
+   * The account totals this transaction changed as SQL statements with their values inlined (amounts are
+   * integers, ids are checked), for a store that sends them with its COMMIT in one round trip; null when an id
+   * does not qualify (then flushAccounts is used).
+   */
+  takeAccountsSql(): string | null {
+    const deltas = this.deltas;
+    if (!deltas) return '';
+    let out = '';
+    for (const id of [...deltas.keys()].sort()) {
+      if (!/^[A-Za-z0-9_-]{1,64}$/.test(id)) return null;
+      const d = deltas.get(id)!;
+      if (d.debitsPending === 0n && d.debitsPosted === 0n && d.creditsPending === 0n && d.creditsPosted === 0n) continue;
+      out +=
+        `update accounts set debits_pending = debits_pending + ${d.debitsPending}, debits_posted = debits_posted + ${d.debitsPosted}, ` +
+        `credits_pending = credits_pending + ${d.creditsPending}, credits_posted = credits_posted + ${d.creditsPosted} where id = '${id}';\n`;
+    }
+    this.deltas = null;
+    return out;
+  }
+
+  /** Writes the account totals this transaction changed (the store calls it just before commit). */
+  async flushAccounts(): Promise<void> {
+    const deltas = this.deltas;
+    this.deltas = null;
+    if (!deltas) return;
+    for (const id of [...deltas.keys()].sort()) {
+      const d = deltas.get(id)!;
+      if (d.debitsPending === 0n && d.debitsPosted === 0n && d.creditsPending === 0n && d.creditsPosted === 0n) continue;
+      await this.prepared(
+        'accounts.add',
+        (slot) =>
+          this.db
+            .updateTable('accounts')
+            .set((eb) => ({
+              debits_pending: eb('debits_pending', '+', slot(0)),
+              debits_posted: eb('debits_posted', '+', slot(1)),
+              credits_pending: eb('credits_pending', '+', slot(2)),
+              credits_posted: eb('credits_posted', '+', slot(3)),
+            }))
+            .where('id', '=', slot(4)),
+        [d.debitsPending, d.debitsPosted, d.creditsPending, d.creditsPosted, id],
+      );
+    }
   }
   async insertTransfer(t: Omit<LedgerTransfer, 'id'>): Promise<number> {
     const r = await this.insertRow(

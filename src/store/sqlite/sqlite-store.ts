@@ -44,8 +44,8 @@ function connect(file: string, readonly: boolean): { raw: Database.Database; db:
   raw.pragma('synchronous = NORMAL');
   raw.pragma('busy_timeout = 5000');
   raw.pragma('foreign_keys = ON');
-  // a page cache of 64 MiB per connection (SQLite's default is 2 MiB): the hot pages of a busy store stay in it
-  raw.pragma('cache_size = -65536');
+  // a page cache of 32 MiB per connection (SQLite's default is 2 MiB): the hot pages of a busy store stay in it
+  raw.pragma('cache_size = -32768');
   raw.pragma('temp_store = MEMORY');
   if (readonly) raw.pragma('query_only = ON');
   raw.defaultSafeIntegers(true);
@@ -87,12 +87,20 @@ class SqliteStore implements Store {
   ) {}
 
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.committer.run(() => fn(new KyselyTx(this.writer.db, ops)));
+    return this.committer.run(async () => {
+      const tx = new KyselyTx(this.writer.db, ops);
+      const r = await fn(tx);
+      await tx.flushAccounts();
+      return r;
+    });
   }
 
-  read<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+  async read<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     if (!this.reader) return this.transaction(fn);
-    return fn(new KyselyTx(this.reader.db, ops));
+    const tx = new KyselyTx(this.reader.db, ops);
+    const r = await fn(tx);
+    await tx.flushAccounts();
+    return r;
   }
 
   async truncateAll(): Promise<void> {
