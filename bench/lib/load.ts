@@ -60,6 +60,41 @@ export function percentile(sorted: Float64Array | number[], p: number): number {
   return sorted[i]!;
 }
 
+/** The result of a measurement from its latencies (ms, one per answered request) and counters. */
+export function resultOf(m: {
+  latencies: Float64Array;
+  durationS: number;
+  requestsPerOp: number;
+  detail: LoadResult['errorDetail'];
+  codes: Record<string, number>;
+  rssMb: number | null;
+  failures: string[];
+  cpu: LoadResult['cpu'];
+  serverS: number;
+  window: LoadResult['window'];
+}): LoadResult {
+  const sorted = Float64Array.from(m.latencies).sort();
+  const n = sorted.length;
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += sorted[i]!;
+  const { detail } = m;
+  return {
+    requests: n,
+    durationS: m.durationS,
+    rps: n / m.durationS,
+    ops: n / m.durationS / m.requestsPerOp,
+    latencyMs: { p50: percentile(sorted, 50), p90: percentile(sorted, 90), p99: percentile(sorted, 99), max: n ? sorted[n - 1]! : NaN, mean: n ? sum / n : NaN },
+    errors: detail.connection + detail.non2xx + detail.mismatches,
+    errorDetail: detail,
+    statusCodes: m.codes,
+    rssMb: m.rssMb,
+    failures: m.failures,
+    cpu: m.cpu,
+    serverCpu: m.serverS > 0 && n > 0 ? { seconds: m.serverS, msPerRequest: (m.serverS * 1000) / n, requestsPerCpuS: n / m.serverS } : null,
+    window: m.window,
+  };
+}
+
 /**
  * One autocannon run on the same connections: a warm-up, then the measurement. The warm-up lasts at least
  * `warmupS` and until every connection has had an answer: a saturated Node server accepts new connections
@@ -174,27 +209,7 @@ async function run(spec: LoadSpec, o: LoadOptions): Promise<LoadResult> {
     if (!snapshot) throw new Error('the load generator stopped before the measurement ended');
     const { cpu, server1 } = snapshot as { cpu: ReturnType<typeof cpuShares>; server1: Map<number, number> | null };
     const serverS = server0 && server1 ? cpuSecondsBetween(server0, server1) : 0;
-    const sorted = lat.subarray(0, n).sort();
-    let sum = 0;
-    for (let i = 0; i < n; i++) sum += sorted[i]!;
-    const total = n;
-    const dur = (endedAt - startedAt) / 1000;
-    const per = spec.requestsPerOp ?? 1;
-    return {
-      requests: total,
-      durationS: dur,
-      rps: total / dur,
-      ops: total / dur / per,
-      latencyMs: { p50: percentile(sorted, 50), p90: percentile(sorted, 90), p99: percentile(sorted, 99), max: n ? sorted[n - 1]! : NaN, mean: n ? sum / n : NaN },
-      errors: detail.connection + detail.non2xx + detail.mismatches,
-      errorDetail: detail,
-      statusCodes: codes,
-      rssMb: peak,
-      failures,
-      cpu,
-      serverCpu: serverS > 0 && total > 0 ? { seconds: serverS, msPerRequest: (serverS * 1000) / total, requestsPerCpuS: total / serverS } : null,
-      window,
-    };
+    return resultOf({ latencies: lat.subarray(0, n), durationS: (endedAt - startedAt) / 1000, requestsPerOp: spec.requestsPerOp ?? 1, detail, codes, rssMb: peak, failures, cpu, serverS, window });
   } finally {
     clearInterval(sampler);
   }

@@ -4,8 +4,7 @@
 // from each request's scheduled time, so that a late send is not hidden (no coordinated omission).
 import { Pool } from 'undici';
 import { cpuSample, cpuSecondsBetween, cpuShares, processCpuSeconds } from './cpu.js';
-import type { LoadOptions, LoadResult, LoadSpec } from './load.js';
-import { percentile } from './load.js';
+import { resultOf, type LoadOptions, type LoadResult, type LoadSpec } from './load.js';
 import { rssMb } from './proc.js';
 import { progress } from './progress.js';
 
@@ -86,25 +85,7 @@ export async function measurePaced(spec: LoadSpec, rate: number, o: LoadOptions)
     const cpu = cpuShares(cpu0, cpuSample());
     const serverS = server0 ? cpuSecondsBetween(server0, processCpuSeconds(cpuPids)) : 0;
     await Promise.all([...inflight]);
-    const sorted = Float64Array.from(lat).sort();
-    const n = sorted.length;
-    const dur = (t1 - t0) / 1000;
-    const mean = n ? sorted.reduce((a, b) => a + b, 0) / n : NaN;
-    return {
-      requests: n,
-      durationS: dur,
-      rps: n / dur,
-      ops: n / dur / (spec.requestsPerOp ?? 1),
-      latencyMs: { p50: percentile(sorted, 50), p90: percentile(sorted, 90), p99: percentile(sorted, 99), max: n ? sorted[n - 1]! : NaN, mean },
-      errors: detail.connection + detail.non2xx + detail.mismatches,
-      errorDetail: detail,
-      statusCodes: codes,
-      rssMb: peak,
-      failures,
-      cpu,
-      serverCpu: serverS > 0 && n > 0 ? { seconds: serverS, msPerRequest: (serverS * 1000) / n, requestsPerCpuS: n / serverS } : null,
-      window,
-    };
+    return resultOf({ latencies: Float64Array.from(lat), durationS: (t1 - t0) / 1000, requestsPerOp: spec.requestsPerOp ?? 1, detail, codes, rssMb: peak, failures, cpu, serverS, window });
   } finally {
     clearInterval(sampler);
     await Promise.all(pools.map((p) => p.close()));
