@@ -148,7 +148,11 @@ export class Payments {
   }
 
   async capture(tx: Tx, paymentId: number, amount: bigint | null, merchantId?: string): Promise<Payment> {
-    const p = await this.lock(tx, paymentId, merchantId);
+    return this.captureLocked(tx, await this.lock(tx, paymentId, merchantId), amount);
+  }
+
+  /** Captures a payment already locked in this transaction. */
+  private async captureLocked(tx: Tx, p: Payment, amount: bigint | null): Promise<Payment> {
     if (p.status !== 'authorized') throw new CoreError('INVALID_STATE', `payment is ${p.status}`);
     const value = amount ?? p.amount;
     if (value <= 0n) throw new CoreError('AMOUNT_TOO_SMALL', 'capture amount must be positive');
@@ -272,10 +276,15 @@ export class Payments {
     p.authCode = decision.authCode;
     p.authorizedAt = now;
     p.updatedAt = now;
+    if (p.captureMode === 'auto') {
+      // the capture follows in this transaction: the authorization is recorded by its event and its hold, and the
+      // row (locked since authorize) is written once, captured; the capture cancels the expiry job
+      await this.emit(tx, p, 'payment.authorized');
+      return { kind: 'approved', payment: await this.captureLocked(tx, p, null) };
+    }
     await tx.updatePayment(p);
     await tx.cancelJob('payment.expire', String(p.id));
     await this.emit(tx, p, 'payment.authorized');
-    if (p.captureMode === 'auto') return { kind: 'approved', payment: await this.capture(tx, p.id, null) };
     if (p.expiresAt !== null) await tx.scheduleJob('payment.expire', String(p.id), p.expiresAt, {});
     return { kind: 'approved', payment: p };
   }

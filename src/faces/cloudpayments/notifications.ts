@@ -303,22 +303,25 @@ export function cloudpaymentsWebhooks(_ctx: FaceContext): WebhookRenderer {
 async function build(tx: Tx, e: OutboxEvent): Promise<{ type: NotificationType; fields: Fields } | null> {
   if (e.subjectType === 'payment') {
     const p = deserializePayment(e.payload.payment as JsonObject);
-    // face fields set after the event (the token saved on approval) come from the stored payment
-    const current = await tx.getPayment(p.id);
-    const m = (current?.metadata ?? p.metadata) as CpPaymentMeta;
-    const token = m.token ?? null;
+    // face fields set after the event (the token saved on approval) come from the stored payment, read only for
+    // the events that make a notification
+    const stored = async () => ((await tx.getPayment(p.id))?.metadata ?? p.metadata) as CpPaymentMeta;
     switch (e.type) {
-      case 'payment.authorized':
+      case 'payment.authorized': {
         if (p.captureMode !== 'manual') return null;
+        const token = (await stored()).token ?? null;
         return { type: 'Pay', fields: payFields(paymentCommon(p, 'Authorized'), { authCode: p.authCode, token, rrn: p.rrn }) };
-      case 'payment.captured':
+      }
+      case 'payment.captured': {
+        const token = (await stored()).token ?? null;
         if (p.captureMode === 'manual') return { type: 'Confirm', fields: payFields(paymentCommon(p, 'Completed'), { authCode: p.authCode, token, rrn: p.rrn }).filter(([k]) => k !== 'GatewayName' && k !== 'TotalFee' && k !== 'FallBackScenarioDeclinedTransactionId') };
         return { type: 'Pay', fields: payFields(paymentCommon(p, 'Completed'), { authCode: p.authCode, token, rrn: p.rrn }) };
+      }
       case 'payment.declined':
       case 'payment.expired': {
         if (e.type === 'payment.expired' && (e.payload.from as string) === 'authorized') return { type: 'Cancel', fields: cancelFields(p, e.createdAt) };
         const reason = p.declineReason ?? (e.type === 'payment.expired' ? 'expired_authentication' : 'processing_error');
-        return { type: 'Fail', fields: failFields(paymentCommon(p, PAYMENT_STATUS[p.status].name), reason, p.metadata, m.cultureName, { token: null, rrn: p.rrn }) };
+        return { type: 'Fail', fields: failFields(paymentCommon(p, PAYMENT_STATUS[p.status].name), reason, p.metadata, (await stored()).cultureName, { token: null, rrn: p.rrn }) };
       }
       case 'payment.voided':
         if ((e.payload.from as string) !== 'authorized') return null;
