@@ -119,6 +119,8 @@ export interface Tx {
 
   // outbox and webhook deliveries
   insertEvent(e: Omit<OutboxEvent, 'id'>): Promise<number>;
+  /** several events in one statement; their ids in the order given */
+  insertEvents(events: Array<Omit<OutboxEvent, 'id'>>): Promise<number[]>;
   claimEvents(limit: number, now: number, lockMs: number): Promise<OutboxEvent[]>;
   markEventFannedOut(id: number, fannedOut?: boolean): Promise<void>;
   countPendingEvents(): Promise<number>;

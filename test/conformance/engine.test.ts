@@ -227,6 +227,16 @@ describe.each(STORES)('engine on %s', (kind) => {
       expect(await engine.read((tx) => tx.listEvents('test', 'rolled-back'))).toEqual([]);
     });
 
+    it("stores a command's many events in statements of up to 64, in the order they were emitted", async () => {
+      await engine.transaction(async (tx) => {
+        for (let n = 0; n < 70; n++) await engine.outbox.emit(tx, { ...event('many'), payload: { n } });
+      });
+      const stored = await engine.read((tx) => tx.listEvents('test', 'many'));
+      expect(stored.map((e) => e.payload.n)).toEqual(Array.from({ length: 70 }, (_, n) => n));
+      expect((await deliveries('many')).length).toBe(10);
+      expect(new Set(stored.map((e) => e.eventId)).size).toBe(70);
+    });
+
     it('leaves an event it could not render to the background fan-out, which renders it later', async () => {
       failRender = true;
       try {
