@@ -56,11 +56,19 @@ export class GroupCommitter {
     try {
       while (this.queue.length > 0) {
         const job = this.queue.shift()!;
-        if (!this.raw.inTransaction) {
-          this.raw.exec('BEGIN IMMEDIATE');
-          this.openedAt = performance.now();
+        try {
+          if (!this.raw.inTransaction) {
+            this.raw.exec('BEGIN IMMEDIATE');
+            this.openedAt = performance.now();
+          }
+          this.raw.exec(`SAVEPOINT ${SAVEPOINT}`);
+        } catch (e) {
+          // the database is locked by another process past the busy timeout, or closed: this transaction and
+          // the open group fail; the next ones try again
+          job.reject(e);
+          this.abort(e);
+          continue;
         }
-        this.raw.exec(`SAVEPOINT ${SAVEPOINT}`);
         try {
           const value = await job.fn();
           this.raw.exec(`RELEASE ${SAVEPOINT}`);
@@ -77,7 +85,7 @@ export class GroupCommitter {
         }
       }
     } catch (e) {
-      // BEGIN failed (the database is locked by another process past the busy timeout, or closed)
+      // an unexpected failure of the loop itself: nothing may be left waiting
       this.failAll(e);
     } finally {
       this.running = false;
