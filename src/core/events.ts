@@ -60,11 +60,10 @@ export class Outbox {
   private async flush(tx: Tx): Promise<void> {
     const events = this.queued.get(tx) ?? [];
     this.queued.delete(tx);
-    const stored: OutboxEvent[] = [];
     // stored as fanned out, in one statement: the fan-out marks an event it could not render as pending again
     const rows = events.map((e) => ({ ...e, fannedOut: true }));
     const ids = await tx.insertEvents(rows);
-    rows.forEach((e, i) => stored.push({ ...e, id: ids[i]! }));
+    const stored: OutboxEvent[] = rows.map((e, i) => ({ ...e, id: ids[i]! }));
     if (await this.fanOut!(tx, stored)) afterCommit(tx, this.wake);
   }
 
