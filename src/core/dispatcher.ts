@@ -54,6 +54,8 @@ export interface DispatcherOptions {
 }
 
 const BODY_EXCERPT = 2048;
+/** events fanned out, or deliveries claimed, per transaction */
+const DEFAULT_BATCH = 200;
 
 /** A pending delivery of a plan for an event (or for a synchronous send). */
 function newDelivery(
@@ -170,7 +172,7 @@ export class Dispatcher {
 
   /** Renders pending events into deliveries; returns how many events were handled. */
   async fanOut(): Promise<number> {
-    const batch = this.opts.batch ?? 100;
+    const batch = this.opts.batch ?? DEFAULT_BATCH;
     let total = 0;
     for (;;) {
       const n = await inTransaction(this.store, async (tx) => {
@@ -189,7 +191,7 @@ export class Dispatcher {
 
   /** Sends every delivery due now, once each; returns how many attempts were made. */
   async deliverDue(): Promise<number> {
-    const batch = this.opts.batch ?? 200;
+    const batch = this.opts.batch ?? DEFAULT_BATCH;
     let total = 0;
     let done: Array<Awaited<ReturnType<Dispatcher['attempt']>>> = [];
     for (;;) {

@@ -76,9 +76,9 @@ export class Engine {
       this.dispatcher.wake();
       if (!this.restoring) {
         this.clockGuard.changed();
-        void this.saveClock().catch(() => {
-          /* the next change saves again */
-        });
+        this.lastClockSave = this.saveClock();
+        // whoever waits for it (clockSaved) sees a failure; otherwise the next change saves again
+        this.lastClockSave.catch(() => {});
       }
     });
   }
@@ -95,9 +95,15 @@ export class Engine {
   private restoring = false;
   private clockTimer: NodeJS.Timeout | null = null;
   private readonly clockGuard = new SettingGuard();
+  private lastClockSave: Promise<void> = Promise.resolve();
+
+  /** Resolves once the clock's latest change is in the store (operator tools answer after it). */
+  clockSaved(): Promise<void> {
+    return this.lastClockSave;
+  }
 
   /** The sandbox clock's offset and freeze live in the store: they survive restarts and are shared by processes. */
-  saveClock(): Promise<void> {
+  private saveClock(): Promise<void> {
     return this.clockGuard.save(async () => {
       await this.store.transaction((tx) => tx.setSetting('clock', JSON.stringify(this.clock.snapshot())));
     });

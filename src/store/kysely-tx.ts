@@ -28,6 +28,8 @@ import * as R from './rows.js';
 
 export type Db = Kysely<CoreDatabase> | Transaction<CoreDatabase>;
 
+type AccountTotals = Pick<LedgerAccount, 'debitsPending' | 'debitsPosted' | 'creditsPending' | 'creditsPosted'>;
+
 export interface DialectOps {
   readonly name: 'sqlite' | 'postgres';
   nextTransactionId(db: Db): Promise<number>;
@@ -40,7 +42,7 @@ export interface DialectOps {
 
 export class KyselyTx implements Tx {
   readonly dialect: 'sqlite' | 'postgres';
-  private deltas: Map<string, { debitsPending: bigint; debitsPosted: bigint; creditsPending: bigint; creditsPosted: bigint }> | null = null;
+  private deltas: Map<string, AccountTotals> | null = null;
   constructor(
     readonly db: Db,
     private readonly ops: DialectOps,
@@ -165,7 +167,7 @@ export class KyselyTx implements Tx {
    * locked only for the commit instead of for the rest of the command, and two transactions never lock the same
    * accounts in opposite orders. Reads through this transaction see the totals with its own changes.
    */
-  async addToAccount(id: string, d: { debitsPending?: bigint; debitsPosted?: bigint; creditsPending?: bigint; creditsPosted?: bigint }): Promise<void> {
+  async addToAccount(id: string, d: Partial<AccountTotals>): Promise<void> {
     this.deltas ??= new Map();
     const t = this.deltas.get(id) ?? { debitsPending: 0n, debitsPosted: 0n, creditsPending: 0n, creditsPosted: 0n };
     t.debitsPending += d.debitsPending ?? 0n;
@@ -185,29 +187,31 @@ export class KyselyTx implements Tx {
    * does not qualify (then flushAccounts is used).
    */
   takeAccountsSql(): string | null {
-    const deltas = this.deltas;
-    if (!deltas) return '';
+    const changed = this.changedAccounts();
+    if (changed.some(([id]) => !/^[A-Za-z0-9_-]{1,64}$/.test(id))) return null;
+    this.deltas = null;
     let out = '';
-    for (const id of [...deltas.keys()].sort()) {
-      if (!/^[A-Za-z0-9_-]{1,64}$/.test(id)) return null;
-      const d = deltas.get(id)!;
-      if (d.debitsPending === 0n && d.debitsPosted === 0n && d.creditsPending === 0n && d.creditsPosted === 0n) continue;
+    for (const [id, d] of changed) {
       out +=
         `update accounts set debits_pending = debits_pending + ${d.debitsPending}, debits_posted = debits_posted + ${d.debitsPosted}, ` +
         `credits_pending = credits_pending + ${d.creditsPending}, credits_posted = credits_posted + ${d.creditsPosted} where id = '${id}';\n`;
     }
-    this.deltas = null;
     return out;
+  }
+
+  /** The accounts this transaction changed, in id order (the order rows are locked in), without those it left as they were. */
+  private changedAccounts(): Array<[string, AccountTotals]> {
+    if (!this.deltas) return [];
+    return [...this.deltas]
+      .filter(([, d]) => d.debitsPending !== 0n || d.debitsPosted !== 0n || d.creditsPending !== 0n || d.creditsPosted !== 0n)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   }
 
   /** Writes the account totals this transaction changed (the store calls it just before commit). */
   async flushAccounts(): Promise<void> {
-    const deltas = this.deltas;
+    const changed = this.changedAccounts();
     this.deltas = null;
-    if (!deltas) return;
-    for (const id of [...deltas.keys()].sort()) {
-      const d = deltas.get(id)!;
-      if (d.debitsPending === 0n && d.debitsPosted === 0n && d.creditsPending === 0n && d.creditsPosted === 0n) continue;
+    for (const [id, d] of changed) {
       await this.prepared(
         'accounts.add',
         (slot) =>

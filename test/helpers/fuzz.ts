@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import type { Kysely } from 'kysely';
 import type { Engine } from '../../src/core/engine.js';
+import { bodyOf } from './http.js';
 
 export interface FuzzTarget {
   method: string;
@@ -177,13 +178,7 @@ export async function sendFull(base: string, r: FuzzRequest, timeoutMs = 15_000)
     signal: AbortSignal.timeout(timeoutMs),
     ...(r.method === 'GET' || r.method === 'HEAD' ? {} : { body: r.body }),
   });
-  const text = await res.text();
-  let json: any;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
+  const { text, json } = await bodyOf(res);
   return { status: res.status, type: res.headers.get('content-type') ?? '', text, json };
 }
 

@@ -7,6 +7,7 @@ import { signBody, type SignAlgorithm } from '../../src/faces/novapay/signing.js
 import { basicAuthorization } from '../../src/faces/mbill/signing.js';
 import { canonicalJson, gen1Signature, gen3Signature, nextNonce } from '../../src/faces/way2pay/signing.js';
 import type { Seed } from '../../src/server/seed.js';
+import { bodyOf } from '../helpers/http.js';
 
 // ---- credentials
 
@@ -133,13 +134,7 @@ export interface Res {
 
 export async function call(url: string, method: string, headers: Record<string, string>, body?: string | Buffer): Promise<Res> {
   const res = await fetch(url, { method, headers, redirect: 'manual', ...(body !== undefined && method !== 'GET' && method !== 'HEAD' ? { body } : {}) });
-  const text = await res.text();
-  let json: any;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
+  const { text, json } = await bodyOf(res);
   return { status: res.status, type: res.headers.get('content-type') ?? '', text, json, headers: res.headers };
 }
 

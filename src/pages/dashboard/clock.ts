@@ -114,17 +114,17 @@ ${table(['Sent (UTC)', 'Merchant', 'Object', 'Code', 'Status', 'Attempts', 'Expi
     if (amount === undefined) throw new DashError('Give an amount to advance by.');
     const ms = Math.round(amount * unit);
     gw.engine.clock.advance(ms);
-    await gw.engine.saveClock();
+    await gw.engine.clockSaved();
     return `Clock advanced by ${duration(ms)}.`;
   });
   r.post('/clock/freeze', back, async ({ gw }) => {
     gw.engine.clock.freeze();
-    await gw.engine.saveClock();
+    await gw.engine.clockSaved();
     return 'Clock frozen.';
   });
   r.post('/clock/unfreeze', back, async ({ gw }) => {
     gw.engine.clock.unfreeze();
-    await gw.engine.saveClock();
+    await gw.engine.clockSaved();
     return 'Clock running again.';
   });
 

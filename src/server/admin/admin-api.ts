@@ -257,17 +257,17 @@ export async function registerAdminApi(app: FastifyInstance, gw: Gateway, token:
         const ms = Number(b.ms ?? 0) + Number(b.seconds ?? 0) * 1000 + Number(b.minutes ?? 0) * 60_000 + Number(b.hours ?? 0) * 3_600_000 + Number(b.days ?? 0) * 86_400_000;
         if (!Number.isFinite(ms) || ms < 0) throw new AdminError(400, 'give a non-negative ms, seconds, minutes, hours or days');
         engine.clock.advance(ms);
-        await engine.saveClock();
+        await engine.clockSaved();
         return send(reply, clockView(gw));
       });
       api.post('/clock/freeze', async (_req, reply) => {
         engine.clock.freeze();
-        await engine.saveClock();
+        await engine.clockSaved();
         return send(reply, clockView(gw));
       });
       api.post('/clock/unfreeze', async (_req, reply) => {
         engine.clock.unfreeze();
-        await engine.saveClock();
+        await engine.clockSaved();
         return send(reply, clockView(gw));
       });
 

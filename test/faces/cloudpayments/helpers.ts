@@ -10,6 +10,7 @@ import type { Seed } from '../../../src/server/seed.js';
 import { startTestGateway, type TestGateway } from '../../helpers/gateway.js';
 import type { StoreKind } from '../../helpers/stores.js';
 import { parseForm, passAcs, postForm } from '../../helpers/browser-lite.js';
+import { bodyOf } from '../../helpers/http.js';
 
 export const SHOP = { id: 'cp_shop', publicId: 'pk_2f3c4d5e6f708192a3b4c5d6e7f80', apiSecret: 'cp_api_secret_shop_1' };
 export const OTHER = { id: 'cp_other', publicId: 'pk_9f8e7d6c5b4a39281706f5e4d3c2b', apiSecret: 'cp_api_secret_other_2' };
@@ -68,13 +69,7 @@ export async function raw(h: TestGateway, path: string, body: string | undefined
   if (opts.type !== '') headers['content-type'] = opts.type ?? 'application/json';
   if (opts.requestId) headers['x-request-id'] = opts.requestId;
   const res = await fetch(`${h.url}/cloudpayments${path}`, { method: opts.method ?? 'POST', headers, ...(body !== undefined ? { body } : {}) });
-  const text = await res.text();
-  let json: any;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
+  const { text, json } = await bodyOf(res);
   return { status: res.status, text, json, headers: res.headers };
 }
 

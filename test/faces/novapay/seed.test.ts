@@ -11,6 +11,7 @@ import { ALL_DECLINE_REASONS } from '../../../src/core/network/reasons.js';
 import { startTestGateway, type TestGateway } from '../../helpers/gateway.js';
 import { STORES } from '../../helpers/stores.js';
 import { client, FACES, MERCHANT1_PRIVATE, MERCHANT2_PRIVATE, NOVAPAY_QE_PUBLIC, NOVAPAY_SEED, STATUS_KEYS, UUID_RE, ISO_RE } from './setup.js';
+import { parseJson } from '../../helpers/http.js';
 
 // The seed's examples, exactly as curl sent them (UTF-8 bytes), with their own signatures.
 const SEED_SESSION_BODY = '{"merchant_id":1,"client_first_name":"Иванов","client_last_name":"Иван","client_patronymic":"Иванович","client_phone":"+380982850654","metadata":{"lol":"kek"},"callback_url":"http://test.com"}';
@@ -33,13 +34,7 @@ describe.each(STORES)('NovaPay face on %s: the seed and signatures', (store) => 
     const res = await fetch(`${h.url}/novapay/v1${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(sign === null ? {} : { 'x-sign': sign }), ...headers }, body });
     const bytes = Buffer.from(await res.arrayBuffer());
     const text = bytes.toString('utf8');
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      json = undefined;
-    }
-    return { status: res.status, headers: res.headers, bytes, text, json: json as Record<string, unknown> };
+    return { status: res.status, headers: res.headers, bytes, text, json: parseJson(text) as Record<string, unknown> };
   }
   const signed = (path: string, body: unknown, alg: 'sha1' | 'sha256' = 'sha1', key = MERCHANT1_PRIVATE) => {
     const text = typeof body === 'string' ? body : JSON.stringify(body);

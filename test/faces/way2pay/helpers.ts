@@ -6,6 +6,7 @@ import { Way2PayClient } from '../../../src/faces/way2pay/client.js';
 import { canonicalJson, gen1Signature, gen3Signature, nextNonce } from '../../../src/faces/way2pay/signing.js';
 import type { Seed } from '../../../src/server/seed.js';
 import type { TestGateway } from '../../helpers/gateway.js';
+import { bodyOf } from '../../helpers/http.js';
 
 /** Every registered face, with this Way2Pay face (once). */
 export const FACES = [...ALL_FACES.filter((f) => f.name !== 'way2pay'), way2payFace];
@@ -93,13 +94,7 @@ export async function raw(h: TestGateway, method: string, path: string, o: RawOp
     else headers[name.toLowerCase()] = value;
   }
   const res = await fetch(`${h.url}/way2pay${path}`, { method, headers, ...(body === undefined ? {} : { body }) });
-  const text = await res.text();
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
+  const { text, json } = await bodyOf(res);
   return { status: res.status, text, json, headers: res.headers };
 }
 
