@@ -127,7 +127,7 @@ function openSqlite(file: string): BenchStore {
     },
     async populate(merchantId, currency, count, onProgress) {
       const acc = db.prepare("select id from accounts where merchant_id = ? and currency = ? and kind = 'available'").get(merchantId, currency) as { id: string } | undefined;
-      const net = db.prepare("select id from accounts where merchant_id = '_system' and currency = ? and kind = 'network'").get(currency) as { id: string } | undefined;
+      const net = db.prepare("select id from accounts where merchant_id = ? and currency = ? and kind = 'network'").get(merchantId, currency) as { id: string } | undefined;
       if (!acc || !net) throw new Error('populate: the merchant and network accounts must exist (make one charge first)');
       const seq = db.prepare("select value from sequences where name = 'transaction_id'").get() as { value: number };
       const first = Number(seq.value) + 1;
@@ -205,7 +205,7 @@ async function openPg(url: string): Promise<BenchStore> {
     },
     async populate(merchantId, currency, count, onProgress) {
       const acc = (await c.query<{ id: string }>("select id from accounts where merchant_id = $1 and currency = $2 and kind = 'available'", [merchantId, currency])).rows[0];
-      const net = (await c.query<{ id: string }>("select id from accounts where merchant_id = '_system' and currency = $1 and kind = 'network'", [currency])).rows[0];
+      const net = (await c.query<{ id: string }>("select id from accounts where merchant_id = $1 and currency = $2 and kind = 'network'", [merchantId, currency])).rows[0];
       if (!acc || !net) throw new Error('populate: the merchant and network accounts must exist (make one charge first)');
       const now = Date.now();
       const batch = 100_000;

@@ -3,8 +3,18 @@ import { CoreError } from './errors.js';
 
 export type CardBrand = 'Visa' | 'Mastercard' | 'MIR';
 
+/**
+ * What may stand between the digits of a card number as a client writes it: any white space as JavaScript's `\s`
+ * defines it (spaces, tabs, line breaks, the no-break and other Unicode spaces, the byte order mark) and the
+ * hyphen, in any number. One definition for normalizePan and for the request log's redaction
+ * (src/server/redaction.ts), which joins digits across exactly these characters: they cannot drift apart.
+ */
+export const PAN_SEPARATOR_CLASS = '[\\s-]';
+const PAN_SEPARATORS = new RegExp(PAN_SEPARATOR_CLASS, 'g');
+
+/** The card number without its separators (PAN_SEPARATOR_CLASS). */
 export function normalizePan(input: string): string {
-  return input.replace(/[\s-]/g, '');
+  return input.replace(PAN_SEPARATORS, '');
 }
 
 export function luhnValid(pan: string): boolean {

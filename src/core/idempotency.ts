@@ -1,6 +1,8 @@
 // Idempotent commands: the first request with a key does the work and, in the same transaction, stores
-// its response; repeats get that response byte for byte. Concurrent repeats wait for the first (a
-// unique constraint) and then replay it. Responses a face chooses not to keep (failures) are not stored.
+// its response; repeats get that response byte for byte (or, when the face compares requests, a repeat
+// with another request is refused). Concurrent repeats wait for the first (a unique constraint) and then
+// replay it. Responses a face chooses not to keep (failures) are not stored. The same table records
+// one-time uses (useOnce), e.g. a signed request that may not be replayed.
 import { CoreError } from './errors.js';
 import type { Clock } from './clock.js';
 import type { Store, Tx } from './ports.js';
@@ -44,5 +46,16 @@ export class Idempotency {
       else await tx.releaseIdempotency(req.scope, req.key);
       return { ...res, replayed: false };
     });
+  }
+
+  /**
+   * Whether a request that may be used once (a signature, say) is not a replay: records its use in the
+   * caller's transaction and answers true, or answers false when it was used before and has not expired. The
+   * record commits with the command it guards (a refused command leaves it unused); a concurrent copy waits
+   * for that commit on PostgreSQL (the unique key) and is then refused. Expired records go with the purge job.
+   */
+  async useOnce(tx: Tx, scope: string, key: string, ttlMs: number): Promise<boolean> {
+    const now = this.clock.now();
+    return tx.claimIdempotency(scope, key, '', now, now + ttlMs);
   }
 }

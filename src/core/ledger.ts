@@ -1,16 +1,25 @@
 // Double-entry ledger. Every money movement is a transfer from a debit account to a credit account in
 // one currency. A hold is a pending transfer, later posted (fully or partly) or voided, exactly once.
 // Account totals are kept beside the transfers and asserted against them.
+//
+// Limits: one transfer moves at most MAX_AMOUNT, and an account's debits (posted plus pending) and its credits
+// (posted plus pending) each stay within a signed 64-bit integer, the store's column. Keeping posted plus pending
+// within range means posting or voiding a hold can never overflow either. The check here uses the totals this
+// transaction read; a concurrent transaction's share is caught by the store's own guards (CHECK constraints),
+// which come back as the same coded error.
 import { CoreError, invariant } from './errors.js';
 import { uuid } from './ids.js';
 import type { Clock } from './clock.js';
-import { SYSTEM_MERCHANT, type LedgerAccount, type LedgerTransfer } from './model.js';
+import { checkedAdd, MAX_AMOUNT } from './money.js';
+import type { LedgerAccount, LedgerTransfer } from './model.js';
 import type { Tx } from './ports.js';
 
-/** Where card money comes from and goes to: the outside world, per currency. */
+/** Where a merchant's card money comes from and goes to: the outside world, per merchant and currency. */
 export const NETWORK_ACCOUNT = 'network';
-/** The gateway's fee income, per currency. */
+/** The gateway's fee income from a merchant, per merchant and currency. */
 export const FEES_ACCOUNT = 'fees';
+/** The counter-accounts a merchant has of its own (see Ledger.systemAccount). */
+export const SYSTEM_KINDS: readonly string[] = [NETWORK_ACCOUNT, FEES_ACCOUNT];
 /** A merchant's spendable balance, per currency. */
 export const AVAILABLE = 'available';
 
@@ -71,8 +80,15 @@ export class Ledger {
     return (await tx.findAccount(merchantId, currency, kind))!;
   }
 
-  systemAccount(tx: Tx, currency: string, kind: string): Promise<LedgerAccount> {
-    return this.account(tx, SYSTEM_MERCHANT, currency, kind);
+  /**
+   * A merchant's counter-account of a system kind (NETWORK_ACCOUNT, FEES_ACCOUNT) in a currency, created on first
+   * use. Each merchant has its own, so that no merchant's volume can fill a row another merchant's payments need.
+   * (Stores made before this kept one per currency for every merchant, owned by SYSTEM_MERCHANT; transfers
+   * already on them stay there, and holds on them are resolved there.)
+   */
+  systemAccount(tx: Tx, merchantId: string, currency: string, kind: string): Promise<LedgerAccount> {
+    invariant(SYSTEM_KINDS.includes(kind), `${kind} is not a system account kind`);
+    return this.account(tx, merchantId, currency, kind);
   }
 
   /**
@@ -82,6 +98,7 @@ export class Ledger {
   async post(tx: Tx, debit: LedgerAccount, credit: LedgerAccount, amount: bigint, ref: TransferRef, opts: { requireFunds?: boolean } = {}): Promise<number> {
     this.check(debit, credit, amount);
     if (opts.requireFunds) await this.assertFunds(tx, debit.id, amount);
+    assertRoom(debit, credit, amount);
     const id = await this.insert(tx, 'posted', debit, credit, amount, null, null, ref);
     await tx.addToAccount(debit.id, { debitsPosted: amount });
     await tx.addToAccount(credit.id, { creditsPosted: amount });
@@ -92,6 +109,7 @@ export class Ledger {
   async hold(tx: Tx, debit: LedgerAccount, credit: LedgerAccount, amount: bigint, ref: TransferRef, opts: { requireFunds?: boolean } = {}): Promise<number> {
     this.check(debit, credit, amount);
     if (opts.requireFunds) await this.assertFunds(tx, debit.id, amount);
+    assertRoom(debit, credit, amount);
     const id = await this.insert(tx, 'pending', debit, credit, amount, null, 'pending', ref);
     await tx.addToAccount(debit.id, { debitsPending: amount });
     await tx.addToAccount(credit.id, { creditsPending: amount });
@@ -152,6 +170,7 @@ export class Ledger {
     invariant(amount > 0n, 'a transfer moves a positive amount');
     invariant(debit.currency === credit.currency, 'a transfer stays in one currency');
     invariant(debit.id !== credit.id, 'a transfer moves money between two accounts');
+    if (amount > MAX_AMOUNT) throw new CoreError('AMOUNT_TOO_LARGE', `a transfer moves at most ${MAX_AMOUNT} minor units`);
   }
 
   private async assertFunds(tx: Tx, accountId: string, amount: bigint): Promise<void> {
@@ -192,4 +211,13 @@ export class Ledger {
       createdAt: this.clock.now(),
     });
   }
+}
+
+/**
+ * Refuses (AMOUNT_TOO_LARGE) a transfer after which the debit account's debits or the credit account's credits,
+ * posted plus pending, would pass what the store can hold.
+ */
+function assertRoom(debit: LedgerAccount, credit: LedgerAccount, amount: bigint): void {
+  checkedAdd(checkedAdd(debit.debitsPosted, debit.debitsPending), amount);
+  checkedAdd(checkedAdd(credit.creditsPosted, credit.creditsPending), amount);
 }

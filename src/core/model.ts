@@ -27,7 +27,13 @@ export interface Credential {
   createdAt: number;
 }
 
-export type AccountKind = string; // 'available' for merchants; 'network', 'fees', ... for the system
+/** 'available' (and a face's own balances) for a merchant's money; 'network', 'fees' for its counter-accounts */
+export type AccountKind = string;
+/**
+ * The owner of the counter-accounts stores kept before each merchant had its own: one 'network' and one 'fees'
+ * account per currency shared by every merchant. Only the transfers made then (and the resolution of holds made
+ * then) are on them.
+ */
 export const SYSTEM_MERCHANT = '_system';
 
 export interface LedgerAccount {

@@ -48,6 +48,33 @@ export function supportedCurrencies(): CurrencyInfo[] {
   return Object.values(CURRENCIES);
 }
 
+/**
+ * The largest amount of one operation (a payment, a payout, a ledger transfer), in minor units: fifteen digits,
+ * just under ten trillion roubles or dollars. Faces may allow less where their provider documents a limit.
+ */
+export const MAX_AMOUNT = 999_999_999_999_999n;
+
+/** The largest value a store keeps in a money column: a signed 64-bit integer (PostgreSQL bigint, SQLite integer). */
+export const MAX_STORED = 2n ** 63n - 1n;
+const MIN_STORED = -(2n ** 63n);
+
+/** An operation's amount in minor units, checked: AMOUNT_TOO_SMALL at or below zero, AMOUNT_TOO_LARGE above MAX_AMOUNT. */
+export function checkAmount(minor: bigint, what = 'amount'): bigint {
+  if (minor <= 0n) throw new CoreError('AMOUNT_TOO_SMALL', `${what} must be positive`);
+  if (minor > MAX_AMOUNT) throw new CoreError('AMOUNT_TOO_LARGE', `${what} must be at most ${MAX_AMOUNT} minor units`);
+  return minor;
+}
+
+/**
+ * a + b, refused with AMOUNT_TOO_LARGE when the sum leaves the range a store can hold (a signed 64-bit integer):
+ * bigint arithmetic never overflows, the columns it is written to do.
+ */
+export function checkedAdd(a: bigint, b: bigint): bigint {
+  const sum = a + b;
+  if (sum > MAX_STORED || sum < MIN_STORED) throw new CoreError('AMOUNT_TOO_LARGE', 'the total would exceed what the ledger can hold');
+  return sum;
+}
+
 const DECIMAL_RE = /^(-)?(\d+)(?:\.(\d+))?$/;
 
 export type Rounding = 'reject' | 'half-up';

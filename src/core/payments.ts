@@ -8,7 +8,7 @@ import type { Clock } from './clock.js';
 import type { Challenges } from './challenges.js';
 import type { Outbox } from './events.js';
 import { AVAILABLE, Ledger, NETWORK_ACCOUNT } from './ledger.js';
-import { formatMajor } from './money.js';
+import { checkAmount, formatMajor } from './money.js';
 import type { CardSnapshot, Challenge, FaceName, JsonObject, Payment, PaymentStatus, Refund } from './model.js';
 import type { CardNetwork, NetworkDecision, OperationKind } from './network/network.js';
 import type { DeclineReason } from './network/reasons.js';
@@ -67,7 +67,7 @@ export class Payments {
   constructor(private readonly d: PaymentsDeps) {}
 
   async create(tx: Tx, input: CreatePayment): Promise<Payment> {
-    if (input.amount <= 0n) throw new CoreError('AMOUNT_TOO_SMALL', 'amount must be positive');
+    checkAmount(input.amount);
     const p = draftPayment({ ...input, id: input.id ?? (await tx.nextTransactionId()) }, this.d.clock.now());
     await tx.insertPayment(p);
     await this.emit(tx, p, 'payment.created');
@@ -270,7 +270,7 @@ export class Payments {
     p.rrn = decision.rrn;
     if (decision.outcome === 'declined') return { kind: 'declined', payment: await this.decline(tx, p, decision.reason) };
     const merchant = await this.d.ledger.account(tx, p.merchantId, p.currency, AVAILABLE);
-    const network = await this.d.ledger.systemAccount(tx, p.currency, NETWORK_ACCOUNT);
+    const network = await this.d.ledger.systemAccount(tx, p.merchantId, p.currency, NETWORK_ACCOUNT);
     p.holdTransferId = await this.d.ledger.hold(tx, network, merchant, p.amount, { code: 'authorization', refType: PAYMENT_SUBJECT, refId: String(p.id) });
     p.status = 'authorized';
     p.authCode = decision.authCode;
@@ -291,7 +291,7 @@ export class Payments {
 
   private async reverse(tx: Tx, p: Payment, amount: bigint, code: string, refundId?: string): Promise<number> {
     const merchant = await this.d.ledger.account(tx, p.merchantId, p.currency, AVAILABLE);
-    const network = await this.d.ledger.systemAccount(tx, p.currency, NETWORK_ACCOUNT);
+    const network = await this.d.ledger.systemAccount(tx, p.merchantId, p.currency, NETWORK_ACCOUNT);
     return this.d.ledger.post(tx, merchant, network, amount, { code, refType: refundId ? 'refund' : PAYMENT_SUBJECT, refId: refundId ?? String(p.id) });
   }
 

@@ -6,6 +6,7 @@ import { validateCardNumber } from './cards.js';
 import type { Clock } from './clock.js';
 import type { Outbox } from './events.js';
 import { AVAILABLE, Ledger, NETWORK_ACCOUNT } from './ledger.js';
+import { checkAmount } from './money.js';
 import type { FaceName, JsonObject, Payout } from './model.js';
 import type { CardNetwork } from './network/network.js';
 import type { Tx } from './ports.js';
@@ -37,7 +38,7 @@ export class Payouts {
   constructor(private readonly d: PayoutsDeps) {}
 
   async create(tx: Tx, input: CreatePayout): Promise<Payout> {
-    if (input.amount <= 0n) throw new CoreError('AMOUNT_TOO_SMALL', 'amount must be positive');
+    checkAmount(input.amount);
     const now = this.d.clock.now();
     const p: Payout = {
       id: await tx.nextTransactionId(),
@@ -89,7 +90,7 @@ export class Payouts {
       pan = (await this.d.vault.reveal(tx, p.card.cardId)).pan;
     }
     const merchant = await this.d.ledger.account(tx, p.merchantId, p.currency, AVAILABLE);
-    const network = await this.d.ledger.systemAccount(tx, p.currency, NETWORK_ACCOUNT);
+    const network = await this.d.ledger.systemAccount(tx, p.merchantId, p.currency, NETWORK_ACCOUNT);
     const ref = { refType: PAYOUT_SUBJECT, refId: String(p.id) };
     p.holdTransferId = await this.d.ledger.hold(tx, merchant, network, p.amount, { code: 'payout_hold', ...ref }, { requireFunds: true });
     const decision = this.d.network.decide({

@@ -18,10 +18,31 @@ export interface FaceContext {
   prefix: string;
   /** the environment the gateway was configured from (face settings such as NOVAPOSHTA_API_KEY) */
   env: Readonly<Record<string, string | undefined>>;
+  /**
+   * A face's sandbox operator routes (what the payer or the provider's operator would do): whether to serve them
+   * (`--sandbox-routes`, off in production mode), and the admin-token check every such request must pass.
+   */
+  sandbox: { enabled: boolean; authorized(req: FastifyRequest): boolean };
+}
+
+/**
+ * The request fields of a face that carry card data or secrets, for the request log (src/server/redaction.ts).
+ * A field is a name, matched as a key at any depth (`cvv`), or a path from the body's root (`$.card_info.number`,
+ * `$.*.credential.number`: `*` is any one key or list index); names compare case-insensitively. They apply to
+ * JSON bodies, form bodies (`a[b][c]` keys are the path a.b.c), query strings and the face's own answers. Every
+ * face also gets the gateway's common names (cvv, cvc, PaRes, password, secret, ...).
+ */
+export interface SensitiveFields {
+  /** card numbers: logged as first 6 + stars + last 4 when the value is a valid card number, else `[redacted]` */
+  readonly pan: readonly string[];
+  /** never logged (`[redacted]`): CVV/CVC codes, cryptograms, PaRes, one-time codes, secrets */
+  readonly secret: readonly string[];
 }
 
 export interface Face {
   readonly name: FaceName;
+  /** what the request log must mask in this face's requests and answers */
+  readonly sensitive: SensitiveFields;
   /** default mount prefix on the shared port */
   readonly prefix: string;
   readonly title: string;

@@ -1,6 +1,6 @@
 // The one payment page every face uses: card form with live checks, amount and merchant shown,
 // inline errors, a disabled button with a spinner while paying. Card data goes only to `action`.
-import { esc, layout } from './html.js';
+import { esc, layout, safeLocation } from './html.js';
 import { fmt, t, type Lang } from './i18n.js';
 
 export interface PaymentPageInput {
@@ -36,6 +36,8 @@ export function renderPaymentPage(p: PaymentPageInput): string {
   const hidden = Object.entries(p.hidden ?? {})
     .map(([k, v]) => `<input type="hidden" name="${esc(k)}" value="${esc(v)}">`)
     .join('');
+  // the merchant's page, as a link only when it is an http(s) URL (stored URLs are links, never scripts)
+  const cancel = safeLocation(p.cancelUrl);
   const langs = p.selfUrl
     ? `<nav class="lang" aria-label="Language">${(['ru', 'uk', 'en'] as const)
         .map((l) => `<a href="${esc(p.selfUrl + (p.selfUrl!.includes('?') ? '&' : '?') + 'lang=' + l)}" lang="${l}"${l === p.lang ? ' aria-current="true"' : ''}>${l === 'ru' ? 'Русский' : l === 'uk' ? 'Українська' : 'English'}</a>`)
@@ -62,7 +64,7 @@ export function renderPaymentPage(p: PaymentPageInput): string {
   <div class="error" id="holder-error"></div>
   <button type="submit" id="submit"><span class="spinner" aria-hidden="true"></span><span id="submit-label">${esc(s.pay)} ${esc(formatAmount(p.amount, p.currency))}</span></button>
 </form>
-${p.cancelUrl ? `<a class="button secondary" href="${esc(p.cancelUrl)}" id="cancel"${p.linkTarget ? ` target="${p.linkTarget}"` : ''}>${esc(s.cancel)}</a>` : ''}
+${cancel ? `<a class="button secondary" href="${esc(cancel)}" id="cancel"${p.linkTarget ? ` target="${p.linkTarget}"` : ''}>${esc(s.cancel)}</a>` : ''}
 ${langs}`;
   const msgs = JSON.stringify({ num: s.errCardNumber, brand: s.errBrand, exp: s.errExpiry, expired: s.errExpired, cvv: s.errCvv, paying: s.paying });
   return layout({ title: `${s.payTitle} — ${p.merchant}`, lang: p.lang, nonce: p.nonce, body, script: cardFormScript(msgs) });

@@ -1,10 +1,11 @@
-// The API request log behind object timelines: every face request is recorded (bodies redacted) in
-// batches written off the request path.
+// The API request log behind object timelines: every face request is recorded (bodies, answers and URLs
+// redacted by the face's declared fields, src/server/redaction.ts) in batches written off the request path.
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { ApiRequestRecord } from '../core/model.js';
 import type { Store } from '../core/ports.js';
-import { redact } from './request-context.js';
+import type { Face } from '../faces/face.js';
+import { Redactor } from './redaction.js';
 
 export class ApiLog {
   private buffer: ApiRequestRecord[] = [];
@@ -43,13 +44,26 @@ export class ApiLog {
     return this.flushing;
   }
 
-  /** Hooks that capture face requests (not pages of the dashboard, the admin API or health checks). */
-  install(app: FastifyInstance, clock: { now(): number }): void {
+  /**
+   * Hooks that capture face requests (not pages of the dashboard, the admin API or health checks), each
+   * redacted with its face's declared sensitive fields.
+   */
+  install(app: FastifyInstance, clock: { now(): number }, faces: ReadonlyArray<Pick<Face, 'name' | 'sensitive'>>): void {
+    const redactors = new Map(faces.map((f) => [f.name as string, new Redactor(f.sensitive)]));
+    const common = new Redactor();
+    const redactorOf = (face: string) => redactors.get(face) ?? common;
     app.addHook('onSend', async (req, _reply, payload) => {
       if (req.polypay && req.polypay.face !== 'gateway') {
-        const body = req.body;
-        req.polypay.requestExcerpt = Buffer.isBuffer(body) && body.length ? redact(body.subarray(0, 8192).toString('utf8')) : null;
-        req.polypay.responseExcerpt = typeof payload === 'string' ? redact(payload) : Buffer.isBuffer(payload) ? redact(payload.subarray(0, 8192).toString('utf8')) : null;
+        const r = redactorOf(req.polypay.face);
+        try {
+          req.polypay.requestExcerpt = r.request(req.body);
+          req.polypay.responseExcerpt = r.answer(payload);
+        } catch (e) {
+          // the log never costs the client its answer; what could not be redacted is not kept
+          this.log.warn({ err: e }, 'could not redact a request for the API request log');
+          req.polypay.requestExcerpt = null;
+          req.polypay.responseExcerpt = null;
+        }
       }
       return payload;
     });
@@ -61,7 +75,7 @@ export class ApiLog {
         merchantId: c.merchantId ?? null,
         face: c.face,
         method: req.method,
-        path: redact(req.url, 1024),
+        path: safeUrl(redactorOf(c.face), req.url),
         status: reply.statusCode,
         durationMs: Math.round(performance.now() - c.started),
         requestId: c.id,
@@ -70,5 +84,14 @@ export class ApiLog {
         responseBody: c.responseExcerpt ?? null,
       });
     });
+  }
+}
+
+/** The URL as the log keeps it (should its redaction ever fail: the path alone, without a digit). */
+function safeUrl(r: Redactor, url: string): string {
+  try {
+    return r.url(url);
+  } catch {
+    return url.split('?')[0]!.replace(/[0-9]/g, '#').slice(0, 1024);
   }
 }

@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // The `polypay` command line.
 import { Command } from 'commander';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startGateway, type Gateway } from './gateway.js';
+import { parseCount, parseList, parseSwitch, parseTrustProxy } from './config.js';
+import { CREDENTIALS_FOLDER, privateFolder, writePrivateFile } from '../store/sqlite/data-folder.js';
 import { registerAdminCommands } from './cli-admin.js';
 
 function banner(gw: Gateway, infos: Awaited<ReturnType<Gateway['merchants']>>): string {
@@ -27,11 +28,29 @@ function banner(gw: Gateway, infos: Awaited<ReturnType<Gateway['merchants']>>): 
 function printable(gw: Gateway, merchantId: string, face: string, key: string, value: string): string {
   if (!value.includes('\n')) return value;
   if (gw.store.dialect !== 'sqlite' || gw.config.dataDir === ':memory:') return '(PEM: `polypay merchant list --json` or GET /admin/api/merchants)';
-  const dir = join(gw.config.dataDir, 'credentials');
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const dir = join(gw.config.dataDir, CREDENTIALS_FOLDER);
+  privateFolder(dir);
   const file = join(dir, `${merchantId}-${face}-${key}.pem`);
-  writeFileSync(file, value.endsWith('\n') ? value : value + '\n', { mode: 0o600 });
+  writePrivateFile(file, value.endsWith('\n') ? value : value + '\n');
   return file;
+}
+
+interface StartFlags {
+  port?: number;
+  host?: string;
+  dataDir?: string;
+  databaseUrl?: string;
+  seed?: string;
+  publicUrl?: string;
+  logLevel?: string;
+  production?: boolean;
+  sandboxRoutes?: string;
+  webhookAllow?: string;
+  trustProxy?: string;
+  requestTimeout?: string;
+  connectionTimeout?: string;
+  keepAliveTimeout?: string;
+  maxConnections?: string;
 }
 
 const program = new Command();
@@ -47,9 +66,33 @@ program
   .option('-s, --seed <file>', 'seed file, JSON or YAML (env POLYPAY_SEED)')
   .option('--public-url <url>', 'base URL browsers and merchants reach the gateway at')
   .option('--log-level <level>', 'log level', undefined)
-  .action(async (o: { port?: number; host?: string; dataDir?: string; databaseUrl?: string; seed?: string; publicUrl?: string; logLevel?: string }, cmd: Command) => {
+  .option('--production', 'production mode: sandbox routes off, webhooks to loopback and private addresses refused unless allowed (env POLYPAY_PRODUCTION=1)')
+  .option('--sandbox-routes <on|off>', 'serve the sandbox operator routes, behind the admin token (env POLYPAY_SANDBOX_ROUTES; default on, off in production)')
+  .option('--webhook-allow <list>', 'CIDRs, addresses, host names, loopback, private: where webhooks may go besides public addresses (env POLYPAY_WEBHOOK_ALLOW)')
+  .option('--trust-proxy <list>', 'proxy addresses/CIDRs whose X-Forwarded-* headers are believed, or true (env POLYPAY_TRUST_PROXY; default off)')
+  .option('--request-timeout <ms>', 'time a client has to send a whole request (env POLYPAY_REQUEST_TIMEOUT; default 30000; 0: none)')
+  .option('--connection-timeout <ms>', 'a silent connection is closed after this (env POLYPAY_CONNECTION_TIMEOUT; default 120000; 0: none)')
+  .option('--keep-alive-timeout <ms>', 'an idle keep-alive connection is closed after this (env POLYPAY_KEEP_ALIVE_TIMEOUT; default 72000)')
+  .option('--max-connections <n>', 'open connections per listening port (env POLYPAY_MAX_CONNECTIONS; default 4096)')
+  .action(async (o: StartFlags, cmd: Command) => {
     const json = Boolean((cmd.optsWithGlobals() as { json?: boolean }).json);
-    const gw = await startGateway({ port: o.port, host: o.host, dataDir: o.dataDir, databaseUrl: o.databaseUrl, seedFile: o.seed, publicUrl: o.publicUrl, logLevel: o.logLevel });
+    const gw = await startGateway({
+      port: o.port,
+      host: o.host,
+      dataDir: o.dataDir,
+      databaseUrl: o.databaseUrl,
+      seedFile: o.seed,
+      publicUrl: o.publicUrl,
+      logLevel: o.logLevel,
+      production: o.production,
+      sandboxRoutes: parseSwitch(o.sandboxRoutes, '--sandbox-routes'),
+      webhookAllow: parseList(o.webhookAllow),
+      trustProxy: o.trustProxy === undefined ? undefined : parseTrustProxy(o.trustProxy),
+      requestTimeoutMs: o.requestTimeout === undefined ? undefined : parseCount(o.requestTimeout, '--request-timeout', 0),
+      connectionTimeoutMs: o.connectionTimeout === undefined ? undefined : parseCount(o.connectionTimeout, '--connection-timeout', 0),
+      keepAliveTimeoutMs: o.keepAliveTimeout === undefined ? undefined : parseCount(o.keepAliveTimeout, '--keep-alive-timeout', 0),
+      maxConnections: o.maxConnections === undefined ? undefined : parseCount(o.maxConnections, '--max-connections', 0),
+    });
     const infos = await gw.merchants();
     if (json) process.stdout.write(JSON.stringify({ url: gw.url, adminToken: gw.adminToken, merchants: infos.map((i) => ({ id: i.merchant.id, name: i.merchant.name, faces: i.faces })) }) + '\n');
     else process.stdout.write(banner(gw, infos));

@@ -2,7 +2,8 @@
 // (`polypay start`), by tests, and by users' test suites (`createGateway`).
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { isIPv4, isIPv6 } from 'node:net';
 import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
 import { Engine } from '../core/engine.js';
@@ -15,9 +16,12 @@ import { ALL_FACES } from '../faces/registry.js';
 import { registerAcs } from '../pages/acs.js';
 import { registerMigrations } from '../store/migrations.js';
 import { openStore } from '../store/open-store.js';
-import { configFromEnv, type GatewayConfig } from './config.js';
+import { configFromEnv, sandboxRoutesOn, type GatewayConfig } from './config.js';
 import { loadSeed, applySeed, createDemoMerchant, type Seed } from './seed.js';
-import { fetchTransport } from './transport.js';
+import { createFetchTransport, type PolicyTransport } from './transport.js';
+import { OutboundPolicy } from './outbound-policy.js';
+import { isAdminRequest } from './admin/admin-auth.js';
+import { privateFolder, writePrivateFile } from '../store/sqlite/data-folder.js';
 import type { WebhookTransport } from '../core/dispatcher.js';
 import { randomToken } from '../core/ids.js';
 import { ApiLog } from './api-log.js';
@@ -56,6 +60,10 @@ export class Gateway {
   adminToken = '';
   url = '';
   readonly facePortUrls: Record<string, string> = {};
+  /** the webhook transport this gateway made (closed with it); none when one was given */
+  private ownTransport: PolicyTransport | undefined;
+  /** the ports this gateway listens on (webhooks to them are refused) */
+  private readonly listeningPorts: number[] = [];
   private closed = false;
 
   constructor(
@@ -67,18 +75,29 @@ export class Gateway {
     for (const f of this.faces) if (f.migrations) registerMigrations(f.migrations);
   }
 
+  /** Where webhooks may go (outbound-policy.ts): the allow-list, production mode, and this gateway's own addresses. */
+  outboundPolicy(): OutboundPolicy {
+    return new OutboundPolicy({
+      allow: this.config.webhookAllow,
+      production: this.config.production,
+      self: () => ({ host: this.config.host, ports: this.listeningPorts, publicUrl: this.config.publicUrl }),
+    });
+  }
+
   get clock(): ControlledClock {
     return this.engine.clock;
   }
 
   async start(): Promise<this> {
+    const policy = this.outboundPolicy();
+    this.warnProduction();
     this.store = await openStore({ databaseUrl: this.config.databaseUrl, dataDir: this.config.dataDir });
     this.faults = new Faults(this.store);
     await this.faults.load();
     this.engine = new Engine({
       store: this.store,
       masterKeys: await this.masterKeys(),
-      transport: this.opts.transport ?? fetchTransport,
+      transport: this.opts.transport ?? (this.ownTransport = createFetchTransport(policy)),
       dispatcher: { fault: (d) => this.faults.webhookFault(d) },
       onJobError: (e, kind) => this.log.error({ err: e, kind }, 'scheduled job failed'),
     });
@@ -98,6 +117,7 @@ export class Gateway {
     await this.app.listen({ host: this.config.host, port: this.config.port });
     const addr = this.app.server.address();
     const port = typeof addr === 'object' && addr ? addr.port : this.config.port;
+    this.listeningPorts.push(port);
     this.url = this.config.publicUrl?.replace(/\/$/, '') ?? `http://${this.config.host === '0.0.0.0' ? '127.0.0.1' : this.config.host}:${port}`;
     for (const [name, facePort] of Object.entries(this.config.facePorts)) {
       const face = this.faces.find((f) => f.name === name);
@@ -105,7 +125,9 @@ export class Gateway {
       const extra = this.buildApp([{ face, prefix: '' }]);
       await extra.listen({ host: this.config.host, port: facePort });
       const a = extra.server.address();
-      this.facePortUrls[name] = `http://${this.config.host}:${typeof a === 'object' && a ? a.port : facePort}`;
+      const ownPort = typeof a === 'object' && a ? a.port : facePort;
+      this.listeningPorts.push(ownPort);
+      this.facePortUrls[name] = `http://${this.config.host}:${ownPort}`;
       this.extraApps.push(extra);
     }
     await this.seedData();
@@ -124,6 +146,17 @@ export class Gateway {
     return (await this.store.read((tx) => tx.getSetting('admin.token')))!;
   }
 
+  private warnProduction(): void {
+    const c = this.config;
+    if (!c.production) {
+      if (c.host !== '127.0.0.1' && c.host !== 'localhost' && c.host !== '::1') this.log.warn({ host: c.host }, 'listening beyond localhost without --production: sandbox routes are on and webhooks may reach private addresses (docs/reliability.md, threat model)');
+      return;
+    }
+    if (!c.publicUrl) this.log.warn('production mode without --public-url: payer links are built from the Host header of each request');
+    if (c.sandboxRoutes) this.log.warn('production mode with --sandbox-routes on: the sandbox operator routes are served (behind the admin token)');
+    if (!c.databaseUrl && c.masterKeys.length === 0) this.log.warn('production mode without POLYPAY_MASTER_KEY: the vault key is kept in the data folder beside the database');
+  }
+
   /** The merchant-facing context a face gets. */
   context(prefix: string): FaceContext {
     return {
@@ -132,21 +165,45 @@ export class Gateway {
       prefix,
       baseUrl: (req?: FastifyRequest) => this.baseUrl(req),
       env: this.opts.env ?? process.env,
+      sandbox: { enabled: sandboxRoutesOn(this.config), authorized: (req: FastifyRequest) => isAdminRequest(req, this.adminToken) },
     };
   }
 
+  /**
+   * The base URL of links for a request: the configured public URL; else the request's host (X-Forwarded-Host
+   * only from a trusted proxy) when it is a plausible host name, with https only when the connection or a trusted
+   * proxy (X-Forwarded-Proto) says so; else the address the gateway listens at.
+   */
   baseUrl(req?: FastifyRequest): string {
     if (this.config.publicUrl) return this.config.publicUrl.replace(/\/$/, '');
-    const host = req?.headers.host;
-    if (host && /^[A-Za-z0-9.\-:[\]]+$/.test(host)) return `${req!.protocol}://${host}`;
+    const host = req ? plausibleHost(req.host) : undefined;
+    if (host) return `${req!.protocol === 'https' ? 'https' : 'http'}://${host}`;
     return this.url;
   }
 
+  /**
+   * Whether a request reached the gateway over HTTPS: directly, or through a trusted proxy (its X-Forwarded-Proto).
+   * Not from the public URL alone: a browser that reached the gateway over plain HTTP would drop a Secure cookie.
+   */
+  isHttps(req: FastifyRequest): boolean {
+    return req.protocol === 'https';
+  }
+
   private buildApp(mounts: Array<{ face: Face; prefix: string }>): FastifyInstance {
+    const c = this.config;
+    const headersTimeout = c.requestTimeoutMs > 0 ? Math.min(60_000, c.requestTimeoutMs) : 60_000;
     const options = {
       loggerInstance: this.log.child({ component: 'http' }),
-      bodyLimit: this.config.bodyLimit,
-      trustProxy: true,
+      bodyLimit: c.bodyLimit,
+      // X-Forwarded-* are believed only from the configured proxies (off by default)
+      trustProxy: c.trustProxy,
+      // a request must arrive whole within requestTimeout (a body trickled byte by byte is cut with a 408);
+      // a connection silent for connectionTimeout is closed; an idle keep-alive connection after keepAliveTimeout
+      requestTimeout: c.requestTimeoutMs,
+      connectionTimeout: c.connectionTimeoutMs,
+      keepAliveTimeout: c.keepAliveTimeoutMs,
+      // Node checks those deadlines every connectionsCheckingInterval (30 s by default): often enough for short ones
+      http: { headersTimeout, connectionsCheckingInterval: Math.max(50, Math.min(30_000, Math.floor(Math.min(headersTimeout, c.requestTimeoutMs || headersTimeout) / 4))) },
       requestIdHeader: false as const,
       return503OnClosing: true,
       forceCloseConnections: false,
@@ -160,6 +217,8 @@ export class Gateway {
       },
     };
     const app = Fastify(options) as unknown as FastifyInstance;
+    // connections beyond the cap are closed as they arrive
+    if (c.maxConnections > 0) app.server.maxConnections = c.maxConnections;
     // Every body stays raw bytes: faces verify signatures over exactly what was sent, then parse.
     app.removeAllContentTypeParsers();
     app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
@@ -174,7 +233,7 @@ export class Gateway {
       reply.header('x-polypay-request-id', id);
     });
     this.faults.install(app, faceOf);
-    this.apiLog.install(app, this.engine.clock);
+    this.apiLog.install(app, this.engine.clock, mounts.map((m) => m.face));
     this.metrics.install(app);
     app.get('/healthz', async () => ({ status: 'ok', store: this.store.dialect }));
     registerAcs(app, this.engine);
@@ -204,9 +263,8 @@ export class Gateway {
     if (this.config.dataDir === ':memory:') return [parseMasterKey(randomBytes(32).toString('hex'))];
     const file = join(this.config.dataDir, 'master.key');
     if (!existsSync(file)) {
-      mkdirSync(this.config.dataDir, { recursive: true });
-      writeFileSync(file, randomBytes(32).toString('hex') + '\n', { mode: 0o600 });
-      chmodSync(file, 0o600);
+      privateFolder(this.config.dataDir);
+      writePrivateFile(file, randomBytes(32).toString('hex') + '\n');
     }
     return [parseMasterKey(readFileSync(file, 'utf8'))];
   }
@@ -265,8 +323,24 @@ export class Gateway {
     this.faults.stop();
     await this.apiLog.flush();
     await this.engine.stop();
+    await this.ownTransport?.close();
     await this.store.close();
   }
+}
+
+/** A Host header value that names a host: a DNS name or an IP address, with an optional port; else undefined. */
+export function plausibleHost(value: string | undefined): string | undefined {
+  if (!value || value.length > 260) return undefined;
+  const v6 = /^\[([0-9A-Fa-f:.]+)\](?::(\d{1,5}))?$/.exec(value);
+  const m = v6 ?? /^([A-Za-z0-9.-]+)(?::(\d{1,5}))?$/.exec(value);
+  if (!m) return undefined;
+  const [, name, port] = m;
+  if (port !== undefined && (Number(port) < 1 || Number(port) > 65535)) return undefined;
+  if (v6) return isIPv6(name!) ? value : undefined;
+  if (isIPv4(name!)) return value;
+  const labels = name!.replace(/\.$/, '').split('.');
+  const ok = name!.length <= 253 && labels.every((l) => /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/.test(l)) && !/^\d+$/.test(labels[labels.length - 1]!);
+  return ok ? value : undefined;
 }
 
 export function makeLogger(level: string, destination?: pino.DestinationStream): Logger {

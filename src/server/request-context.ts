@@ -28,19 +28,3 @@ export function annotate(req: FastifyRequest, a: { merchantId?: string; subject?
     if (!ctx.subjects.includes(s)) ctx.subjects.push(s);
   }
 }
-
-const PAN_RE = /(?<![0-9])(?:[0-9][ -]?){12,18}[0-9](?![0-9])/g;
-const SECRET_KEYS = /"(cvv|cvc|cvv2|csc|CardCryptogramPacket|PaRes|password|secret|ApiSecret|api_secret|secretKey)"\s*:\s*"[^"]*"/gi;
-const FORM_SECRETS = /\b(cvv|cvc|CardCryptogramPacket|PaRes|otp)=[^&]*/gi;
-
-/** Masks card numbers and removes CVVs, cryptograms and secrets from a body before it is kept anywhere. */
-export function redact(text: string, max = 4096): string {
-  const cut = text.length > max ? text.slice(0, max) + '…' : text;
-  return cut
-    .replace(SECRET_KEYS, (_m, k: string) => `"${k}":"[redacted]"`)
-    .replace(FORM_SECRETS, (_m, k: string) => `${k}=[redacted]`)
-    .replace(PAN_RE, (m) => {
-      const d = m.replace(/[ -]/g, '');
-      return d.length >= 13 ? d.slice(0, 6) + '*'.repeat(d.length - 10) + d.slice(-4) : m;
-    });
-}

@@ -1,6 +1,7 @@
 // The store port implemented once over the query layer; the dialect differences (sequences, row locks,
 // SKIP LOCKED claims) come from a DialectOps object of the dialect's own file.
 import { sql, type Compilable, type Kysely, type SelectQueryBuilder, type Transaction } from 'kysely';
+import { CoreError } from '../core/errors.js';
 import type { PaymentFilter, Tx } from '../core/ports.js';
 import type {
   ApiRequestRecord,
@@ -24,6 +25,7 @@ import type {
 } from '../core/model.js';
 import type { CoreDatabase } from './schema.js';
 import { runPrepared, type SlotOf } from './prepared.js';
+import { guarded } from './ledger-guards.js';
 import * as R from './rows.js';
 
 export type Db = Kysely<CoreDatabase> | Transaction<CoreDatabase>;
@@ -207,12 +209,15 @@ export class KyselyTx implements Tx {
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   }
 
-  /** Writes the account totals this transaction changed (the store calls it just before commit). */
+  /**
+   * Writes the account totals this transaction changed (the store calls it just before commit). A total the
+   * store's guards refuse (beyond the 64-bit range, or negative) comes out as its coded CoreError.
+   */
   async flushAccounts(): Promise<void> {
     const changed = this.changedAccounts();
     this.deltas = null;
     for (const [id, d] of changed) {
-      await this.prepared(
+      await guarded(() => this.prepared(
         'accounts.add',
         (slot) =>
           this.db
@@ -225,11 +230,11 @@ export class KyselyTx implements Tx {
             }))
             .where('id', '=', slot(4)),
         [d.debitsPending, d.debitsPosted, d.creditsPending, d.creditsPosted, id],
-      );
+      ));
     }
   }
   async insertTransfer(t: Omit<LedgerTransfer, 'id'>): Promise<number> {
-    const r = await this.insertRow(
+    const r = await guarded(() => this.insertRow(
       'ledger_transfers',
       {
         kind: t.kind,
@@ -245,7 +250,7 @@ export class KyselyTx implements Tx {
         created_at: t.createdAt,
       },
       true,
-    );
+    ));
     return R.num(r.rows[0]!.id);
   }
   async getTransfer(id: number): Promise<LedgerTransfer | undefined> {
@@ -277,7 +282,13 @@ export class KyselyTx implements Tx {
                case when kind = 'pending' and pending_state = 'pending' then amount else 0 end,
                case when kind in ('posted', 'post_pending') then amount else 0 end
           from ledger_transfers
-      ) t group by account_id`.execute(this.db);
+      ) t group by account_id`
+      .execute(this.db)
+      .catch((e: unknown) => {
+        // SQLite's sum() refuses a total past the 64-bit range; the guards keep every account's within it
+        if (e instanceof Error && e.message === 'integer overflow') throw new CoreError('LEDGER_INVARIANT', 'an account\'s transfers add up to more than the ledger can hold');
+        throw e;
+      });
     return rows.rows.map((r) => ({
       accountId: r.account_id,
       debitsPending: R.big(r.dp ?? 0),

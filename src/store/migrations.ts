@@ -1,6 +1,7 @@
 // One set of migrations for both dialects. Faces add their own (named `<nnnn>_<face>_...`) through
 // `registerMigrations`; every migration gets the dialect so that the few differences stay explicit.
 import { Kysely, Migrator, sql, type CreateTableBuilder, type Migration, type MigrationProvider } from 'kysely';
+import { MAX_STORED } from '../core/money.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 export type MigrationFactory = (dialect: Dialect) => Migration;
@@ -346,7 +347,88 @@ const apiLog: MigrationFactory = (dialect) => ({
   },
 });
 
-registerMigrations({ '0001_core': core, '0002_api_log': apiLog });
+/**
+ * Guards on the ledger (see ledger-guards.ts): account totals and transfer amounts are integers, never negative, and
+ * an account's posted plus pending debits (and credits) stay within a signed 64-bit integer, so that posting a hold
+ * can never overflow. PostgreSQL's bigint already refuses values past its range: it gets the sum's constraint.
+ * SQLite turns an integer sum past the range into a floating-point number without a word, and its CHECKs cannot be
+ * added to a table: `accounts` and `ledger_transfers` are rebuilt with them (in one transaction, with their rows,
+ * indexes and transfer id sequence), so existing data folders upgrade in place.
+ */
+const SUM_FITS = (side: 'debits' | 'credits') =>
+  `case when ${side}_pending >= 0 then ${side}_posted <= ${MAX_STORED} - ${side}_pending else true end`;
+
+const ledgerLimits: MigrationFactory = (dialect) => ({
+  async up(db: Kysely<any>) {
+    if (dialect === 'postgres') {
+      await sql.raw(`alter table accounts add constraint accounts_totals_fit check (${SUM_FITS('debits')} and ${SUM_FITS('credits')})`).execute(db);
+      return;
+    }
+    await db.transaction().execute(async (trx) => {
+      const totals = ['debits_pending', 'debits_posted', 'credits_pending', 'credits_posted'];
+      await sql
+        .raw(
+          `create table accounts_new (
+            id text primary key,
+            merchant_id text not null,
+            currency text not null,
+            kind text not null,
+            ${totals.map((c) => `${c} bigint not null default 0`).join(',\n')},
+            created_at bigint not null,
+            constraint accounts_owner unique (merchant_id, currency, kind),
+            constraint accounts_integer check (${totals.map((c) => `typeof(${c}) = 'integer'`).join(' and ')}),
+            constraint accounts_nonneg check (${totals.map((c) => `${c} >= 0`).join(' and ')}),
+            constraint accounts_totals_fit check (${SUM_FITS('debits')} and ${SUM_FITS('credits')})
+          )`,
+        )
+        .execute(trx);
+      const accountCols = ['id', 'merchant_id', 'currency', 'kind', ...totals, 'created_at'].join(', ');
+      await sql.raw(`insert into accounts_new (${accountCols}) select ${accountCols} from accounts`).execute(trx);
+      await sql.raw('drop table accounts').execute(trx);
+      await sql.raw('alter table accounts_new rename to accounts').execute(trx);
+
+      await sql
+        .raw(
+          `create table ledger_transfers_new (
+            id integer primary key autoincrement,
+            kind text not null,
+            debit_account_id text not null,
+            credit_account_id text not null,
+            amount bigint not null,
+            currency text not null,
+            pending_id bigint,
+            pending_state text,
+            code text not null,
+            ref_type text,
+            ref_id text,
+            created_at bigint not null,
+            constraint ledger_transfers_integer check (typeof(amount) = 'integer'),
+            constraint ledger_transfers_positive check (amount >= 0 and debit_account_id <> credit_account_id)
+          )`,
+        )
+        .execute(trx);
+      const transferCols = 'id, kind, debit_account_id, credit_account_id, amount, currency, pending_id, pending_state, code, ref_type, ref_id, created_at';
+      await sql.raw(`insert into ledger_transfers_new (${transferCols}) select ${transferCols} from ledger_transfers`).execute(trx);
+      // ids of deleted transfers are not given again: the sequence goes on from where it was
+      await sql.raw(`delete from sqlite_sequence where name = 'ledger_transfers_new'`).execute(trx);
+      await sql
+        .raw(
+          `insert into sqlite_sequence (name, seq) values ('ledger_transfers_new', max(
+            coalesce((select seq from sqlite_sequence where name = 'ledger_transfers'), 0),
+            coalesce((select max(id) from ledger_transfers_new), 0)))`,
+        )
+        .execute(trx);
+      await sql.raw('drop table ledger_transfers').execute(trx);
+      await sql.raw('alter table ledger_transfers_new rename to ledger_transfers').execute(trx);
+      await trx.schema.createIndex('ledger_transfers_pending_once').on('ledger_transfers').column('pending_id').unique().where(sql.ref('pending_id'), 'is not', null).execute();
+      await trx.schema.createIndex('ledger_transfers_ref').on('ledger_transfers').columns(['ref_type', 'ref_id']).execute();
+      await trx.schema.createIndex('ledger_transfers_debit').on('ledger_transfers').column('debit_account_id').execute();
+      await trx.schema.createIndex('ledger_transfers_credit').on('ledger_transfers').column('credit_account_id').execute();
+    });
+  },
+});
+
+registerMigrations({ '0001_core': core, '0002_api_log': apiLog, '0003_ledger_limits': ledgerLimits });
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   return {

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { Store } from '../core/ports.js';
 import { openPostgresStore } from './postgres/postgres-store.js';
 import { openSqliteStore } from './sqlite/sqlite-store.js';
+import { DATABASE_FILE, secureDataFolder } from './sqlite/data-folder.js';
 
 export interface StoreConfig {
   /** postgres://... selects PostgreSQL */
@@ -13,5 +14,8 @@ export interface StoreConfig {
 export async function openStore(cfg: StoreConfig): Promise<Store> {
   if (cfg.databaseUrl) return openPostgresStore({ url: cfg.databaseUrl });
   const dir = cfg.dataDir ?? './data';
-  return openSqliteStore({ file: dir === ':memory:' ? ':memory:' : join(dir, 'polypay.sqlite') });
+  if (dir === ':memory:') return openSqliteStore({ file: ':memory:' });
+  // the folder holds every secret: 0700, its files 0600 (also a folder an earlier version left readable)
+  secureDataFolder(dir);
+  return openSqliteStore({ file: join(dir, DATABASE_FILE) });
 }

@@ -46,7 +46,7 @@ describe.each(STORES)('engine on %s', (kind) => {
     it('posts a hold partly, once, and releases the rest', async () => {
       const ids = await engine.transaction(async (tx) => {
         const a = await engine.ledger.account(tx, 'm1', 'RUB', AVAILABLE);
-        const n = await engine.ledger.systemAccount(tx, 'RUB', NETWORK_ACCOUNT);
+        const n = await engine.ledger.systemAccount(tx, 'm1', 'RUB', NETWORK_ACCOUNT);
         return { hold: await engine.ledger.hold(tx, n, a, 1000n, { code: 'test' }), a };
       });
       const mid = await balance();
@@ -62,7 +62,7 @@ describe.each(STORES)('engine on %s', (kind) => {
     it('resolves a hold exactly once under concurrency', async () => {
       const hold = await engine.transaction(async (tx) => {
         const a = await engine.ledger.account(tx, 'm1', 'RUB', AVAILABLE);
-        const n = await engine.ledger.systemAccount(tx, 'RUB', NETWORK_ACCOUNT);
+        const n = await engine.ledger.systemAccount(tx, 'm1', 'RUB', NETWORK_ACCOUNT);
         return engine.ledger.hold(tx, n, a, 500n, { code: 'race' });
       });
       const results = await Promise.allSettled(
@@ -75,7 +75,7 @@ describe.each(STORES)('engine on %s', (kind) => {
       await expect(
         engine.transaction(async (tx) => {
           const a = await engine.ledger.account(tx, 'm1', 'RUB', AVAILABLE);
-          const n = await engine.ledger.systemAccount(tx, 'RUB', NETWORK_ACCOUNT);
+          const n = await engine.ledger.systemAccount(tx, 'm1', 'RUB', NETWORK_ACCOUNT);
           return engine.ledger.post(tx, n, a, 0n, { code: 'zero' });
         }),
       ).rejects.toThrow(/positive/);
@@ -89,7 +89,7 @@ describe.each(STORES)('engine on %s', (kind) => {
       await expect(
         engine.transaction(async (tx) => {
           const a = await engine.ledger.account(tx, 'm1', 'RUB', 'payout_test');
-          const f = await engine.ledger.systemAccount(tx, 'RUB', 'fees');
+          const f = await engine.ledger.systemAccount(tx, 'm1', 'RUB', 'fees');
           return engine.ledger.post(tx, a, f, 1n, { code: 'overdraft' }, { requireFunds: true });
         }),
       ).rejects.toSatisfy((e: unknown) => isCoreError(e, 'ZERO_BALANCE'));

@@ -1,5 +1,6 @@
 // The API reference in a real browser (chromium via playwright-core) on SQLite, with a demo merchant that has
-// fixed credentials for every face: the index, a face page opened from it, and for each face an operation
+// fixed credentials for every face: the index, a face page opened from it (its secrets filled in once the
+// operator signs in; the browser context stays signed in for the rest), and for each face an operation
 // signed in the browser (WebCrypto) and sent with Send: Numopay GET /v2/accounts, CloudPayments /test,
 // /payments/get of an unknown id and a payment by a cryptogram made in the page, NovaPay /session with the
 // pasted QE key (SHA-1 and SHA-256; the key never leaves the page), Mbill /tokens then a transfer with that
@@ -40,11 +41,20 @@ describe('API reference in a real browser', () => {
   async function open(ctx: BrowserContext, path: string): Promise<Page> {
     const page = await ctx.newPage();
     page.on('console', (m) => {
-      if (m.type() === 'error') problems.push(`${path}: ${m.text()}`);
+      // (the browser's own request for /favicon.ico, which the gateway does not serve, is not the page's error)
+      if (m.type() === 'error' && !m.location().url.endsWith('/favicon.ico')) problems.push(`${path}: ${m.text()}`);
     });
     page.on('pageerror', (e) => problems.push(`${path}: ${e.message}`));
     await page.goto(`${h.url}${path}`);
     return page;
+  }
+
+  /** Signs a browser context in to the dashboard with the admin token (the reference then fills in secrets). */
+  async function signIn(ctx: BrowserContext): Promise<void> {
+    const page = await open(ctx, '/dashboard/login?next=%2Fdocs');
+    await page.fill('#token', h.gw.adminToken);
+    await Promise.all([page.waitForURL(`${h.url}/docs`), page.click('#sign-in')]);
+    await page.close();
   }
 
   /** Opens an operation's section (a click on its summary) unless it is open. */
@@ -98,6 +108,15 @@ describe('API reference in a real browser', () => {
     await shot(page, 'reference-index');
     await page.click('[data-testid="face-numopay"] h2 a');
     await page.waitForURL(`${h.url}/docs/numopay`);
+    // a visitor gets the demo merchant's public key, not its secret, and a way to sign in
+    expect(await page.inputValue('[data-testid="cred-apiKey"]')).toBe('np_demo_key');
+    expect(await page.inputValue('[data-testid="cred-secret"]')).toBe('');
+    expect(await page.content()).not.toContain('np_demo_secret');
+    // the operator signs in with the admin token and comes back to the page, now with the secrets
+    await page.click('#credentials [data-testid="sign-in"]');
+    await page.waitForURL(`${h.url}/dashboard/login?next=%2Fdocs%2Fnumopay`);
+    await page.fill('#token', h.gw.adminToken);
+    await Promise.all([page.waitForURL(`${h.url}/docs/numopay`), page.click('#sign-in')]);
     await page.screenshot({ path: join(SCREENSHOTS, 'reference-numopay.png') });
     expect(await page.inputValue('[data-testid="cred-apiKey"]')).toBe('np_demo_key');
     expect(await page.inputValue('[data-testid="cred-secret"]')).toBe('np_demo_secret');
@@ -194,6 +213,7 @@ describe('API reference in a real browser', () => {
   it('fits a phone, with every control labelled', async () => {
     const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
     try {
+      await signIn(phone);
       for (const face of ['numopay', 'cloudpayments', 'novapay', 'mbill', 'way2pay']) {
         const page = await open(phone, `/docs/${face}`);
         expect(await overflowX(page), face).toBeLessThanOrEqual(0);

@@ -2,7 +2,7 @@
 // document is sound OpenAPI 3.0 (structure, $refs, examples matching their schemas) and documents exactly the
 // routes the face registers; the examples are true (sent signed to the gateway, the answers match the
 // documented schemas); /docs, /docs/<face> and /docs/<face>/openapi.json are served, filled in with the
-// demo merchant's credentials when there is one.
+// demo merchant's credentials when there is one (its secrets for a signed-in operator only).
 import { readFileSync } from 'node:fs';
 import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -355,7 +355,9 @@ describe('API reference', () => {
         const nonce = nextNonce(k.publicKey, generation);
         const signature = generation === 1 ? gen1Signature(k.secretKey, text, nonce) : gen3Signature(k.secretKey, p, text ? canonicalJson(JSON.parse(text)) : '', nonce);
         const headers: Record<string, string> = { 'content-type': 'application/json' };
-        if (!o.security || o.security.length) Object.assign(headers, { 'public-key': k.publicKey, nonce, signature });
+        // the sandbox operator routes take the admin token; every other operation the merchant's signature
+        if (o.security?.some((r) => 'adminToken' in r)) headers.authorization = `Bearer ${h.gw.adminToken}`;
+        else if (!o.security || o.security.length) Object.assign(headers, { 'public-key': k.publicKey, nonce, signature });
         return fetch(`${h.url}/way2pay${p}${opts.query ?? ''}`, { method: method.toUpperCase(), headers, ...(text ? { body: text } : {}) });
       };
       const seedPayIn = await answerOf(doc, 'createPayIn', await call('createPayIn'), 200);
@@ -375,6 +377,7 @@ describe('API reference', () => {
       expect(await answerOf(doc, 'listCurrencies', await call('listCurrencies'), 200)).toEqual(exampleAnswer(op(doc, 'listCurrencies').op, 200));
       await answerOf(doc, 'listCommissions', await call('listCommissions'), 200);
       await answerOf(doc, 'sandboxTopUp', await call('sandboxTopUp', { body: { ...requestExample(op(doc, 'sandboxTopUp').op), publicKey: DEMO.way2pay.publicKey } }), 200);
+      await answerOf(doc, 'sandboxTopUp', await fetch(`${h.url}/way2pay/sandbox/balance`, { method: 'POST', body: JSON.stringify(requestExample(op(doc, 'sandboxTopUp').op)) }), 401);
       await answerOf(doc, 'getPayIn', await call('getPayIn', { params: { id: '00000000-0000-4000-8000-000000000000' } }), 404);
       await answerOf(doc, 'getBalance', await fetch(`${h.url}/way2pay/api/v1/balance`), 401);
     });
@@ -403,8 +406,34 @@ describe('API reference', () => {
       expect(await res.json()).toEqual(JSON.parse(JSON.stringify(docs()[face])));
     });
 
-    it.each(FACE_DOCUMENTS.map((d) => d.face))('GET /docs/%s renders every operation with a form, filled with the demo credentials', async (face) => {
-      const res = await fetch(`${h.url}/docs/${face}`);
+    /** The dashboard session cookie of an operator signed in with the admin token. */
+    async function operatorCookie(): Promise<string> {
+      const res = await fetch(`${h.url}/dashboard/login`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ token: h.gw.adminToken, next: '/docs' }).toString(), redirect: 'manual' });
+      expect(res.status).toBe(303);
+      expect(res.headers.get('location')).toBe('/docs');
+      return res.headers.get('set-cookie')!.split(';')[0]!;
+    }
+    /** The demo merchant's secrets on each face's page (only a signed-in operator gets them). */
+    const SECRETS: Record<string, string[]> = {
+      numopay: [DEMO.numopay.secret],
+      cloudpayments: [DEMO.cloudpayments.apiSecret],
+      novapay: [],
+      mbill: [DEMO.mbill.apiToken],
+      way2pay: [DEMO.way2pay.secretKey],
+    };
+
+    it.each(FACE_DOCUMENTS.map((d) => d.face))('GET /docs/%s shows a visitor the public identifiers only, with a sign-in link', async (face) => {
+      const html = await (await fetch(`${h.url}/docs/${face}`)).text();
+      for (const v of SECRETS[face]!) expect(html).not.toContain(v);
+      expect(html).toContain(`href="/dashboard/login?next=%2Fdocs%2F${face}"`);
+      const publicIds: Record<string, string[]> = { numopay: [DEMO.numopay.apiKey, ACCOUNT], cloudpayments: [DEMO.cloudpayments.publicId], novapay: ['value="1"'], mbill: [], way2pay: [DEMO.way2pay.publicKey] };
+      for (const v of publicIds[face]!) expect(html).toContain(v);
+      const index = await (await fetch(`${h.url}/docs`)).text();
+      expect(index).toContain('href="/dashboard/login?next=%2Fdocs"');
+    });
+
+    it.each(FACE_DOCUMENTS.map((d) => d.face))('GET /docs/%s renders every operation with a form, filled with the demo credentials for an operator', async (face) => {
+      const res = await fetch(`${h.url}/docs/${face}`, { headers: { cookie: await operatorCookie() } });
       expect(res.status).toBe(200);
       const csp = res.headers.get('content-security-policy')!;
       const nonce = /script-src 'nonce-([^']+)'/.exec(csp)![1]!;

@@ -37,6 +37,12 @@ export function createCloudpaymentsFace(options: CloudPaymentsOptions = {}): Fac
     name: 'cloudpayments',
     prefix: '/cloudpayments',
     title: 'CloudPayments API',
+    // cryptograms and 3-D Secure results in the API (names are case-insensitive, as the API reads them), the
+    // order page's form (number, cvv) and its 3-D Secure return
+    sensitive: {
+      pan: ['$.number', 'CardNumber'],
+      secret: ['CardCryptogramPacket', 'PaRes', '$.cvv'],
+    },
     migrations: cloudpaymentsMigrations,
     // a URL the HTTP layer cannot decode is answered in CloudPayments' shape, as any bad request
     frameworkError: () => ({ status: 400, contentType: JSON_TYPE, body: JSON.stringify({ Success: false, Message: 'Invalid request' }) }),

@@ -6,6 +6,7 @@ import { isCoreError } from '../../core/errors.js';
 import { isSupportedCurrency, parseMajor } from '../../core/money.js';
 import type { Credential, Json, JsonObject, Merchant } from '../../core/model.js';
 import type { FaceContext } from '../face.js';
+import { jsonDepthExceeds } from '../json-depth.js';
 import { ERROR_MESSAGES, isCpCurrency } from './wire.js';
 
 export const AUTH_FAILED = 'Authorization has been denied for this request.';
@@ -207,7 +208,10 @@ export class Params {
     throw new CpError(`Invalid ${name} value`);
   }
 
-  /** An amount in major units; fractional digits beyond the currency's are rounded half up. */
+  /**
+   * An amount in major units, as CloudPayments documents it: at least 0.01, with at most the currency's fractional
+   * digits (two): `1.005` is refused, not rounded (`1.50` and `10.00000` are exact). At most 10^12 major units.
+   */
   amount(currency: string, opts: { name?: string; required?: boolean } = {}): bigint | undefined {
     const name = opts.name ?? 'Amount';
     const v = this.raw(name);
@@ -218,7 +222,7 @@ export class Params {
     if (typeof v !== 'number' && typeof v !== 'string') throw new CpError(`Invalid ${name} value`);
     let minor: bigint;
     try {
-      minor = parseMajor(typeof v === 'string' ? v.trim().replace(',', '.') : v, currency, 'half-up');
+      minor = parseMajor(typeof v === 'string' ? v.trim().replace(',', '.') : v, currency, 'reject');
     } catch (e) {
       if (isCoreError(e)) throw new CpError(`Invalid ${name} value`);
       throw e;
@@ -234,21 +238,31 @@ export class Params {
     return code;
   }
 
-  /** JsonData: a JSON object, or a string holding JSON (kept as a string when it is not JSON). */
+  /**
+   * JsonData: a JSON object, or a string holding JSON (kept as a string when it is not JSON). Nesting deeper
+   * than MAX_JSON_DEPTH is refused (it would overflow the stack of whatever walks it later).
+   */
   json(name: string): Json | undefined {
     const v = this.raw(name);
     if (v === undefined || v === null || v === '') return undefined;
     if (typeof v === 'string') {
       if (v.length > 100_000) throw new CpError(`Invalid ${name} value`);
+      let parsed: Json | undefined;
       try {
-        const parsed = JSON.parse(v) as Json;
-        if (typeof parsed === 'object') return parsed;
+        parsed = JSON.parse(v) as Json;
       } catch {
         /* a plain string */
       }
+      if (typeof parsed === 'object') {
+        if (jsonDepthExceeds(parsed)) throw new CpError(`Invalid ${name} value`);
+        return parsed;
+      }
       return v;
     }
-    if (typeof v === 'object') return plain(v) as Json;
+    if (typeof v === 'object') {
+      if (jsonDepthExceeds(v)) throw new CpError(`Invalid ${name} value`);
+      return plain(v) as Json;
+    }
     if (typeof v === 'number' || typeof v === 'boolean') return v;
     throw new CpError(`Invalid ${name} value`);
   }
@@ -259,13 +273,13 @@ export class Params {
     if (typeof v === 'string') {
       try {
         const parsed = JSON.parse(v) as unknown;
-        if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return parsed as JsonObject;
+        if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) && !jsonDepthExceeds(parsed)) return parsed as JsonObject;
       } catch {
         /* fall through */
       }
       throw new CpError(`Invalid ${name} value`);
     }
-    if (typeof v !== 'object' || Array.isArray(v)) throw new CpError(`Invalid ${name} value`);
+    if (typeof v !== 'object' || Array.isArray(v) || jsonDepthExceeds(v)) throw new CpError(`Invalid ${name} value`);
     return plain(v) as JsonObject;
   }
 

@@ -7,7 +7,7 @@ import { ORDER_KEYS, SUBSCRIPTION_KEYS, THREE_DS_KEYS, TRANSACTION_KEYS, TIME_ZO
 
 const PUBLIC_ID = 'pk_2f3c4d5e6f708192a3b4c5d6e7f80';
 const CASE_NOTE =
-  'Parameters go in a JSON body or a form (`application/x-www-form-urlencoded`, nested as `Payer[FirstName]=…`); their names are case-insensitive (`accountId` works as `AccountId`), fractional numbers in integer fields are rounded, and amounts with more than two decimals are rounded half up.';
+  'Parameters go in a JSON body or a form (`application/x-www-form-urlencoded`, nested as `Payer[FirstName]=…`); their names are case-insensitive (`accountId` works as `AccountId`), fractional numbers in integer fields are rounded; an amount with more than two decimals (`1.005`) is refused with `Invalid Amount value`.';
 
 // ---- the Transaction Model
 

@@ -9,7 +9,7 @@ import type { Payment } from '../../core/model.js';
 import type { AuthorizeResult } from '../../core/payments.js';
 import type { Tx } from '../../core/ports.js';
 import { formFields } from '../../pages/acs.js';
-import { autoPostPage, esc, layout, nonce, securePage } from '../../pages/html.js';
+import { autoPostPage, esc, layout, nonce, safeLocation, securePage } from '../../pages/html.js';
 import { pickLang, t, type Lang } from '../../pages/i18n.js';
 import { formatAmount, renderPaymentPage } from '../../pages/payment-page.js';
 import type { FaceContext } from '../face.js';
@@ -135,13 +135,15 @@ export function registerOrderPages(app: FastifyInstance, ctx: FaceContext): void
     const { o, p } = x;
     const s = t(lang);
     if (o.status === 'Paid' || (p && PAID.has(p.status))) {
-      if (o.successRedirectUrl) return reply.redirect(o.successRedirectUrl, 303);
+      const success = safeLocation(o.successRedirectUrl);
+      if (success) return reply.redirect(success, 303);
       return resultPage(reply, lang, s.doneTitle, true, o);
     }
     if (o.status === 'Cancelled') return resultPage(reply, lang, s.expiredTitle, false, o, 410);
     if (p && IN_FLIGHT.has(p.status)) return toAcs(req, reply, o, p, lang);
     if (justDeclined && p) {
-      if (o.failRedirectUrl) return reply.redirect(o.failRedirectUrl, 303);
+      const fail = safeLocation(o.failRedirectUrl);
+      if (fail) return reply.redirect(fail, 303);
       return form(req, reply, x, lang, declinedMessage(p, lang), 200);
     }
     return form(req, reply, x, lang, null);

@@ -1,18 +1,20 @@
-// CloudPayments API routes (PROVIDER-FACTS §5.2) under the face's prefix. Every method is POST with a JSON or
+// CloudPayments API routes under the face's prefix. Every method is POST with a JSON or
 // form body and HTTP Basic auth, except /test, /payments/publickey and /checkout.js. Answers are
 // `{Model?, Success, Message}`; errors `{"Success":false,"Message":…}`. X-Request-ID makes a request
-// idempotent: a successful answer is kept for an hour and replayed byte for byte. At most N authenticated
+// idempotent: a successful answer is kept for an hour and replayed byte for byte (the same ID with another
+// endpoint or body is refused). A transaction answers only to this face. At most N authenticated
 // requests of one terminal run at once (limits.ts); the rest are answered 429.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DAY, HOUR } from '../../core/clock.js';
 import { sha256Hex } from '../../core/crypto.js';
-import { isCoreError } from '../../core/errors.js';
+import { CoreError, isCoreError } from '../../core/errors.js';
 import { randomToken, uuid } from '../../core/ids.js';
 import type { Json, JsonObject, Payment } from '../../core/model.js';
 import type { Tx } from '../../core/ports.js';
 import type { StoredResponse } from '../../core/idempotency.js';
 import type { FaceContext } from '../face.js';
 import { annotate } from '../../server/request-context.js';
+import { isHttpUrl } from '../../pages/html.js';
 import { checkoutScript } from './checkout-script.js';
 import { decodeCryptogram, type KeyRing } from './cryptogram.js';
 import { checkCardInput, payInTx, payoutInTx, prepare, renderCharge, renderPayout, tokenCard, withToken, type PayInput } from './flows.js';
@@ -82,15 +84,11 @@ function interval(v: string): Interval {
   return i;
 }
 
+/** An absolute http(s) URL without control characters. */
 function httpUrl(p: Params, name: string): string | undefined {
   const v = p.str(name, { max: 2000 });
   if (v === undefined) return undefined;
-  try {
-    const u = new URL(v);
-    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error();
-  } catch {
-    throw new CpError(`Invalid ${name} value`);
-  }
+  if (!isHttpUrl(v)) throw new CpError(`Invalid ${name} value`);
   return v;
 }
 
@@ -159,6 +157,8 @@ export function registerCloudPaymentsRoutes(app: FastifyInstance, ctx: FaceConte
     });
 
     const scope = (a: Authed) => `cloudpayments:${a.merchant.id}`;
+    /** What an X-Request-ID stands for: the endpoint and the exact body (a reuse with another one is refused). */
+    const requestHash = (req: FastifyRequest) => sha256Hex(`${req.routeOptions.url ?? req.url}\n${rawText(req)}`);
 
     /** Runs a command in one transaction; with X-Request-ID, idempotently (successes kept for an hour). */
     const command = async (req: FastifyRequest, reply: FastifyReply, work: (tx: Tx) => Promise<JsonObject>): Promise<FastifyReply> => {
@@ -166,7 +166,7 @@ export function registerCloudPaymentsRoutes(app: FastifyInstance, ctx: FaceConte
       const key = requestId(req);
       const render = async (tx: Tx): Promise<StoredResponse> => ({ status: 200, headers: { 'content-type': JSON_TYPE }, body: JSON.stringify(await work(tx)) });
       const res = key
-        ? await engine.idempotency.run({ scope: scope(a), key, requestHash: sha256Hex(`${req.routeOptions.url ?? req.url}\n${rawText(req)}`), ttlMs: IDEMPOTENCY_TTL, keep: (r) => successOf(r.body) }, render)
+        ? await engine.idempotency.run({ scope: scope(a), key, requestHash: requestHash(req), compareRequest: true, ttlMs: IDEMPOTENCY_TTL, keep: (r) => successOf(r.body) }, render)
         : await engine.transaction(render);
       return reply.code(res.status).headers(res.headers).send(res.body);
     };
@@ -177,12 +177,17 @@ export function registerCloudPaymentsRoutes(app: FastifyInstance, ctx: FaceConte
       if (!key) return null;
       const rec = await engine.read((tx) => tx.getIdempotency(scope(req.cloudpayments!), key));
       if (!rec || rec.expiresAt <= engine.clock.now()) return null;
+      if (rec.requestHash !== requestHash(req)) throw new CoreError('IDEMPOTENCY_CONFLICT');
       return reply.code(rec.responseStatus).headers(rec.responseHeaders).send(rec.responseBody);
     };
 
-    /** A payment of this merchant, locked; the operation's INVALID_STATE becomes a CloudPayments message. */
+    /**
+     * A payment of this merchant made through CloudPayments (another face's payments are not found here: each
+     * answers only to the face that created it); the operation's INVALID_STATE becomes a CloudPayments message.
+     */
     const stateGuard = async <T>(tx: Tx, a: Authed, id: number, action: string, fn: (p: Payment) => Promise<T>): Promise<T> => {
       const p = await engine.payments.get(tx, id, a.merchant.id);
+      if (p.face !== 'cloudpayments') throw new CoreError('PAYMENT_NOT_FOUND');
       try {
         return await fn(p);
       } catch (e) {

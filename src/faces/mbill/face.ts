@@ -24,6 +24,12 @@ export const mbillFace: Face = {
   name: 'mbill',
   prefix: '/mbill',
   title: 'Mbill Transfer Tokenization Service',
+  // card tokens (number, cvv), transfers (a sender card, a card-number recipient), claims, the lookup (OTP) code
+  // of transfers and claims (`code` or `otp-code`), and the 3-D Secure return
+  sensitive: {
+    pan: ['$.number', '$.sender.credential.number', '$.recipient.credential.number', '$.credential.number'],
+    secret: ['$.cvv', '$.sender.credential.cvv', '$.code', '$.otp-code', '$.PaRes'],
+  },
   migrations: mbillMigrations,
   routes: (app, ctx) => registerMbillRoutes(app, ctx),
   webhooks: () => mbillWebhooks,

@@ -4,10 +4,10 @@
 // Secure terminal (the TermUrl the ACS posts MD + PaRes to, which then sends the browser to `arrival`).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { formFields } from '../../pages/acs.js';
-import { esc, isHttpUrl, layout, nonce, securePage } from '../../pages/html.js';
+import { esc, layout, nonce, safeLocation, securePage } from '../../pages/html.js';
 import { pickLang, type Lang } from '../../pages/i18n.js';
 import type { FaceContext } from '../face.js';
-import { mbillStore as S } from './store.js';
+import { mbillStore as S, type Transfer } from './store.js';
 import type { MbillService } from './transfers.js';
 import { EXP_YEAR_MAX, EXP_YEAR_MIN } from './validation.js';
 import type { TransferStatus } from './wire.js';
@@ -291,6 +291,23 @@ export function registerMbillPages(app: FastifyInstance, ctx: FaceContext, svc: 
     );
   };
 
+  /**
+   * Where the terminal may send the browser: `arrival` (the merchant's page, added to the TermUrl it gave the
+   * ACS) when the request carries the ACS's signed answer for this transfer's challenge, which only that
+   * hand-off can bring; the gateway's own pages always. Anything else (a forged post naming a known MD, say)
+   * gets the result page: the terminal is no open redirect.
+   */
+  const arrivalFor = (req: FastifyRequest, t: Transfer, paRes: string): string | null => {
+    const to = safeLocation((req.query as Record<string, string | undefined>).arrival);
+    if (!to) return null;
+    if (new URL(to).origin === new URL(ctx.baseUrl(req)).origin) return to;
+    try {
+      return t.challengeId !== null && engine.challenges.verifyPaRes(paRes).challengeId === t.challengeId ? to : null;
+    } catch {
+      return null;
+    }
+  };
+
   // The TermUrl of 3-D Secure: MD names the transfer (its external_id), PaRes completes the payment.
   app.post('/3ds/terminal', async (req, reply) => {
     const f = formFields(req);
@@ -299,8 +316,8 @@ export function registerMbillPages(app: FastifyInstance, ctx: FaceContext, svc: 
     const t = md ? await engine.read((tx) => S.getTransferByExternalId(tx, md)) : undefined;
     if (!t) return resultPage(reply, lang, s, null, 404);
     const after = await engine.transaction((tx) => svc.completeThreeDs(tx, t.id, f.PaRes ?? '', svc.bases(req)));
-    const arrival = (req.query as Record<string, string | undefined>).arrival;
-    if (arrival && isHttpUrl(arrival)) return reply.redirect(arrival, 303);
+    const to = arrivalFor(req, t, f.PaRes ?? '');
+    if (to) return reply.redirect(to, 303);
     return resultPage(reply, lang, s, after.status);
   });
 }

@@ -282,7 +282,7 @@ export class MbillService {
   private async onSenderCharged(tx: Tx, t: Transfer, bases: Bases): Promise<Transfer> {
     const { ledger } = this.engine;
     const merchant = await ledger.account(tx, t.merchantId, t.currency, AVAILABLE);
-    const fees = await ledger.systemAccount(tx, t.currency, FEES_ACCOUNT);
+    const fees = await ledger.systemAccount(tx, t.merchantId, t.currency, FEES_ACCOUNT);
     await ledger.post(tx, merchant, fees, t.fee, { code: 'mbill_fee', refType: TRANSFER_SUBJECT, refId: String(t.id) });
     if (t.recipientKind === 'external-credential') return this.transition(tx, t, 'waiting_for_claim', {}, bases);
     const next = await this.transition(tx, t, 'processing', {}, bases);
@@ -341,7 +341,7 @@ export class MbillService {
   private async refundSender(tx: Tx, t: Transfer): Promise<void> {
     const { ledger } = this.engine;
     const merchant = await ledger.account(tx, t.merchantId, t.currency, AVAILABLE);
-    const fees = await ledger.systemAccount(tx, t.currency, FEES_ACCOUNT);
+    const fees = await ledger.systemAccount(tx, t.merchantId, t.currency, FEES_ACCOUNT);
     await ledger.post(tx, fees, merchant, t.fee, { code: 'mbill_fee_reversal', refType: TRANSFER_SUBJECT, refId: String(t.id) });
     await this.engine.payments.refund(tx, t.paymentId, null, { merchantId: t.merchantId, metadata: { mbill_transfer_id: String(t.id) } });
   }

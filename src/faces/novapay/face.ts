@@ -35,6 +35,11 @@ export const novapayFace: Face = {
   name: 'novapay',
   prefix: '/novapay',
   title: 'NovaPay qecom API v1',
+  // the API takes no card data; the payer pages' form (number, cvv) and their 3-D Secure return do
+  sensitive: {
+    pan: ['$.number'],
+    secret: ['$.cvv', '$.PaRes'],
+  },
   migrations: novapayMigrations,
   frameworkError: () => ({ status: 400, contentType: 'application/json; charset=utf-8', body: JSON.stringify({ type: 'validation', errors: [{ dataPath: '', message: 'request is malformed' }] }) }),
   routes: (app, ctx) => registerNovapayRoutes(app, ctx),

@@ -3,6 +3,8 @@
 // (`path` + `code` + "Invalid input: expected string, received number"). No schema library.
 import { CoreError } from '../../core/errors.js';
 import { parseMajor } from '../../core/money.js';
+import { isHttpUrl } from '../../pages/html.js';
+import { jsonDepthExceeds, MAX_JSON_DEPTH } from '../json-depth.js';
 import { CURRENCY, type Issue } from './wire.js';
 
 export type Obj = Record<string, unknown>;
@@ -219,7 +221,16 @@ export class Checker {
       this.wrongType([...base, key], opts.nullable ? ['object', 'null'] : ['object'], v);
       return undefined;
     }
+    if (jsonDepthExceeds(v)) {
+      this.tooDeep([...base, key]);
+      return undefined;
+    }
     return v;
+  }
+
+  /** A free-form value nested deeper than MAX_JSON_DEPTH (stored values are walked recursively later). */
+  tooDeep(path: Path): void {
+    this.issues.push({ path, code: 'too_big', message: `Too big: expected at most ${MAX_JSON_DEPTH} levels of nesting`, legacy: `should NOT be nested more than ${MAX_JSON_DEPTH} levels deep` });
   }
 
   array(o: Obj, key: string, base: Path, opts: { max?: number } = {}): unknown[] | null | undefined {
@@ -232,6 +243,10 @@ export class Checker {
     }
     if (opts.max !== undefined && v.length > opts.max) {
       this.issues.push({ path: [...base, key], code: 'too_big', message: `Too big: expected array to have <=${opts.max} items`, legacy: `should NOT have more than ${opts.max} items` });
+      return undefined;
+    }
+    if (jsonDepthExceeds(v)) {
+      this.tooDeep([...base, key]);
       return undefined;
     }
     return v;
@@ -250,14 +265,9 @@ export class Checker {
   }
 }
 
+/** An absolute http(s) URL without whitespace or control characters (success_url, fail_url, callback_url). */
 export function isHttpUri(v: string): boolean {
-  if (!URI_RE.test(v) || v.length > 2048) return false;
-  try {
-    const u = new URL(v);
-    return u.protocol === 'http:' || u.protocol === 'https:';
-  } catch {
-    return false;
-  }
+  return URI_RE.test(v) && isHttpUrl(v);
 }
 
 /** The plain decimal text of a JS number (no exponent). */

@@ -55,6 +55,22 @@ export class NumopayApiError extends Error {
   }
 }
 
+/** The timestamp last used per identical write (key, method, path, body) in this process. */
+const lastWrites = new Map<string, number>();
+
+/**
+ * The gateway refuses a state-changing request whose signature it has seen (a replay), and the signature of two
+ * identical writes in one second is the same: the second gets the next free second as its timestamp (still well
+ * inside the ±30 s window).
+ */
+function writeTimestamp(key: string, ts: number): number {
+  const last = lastWrites.get(key);
+  const next = last !== undefined && last >= ts ? last + 1 : ts;
+  if (lastWrites.size > 10_000) for (const [k, at] of lastWrites) if (at < ts - 60) lastWrites.delete(k);
+  lastWrites.set(key, next);
+  return next;
+}
+
 export class NumopayClient {
   constructor(private readonly o: NumopayClientOptions) {}
 
@@ -64,7 +80,8 @@ export class NumopayClient {
     const isRead = method === 'GET' || method === 'HEAD';
     const query = isRead ? sortedQuery(params as Record<string, string>) : '';
     const body = isRead ? '' : JSON.stringify(params);
-    const ts = this.o.now ? this.o.now() : Math.floor(Date.now() / 1000);
+    let ts = this.o.now ? this.o.now() : Math.floor(Date.now() / 1000);
+    if (!isRead) ts = writeTimestamp(`${this.o.apiKey} ${method} ${path} ${body}`, ts);
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (opts.signed !== false) headers.authorization = numopayAuthorization(this.o.apiKey, this.o.secret, ts, method, path, query, body);
     const res = await fetch(this.o.baseUrl.replace(/\/$/, '') + path + query, { method, headers, ...(isRead ? {} : { body }) });

@@ -17,6 +17,11 @@ export const numopayFace: Face = {
   name: 'numopay',
   prefix: '/numopay',
   title: 'Numopay API v2',
+  // charges (card_info), refills (card_number), the checkout payment page's form (number, cvv) and its 3-D Secure return
+  sensitive: {
+    pan: ['$.card_info.number', '$.card_number', '$.number'],
+    secret: ['$.card_info.cvv', '$.cvv', '$.PaRes'],
+  },
   migrations: numopayMigrations,
   routes: (app, ctx) => registerNumopayRoutes(app, ctx),
   webhooks: () => numopayWebhooks,

@@ -2,8 +2,10 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isCoreError } from '../../core/errors.js';
 import { safeEqual } from '../../core/crypto.js';
+import { MAX_AMOUNT } from '../../core/money.js';
 import type { Credential, Merchant } from '../../core/model.js';
 import type { FaceContext } from '../face.js';
+import { isHttpUrl } from '../../pages/html.js';
 import { numopaySignature, parseAuthorization } from './signing.js';
 import { API_VERSION, wireError } from './wire.js';
 
@@ -21,6 +23,8 @@ export class NumopayError extends Error {
 export interface Authed {
   merchant: Merchant;
   credential: Credential;
+  /** the request's signature (hex), which a state-changing request may use once (see routes.ts) */
+  signature: string;
 }
 
 /** Verifies NP-ACCESS-TOKEN over the path after the face's mount prefix, the raw query and the raw body. */
@@ -34,6 +38,7 @@ export async function authenticate(req: FastifyRequest, ctx: FaceContext): Promi
   const skew = Math.abs(Math.floor(Date.now() / 1000) - Number(token.timestamp));
   if (skew > WINDOW_SECONDS) throw new NumopayError(401, 'Request expired');
   const found = await ctx.engine.read((tx) => ctx.engine.merchants.authenticate(tx, 'numopay', token.apiKey));
+  // an unknown key costs the same HMAC (over a dummy secret) and gets the same answer as a wrong signature
   const secret = found?.credential.secret ?? '';
   const url = req.raw.url ?? req.url;
   const q = url.indexOf('?');
@@ -44,9 +49,8 @@ export async function authenticate(req: FastifyRequest, ctx: FaceContext): Promi
   const body = method === 'GET' || method === 'HEAD' ? '' : rawBody(req);
   const expected = numopaySignature(secret || 'no-such-key', token.timestamp, method, path, query === '?' ? '' : query, body);
   const ok = safeEqual(expected, token.signature);
-  if (!found) throw new NumopayError(401, 'Invalid API key');
-  if (!ok) throw new NumopayError(401, 'Invalid signature');
-  return found;
+  if (!found || !ok) throw new NumopayError(401, 'Invalid signature');
+  return { ...found, signature: token.signature.toLowerCase() };
 }
 
 function stripPrefix(path: string, prefix: string): string {
@@ -105,7 +109,10 @@ export function str(body: Record<string, unknown>, key: string, opts: { required
   return v;
 }
 
-/** An amount in minor units: a string of digits (the documented form) or an integer. */
+/**
+ * An amount in minor units: a string of digits (the documented form) or an integer, from 1 to MAX_AMOUNT
+ * (fifteen digits); more digits are refused as too large.
+ */
 export function minorAmount(body: Record<string, unknown>, key = 'amount'): bigint {
   const v = body[key];
   if (v === undefined || v === null || v === '') throw new NumopayError(400, `${key} is required`);
@@ -113,21 +120,22 @@ export function minorAmount(body: Record<string, unknown>, key = 'amount'): bigi
   if (typeof v === 'string') text = v.trim();
   else if (typeof v === 'number' && Number.isSafeInteger(v)) text = String(v);
   else throw new NumopayError(400, `${key} must be a string of digits (minor units)`);
-  if (!/^\d{1,15}$/.test(text)) throw new NumopayError(400, `${key} must be a string of digits (minor units)`);
-  const n = BigInt(text);
-  if (n <= 0n) throw new NumopayError(400, `${key} must be greater than zero`);
-  return n;
+  if (!/^\d{1,40}$/.test(text)) throw new NumopayError(400, `${key} must be a string of digits (minor units)`);
+  return boundedAmount(BigInt(text), key);
 }
 
+/** An amount checked against the limits of one operation: 400 when zero, or above MAX_AMOUNT. */
+export function boundedAmount(minor: bigint, key = 'amount'): bigint {
+  if (minor <= 0n) throw new NumopayError(400, `${key} must be greater than zero`);
+  if (minor > MAX_AMOUNT) throw new NumopayError(400, `${key} is too large: at most ${MAX_AMOUNT}`);
+  return minor;
+}
+
+/** An absolute http(s) URL without control characters (a redirect or webhook address). */
 export function httpUrl(body: Record<string, unknown>, key: string, required: boolean): string | undefined {
   const v = str(body, key, { required });
   if (v === undefined) return undefined;
-  try {
-    const u = new URL(v);
-    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error();
-  } catch {
-    throw new NumopayError(400, `${key} must be an http(s) URL`);
-  }
+  if (!isHttpUrl(v)) throw new NumopayError(400, `${key} must be an http(s) URL`);
   return v;
 }
 

@@ -7,7 +7,7 @@ import { isCoreError } from '../../core/errors.js';
 import { formatMajor } from '../../core/money.js';
 import type { Payment } from '../../core/model.js';
 import { formFields } from '../../pages/acs.js';
-import { autoPostPage, esc, layout, nonce, securePage } from '../../pages/html.js';
+import { autoPostPage, esc, layout, nonce, safeLocation, securePage } from '../../pages/html.js';
 import { pickLang, t, type Lang } from '../../pages/i18n.js';
 import { renderPaymentPage } from '../../pages/payment-page.js';
 import type { FaceContext } from '../face.js';
@@ -22,10 +22,11 @@ export function registerNumopayPages(app: FastifyInstance, ctx: FaceContext): vo
     const s = t(lang);
     const n = nonce();
     const ok = p && (p.status === 'captured' || p.status === 'authorized');
+    const back = safeLocation(returnUrl);
     const title = !p ? s.notFound : ok ? s.doneTitle : p.status === 'expired' ? s.expiredTitle : s.failedTitle;
     const body = `<h1 class="status ${ok ? 'ok' : 'fail'}" data-testid="result">${esc(title)}</h1>${
       p ? `<p class="muted">${esc(formatMajor(p.amount, p.currency))} ${esc(p.currency)}</p>` : ''
-    }${returnUrl ? `<a class="button" href="${esc(returnUrl)}">${esc(s.returnToShop)}</a>` : ''}`;
+    }${back ? `<a class="button" href="${esc(back)}">${esc(s.returnToShop)}</a>` : ''}`;
     return securePage(reply.code(status), n).send(layout({ title, lang, nonce: n, body }));
   };
 
@@ -50,7 +51,8 @@ export function registerNumopayPages(app: FastifyInstance, ctx: FaceContext): vo
     if (!found?.p) return resultPage(reply, lang, undefined, null, 404);
     const { tok, p } = found;
     if (p.status === 'requires_authentication') return toAcs(req, reply, p, link, `${base(req)}${ctx.prefix}/v2/charge/${link}/3ds`, lang);
-    if (tok.redirectUrl) return reply.redirect(tok.redirectUrl, 302);
+    const to = safeLocation(tok.redirectUrl);
+    if (to) return reply.redirect(to, 302);
     return resultPage(reply, lang, p, null);
   });
 
@@ -61,7 +63,8 @@ export function registerNumopayPages(app: FastifyInstance, ctx: FaceContext): vo
     const tok = await engine.read((tx) => S.getTokenByLink(tx, link));
     if (!tok) return resultPage(reply, lang, undefined, null, 404);
     const p = await complete(tok.subjectId, f.PaRes ?? '');
-    if (tok.redirectUrl) return reply.redirect(tok.redirectUrl, 303);
+    const to = safeLocation(tok.redirectUrl);
+    if (to) return reply.redirect(to, 303);
     return resultPage(reply, lang, p, null);
   });
 
@@ -114,7 +117,8 @@ export function registerNumopayPages(app: FastifyInstance, ctx: FaceContext): vo
     const p = x.p;
     if (p.status === 'created') return showForm(req, reply, x, lang, null);
     if (p.status === 'requires_authentication') return toAcs(req, reply, p, x.s.id, `${selfUrl(req, x.s.id, x.s.token).replace('?', '/3ds?')}`, lang);
-    if (p.status === 'captured' || p.status === 'authorized') return reply.redirect(x.s.successUrl, 303);
+    const success = safeLocation(x.s.successUrl);
+    if ((p.status === 'captured' || p.status === 'authorized') && success) return reply.redirect(success, 303);
     return resultPage(reply, lang, p, x.s.cancelUrl);
   };
 

@@ -1,6 +1,6 @@
 // Sandbox exchange rates (fixed, per 1 EUR, four decimals) and exact conversion with bigint arithmetic.
 import { CoreError } from '../../core/errors.js';
-import { currencyInfo } from '../../core/money.js';
+import { currencyInfo, MAX_AMOUNT } from '../../core/money.js';
 
 /** units of each currency per 1 EUR, scaled by 10^4 */
 const PER_EUR: Record<string, bigint> = {
@@ -26,15 +26,22 @@ function divRound(n: bigint, d: bigint): bigint {
   return r * 2n >= d ? q + 1n : q;
 }
 
-/** Converts minor units of `from` into minor units of `to`, rounded half up. */
+/**
+ * Converts minor units of `from` into minor units of `to`, rounded half up. The result is an amount to charge:
+ * above MAX_AMOUNT it is refused (AMOUNT_TOO_LARGE), whatever the amount was in `from`.
+ */
 export function convert(minor: bigint, from: string, to: string): bigint {
-  if (from === to) return minor;
-  const rf = PER_EUR[from];
-  const rt = PER_EUR[to];
-  if (!rf || !rt) throw new CoreError('CURRENCY_UNSUPPORTED', `no rate for ${rf ? to : from}`);
-  const ef = 10n ** BigInt(currencyInfo(from).exponent);
-  const et = 10n ** BigInt(currencyInfo(to).exponent);
-  return divRound(minor * rt * et, rf * ef);
+  let out = minor;
+  if (from !== to) {
+    const rf = PER_EUR[from];
+    const rt = PER_EUR[to];
+    if (!rf || !rt) throw new CoreError('CURRENCY_UNSUPPORTED', `no rate for ${rf ? to : from}`);
+    const ef = 10n ** BigInt(currencyInfo(from).exponent);
+    const et = 10n ** BigInt(currencyInfo(to).exponent);
+    out = divRound(minor * rt * et, rf * ef);
+  }
+  if (out > MAX_AMOUNT) throw new CoreError('AMOUNT_TOO_LARGE', `the amount is more than ${MAX_AMOUNT} minor units of ${to}`);
+  return out;
 }
 
 /** `{base, rates}` for `amount` units of `base`, each rate a decimal string with four places. */

@@ -11,7 +11,7 @@ import type { JsonObject, Payment, Payout } from '../../core/model.js';
 import type { Tx } from '../../core/ports.js';
 import type { FaceContext } from '../face.js';
 import { annotate } from '../../server/request-context.js';
-import { authenticate, httpUrl, jsonBody, minorAmount, NumopayError, sendData, sendError, str, toWire, type Authed } from './http.js';
+import { authenticate, boundedAmount, httpUrl, jsonBody, minorAmount, NumopayError, sendData, sendError, str, toWire, type Authed } from './http.js';
 import { registerNumopayPages } from './pages.js';
 import { convert, hasRate, RATES_DATE, ratesFor } from './rates.js';
 import { numopayStore as S, type CheckoutItem, type NumopayAccount, type WebhookEndpoint } from './store.js';
@@ -19,6 +19,10 @@ import { paymentStatusObject, payoutStatusObject, type StatusObject } from './wi
 
 export const TOKEN_TTL = 15 * MINUTE;
 export const CHECKOUT_TTL = 24 * 60 * MINUTE;
+/** Methods whose signature may be used once; GET and HEAD may repeat. */
+const ONCE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+/** How long a used signature is remembered: longer than any time it can pass the ±30 s window. */
+export const SIGNATURE_MEMORY = 2 * MINUTE;
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -64,6 +68,20 @@ export function registerNumopayRoutes(app: FastifyInstance, ctx: FaceContext): v
       annotate(req, { merchantId: req.numopay.merchant.id });
     });
 
+    /**
+     * A state-changing request's transaction. Its signature is used up in that same transaction: the exact
+     * same signed request sent again within the time window (a replay) is refused, and nothing it would do
+     * happens twice. Reads are not recorded: a client polling twice in one second sends identical signatures.
+     */
+    const command = <T>(req: FastifyRequest, work: (tx: Tx) => Promise<T>): Promise<T> =>
+      engine.transaction(async (tx) => {
+        const a = req.numopay!;
+        if (ONCE_METHODS.has(req.method.toUpperCase()) && !(await engine.idempotency.useOnce(tx, `numopay:signature:${a.credential.key}`, a.signature, SIGNATURE_MEMORY))) {
+          throw new NumopayError(401, 'Request signature already used');
+        }
+        return work(tx);
+      });
+
     const account = async (req: FastifyRequest): Promise<NumopayAccount> => {
       const id = (req.params as { account_id: string }).account_id;
       const a = await engine.read((tx) => S.getAccount(tx, req.numopay!.merchant.id, id));
@@ -96,7 +114,7 @@ export function registerNumopayRoutes(app: FastifyInstance, ctx: FaceContext): v
       if (!isSupportedCurrency(currency) || !hasRate(currency)) throw new NumopayError(400, 'Unsupported currency');
       const charged = convert(amount, currency, a.currency);
       if (charged <= 0n) throw new NumopayError(400, 'amount is too small');
-      const out = await engine.transaction(async (tx) => {
+      const out = await command(req, async (tx) => {
         const now = engine.clock.now();
         const metadata: JsonObject = currency === a.currency ? {} : { originalAmount: amount.toString(), originalCurrency: currency };
         const p = await engine.payments.create(tx, {
@@ -124,7 +142,7 @@ export function registerNumopayRoutes(app: FastifyInstance, ctx: FaceContext): v
       const tokenText = str(body, 'token', { required: true, max: 100 })!;
       const card = cardInfo(body.card_info);
       const link = randomToken(32);
-      const out = await engine.transaction(async (tx) => {
+      const out = await command(req, async (tx) => {
         const t = await S.getToken(tx, tokenText);
         if (!t || t.kind !== 'charge' || t.accountId !== a.id) throw new CoreError('TOKEN_NOT_FOUND');
         if (t.usedAt !== null) throw new CoreError('TOKEN_USED');
@@ -157,7 +175,7 @@ export function registerNumopayRoutes(app: FastifyInstance, ctx: FaceContext): v
       const redirectUrl = httpUrl(body, 'redirect_url', false) ?? null;
       const currency = (str(body, 'currency', { max: 3 }) ?? a.currency).toUpperCase();
       if (currency !== a.currency) throw new NumopayError(400, 'Refills are made in the account currency');
-      const out = await engine.transaction(async (tx) => {
+      const out = await command(req, async (tx) => {
         const now = engine.clock.now();
         const p = await engine.payouts.create(tx, { merchantId: a.merchantId, face: 'numopay', amount, currency, expiresAt: now + TOKEN_TTL });
         const token = uuid();
@@ -175,7 +193,7 @@ export function registerNumopayRoutes(app: FastifyInstance, ctx: FaceContext): v
       const body = jsonBody(req);
       const tokenText = str(body, 'token', { required: true, max: 100 })!;
       const cardNumber = str(body, 'card_number', { required: true, max: 32 })!;
-      await engine.transaction(async (tx) => {
+      await command(req, async (tx) => {
         const t = await S.getToken(tx, tokenText);
         if (!t || t.kind !== 'refill' || t.accountId !== a.id) throw new CoreError('TOKEN_NOT_FOUND');
         if (t.usedAt !== null) throw new CoreError('TOKEN_USED');
@@ -221,7 +239,7 @@ export function registerNumopayRoutes(app: FastifyInstance, ctx: FaceContext): v
       const event = webhookEvent(body);
       const now = engine.clock.now();
       const e: WebhookEndpoint = { id: uuid(), merchantId: a.merchantId, accountId: a.id, url, event, createdAt: now, updatedAt: now };
-      await engine.transaction((tx) => S.insertEndpoint(tx, e));
+      await command(req, (tx) => S.insertEndpoint(tx, e));
       return sendData(reply, endpointView(e));
     });
 
@@ -229,7 +247,7 @@ export function registerNumopayRoutes(app: FastifyInstance, ctx: FaceContext): v
       const a = await account(req);
       const body = jsonBody(req);
       const id = (req.params as { id: string }).id;
-      const e = await engine.transaction(async (tx) => {
+      const e = await command(req, async (tx) => {
         const cur = await S.getEndpoint(tx, a.id, id);
         if (!cur) throw new NumopayError(404, 'Webhook endpoint not found');
         const next = { ...cur, url: httpUrl(body, 'url', false) ?? cur.url, event: body.event === undefined ? cur.event : webhookEvent(body), updatedAt: engine.clock.now() };
@@ -255,7 +273,7 @@ export function registerNumopayRoutes(app: FastifyInstance, ctx: FaceContext): v
     api.delete('/v2/accounts/:account_id/webhook-endpoints/:id', async (req, reply) => {
       const a = await account(req);
       const id = (req.params as { id: string }).id;
-      await engine.transaction(async (tx) => {
+      await command(req, async (tx) => {
         const e = await S.getEndpoint(tx, a.id, id);
         if (!e) throw new NumopayError(404, 'Webhook endpoint not found');
         await S.deleteEndpoint(tx, id);
@@ -271,9 +289,9 @@ export function registerNumopayRoutes(app: FastifyInstance, ctx: FaceContext): v
       const successUrl = httpUrl(body, 'success_url', true)!;
       const cancelUrl = httpUrl(body, 'cancel_url', true)!;
       const currency = items[0]!.currency;
-      const total = items.reduce((s, i) => s + BigInt(i.amount), 0n);
+      const total = boundedAmount(items.reduce((s, i) => s + BigInt(i.amount), 0n), 'the total of items');
       const charged = convert(total, currency, a.currency);
-      const out = await engine.transaction(async (tx) => {
+      const out = await command(req, async (tx) => {
         const now = engine.clock.now();
         const id = `cs_live_${randomToken(24)}`;
         const token = randomToken(32);

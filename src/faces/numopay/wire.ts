@@ -197,6 +197,12 @@ export function wireError(code: ErrorCode, message: string): { status: number; e
       return { status: 400, error: 'Insufficient funds on the account balance' };
     case 'CURRENCY_UNSUPPORTED':
       return { status: 400, error: 'Unsupported currency' };
+    // amounts out of range, including a sum the ledger could not hold: the message says which limit
+    case 'AMOUNT_INVALID':
+    case 'AMOUNT_PRECISION':
+    case 'AMOUNT_TOO_SMALL':
+    case 'AMOUNT_TOO_LARGE':
+      return { status: 400, error: message };
     case 'INVALID_STATE':
     case 'CONFLICT':
       return { status: 409, error: message };

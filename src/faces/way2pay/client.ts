@@ -2,7 +2,8 @@
 //   generation 1 (the seed): headers Content-Type, Nonce, Public-Key, Signature = hex HMAC-SHA256(secret,
 //                            JSON body + nonce), nonce = unix seconds + 300;
 //   generation 3:            headers Content-Type, nonce, Public-Key, Signature = hex HMAC-SHA512(secret,
-//                            path + sorted-key JSON + nonce), an 18-digit increasing nonce; GET signs "".
+//                            path (with "?" + its alphabetical query, when there is one) + sorted-key JSON +
+//                            nonce), an 18-digit increasing nonce; GET signs "".
 // Any answer with success:false throws a Way2PayApiError with the code and HTTP status.
 import { canonicalJson, gen1Signature, gen3Signature, nextNonce } from './signing.js';
 
@@ -195,7 +196,8 @@ export class Way2PayClient {
       signature = gen1Signature(this.o.secretKey, body ?? '', nonce);
     } else {
       body = bodyless ? undefined : canonicalJson(params ?? {});
-      signature = gen3Signature(this.o.secretKey, path, body ?? '', nonce);
+      // the signed path carries the query string (its parameters in alphabetical order)
+      signature = gen3Signature(this.o.secretKey, qs ? `${path}?${qs}` : path, body ?? '', nonce);
     }
     const headers: Record<string, string> = { 'Content-Type': 'application/json', [this.generation === 1 ? 'Nonce' : 'nonce']: nonce, 'Public-Key': this.o.publicKey, Signature: signature };
     if (this.o.environment) headers['X-Environment'] = this.o.environment;

@@ -50,6 +50,11 @@ export function createWay2payFace(options: Partial<Way2PayConfig> = {}): Face {
     name: 'way2pay',
     prefix: '/way2pay',
     title: 'Way2Pay API v1',
+    // a pay-out's receiver (a card number for method CARD; a phone or an account number is not kept either)
+    sensitive: {
+      pan: ['$.receiver'],
+      secret: [],
+    },
     migrations: way2payMigrations,
     frameworkError: () => {
       const e = errorBody(20000);

@@ -14,8 +14,8 @@ const err = (code: keyof typeof ERRORS, description?: string): Response => {
   return json(description ?? message, s.ref('Error'), { success: false, error: { message, code: Number(code) } });
 };
 const AUTH_ERRORS: Operation['responses'] = {
-  400: err(20006, 'A malformed header (20004 Signature, 20005 Public-Key, 20006 nonce), an unknown Public-Key (60008), or bad input (20000)'),
-  401: err(60006, 'No auth headers (10000), one missing (60003/60004/60005), an invalid signature (60006; 2005 for generation 3), or a reused nonce (generation 3: 2007)'),
+  400: err(20006, 'A malformed header (20004 Signature, 20005 Public-Key, 20006 nonce), a generation 1 nonce more than an hour beyond now + 300 s (20006), or bad input (20000)'),
+  401: err(60006, 'No auth headers (10000), one missing (60003/60004/60005), an invalid signature or an unknown Public-Key (60006; 2005 for a generation 3 signature), or a reused or too distant nonce (generation 3: 2007)'),
   403: err(30001, 'The key is revoked or its merchant gone (30001/30003)'),
   408: err(60007, 'Request timeout: a generation 1 nonce in the past (60007)'),
 };
@@ -50,12 +50,12 @@ const sandbox = (operationId: string, summary: string, description: string, para
   post: {
     operationId,
     summary,
-    description: `${description} Sandbox only: no signature.`,
+    description: `${description} Sandbox operator route: no merchant signature, the gateway's admin token instead (\`Authorization: Bearer <admin token>\`); not served with \`--sandbox-routes off\` or in production mode.`,
     tags: ['Sandbox'],
-    security: [],
+    security: [{ adminToken: [] }],
     parameters: params,
     requestBody: jsonBody(body.schema, body.example),
-    responses: { 200: json('The object afterwards', okBody(data), { success: true, data: example }), 404: err(60011), 409: err(60012), 400: err(60002, 'An action the object\'s state does not allow (60002), or bad input (20000)') },
+    responses: { 200: json('The object afterwards', okBody(data), { success: true, data: example }), 401: err(10000, 'No admin token, or a wrong one'), 404: err(60011), 409: err(60012), 400: err(60002, 'An action the object\'s state does not allow (60002), or bad input (20000)') },
   },
 });
 
@@ -81,8 +81,8 @@ export function way2payOpenApi(baseUrl: string): OpenApiDocument {
         'P2P payments: a **pay-in** shows the payer requisites (a card, a phone for SBP or an account, with the holder\'s name) to transfer money to; once the transfer is confirmed the merchant\'s payment balance is credited, less a commission. A **pay-out** sends money from the payout balance to a card, phone or account. Answers are `{success: true, data}`; errors `{success: false, error: {message, code}}` with the HTTP status of the error table.',
         '',
         '**Signing** (per merchant, `generation` in its credentials). Headers `Public-Key`, `Nonce`, `Signature`.',
-        '- Generation 1 (the seed): `Signature` = hex HMAC-SHA256(secret key, raw JSON body + nonce); the nonce is an expiry in Unix seconds (now + 300) and must exceed the previous one. A bodiless request signs the empty string (or `{}`).',
-        '- Generation 3 (current README): `Signature` = hex HMAC-SHA512(secret key, path + JSON with recursively sorted keys and no spaces + nonce), where path is `/api/v1/…` (GET signs an empty body: `/api/v1/balance1721585422`); the nonce is strictly increasing, up to 18 digits.',
+        '- Generation 1 (the seed): `Signature` = hex HMAC-SHA256(secret key, raw JSON body + nonce); the nonce is an expiry in Unix seconds (now + 300) and must exceed the previous one. A bodiless read signs the empty string (or `{}`); a bodiless write signs `{}`.',
+        '- Generation 3 (current README): `Signature` = hex HMAC-SHA512(secret key, path + JSON with recursively sorted keys and no spaces + nonce), where path is `/api/v1/…` with `?` and the query string when there is one, its parameters in alphabetical order (GET signs an empty body: `/api/v1/balance1721585422`); the nonce is strictly increasing, up to 18 digits.',
         '',
         '**Objects follow the merchant\'s generation**: generation 1 gets the seed\'s pay-in (`cardNumber`, bank key `SBER`), generation 3 the current one (`trackerID`, `commission`, `receiver`, bank name `Сбер`). Amounts are decimal strings in major units with at most two decimals.',
         '',
@@ -94,7 +94,7 @@ export function way2payOpenApi(baseUrl: string): OpenApiDocument {
       { name: 'Pay-in', description: 'Collecting money through requisites' },
       { name: 'Pay-out', description: 'Paying out from the payout balance' },
       { name: 'Reference', description: 'Balances, banks, currencies, commissions' },
-      { name: 'Sandbox', description: 'What the payer and the operator do in real life (sandbox only)' },
+      { name: 'Sandbox', description: 'What the payer and the operator do in real life (sandbox operator routes, behind the admin token)' },
       { name: 'Callbacks', description: 'What the gateway sends to callbackURL' },
     ],
     security: [{ publicKey: [], nonce: [], signature: [] }],
@@ -207,6 +207,7 @@ export function way2payOpenApi(baseUrl: string): OpenApiDocument {
       securitySchemes: {
         publicKey: { type: 'apiKey', in: 'header', name: 'Public-Key', description: 'Your public key' },
         nonce: { type: 'apiKey', in: 'header', name: 'Nonce', description: 'Generation 1: Unix seconds + 300, greater than the previous one. Generation 3: strictly increasing, up to 18 digits.' },
+        adminToken: { type: 'http', scheme: 'bearer', description: 'The gateway\'s admin token (printed by `polypay start`, or POLYPAY_ADMIN_TOKEN): sandbox operator routes only.' },
         signature: { type: 'apiKey', in: 'header', name: 'Signature', description: 'Generation 1: hex HMAC-SHA256(secret, body + nonce). Generation 3: hex HMAC-SHA512(secret, path + sorted-key JSON + nonce).' },
       },
       schemas: {

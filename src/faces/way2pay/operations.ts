@@ -14,7 +14,7 @@ import { detectBrand, luhnCheckDigit, maskPan, normalizePan } from '../../core/c
 import type { Engine } from '../../core/engine.js';
 import { uuid } from '../../core/ids.js';
 import { FEES_ACCOUNT, NETWORK_ACCOUNT } from '../../core/ledger.js';
-import { parseMajor, percentOf } from '../../core/money.js';
+import { MAX_AMOUNT, parseMajor, percentOf } from '../../core/money.js';
 import type { JsonObject, LedgerAccount, Merchant } from '../../core/model.js';
 import type { Tx } from '../../core/ports.js';
 import { way2payStore as S, type Commission, type Requisite } from './store.js';
@@ -227,12 +227,14 @@ export class Way2PayService {
     return this.engine.ledger.account(tx, merchantId, currency, kind);
   }
 
-  private network(tx: Tx, currency: string): Promise<LedgerAccount> {
-    return this.engine.ledger.systemAccount(tx, currency, NETWORK_ACCOUNT);
+  /** The merchant's own counter-account for money from and to the outside world. */
+  private network(tx: Tx, merchantId: string, currency: string): Promise<LedgerAccount> {
+    return this.engine.ledger.systemAccount(tx, merchantId, currency, NETWORK_ACCOUNT);
   }
 
-  private fees(tx: Tx, currency: string): Promise<LedgerAccount> {
-    return this.engine.ledger.systemAccount(tx, currency, FEES_ACCOUNT);
+  /** The gateway's commission income from this merchant. */
+  private fees(tx: Tx, merchantId: string, currency: string): Promise<LedgerAccount> {
+    return this.engine.ledger.systemAccount(tx, merchantId, currency, FEES_ACCOUNT);
   }
 
   /** The payment and payout balances: available (spendable now) and frozen (held either way). */
@@ -247,8 +249,9 @@ export class Way2PayService {
   /** Sandbox or operator top-up of a balance from outside (the network account). */
   async deposit(tx: Tx, merchantId: string, currency: string, amount: bigint, balance: 'payment' | 'payout' = 'payout'): Promise<void> {
     if (amount <= 0n) throw new Way2PayError(20000, 'amount must be greater than zero');
+    if (amount > MAX_AMOUNT) throw new Way2PayError(30007);
     const to = await this.account(tx, merchantId, currency, balance === 'payment' ? PAYMENT_KIND : PAYOUT_KIND);
-    await this.engine.ledger.post(tx, await this.network(tx, currency), to, amount, { code: 'way2pay_deposit', refType: 'merchant', refId: merchantId });
+    await this.engine.ledger.post(tx, await this.network(tx, merchantId, currency), to, amount, { code: 'way2pay_deposit', refType: 'merchant', refId: merchantId });
   }
 
   /** Moves collected pay-in money to the payout balance (operator). */
@@ -367,9 +370,9 @@ export class Way2PayService {
     await this.movePayIn(tx, next, 'PENDING', 'PROCESSING', async (q) => {
       const ref = { refType: PAYIN_SUBJECT, refId: q.id };
       const net = q.amount - q.commission;
-      const network = await this.network(tx, q.currency);
+      const network = await this.network(tx, q.merchantId, q.currency);
       if (net > 0n) q.holdNetId = await this.engine.ledger.hold(tx, network, await this.account(tx, q.merchantId, q.currency, PAYMENT_KIND), net, { code: 'way2pay_payin_hold', ...ref });
-      if (q.commission > 0n) q.holdFeeId = await this.engine.ledger.hold(tx, network, await this.fees(tx, q.currency), q.commission, { code: 'way2pay_payin_fee_hold', ...ref });
+      if (q.commission > 0n) q.holdFeeId = await this.engine.ledger.hold(tx, network, await this.fees(tx, q.merchantId, q.currency), q.commission, { code: 'way2pay_payin_fee_hold', ...ref });
     });
     return next;
   }
@@ -391,10 +394,10 @@ export class Way2PayService {
         if (exact) await this.postHolds(tx, [q.holdNetId, q.holdFeeId], { code: 'way2pay_payin', ...ref });
         else await this.voidHolds(tx, [q.holdNetId, q.holdFeeId], { code: 'way2pay_payin_incorrect_amount', ...ref });
       } else if (exact) {
-        const network = await this.network(tx, q.currency);
+        const network = await this.network(tx, q.merchantId, q.currency);
         const net = q.amount - q.commission;
         if (net > 0n) await this.engine.ledger.post(tx, network, await this.account(tx, q.merchantId, q.currency, PAYMENT_KIND), net, { code: 'way2pay_payin', ...ref });
-        if (q.commission > 0n) await this.engine.ledger.post(tx, network, await this.fees(tx, q.currency), q.commission, { code: 'way2pay_payin_fee', ...ref });
+        if (q.commission > 0n) await this.engine.ledger.post(tx, network, await this.fees(tx, q.merchantId, q.currency), q.commission, { code: 'way2pay_payin_fee', ...ref });
       }
     });
     return next;
@@ -432,10 +435,10 @@ export class Way2PayService {
     const next: PayIn = { ...p };
     await this.movePayIn(tx, next, 'COMPLETED', 'REFUNDED', async (q) => {
       const ref = { refType: PAYIN_SUBJECT, refId: q.id };
-      const network = await this.network(tx, q.currency);
+      const network = await this.network(tx, q.merchantId, q.currency);
       const net = q.amount - q.commission;
       if (net > 0n) await this.engine.ledger.post(tx, await this.account(tx, q.merchantId, q.currency, PAYMENT_KIND), network, net, { code: 'way2pay_payin_refund', ...ref }, { requireFunds: true });
-      if (q.commission > 0n) await this.engine.ledger.post(tx, await this.fees(tx, q.currency), network, q.commission, { code: 'way2pay_payin_fee_refund', ...ref });
+      if (q.commission > 0n) await this.engine.ledger.post(tx, await this.fees(tx, q.merchantId, q.currency), network, q.commission, { code: 'way2pay_payin_fee_refund', ...ref });
     });
     return next;
   }
@@ -533,8 +536,8 @@ export class Way2PayService {
     if (available <= 0n) throw new Way2PayError(30004);
     if (available < p.amount + p.commission) throw new Way2PayError(30005);
     const ref = { refType: PAYOUT_SUBJECT, refId: p.id };
-    p.holdAmountId = await this.engine.ledger.hold(tx, from, await this.network(tx, p.currency), p.amount, { code: 'way2pay_payout_hold', ...ref }, { requireFunds: true });
-    if (p.commission > 0n) p.holdFeeId = await this.engine.ledger.hold(tx, from, await this.fees(tx, p.currency), p.commission, { code: 'way2pay_payout_fee_hold', ...ref }, { requireFunds: true });
+    p.holdAmountId = await this.engine.ledger.hold(tx, from, await this.network(tx, p.merchantId, p.currency), p.amount, { code: 'way2pay_payout_hold', ...ref }, { requireFunds: true });
+    if (p.commission > 0n) p.holdFeeId = await this.engine.ledger.hold(tx, from, await this.fees(tx, p.merchantId, p.currency), p.commission, { code: 'way2pay_payout_fee_hold', ...ref }, { requireFunds: true });
     p.status = 'PROCESSING';
     p.updatedAt = now;
     await S.updatePayOut(tx, p, 'CREATED');
@@ -611,8 +614,8 @@ export class Way2PayService {
     await this.movePayOut(tx, next, 'COMPLETED', 'REFUNDED', async () => {
       const ref = { refType: PAYOUT_SUBJECT, refId: p.id };
       const to = await this.account(tx, p.merchantId, p.currency, PAYOUT_KIND);
-      await this.engine.ledger.post(tx, await this.network(tx, p.currency), to, p.amount, { code: 'way2pay_payout_refund', ...ref });
-      if (p.commission > 0n) await this.engine.ledger.post(tx, await this.fees(tx, p.currency), to, p.commission, { code: 'way2pay_payout_fee_refund', ...ref });
+      await this.engine.ledger.post(tx, await this.network(tx, p.merchantId, p.currency), to, p.amount, { code: 'way2pay_payout_refund', ...ref });
+      if (p.commission > 0n) await this.engine.ledger.post(tx, await this.fees(tx, p.merchantId, p.currency), to, p.commission, { code: 'way2pay_payout_fee_refund', ...ref });
     });
     return next;
   }

@@ -6,6 +6,7 @@ import { isCoreError } from '../../core/errors.js';
 import { parseMajor } from '../../core/money.js';
 import type { Tx } from '../../core/ports.js';
 import type { FaceContext } from '../face.js';
+import { isHttpUrl } from '../../pages/html.js';
 import { generationOf, parseJson, rawBody, verifyRequest, type Authed } from './auth.js';
 import type { Way2PayService } from './operations.js';
 import { way2payStore as S } from './store.js';
@@ -117,6 +118,8 @@ function amountOf(body: Body, currency: string): bigint {
   if (typeof v === 'string') text = v.trim();
   else if (typeof v === 'number' && Number.isFinite(v)) text = String(v);
   else return wrong('amount must be a decimal string');
+  // more than 13 digits before the point is more than one operation may move (the core's MAX_AMOUNT)
+  if (/^\d{14,}(?:\.\d{1,2})?$/.test(text)) throw new Way2PayError(30007);
   if (!AMOUNT_RE.test(text)) wrong('amount must be a positive number with at most 2 decimal places');
   const minor = parseMajor(text, currency);
   if (minor <= 0n) wrong('amount must be greater than zero');
@@ -134,12 +137,7 @@ function optionalString(body: Body, key: string, max: number): string | null {
 function httpUrl(body: Body, key: string, required: boolean): string | null {
   const v = optionalString(body, key, 2048);
   if (v === null) return required ? wrong(`${key} is required`) : null;
-  try {
-    const u = new URL(v);
-    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error();
-  } catch {
-    wrong(`${key} must be an http(s) URL`);
-  }
+  if (!isHttpUrl(v)) wrong(`${key} must be an http(s) URL`);
   return v;
 }
 
@@ -383,13 +381,14 @@ export function registerWay2payRoutes(app: FastifyInstance, ctx: FaceContext, sv
     }),
   );
 
-  if (cfg.sandboxRoutes) registerSandboxRoutes(app, ctx, svc);
+  if (cfg.sandboxRoutes && ctx.sandbox.enabled) registerSandboxRoutes(app, ctx, svc);
 }
 
 // ---------------------------------------------------------------------------------------------- sandbox
 
 /**
- * Sandbox-only routes (no merchant signature): what the payer and the operator do in real life.
+ * Sandbox operator routes (no merchant signature; the admin token, `Authorization: Bearer <admin token>`):
+ * what the payer and the operator do in real life. Not served with `--sandbox-routes off` or in production mode.
  *   POST /sandbox/pay-in/{id}/pay {amount?, confirm?}  the payer transfers `amount` (default: the expected one);
  *                                                      confirm:false stops at PROCESSING (awaiting the operator)
  *   POST /sandbox/pay-in/{id}/confirm {amount?}        the operator confirms the transfer
@@ -397,7 +396,19 @@ export function registerWay2payRoutes(app: FastifyInstance, ctx: FaceContext, sv
  *   POST /sandbox/pay-out/{id}/complete | /fail        executes or fails a pay-out
  *   POST /sandbox/balance {publicKey, amount, currency?, balance?: "payout"|"payment"}  tops a balance up
  */
-function registerSandboxRoutes(app: FastifyInstance, ctx: FaceContext, svc: Way2PayService): void {
+function registerSandboxRoutes(parent: FastifyInstance, ctx: FaceContext, svc: Way2PayService): void {
+  void parent.register(async (app) => {
+    // before the body is read: without the admin token nothing else is looked at
+    app.addHook('onRequest', async (req, reply) => {
+      if (ctx.sandbox.authorized(req)) return;
+      const e = errorBody(10000);
+      return send(reply.header('www-authenticate', 'Bearer realm="polypay sandbox"'), e.status, e.body);
+    });
+    sandboxRoutes(app, ctx, svc);
+  });
+}
+
+function sandboxRoutes(app: FastifyInstance, ctx: FaceContext, svc: Way2PayService): void {
   const { engine } = ctx;
 
   const body = (req: FastifyRequest): Body => objectBody({ body: parseJson(rawBody(req)) });

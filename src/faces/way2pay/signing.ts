@@ -1,8 +1,10 @@
 // Way2Pay request signing (both generations) and callback signatures, shared by the server's checks and
 // the typed client.
 //   generation 1 (the seed): hex HMAC-SHA256(secret, JSON body + nonce); nonce = unix seconds + 300 (an expiry)
-//   generation 3 (current):  hex HMAC-SHA512(secret, path + JSON with recursively sorted keys + nonce);
-//                            GET signs an empty body; the nonce is a strictly increasing 18-digit number
+//   generation 3 (current):  hex HMAC-SHA512(secret, path + JSON with recursively sorted keys + nonce), the
+//                            path with "?" + its query string (parameters in alphabetical order) when the
+//                            request has one; GET signs an empty body; the nonce is a strictly increasing
+//                            18-digit number
 //   callbacks:               X-Webhook-Signature: sha256=<hex HMAC-SHA256(secret, timestamp + "." + raw body)>
 import { createHmac } from 'node:crypto';
 
@@ -51,7 +53,7 @@ export function asciiJson(json: string): string {
   return json.replace(/[\u0080-\uffff]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
 }
 
-/** Generation 3: path + sorted JSON body ("" for GET and bodiless requests) + nonce. */
+/** Generation 3: path (with its query string, if any) + sorted JSON body ("" for GET and bodiless requests) + nonce. */
 export function gen3Message(path: string, body: unknown, nonce: string | number | bigint): string {
   const bodyString = body === undefined || body === null ? '' : typeof body === 'string' ? body : canonicalJson(body);
   return `${path}${bodyString}${nonce}`;

@@ -4,6 +4,7 @@ import { balanceOf } from '../../core/ledger.js';
 import type { LedgerAccount } from '../../core/model.js';
 import { esc } from '../html.js';
 import { DashError, type Router } from './router.js';
+import { recordSession } from './session.js';
 import { money, page, postForm, table, time, type View } from './ui.js';
 
 /** Credential fields a person should not see by accident. */
@@ -80,9 +81,11 @@ ${postForm(v, '/dashboard/reset', `<div class="f"><label for="confirm-all">Type 
   r.post(
     '/reset',
     () => '/dashboard/merchants',
-    async ({ gw }, form) => {
+    async ({ gw, session }, form) => {
       if ((form.confirm ?? '').trim().toLowerCase() !== 'reset all') throw new DashError('Not reset: type “reset all” to confirm.');
       await gw.reset();
+      // the reset emptied the recorded sessions too: the operator who asked for it stays signed in
+      await recordSession(gw, session);
       return 'Every table was emptied and the seed applied again.';
     },
   );

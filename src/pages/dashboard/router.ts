@@ -6,7 +6,7 @@ import { isCoreError } from '../../core/errors.js';
 import type { Gateway } from '../../server/gateway.js';
 import { formFields } from '../acs.js';
 import { esc, nonce } from '../html.js';
-import { checkCsrf, csrfToken, requireSession, sessionOf } from './session.js';
+import { checkCsrf, csrfToken, requireSession, safeNext, sessionOf } from './session.js';
 import { type Flash, notFound, page, send, type View } from './ui.js';
 
 const FLASH = 'polypay_flash';
@@ -64,7 +64,7 @@ export class Router {
     readonly gw: Gateway,
   ) {
     app.setNotFoundHandler(async (req, reply) => {
-      const s = requireSession(req, reply, gw);
+      const s = await requireSession(req, reply, gw);
       if (!s) return reply;
       const v = this.view(req, reply, s);
       return send(reply, v, notFound(v, `There is no dashboard page at ${req.url.split('?')[0]}.`), 404);
@@ -78,7 +78,7 @@ export class Router {
 
   get(path: string, handler: (c: Ctx) => Promise<PageOut>): void {
     this.app.get(path, async (req, reply) => {
-      const session = requireSession(req, reply, this.gw);
+      const session = await requireSession(req, reply, this.gw);
       if (!session) return reply;
       const v = this.view(req, reply, session);
       const out = await handler({ gw: this.gw, req, reply, session, v, params: (req.params ?? {}) as Record<string, string> });
@@ -95,8 +95,9 @@ export class Router {
   post(path: string, back: (params: Record<string, string>) => string, handler: (c: Ctx, form: Record<string, string>) => Promise<ActionOut | string | void>, opts: { once?: boolean } = {}): void {
     this.app.post(path, async (req, reply) => {
       const params = (req.params ?? {}) as Record<string, string>;
-      const to = back(params);
-      const session = sessionOf(req, this.gw);
+      // only dashboard paths, and never one a header cannot carry (a CR/LF in a decoded parameter or form field)
+      const to = safeNext(back(params));
+      const session = await sessionOf(req, this.gw);
       if (!session) return reply.redirect(`/dashboard/login?next=${encodeURIComponent(to)}`, 303);
       const form = formFields(req);
       if (!checkCsrf(this.gw, session, form._csrf)) {
@@ -132,7 +133,7 @@ export class Router {
         }
         if (!out) return reply.redirect(to, 303);
         setFlash(reply, out.flash);
-        return reply.redirect(out.to, 303);
+        return reply.redirect(safeNext(out.to, to), 303);
       } catch (e) {
         if (!isCoreError(e) && !(e instanceof DashError) && !(e instanceof RangeError)) req.log.error({ err: e }, 'dashboard action failed');
         setFlash(reply, { kind: 'error', text: errorText(e) });

@@ -1,5 +1,9 @@
 // Dashboard login: the operator enters the admin token once; the browser then holds an HttpOnly,
-// SameSite=Strict cookie with a signed, expiring session. Forms carry a CSRF token bound to it.
+// SameSite=Strict cookie with a signed, expiring session (Secure when the request came over HTTPS, directly or
+// through a trusted proxy). Each session is also recorded in the store's settings (`dashboard.session.<id>`), and
+// signing out marks it revoked there: a copied cookie stops working at once, in every process sharing the store.
+// Forms carry a CSRF token bound to the session. The cookie's path is `/`, so the API reference can tell a
+// signed-in operator from a visitor.
 import { createHmac } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { safeEqual } from '../../core/crypto.js';
@@ -11,27 +15,60 @@ import { bareLayout } from './ui.js';
 
 const COOKIE = 'polypay_dash';
 const TTL_MS = 12 * 3600_000;
+const REVOKED = 'revoked';
 
 function sign(gw: Gateway, payload: string): string {
   return createHmac('sha256', gw.adminToken).update('dashboard.' + payload).digest('base64url');
 }
 
-export function makeSession(gw: Gateway): string {
-  const payload = `${Date.now() + TTL_MS}.${randomToken(16)}`;
-  return `${payload}.${sign(gw, payload)}`;
+const sessionKey = (id: string) => `dashboard.session.${id}`;
+
+/** `<expiry>.<id>` of a cookie value (its signature not checked here). */
+function parts(session: string): { expiry: string; id: string } {
+  const [expiry = '', id = ''] = session.split('.');
+  return { expiry, id };
 }
 
-/** The session of a request, or undefined when it has none or it is forged or expired. */
-export function sessionOf(req: FastifyRequest, gw: Gateway): string | undefined {
+/** Records a session in the store (a sign-in, or the operator's own session again after a reset emptied the store). */
+export async function recordSession(gw: Gateway, session: string): Promise<void> {
+  const { expiry, id } = parts(session);
+  await gw.engine.transaction((tx) => tx.setSetting(sessionKey(id), expiry));
+}
+
+/** A new signed session, recorded in the store. */
+export async function makeSession(gw: Gateway): Promise<string> {
+  const payload = `${Date.now() + TTL_MS}.${randomToken(16)}`;
+  const session = `${payload}.${sign(gw, payload)}`;
+  await recordSession(gw, session);
+  return session;
+}
+
+/** Revokes a session for every process sharing the store. */
+export async function revokeSession(gw: Gateway, session: string): Promise<void> {
+  const { id } = parts(session);
+  await gw.engine.transaction((tx) => tx.setSetting(sessionKey(id), REVOKED));
+}
+
+/** The session of a request, or undefined when it has none, or it is forged, expired or revoked. */
+export async function sessionOf(req: FastifyRequest, gw: Gateway): Promise<string | undefined> {
   const cookie = req.headers.cookie ?? '';
   const m = new RegExp(`(?:^|;\\s*)${COOKIE}=([^;]+)`).exec(cookie);
   if (!m) return undefined;
-  const value = decodeURIComponent(m[1]!);
+  let value: string;
+  try {
+    value = decodeURIComponent(m[1]!);
+  } catch {
+    return undefined;
+  }
   const i = value.lastIndexOf('.');
   if (i < 0) return undefined;
   const payload = value.slice(0, i);
   if (!safeEqual(value.slice(i + 1), sign(gw, payload))) return undefined;
-  if (Number(payload.split('.')[0]) < Date.now()) return undefined;
+  const { expiry, id } = parts(payload);
+  if (!id || Number(expiry) < Date.now()) return undefined;
+  // signed by this gateway's token, and still recorded (not signed out, not from before a reset)
+  const recorded = await gw.engine.read((tx) => tx.getSetting(sessionKey(id)));
+  if (recorded !== expiry) return undefined;
   return value;
 }
 
@@ -56,15 +93,26 @@ function loginPage(n: string, error: string | null, next: string): string {
   );
 }
 
-/** Only paths of the dashboard itself are followed after signing in (no open redirect). */
-function safeNext(next: string | undefined): string {
-  return typeof next === 'string' && /^\/dashboard(?:[/?#]|$)/.test(next) && !next.includes('//') && !next.includes('\\') ? next : '/dashboard';
+/**
+ * Where a redirect may lead: a path of the dashboard (or of the API reference, to come back to it after signing
+ * in) in printable ASCII, with no second slash or backslash that a browser could read as another site. Anything
+ * else, a CR/LF included, gives `fallback`: no open redirect, and no header the HTTP layer would refuse.
+ */
+export function safeNext(next: string | undefined, fallback = '/dashboard'): string {
+  if (typeof next !== 'string' || next.length > 2000) return fallback;
+  const dashboard = /^\/dashboard(?:[/?#][\x21-\x7e]*)?$/.test(next);
+  const reference = /^\/docs(?:\/[a-z0-9-]{1,40})?$/.test(next);
+  return (dashboard || reference) && !next.includes('//') && !next.includes('\\') ? next : fallback;
+}
+
+function sessionCookie(value: string, maxAgeS: number, secure: boolean): string {
+  return `${COOKIE}=${value}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAgeS}${secure ? '; Secure' : ''}`;
 }
 
 export function registerDashboardSession(d: FastifyInstance, gw: Gateway): void {
   d.get('/login', async (req, reply) => {
-    const next = safeNext((req.query as { next?: string }).next);
-    if (sessionOf(req, gw)) return reply.redirect(next, 303);
+    const next = safeNext((req.query as { next?: unknown }).next as string | undefined);
+    if (await sessionOf(req, gw)) return reply.redirect(next, 303);
     const n = nonce();
     return securePage(reply, n).send(loginPage(n, null, next));
   });
@@ -76,25 +124,27 @@ export function registerDashboardSession(d: FastifyInstance, gw: Gateway): void 
       const n = nonce();
       return securePage(reply.code(401), n).send(loginPage(n, 'That token is not the admin token.', next));
     }
-    reply.header('set-cookie', `${COOKIE}=${encodeURIComponent(makeSession(gw))}; Path=/dashboard; HttpOnly; SameSite=Strict; Max-Age=${TTL_MS / 1000}`);
+    reply.header('set-cookie', sessionCookie(encodeURIComponent(await makeSession(gw)), TTL_MS / 1000, gw.isHttps(req)));
     return reply.redirect(next, 303);
   });
   d.post('/logout', async (req, reply) => {
-    const s = sessionOf(req, gw);
+    const s = await sessionOf(req, gw);
     if (s && !checkCsrf(gw, s, formFields(req)._csrf)) {
       const n = nonce();
       return securePage(reply.code(403), n).send(bareLayout(n, 'Form refused', '<section class="card login"><h1>Form refused</h1><p>This sign-out form did not come from a page of this session.</p><p><a href="/dashboard">Back to the dashboard</a></p></section>'));
     }
-    reply.header('set-cookie', `${COOKIE}=; Path=/dashboard; HttpOnly; SameSite=Strict; Max-Age=0`);
+    if (s) await revokeSession(gw, s);
+    // the cookie of earlier versions lived under /dashboard: cleared too
+    reply.header('set-cookie', [sessionCookie('', 0, gw.isHttps(req)), `${COOKIE}=; Path=/dashboard; HttpOnly; SameSite=Strict; Max-Age=0`]);
     return reply.redirect('/dashboard/login', 303);
   });
 }
 
 /** Sends a request without a valid session to the login page. */
-export function requireSession(req: FastifyRequest, reply: FastifyReply, gw: Gateway): string | undefined {
-  const s = sessionOf(req, gw);
+export async function requireSession(req: FastifyRequest, reply: FastifyReply, gw: Gateway): Promise<string | undefined> {
+  const s = await sessionOf(req, gw);
   if (!s) {
-    void reply.redirect(`/dashboard/login?next=${encodeURIComponent(req.url)}`, 303);
+    void reply.redirect(`/dashboard/login?next=${encodeURIComponent(safeNext(req.url))}`, 303);
     return undefined;
   }
   return s;

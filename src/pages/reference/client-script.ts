@@ -6,7 +6,8 @@
 //                  pasted private key (PKCS#8, or PKCS#1 wrapped here); the key never leaves the page
 //   mbill          HTTP Basic with a token as the user name
 //   way2pay        generation 1: hex HMAC-SHA256(secret, body + nonce);
-//                  generation 3: hex HMAC-SHA512(secret, path + sorted-key JSON + nonce)
+//                  generation 3: hex HMAC-SHA512(secret, path + query + sorted-key JSON + nonce);
+//                  its sandbox operations: Authorization: Bearer <admin token> (pasted, never filled in)
 // Written without template literals so that it can live in a String.raw literal.
 export const CLIENT_SCRIPT = String.raw`
 (function () {
@@ -138,6 +139,13 @@ export const CLIENT_SCRIPT = String.raw`
     },
     way2pay: function (r) {
       if (!r.auth.length) return Promise.resolve();
+      if (r.auth.indexOf('adminToken') >= 0) {
+        // the sandbox operator routes: the gateway's admin token instead of a merchant signature
+        var admin = cred('adminToken');
+        if (!admin) return Promise.reject(new Error('Fill in the admin token: the sandbox routes are for the operator.'));
+        r.headers['Authorization'] = 'Bearer ' + admin;
+        return Promise.resolve();
+      }
       var key = cred('publicKey'), secret = cred('secretKey'), generation = cred('generation') === '3' ? '3' : '1';
       if (!key || !secret) return Promise.reject(new Error('Fill in the public key and the secret key.'));
       var nonce = nextNonce(key, generation);
@@ -149,7 +157,7 @@ export const CLIENT_SCRIPT = String.raw`
       if (r.body.trim()) {
         try { body = JSON.stringify(sortKeys(JSON.parse(r.body))); } catch (e) { body = r.body; }
       }
-      r.signed = r.path + body + nonce;
+      r.signed = r.path + r.query + body + nonce; // the query string (keys sorted) is part of the signed path
       return hmacHex('SHA-512', secret, r.signed).then(function (sig) { r.headers['Public-Key'] = key; r.headers['Nonce'] = nonce; r.headers['Signature'] = sig; });
     }
   };
@@ -176,8 +184,9 @@ export const CLIENT_SCRIPT = String.raw`
         try { parsed = JSON.parse(body); } catch (e) { throw new Error('The body is not valid JSON, so it cannot be sent as a form.'); }
         body = formEncode(parsed);
       }
-    } else if (face === 'numopay' && method !== 'GET' && method !== 'HEAD') {
-      body = '{}'; // Client.js sends and signs {} when there are no parameters
+    } else if ((face === 'numopay' || face === 'way2pay') && method !== 'GET' && method !== 'HEAD') {
+      // Client.js sends and signs {} when there are no parameters; Way2Pay's bodiless writes are signed over {}
+      body = '{}';
       type = 'application/json';
     }
     if (body && type) headers['Content-Type'] = type;

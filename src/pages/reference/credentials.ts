@@ -1,6 +1,8 @@
 // What the reference page of each face asks for to sign requests, filled with the demo merchant's
 // credentials when the gateway has one (read through `gw.describeMerchant('demo')`), and the values the
-// page puts into examples for it (the demo merchant's Numopay account, NovaPay merchant_id, …).
+// page puts into examples for it (the demo merchant's Numopay account, NovaPay merchant_id, …). Secrets (API
+// secrets, the Mbill token, the Way2Pay secret key) are filled in for a signed-in operator only: a visitor gets
+// the public identifiers and empty secret fields.
 import type { Gateway } from '../../server/gateway.js';
 import { numopayStore } from '../../faces/numopay/store.js';
 import type { CredentialField } from './render.js';
@@ -14,18 +16,24 @@ export async function demoCredentials(gw: Gateway): Promise<Record<string, Recor
   return (await gw.describeMerchant(DEMO_MERCHANT)).faces;
 }
 
-export function credentialFields(face: string, c: Record<string, string> | undefined): CredentialField[] {
+export function credentialFields(face: string, c: Record<string, string> | undefined, showSecrets: boolean): CredentialField[] {
   const v = (k: string) => c?.[k] ?? '';
+  /** a secret's value, for a signed-in operator only */
+  const secret = (k: string): Pick<CredentialField, 'value' | 'secret'> => ({ value: showSecrets ? v(k) : '', secret: true });
+  return fieldsOf(face, c, v, secret);
+}
+
+function fieldsOf(face: string, c: Record<string, string> | undefined, v: (k: string) => string, secret: (k: string) => Pick<CredentialField, 'value' | 'secret'>): CredentialField[] {
   switch (face) {
     case 'numopay':
       return [
         { name: 'apiKey', label: 'API key', value: v('apiKey') },
-        { name: 'secret', label: 'Secret', value: v('secret'), hint: 'Signs `timestamp + METHOD + path + query + body` with HMAC-SHA256.' },
+        { name: 'secret', label: 'Secret', ...secret('secret'), hint: 'Signs `timestamp + METHOD + path + query + body` with HMAC-SHA256.' },
       ];
     case 'cloudpayments':
       return [
         { name: 'publicId', label: 'Public ID', value: v('publicId') },
-        { name: 'apiSecret', label: 'API Secret', value: v('apiSecret'), hint: 'HTTP Basic `PublicId:ApiSecret`.' },
+        { name: 'apiSecret', label: 'API Secret', ...secret('apiSecret'), hint: 'HTTP Basic `PublicId:ApiSecret`.' },
       ];
     case 'novapay':
       return [
@@ -41,15 +49,16 @@ export function credentialFields(face: string, c: Record<string, string> | undef
       ];
     case 'mbill':
       return [
-        { name: 'apiToken', label: 'API token', value: v('apiToken'), hint: 'HTTP Basic user name for creating and listing transfers.' },
+        { name: 'apiToken', label: 'API token', ...secret('apiToken'), hint: 'HTTP Basic user name for creating and listing transfers.' },
         { name: 'transferToken', label: 'Transfer token', value: '', hint: 'A transfer\'s `token` (`transfer-token-…`), to read or authenticate it.' },
         { name: 'claimToken', label: 'Claim token', value: '', hint: 'A claim\'s `token` (`claim-token-…`).' },
       ];
     case 'way2pay':
       return [
         { name: 'publicKey', label: 'Public key', value: v('publicKey') },
-        { name: 'secretKey', label: 'Secret key', value: v('secretKey') },
+        { name: 'secretKey', label: 'Secret key', ...secret('secretKey') },
         { name: 'generation', label: 'Auth generation', value: c?.generation === '3' ? '3' : '1', kind: 'select', options: ['1', '3'], hint: '1: HMAC-SHA256 over body + nonce (the seed). 3: HMAC-SHA512 over path + sorted JSON + nonce. Use the merchant\'s.' },
+        { name: 'adminToken', label: 'Admin token (sandbox routes)', value: '', secret: true, hint: 'The gateway\'s admin token, sent as `Authorization: Bearer` by the Sandbox operations only (never filled in by this page).' },
       ];
     default:
       return [];

@@ -1,6 +1,7 @@
 // The API reference: GET /docs (the faces this gateway serves and the admin API), GET /docs/<face> (a page
 // rendered from the face's OpenAPI document, where each operation can be signed and sent from the browser)
-// and GET /docs/<face>/openapi.json. No authentication: like the faces themselves, the reference is public.
+// and GET /docs/<face>/openapi.json. No authentication: like the faces themselves, the reference is public; the
+// demo merchant's secrets are filled in only for an operator signed in to the dashboard (its session cookie).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Gateway } from '../../server/gateway.js';
 import { nonce, securePage } from '../html.js';
@@ -8,6 +9,7 @@ import { credentialFields, demoCredentials, exampleValues } from './credentials.
 import { FACE_DOCUMENTS, type FaceDocument } from './documents.js';
 import { operations, type OpenApiDocument } from './oas.js';
 import { renderFacePage, renderIndex } from './render.js';
+import { sessionOf } from '../dashboard/session.js';
 
 export { FACE_DOCUMENTS } from './documents.js';
 
@@ -38,7 +40,8 @@ export async function registerReference(app: FastifyInstance, gw: Gateway): Prom
       return { face: d.face, title: doc.info.title, summary: d.summary, operations: operations(doc).length, webhooks: Object.keys(doc['x-webhooks'] ?? {}).length, baseUrl: doc.servers[0]?.url ?? '' };
     });
     const n = nonce();
-    return securePage(reply, n).send(renderIndex(entries, { nonce: n, demo: demo !== undefined }));
+    const operator = (await sessionOf(req, gw)) !== undefined;
+    return securePage(reply, n).send(renderIndex(entries, { nonce: n, demo: demo !== undefined, operator }));
   });
   app.get('/docs/', async (_req, reply) => reply.redirect('/docs', 301));
 
@@ -49,14 +52,16 @@ export async function registerReference(app: FastifyInstance, gw: Gateway): Prom
     const demo = await demoCredentials(gw);
     const creds = demo?.[d.face];
     const examples = await exampleValues(gw, d.face, creds);
+    const operator = (await sessionOf(req, gw)) !== undefined;
     const n = nonce();
     const html = renderFacePage({
       doc: documentFor(gw, d, gw.baseUrl(req)),
       face: d.face,
       prefix: face.prefix,
       nonce: n,
-      credentials: credentialFields(d.face, creds),
+      credentials: credentialFields(d.face, creds, operator),
       demo: creds !== undefined,
+      operator,
       params: examples.params,
       body: examples.body,
     });

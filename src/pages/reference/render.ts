@@ -17,6 +17,8 @@ export interface CredentialField {
   kind?: 'text' | 'textarea' | 'select';
   options?: string[];
   hint?: string;
+  /** a secret: filled in for a signed-in operator only */
+  secret?: boolean;
 }
 
 export interface FacePageInput {
@@ -27,6 +29,8 @@ export interface FacePageInput {
   credentials: CredentialField[];
   /** who filled the credentials in: the demo merchant, or nobody */
   demo: boolean;
+  /** whether the visitor is a signed-in operator (the demo merchant's secrets are filled in) */
+  operator: boolean;
   /** values for path parameters by name (the demo merchant's account id, …) */
   params: Record<string, string>;
   /** top-level body keys to set in request examples (merchant_id, key, publicKey, …) */
@@ -296,12 +300,15 @@ function credentialsHtml(input: FacePageInput): string {
         ? `<textarea class="pem" id="${id}" name="${esc(f.name)}" spellcheck="false" autocomplete="off" data-testid="${id}" placeholder="-----BEGIN PRIVATE KEY-----">${esc(f.value)}</textarea>`
         : f.kind === 'select'
           ? `<select id="${id}" name="${esc(f.name)}" data-testid="${id}">${(f.options ?? []).map((o) => `<option${o === f.value ? ' selected' : ''}>${esc(o)}</option>`).join('')}</select>`
-          : `<input id="${id}" name="${esc(f.name)}" value="${esc(f.value)}" autocomplete="off" spellcheck="false" data-testid="${id}">`;
+          : `<input id="${id}" name="${esc(f.name)}" value="${esc(f.value)}"${f.secret && !f.value ? ` placeholder="${input.operator || f.name === 'adminToken' ? 'paste it here' : 'sign in to fill in, or paste it here'}"` : ''} autocomplete="off" spellcheck="false" data-testid="${id}">`;
     return `<div${f.kind === 'textarea' ? ' class="wide"' : ''}><label for="${id}">${esc(f.label)}</label>${control}${f.hint ? `<p class="note">${mdInline(f.hint)}</p>` : ''}</div>`;
   });
-  const who = input.demo
-    ? 'Filled in with the credentials of the demo merchant (<code>demo</code>).'
-    : 'There is no merchant <code>demo</code> on this gateway: fill in your merchant\'s credentials (<code>GET /admin/api/merchants</code> lists them).';
+  const signIn = `<a href="/dashboard/login?next=${encodeURIComponent(`/docs/${input.face}`)}" data-testid="sign-in">sign in</a>`;
+  const who = !input.demo
+    ? 'There is no merchant <code>demo</code> on this gateway: fill in your merchant\'s credentials (<code>GET /admin/api/merchants</code> lists them).'
+    : input.operator
+      ? 'Filled in with the credentials of the demo merchant (<code>demo</code>).'
+      : `Filled in with the public identifiers of the demo merchant (<code>demo</code>); its secrets are shown to a signed-in operator only: ${signIn} with the admin token, or paste them.`;
   return `<form class="creds" id="creds" autocomplete="off" data-testid="credentials"><h2>Credentials</h2><p class="note">${who} They stay in this page: requests are signed here, in the browser, and sent to this gateway only.</p><div class="grid">${fields.join('')}</div></form>`;
 }
 
@@ -391,7 +398,7 @@ export interface IndexEntry {
   baseUrl: string;
 }
 
-export function renderIndex(entries: IndexEntry[], opts: { nonce: string; demo: boolean }): string {
+export function renderIndex(entries: IndexEntry[], opts: { nonce: string; demo: boolean; operator: boolean }): string {
   const cards = entries.map(
     (e) => `<div class="card" data-testid="face-${esc(e.face)}"><h2><a href="/docs/${esc(e.face)}">${esc(e.title)}</a></h2><p>${mdInline(e.summary)}</p><p class="note">${e.operations} operations${e.webhooks ? `, ${e.webhooks} webhook${e.webhooks > 1 ? 's' : ''}` : ''} · base URL <code>${esc(e.baseUrl)}</code></p><p><a href="/docs/${esc(e.face)}">Reference and try it</a> · <a href="/docs/${esc(e.face)}/openapi.json">OpenAPI JSON</a></p></div>`,
   );
@@ -401,7 +408,7 @@ export function renderIndex(entries: IndexEntry[], opts: { nonce: string; demo: 
   const body = `<header class="top"><a class="brand" href="/docs">Polypay API reference</a><span class="links"><a href="/dashboard">Dashboard</a><a href="/healthz">Health</a></span></header>
 <main class="page">
 <div class="card"><h1>API reference</h1><p>The provider APIs this gateway speaks, wire-compatibly, each with an OpenAPI 3.0 document and an interactive page that signs requests in your browser exactly as the provider's clients do.</p>
-<p class="note">${opts.demo ? 'The pages are filled in with the credentials of the demo merchant (<code>demo</code>).' : 'There is no merchant <code>demo</code> on this gateway: the pages ask for your merchant\'s credentials.'}</p></div>
+<p class="note">${!opts.demo ? 'There is no merchant <code>demo</code> on this gateway: the pages ask for your merchant\'s credentials.' : opts.operator ? 'The pages are filled in with the credentials of the demo merchant (<code>demo</code>).' : 'The pages are filled in with the public identifiers of the demo merchant (<code>demo</code>); its secrets are filled in for a signed-in operator only (<a href="/dashboard/login?next=%2Fdocs" data-testid="sign-in">sign in</a>).'}</p></div>
 <div class="faces">${cards.join('\n')}</div>
 </main>`;
   return shell('Polypay API reference', opts.nonce, body);

@@ -5,6 +5,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { randomToken } from '../../core/ids.js';
 import { CoreError, isCoreError } from '../../core/errors.js';
 import { safeEqual } from '../../core/crypto.js';
+import { presentedAdminToken } from './admin-auth.js';
 import { balanceOf } from '../../core/ledger.js';
 import { formatMajor, parseMinor } from '../../core/money.js';
 import type { JsonObject, Payment, PaymentStatus, Payout } from '../../core/model.js';
@@ -54,6 +55,39 @@ function intQuery(v: unknown, def: number, max: number): number {
   return Math.min(n, max);
 }
 
+/** A time filter: an ISO 8601 date or date-time, or epoch milliseconds; anything else is a 400. */
+function timeQuery(name: string, v: unknown): number | undefined {
+  if (v === undefined || v === '') return undefined;
+  const text = String(v).trim();
+  const t = /^\d{1,15}$/.test(text) ? Number(text) : /^\d{4}-\d{2}-\d{2}(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$/i.test(text) ? Date.parse(text) : NaN;
+  if (!Number.isFinite(t)) throw new AdminError(400, `${name} must be an ISO 8601 date-time (2026-01-31T12:00:00Z) or epoch milliseconds`);
+  return t;
+}
+
+/** A filter that must be one of a list. */
+function oneOf<T extends string>(name: string, v: unknown, allowed: readonly T[]): T | undefined {
+  if (v === undefined || v === '') return undefined;
+  if (typeof v !== 'string' || !allowed.includes(v as T)) throw new AdminError(400, `${name} must be one of ${allowed.join(', ')}`);
+  return v as T;
+}
+
+/** A positive number up to `max` (a default when absent). */
+function numberQuery(name: string, v: unknown, def: number, max: number, integer: boolean): number {
+  if (v === undefined || v === '') return def;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0 || n > max || (integer && !Number.isInteger(n))) throw new AdminError(400, `${name} must be a positive ${integer ? 'integer' : 'number'} up to ${max}`);
+  return n;
+}
+
+/** A query value that may appear once: a repeated parameter (?from=a&from=b) is refused rather than guessed. */
+function single(q: Record<string, unknown>, name: string): string | undefined {
+  const v = q[name];
+  if (Array.isArray(v)) throw new AdminError(400, `${name} may be given once`);
+  return v === undefined ? undefined : String(v);
+}
+
+const DELIVERY_STATUSES = ['pending', 'delivered', 'failed'] as const;
+
 export function paymentView(p: Payment) {
   return { ...serializePayment(p), amountDecimal: formatMajor(p.amount, p.currency), kind: 'payment' };
 }
@@ -78,8 +112,7 @@ export async function registerAdminApi(app: FastifyInstance, gw: Gateway, token:
       });
       api.setNotFoundHandler((_req, reply) => send(reply, { error: 'not found' }, 404));
       api.addHook('onRequest', async (req) => {
-        const h = req.headers.authorization ?? '';
-        const given = h.startsWith('Bearer ') ? h.slice(7).trim() : String(req.headers['x-admin-token'] ?? '');
+        const given = presentedAdminToken(req);
         if (!given || !safeEqual(given, token)) throw new AdminError(401, 'admin token required (Authorization: Bearer <token>)');
       });
 
@@ -114,8 +147,10 @@ export async function registerAdminApi(app: FastifyInstance, gw: Gateway, token:
       });
 
       // ---- payments and payouts
+      const faceNames = gw.faces.map((f) => f.name);
       api.get('/payments', async (req, reply) => {
-        const q = req.query as Record<string, string | undefined>;
+        const raw = req.query as Record<string, unknown>;
+        const q = Object.fromEntries(['limit', 'offset', 'q', 'status', 'merchant', 'face', 'from', 'to'].map((k) => [k, single(raw, k)])) as Record<string, string | undefined>;
         const limit = intQuery(q.limit, 50, 500);
         const offset = intQuery(q.offset, 0, 10_000_000);
         if (q.q) {
@@ -124,12 +159,15 @@ export async function registerAdminApi(app: FastifyInstance, gw: Gateway, token:
         }
         const statuses = q.status ? (q.status.split(',') as PaymentStatus[]) : undefined;
         if (statuses?.some((s) => !STATUSES.includes(s))) throw new AdminError(400, `status must be among ${STATUSES.join(', ')}`);
+        const face = oneOf('face', q.face, faceNames);
+        const from = timeQuery('from', q.from);
+        const to = timeQuery('to', q.to);
         const f = {
           ...(q.merchant ? { merchantId: q.merchant } : {}),
-          ...(q.face ? { face: q.face as Payment['face'] } : {}),
+          ...(face ? { face: face as Payment['face'] } : {}),
           ...(statuses ? { statuses } : {}),
-          ...(q.from ? { createdFrom: Date.parse(q.from) } : {}),
-          ...(q.to ? { createdTo: Date.parse(q.to) } : {}),
+          ...(from !== undefined ? { createdFrom: from } : {}),
+          ...(to !== undefined ? { createdTo: to } : {}),
         };
         const [items, total] = await engine.read(async (tx) => [await tx.listPayments({ ...f, limit, offset }), await tx.countPayments(f)] as const);
         return send(reply, { items: items.map(paymentView), total, limit, offset });
@@ -142,10 +180,12 @@ export async function registerAdminApi(app: FastifyInstance, gw: Gateway, token:
         return send(reply, { ...paymentView(p), refunds, refs });
       });
       api.get('/payouts', async (req, reply) => {
-        const q = req.query as Record<string, string | undefined>;
+        const raw = req.query as Record<string, unknown>;
+        const q = Object.fromEntries(['limit', 'offset', 'merchant', 'face'].map((k) => [k, single(raw, k)])) as Record<string, string | undefined>;
         const limit = intQuery(q.limit, 50, 500);
         const offset = intQuery(q.offset, 0, 10_000_000);
-        const items = await engine.read((tx) => tx.listPayouts({ ...(q.merchant ? { merchantId: q.merchant } : {}), ...(q.face ? { face: q.face as Payout['face'] } : {}), limit, offset }));
+        const face = oneOf('face', q.face, faceNames);
+        const items = await engine.read((tx) => tx.listPayouts({ ...(q.merchant ? { merchantId: q.merchant } : {}), ...(face ? { face: face as Payout['face'] } : {}), limit, offset }));
         return send(reply, { items: items.map(payoutView), limit, offset });
       });
       api.get('/payouts/:id', async (req, reply) => {
@@ -154,7 +194,7 @@ export async function registerAdminApi(app: FastifyInstance, gw: Gateway, token:
         if (!p) throw new AdminError(404, 'payout not found');
         return send(reply, { ...payoutView(p), refs: await engine.read((tx) => tx.findRefsBySubject('payout', String(p.id))) });
       });
-      api.get('/search', async (req, reply) => send(reply, await search(gw, String((req.query as { q?: string }).q ?? ''))));
+      api.get('/search', async (req, reply) => send(reply, await search(gw, single(req.query as Record<string, unknown>, 'q') ?? '')));
       api.get('/objects/:type/:id/timeline', async (req, reply) => {
         const { type, id } = req.params as { type: string; id: string };
         return send(reply, await timeline(gw, type, id));
@@ -162,7 +202,7 @@ export async function registerAdminApi(app: FastifyInstance, gw: Gateway, token:
 
       // ---- ledger
       api.get('/ledger/balances', async (req, reply) => {
-        const merchant = (req.query as { merchant?: string }).merchant;
+        const merchant = single(req.query as Record<string, unknown>, 'merchant');
         const accounts = await engine.read((tx) => tx.listAccounts(merchant));
         return send(reply, accounts.map((a) => ({ ...balanceOf(a), merchantId: a.merchantId })));
       });
@@ -170,15 +210,19 @@ export async function registerAdminApi(app: FastifyInstance, gw: Gateway, token:
 
       // ---- webhooks
       api.get('/webhooks/deliveries', async (req, reply) => {
-        const q = req.query as Record<string, string | undefined>;
+        const raw = req.query as Record<string, unknown>;
+        const q = Object.fromEntries(['limit', 'offset', 'merchant', 'status', 'subjectType', 'subjectId'].map((k) => [k, single(raw, k)])) as Record<string, string | undefined>;
+        const status = oneOf('status', q.status, DELIVERY_STATUSES);
+        const limit = intQuery(q.limit, 50, 500);
+        const offset = intQuery(q.offset, 0, 10_000_000);
         const items = await engine.read((tx) =>
           tx.listDeliveries({
             ...(q.merchant ? { merchantId: q.merchant } : {}),
-            ...(q.status ? { status: q.status } : {}),
+            ...(status ? { status } : {}),
             ...(q.subjectType ? { subjectType: q.subjectType } : {}),
             ...(q.subjectId ? { subjectId: q.subjectId } : {}),
-            limit: intQuery(q.limit, 50, 500),
-            offset: intQuery(q.offset, 0, 10_000_000),
+            limit,
+            offset,
           }),
         );
         return send(reply, { items });
@@ -245,8 +289,9 @@ export async function registerAdminApi(app: FastifyInstance, gw: Gateway, token:
 
       // ---- one-time codes sent
       api.get('/otp', async (req, reply) => {
-        const q = req.query as { merchant?: string; limit?: string };
-        const list = await engine.read((tx) => tx.listChallenges(q.merchant ?? null, intQuery(q.limit, 50, 500)));
+        const raw = req.query as Record<string, unknown>;
+        const limit = intQuery(single(raw, 'limit'), 50, 500);
+        const list = await engine.read((tx) => tx.listChallenges(single(raw, 'merchant') ?? null, limit));
         return send(reply, list.filter((c) => c.kind === 'otp').map((c) => ({ id: c.id, merchantId: c.merchantId, subject: `${c.subjectType}:${c.subjectId}`, code: c.otpCode, status: c.status, attempts: c.attempts, createdAt: c.createdAt, expiresAt: c.expiresAt })));
       });
 
@@ -332,8 +377,10 @@ export async function registerAdminApi(app: FastifyInstance, gw: Gateway, token:
 
       // ---- stats for the dashboard's charts
       api.get('/stats', async (req, reply) => {
-        const q = req.query as { hours?: string; buckets?: string; merchant?: string };
-        return send(reply, await collectStats(gw, { hours: Number(q.hours ?? 24), buckets: Number(q.buckets ?? 24), merchantId: q.merchant }));
+        const raw = req.query as Record<string, unknown>;
+        const hours = numberQuery('hours', single(raw, 'hours'), 24, 24 * 90, false);
+        const buckets = numberQuery('buckets', single(raw, 'buckets'), 24, 500, true);
+        return send(reply, await collectStats(gw, { hours, buckets, merchantId: single(raw, 'merchant') }));
       });
 
       // ---- face-specific operator endpoints

@@ -6,7 +6,7 @@ export function adminOpenApi(serverUrl: string) {
   const body = (properties: Record<string, unknown>) => ({ required: true, content: { 'application/json': { schema: { type: 'object', properties } } } });
   return {
     openapi: '3.0.3',
-    info: { title: 'Polypay admin API', version: '1.0.0', description: 'Operator API: merchants, objects, timelines, ledger, webhooks, sandbox clock, fault injection, reset, seed export and import. Authenticate with `Authorization: Bearer <admin token>` (printed at start, or POLYPAY_ADMIN_TOKEN).' },
+    info: { title: 'Polypay admin API', version: '1.0.0', description: 'Operator API: merchants, objects, timelines, ledger, webhooks, sandbox clock, fault injection, reset, seed export and import. A filter that does not parse (a date, a face, a status, a repeated parameter) is a 400 `{error}`. Authenticate with `Authorization: Bearer <admin token>` (printed at start, or POLYPAY_ADMIN_TOKEN).' },
     servers: [{ url: serverUrl + '/admin/api' }],
     components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
     security: [{ bearer: [] }],
@@ -17,9 +17,9 @@ export function adminOpenApi(serverUrl: string) {
       },
       '/merchants/{id}': { get: { summary: 'A merchant, its credentials and ledger balances', parameters: [idParam('id')], responses: ok('merchant') } },
       '/merchants/{id}/credentials/{credId}/rotate': { post: { summary: 'Rotate a credential secret', parameters: [idParam('id'), idParam('credId')], responses: ok('the credential with its new secret') } },
-      '/payments': { get: { summary: 'Payments with filters and paging', parameters: [q('merchant', 'merchant id'), q('face', 'face name'), q('status', 'comma-separated core statuses'), q('from', 'ISO date, inclusive'), q('to', 'ISO date, exclusive'), q('q', 'any id a face uses'), q('limit', '≤ 500'), q('offset', '')], responses: ok('{items, total}') } },
+      '/payments': { get: { summary: 'Payments with filters and paging', parameters: [q('merchant', 'merchant id'), q('face', 'face name'), q('status', 'comma-separated core statuses'), q('from', 'ISO 8601 date or date-time, or epoch ms; inclusive'), q('to', 'ISO 8601 date or date-time, or epoch ms; exclusive'), q('q', 'any id a face uses'), q('limit', '≤ 500'), q('offset', '')], responses: ok('{items, total}') } },
       '/payments/{id}': { get: { summary: 'One payment with refunds and face references', parameters: [idParam('id')], responses: ok('payment') } },
-      '/payouts': { get: { summary: 'Payouts', parameters: [q('merchant', ''), q('face', ''), q('limit', ''), q('offset', '')], responses: ok('{items}') } },
+      '/payouts': { get: { summary: 'Payouts', parameters: [q('merchant', ''), q('face', 'face name'), q('limit', ''), q('offset', '')], responses: ok('{items}') } },
       '/payouts/{id}': { get: { summary: 'One payout', parameters: [idParam('id')], responses: ok('payout') } },
       '/search': { get: { summary: 'Find objects by any id a face uses', parameters: [q('q', 'id, order slug, session id, invoice id, ...')], responses: ok('matches') } },
       '/objects/{type}/{id}/timeline': { get: { summary: "An object's full timeline: API requests, state changes, ledger transfers, webhook attempts", parameters: [idParam('type'), idParam('id')], responses: ok('timeline') } },
@@ -44,7 +44,7 @@ export function adminOpenApi(serverUrl: string) {
       '/export': { get: { summary: 'Export merchants and credentials as a seed', responses: ok('seed') } },
       '/import': { post: { summary: 'Import a seed', requestBody: body({ merchants: { type: 'array', items: { type: 'object' } } }), responses: ok('imported') } },
       '/vault/rotate': { post: { summary: 'Re-encrypt every stored card under the current master key (the last of POLYPAY_MASTER_KEYS)', responses: ok('{reencrypted, keyId}') } },
-      '/stats': { get: { summary: 'Volume, approval rate and latency over time', parameters: [q('hours', ''), q('buckets', ''), q('merchant', '')], responses: ok('buckets') } },
+      '/stats': { get: { summary: 'Volume, approval rate and latency over time', parameters: [q('hours', 'a positive number up to 2160 (default 24)'), q('buckets', 'an integer 1-500 (default 24)'), q('merchant', '')], responses: ok('buckets') } },
     },
   };
 }

@@ -4,6 +4,7 @@ import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Store, Tx } from '../../core/ports.js';
 import { KyselyTx, type DialectOps } from '../kysely-tx.js';
+import { guarded } from '../ledger-guards.js';
 import { listTables, migrateToLatest } from '../migrations.js';
 import type { CoreDatabase } from '../schema.js';
 
@@ -89,7 +90,8 @@ class PostgresStore implements Store {
         const r = await fn(tx);
         const totals = tx.takeAccountsSql();
         if (totals === null) await tx.flushAccounts();
-        await sql.raw(`${totals ?? ''}commit`).execute(conn);
+        // the account totals' guards (CHECK constraints, bigint range) answer here: as their coded CoreError
+        await guarded(() => sql.raw(`${totals ?? ''}commit`).execute(conn));
         return r;
       } catch (e) {
         try {

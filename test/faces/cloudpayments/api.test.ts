@@ -513,11 +513,14 @@ describe.each(STORES)('CloudPayments API on %s', (store) => {
     it('takes form-urlencoded bodies and case-insensitive parameter names', async () => {
       const c = cp();
       const packet = await c.cryptogram(card(VISA_NO_3DS));
-      const form = new URLSearchParams({ amount: '10.555', currency: 'rub', cardcryptogrampacket: packet, invoiceid: 'form-1', jsondata: '{"name":"Ivan"}', 'Payer[FirstName]': 'Ivan' }).toString();
+      // an amount has at most two decimals: 10.555 is refused, not rounded
+      const tooPrecise = new URLSearchParams({ amount: '10.555', currency: 'rub', cardcryptogrampacket: packet }).toString();
+      expect((await raw(h, '/payments/cards/charge', tooPrecise, { type: 'application/x-www-form-urlencoded' })).json).toEqual({ Success: false, Message: 'Invalid Amount value' });
+      const form = new URLSearchParams({ amount: '10.550', currency: 'rub', cardcryptogrampacket: packet, invoiceid: 'form-1', jsondata: '{"name":"Ivan"}', 'Payer[FirstName]': 'Ivan' }).toString();
       const r = await raw(h, '/payments/cards/charge', form, { type: 'application/x-www-form-urlencoded' });
       expect(r.json.Success).toBe(true);
-      // fractional digits beyond the currency's are rounded
-      expect(r.json.Model).toMatchObject({ Amount: 10.56, Currency: 'RUB', InvoiceId: 'form-1', JsonData: { name: 'Ivan' } });
+      expect(r.json.Model).toMatchObject({ Amount: 10.55, Currency: 'RUB', InvoiceId: 'form-1', JsonData: { name: 'Ivan' } });
+      // fractional numbers in integer fields are rounded
       const lower = await raw(h, '/payments/get', JSON.stringify({ transactionId: r.json.Model.TransactionId + 0.4 }));
       expect(lower.json.Model.TransactionId).toBe(r.json.Model.TransactionId);
       const viaClientForm = await c.call('/payments/get', { TransactionId: r.json.Model.TransactionId }, { form: true });

@@ -97,8 +97,9 @@ export async function balance(h: TestGateway, merchantId = 'shop1', kind = 'avai
   return h.gw.engine.read(async (tx) => (await h.gw.engine.ledger.balance(tx, merchantId, 'UAH', kind)).posted);
 }
 
-export async function feesBalance(h: TestGateway): Promise<bigint> {
-  return h.gw.engine.read(async (tx) => (await h.gw.engine.ledger.balance(tx, '_system', 'UAH', 'fees')).posted);
+/** The gateway's fee income from one merchant (its own fees account). */
+export async function feesBalance(h: TestGateway, merchantId = 'shop1'): Promise<bigint> {
+  return h.gw.engine.read(async (tx) => (await h.gw.engine.ledger.balance(tx, merchantId, 'UAH', 'fees')).posted);
 }
 
 /** A transfer body as the blueprint shows it, with the fee the service demands. */

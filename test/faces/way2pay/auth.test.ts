@@ -29,6 +29,8 @@ function expectError(r: RawResponse, code: Way2PayCode, what = '') {
 
 describe.each(STORES)('Way2Pay auth and errors on %s', (store) => {
   const g = useGateway(() => startTestGateway(store, W2P_SEED, undefined, { faces: FACES }), { receiver: true });
+  /** the sandbox operator routes take the admin token */
+  const operator = () => ({ authorization: `Bearer ${g.h.gw.adminToken}` });
 
   describe('the seed signing example', () => {
     it('reproduces the message string and the header set', async () => {
@@ -95,9 +97,10 @@ describe.each(STORES)('Way2Pay auth and errors on %s', (store) => {
       const php = await raw(g.h, 'POST', '/api/v1/pay-in', { keys: GEN3, body: unsorted, signBody: sortedAscii });
       expect(php.status, php.text).toBe(200);
       expect(php.json.data).toMatchObject({ amount: '150.5', bank: 'Т-Банк', method: 'CARD', status: 'PENDING', description: 'Оплата заказа' });
-      // the query string may or may not be part of the signed path
+      // the query string is part of the signed path (parameters in alphabetical order)
       expect((await raw(g.h, 'GET', '/api/v1/pay-in/list?limit=1&offset=0', { keys: GEN3 })).status).toBe(200);
-      expect((await raw(g.h, 'GET', '/api/v1/pay-in/list?limit=1&offset=0', { keys: GEN3, signPath: '/api/v1/pay-in/list?limit=1&offset=0' })).status).toBe(200);
+      expectError(await raw(g.h, 'GET', '/api/v1/pay-in/list?limit=1&offset=0', { keys: GEN3, signPath: '/api/v1/pay-in/list' }), 2005);
+      expectError(await raw(g.h, 'GET', '/api/v1/pay-in/list?limit=1&offset=0', { keys: GEN3, signPath: '/api/v1/pay-in/list?limit=2&offset=0' }), 2005);
       // but not another path, nor the full URL path with the mount prefix
       expectError(await raw(g.h, 'GET', '/api/v1/balance', { keys: GEN3, signPath: '/api/v1/banks' }), 2005);
       expectError(await raw(g.h, 'GET', '/api/v1/balance', { keys: GEN3, signPath: '/way2pay/api/v1/balance' }), 2005);
@@ -136,7 +139,8 @@ describe.each(STORES)('Way2Pay auth and errors on %s', (store) => {
       const body = JSON.stringify({ externalID: ext('replay'), bankId: 1, method: 'SBP', currencyId: 1, callbackURL: 'https://example.com/cb', amount: '100', receiver: '79991234567', holder: 'Иван Иванов' });
       const m = nextNonce(GEN1.publicKey, 1);
       expectError(await raw(g.h, 'POST', '/api/v1/pay-out', { body, nonce: m }), 30004);
-      await fetch(`${g.h.url}/way2pay/sandbox/balance`, { method: 'POST', body: JSON.stringify({ publicKey: GEN1.publicKey, amount: '500' }) });
+      const topUp = await fetch(`${g.h.url}/way2pay/sandbox/balance`, { method: 'POST', headers: { authorization: `Bearer ${g.h.gw.adminToken}` }, body: JSON.stringify({ publicKey: GEN1.publicKey, amount: '500' }) });
+      expect(topUp.status).toBe(200);
       expectError(await raw(g.h, 'POST', '/api/v1/pay-out', { body, nonce: m }), 20006);
     });
 
@@ -229,7 +233,9 @@ describe.each(STORES)('Way2Pay auth and errors on %s', (store) => {
         ['invalid Signature', () => raw(g.h, 'GET', '/api/v1/balance', { secret: 'wrong' }), 60006],
         ['tampered body', () => raw(g.h, 'POST', '/api/v1/pay-in', { body: JSON.stringify({ externalID: ext(), currency: 'RUB', amount: '5000' }), signBody: '{"amount":"1000"}' }), 60006],
         ['request timeout', () => raw(g.h, 'GET', '/api/v1/balance', { nonce: String(Math.floor(Date.now() / 1000) - 60) }), 60007],
-        ['invalid Public-Key', () => raw(g.h, 'GET', '/api/v1/balance', { keys: { ...GEN1, publicKey: 'w2p_pk_nobody' } }), 60008],
+        // an unknown Public-Key is answered as a wrong signature of the scheme its signature claims (60008 is never sent: it would tell which keys exist)
+        ['unknown Public-Key', () => raw(g.h, 'GET', '/api/v1/balance', { keys: { ...GEN1, publicKey: 'w2p_pk_nobody' } }), 60006],
+        ['unknown Public-Key (generation 3 signature)', () => raw(g.h, 'GET', '/api/v1/balance', { keys: { ...GEN3, publicKey: 'w2p_pk_nobody' } }), 2005],
         ['empty externalID', () => payIn({ externalID: '' }), 60009],
         ['externalID exists', () => payIn({ externalID: 'test123' }), 60010],
         ["payment doesn't exist", () => raw(g.h, 'GET', `/api/v1/pay-in/${uuid0}`), 60011],
@@ -238,8 +244,9 @@ describe.each(STORES)('Way2Pay auth and errors on %s', (store) => {
           'payment is finalized',
           async () => {
             const id = (await payIn({})).json.data.id;
-            expect((await raw(g.h, 'PATCH', `/api/v1/pay-in/${id}/cancel`)).status).toBe(200);
-            return raw(g.h, 'PATCH', `/api/v1/pay-in/${id}/cancel`);
+            // (a generation 1 write without a body signs "{}": the signature of a bodiless read may not authorize it)
+            expect((await raw(g.h, 'PATCH', `/api/v1/pay-in/${id}/cancel`, { body: '{}' })).status).toBe(200);
+            return raw(g.h, 'PATCH', `/api/v1/pay-in/${id}/cancel`, { body: '{}' });
           },
           60012,
         ],
@@ -272,6 +279,7 @@ describe.each(STORES)('Way2Pay auth and errors on %s', (store) => {
       expect([...seen].sort()).toEqual(
         Object.keys(ERRORS)
           .map(Number)
+          .filter((c) => c !== 60008)
           .sort(),
       );
     });
@@ -312,11 +320,12 @@ describe.each(STORES)('Way2Pay auth and errors on %s', (store) => {
         () => raw(g.h, 'GET', '/api/v1/balance', { headers: { 'public-key': 'k'.repeat(300) } }),
         () => raw(g.h, 'DELETE', '/api/v1/balance'),
         () => raw(g.h, 'GET', '/api/v2/nothing'),
-        () => raw(g.h, 'POST', '/sandbox/pay-in/not-a-uuid/pay', { body: '{}' }),
-        () => raw(g.h, 'POST', '/sandbox/pay-in/00000000-0000-4000-8000-000000000000/pay', { body: '{"amount":"x"}' }),
-        () => raw(g.h, 'POST', '/sandbox/balance', { body: '{"publicKey":"nobody","amount":"1"}' }),
-        () => raw(g.h, 'POST', '/sandbox/balance', { body: `{"publicKey":"${GEN1.publicKey}","amount":"-1"}` }),
-        () => raw(g.h, 'POST', '/sandbox/balance', { body: '{bad' }),
+        () => raw(g.h, 'POST', '/sandbox/pay-in/not-a-uuid/pay', { body: '{}', headers: operator() }),
+        () => raw(g.h, 'POST', '/sandbox/pay-in/00000000-0000-4000-8000-000000000000/pay', { body: '{"amount":"x"}', headers: operator() }),
+        () => raw(g.h, 'POST', '/sandbox/balance', { body: '{"publicKey":"nobody","amount":"1"}', headers: operator() }),
+        () => raw(g.h, 'POST', '/sandbox/balance', { body: `{"publicKey":"${GEN1.publicKey}","amount":"-1"}`, headers: operator() }),
+        () => raw(g.h, 'POST', '/sandbox/balance', { body: '{bad', headers: operator() }),
+        () => raw(g.h, 'POST', '/sandbox/balance', { body: `{"publicKey":"${GEN1.publicKey}","amount":"1"}` }),
       ];
       for (const [i, run] of cases.entries()) {
         const r = await run();

@@ -63,7 +63,7 @@ export interface RawOptions {
   secret?: string;
   /** sign this body instead of the one sent */
   signBody?: string;
-  /** generation 3: sign this path instead */
+  /** generation 3: sign this path instead (by default the path as sent, with its query string) */
   signPath?: string;
 }
 
@@ -86,7 +86,7 @@ export async function raw(h: TestGateway, method: string, path: string, o: RawOp
     signature = gen1Signature(secret, o.signBody ?? body ?? '', nonce);
   } else {
     const signed = o.signBody ?? (body ? sortedOrRaw(body) : '');
-    signature = gen3Signature(secret, o.signPath ?? path.split('?')[0]!, signed, nonce);
+    signature = gen3Signature(secret, o.signPath ?? path, signed, nonce);
   }
   const headers: Record<string, string> = { 'content-type': 'application/json', 'public-key': k.publicKey, nonce, signature };
   for (const [name, value] of Object.entries(o.headers ?? {})) {

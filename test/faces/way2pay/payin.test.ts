@@ -19,7 +19,8 @@ describe.each(STORES)('Way2Pay pay-ins on %s', (store) => {
   const g = useGateway(() => startTestGateway(store, W2P_SEED, undefined, { faces: FACES }), { receiver: true });
 
   const sandbox = async (path: string, body: unknown = {}) => {
-    const res = await fetch(`${g.h.url}/way2pay/sandbox${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    // the sandbox operator routes take the admin token
+    const res = await fetch(`${g.h.url}/way2pay/sandbox${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${g.h.gw.adminToken}` }, body: JSON.stringify(body) });
     return { status: res.status, json: (await res.json()) as any };
   };
 

@@ -29,7 +29,7 @@ describe.each(STORES)('Way2Pay pay-outs and balances on %s', (store) => {
     holder: 'Иванов Иван Иванович',
     ...b,
   });
-  const payout = (b: Record<string, unknown>) => fetch(`${g.h.url}/way2pay/sandbox/${b.path}`, { method: 'POST', body: JSON.stringify(b.body ?? {}) }).then(async (r) => (await r.json()) as any);
+  const payout = (b: Record<string, unknown>) => fetch(`${g.h.url}/way2pay/sandbox/${b.path}`, { method: 'POST', headers: { authorization: `Bearer ${g.h.gw.adminToken}` }, body: JSON.stringify(b.body ?? {}) }).then(async (r) => (await r.json()) as any);
   const payoutSide = async (k: Keys) => (await client(g.h, k).balance()).balance.payout;
 
   async function callback(id: string, status: string, k: Keys) {
