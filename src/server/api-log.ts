@@ -88,7 +88,7 @@ export class ApiLog {
 }
 
 /** The URL as the log keeps it (should its redaction ever fail: the path alone, without a digit). */
-function safeUrl(r: Redactor, url: string): string {
+export function safeUrl(r: Redactor, url: string): string {
   try {
     return r.url(url);
   } catch {

@@ -24,7 +24,8 @@ import { isAdminRequest } from './admin/admin-auth.js';
 import { privateFolder, writePrivateFile } from '../store/sqlite/data-folder.js';
 import type { WebhookTransport } from '../core/dispatcher.js';
 import { randomToken } from '../core/ids.js';
-import { ApiLog } from './api-log.js';
+import { ApiLog, safeUrl } from './api-log.js';
+import { Redactor } from './redaction.js';
 import { Faults } from './faults.js';
 import { Metrics } from './metrics.js';
 import { registerAdminApi } from './admin/admin-api.js';
@@ -193,7 +194,8 @@ export class Gateway {
     const c = this.config;
     const headersTimeout = c.requestTimeoutMs > 0 ? Math.min(60_000, c.requestTimeoutMs) : 60_000;
     const options = {
-      loggerInstance: this.log.child({ component: 'http' }),
+      // the request line as pino logs it: its URL redacted as the request log redacts it (no card in a path or query)
+      loggerInstance: this.log.child({ component: 'http' }, { serializers: { req: logSerializedRequest } }),
       bodyLimit: c.bodyLimit,
       // X-Forwarded-* are believed only from the configured proxies (off by default)
       trustProxy: c.trustProxy,
@@ -341,6 +343,13 @@ export function plausibleHost(value: string | undefined): string | undefined {
   const labels = name!.replace(/\.$/, '').split('.');
   const ok = name!.length <= 253 && labels.every((l) => /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/.test(l)) && !/^\d+$/.test(labels[labels.length - 1]!);
   return ok ? value : undefined;
+}
+
+const urlRedactor = new Redactor();
+
+/** What pino logs of a request: the method, the URL with card numbers and secrets masked, the peer. */
+function logSerializedRequest(req: FastifyRequest): Record<string, unknown> {
+  return { method: req.method, url: safeUrl(urlRedactor, req.url), host: req.host, remoteAddress: req.ip, remotePort: req.socket?.remotePort };
 }
 
 export function makeLogger(level: string, destination?: pino.DestinationStream): Logger {

@@ -70,6 +70,9 @@ describe('card data is never in clear', () => {
       await postForm(form.action, { ...form.fields, number: '4242 4242 4242 4242', exp: '12/99', cvv: CVV, holder: 'IVAN' }).then(async (res) => passAcs(await res.text(), form.action, { approve: true }));
       // a rejected submission echoes nothing back either
       await postForm(form.action, { ...form.fields, number: '4242424242424241', exp: '12/99', cvv: CVV });
+      // a card number (and a CVV) in a URL's path or query reaches neither pino's request line nor the request log
+      await fetch(`${gw.url}/numopay/v2/accounts/${RUB}/payment/${PANS[2]}?card=${PANS[3]}&cvv=${CVV}`);
+      await fetch(`${gw.url}/cloudpayments/payments/get?CardNumber=${PANS[4]!.replace(/(\d{4})/g, '$1-').slice(0, -1)}`);
       await rx.waitFor((x) => x.length >= 6);
       expect((await np.transactions(RUB, { limit: 100 })).some((x) => x.card_number === '4242********4242')).toBe(true);
       await gw.apiLog.flush();
