@@ -31,7 +31,7 @@ import { Metrics } from './metrics.js';
 import { registerAdminApi } from './admin/admin-api.js';
 import { registerDashboard } from '../pages/dashboard/index.js';
 import { registerReference } from '../pages/reference/index.js';
-import './request-context.js';
+import '../faces/kit/request-context.js';
 
 export interface GatewayOptions extends Partial<GatewayConfig> {
   /** a seed object (instead of, or besides, a seed file) */

@@ -14,7 +14,7 @@ import { numopayAuthorization } from '../../src/faces/numopay/signing.js';
 import { canonicalJson, gen1Signature, gen3Signature, nextNonce } from '../../src/faces/way2pay/signing.js';
 import { ALL_FACES } from '../../src/faces/registry.js';
 import { FACE_DOCUMENTS } from '../../src/pages/reference/documents.js';
-import { METHODS, operations, type OpenApiDocument, type Operation, type Parameter, type Response, type Schema } from '../../src/pages/reference/oas.js';
+import { METHODS, operations, type OpenApiDocument, type Operation, type Parameter, type Response, type Schema } from '../../src/faces/kit/openapi.js';
 import { checkValue, resolvePointer, validateDocument } from '../../src/pages/reference/validate.js';
 import type { Seed } from '../../src/server/seed.js';
 import { startTestGateway, TEST_SEED, type TestGateway } from '../helpers/gateway.js';

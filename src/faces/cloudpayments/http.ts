@@ -6,7 +6,7 @@ import { isCoreError } from '../../core/errors.js';
 import { isSupportedCurrency, parseMajor } from '../../core/money.js';
 import type { Credential, Json, JsonObject, Merchant } from '../../core/model.js';
 import type { FaceContext } from '../face.js';
-import { jsonDepthExceeds } from '../json-depth.js';
+import { jsonDepthExceeds } from '../kit/json-depth.js';
 import { ERROR_MESSAGES, isCpCurrency } from './wire.js';
 
 export const AUTH_FAILED = 'Authorization has been denied for this request.';

@@ -1,7 +1,7 @@
 // The OpenAPI 3.0 document of the CloudPayments face: every API method (PROVIDER-FACTS §5.2), the public key
 // and checkout script, the hosted order page, and the notifications (Check, Pay, Fail, Confirm, Refund,
 // Recurrent, Cancel). Examples are answers the gateway gave (test/server/reference.test.ts checks them).
-import { callbackOf, json, jsonExamples, jsonOrFormBody, nullable, p, s, type OpenApiDocument, type Operation, type PathItem, type Schema } from '../../pages/reference/oas.js';
+import { callbackOf, json, jsonExamples, jsonOrFormBody, nullable, p, s, type OpenApiDocument, type Operation, type PathItem, type Schema } from '../kit/openapi.js';
 import { cloudpaymentsFace } from './face.js';
 import { ORDER_KEYS, SUBSCRIPTION_KEYS, THREE_DS_KEYS, TRANSACTION_KEYS, TIME_ZONES } from './wire.js';
 

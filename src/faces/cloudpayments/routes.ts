@@ -13,7 +13,7 @@ import type { Json, JsonObject, Payment } from '../../core/model.js';
 import type { Tx } from '../../core/ports.js';
 import type { StoredResponse } from '../../core/idempotency.js';
 import type { FaceContext } from '../face.js';
-import { annotate } from '../../server/request-context.js';
+import { annotate } from '../kit/request-context.js';
 import { isHttpUrl } from '../../pages/html.js';
 import { checkoutScript } from './checkout-script.js';
 import { decodeCryptogram, type KeyRing } from './cryptogram.js';

@@ -1,7 +1,7 @@
 // The OpenAPI 3.0 document of the Mbill face (Transfer Tokenization Service): card tokens, transfers with
 // 3-D Secure or lookup codes, claims, the webhook setting, the tokenizer iframe and the 3-D Secure terminal,
 // and the transfer webhook. Examples are answers the gateway gave (test/server/reference.test.ts checks them).
-import { callbackOf, json, jsonBody, nullable, p, s, type OpenApiDocument, type Operation, type PathItem, type Response, type Schema } from '../../pages/reference/oas.js';
+import { callbackOf, json, jsonBody, nullable, p, s, type OpenApiDocument, type Operation, type PathItem, type Response, type Schema } from '../kit/openapi.js';
 import { mbillFace } from './face.js';
 import { ERROR_STATUS, VALIDATION_MESSAGE } from './wire.js';
 

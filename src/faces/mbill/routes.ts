@@ -7,7 +7,7 @@ import { isHttpUrl } from '../../pages/html.js';
 import type { Credential, Merchant } from '../../core/model.js';
 import type { Tx } from '../../core/ports.js';
 import type { FaceContext } from '../face.js';
-import { annotate } from '../../server/request-context.js';
+import { annotate } from '../kit/request-context.js';
 import { safeEqual } from '../../core/crypto.js';
 import { tokenKey } from './signing.js';
 import {

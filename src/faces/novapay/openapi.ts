@@ -1,7 +1,7 @@
 // The OpenAPI 3.0 document of the NovaPay face ("qecom" e-commerce API v1): sessions, payments with holds,
 // void, expire, delivery (Nova Poshta), frames and checkout, the gateway's public key, the payer pages and
 // the postback. Examples are answers the gateway gave (test/server/reference.test.ts checks them).
-import { callbackOf, content, json, jsonBody, nullable, p, ref, s, type OpenApiDocument, type Operation, type PathItem, type Response, type Schema } from '../../pages/reference/oas.js';
+import { callbackOf, content, json, jsonBody, nullable, p, ref, s, type OpenApiDocument, type Operation, type PathItem, type Response, type Schema } from '../kit/openapi.js';
 import { novapayFace } from './face.js';
 import { PROCESSING_ERRORS } from './wire.js';
 

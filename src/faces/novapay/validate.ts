@@ -4,7 +4,7 @@
 import { CoreError } from '../../core/errors.js';
 import { parseMajor } from '../../core/money.js';
 import { isHttpUrl } from '../../pages/html.js';
-import { jsonDepthExceeds, MAX_JSON_DEPTH } from '../json-depth.js';
+import { jsonDepthExceeds, MAX_JSON_DEPTH } from '../kit/json-depth.js';
 import { CURRENCY, type Issue } from './wire.js';
 
 export type Obj = Record<string, unknown>;

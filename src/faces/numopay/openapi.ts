@@ -1,7 +1,7 @@
 // The OpenAPI 3.0 document of the Numopay face (API v2): the seed's endpoints, the later README's
 // transactions, checkout sessions, payment pages and rates, the payer pages, and the `order` webhook.
 // Examples are answers the gateway gave (test/faces/numopay and test/server/reference.test.ts check them).
-import { callbackOf, json, jsonBody, nullable, p, s, type OpenApiDocument, type Operation, type PathItem, type Schema } from '../../pages/reference/oas.js';
+import { callbackOf, json, jsonBody, nullable, p, s, type OpenApiDocument, type Operation, type PathItem, type Schema } from '../kit/openapi.js';
 import { numopayFace } from './face.js';
 import { STATE_DESCRIPTIONS } from './wire.js';
 

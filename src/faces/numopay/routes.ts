@@ -10,7 +10,7 @@ import { AVAILABLE } from '../../core/ledger.js';
 import type { JsonObject, Payment, Payout } from '../../core/model.js';
 import type { Tx } from '../../core/ports.js';
 import type { FaceContext } from '../face.js';
-import { annotate } from '../../server/request-context.js';
+import { annotate } from '../kit/request-context.js';
 import { authenticate, boundedAmount, httpUrl, jsonBody, minorAmount, NumopayError, sendData, sendError, str, toWire, type Authed } from './http.js';
 import { registerNumopayPages } from './pages.js';
 import { convert, hasRate, RATES_DATE, ratesFor } from './rates.js';

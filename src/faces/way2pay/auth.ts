@@ -17,7 +17,7 @@ import type { FastifyRequest } from 'fastify';
 import { safeEqual } from '../../core/crypto.js';
 import type { Credential, Merchant } from '../../core/model.js';
 import type { FaceContext } from '../face.js';
-import { jsonDepthExceeds } from '../json-depth.js';
+import { jsonDepthExceeds } from '../kit/json-depth.js';
 import { asciiJson, canonicalJson, hmacHex, sortKeysDeep } from './signing.js';
 import { genCode, Way2PayError, type Generation } from './wire.js';
 

@@ -1,7 +1,7 @@
 // The OpenAPI 3.0 document of the Way2Pay face (API v1): pay-ins with requisites, pay-outs, balances and
 // reference data for both served auth generations, the sandbox routes, and the callbacks. Examples are
 // answers the gateway gave (test/server/reference.test.ts checks them).
-import { callbackOf, json, jsonBody, jsonExamples, nullable, p, s, type OpenApiDocument, type Operation, type PathItem, type Response, type Schema } from '../../pages/reference/oas.js';
+import { callbackOf, json, jsonBody, jsonExamples, nullable, p, s, type OpenApiDocument, type Operation, type PathItem, type Response, type Schema } from '../kit/openapi.js';
 import { way2payFace } from './face.js';
 import { ERRORS, PAYIN_METHODS, PAYOUT_METHODS, STATUSES } from './wire.js';
 

@@ -5,7 +5,7 @@ import { mbillOpenApi } from '../../faces/mbill/openapi.js';
 import { novapayOpenApi } from '../../faces/novapay/openapi.js';
 import { numopayOpenApi } from '../../faces/numopay/openapi.js';
 import { way2payOpenApi } from '../../faces/way2pay/openapi.js';
-import type { OpenApiDocument } from './oas.js';
+import type { OpenApiDocument } from '../../faces/kit/openapi.js';
 
 export interface FaceDocument {
   face: FaceName;

@@ -7,7 +7,7 @@ import type { Gateway } from '../../server/gateway.js';
 import { nonce, securePage } from '../html.js';
 import { credentialFields, demoCredentials, exampleValues } from './credentials.js';
 import { FACE_DOCUMENTS, type FaceDocument } from './documents.js';
-import { operations, type OpenApiDocument } from './oas.js';
+import { operations, type OpenApiDocument } from '../../faces/kit/openapi.js';
 import { renderFacePage, renderIndex } from './render.js';
 import { sessionOf } from '../dashboard/session.js';
 

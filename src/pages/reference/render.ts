@@ -3,7 +3,7 @@
 // form per operation that the page's script signs and sends.
 import { esc } from '../html.js';
 import { CLIENT_SCRIPT } from './client-script.js';
-import { FORM_TYPE, JSON_TYPE, operations, type Method, type OpenApiDocument, type Operation, type Parameter, type PathItem, type Response, type Schema } from './oas.js';
+import { FORM_TYPE, JSON_TYPE, operations, type Method, type OpenApiDocument, type Operation, type Parameter, type PathItem, type Response, type Schema } from '../../faces/kit/openapi.js';
 import { REFERENCE_CSS } from './styles.js';
 import { resolvePointer } from './validate.js';
 

@@ -1,7 +1,7 @@
 // Checks for the OpenAPI documents: the structure OpenAPI 3.0 requires of what the documents use, every
 // `$ref` resolving, path parameters declared, security schemes known, and every example matching its schema.
 // `checkValue` also checks real answers against the documented schemas (the reference tests use it).
-import { METHODS, type OpenApiDocument, type Schema } from './oas.js';
+import { METHODS, type OpenApiDocument, type Schema } from '../../faces/kit/openapi.js';
 
 type Any = Record<string, unknown>;
 

@@ -1,4 +1,4 @@
-// Small builders for the faces' OpenAPI 3.0 documents (src/faces/<face>/openapi.ts): schemas, parameters,
+// Small builders for the faces' OpenAPI 3.0 documents (each face's openapi.ts): schemas, parameters,
 // bodies and responses, so that each document reads as a list of operations rather than nested literals.
 // Vendor extensions the reference pages read:
 //   x-polypay-browser   on an operation: a payer page or script opened by a browser, not an API call
