@@ -1,4 +1,4 @@
-// The CloudPayments concurrent request limit (PROVIDER-FACTS §5.1): at most 5 requests of one terminal
+// The CloudPayments concurrent request limit (docs/cloudpayments.md): at most 5 requests of one terminal
 // (PublicId) in flight at once on test terminals; beyond that HTTP 429 with `{"Success":false,"Message":…}`.
 // Configurable with POLYPAY_CLOUDPAYMENTS_CONCURRENCY or the face's `concurrency` option (0 disables).
 // The counter lives in the gateway process: with several processes behind a balancer each allows its own N.

@@ -1,4 +1,4 @@
-// The OpenAPI 3.0 document of the CloudPayments face: every API method (PROVIDER-FACTS §5.2), the public key
+// The OpenAPI 3.0 document of the CloudPayments face: every API method (docs/cloudpayments.md), the public key
 // and checkout script, the hosted order page, and the notifications (Check, Pay, Fail, Confirm, Refund,
 // Recurrent, Cancel). Examples are answers the gateway gave (test/server/reference.test.ts checks them).
 import { callbackOf, json, jsonExamples, jsonOrFormBody, nullable, p, s, type OpenApiDocument, type Operation, type PathItem, type Schema } from '../kit/openapi.js';
@@ -164,7 +164,7 @@ const errors = {
 const CARD_PARAMS: Record<string, Schema> = {
   Amount: s.num({ description: 'Payment amount (≥ 0.01, two decimals)', minimum: 0.01 }),
   Currency: s.str('RUB (default), USD, EUR, GBP, …'),
-  IpAddress: s.str('The payer\'s IP address (documented as required; the seed\'s own example omits it)'),
+  IpAddress: s.str('The payer\'s IP address (documented as required; the documented example omits it)'),
   Name: s.str('Card holder name in Latin letters'),
   CardCryptogramPacket: s.str('The card cryptogram: RSA PKCS#1 v1.5 over `PAN@YYMM@CVV@PublicId` with this gateway\'s key (`/payments/publickey`), legacy `01…` or base64 JSON as checkout.js makes it'),
   InvoiceId: s.str('Invoice or order number'),
@@ -479,7 +479,7 @@ export function cloudpaymentsOpenApi(baseUrl: string): OpenApiDocument {
       '/site/notifications/{type}/update': api(
         'updateNotifications',
         'Change notification settings',
-        'Turns a notification on or off and sets its address, method, encoding and format. Check can only be set in the seed.',
+        'Turns a notification on or off and sets its address, method, encoding and format. Check can only be set in the merchant\'s seed file.',
         ['Notifications'],
         { schema: s.obj({ IsEnabled: s.bool(), Address: s.str({ format: 'uri' }), HttpMethod: s.enum(['GET', 'POST']), Encoding: s.enum(['UTF8', 'Windows1251']), Format: s.enum(['CloudPayments', 'QIWI', 'RT']) }), example: { IsEnabled: true, Address: 'https://example.com/cp/pay', HttpMethod: 'POST', Encoding: 'UTF8', Format: 'CloudPayments' } },
         { 200: ok },

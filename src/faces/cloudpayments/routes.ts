@@ -209,7 +209,7 @@ export function registerCloudPaymentsRoutes(app: FastifyInstance, ctx: FaceConte
       const p = bodyParams(req);
       const currency = p.currency();
       const amount = p.amount(currency)!;
-      // required by the docs, yet the seed's own example omits it: accepted without
+      // required by the docs, yet the documented example omits it: accepted without
       const ip = p.str('IpAddress', { max: 64 });
       const packet = p.str('CardCryptogramPacket', { required: true, max: 8192 })!;
       const name = p.str('Name', { max: 100 });

@@ -12,7 +12,7 @@ import type { DeclineReason } from '../../core/network/reasons.js';
 
 /**
  * CurrencyCode values. RUB=0 is documented; the others follow the order of the documented currency list
- * (RUB, EUR, USD, GBP, …) and are unverified (PROVIDER-FACTS §7). Only currencies the core can hold exactly.
+ * (RUB, EUR, USD, GBP, …) and are not confirmed by CloudPayments' documents. Only currencies the core can hold exactly.
  */
 export const CURRENCY_CODES: Record<string, number> = {
   RUB: 0,
@@ -647,7 +647,7 @@ export function isSuccessStatus(s: CpStatus): boolean {
 // ---- subscriptions
 
 export type SubscriptionStatus = 'Active' | 'PastDue' | 'Cancelled' | 'Rejected' | 'Expired';
-/** Active 0 and Cancelled 3 are documented; the others are our choice (PROVIDER-FACTS §7). */
+/** Active 0 and Cancelled 3 are documented; the others are our choice (CloudPayments documents no others). */
 export const SUBSCRIPTION_STATUS_CODES: Record<SubscriptionStatus, number> = { Active: 0, PastDue: 1, Rejected: 2, Cancelled: 3, Expired: 4 };
 
 export type Interval = 'Day' | 'Week' | 'Month';

@@ -7,7 +7,7 @@ import { luhnValid, detectBrand, normalizePan } from '../../core/cards.js';
 import { formatMajor, numberToPlainString, parseMajor } from '../../core/money.js';
 import { CURRENCY, type InvalidEntry, type Rule } from './wire.js';
 
-// ---- limits (PROVIDER-FACTS §3, from the reference server's code and config)
+// ---- limits (the provider's reference server's code and config; docs/mbill.md)
 export const AMOUNT_MIN = 100n; // 1 UAH, in kopecks
 export const AMOUNT_MAX = 1_500_000n; // 15000 UAH
 export const FEE_PERCENT_BP = 100n; // 1 %

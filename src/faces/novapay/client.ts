@@ -1,5 +1,5 @@
 // A typed NovaPay "qecom" API v1 client. Every call is a JSON POST whose exact body bytes are signed
-// with the merchant's RSA key into `x-sign` (SHA-1 as the seed-era SDKs do, or SHA-256 as the current
+// with the merchant's RSA key into `x-sign` (SHA-1 as the legacy SDKs do, or SHA-256 as the current
 // SDK does). Optionally checks the `X-Sign` / `x-sign-v2` response signatures with the gateway's key.
 import type { KeyObject } from 'node:crypto';
 import type { NpEnvelope } from './delivery.js';
@@ -16,7 +16,7 @@ export interface NovapayClientOptions {
   merchantId: MerchantId;
   /** the merchant's RSA private key (PEM or KeyObject) */
   privateKey: string | KeyObject;
-  /** sha1 (seed era, default) or sha256 (current SDK) */
+  /** sha1 (legacy, default) or sha256 (current SDK) */
   algorithm?: SignAlgorithm;
   /** when given, every response's X-Sign (SHA-1) and x-sign-v2 (SHA-256) must verify with it */
   gatewayPublicKey?: string;

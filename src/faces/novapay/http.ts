@@ -15,7 +15,7 @@ export interface Authed {
   credential: Credential;
   /** the algorithm the request was signed with */
   algorithm: SignAlgorithm;
-  /** true when the signature only matched the \uXXXX-unescaped body (PROVIDER-FACTS §0.2) */
+  /** true when the signature only matched the \uXXXX-unescaped body (some PHP clients sign the JSON with Cyrillic unescaped and send it escaped: docs/novapay.md) */
   lenient: boolean;
   body: Obj;
 }

@@ -1,7 +1,7 @@
 // A small Nova Poshta reference data set for `/delivery-info` when no Nova Poshta API key is configured:
 // the largest Ukrainian cities and some of their branches, with Nova Poshta's own refs where they are
 // publicly known (city refs, area refs, settlement types, warehouse types, and several branches), and
-// the seed's Агрономічне record byte for byte. Refs we could not confirm are stable sandbox UUIDs
+// the documented Агрономічне record byte for byte. Refs we could not confirm are stable sandbox UUIDs
 // derived from the record's name (`sandboxRef`); docs/novapay.md lists which is which.
 import { createHash } from 'node:crypto';
 
@@ -135,7 +135,7 @@ export const CITIES: NpCity[] = [
   city('Дніпро', 'Днепр', DNIPRO, '7150812b-9b87-11de-822f-000c2965ae0e', '5'),
   city('Львів', 'Львов', LVIV, '71508134-9b87-11de-822f-000c2965ae0e', '6'),
   city('Запоріжжя', 'Запорожье', ZAPORIZHZHIA, '7150812f-9b87-11de-822f-000c2965ae0e', '7'),
-  // the seed's own record (`/delivery-info` example), exactly as NovaPay's QE host answered it
+  // the documented record (`/delivery-info` example), exactly as NovaPay's QE host answered it
   city('Агрономічне', 'Агрономичное', AGRONOMICHNE, '71508129-9b87-11de-822f-000c2965ae0e', '890', 'village', '0'),
 ];
 

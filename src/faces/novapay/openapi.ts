@@ -7,7 +7,7 @@ import { PROCESSING_ERRORS } from './wire.js';
 
 const SESSION = '6ce78f80-7206-43a6-8012-d55b4fba2cd7';
 const STATUSES = ['precreated', 'created', 'expired', 'processing', 'holded', 'hold_confirmed', 'processing_hold_completion', 'paid', 'failed', 'processing_void', 'voided'];
-const KYIV_SENDER_NOTE = 'The delivery price is figured from the merchant\'s sender city (Kyiv unless the seed says otherwise).';
+const KYIV_SENDER_NOTE = 'The delivery price is figured from the merchant\'s sender city (Kyiv unless the merchant\'s seed file says otherwise).';
 
 const amount = (description: string, min = '0.01'): Schema =>
   s.oneOf([s.num({ minimum: Number(min) }), s.str({ pattern: '^\\s*\\d+(\\.\\d+)?\\s*$' })], `${description}: a number, or a numeric string (the PHP SDK sends strings); hryvnias, at most 2 decimals, ≥ ${min}`);
@@ -136,7 +136,7 @@ export function novapayOpenApi(baseUrl: string): OpenApiDocument {
       description: [
         'Payment sessions (lifetime 30 days) with optional holds and secure delivery through Nova Poshta, voids, frames and checkout, and postbacks on every status change. Every method is a signed JSON POST; the base URL is `…/novapay/v1` as `https://api-qecom.novapay.ua/v1` would be.',
         '',
-        '**Signing**: `x-sign` = base64 RSA PKCS#1 v1.5 signature of the exact request body bytes with your private key, SHA-1 (the seed and the PHP SDKs) or SHA-256 (the current Node SDK); the gateway verifies with the public key registered for your `merchant_id`. Answers carry `X-Sign` (SHA-1) and `x-sign-v2` (SHA-256) made with the gateway\'s key (`GET /v1/public-key`).',
+        '**Signing**: `x-sign` = base64 RSA PKCS#1 v1.5 signature of the exact request body bytes with your private key, SHA-1 (the original SDK README and the PHP SDKs) or SHA-256 (the current Node SDK); the gateway verifies with the public key registered for your `merchant_id`. Answers carry `X-Sign` (SHA-1) and `x-sign-v2` (SHA-256) made with the gateway\'s key (`GET /v1/public-key`).',
         '',
         '**Amounts** are hryvnias: a JSON number, or a numeric string as the PHP SDK sends them, with at most 2 decimals.',
         '',

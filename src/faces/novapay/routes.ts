@@ -1,6 +1,6 @@
 // NovaPay "qecom" API v1 routes (every one a signed JSON POST under /v1), the gateway's public key, and
 // the payer pages. Errors are NovaPay's: `{type:"validation", errors}` / `{type:"processing", error, code}`
-// for seed-era (SHA-1) clients, with `uuid` and the current field names for SHA-256 clients.
+// for legacy (SHA-1) clients, with `uuid` and the current field names for SHA-256 clients.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { JsonObject } from '../../core/model.js';
 import { formatMajor, toWireNumber } from '../../core/money.js';

@@ -1,5 +1,5 @@
 // NovaPay signatures: RSA PKCS#1 v1.5, base64, over the exact body bytes. Requests carry `x-sign`
-// (SHA-1 in the seed era, SHA-256 in the current SDK); responses and postbacks carry `X-Sign` (SHA-1)
+// (SHA-1 in the legacy, SHA-256 in the current SDK); responses and postbacks carry `X-Sign` (SHA-1)
 // and `x-sign-v2` (SHA-256). Shared by the server and the typed client; node:crypto only.
 import { createPrivateKey, createPublicKey, createSign, createVerify, type KeyObject } from 'node:crypto';
 
@@ -69,7 +69,7 @@ export function normalizeSignature(value: string): Buffer | null {
   return buf.length ? buf : null;
 }
 
-/** Which algorithm a request signature verifies with (SHA-1 first, as the seed's clients sign), or null. */
+/** Which algorithm a request signature verifies with (SHA-1 first, as legacy clients sign), or null. */
 export function verifyEither(body: string | Buffer, signature: string, publicKey: string | KeyObject): SignAlgorithm | null {
   if (verifyBody(body, signature, publicKey, 'sha1')) return 'sha1';
   if (verifyBody(body, signature, publicKey, 'sha256')) return 'sha256';

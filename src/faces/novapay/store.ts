@@ -7,7 +7,7 @@ import { num, numOrNull } from '../../store/rows.js';
 
 export type SessionKind = 'acquiring' | 'frames' | 'checkout';
 
-/** The session statuses of the seed, plus `precreated` (checkout). */
+/** The documented session statuses, plus `precreated` (checkout). */
 export type SessionStatus =
   | 'precreated'
   | 'created'

@@ -1,5 +1,5 @@
 // Small hand-written validators for NovaPay bodies. Each problem is described for both generations of
-// clients: the seed era's ajv errors (`dataPath` + "should be string") and today's zod-style errors
+// clients: the legacy clients' ajv errors (`dataPath` + "should be string") and today's zod-style errors
 // (`path` + `code` + "Invalid input: expected string, received number"). No schema library.
 import { CoreError } from '../../core/errors.js';
 import { parseMajor } from '../../core/money.js';

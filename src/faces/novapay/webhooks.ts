@@ -1,6 +1,6 @@
 // NovaPay postbacks: on every session status change (and every move of a secure payment's parcel) the
 // session's postback body, as it was at that change, is POSTed to the session's callback_url as compact
-// JSON, signed with the gateway key over the exact bytes: `X-Sign` (RSA-SHA1, what the seed-era SDKs
+// JSON, signed with the gateway key over the exact bytes: `X-Sign` (RSA-SHA1, what the legacy SDKs
 // check) and `x-sign-v2` (RSA-SHA256, the current SDK). Retried until the merchant answers 2xx.
 import { DAY, HOUR, MINUTE } from '../../core/clock.js';
 import type { DeliveryPlan, WebhookRenderer } from '../../core/dispatcher.js';

@@ -12,7 +12,7 @@ export const CURRENCY = 'UAH';
 
 // ---------------------------------------------------------------------------------------------- errors
 
-/** Processing errors: the seed's messages, and the `code` names of the current API. */
+/** Processing errors: the original SDK README's messages, and the `code` names of the current API. */
 export const PROCESSING_ERRORS = {
   SIGN_INVALID: { error: 'request sign is invalid', code: 'RequestSignInvalidError', status: 400 },
   SESSION_NOT_FOUND: { error: 'session not found', code: 'SessionNotFoundError', status: 400 },
@@ -40,7 +40,7 @@ export interface Issue {
   code: string;
   /** the current API's message */
   message: string;
-  /** the seed era's message (ajv): "should be string", "should have required property 'x'" */
+  /** the legacy clients' message (ajv): "should be string", "should have required property 'x'" */
   legacy: string;
   /** for a missing property, ajv reports it at the parent with this name */
   missingProperty?: string;
@@ -66,12 +66,12 @@ export const processing = (key: ProcessingErrorKey): NovapayError => new Novapay
 export const validation = (issues: Issue[]): NovapayError => new NovapayError('validation', null, issues);
 
 /**
- * Error response style: `legacy` for seed-era clients (SHA-1 signatures, or before the signature is
+ * Error response style: `legacy` for legacy clients (SHA-1 signatures, or before the signature is
  * known), `current` for clients of today's API (SHA-256).
  */
 export type ErrorStyle = 'legacy' | 'current';
 
-/** The ajv (seed era) dataPath: `.products[0].count`; a missing property is reported at its parent. */
+/** The ajv (legacy) dataPath: `.products[0].count`; a missing property is reported at its parent. */
 export function legacyDataPath(i: Issue): string {
   return i.path.map((p) => (typeof p === 'number' ? `[${p}]` : /^[A-Za-z_$][\w$]*$/.test(p) ? `.${p}` : `['${p}']`)).join('');
 }
@@ -285,7 +285,7 @@ export interface StatusBody {
   delivery_status_text?: string | null;
 }
 
-/** The `/get-status` body, in the shape recorded from NovaPay's QE host (PROVIDER-FACTS §2). */
+/** The `/get-status` body, in the shape recorded from NovaPay's QE host (docs/novapay.md, `/get-status`). */
 export function statusBody(s: NovapaySession, p: Payment | undefined): StatusBody {
   const status = effectiveStatus(s, p);
   const total = sessionTotal(s);
@@ -320,7 +320,7 @@ export function statusBody(s: NovapaySession, p: Payment | undefined): StatusBod
 }
 
 /**
- * The postback body: the seed's schema first (id, status, metadata, client_*, external_id, delivery,
+ * The postback body: the original SDK README's schema first (id, status, metadata, client_*, external_id, delivery,
  * products, delivery_amount, delivery_status_code, delivery_status_text), then the fields of the later
  * API generations (created_at, amount, paytype, terminal_name, RRN, APPROVAL, client_email, client_ip,
  * processing_result, card_details, payments).

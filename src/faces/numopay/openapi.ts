@@ -1,4 +1,4 @@
-// The OpenAPI 3.0 document of the Numopay face (API v2): the seed's endpoints, the later README's
+// The OpenAPI 3.0 document of the Numopay face (API v2): the first README's endpoints, the later README's
 // transactions, checkout sessions, payment pages and rates, the payer pages, and the `order` webhook.
 // Examples are answers the gateway gave (test/faces/numopay and test/server/reference.test.ts check them).
 import { callbackOf, json, jsonBody, nullable, p, s, type OpenApiDocument, type Operation, type PathItem, type Schema } from '../kit/openapi.js';
@@ -165,7 +165,7 @@ export function numopayOpenApi(baseUrl: string): OpenApiDocument {
             s.obj(
               {
                 amount: s.str({ description: 'Amount in minor units (kopecks)', pattern: '^\\d{1,15}$' }),
-                redirect_url: s.str({ description: 'Accepted as in the seed (the later README drops it)', format: 'uri' }),
+                redirect_url: s.str({ description: 'Accepted as in the first README (the later README drops it)', format: 'uri' }),
                 currency: s.str({ description: 'Must be the account currency', pattern: '^[A-Za-z]{3}$' }),
               },
               ['amount'],

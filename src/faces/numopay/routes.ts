@@ -1,4 +1,4 @@
-// Numopay API v2 routes (the seed, plus the later README's transactions, checkout sessions, payment
+// Numopay API v2 routes (the first README, plus the later README's transactions, checkout sessions, payment
 // pages and rates). Every response is `{data}`; every error `{error}`.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { MINUTE } from '../../core/clock.js';

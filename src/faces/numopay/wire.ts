@@ -5,7 +5,7 @@ import type { DeclineReason } from '../../core/network/reasons.js';
 
 export const API_VERSION = '2019-12-22';
 
-/** The seed's state-code table (0 is spelled as in the seed's example response). */
+/** The documented state-code table (0 is spelled as in the documented example response). */
 export const STATE_DESCRIPTIONS: Record<number, string> = {
   0: 'Нет ошибки',
   10: 'Недостаточно средств',

@@ -1,5 +1,5 @@
 // A typed Way2Pay API v1 client for both auth generations:
-//   generation 1 (the seed): headers Content-Type, Nonce, Public-Key, Signature = hex HMAC-SHA256(secret,
+//   generation 1 (the original README): headers Content-Type, Nonce, Public-Key, Signature = hex HMAC-SHA256(secret,
 //                            JSON body + nonce), nonce = unix seconds + 300;
 //   generation 3:            headers Content-Type, nonce, Public-Key, Signature = hex HMAC-SHA512(secret,
 //                            path (with "?" + its alphabetical query, when there is one) + sorted-key JSON +
@@ -22,7 +22,7 @@ export interface Way2PayClientOptions {
 
 export type Way2PayStatus = 'CREATED' | 'PENDING' | 'PROCESSING' | 'COMPLETED' | 'TIMEOUT' | 'CANCELLED' | 'ERROR' | 'INCORRECT_AMOUNT' | 'REFUNDED';
 
-/** The seed's pay-in (generation 1). */
+/** The original README's pay-in (generation 1). */
 export interface PayInSeed {
   id: string;
   externalID: string;
@@ -119,7 +119,7 @@ export interface List<T> {
   items: T[];
 }
 
-/** The seed's pay-in body. */
+/** The original README's pay-in body. */
 export interface PayInSeedBody {
   externalID: string;
   currency: string;

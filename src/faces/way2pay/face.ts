@@ -1,5 +1,5 @@
 // The Way2Pay face (API v1): signed P2P pay-ins with requisites from the merchant's pool, pay-outs against
-// the payout balance, balances, reference data and signed callbacks, for the seed's auth generation (1) and
+// the payout balance, balances, reference data and signed callbacks, for the original README's auth generation (1) and
 // the current one (3), chosen per merchant.
 import { randomHex, randomToken } from '../../core/ids.js';
 import { parseMajor } from '../../core/money.js';
@@ -25,7 +25,7 @@ import { errorBody, findBank, PAYIN_METHODS, PAYOUT_METHODS, type RequisiteKind 
 export interface Way2PaySeed {
   publicKey?: string;
   secretKey?: string;
-  /** 1 (the seed's HMAC-SHA256 auth, the default) or 3 (the current HMAC-SHA512 auth) */
+  /** 1 (the original README's HMAC-SHA256 auth, the default) or 3 (the current HMAC-SHA512 auth) */
   generation?: 1 | 3 | '1' | '3';
   /** signs callbacks (default: the secret key) */
   callbackSecret?: string;

@@ -93,7 +93,7 @@ export interface PayInInput {
   externalId: string;
   amount: bigint;
   currency: string;
-  /** absent in the seed's body: the pool picks the bank */
+  /** absent in the original README's body: the pool picks the bank */
   bankId?: number | undefined;
   method: string;
   callbackUrl: string | null;

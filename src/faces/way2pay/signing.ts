@@ -1,6 +1,6 @@
 // Way2Pay request signing (both generations) and callback signatures, shared by the server's checks and
 // the typed client.
-//   generation 1 (the seed): hex HMAC-SHA256(secret, JSON body + nonce); nonce = unix seconds + 300 (an expiry)
+//   generation 1 (the original README): hex HMAC-SHA256(secret, JSON body + nonce); nonce = unix seconds + 300 (an expiry)
 //   generation 3 (current):  hex HMAC-SHA512(secret, path + JSON with recursively sorted keys + nonce), the
 //                            path with "?" + its query string (parameters in alphabetical order) when the
 //                            request has one; GET signs an empty body; the nonce is a strictly increasing
@@ -74,7 +74,7 @@ const lastNonces = new Map<string, bigint>();
 
 /**
  * The next nonce for a key, strictly greater than the previous one this process issued for it:
- *   generation 1: unix seconds + 300 (the seed's expiry form), bumped by one when requests come faster;
+ *   generation 1: unix seconds + 300 (the original README's expiry form), bumped by one when requests come faster;
  *   generation 3: 18 digits, milliseconds followed by five digits of counter.
  */
 export function nextNonce(publicKey: string, generation: 1 | 3, nowMs = Date.now()): string {

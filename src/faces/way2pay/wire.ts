@@ -6,7 +6,7 @@ import type { DeclineReason } from '../../core/network/reasons.js';
 
 // ---------------------------------------------------------------------------------------------- errors
 
-/** Every error code the face answers with: [message, HTTP status]. The seed's table, then the later codes. */
+/** Every error code the face answers with: [message, HTTP status]. The original README's table, then the later codes. */
 export const ERRORS = {
   10000: ['unauthorized', 401],
   20000: ['wrong input', 400],
@@ -334,14 +334,14 @@ export interface PayOut {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-/** How a generation names the bank: the seed shows the key ("SBER"), later docs the name ("Сбер"). */
+/** How a generation names the bank: the original README shows the key ("SBER"), later docs the name ("Сбер"). */
 export function bankLabel(bankId: number, generation: Generation): string {
   const b = bankById(bankId);
   if (!b) return String(bankId);
   return generation === 1 ? b.key : b.name;
 }
 
-/** The seed's pay-in object (generation 1), in the seed's key order. */
+/** The original README's pay-in object (generation 1), in its key order. */
 export function payInSeedView(p: PayIn) {
   return {
     id: p.id,

@@ -38,7 +38,7 @@ function fieldsOf(face: string, c: Record<string, string> | undefined, v: (k: st
     case 'novapay':
       return [
         { name: 'merchantId', label: 'merchant_id', value: v('merchantId'), hint: 'Changing it updates `merchant_id` in the request bodies below.' },
-        { name: 'algorithm', label: 'x-sign algorithm', value: 'SHA-1', kind: 'select', options: ['SHA-1', 'SHA-256'], hint: 'SHA-1 as the seed and the PHP SDKs sign; SHA-256 as the current Node SDK (errors then come in today\'s shape).' },
+        { name: 'algorithm', label: 'x-sign algorithm', value: 'SHA-1', kind: 'select', options: ['SHA-1', 'SHA-256'], hint: 'SHA-1 as the original SDK README and the PHP SDKs sign; SHA-256 as the current Node SDK (errors then come in today\'s shape).' },
         {
           name: 'privateKey',
           label: 'Merchant private key (PEM)',
@@ -57,7 +57,7 @@ function fieldsOf(face: string, c: Record<string, string> | undefined, v: (k: st
       return [
         { name: 'publicKey', label: 'Public key', value: v('publicKey') },
         { name: 'secretKey', label: 'Secret key', ...secret('secretKey') },
-        { name: 'generation', label: 'Auth generation', value: c?.generation === '3' ? '3' : '1', kind: 'select', options: ['1', '3'], hint: '1: HMAC-SHA256 over body + nonce (the seed). 3: HMAC-SHA512 over path + sorted JSON + nonce. Use the merchant\'s.' },
+        { name: 'generation', label: 'Auth generation', value: c?.generation === '3' ? '3' : '1', kind: 'select', options: ['1', '3'], hint: '1: HMAC-SHA256 over body + nonce (the original README). 3: HMAC-SHA512 over path + sorted JSON + nonce. Use the merchant\'s.' },
         { name: 'adminToken', label: 'Admin token (sandbox routes)', value: '', secret: true, hint: 'The gateway\'s admin token, sent as `Authorization: Bearer` by the Sandbox operations only (never filled in by this page).' },
       ];
     default:
