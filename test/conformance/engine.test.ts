@@ -130,6 +130,29 @@ describe.each(STORES)('engine on %s', (kind) => {
       expect([r.kind, r.payment.status, r.payment.declineReason]).toEqual(['declined', 'declined', 'stolen_card']);
     });
 
+    it('refuses a refund beyond what is left after partial refunds, with exact amounts and nothing written', async () => {
+      const before = await balance();
+      const p = await newPayment(10_000n, 'auto');
+      await authorize(p.id);
+      expect((await balance()).posted - before.posted).toBe(10_000n);
+      const r1 = await engine.transaction((tx) => engine.payments.refund(tx, p.id, 3_000n));
+      const r2 = await engine.transaction((tx) => engine.payments.refund(tx, p.id, 4_000n));
+      expect([r1.refund.amount, r2.refund.amount, r2.payment.status, r2.payment.refundedAmount]).toEqual([3_000n, 4_000n, 'partially_refunded', 7_000n]);
+      // 3 000 are left: 3 001 (and 5 000, below the captured 10 000) are refused, and change nothing
+      for (const over of [3_001n, 5_000n, 10_000n]) {
+        await expect(engine.transaction((tx) => engine.payments.refund(tx, p.id, over)), String(over)).rejects.toSatisfy((e: unknown) => isCoreError(e, 'AMOUNT_EXCEEDS_AVAILABLE'));
+      }
+      const kept = await engine.read((tx) => tx.getPayment(p.id));
+      expect([kept!.status, kept!.capturedAmount, kept!.refundedAmount]).toEqual(['partially_refunded', 10_000n, 7_000n]);
+      expect((await balance()).posted - before.posted).toBe(3_000n);
+      // exactly what is left can be refunded
+      const r3 = await engine.transaction((tx) => engine.payments.refund(tx, p.id, 3_000n));
+      expect([r3.refund.amount, r3.payment.status, r3.payment.refundedAmount]).toEqual([3_000n, 'refunded', 10_000n]);
+      expect((await balance()).posted).toBe(before.posted);
+      const events = await engine.read((tx) => tx.listEvents('payment', String(p.id)));
+      expect(events.filter((e) => e.type === 'payment.refunded')).toHaveLength(3);
+    });
+
     it('never refunds more than was captured under concurrent refunds', async () => {
       const p = await newPayment(100n, 'auto');
       await authorize(p.id);

@@ -12,11 +12,12 @@ import { CloudPaymentsClient } from '../../src/faces/cloudpayments/client.js';
 import { declineCardPan } from '../../src/core/network/test-cards.js';
 import { launchBrowser, shot } from '../helpers/browser.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { STORES } from '../helpers/stores.js';
 import { carrying, MerchantSite, overflowX, recordRequests, SHOP_PAGE, unlabelled, type Hit } from './merchant-site.js';
 
 const SHOP = { id: 'cp_e2e', publicId: 'pk_e2e0c1d2e3f405162738495a6b7c8', apiSecret: 'cp_api_secret_e2e_pages' };
 
-describe('CloudPayments pages in a real browser', () => {
+describe.each(STORES)('CloudPayments pages in a real browser on %s', (store) => {
   let h: TestGateway;
   let site: MerchantSite;
   let browser: Browser;
@@ -26,7 +27,7 @@ describe('CloudPayments pages in a real browser', () => {
   beforeAll(async () => {
     site = await new MerchantSite().start();
     for (const kind of ['pay', 'fail']) site.routes.set(`/cp/${kind}`, { body: '{"code":0}' });
-    h = await startTestGateway('sqlite', {
+    h = await startTestGateway(store, {
       merchants: [
         {
           id: SHOP.id,

@@ -1,5 +1,5 @@
-// The operator dashboard in a real browser (chromium via playwright-core) on SQLite: sign in (and a
-// wrong token refused), find a payment by its Numopay order slug, its page and timeline, replay its
+// The operator dashboard in a real browser (chromium via playwright-core), on SQLite and PostgreSQL: sign
+// in (and a wrong token refused), find a payment by its Numopay order slug, its page and timeline, replay its
 // webhook to a local receiver, advance the clock until a 15-minute token expires, add and remove a
 // fault, the session and CSRF guards; and over plain HTTP, every page with and without a session.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +9,7 @@ import { numopayFace } from '../../src/faces/numopay/face.js';
 import { declineCardPan } from '../../src/core/network/test-cards.js';
 import { launchBrowser, shot } from '../helpers/browser.js';
 import { startTestGateway, TEST_SEED, type TestGateway } from '../helpers/gateway.js';
+import { STORES } from '../helpers/stores.js';
 import { Receiver } from '../helpers/receiver.js';
 import { eventually } from '../helpers/eventually.js';
 import { chart, niceScale } from '../../src/pages/dashboard/charts.js';
@@ -19,7 +20,7 @@ const CARD = { month: '12', year: '2099', cvv: '123', holder: 'IVAN IVANOV' };
 /** What a page's script sees (the tests type-check without the DOM library). */
 type Doc = { document: { documentElement: { scrollWidth: number }; querySelector(s: string): { remove(): void } | null } };
 
-describe('operator dashboard', () => {
+describe.each(STORES)('operator dashboard on %s', (store) => {
   let h: TestGateway;
   let rx: Receiver;
   let browser: Browser;
@@ -39,7 +40,7 @@ describe('operator dashboard', () => {
   };
 
   beforeAll(async () => {
-    h = await startTestGateway('sqlite', TEST_SEED, undefined, { faces: [numopayFace] });
+    h = await startTestGateway(store, TEST_SEED, undefined, { faces: [numopayFace] });
     rx = await new Receiver().start();
     browser = await launchBrowser();
     await np().createWebhookEndpoint(RUB, { url: `${rx.url}/dash-hook`, event: 'order' });

@@ -9,12 +9,13 @@ import { verifyPostback } from '../../src/faces/novapay/client.js';
 import { declineCardPan } from '../../src/core/network/test-cards.js';
 import { launchBrowser, shot } from '../helpers/browser.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { STORES } from '../helpers/stores.js';
 import { client, NOVAPAY_SEED } from '../faces/novapay/setup.js';
 import { carrying, MerchantSite, overflowX, recordRequests, unlabelled } from './merchant-site.js';
 
 const PHONE = '+380501112233';
 
-describe('NovaPay pages in a real browser', () => {
+describe.each(STORES)('NovaPay pages in a real browser on %s', (store) => {
   let h: TestGateway;
   let site: MerchantSite;
   let browser: Browser;
@@ -23,7 +24,7 @@ describe('NovaPay pages in a real browser', () => {
   beforeAll(async () => {
     site = await new MerchantSite().start();
     site.routes.set('/postback', { body: '{"ok":true}' });
-    h = await startTestGateway('sqlite', NOVAPAY_SEED);
+    h = await startTestGateway(store, NOVAPAY_SEED);
     gatewayKey = await client(h).publicKey();
     browser = await launchBrowser();
   });
@@ -186,8 +187,8 @@ describe('NovaPay pages in a real browser', () => {
     await Promise.all([page.waitForURL(`${site.url}/ok?s=frames`), acs!.click('#return')]);
     await site.waitFor(() => postbacks(r.session_id).includes('paid'));
     expect(await c.getStatus(r.session_id)).toMatchObject({ status: 'paid', amount: '12.34', card_type: 'MASTERCARD', metadata: { f: 1 } });
-    expect(carrying(sent, '5555555555554444').every((s) => s.url.startsWith(h.url))).toBe(true);
     expect(carrying(sent, '5555555555554444')).toHaveLength(1);
+    expect(carrying(sent, '5555555555554444').every((s) => s.url.startsWith(h.url))).toBe(true);
     // the acquiring page, unlike frames, refuses to be framed
     const { url } = await session('np-notframed', 5);
     await page.evaluate((u) => {

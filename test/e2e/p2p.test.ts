@@ -3,9 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { launchBrowser, shot } from '../helpers/browser.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { STORES } from '../helpers/stores.js';
 import { client, EMPTY, GEN1, W2P_SEED } from '../faces/way2pay/helpers.js';
 
-describe('Way2Pay operator tools', () => {
+describe.each(STORES)('Way2Pay operator tools on %s', (store) => {
   let h: TestGateway;
   let browser: Browser;
   const admin = async (method: string, path: string, body?: unknown) => {
@@ -14,7 +15,7 @@ describe('Way2Pay operator tools', () => {
   };
 
   beforeAll(async () => {
-    h = await startTestGateway('sqlite', W2P_SEED);
+    h = await startTestGateway(store, W2P_SEED);
     browser = await launchBrowser();
   });
   afterAll(async () => {

@@ -31,6 +31,8 @@ const SEED: Seed = {
   ],
 };
 
+// SQLite only, unlike the payer-page suites: what this suite tests is the page in the browser (signing with
+// WebCrypto, Send, layout); the operations it sends are the faces' own, tested on both stores by their suites.
 describe('API reference in a real browser', () => {
   let h: TestGateway;
   let browser: Browser;

@@ -4,8 +4,9 @@
 import fc from 'fast-check';
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Engine } from '../../src/core/engine.js';
+import type { ApiLog } from '../../src/server/api-log.js';
 import { bodyOf } from './http.js';
 
 export interface FuzzTarget {
@@ -171,7 +172,7 @@ export function pathSegments(words: string[]): fc.Arbitrary<string> {
 }
 
 /** Sends a request; answers status, content type, body text and the body parsed as JSON (or undefined). */
-export async function sendFull(base: string, r: FuzzRequest, timeoutMs = 15_000): Promise<{ status: number; type: string; text: string; json: any }> {
+export async function sendFull(base: string, r: FuzzRequest, timeoutMs = 15_000): Promise<{ status: number; type: string; text: string; json: any; requestId: string | null }> {
   const res = await fetch(base + r.path + r.query, {
     method: r.method,
     headers: r.headers,
@@ -179,10 +180,13 @@ export async function sendFull(base: string, r: FuzzRequest, timeoutMs = 15_000)
     ...(r.method === 'GET' || r.method === 'HEAD' ? {} : { body: r.body }),
   });
   const { text, json } = await bodyOf(res);
-  return { status: res.status, type: res.headers.get('content-type') ?? '', text, json };
+  return { status: res.status, type: res.headers.get('content-type') ?? '', text, json, requestId: res.headers.get('x-polypay-request-id') };
 }
 
-/** Tables that change on their own (request log, webhook dispatch, scheduled jobs) or by design on a refused request. */
+/**
+ * The tables the older attack suites leave out of their comparison (attacks-faces.test.ts). The fuzzing and
+ * attacks.test.ts compare every table with StoreWatch below instead.
+ */
 export const VOLATILE_TABLES = ['api_requests', 'outbox', 'deliveries', 'delivery_attempts', 'jobs'];
 
 /**
@@ -269,4 +273,200 @@ export function printable(b: Buffer): Buffer {
   // constant bodies are the same object on every run: the property stays configurable
   Object.defineProperty(b, fc.toStringMethod, { value: () => text, enumerable: false, configurable: true });
   return b;
+}
+
+// ---- comparing every table of the store around one request (the fuzzing and attacks.test.ts)
+
+/** The request log table: append-only by design, one row per request to a face (refused ones included). */
+export const REQUEST_LOG = 'api_requests';
+
+export interface LogRow {
+  id: number;
+  request_id: string;
+  merchant_id: string | null;
+  face: string;
+  method: string;
+  status: number;
+}
+
+/** What a gateway under watch offers: its engine (store, scheduler, dispatcher) and its request log. */
+export interface Watched {
+  engine: Engine;
+  apiLog: ApiLog;
+}
+
+/**
+ * A checksum of the request log's rows up to `upTo` (all rows when absent): their count, last id, and sums over
+ * every column, computed by the store. Reading every logged body after each request would cost more than the
+ * fuzzing itself; old rows changed, removed or added below the mark change this checksum.
+ */
+function logChecksumSql(upTo?: number) {
+  const where = upTo === undefined ? sql`` : sql`where id <= ${upTo}`;
+  return sql<Record<string, unknown>>`select count(*) as n, coalesce(max(id), 0) as max_id, coalesce(sum(status), 0) as statuses, coalesce(sum(at), 0) as ats,
+      coalesce(sum(duration_ms), 0) as durations, coalesce(sum(length(path) + length(method) + length(face) + length(request_id) + length(subjects)), 0) as texts,
+      coalesce(sum(length(coalesce(merchant_id, '-'))), 0) as merchants, coalesce(sum(length(coalesce(request_body, '-')) + length(coalesce(response_body, '-'))), 0) as bodies
+    from api_requests ${where}`;
+}
+
+async function logChecksum(db: Kysely<any>, upTo?: number): Promise<{ text: string; maxId: number }> {
+  const row = (await logChecksumSql(upTo).execute(db)).rows[0]!;
+  const text = Object.keys(row).sort().map((k) => `${k}=${String(row[k])}`).join(',');
+  return { text, maxId: Number(row.max_id) };
+}
+
+/** The store's tables (the migrations' own left out). */
+export async function tableNames(engine: Engine): Promise<string[]> {
+  return engine.read(async (tx) => (await (tx.raw as Kysely<any>).introspection.getTables()).map((t) => t.name).filter((n) => !n.startsWith('kysely_')).sort());
+}
+
+const rowText = (r: unknown) => JSON.stringify(r, (_k, v) => (typeof v === 'bigint' ? v.toString() : Buffer.isBuffer(v) ? v.toString('hex') : v));
+
+export interface FullDigest {
+  /** per table: a digest of all its rows (the request log: its checksum up to the mark asked for) */
+  tables: Record<string, string>;
+  /** the request log's checksum over all its rows, and its last id */
+  log: string;
+  logMaxId: number;
+}
+
+/**
+ * Every row of every table digested per table (rows sorted), the request log by its checksum (up to `logUpTo`,
+ * and over all rows). On PostgreSQL the store digests the rows itself, in one query.
+ */
+export async function fullDigest(engine: Engine, names: string[], logUpTo?: number): Promise<FullDigest> {
+  if (!names.includes(REQUEST_LOG)) throw new Error(`no ${REQUEST_LOG} table among ${names.join(', ')}`);
+  return engine.read(async (tx) => {
+    const db = tx.raw as Kysely<any>;
+    const tables: Record<string, string> = {};
+    const all = await logChecksum(db);
+    tables[REQUEST_LOG] = logUpTo === undefined ? all.text : (await logChecksum(db, logUpTo)).text;
+    const others = names.filter((t) => t !== REQUEST_LOG);
+    if (tx.dialect === 'postgres') {
+      const parts = others.map((t) => sql`select ${t} as t, count(*)::text || ':' || coalesce(md5(string_agg(x::text, E'\n' order by x::text)), '') as d from ${sql.table(t)} x`);
+      const r = await sql<{ t: string; d: string }>`${sql.join(parts, sql` union all `)}`.execute(db);
+      for (const row of r.rows) tables[row.t] = row.d;
+    } else {
+      for (const t of others) {
+        const rows = await db.selectFrom(t).selectAll().execute();
+        tables[t] = `${rows.length}:${createHash('sha256').update(rows.map(rowText).sort().join('\n')).digest('hex').slice(0, 16)}`;
+      }
+    }
+    return { tables, log: all.text, logMaxId: all.maxId };
+  });
+}
+
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Waits until nothing moves by itself: due jobs run, outbox events fanned out, due webhook deliveries sent and
+ * recorded (also those the dispatcher's own loop had claimed), the clock saved and the request log written.
+ * With the sandbox clock frozen, nothing becomes due afterwards.
+ */
+export async function settleGateway(gw: Watched): Promise<void> {
+  const { engine } = gw;
+  await engine.clockSaved();
+  // longer than a webhook attempt may take (the dispatcher's 30 s timeout): in flight means not settled yet
+  const deadline = Date.now() + 45_000;
+  for (;;) {
+    await engine.scheduler.drain();
+    try {
+      await engine.dispatcher.fanOut();
+      await engine.dispatcher.deliverDue();
+    } catch {
+      /* an event that cannot be rendered stays pending: counted as busy below */
+    }
+    const now = engine.clock.now();
+    const busy = await engine.read(async (tx) => {
+      const r = await sql<{ n: unknown }>`select (select count(*) from deliveries where status = 'pending' and (locked_until > ${now} or next_attempt_at <= ${now}))
+          + (select count(*) from outbox where fanned_out = 0) + (select count(*) from jobs where status = 'pending' and run_at <= ${now}) as n`.execute(tx.raw as Kysely<any>);
+      return Number(r.rows[0]!.n);
+    });
+    if (busy === 0) break;
+    if (Date.now() > deadline) throw new Error(`the gateway does not settle: ${busy} deliveries, events or jobs still due or in flight`);
+    await pause(20);
+  }
+  await gw.apiLog.flush();
+}
+
+/** The request log's rows after an id, in order. */
+export async function logRowsAfter(engine: Engine, id: number): Promise<LogRow[]> {
+  return engine.read(async (tx) => {
+    const db = tx.raw as Kysely<any>;
+    const rows = await db.selectFrom(REQUEST_LOG).select(['id', 'request_id', 'merchant_id', 'face', 'method', 'status']).where('id', '>', id).orderBy('id').execute();
+    return rows.map((r) => ({ ...r, id: Number(r.id), status: Number(r.status) }) as LogRow);
+  });
+}
+
+/** The requests a check expects in the log, and which merchant (with valid credentials) each may be attributed to. */
+export interface LoggedRequest {
+  /** the answer's x-polypay-request-id (null: the request never reached the gateway's hooks) */
+  requestId: string | null;
+  /** the face whose mount the path is under (null: not a face request, never logged) */
+  face: string | null;
+  method: string;
+  /** the merchant whose valid credentials the request carried (null: none) */
+  merchant: string | null;
+}
+
+export interface WatchResult {
+  /** tables whose rows differ, other than the request log's new rows */
+  changed: string[];
+  /** new request log rows */
+  logged: LogRow[];
+  /** what is wrong with the new log rows (empty when they are exactly the requests' own rows) */
+  logProblems: string[];
+}
+
+/**
+ * Compares every table of a gateway's store before and after some requests. The request log may gain exactly one
+ * row per face request sent (its own request id, face and method), attributed to no merchant or to the one whose
+ * valid credentials it carried; its older rows may not change. Every other table is compared row by row.
+ */
+export class StoreWatch {
+  private before: FullDigest | null = null;
+  private names: string[] | null = null;
+
+  constructor(private readonly gw: () => Watched) {}
+
+  /** Settles the gateway and takes the baseline. */
+  async mark(): Promise<void> {
+    await settleGateway(this.gw());
+    this.names = await tableNames(this.gw().engine);
+    this.before = await fullDigest(this.gw().engine, this.names);
+  }
+
+  /** Settles the gateway, compares with the baseline, and makes the present state the next baseline. */
+  async check(requests: LoggedRequest[]): Promise<WatchResult> {
+    if (!this.before) await this.mark();
+    const before = this.before!;
+    const gw = this.gw();
+    const expected = requests.filter((r) => r.requestId !== null && r.face !== null);
+    let logged: LogRow[] = [];
+    for (let round = 0; ; round++) {
+      await settleGateway(gw);
+      logged = await logRowsAfter(gw.engine, before.logMaxId);
+      // the log row is recorded when the answer has been written: it may trail the client by a moment
+      if (expected.every((r) => logged.some((l) => l.request_id === r.requestId)) || round >= 100) break;
+      await pause(20);
+    }
+    const after = await fullDigest(gw.engine, this.names!, before.logMaxId);
+    const changed = changedTables(before.tables, after.tables);
+    const logProblems: string[] = [];
+    for (const l of logged) {
+      const r = expected.find((x) => x.requestId === l.request_id);
+      if (!r) {
+        logProblems.push(`log row ${l.id} (${l.request_id} ${l.method} ${l.face} ${l.status}) is not a request of this check`);
+        continue;
+      }
+      if (l.face !== r.face || l.method !== r.method) logProblems.push(`log row ${l.id} says ${l.method} on ${l.face}, the request was ${r.method} on ${r.face}`);
+      if (l.merchant_id !== null && l.merchant_id !== r.merchant) logProblems.push(`log row ${l.id} is attributed to merchant ${l.merchant_id}; allowed: ${r.merchant ?? 'none'}`);
+    }
+    for (const r of expected) {
+      const n = logged.filter((l) => l.request_id === r.requestId).length;
+      if (n !== 1) logProblems.push(`${r.method} request ${r.requestId} on ${r.face} has ${n} log rows, not 1`);
+    }
+    // the next baseline: the same rows, with the request log's checksum over all of its rows
+    this.before = { tables: { ...after.tables, [REQUEST_LOG]: after.log }, log: after.log, logMaxId: after.logMaxId };
+    return { changed, logged, logProblems };
+  }
 }

@@ -290,6 +290,7 @@ describe.each(STORES)('attacks on the server and its operators on %s', (store) =
       // allowed by name, but its own port (the main one and the Way2Pay one)
       expectRefused(await callbackTo(g2, `http://localhost:${portOf(g2.url)}/admin/api/merchants`), /this gateway's own address/);
       expectRefused(await callbackTo(g2, `http://localhost:${portOf(g2.facePortUrls.way2pay!)}/api/v1/balance`), /this gateway's own address/);
+      expect(rx.requests.some((r) => r.url === '/prod-allowed')).toBe(true);
       expect(rx.requests.some((r) => r.url === '/prod-address')).toBe(false);
     });
   });

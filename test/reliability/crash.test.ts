@@ -1,250 +1,253 @@
-// Crash safety: a gateway child process under a mixed load (charges, refills, refunds, webhooks to a
-// receiver that sometimes fails) is killed with SIGKILL at random moments and restarted, 20 times per
-// store. After each restart: every acknowledged request is in the store exactly once, nothing
-// unacknowledged is half-written, the ledger balances, and in the end every outbox event is delivered
-// at least once with a stable event id.
+// Crash safety: a gateway child process under a mixed load of ten clients (Numopay charges and refills,
+// CloudPayments one- and two-stage payments, refunds and payouts, Mbill transfers, Way2Pay pay-ins and
+// pay-outs; webhooks to a receiver that fails now and then) is killed with SIGKILL while requests are in flight,
+// and restarted. After each kill the store is read directly: every acknowledged write is there exactly once,
+// nothing refused or unasked-for is, amounts are exact, nothing is half-written, the ledger balances. After each
+// restart every acknowledged write is sent again (its idempotency key must answer as the face promises) and every
+// write the kill cut off is retried with its key and must end with exactly one effect. The figures are counted by
+// the run and written to test-output/crash-<store>.json; the assertions read those counts.
 import { afterAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { NumopayClient } from '../../src/faces/numopay/client.js';
-import { buildCryptogram, CloudPaymentsClient } from '../../src/faces/cloudpayments/client.js';
 import { openStore } from '../../src/store/open-store.js';
+import { registerMigrations } from '../../src/store/migrations.js';
+import { ALL_FACES } from '../../src/faces/registry.js';
 import { Ledger } from '../../src/core/ledger.js';
 import { systemClock } from '../../src/core/clock.js';
 import type { Store } from '../../src/core/ports.js';
 import { ChildGateway } from '../helpers/child-gateway.js';
 import { Receiver } from '../helpers/receiver.js';
-import { freshStore, STORES } from '../helpers/stores.js';
+import { freshStore, STORES, type StoreTarget } from '../helpers/stores.js';
 import { eventually } from '../helpers/eventually.js';
-import { registerMigrations } from '../../src/store/migrations.js';
-import { ALL_FACES } from '../../src/faces/registry.js';
+import { crashMerchants, crashSeed, Load, OP_KINDS, type Op } from './crash-load.js';
+import { consistencyFaults, effectsOf, readStore, tally, type StoreView } from './crash-effects.js';
 
-const KILLS = Number(process.env.POLYPAY_CRASH_KILLS ?? 20);
-const RUB = '423e5010-24d7-11ea-a0af-ad4afa2c683c';
-const CARD = { month: '12', year: '2099', cvv: '123' };
-const figures: Record<string, unknown> = {};
+const KILLS = Number(process.env.POLYPAY_CRASH_KILLS ?? 6);
+const CLIENTS = 10;
+/** acknowledged writes per store and run, at least */
+const MIN_ACKNOWLEDGED = 200;
+/** requests whose answer had not arrived when the kill signal was sent, at least, at every kill */
+const MIN_IN_FLIGHT = 1;
+/** acknowledged writes a round waits for before its kill: enough for the minimum, plus a random share */
+const ROUND_ACKS = Math.ceil((MIN_ACKNOWLEDGED * 1.1) / KILLS);
+/** The one refusal the load can meet by design: a payout larger than the merchant's balance at that moment. */
+const mayBeRefused = (o: Op) => (o.kind === 'np_refill' || o.kind === 'cp_topup') && /Insufficient funds on the (account )?balance/.test(o.refusal ?? '');
 
 for (const f of ALL_FACES) if (f.migrations) registerMigrations(f.migrations);
 
-interface Acked {
-  kind: 'charge_token' | 'charge' | 'refill' | 'refund' | 'cp_auth' | 'cp_confirm';
-  slug?: string;
-  paymentId?: number;
-  amount?: bigint;
-  /** for CloudPayments: the X-Request-ID and the exact answer, replayed after restarts */
-  requestId?: string;
-  raw?: string;
-  body?: string;
+async function withStore<T>(target: StoreTarget, fn: (s: Store) => Promise<T>): Promise<T> {
+  const store = await openStore({ dataDir: target.dataDir, databaseUrl: target.databaseUrl });
+  try {
+    return await fn(store);
+  } finally {
+    await store.close();
+  }
 }
 
-/** Consistency of the whole store, read directly (another connection, as an operator would). */
-async function checkStore(store: Store, acked: Acked[]): Promise<{ payments: number; events: number }> {
-  return store.read(async (tx) => {
-    await new Ledger(systemClock).verify(tx);
-    const payments = await tx.listPayments({ limit: 1_000_000 });
-    for (const p of payments) {
-      const transfers = await tx.listTransfersByRef('payment', String(p.id));
-      const holds = transfers.filter((t) => t.kind === 'pending');
-      const posts = transfers.filter((t) => t.kind === 'post_pending');
-      if (p.status === 'created' || p.status === 'declined' || p.status === 'expired') expect(holds, `payment ${p.id} ${p.status}`).toHaveLength(0);
-      if (p.status === 'captured' || p.status === 'partially_refunded' || p.status === 'refunded') {
-        expect(holds, `payment ${p.id}`).toHaveLength(1);
-        expect(posts, `payment ${p.id}`).toHaveLength(1);
-        expect(posts[0]!.amount).toBe(p.capturedAmount);
-        const refunds = await tx.listRefunds(p.id);
-        expect(refunds.reduce((s, r) => s + r.amount, 0n)).toBe(p.refundedAmount);
-      }
-    }
-    const bySlug = new Map<string, number>();
-    for (const r of await Promise.all(acked.filter((a) => a.slug).map(async (a) => [a.slug!, (await tx.searchRefs(a.slug!, 5)).length] as const))) bySlug.set(r[0], r[1]);
-    for (const a of acked) {
-      if (a.kind === 'charge_token' || a.kind === 'refill') expect(bySlug.get(a.slug!), `${a.kind} ${a.slug}`).toBe(1);
-      if (a.kind === 'charge') {
-        const ref = (await tx.searchRefs(a.slug!, 5))[0]!;
-        const p = (await tx.getPayment(Number(ref.subjectId)))!;
-        expect(['captured', 'partially_refunded', 'refunded'], `charged ${a.slug}`).toContain(p.status);
-      }
-      if (a.kind === 'refill') {
-        const ref = (await tx.searchRefs(a.slug!, 5))[0]!;
-        expect((await tx.getPayout(Number(ref.subjectId)))!.status).toBe('completed');
-      }
-    }
-    for (const a of acked.filter((x) => x.kind === 'cp_auth')) {
-      const p = await tx.getPayment(a.paymentId!);
-      expect(p, `cp auth ${a.paymentId}`).toBeDefined();
-      expect(['authorized', 'captured', 'partially_refunded', 'refunded']).toContain(p!.status);
-    }
-    for (const a of acked.filter((x) => x.kind === 'cp_confirm')) {
-      const p = (await tx.getPayment(a.paymentId!))!;
-      expect(p.capturedAmount, `cp confirm ${a.paymentId}`).toBe(a.amount!);
-    }
-    const refundsAcked = acked.filter((a) => a.kind === 'refund');
-    for (const a of refundsAcked) {
-      const p = (await tx.getPayment(a.paymentId!))!;
-      expect(p.refundedAmount, `refund on ${a.paymentId}`).toBeGreaterThanOrEqual(a.amount!);
-    }
-    const events = (await Promise.all(payments.map((p) => tx.listEvents('payment', String(p.id))))).flat();
-    return { payments: payments.length, events: events.length };
-  });
+/** Polls a condition of this process's own state (no timing is asserted); gives up after `ms` without progress. */
+async function until(cond: () => boolean, progress: () => number = () => 0, ms = 30_000): Promise<void> {
+  let last = progress();
+  let since = Date.now();
+  while (!cond()) {
+    await new Promise((r) => setTimeout(r, 1));
+    if (progress() !== last) [last, since] = [progress(), Date.now()];
+    else if (Date.now() - since > ms) return;
+  }
+}
+
+interface Round {
+  round: number;
+  sent: number;
+  acknowledged: number;
+  inFlightAtKill: number;
+  cutOff: number;
+  /** cut-off writes whose effect the store already held after the kill (done, but never answered) */
+  cutOffDoneBeforeKill: number;
+  /** the gateway was still running when it was killed (it had not died on its own) */
+  aliveAtKill: boolean;
+}
+
+/** Findings of every check, each counted once however many checks see it. */
+class Findings {
+  readonly lost = new Set<string>();
+  readonly duplicated = new Set<string>();
+  readonly unexpected = new Set<string>();
+  readonly money = new Set<string>();
+  readonly consistency = new Set<string>();
+  add(view: StoreView, ops: Op[]): void {
+    const t = tally(view, ops);
+    for (const [set, lines] of [
+      [this.lost, t.lost],
+      [this.duplicated, t.duplicated],
+      [this.unexpected, t.unexpected],
+      [this.money, t.money],
+      [this.consistency, consistencyFaults(view)],
+    ] as const)
+      for (const l of lines) set.add(l);
+  }
 }
 
 describe.each(STORES)('crash safety on %s', (kind) => {
   const dir = mkdtempSync(join(tmpdir(), 'polypay-crash-'));
-  let gw: ChildGateway;
-  let rx: Receiver;
+  let gw: ChildGateway | undefined;
+  let rx: Receiver | undefined;
 
   afterAll(async () => {
     await gw?.stop();
     await rx?.close();
   });
 
-  it(`loses nothing across ${KILLS} SIGKILLs`, async () => {
+  it(`loses and duplicates nothing across ${KILLS} SIGKILLs with requests in flight`, async () => {
+    const startedAt = Date.now();
     const target = await freshStore(kind);
     rx = await new Receiver().start();
     rx.responseBody = '{"code":0}';
-    const notify = { address: `${rx.url}/cp`, httpMethod: 'POST' };
-    const seedFile = ChildGateway.writeSeed(dir, {
-      merchants: [
-        {
-          id: 'shop1',
-          name: 'Crash Shop',
-          numopay: { apiKey: 'np_crash', secret: 'np_crash_secret', accounts: [{ id: RUB, currency: 'RUB' }] },
-          cloudpayments: { publicId: 'pk_crash0000000000000000000000', apiSecret: 'cp_crash_secret', notifications: { pay: notify, confirm: notify, refund: notify } },
-        },
-      ],
-    });
-    gw = new ChildGateway(target, seedFile);
+    const merchants = crashMerchants(CLIENTS);
+    gw = new ChildGateway(target, ChildGateway.writeSeed(dir, crashSeed(merchants, rx.url)), {}, { bundled: true });
     let info = await gw.start();
-    const np = () => new NumopayClient({ baseUrl: `${info.url}/numopay`, apiKey: 'np_crash', secret: 'np_crash_secret' });
-    const cp = () => new CloudPaymentsClient({ endpoint: `${info.url}/cloudpayments`, publicId: 'pk_crash0000000000000000000000', apiSecret: 'cp_crash_secret' });
-    const cpKey = await cp().publicKey();
-    const authorized: Array<{ id: number; amount: number }> = [];
-    await np().createWebhookEndpoint(RUB, { url: `${rx.url}/hook`, event: 'order' });
-    // the receiver fails now and then
-    let served = 0;
-    const realFail = () => (served++ % 4 === 0 ? 1 : 0);
-    const acked: Acked[] = [];
-    const captured: number[] = [];
-    let requests = 0;
-    let killsSurvived = 0;
+    const key = (await (await fetch(`${info.url}/cloudpayments/payments/publickey`)).json()) as { Pem: string; Version: number };
+    const receiver = rx;
+    // every fourth scenario makes the receiver fail its next request
+    const load = new Load(merchants, rx.url, { pem: key.Pem, version: key.Version }, (n) => {
+      if (n % 4 === 0) receiver.failNext = 1;
+    });
+    load.wire.base = load.after.base = info.url;
+    await load.setup();
+
+    const rounds: Round[] = [];
+    const replayFaults: string[] = [];
+    const found = new Findings();
+    const ops = () => load.ops.map((t) => t.op);
 
     for (let round = 0; round < KILLS; round++) {
-      let stop = false;
-      const worker = async (w: number) => {
-        let i = 0;
-        while (!stop) {
-          i++;
-          const op = (w + i) % 7;
-          requests++;
-          try {
-            rx.failNext = realFail();
-            if (op <= 2) {
-              const t = await np().createChargeToken(RUB, { amount: String(1000 + i) });
-              acked.push({ kind: 'charge_token', slug: t.order_slug });
-              await np().charge(RUB, { token: t.token, card_info: { number: '4000000000003055', ...CARD } });
-              acked.push({ kind: 'charge', slug: t.order_slug });
-              const found = await gw.admin('GET', `/search?q=${t.order_slug}`);
-              captured.push(found[0].id);
-            } else if (op === 5) {
-              // two-stage: authorize with a cryptogram (idempotent by X-Request-ID), confirm later
-              const requestId = `crash-${round}-${w}-${i}`;
-              const amount = 100 + i;
-              const packet = buildCryptogram({ number: '4000000000003055', expMonth: 12, expYear: 2099, cvv: '123' }, 'pk_crash0000000000000000000000', cpKey.pem, { keyVersion: cpKey.version });
-              const params = { Amount: amount, Currency: 'RUB', CardCryptogramPacket: packet, Name: 'CRASH TEST', InvoiceId: requestId };
-              const r = await cp().authCryptogram(params, { requestId });
-              if (r.Success) {
-                const id = (r.Model as { TransactionId: number }).TransactionId;
-                acked.push({ kind: 'cp_auth', paymentId: id, requestId, raw: r.raw, body: JSON.stringify(params) });
-                authorized.push({ id, amount });
-              }
-            } else if (op === 6 && authorized.length) {
-              const a = authorized.shift()!;
-              const r = await cp().confirm({ TransactionId: a.id, Amount: a.amount - 50 });
-              if (r.Success) {
-                acked.push({ kind: 'cp_confirm', paymentId: a.id, amount: BigInt((a.amount - 50) * 100) });
-                captured.push(a.id);
-              }
-            } else if (op === 3) {
-              const r = await np().createRefillToken(RUB, { amount: '10' });
-              await np().refill(RUB, { token: r.token, card_number: '5555555555554444' });
-              acked.push({ kind: 'refill', slug: r.order_slug });
-            } else if (captured.length) {
-              const id = captured[Math.floor(Math.random() * captured.length)]!;
-              await gw.admin('POST', '/trigger', { type: 'payment', id, action: 'refund', amount: '100' });
-              acked.push({ kind: 'refund', paymentId: id, amount: 100n });
-            }
-          } catch {
-            /* unacknowledged: refused (e.g. nothing left to refund) or cut by the kill */
-          }
-        }
-      };
-      const workers = Array.from({ length: 6 }, (_, w) => worker(w));
-      await new Promise((r) => setTimeout(r, 150 + Math.random() * 450));
+      load.round = round;
+      load.wire.stopped = false;
+      const [sent0, acked0] = [load.wire.sent, load.acked];
+      const clients = merchants.map((_, w) => load.client(w));
+      const due = ROUND_ACKS + Math.floor(Math.random() * (ROUND_ACKS / 4));
+      await until(() => load.acked - acked0 >= due, () => load.acked);
+      await new Promise((r) => setTimeout(r, Math.random() * 20));
+      await until(() => load.wire.inFlight >= MIN_IN_FLIGHT, () => load.wire.sent);
+      // no client starts a request from here on; the count is taken just before the signal
+      load.wire.stopped = true;
+      const inFlightAtKill = load.wire.inFlight;
+      const aliveAtKill = gw.proc !== null && gw.proc.exitCode === null && gw.proc.signalCode === null;
       await gw.kill();
-      stop = true;
-      await Promise.all(workers);
-      // the refund acks list holds the smallest guarantee: sum of acked refunds per payment
-      const store = await openStore({ dataDir: target.dataDir, databaseUrl: target.databaseUrl });
-      try {
-        await checkStore(store, mergeRefunds(acked));
-      } finally {
-        await store.close();
-      }
+      await Promise.all(clients);
+
+      // the store as the kill left it
+      const view = await withStore(target, readStore);
+      found.add(view, ops());
+      const cutOffDoneBeforeKill = load.cutOff.filter((o) => effectsOf(view, o) > 0).length;
+      rounds.push({ round, sent: load.wire.sent - sent0, acknowledged: load.acked - acked0, inFlightAtKill, cutOff: load.cutOff.length, cutOffDoneBeforeKill, aliveAtKill });
+
       info = await gw.start();
-      // acknowledged idempotent requests are answered again, byte for byte, after the restart
-      for (const a of acked.filter((x) => x.kind === 'cp_auth').slice(-3)) {
-        const again = await fetch(`${info.url}/cloudpayments/payments/cards/auth`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', 'x-request-id': a.requestId!, authorization: 'Basic ' + Buffer.from('pk_crash0000000000000000000000:cp_crash_secret').toString('base64') },
-          body: a.body!,
-        });
-        expect(await again.text(), `replay of ${a.requestId}`).toBe(a.raw);
-      }
-      killsSurvived++;
+      load.wire.base = load.after.base = info.url;
+      replayFaults.push(...(await load.replayAcknowledged()));
+      await load.retryCutOffs();
     }
+    // the writes acknowledged by the last retries
+    replayFaults.push(...(await load.replayAcknowledged()));
+
+    const final = await withStore(target, readStore);
+    found.add(final, ops());
 
     // in the end, every event reaches the receiver at least once, each with a stable event id
     rx.failNext = 0;
-    const store = await openStore({ dataDir: target.dataDir, databaseUrl: target.databaseUrl });
-    try {
-      const final = await checkStore(store, mergeRefunds(acked));
-      await gw.admin('POST', '/clock/advance', { hours: 2 });
-      const deliveries = await eventually(
+    await gw.admin('POST', '/clock/advance', { hours: 2 });
+    const deliveries = await withStore(target, (store) =>
+      eventually(
         async () => {
-          await gw.admin('POST', '/clock/advance', { minutes: 30 });
+          await gw!.admin('POST', '/clock/advance', { minutes: 30 });
           const all = await store.read((tx) => tx.listDeliveries({ limit: 1_000_000 }));
-          const pending = await store.read((tx) => tx.countPendingEvents());
-          expect(pending).toBe(0);
+          expect(await store.read((tx) => tx.countPendingEvents())).toBe(0);
           expect(all.filter((d) => d.status !== 'delivered')).toEqual([]);
+          await store.read((tx) => new Ledger(systemClock).verify(tx));
           return all;
         },
         60_000,
         500,
-      );
-      const byEvent = new Map<string, Set<string>>();
-      for (const r of rx.requests) {
-        if (!r.headers['x-polypay-event-id']) continue;
-        const id = String(r.headers['x-polypay-event-id']);
-        (byEvent.get(id) ?? byEvent.set(id, new Set()).get(id)!).add(r.body);
-      }
-      for (const d of deliveries) {
-        expect(byEvent.has(d.eventId), `event ${d.eventId} delivered`).toBe(true);
-        expect(byEvent.get(d.eventId)!.size, `event ${d.eventId} always the same body`).toBe(1);
-      }
-      figures[kind] = { kills: killsSurvived, requests, acknowledged: acked.length, payments: final.payments, events: final.events, deliveries: deliveries.length, received: rx.requests.length, lost: 0, duplicated: 0 };
-      mkdirSync('test-output', { recursive: true });
-      writeFileSync(join('test-output', `crash-${kind}.json`), JSON.stringify(figures[kind], null, 2));
-    } finally {
-      await store.close();
+      ),
+    );
+    const bodies = new Map<string, Set<string>>();
+    for (const r of rx.requests) {
+      const id = r.headers['x-polypay-event-id'];
+      if (id) (bodies.get(String(id)) ?? bodies.set(String(id), new Set()).get(String(id))!).add(r.body);
     }
-    expect(killsSurvived).toBe(KILLS);
+    const undelivered = deliveries.filter((d) => !bodies.has(d.eventId)).map((d) => d.eventId);
+    const changing = [...bodies].filter(([, b]) => b.size !== 1).map(([id]) => id);
+
+    // ---- the figures, counted by this run
+    const all = ops();
+    const cut = all.filter((o) => o.retried);
+    const byKind = Object.fromEntries(
+      OP_KINDS.map((k) => {
+        const of = all.filter((o) => o.kind === k);
+        return [k, { acknowledged: of.filter((o) => o.outcome === 'acked').length, refused: of.filter((o) => o.outcome === 'refused').length, cutOff: of.filter((o) => o.retried).length }];
+      }),
+    );
+    const refused = all.filter((o) => o.outcome === 'refused');
+    const reason = (o: Op) => `${o.kind}: ${o.refusal}`;
+    const figures = {
+      store: kind,
+      clients: CLIENTS,
+      kills: rounds.length,
+      minimums: { acknowledgedWrites: MIN_ACKNOWLEDGED, inFlightAtEachKill: MIN_IN_FLIGHT },
+      requestsSent: load.wire.sent,
+      writes: all.length,
+      acknowledged: all.filter((o) => o.outcome === 'acked').length,
+      refused: all.filter((o) => o.outcome === 'refused').length,
+      inFlightAtKills: rounds.map((r) => r.inFlightAtKill),
+      cutOff: cut.length,
+      cutOffDoneBeforeKill: rounds.reduce((n, r) => n + r.cutOffDoneBeforeKill, 0),
+      cutOffAcknowledgedAfterRetry: cut.filter((o) => o.outcome === 'acked').length,
+      cutOffFoundDoneByARead: cut.filter((o) => o.learnedBy === 'read').length,
+      cutOffRefusedOnRetry: cut.filter((o) => o.outcome === 'refused').length,
+      cutOffUnresolved: all.filter((o) => o.outcome === 'cut').length,
+      refusals: Object.fromEntries([...new Set(refused.map(reason))].map((r) => [r, refused.filter((o) => reason(o) === r).length])),
+      replayed: all.filter((o) => o.replayed).length,
+      acknowledgedWithoutKey: all.filter((o) => o.outcome === 'acked' && (o.kind === 'np_charge_token' || o.kind === 'np_refill_token')).length,
+      replayMismatches: replayFaults.length,
+      requestsAfterRestarts: load.after.sent,
+      lost: found.lost.size,
+      duplicated: found.duplicated.size,
+      unexpected: found.unexpected.size,
+      amountMismatches: found.money.size,
+      halfWritten: found.consistency.size,
+      payments: final.payments.length,
+      payouts: final.payouts.length,
+      refunds: final.refunds.length,
+      events: final.events,
+      deliveries: deliveries.length,
+      received: rx.requests.length,
+      byKind,
+      rounds,
+      durationMs: Date.now() - startedAt,
+    };
+    mkdirSync('test-output', { recursive: true });
+    writeFileSync(join('test-output', `crash-${kind}.json`), JSON.stringify(figures, null, 2) + '\n');
+
+    // ---- assertions on the counted figures
+    expect(rounds.filter((r) => !r.aliveAtKill), 'the gateway died on its own').toEqual([]);
+    expect(figures.kills).toBe(KILLS);
+    expect(rounds.filter((r) => r.inFlightAtKill < MIN_IN_FLIGHT), 'a kill with no request in flight').toEqual([]);
+    expect(rounds.filter((r) => r.cutOff > r.inFlightAtKill), 'a request failed that was not in flight at the kill').toEqual([]);
+    expect(figures.acknowledged).toBeGreaterThanOrEqual(MIN_ACKNOWLEDGED);
+    expect(OP_KINDS.filter((k) => byKind[k]!.acknowledged === 0), 'kinds of write never acknowledged').toEqual([]);
+    expect(figures.cutOff, 'no write was cut off by a kill').toBeGreaterThan(0);
+    expect(figures.cutOffUnresolved).toBe(0);
+    expect(refused.filter((o) => !mayBeRefused(o)).map((o) => `${o.kind} ${o.key}: ${o.refusal}`), 'refusals').toEqual([]);
+    expect(load.unreplayed.map((o) => `${o.kind} ${o.key}`), 'acknowledged writes never replayed').toEqual([]);
+    expect(replayFaults).toEqual([]);
+    expect([...found.lost], 'lost').toEqual([]);
+    expect([...found.duplicated], 'duplicated').toEqual([]);
+    expect([...found.unexpected], 'unexpected').toEqual([]);
+    expect([...found.money], 'amounts').toEqual([]);
+    expect([...found.consistency], 'half-written').toEqual([]);
+    expect(figures.lost).toBe(0);
+    expect(figures.duplicated).toBe(0);
+    expect(undelivered, 'deliveries the receiver never saw').toEqual([]);
+    expect(changing, 'events delivered with different bodies').toEqual([]);
   }, 600_000);
 });
-
-/** Several acked refunds on one payment add up. */
-function mergeRefunds(acked: Acked[]): Acked[] {
-  const sums = new Map<number, bigint>();
-  for (const a of acked) if (a.kind === 'refund') sums.set(a.paymentId!, (sums.get(a.paymentId!) ?? 0n) + a.amount!);
-  return [...acked.filter((a) => a.kind !== 'refund'), ...[...sums].map(([paymentId, amount]) => ({ kind: 'refund' as const, paymentId, amount }))];
-}

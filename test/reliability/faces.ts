@@ -130,12 +130,15 @@ export interface Res {
   text: string;
   json: any;
   headers: Headers;
+  /** the request as sent: its method and URL */
+  method: string;
+  url: string;
 }
 
 export async function call(url: string, method: string, headers: Record<string, string>, body?: string | Buffer): Promise<Res> {
   const res = await fetch(url, { method, headers, redirect: 'manual', ...(body !== undefined && method !== 'GET' && method !== 'HEAD' ? { body } : {}) });
   const { text, json } = await bodyOf(res);
-  return { status: res.status, type: res.headers.get('content-type') ?? '', text, json, headers: res.headers };
+  return { status: res.status, type: res.headers.get('content-type') ?? '', text, json, headers: res.headers, method, url };
 }
 
 // ---- each provider's documented error body

@@ -6,8 +6,9 @@ import { afterAll, beforeAll, describe, it } from 'vitest';
 import fc from 'fast-check';
 import { CloudPaymentsClient } from '../../src/faces/cloudpayments/client.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { STORES } from '../helpers/stores.js';
 import { bodies, contentTypes, deepFields, encodings, formBodies, hugeNumbers, mutations, oddHeaders, pathSegments, printable, queries, toForm, trickyBodies } from '../helpers/fuzz.js';
-import { CP, REL_SEED } from './faces.js';
+import { CP, MERCHANT_A, REL_SEED } from './faces.js';
 import { FuzzHarness, headerSafe, RUNS, type Answer } from './harness.js';
 
 const ENDPOINTS = [
@@ -76,14 +77,14 @@ const KEYS = [
 /** A CloudPayments error answered with HTTP 200: Success false with a Message and no Model (a decline has a Model). */
 const isCpError = (a: Answer) => a.json?.Success === false && typeof a.json.Message === 'string' && a.json.Model == null;
 
-describe('fuzzing the CloudPayments face', () => {
+describe.each(STORES)('fuzzing the CloudPayments face on %s', (store) => {
   let h: TestGateway;
   let fz: FuzzHarness;
   const templates: Array<[string, Record<string, unknown>]> = [];
   const authA = 'Basic ' + Buffer.from(`${CP.A.publicId}:${CP.A.apiSecret}`).toString('base64');
 
   beforeAll(async () => {
-    h = await startTestGateway('sqlite', REL_SEED);
+    h = await startTestGateway(store, REL_SEED);
     fz = new FuzzHarness(h, 'cloudpayments');
     // objects of merchant A that the mutated requests refer to
     const c = new CloudPaymentsClient({ endpoint: `${h.url}/cloudpayments`, publicId: CP.A.publicId, apiSecret: CP.A.apiSecret });
@@ -170,7 +171,7 @@ describe('fuzzing the CloudPayments face', () => {
         const headers: Record<string, string> = { ...extra, authorization: authA };
         if (ct) headers['content-type'] = ct;
         delete headers['content-encoding'];
-        await fz.send('authenticated random', { method: 'POST', path, query, headers, body }, { isError: isCpError });
+        await fz.send('authenticated random', { method: 'POST', path, query, headers, body }, { isError: isCpError, merchant: MERCHANT_A });
       }),
       { numRuns: RUNS },
     );
@@ -192,7 +193,7 @@ describe('fuzzing the CloudPayments face', () => {
         }
         const headers: Record<string, string> = { authorization: authA, 'content-type': m.form ? 'application/x-www-form-urlencoded' : 'application/json' };
         if (requestId) headers['x-request-id'] = requestId;
-        await fz.send('mutated', { method: 'POST', path, query: '', headers, body: Buffer.from(body) }, { isError: isCpError });
+        await fz.send('mutated', { method: 'POST', path, query: '', headers, body: Buffer.from(body) }, { isError: isCpError, merchant: MERCHANT_A });
       }),
       { numRuns: RUNS },
     );
@@ -203,7 +204,7 @@ describe('fuzzing the CloudPayments face', () => {
     await fc.assert(
       fc.asyncProperty(fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD'), pathSegments(words), fc.boolean(), oddHeaders, bodies(KEYS).map(printable), async (method, path, signed, extra, body) => {
         const headers: Record<string, string> = { ...extra, ...(signed ? { authorization: authA } : {}) };
-        await fz.send('paths', { method, path, query: '', headers, body }, { pages: true, isError: isCpError });
+        await fz.send('paths', { method, path, query: '', headers, body }, { pages: true, isError: isCpError, merchant: signed ? MERCHANT_A : null });
       }),
       { numRuns: RUNS },
     );

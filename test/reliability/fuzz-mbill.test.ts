@@ -7,8 +7,9 @@ import fc from 'fast-check';
 import { MbillClient } from '../../src/faces/mbill/client.js';
 import { FIXED_TEST_OTP } from '../../src/core/network/test-cards.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { STORES } from '../helpers/stores.js';
 import { bodies, contentTypes, deepFields, encodings, hugeNumbers, mutations, oddHeaders, pathSegments, printable, queries, trickyBodies } from '../helpers/fuzz.js';
-import { MB, REL_SEED, sign } from './faces.js';
+import { MB, MERCHANT_A, REL_SEED, sign } from './faces.js';
 import { FuzzHarness, headerSafe, RUNS, type Answer } from './harness.js';
 
 const KEYS = ['amount', 'fee', 'description', 'metadata', 'sender', 'recipient', 'credential', 'type', 'number', 'token', 'expiration_month', 'expiration_year', 'cvv', 'phone', 'email', 'id', 'code', 'otp-code', 'url', 'external_id'];
@@ -28,7 +29,7 @@ const transfer = (sender: unknown, recipient: unknown) => ({
  */
 const wrongCode = (a: Answer) => a.status === 422 && JSON.stringify(a.json?.error?.invalid ?? []).includes('"rule":"otp_code"');
 
-describe('fuzzing the Mbill face', () => {
+describe.each(STORES)('fuzzing the Mbill face on %s', (store) => {
   let h: TestGateway;
   let fz: FuzzHarness;
   /** [method, path, template body, the token the route takes] */
@@ -36,7 +37,7 @@ describe('fuzzing the Mbill face', () => {
   const authed: Array<[string, string]> = [];
 
   beforeAll(async () => {
-    h = await startTestGateway('sqlite', REL_SEED);
+    h = await startTestGateway(store, REL_SEED);
     fz = new FuzzHarness(h, 'mbill');
     const c = new MbillClient({ baseUrl: `${h.url}/mbill`, apiToken: MB.A });
     // a transfer waiting for its lookup code, and one to an external credential with a claim
@@ -75,6 +76,11 @@ describe('fuzzing the Mbill face', () => {
 
   const anyBody = fc.oneof(bodies(KEYS), hugeNumbers(KEYS), deepFields(KEYS), trickyBodies(KEYS), encodings(bodies(KEYS))).map(printable);
   const flip = (s: string, at: number) => s.slice(0, at) + (s[at] === 'x' ? 'y' : 'x') + s.slice(at + 1);
+  /**
+   * The merchant a request's log row may name: A, for a request with one of A's tokens, and for a claim, whose
+   * reference (the claim id of A's transfer, in the body) is the credential that opens it; none otherwise.
+   */
+  const ownerOf = (path: string, token: string | null) => (token || path === '/claims' ? MERCHANT_A : null);
   const basic = (user: string, password = '') => 'Basic ' + Buffer.from(`${user}:${password}`).toString('base64');
 
   it('requests without a valid token are refused with the Mbill envelope and change nothing', async () => {
@@ -97,7 +103,7 @@ describe('fuzzing the Mbill face', () => {
       fc.asyncProperty(fc.constantFrom(...templates), anyBody, queries, contentTypes, oddHeaders, async ([method, path, , token], body, query, ct, extra) => {
         const headers: Record<string, string> = { ...extra, ...(token ? sign.mbill(token) : {}) };
         if (ct) headers['content-type'] = ct;
-        await fz.send('authenticated random', { method, path, query: method === 'GET' ? query : '', headers, body }, { designedChange: wrongCode });
+        await fz.send('authenticated random', { method, path, query: method === 'GET' ? query : '', headers, body }, { designedChange: wrongCode, merchant: ownerOf(path, token) });
       }),
       { numRuns: RUNS },
     );
@@ -110,7 +116,7 @@ describe('fuzzing the Mbill face', () => {
       fc.asyncProperty(mutated, async ([[method, path, token], text, idempotencyKey]) => {
         const headers: Record<string, string> = { 'content-type': 'application/json', ...(token ? sign.mbill(token) : {}) };
         if (idempotencyKey) headers['x-idempotency-key'] = idempotencyKey;
-        await fz.send('mutated', { method, path, query: '', headers, body: Buffer.from(text) }, { designedChange: wrongCode });
+        await fz.send('mutated', { method, path, query: '', headers, body: Buffer.from(text) }, { designedChange: wrongCode, merchant: ownerOf(path, token) });
       }),
       { numRuns: RUNS },
     );
@@ -121,7 +127,7 @@ describe('fuzzing the Mbill face', () => {
     await fc.assert(
       fc.asyncProperty(fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD'), pathSegments(words), queries, fc.boolean(), oddHeaders, bodies(KEYS).map(printable), async (method, path, query, signed, extra, body) => {
         const headers: Record<string, string> = { ...extra, ...(signed ? sign.mbill(MB.A) : {}) };
-        await fz.send('paths', { method, path, query, headers, body }, { pages: true });
+        await fz.send('paths', { method, path, query, headers, body }, { pages: true, merchant: signed ? MERCHANT_A : null });
       }),
       { numRuns: RUNS },
     );

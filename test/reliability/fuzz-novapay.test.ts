@@ -7,8 +7,9 @@ import fc from 'fast-check';
 import { NovapayClient } from '../../src/faces/novapay/client.js';
 import { signBody } from '../../src/faces/novapay/signing.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { STORES } from '../helpers/stores.js';
 import { bodies, deepFields, encodings, hugeNumbers, mutations, oddHeaders, pathSegments, printable, queries, trickyBodies } from '../helpers/fuzz.js';
-import { NOVA, NOVA_STRANGER, REL_SEED, sign } from './faces.js';
+import { MERCHANT_A, NOVA, NOVA_STRANGER, REL_SEED, sign } from './faces.js';
 import { FuzzHarness, headerSafe, RUNS } from './harness.js';
 
 const ENDPOINTS = [
@@ -53,13 +54,13 @@ const KEYS = [
 const LVIV = 'db5c88f5-391c-11dd-90d9-001a92567626';
 const LVIV_1 = '1ec09d2e-e1c2-11e3-8c4a-0050568002cf';
 
-describe('fuzzing the NovaPay face', () => {
+describe.each(STORES)('fuzzing the NovaPay face on %s', (store) => {
   let h: TestGateway;
   let fz: FuzzHarness;
   const templates: Array<[string, Record<string, unknown>]> = [];
 
   beforeAll(async () => {
-    h = await startTestGateway('sqlite', REL_SEED);
+    h = await startTestGateway(store, REL_SEED);
     fz = new FuzzHarness(h, 'novapay');
     const c = new NovapayClient({ baseUrl: `${h.url}/novapay/v1`, merchantId: 1, merchantIdAsNumber: true, privateKey: NOVA.A.privateKey, algorithm: 'sha1' });
     const s1 = await c.createSession({ client_phone: '+380501112233', metadata: { order: 1 } });
@@ -120,7 +121,7 @@ describe('fuzzing the NovaPay face', () => {
   it('signed random requests are answered, never a 5xx; errors change nothing', async () => {
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...ENDPOINTS), anyBody, queries, oddHeaders, fc.constantFrom('sha1' as const, 'sha256' as const), async (path, body, query, extra, alg) => {
-        await fz.send('signed random', { method: 'POST', path, query, headers: { ...extra, ...sign.novapay(NOVA.A.privateKey, body, alg) }, body });
+        await fz.send('signed random', { method: 'POST', path, query, headers: { ...extra, ...sign.novapay(NOVA.A.privateKey, body, alg) }, body }, { merchant: MERCHANT_A });
       }),
       { numRuns: RUNS },
     );
@@ -131,7 +132,7 @@ describe('fuzzing the NovaPay face', () => {
     await fc.assert(
       fc.asyncProperty(mutated, async ([path, text, alg]) => {
         const body = Buffer.from(text);
-        await fz.send('mutated', { method: 'POST', path, query: '', headers: { 'content-type': 'application/json', ...sign.novapay(NOVA.A.privateKey, body, alg) }, body });
+        await fz.send('mutated', { method: 'POST', path, query: '', headers: { 'content-type': 'application/json', ...sign.novapay(NOVA.A.privateKey, body, alg) }, body }, { merchant: MERCHANT_A });
       }),
       { numRuns: RUNS },
     );
@@ -142,7 +143,7 @@ describe('fuzzing the NovaPay face', () => {
     await fc.assert(
       fc.asyncProperty(fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD'), pathSegments(words), fc.boolean(), oddHeaders, bodies(KEYS).map(printable), async (method, path, signed, extra, body) => {
         const headers: Record<string, string> = { ...extra, ...(signed ? sign.novapay(NOVA.A.privateKey, body) : {}) };
-        await fz.send('paths', { method, path, query: '', headers, body }, { pages: true });
+        await fz.send('paths', { method, path, query: '', headers, body }, { pages: true, merchant: signed ? MERCHANT_A : null });
       }),
       { numRuns: RUNS },
     );

@@ -8,14 +8,15 @@ import fc from 'fast-check';
 import { Way2PayClient } from '../../src/faces/way2pay/client.js';
 import { gen1Signature, gen3Signature, nextNonce } from '../../src/faces/way2pay/signing.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
-import { bodies, contentTypes, deepFields, encodings, hugeNumbers, mutations, oddHeaders, pathSegments, printable, queries, trickyBodies, VOLATILE_TABLES } from '../helpers/fuzz.js';
-import { REL_SEED, sign, W2P, way2payGen3Body, type W2pKeys } from './faces.js';
+import { STORES } from '../helpers/stores.js';
+import { bodies, contentTypes, deepFields, encodings, hugeNumbers, mutations, oddHeaders, pathSegments, printable, queries, trickyBodies } from '../helpers/fuzz.js';
+import { MERCHANT_A, MERCHANT_B, REL_SEED, sign, W2P, way2payGen3Body, type W2pKeys } from './faces.js';
 import { FuzzHarness, headerSafe, RUNS } from './harness.js';
 
 const UUID0 = '00000000-0000-4000-8000-000000000000';
 const KEYS = ['externalID', 'amount', 'currencyId', 'currency', 'bankId', 'bank', 'method', 'callbackURL', 'description', 'receiver', 'holder', 'confirm', 'publicKey', 'balance'];
 
-describe('fuzzing the Way2Pay face', () => {
+describe.each(STORES)('fuzzing the Way2Pay face on %s', (store) => {
   let h: TestGateway;
   /** refused requests: the nonce table is watched too (a refused request may not use a nonce up) */
   let fz: FuzzHarness;
@@ -27,9 +28,9 @@ describe('fuzzing the Way2Pay face', () => {
   const used: Record<'A' | 'B', string> = { A: '', B: '' };
 
   beforeAll(async () => {
-    h = await startTestGateway('sqlite', REL_SEED);
+    h = await startTestGateway(store, REL_SEED);
     fz = new FuzzHarness(h, 'way2pay');
-    fzSigned = new FuzzHarness(h, 'way2pay', [...VOLATILE_TABLES, 'way2pay_nonces']);
+    fzSigned = new FuzzHarness(h, 'way2pay', { mayChange: ['way2pay_nonces'] });
     let last = '';
     const a = new Way2PayClient({ baseUrl: `${h.url}/way2pay`, publicKey: W2P.A.publicKey, secretKey: W2P.A.secretKey, generation: 1, nonce: () => (last = nextNonce(W2P.A.publicKey, 1)) });
     const pin = await a.createPayIn({ externalID: 'fz-in-1', currencyId: 1, amount: '500', method: 'CARD', bankId: 1 } as never);
@@ -73,6 +74,9 @@ describe('fuzzing the Way2Pay face', () => {
       fz.counts.requests += fzSigned.counts.requests;
       fz.counts.stateChecks += fzSigned.counts.stateChecks;
       fz.counts.stateChanges += fzSigned.counts.stateChanges;
+      fz.counts.logChecks += fzSigned.counts.logChecks;
+      fz.counts.logRows += fzSigned.counts.logRows;
+      fz.counts.logProblems += fzSigned.counts.logProblems;
       fz.counts.serverErrors += fzSigned.counts.serverErrors;
       fz.write();
     }
@@ -81,6 +85,7 @@ describe('fuzzing the Way2Pay face', () => {
 
   const anyBody = fc.oneof(bodies(KEYS), hugeNumbers(KEYS), deepFields(KEYS), trickyBodies(KEYS), encodings(bodies(KEYS))).map(printable);
   const keysOf = fc.constantFrom<['A' | 'B', W2pKeys]>(['A', W2P.A], ['B', W2P.B]);
+  const merchantOf = { A: MERCHANT_A, B: MERCHANT_B };
   const flip = (s: string, at: number) => s.slice(0, at) + (s[at] === 'a' ? 'b' : 'a') + s.slice(at + 1);
 
   it('unsigned, mis-signed, outdated and replayed requests are refused and change nothing (not even the nonces)', async () => {
@@ -134,11 +139,11 @@ describe('fuzzing the Way2Pay face', () => {
 
   it('signed random requests are answered, never a 5xx; errors change nothing but the nonce', async () => {
     await fc.assert(
-      fc.asyncProperty(keysOf, fc.constantFrom(...endpoints), anyBody, queries, oddHeaders, async ([, k], [method, path], body, query, extra) => {
+      fc.asyncProperty(keysOf, fc.constantFrom(...endpoints), anyBody, queries, oddHeaders, async ([who, k], [method, path], body, query, extra) => {
         const sent = method === 'GET' ? Buffer.alloc(0) : body;
         // generation 3 signs the query string with the path
         const headers = { ...extra, 'content-type': 'application/json', ...sign.way2pay(k, method, query && query !== '?' ? path + query : path, sent) };
-        await fzSigned.send('signed random', { method, path, query: query === '?' ? '' : query, headers, body: sent });
+        await fzSigned.send('signed random', { method, path, query: query === '?' ? '' : query, headers, body: sent }, { merchant: merchantOf[who] });
       }),
       { numRuns: RUNS },
     );
@@ -147,12 +152,13 @@ describe('fuzzing the Way2Pay face', () => {
   it('mutated valid requests are answered, never a 5xx; errors change nothing but the nonce', async () => {
     const mutated = fc.constantFrom(...templates).chain(([method, path, t]) => fc.tuple(fc.constant([method, path] as const), mutations(t), keysOf));
     await fc.assert(
-      fc.asyncProperty(mutated, async ([[method, path], text, [, k]]) => {
+      fc.asyncProperty(mutated, async ([[method, path], text, [who, k]]) => {
         const body = Buffer.from(text);
         const sandbox = path.startsWith('/sandbox/');
         // the sandbox operator routes take the admin token instead of a merchant signature
         const headers = { 'content-type': 'application/json', ...(sandbox ? { authorization: `Bearer ${h.gw.adminToken}` } : sign.way2pay(k, method, path, body)) };
-        await fzSigned.send('mutated', { method, path, query: '', headers, body });
+        // (the operator's sandbox routes act on merchant A's pay-in and balance)
+        await fzSigned.send('mutated', { method, path, query: '', headers, body }, { merchant: sandbox ? MERCHANT_A : merchantOf[who] });
       }),
       { numRuns: RUNS },
     );
@@ -163,7 +169,7 @@ describe('fuzzing the Way2Pay face', () => {
     await fc.assert(
       fc.asyncProperty(fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD'), pathSegments(words), queries, fc.boolean(), oddHeaders, bodies(KEYS).map(printable), async (method, path, query, signed, extra, body) => {
         const headers: Record<string, string> = { ...extra, ...(signed ? sign.way2pay(W2P.B, method, path, body) : {}) };
-        await fzSigned.send('paths', { method, path, query, headers, body });
+        await fzSigned.send('paths', { method, path, query, headers, body }, { merchant: signed ? MERCHANT_B : null });
       }),
       { numRuns: RUNS },
     );

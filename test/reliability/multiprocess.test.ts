@@ -77,7 +77,7 @@ describe.runIf(STORES.includes('postgres'))('three gateway processes on one Post
     const perEvent = new Map<string, number>();
     for (const r of received.filter((x) => x.url === '/mp')) perEvent.set(String(r.headers['x-polypay-event-id']), (perEvent.get(String(r.headers['x-polypay-event-id'])) ?? 0) + 1);
     expect(perEvent.size).toBe(tokens.length);
-    expect([...perEvent.values()].every((n) => n === 1)).toBe(true);
+    expect([...perEvent.values()]).toEqual(tokens.map(() => 1));
     await cs[0]!.deleteWebhookEndpoint(RUB, eps.id);
   });
 });

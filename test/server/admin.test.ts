@@ -160,6 +160,7 @@ describe.each(STORES)('admin API on %s', (store) => {
       expect(r.json.items[0].lastError).toContain('fault injected');
       return r;
     });
+    expect(rx.requests.length).toBeGreaterThan(0);
     expect(rx.requests.some((x) => x.url === '/faulty')).toBe(false);
     await admin('DELETE', `/faults/${hook.json.id}`);
     expect((await admin('GET', '/faults')).json).toEqual([]);

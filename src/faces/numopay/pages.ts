@@ -3,6 +3,7 @@
 // cannot pay twice: only a `created` payment accepts card data, and a challenge is used once.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { parseExpiry } from '../../core/cards.js';
+import { safeEqual } from '../../core/crypto.js';
 import { isCoreError } from '../../core/errors.js';
 import { formatMajor } from '../../core/money.js';
 import type { Payment } from '../../core/model.js';
@@ -85,7 +86,8 @@ export function registerNumopayPages(app: FastifyInstance, ctx: FaceContext): vo
     const token = (req.query as Record<string, string>).token ?? '';
     return engine.read(async (tx) => {
       const s = await S.getSession(tx, sid);
-      if (!s || s.token !== token) return undefined;
+      // the session token is a secret: compared in constant time
+      if (!s || !safeEqual(s.token, token)) return undefined;
       const p = await tx.getPayment(s.paymentId);
       const m = await tx.getMerchant(s.merchantId);
       return p && m ? { s, p, merchant: m.name } : undefined;

@@ -2,6 +2,7 @@
 // pages and rates). Every response is `{data}`; every error `{error}`.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { MINUTE } from '../../core/clock.js';
+import { safeEqual } from '../../core/crypto.js';
 import { CoreError } from '../../core/errors.js';
 import { parseExpiry } from '../../core/cards.js';
 import { randomHex, randomToken, uuid } from '../../core/ids.js';
@@ -335,7 +336,8 @@ export function registerNumopayRoutes(app: FastifyInstance, ctx: FaceContext): v
     const sessionToken = str(body, 'session_token', { required: true, max: 200 })!;
     const ok = await engine.read(async (tx) => {
       const s = await S.getSession(tx, sessionId);
-      if (!s || s.token !== sessionToken) return false;
+      // the session token is a secret: compared in constant time
+      if (!s || !safeEqual(s.token, sessionToken)) return false;
       const creds = await tx.listCredentials(s.merchantId);
       return creds.some((c) => c.face === 'numopay' && c.status === 'active' && c.data.publishableKey === key);
     });

@@ -115,6 +115,36 @@ describe.each(STORES)('the checkout script on %s', (store) => {
     expect(await checkout.createPaymentCryptogram({ cvv: '123', cardNumber: '4000000000003055', expDateMonth: '12', expDateYear: '35' })).not.toBe(packet);
   });
 
+  it('pays with packets built here from the documented formats (RSA PKCS#1 v1.5 over "PAN@YYMM@CVV@PublicId")', async () => {
+    // built with node:crypto from the published layout, not with the face's client or checkout script
+    const { Pem, Version } = (await (await fetch(`${h.url}/cloudpayments/payments/publickey`)).json()) as { Pem: string; Version: number };
+    const encrypt = (pan: string, yymm: string, cvv: string) => publicEncrypt({ key: Pem, padding: constants.RSA_PKCS1_PADDING }, Buffer.from(`${pan}@${yymm}@${cvv}@${SHOP.publicId}`, 'ascii')).toString('base64');
+    const keyVersion = String(Version).padStart(2, '0');
+    // the legacy packet: "01" + first six + last four + YYMM + key version (2) + base64(ciphertext)
+    const legacy = '01' + '400000' + '3055' + '3311' + keyVersion + encrypt('4000000000003055', '3311', '123');
+    // the current packet: base64 of the JSON the checkout script sends
+    const json = Buffer.from(
+      JSON.stringify({
+        Type: 'CloudCard',
+        BrowserInfoBase64: Buffer.from(JSON.stringify({ AcceptHeader: '*/*', JavaEnabled: false, JavaScriptEnabled: true, Language: 'ru-RU', ColorDepth: '24', Height: '800', Width: '1280', TimeZone: '-180', UserAgent: 'test' })).toString('base64'),
+        Format: 1,
+        CardInfo: { FirstSixDigits: '555555', LastFourDigits: '4444', ExpDateYear: '34', ExpDateMonth: '07' },
+        KeyVersion: String(Version),
+        Value: encrypt('5555555555554444', '3407', '321'),
+      }),
+    ).toString('base64');
+    expect(json.startsWith('eyJUeXBlIjoiQ2xvdWRDYXJk')).toBe(true);
+    const c = client(h);
+    const paid = await c.chargeCryptogram({ Amount: 3, Currency: 'RUB', CardCryptogramPacket: legacy });
+    expect(paid).toMatchObject({ Success: true, Model: { CardFirstSix: '400000', CardLastFour: '3055', CardExpDate: '11/33', CardType: 'Visa', Status: 'Completed' } });
+    const secure = await c.chargeCryptogram({ Amount: 3, Currency: 'RUB', CardCryptogramPacket: json });
+    expect(secure.Model).toHaveProperty('AcsUrl');
+    expect((await c.get({ TransactionId: (secure.Model as any).TransactionId })).Model).toMatchObject({ CardFirstSix: '555555', CardLastFour: '4444', CardExpDate: '07/34', CardType: 'MasterCard', Status: 'AwaitingAuthentication' });
+    // month and year the other way round (MMYY, as a third-party description has it) is not the format
+    const swapped = '01' + '400000' + '3055' + '1133' + keyVersion + encrypt('4000000000003055', '1133', '123');
+    expect(await c.chargeCryptogram({ Amount: 3, Currency: 'RUB', CardCryptogramPacket: swapped })).toMatchObject({ Success: false, Message: 'Invalid CardCryptogramPacket' });
+  });
+
   it('rejects bad card data with messages per field; the older synchronous API reads data-cp inputs', async () => {
     const w = await browser();
     const checkout = new w.cp.Checkout({ publicId: SHOP.publicId });

@@ -153,6 +153,7 @@ describe.each(STORES)('Mbill API envelope on %s', (store) => {
       expect(back2.paging?.has_more).toBe(true);
       // merchants see only their own transfers
       const mine = await client(g.h).listTransfers({ limit: 100 });
+      expect(mine.data.length).toBeGreaterThan(0);
       expect(mine.data.some((t) => ids.includes(t.id))).toBe(false);
       const empty = await other.listTransfers({ starting_after: '1' });
       expect(empty.data).toEqual([]);

@@ -3,11 +3,11 @@
 import { ALL_FACES } from '../../../src/faces/registry.js';
 import { mbillFace } from '../../../src/faces/mbill/face.js';
 import { MbillClient, type RecipientCredential, type SenderCredential, type TransferRequest } from '../../../src/faces/mbill/client.js';
-import { basicAuthorization } from '../../../src/faces/mbill/signing.js';
 import { mbillStore } from '../../../src/faces/mbill/store.js';
 import type { Seed } from '../../../src/server/seed.js';
 import { startTestGateway, type TestGateway } from '../../helpers/gateway.js';
 import type { StoreKind } from '../../helpers/stores.js';
+import { basicToken } from './documented.js';
 
 export const API_TOKEN = 'DGRsMpXDCj';
 export const OTHER_TOKEN = 'other_shop_token_2';
@@ -39,7 +39,7 @@ export interface Raw {
 /** A request with exact bytes and headers, for wire-shape assertions. */
 export async function raw(h: TestGateway, method: string, path: string, opts: { body?: string; token?: string; headers?: Record<string, string> } = {}): Promise<Raw> {
   const headers: Record<string, string> = { ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}), ...(opts.headers ?? {}) };
-  if (opts.token !== undefined) headers.authorization = basicAuthorization(opts.token);
+  if (opts.token !== undefined) headers.authorization = basicToken(opts.token);
   const res = await fetch(`${h.url}/mbill${path}`, { method, headers, ...(opts.body !== undefined ? { body: opts.body } : {}), redirect: 'manual' });
   const text = await res.text();
   let json: unknown;

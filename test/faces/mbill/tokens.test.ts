@@ -5,9 +5,10 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { mbillStore } from '../../../src/faces/mbill/store.js';
 import { STORES } from '../../helpers/stores.js';
 import { eventually } from '../../helpers/eventually.js';
-import { TestGateway, startTestGateway, useGateway } from '../../helpers/gateway.js';
+import { ChildGateway, startChildGateways } from '../../helpers/child-gateway.js';
+import { useGateway } from '../../helpers/gateway.js';
 import { MbillClient } from '../../../src/faces/mbill/client.js';
-import { API_TOKEN, CARDS, card, client, EXP, FACES, MBILL_SEED, raw, startMbill, transferBody } from './helpers.js';
+import { API_TOKEN, CARDS, card, client, EXP, raw, startMbill, transferBody } from './helpers.js';
 
 const VALIDATION_MESSAGE = 'Validation failed. You can find validators description at our API Manifest: http://docs.apimanifest.apiary.io/#introduction/interacting-with-api/errors.';
 
@@ -170,19 +171,21 @@ describe.each(STORES)('Mbill card tokens on %s', (store) => {
     });
 
     it.runIf(store === 'postgres')('works across two gateway processes sharing the database: made on one, used once on either', async () => {
-      const second = await startTestGateway(store, MBILL_SEED, g.h.target, { faces: FACES });
+      // two gateway child processes (the CLI's `start`), sharing only the database with this one
+      const [one, two] = await startChildGateways(g.h.target, 2);
       try {
-        const made = await client(g.h).createToken(card(CARDS.visaNo3ds));
-        const other = new MbillClient({ baseUrl: `${second.url}/mbill`, apiToken: API_TOKEN });
-        const used = await other.createTransfer(senderToken(made.data.token));
+        const at = (c: ChildGateway) => new MbillClient({ baseUrl: `${c.info!.url}/mbill`, apiToken: API_TOKEN });
+        const made = await at(one!).createToken(card(CARDS.visaNo3ds));
+        const used = await at(two!).createTransfer(senderToken(made.data.token));
         expect(used.data.sender.credential).toMatchObject({ type: 'card-token', number: '400000******3055' });
         for (let round = 0; round < 3; round++) {
-          const t = (await other.createToken(card(CARDS.visaNo3ds))).data.token;
-          const results = await Promise.all([g.h, second, g.h, second].map((g) => raw(g, 'POST', '/transfers', { token: API_TOKEN, body: JSON.stringify(senderToken(t)) })));
+          const t = (await at(two!).createToken(card(CARDS.visaNo3ds))).data.token;
+          // fired at both processes at once: exactly one transfer is made
+          const results = await Promise.all([one!, two!, one!, two!].map((c) => fetch(`${c.info!.url}/mbill/transfers`, { method: 'POST', headers: { authorization: 'Basic ' + Buffer.from(`${API_TOKEN}:`).toString('base64'), 'content-type': 'application/json' }, body: JSON.stringify(senderToken(t)) })));
           expect(results.map((r) => r.status).sort()).toEqual([201, 422, 422, 422]);
         }
       } finally {
-        await second.close();
+        await Promise.all([one, two].map((c) => c?.stop()));
       }
     });
 

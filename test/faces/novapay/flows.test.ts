@@ -2,16 +2,15 @@
 // (approve and decline), holds with partial completion, same-day voids around 23:59 Kyiv time, frames,
 // checkout, the 30-day lifetime, and postbacks to a real receiver, verified with the gateway's key.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { verifyPostback } from '../../../src/faces/novapay/client.js';
-import { PROCESSING_RESULTS } from '../../../src/faces/novapay/wire.js';
 import { declineCardPan } from '../../../src/core/network/test-cards.js';
+import type { DeclineReason } from '../../../src/core/network/reasons.js';
 import { DAY, MINUTE } from '../../../src/core/clock.js';
 import { startTestGateway, type TestGateway } from '../../helpers/gateway.js';
 import { Receiver, type Received } from '../../helpers/receiver.js';
 import { eventually } from '../../helpers/eventually.js';
 import { parseForm, postForm } from '../../helpers/browser-lite.js';
 import { STORES } from '../../helpers/stores.js';
-import { client, FACES, msToKyivMidnight, NOVAPAY_SEED, payOnPage, POSTBACK_KEYS, returnLink, STATUS_KEYS, ISO_RE } from './setup.js';
+import { client, FACES, msToKyivMidnight, NOVAPAY_SEED, payOnPage, POSTBACK_KEYS, returnLink, signaturesOf, STATUS_KEYS, ISO_RE } from './setup.js';
 
 const PHONE = '+380501112233';
 
@@ -98,7 +97,7 @@ describe.each(STORES)('NovaPay face on %s: sessions, holds, voids and postbacks'
       expect(pb.method).toBe('POST');
       expect(pb.url).toBe('/postback');
       expect(pb.headers['content-type']).toBe('application/json');
-      expect(verifyPostback(pb.body, pb.headers, gatewayPublic)).toEqual({ sha1: true, sha256: true });
+      expect(signaturesOf(pb.body, pb.headers, gatewayPublic)).toEqual({ sha1: true, sha256: true });
       expect(Object.keys(pb.json)).toEqual(POSTBACK_KEYS);
       expect(pb.body).toBe(JSON.stringify(pb.json)); // compact JSON.stringify form
     }
@@ -165,7 +164,7 @@ describe.each(STORES)('NovaPay face on %s: sessions, holds, voids and postbacks'
     const pa = await c.addPayment({ session_id: a.id, amount: 50 });
     const { statusPage } = await payOnPage(pa.url, '5555555555554444', 'decline');
     expect(returnLink(statusPage)).toBe(`${rx.url}/fail`);
-    expect(await c.getStatus(a.id)).toMatchObject({ status: 'failed', transaction_status: 'DECLINED', card_type: 'MASTERCARD', pan: '555555xxxxxx4444', processing_result: PROCESSING_RESULTS.authentication_failed });
+    expect(await c.getStatus(a.id)).toMatchObject({ status: 'failed', transaction_status: 'DECLINED', card_type: 'MASTERCARD', pan: '555555xxxxxx4444', processing_result: 'Помилка автентифікації 3-D Secure' });
 
     const b = await newSession();
     const pb = await c.addPayment({ session_id: b.id, amount: 50 });
@@ -174,6 +173,19 @@ describe.each(STORES)('NovaPay face on %s: sessions, holds, voids and postbacks'
     expect(await c.getStatus(b.id)).toMatchObject({ status: 'failed', processing_result: 'Недостатньо коштів', operations: [{ status: 'failed' }] });
     await rx.waitFor(() => statusesOf(b.id).includes('failed'));
     expect(postbacks(b.id).find((p) => p.json.status === 'failed')!.json).toMatchObject({ processing_result: 'Недостатньо коштів', paytype: 'card', amount: 50 });
+    // each decline reason has its own text (docs/novapay.md: a Ukrainian text per core decline reason)
+    const texts: Array<[DeclineReason, string]> = [
+      ['do_not_honor', 'Відмова банку-емітента'],
+      ['stolen_card', 'Картку викрадено'],
+      ['expired_card', 'Термін дії картки минув'],
+      ['incorrect_cvv', 'Невірний CVV2'],
+    ];
+    for (const [reason, text] of texts) {
+      const s = await newSession();
+      const p = await c.addPayment({ session_id: s.id, amount: 5 });
+      await payOnPage(p.url, declineCardPan(reason));
+      expect(await c.getStatus(s.id), reason).toMatchObject({ status: 'failed', transaction_status: 'DECLINED', processing_result: text });
+    }
     expect(await balance()).toBe(before);
   });
 
@@ -288,7 +300,7 @@ describe.each(STORES)('NovaPay face on %s: sessions, holds, voids and postbacks'
     expect((await c.getStatus(s.id)).status).toBe('processing');
     h.gw.clock.advance(16 * MINUTE);
     await waitStatus(s.id, 'failed');
-    expect(await c.getStatus(s.id)).toMatchObject({ processing_result: PROCESSING_RESULTS.expired_authentication, transaction_status: null });
+    expect(await c.getStatus(s.id)).toMatchObject({ processing_result: 'Час на підтвердження платежу минув', transaction_status: null });
     await rx.waitFor(() => statusesOf(s.id).includes('failed'));
   });
 

@@ -1,6 +1,6 @@
 // Shared fixtures of the NovaPay face tests: merchant 1 with the public key of the QE key that produced
 // the seed's x-sign values, a second merchant with a fresh key, the faces to serve, and client helpers.
-import { createPublicKey, generateKeyPairSync } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync, sign, verify, type KeyLike } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { ALL_FACES } from '../../../src/faces/registry.js';
 import { novapayFace } from '../../../src/faces/novapay/face.js';
@@ -90,6 +90,29 @@ export function client(h: TestGateway, opts: { merchant?: 1 | 2; algorithm?: Sig
     algorithm: opts.algorithm ?? 'sha1',
     ...(opts.verify ? { gatewayPublicKey: opts.verify } : {}),
   });
+}
+
+// NovaPay's signing rule, written here from its documentation (not taken from the face's code): an RSA signature
+// (PKCS#1 v1.5) over the exact body bytes, base64: SHA-1 in `x-sign` (the documented examples), SHA-256 in the current
+// SDK's `x-sign` and in `x-sign-v2` (responses and postbacks carry both).
+
+/** The base64 RSA PKCS#1 v1.5 signature of the exact bytes. */
+export function rsaSignature(bytes: string | Buffer, privateKey: KeyLike, algorithm: 'sha1' | 'sha256'): string {
+  return sign(algorithm, Buffer.from(bytes), privateKey).toString('base64');
+}
+
+/** Whether `signature` (base64) is the RSA PKCS#1 v1.5 signature of the exact bytes under the public key. */
+export function rsaVerifies(bytes: string | Buffer, signature: string, publicKey: KeyLike, algorithm: 'sha1' | 'sha256'): boolean {
+  return signature !== '' && verify(algorithm, Buffer.from(bytes), publicKey, Buffer.from(signature, 'base64'));
+}
+
+/** Both signatures of an answer or a postback: `x-sign` (SHA-1) and `x-sign-v2` (SHA-256) over the raw body. */
+export function signaturesOf(bytes: string | Buffer, headers: Headers | Record<string, string | string[] | undefined>, gatewayPublicKey: string): { sha1: boolean; sha256: boolean } {
+  const header = (name: string) => {
+    const v = headers instanceof Headers ? headers.get(name) : headers[name];
+    return (Array.isArray(v) ? v[0] : v) ?? '';
+  };
+  return { sha1: rsaVerifies(bytes, header('x-sign'), gatewayPublicKey, 'sha1'), sha256: rsaVerifies(bytes, header('x-sign-v2'), gatewayPublicKey, 'sha256') };
 }
 
 export const CARD = { exp: '12/30', cvv: '123', holder: 'TARAS SHEVCHENKO' };

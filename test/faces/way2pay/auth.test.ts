@@ -1,23 +1,67 @@
 // Way2Pay authentication and errors over real HTTP, on SQLite and PostgreSQL: the seed's signing example,
-// both auth generations, replayed, stale and racing nonces (also across two gateway processes on
+// both auth generations, replayed, stale and racing nonces (also across two gateway child processes on
 // PostgreSQL), every error code of the table in the seed's envelope, and bad input that never gets a 500.
+import { createHmac } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Way2PayApiError, Way2PayClient } from '../../../src/faces/way2pay/client.js';
 import { toWire } from '../../../src/faces/way2pay/routes.js';
 import { gen1Message, gen1Signature, gen3Message, gen3Signature, nextNonce } from '../../../src/faces/way2pay/signing.js';
-import { ERRORS, type Way2PayCode } from '../../../src/faces/way2pay/wire.js';
 import { TestGateway, startTestGateway, useGateway } from '../../helpers/gateway.js';
 import { Receiver } from '../../helpers/receiver.js';
+import { startChildGateways } from '../../helpers/child-gateway.js';
 import { STORES } from '../../helpers/stores.js';
-import { client, EMPTY, ext, FACES, GEN1, GEN3, GHOST, hmac256, ISO_MS, raw, REVOKED, RICH, W2P_SEED, type RawResponse } from './helpers.js';
+import { client, EMPTY, ext, FACES, GEN1, GEN3, generation3Signature, GHOST, hmac256, ISO_MS, raw, REVOKED, RICH, W2P_SEED, type RawResponse } from './helpers.js';
 
 /** The seed's example request body, key order as in the seed. */
 const SEED_BODY = { externalID: 'test123', currency: 'RUB', callbackURL: 'https://test.com/callback', description: 'Тестовый платеж', amount: '1000' };
 const SEED_MESSAGE = '{"externalID":"test123","currency":"RUB","callbackURL":"https://test.com/callback","description":"Тестовый платеж","amount":"1000"}1721585422';
 const SEED_KEYS = ['id', 'externalID', 'currency', 'amount', 'status', 'method', 'bank', 'cardNumber', 'holder', 'createdAt', 'updatedAt'];
 
+/**
+ * The documented error table: code → [message, HTTP status]. The first block is the original API's table; the
+ * later documentation adds 2004, 2005, 2007 and 60013–60015 (answered to generation 3 merchants).
+ */
+const ERROR_TABLE = {
+  10000: ['unauthorized', 401],
+  20000: ['wrong input', 400],
+  20001: ["can't bind body to request model", 422],
+  20002: ["can't bind query parameters", 422],
+  20003: ['failed to parse key', 422],
+  20004: ['signature header value missing or malformed', 400],
+  20005: ['public-Key header value missing or malformed', 400],
+  20006: ['nonce header value missing or outdated', 400],
+  30000: ['forbidden', 403],
+  30001: ["user doesn't exists", 403],
+  30003: ["user doesn't exists", 403],
+  30004: ['zero balance', 403],
+  30005: ['not enough balance', 402],
+  30006: ['amount less than min', 400],
+  30007: ['amount greater than max', 400],
+  40000: ['internal error', 500],
+  60000: ['ticker doesnt exists', 400],
+  60001: ['ticker type doesnt exists', 400],
+  60002: ['invalid status', 400],
+  60003: ['empty Public-Key', 401],
+  60004: ['empty Nonce', 401],
+  60005: ['empty Signature', 401],
+  60006: ['invalid Signature', 401],
+  60007: ['request timeout', 408],
+  60008: ['invalid Public-Key', 400],
+  60009: ['empty externalID', 400],
+  60010: ['externalID already exists', 409],
+  60011: ["payment doesn't exists", 404],
+  60012: ['payment is finalized', 409],
+  2004: ['request timeout', 401],
+  2005: ['invalid Signature', 401],
+  2007: ['invalid NONCE', 401],
+  60013: ['commission doesnt exists', 400],
+  60014: ['bank doesnt exists', 400],
+  60015: ['method doesnt exists', 400],
+} as const satisfies Record<number, readonly [string, number]>;
+type Way2PayCode = keyof typeof ERROR_TABLE;
+
 function expectError(r: RawResponse, code: Way2PayCode, what = '') {
-  const [message, status] = ERRORS[code];
+  const [message, status] = ERROR_TABLE[code];
   expect(r.status, `${what} ${r.text}`).toBe(status);
   expect(Object.keys(r.json), what).toEqual(['success', 'error']);
   expect(r.json.success, what).toBe(false);
@@ -86,7 +130,14 @@ describe.each(STORES)('Way2Pay auth and errors on %s', (store) => {
       expect(gen3Message('/api/v1/balance', undefined, 1721585422)).toBe('/api/v1/balance1721585422');
       // keys are sorted at every depth; arrays keep their order (and their objects' keys, as the provider's sortObjectKeys does)
       expect(gen3Message('/x', { b: { d: 1, c: [{ z: 1, y: 2 }] }, a: 'я' }, 1)).toBe('/x{"a":"я","b":{"c":[{"z":1,"y":2}],"d":1}}1');
-      expect(gen3Signature('k', '/api/v1/balance', '', 7)).toMatch(/^[0-9a-f]{128}$/);
+      // the signature: hex HMAC-SHA512 of that text, keyed with the private key (computed here from the documented rule)
+      expect(gen3Signature('k', '/api/v1/balance', '', 7)).toBe(createHmac('sha512', 'k').update('/api/v1/balance7').digest('hex'));
+      expect(gen3Signature('your_private_key_here', '/api/v1/pay-in', body, 1721585422)).toBe(
+        createHmac('sha512', 'your_private_key_here').update('/api/v1/pay-in{"amount":"1000","bankId":1,"callbackURL":"https://test.com/callback","currencyId":1,"externalID":"test123","method":"CARD"}1721585422').digest('hex'),
+      );
+      // the typed client's headers carry that signature
+      const signedGet = client(g.h, GEN3, { nonce: () => '172325680000000111' }).sign('GET', '/api/v1/balance');
+      expect(signedGet.headers.Signature).toBe(generation3Signature(GEN3.secretKey, '/api/v1/balance', '', '172325680000000111'));
       const c = client(g.h, GEN3, { nonce: () => '172325680000000112' });
       expect(Object.keys(c.sign('GET', '/api/v1/balance').headers)).toEqual(['Content-Type', 'nonce', 'Public-Key', 'Signature']);
       // a generation 3 merchant works with the typed client, and with PHP/Python-style bodies (unsorted on the
@@ -144,10 +195,11 @@ describe.each(STORES)('Way2Pay auth and errors on %s', (store) => {
       expectError(await raw(g.h, 'POST', '/api/v1/pay-out', { body, nonce: m }), 20006);
     });
 
-    it('lets exactly one of many concurrent requests with one nonce pass', async () => {
-      const h2 = store === 'postgres' ? await startTestGateway(store, W2P_SEED, g.h.target, { faces: FACES }) : undefined;
+    // on PostgreSQL, fired at two gateway processes (the CLI's `start`, child processes sharing only the database)
+    it('lets exactly one of many concurrent requests with one nonce pass' + (store === 'postgres' ? ', across two gateway processes' : ''), async () => {
+      const children = store === 'postgres' ? await startChildGateways(g.h.target, 2) : [];
       try {
-        const urls = h2 ? [g.h.url, h2.url] : [g.h.url];
+        const urls = children.length ? children.map((c) => c.info!.url) : [g.h.url];
         // generation 1, a read
         const c1 = client(g.h, GEN1);
         const r1 = c1.sign('GET', '/api/v1/balance');
@@ -166,7 +218,7 @@ describe.each(STORES)('Way2Pay auth and errors on %s', (store) => {
         const list = await client(g.h, GEN3).listPayIns({ externalID: x });
         expect(list.total).toBe(1);
       } finally {
-        await h2?.close();
+        await Promise.all(children.map((c) => c.stop()));
       }
     });
 
@@ -277,7 +329,7 @@ describe.each(STORES)('Way2Pay auth and errors on %s', (store) => {
       expect(internal).toMatchObject({ status: 500, body: { success: false, error: { message: 'internal error', code: 40000 } } });
       seen.add(40000);
       expect([...seen].sort()).toEqual(
-        Object.keys(ERRORS)
+        Object.keys(ERROR_TABLE)
           .map(Number)
           .filter((c) => c !== 60008)
           .sort(),

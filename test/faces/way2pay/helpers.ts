@@ -3,7 +3,7 @@ import { createHmac } from 'node:crypto';
 import { ALL_FACES } from '../../../src/faces/registry.js';
 import { way2payFace } from '../../../src/faces/way2pay/face.js';
 import { Way2PayClient } from '../../../src/faces/way2pay/client.js';
-import { canonicalJson, gen1Signature, gen3Signature, nextNonce } from '../../../src/faces/way2pay/signing.js';
+import { nextNonce } from '../../../src/faces/way2pay/signing.js';
 import type { Seed } from '../../../src/server/seed.js';
 import type { TestGateway } from '../../helpers/gateway.js';
 import { bodyOf } from '../../helpers/http.js';
@@ -83,10 +83,10 @@ export async function raw(h: TestGateway, method: string, path: string, o: RawOp
   const secret = o.secret ?? k.secretKey;
   let signature: string;
   if (k.generation === 1) {
-    signature = gen1Signature(secret, o.signBody ?? body ?? '', nonce);
+    signature = generation1Signature(secret, o.signBody ?? body ?? '', nonce);
   } else {
     const signed = o.signBody ?? (body ? sortedOrRaw(body) : '');
-    signature = gen3Signature(secret, o.signPath ?? path, signed, nonce);
+    signature = generation3Signature(secret, o.signPath ?? path, signed, nonce);
   }
   const headers: Record<string, string> = { 'content-type': 'application/json', 'public-key': k.publicKey, nonce, signature };
   for (const [name, value] of Object.entries(o.headers ?? {})) {
@@ -100,7 +100,7 @@ export async function raw(h: TestGateway, method: string, path: string, o: RawOp
 
 function sortedOrRaw(body: string): string {
   try {
-    return canonicalJson(JSON.parse(body));
+    return JSON.stringify(sortObjectKeys(JSON.parse(body)));
   } catch {
     return body;
   }
@@ -108,6 +108,28 @@ function sortedOrRaw(body: string): string {
 
 export function hmac256(secret: string, message: string): string {
   return createHmac('sha256', secret).update(message).digest('hex');
+}
+
+// The provider's signing rules, written here from its documentation (not taken from the face's code):
+//   generation 1: hex HMAC-SHA256(secret key, JSON body string + nonce)
+//   generation 3: hex HMAC-SHA512(private key, path + body JSON with sorted keys + nonce), "" as the body of a GET
+
+/** Generation 1: hex HMAC-SHA256 of the JSON body string followed by the nonce. */
+export function generation1Signature(secret: string, body: string, nonce: string | number): string {
+  return createHmac('sha256', secret).update(`${body}${nonce}`).digest('hex');
+}
+
+/** Generation 3: hex HMAC-SHA512 of path + sorted JSON body (or "") + nonce. */
+export function generation3Signature(secret: string, path: string, sortedBody: string, nonce: string | number): string {
+  return createHmac('sha512', secret).update(`${path}${sortedBody}${nonce}`).digest('hex');
+}
+
+/** The documentation's sortObjectKeys: object keys sorted at every depth; arrays (and what they hold) kept as they are. */
+export function sortObjectKeys(obj: unknown): unknown {
+  if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) return obj;
+  const sorted: Record<string, unknown> = {};
+  for (const key of Object.keys(obj).sort()) sorted[key] = sortObjectKeys((obj as Record<string, unknown>)[key]);
+  return sorted;
 }
 
 export const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
