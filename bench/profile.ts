@@ -69,7 +69,9 @@ export function analyze(file: string, top: number): string {
   const self = new Map<number, number>();
   for (let i = 0; i < p.samples.length; i++) self.set(p.samples[i]!, (self.get(p.samples[i]!) ?? 0) + (p.timeDeltas[i] ?? 0));
   const total = [...self.values()].reduce((x, y) => x + y, 0);
-  const idle = [...self.entries()].filter(([id]) => ['(idle)', '(program)', '(garbage collector)'].includes(byId.get(id)!.callFrame.functionName));
+  const idle = [...self.entries()].filter(([id]) =>
+    ['(idle)', '(program)', '(garbage collector)'].includes(byId.get(id)!.callFrame.functionName),
+  );
   const pct = (us: number) => `${((us / total) * 100).toFixed(1).padStart(5)} %`;
   const msOf = (us: number) => `${(us / 1000).toFixed(0).padStart(7)} ms`;
 
@@ -149,7 +151,9 @@ async function profile(): Promise<string> {
   const spec = await s.prepare({ urls: [gw.url], connections, poolSize: 512 });
   progress.phase(`${s.title}: ${a.warmup} s warm-up, ${a.duration} s at ${connections} connections`);
   const r = await measure(spec, { connections, warmupS: Number(a.warmup), durationS: Number(a.duration), rssPids: [gw.pid] });
-  progress.phase(`  ${Math.round(r.rps)} req/s, p50 ${r.latencyMs.p50.toFixed(2)} ms, p99 ${r.latencyMs.p99.toFixed(2)} ms, errors ${r.errors}`);
+  progress.phase(
+    `  ${Math.round(r.rps)} req/s, p50 ${r.latencyMs.p50.toFixed(2)} ms, p99 ${r.latencyMs.p99.toFixed(2)} ms, errors ${r.errors}`,
+  );
   progress.phase('stopping the gateway (the profile is written on exit)');
   await gw.stop();
   const fresh = readdirSync(profDir).filter((f) => f.endsWith('.cpuprofile') && !before.has(f));

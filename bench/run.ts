@@ -16,7 +16,18 @@ import { measureCrypto, rsaCeiling, type CryptoCeilings } from './lib/crypto-cei
 import { measure, type LoadResult, type LoadSpec } from './lib/load.js';
 import { measurePaced } from './lib/paced.js';
 import { descendantPids, waitForQuiet } from './lib/cpu.js';
-import { cleanupAll, installExitHandlers, ROOT, startEcho, startGateway, startPostgres, tempDir, type GatewayProc, type GatewayTarget, type Postgres } from './lib/proc.js';
+import {
+  cleanupAll,
+  installExitHandlers,
+  ROOT,
+  startEcho,
+  startGateway,
+  startPostgres,
+  tempDir,
+  type GatewayProc,
+  type GatewayTarget,
+  type Postgres,
+} from './lib/proc.js';
 import { progress } from './lib/progress.js';
 import { cryptoTable, machine, table, targetsTable, type Row, type RunResults, type Target } from './lib/report.js';
 import { SCENARIOS, tokenChargeSpec, type Scenario, type ScenarioContext } from './lib/scenarios.js';
@@ -92,7 +103,9 @@ const pct = (x: number) => `${Math.round(x * 100)} %`;
 const FOREIGN_LIMIT = 0.05;
 
 function summary(r: LoadResult): string {
-  const cpu = (r.serverCpu ? `, server CPU ${r.serverCpu.msPerRequest.toFixed(2)} ms/req` : '') + (r.cpu ? `, machine busy ${pct(r.cpu.busy)} (other processes ${pct(r.cpu.foreign)})` : '');
+  const cpu =
+    (r.serverCpu ? `, server CPU ${r.serverCpu.msPerRequest.toFixed(2)} ms/req` : '') +
+    (r.cpu ? `, machine busy ${pct(r.cpu.busy)} (other processes ${pct(r.cpu.foreign)})` : '');
   return `${n0(r.rps)} req/s, p50 ${ms(r.latencyMs.p50)}, p99 ${ms(r.latencyMs.p99)}, errors ${r.errors}${cpu}${r.failures.length ? ` (e.g. ${r.failures[0]!.slice(0, 160)})` : ''}`;
 }
 
@@ -105,7 +118,8 @@ interface Ceiling {
 
 function rowOf(key: string, title: string, group: Row['group'], r: LoadResult, ceiling: Ceiling | null, notes = '', rps?: number): Row {
   const v = rps ?? r.rps;
-  if (r.cpu && r.cpu.foreign > FOREIGN_LIMIT) notes = [notes, `other processes used ${pct(r.cpu.foreign)} of the CPU`].filter(Boolean).join('; ');
+  if (r.cpu && r.cpu.foreign > FOREIGN_LIMIT)
+    notes = [notes, `other processes used ${pct(r.cpu.foreign)} of the CPU`].filter(Boolean).join('; ');
   return {
     key,
     title,
@@ -145,7 +159,16 @@ async function main(): Promise<RunResults> {
       date: new Date().toISOString(),
       tag,
       machine: machine(),
-      config: { store: cfg.pg ? 'postgres' : 'sqlite', processes: cfg.processes, connections: cfg.connections, warmupS: cfg.warmupS, durationS: cfg.durationS, smoke, populate: cfg.populate, backlog: cfg.backlog },
+      config: {
+        store: cfg.pg ? 'postgres' : 'sqlite',
+        processes: cfg.processes,
+        connections: cfg.connections,
+        warmupS: cfg.warmupS,
+        durationS: cfg.durationS,
+        smoke,
+        populate: cfg.populate,
+        backlog: cfg.backlog,
+      },
       commit: commit(),
     },
     crypto: null,
@@ -159,16 +182,31 @@ async function main(): Promise<RunResults> {
   if (cfg.build) build();
 
   // ---- ceilings
-  if (cfg.waitIdleS) await waitForQuiet(0.1, cfg.waitIdleS * 1000, (f) => progress.phase(`  waiting for a quiet machine: other processes use ${Math.round(f * 100)} % of the CPU`));
+  if (cfg.waitIdleS)
+    await waitForQuiet(0.1, cfg.waitIdleS * 1000, (f) =>
+      progress.phase(`  waiting for a quiet machine: other processes use ${Math.round(f * 100)} % of the CPU`),
+    );
   progress.phase(`ceilings: node:crypto on one core (${cfg.cryptoSeconds} s per operation)`);
   const crypto: CryptoCeilings = measureCrypto(cfg.cryptoSeconds);
   results.crypto = crypto;
-  progress.phase(`  RSA-2048 sign SHA-1 ${n0(crypto.rsaSignSha1)}/s, SHA-256 ${n0(crypto.rsaSignSha256)}/s, verify ${n0(crypto.rsaVerifySha1)}/s, raw decrypt ${n0(crypto.rsaDecryptRaw)}/s, HMAC-SHA256 ${n0(crypto.hmacSha256)}/s`);
+  progress.phase(
+    `  RSA-2048 sign SHA-1 ${n0(crypto.rsaSignSha1)}/s, SHA-256 ${n0(crypto.rsaSignSha256)}/s, verify ${n0(crypto.rsaVerifySha1)}/s, raw decrypt ${n0(crypto.rsaDecryptRaw)}/s, HMAC-SHA256 ${n0(crypto.hmacSha256)}/s`,
+  );
 
   progress.phase('ceiling: bare Fastify JSON echo server (separate process)');
   const echo = await startEcho();
-  const echoBody = JSON.stringify({ Amount: 10, Currency: 'RUB', AccountId: 'bench_token', Token: 'tk_0123456789abcdef0123456789abc', Description: 'Benchmark order', IpAddress: '127.0.0.1' });
-  const echoResult = await measure({ url: echo.url, requests: () => [{ method: 'POST', path: '/echo', headers: { 'content-type': 'application/json' }, body: echoBody }] }, { ...load, rssPids: [echo.pid] });
+  const echoBody = JSON.stringify({
+    Amount: 10,
+    Currency: 'RUB',
+    AccountId: 'bench_token',
+    Token: 'tk_0123456789abcdef0123456789abc',
+    Description: 'Benchmark order',
+    IpAddress: '127.0.0.1',
+  });
+  const echoResult = await measure(
+    { url: echo.url, requests: () => [{ method: 'POST', path: '/echo', headers: { 'content-type': 'application/json' }, body: echoBody }] },
+    { ...load, rssPids: [echo.pid] },
+  );
   await echo.stop();
   progress.phase(`  echo: ${summary(echoResult)}`);
   const echoCeiling: Ceiling = { name: 'echo', rps: echoResult.rps, perCpuS: echoResult.serverCpu?.requestsPerCpuS ?? null };
@@ -181,23 +219,33 @@ async function main(): Promise<RunResults> {
     pgServer = await startPostgres();
   }
   let dbCounter = 0;
-  const freshTarget = async (): Promise<GatewayTarget> => (pgServer ? { databaseUrl: await pgServer.createDatabase(`bench_${process.pid}_${++dbCounter}`) } : { dataDir: join(tempDir('polypay-bench-'), 'data') });
+  const freshTarget = async (): Promise<GatewayTarget> =>
+    pgServer
+      ? { databaseUrl: await pgServer.createDatabase(`bench_${process.pid}_${++dbCounter}`) }
+      : { dataDir: join(tempDir('polypay-bench-'), 'data') };
   const seedDir = tempDir('polypay-bench-seed-');
   const seedFile = join(seedDir, 'seed.json');
   writeFileSync(seedFile, JSON.stringify(benchSeed(Math.max(cfg.connections, 1))));
 
   const main = await freshTarget();
-  progress.phase(`starting ${cfg.processes} gateway process${cfg.processes > 1 ? 'es' : ''} on a fresh ${cfg.pg ? 'PostgreSQL database' : 'SQLite data folder'}`);
+  progress.phase(
+    `starting ${cfg.processes} gateway process${cfg.processes > 1 ? 'es' : ''} on a fresh ${cfg.pg ? 'PostgreSQL database' : 'SQLite data folder'}`,
+  );
   let gws = await startGateways(main, seedFile, cfg.processes);
   const ctx = (): ScenarioContext => ({ urls: gws.map((g) => g.url), connections: cfg.connections, poolSize: cfg.poolSize });
   const pids = () => gws.map((g) => g.pid);
 
   const run = async (s: { key: string; title: string }, spec: LoadSpec): Promise<LoadResult> => {
-    progress.phase(`${s.title}: ${cfg.warmupS} s warm-up, ${cfg.durationS} s ${spec.rate ? `at ${n0(spec.rate)} requests/s` : `at ${cfg.connections} connections`}`);
+    progress.phase(
+      `${s.title}: ${cfg.warmupS} s warm-up, ${cfg.durationS} s ${spec.rate ? `at ${n0(spec.rate)} requests/s` : `at ${cfg.connections} connections`}`,
+    );
     const opts = { ...load, rssPids: pids(), cpuPids: () => [...pids(), ...(cfg.pg ? descendantPids(/^postgres$/) : [])] };
     const r = spec.rate ? await measurePaced(spec, spec.rate, opts) : await measure(spec, opts);
     progress.phase(`  ${summary(r)}`);
-    if (r.errors > 0) results.problems.push(`${s.title}: ${r.errors} errors (${JSON.stringify(r.errorDetail)}; status codes ${JSON.stringify(r.statusCodes)})${r.failures.length ? `; e.g. ${r.failures[0]}` : ''}`);
+    if (r.errors > 0)
+      results.problems.push(
+        `${s.title}: ${r.errors} errors (${JSON.stringify(r.errorDetail)}; status codes ${JSON.stringify(r.statusCodes)})${r.failures.length ? `; e.g. ${r.failures[0]}` : ''}`,
+      );
     return r;
   };
 
@@ -229,7 +277,13 @@ async function main(): Promise<RunResults> {
         const set = await fetch(`${gws[0]!.url}/cloudpayments/site/notifications/pay/update`, {
           method: 'POST',
           headers: { authorization: auth, 'content-type': 'application/json' },
-          body: JSON.stringify({ IsEnabled: true, Address: `${rx.url}/cp/pay`, HttpMethod: 'POST', Encoding: 'UTF8', Format: 'CloudPayments' }),
+          body: JSON.stringify({
+            IsEnabled: true,
+            Address: `${rx.url}/cp/pay`,
+            HttpMethod: 'POST',
+            Encoding: 'UTF8',
+            Format: 'CloudPayments',
+          }),
         });
         if (!((await set.json()) as { Success?: boolean }).Success) throw new Error('could not set the Pay notification');
         const spec = { ...(await tokenChargeSpec(ctx(), CP_NOTIFY, 'bench_notify')), ...(v.rate ? { rate: v.rate } : {}) };
@@ -242,7 +296,7 @@ async function main(): Promise<RunResults> {
         const store = await openBenchStore(main);
         let rows = await store.deliveries(CP_NOTIFY.id, since);
         // drained: no delivery left pending, or no progress for 10 s (at most 5 minutes)
-        for (let last = -1, changed = Date.now(), deadline = Date.now() + 300_000; ; ) {
+        for (let last = -1, changed = Date.now(), deadline = Date.now() + 300_000; ;) {
           const pending = rows.filter((x) => x.status === 'pending').length;
           if (pending === 0 || Date.now() - changed > 10_000 || Date.now() > deadline) break;
           if (pending !== last) {
@@ -258,7 +312,10 @@ async function main(): Promise<RunResults> {
         const receipts = await rx.receipts();
         const measured = r.window.start;
         const inWindow = receipts.filter((x) => x.at >= measured && x.at <= windowEnd).length;
-        const lag = lagStats(receipts, rows.filter((x) => x.createdAt >= measured && x.createdAt <= windowEnd));
+        const lag = lagStats(
+          receipts,
+          rows.filter((x) => x.createdAt >= measured && x.createdAt <= windowEnd),
+        );
         const perS = inWindow / ((windowEnd - measured) / 1000);
         const undelivered = rows.filter((x) => x.status !== 'delivered').length;
         const row = rowOf(
@@ -279,7 +336,9 @@ async function main(): Promise<RunResults> {
             const k = `${x.status}, ${x.attempts} attempt(s), last ${x.lastStatus ?? x.lastError ?? 'none'}`;
             kinds.set(k, (kinds.get(k) ?? 0) + 1);
           }
-          results.problems.push(`${title}: ${undelivered} of ${rows.length} deliveries not delivered after the drain: ${[...kinds].map(([k, n]) => `${n}× ${k}`).join('; ')}`);
+          results.problems.push(
+            `${title}: ${undelivered} of ${rows.length} deliveries not delivered after the drain: ${[...kinds].map(([k, n]) => `${n}× ${k}`).join('; ')}`,
+          );
         }
       }
       if (selected('webhooks-backlog')) {
@@ -326,7 +385,9 @@ async function main(): Promise<RunResults> {
     const stores: Array<{ size: number; target: GatewayTarget; count: number; runs: LoadResult[] }> = [];
     for (const size of cfg.populate) {
       const target = await freshTarget();
-      progress.phase(`populated store of ${n0(size)} payments: a fresh ${cfg.pg ? 'database' : 'data folder'}; a first charge creates the accounts`);
+      progress.phase(
+        `populated store of ${n0(size)} payments: a fresh ${cfg.pg ? 'database' : 'data folder'}; a first charge creates the accounts`,
+      );
       gws = await startGateways(target, seedFile, cfg.processes);
       await tokenChargeSpec(ctx(), CP, 'bench_populated');
       await stopAll(gws);
@@ -357,7 +418,16 @@ async function main(): Promise<RunResults> {
       const r = { ...best(st), rssMb: Math.max(...st.runs.map((x) => x.rssMb ?? 0)) || null };
       const rel = `p50 ×${(r.latencyMs.p50 / base.latencyMs.p50).toFixed(2)}, p99 ×${(r.latencyMs.p99 / base.latencyMs.p99).toFixed(2)} of the ${n0(stores[0]!.size)} case`;
       const rounds = st.runs.length > 1 ? `; best of ${st.runs.length} rounds (${st.runs.map((x) => n0(x.rps)).join(', ')} req/s)` : '';
-      results.rows.push(rowOf(`populated-${st.size}`, `Token charge with ${n0(st.size)} payments stored`, 'populated', r, echoCeiling, `${n0(st.count)} payments in the store; ${rel}${rounds}`));
+      results.rows.push(
+        rowOf(
+          `populated-${st.size}`,
+          `Token charge with ${n0(st.size)} payments stored`,
+          'populated',
+          r,
+          echoCeiling,
+          `${n0(st.count)} payments in the store; ${rel}${rounds}`,
+        ),
+      );
     }
   }
   results.targets = targets(results);
@@ -370,7 +440,14 @@ function scenarioRow(s: Scenario, r: LoadResult, echo: Ceiling, crypto: CryptoCe
       .map(([k, v]) => `${v}× ${k}`)
       .join(' + ');
     const rsa = rsaCeiling(crypto, s.rsaOps);
-    return rowOf(s.key, s.title, 'scenario', r, { name: 'RSA', rps: rsa, perCpuS: rsa }, `RSA ceiling from ${ops}; ${(r.rps / echo.rps).toFixed(2)} of echo`);
+    return rowOf(
+      s.key,
+      s.title,
+      'scenario',
+      r,
+      { name: 'RSA', rps: rsa, perCpuS: rsa },
+      `RSA ceiling from ${ops}; ${(r.rps / echo.rps).toFixed(2)} of echo`,
+    );
   }
   return rowOf(s.key, s.title, 'scenario', r, echo, s.key === 'cp-auth-confirm' ? 'pairs: auth + confirm' : '');
 }
@@ -391,24 +468,59 @@ function targets(res: RunResults): Target[] {
   };
   ratioTarget('Token charge throughput', 'cp-token-charge', 0.5);
   const tc = row('cp-token-charge');
-  if (tc?.p99 !== null && tc?.p99 !== undefined) out.push({ name: 'Token charge p99 at 64 connections', want: '≤ 25 ms', got: ms(tc.p99), met: tc.p99 <= 25 });
+  if (tc?.p99 !== null && tc?.p99 !== undefined)
+    out.push({ name: 'Token charge p99 at 64 connections', want: '≤ 25 ms', got: ms(tc.p99), met: tc.p99 <= 25 });
   ratioTarget('Reads (Numopay status)', 'numopay-status', 0.7);
   ratioTarget('Cryptogram charge (RSA decryption)', 'cp-cryptogram-charge', 0.7);
   ratioTarget('NovaPay session (RSA verify + 2 signatures)', 'novapay-session', 0.7);
   const live = row('webhooks-live');
   const backlog = row('webhooks-backlog');
-  if (backlog?.deliveriesPerS !== undefined) out.push({ name: 'Webhook throughput (backlog drain)', want: '≥ 5,000 deliveries/s', got: `${n0(backlog.deliveriesPerS)}/s`, met: backlog.deliveriesPerS >= 5000 });
-  if (live?.deliveriesPerS !== undefined) out.push({ name: 'Webhook throughput under load', want: '≥ 5,000 deliveries/s', got: `${n0(live.deliveriesPerS)}/s (bounded by ${n0(live.rps)} charges/s)`, met: live.deliveriesPerS >= 5000 });
+  if (backlog?.deliveriesPerS !== undefined)
+    out.push({
+      name: 'Webhook throughput (backlog drain)',
+      want: '≥ 5,000 deliveries/s',
+      got: `${n0(backlog.deliveriesPerS)}/s`,
+      met: backlog.deliveriesPerS >= 5000,
+    });
+  if (live?.deliveriesPerS !== undefined)
+    out.push({
+      name: 'Webhook throughput under load',
+      want: '≥ 5,000 deliveries/s',
+      got: `${n0(live.deliveriesPerS)}/s (bounded by ${n0(live.rps)} charges/s)`,
+      met: live.deliveriesPerS >= 5000,
+    });
   const paced = row('webhooks-paced');
-  if (paced?.lag) out.push({ name: `Webhook lag p99 at a steady ${n0(paced.rps)} charges/s (receiver answers at once)`, want: '< 100 ms', got: ms(paced.lag.p99), met: paced.lag.p99 < 100 });
-  if (live?.lag) out.push({ name: 'Webhook lag p99 with the gateway saturated (64 connections)', want: '< 100 ms', got: ms(live.lag.p99), met: live.lag.p99 < 100 });
+  if (paced?.lag)
+    out.push({
+      name: `Webhook lag p99 at a steady ${n0(paced.rps)} charges/s (receiver answers at once)`,
+      want: '< 100 ms',
+      got: ms(paced.lag.p99),
+      met: paced.lag.p99 < 100,
+    });
+  if (live?.lag)
+    out.push({
+      name: 'Webhook lag p99 with the gateway saturated (64 connections)',
+      want: '< 100 ms',
+      got: ms(live.lag.p99),
+      met: live.lag.p99 < 100,
+    });
   const pops = res.rows.filter((r) => r.group === 'populated');
   if (pops.length >= 2) {
     const a0 = pops[0]!;
     const z = pops[pops.length - 1]!;
     const f = (x: number) => x.toFixed(2);
-    out.push({ name: `${z.title}: latency vs ${a0.title.replace('Token charge with ', '')}`, want: 'p50 and p99 ≤ 1.2×', got: `p50 ×${f(z.p50! / a0.p50!)}, p99 ×${f(z.p99! / a0.p99!)}`, met: z.p50! / a0.p50! <= 1.2 && z.p99! / a0.p99! <= 1.2 });
-    out.push({ name: `${z.title}: resident memory under load`, want: '< 300 MB', got: z.rssMb === null ? '–' : `${n0(z.rssMb)} MB${res.meta.config.processes > 1 ? ' (all processes)' : ''}`, met: z.rssMb === null ? null : z.rssMb < 300 * res.meta.config.processes });
+    out.push({
+      name: `${z.title}: latency vs ${a0.title.replace('Token charge with ', '')}`,
+      want: 'p50 and p99 ≤ 1.2×',
+      got: `p50 ×${f(z.p50! / a0.p50!)}, p99 ×${f(z.p99! / a0.p99!)}`,
+      met: z.p50! / a0.p50! <= 1.2 && z.p99! / a0.p99! <= 1.2,
+    });
+    out.push({
+      name: `${z.title}: resident memory under load`,
+      want: '< 300 MB',
+      got: z.rssMb === null ? '–' : `${n0(z.rssMb)} MB${res.meta.config.processes > 1 ? ' (all processes)' : ''}`,
+      met: z.rssMb === null ? null : z.rssMb < 300 * res.meta.config.processes,
+    });
   }
   return out;
 }

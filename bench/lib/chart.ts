@@ -9,18 +9,40 @@ const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replac
 const fmt = (x: number) => Math.round(x).toLocaleString('en-US');
 
 export const CHROMIUM = '/usr/bin/chromium';
-export const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+export const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 /** The label of a run: store and processes. */
 export function runLabel(r: RunResults): string {
-  return r.meta.config.store === 'sqlite' ? 'SQLite' : r.meta.config.processes > 1 ? `PostgreSQL, ${r.meta.config.processes} processes` : 'PostgreSQL';
+  return r.meta.config.store === 'sqlite'
+    ? 'SQLite'
+    : r.meta.config.processes > 1
+      ? `PostgreSQL, ${r.meta.config.processes} processes`
+      : 'PostgreSQL';
 }
 
 export function chartHtml(runs: RunResults[]): string {
   // the rows of every run, in the order of first appearance
   const keys: Array<{ key: string; title: string }> = [];
-  for (const r of runs) for (const row of r.rows) if (row.group !== 'ceiling' && !keys.some((k) => k.key === row.key)) keys.push({ key: row.key, title: row.title });
-  const targetOf: Record<string, number> = { 'cp-token-charge': 0.5, 'numopay-status': 0.7, 'cp-cryptogram-charge': 0.7, 'novapay-session': 0.7, 'webhooks-backlog': 1, 'webhooks-live': 1, 'webhooks-paced': 1 };
+  for (const r of runs)
+    for (const row of r.rows)
+      if (row.group !== 'ceiling' && !keys.some((k) => k.key === row.key)) keys.push({ key: row.key, title: row.title });
+  const targetOf: Record<string, number> = {
+    'cp-token-charge': 0.5,
+    'numopay-status': 0.7,
+    'cp-cryptogram-charge': 0.7,
+    'novapay-session': 0.7,
+    'webhooks-backlog': 1,
+    'webhooks-live': 1,
+    'webhooks-paced': 1,
+  };
   const barH = 14;
   const gap = 5;
   const groupH = runs.length * (barH + 2) + gap * 2;
@@ -38,23 +60,38 @@ export function chartHtml(runs: RunResults[]): string {
   const parts: string[] = [];
   const m = runs[0]!.meta;
   parts.push(`<text x="20" y="30" font-size="20" font-weight="600">Polypay benchmark</text>`);
-  parts.push(`<text x="20" y="52" font-size="13" fill="#555">${esc(`${m.machine.cpu}, ${m.machine.cores} cores, Node ${m.machine.node}; ${m.config.connections} connections, ${m.config.durationS} s measured after a ${m.config.warmupS} s warm-up; ${m.date.slice(0, 10)}`)}</text>`);
+  parts.push(
+    `<text x="20" y="52" font-size="13" fill="#555">${esc(`${m.machine.cpu}, ${m.machine.cores} cores, Node ${m.machine.node}; ${m.config.connections} connections, ${m.config.durationS} s measured after a ${m.config.warmupS} s warm-up; ${m.date.slice(0, 10)}`)}</text>`,
+  );
   runs.forEach((r, i) => {
-    parts.push(`<rect x="${20 + i * 230}" y="64" width="12" height="12" fill="${COLORS[i % COLORS.length]}"/><text x="${38 + i * 230}" y="75" font-size="12">${esc(runLabel(r))}</text>`);
+    parts.push(
+      `<rect x="${20 + i * 230}" y="64" width="12" height="12" fill="${COLORS[i % COLORS.length]}"/><text x="${38 + i * 230}" y="75" font-size="12">${esc(runLabel(r))}</text>`,
+    );
   });
   parts.push(`<text x="${left}" y="${top - 26}" font-size="13" font-weight="600">Share of the ceiling that bounds the scenario</text>`);
-  parts.push(`<text x="${left}" y="${top - 11}" font-size="11" fill="#555">req/s ÷ Fastify echo or node:crypto RSA (one core); webhooks ÷ 5,000/s; red: target</text>`);
+  parts.push(
+    `<text x="${left}" y="${top - 11}" font-size="11" fill="#555">req/s ÷ Fastify echo or node:crypto RSA (one core); webhooks ÷ 5,000/s; red: target</text>`,
+  );
   parts.push(`<text x="${cpuLeft}" y="${top - 26}" font-size="13" font-weight="600">Server CPU per request (ms, log scale)</text>`);
-  parts.push(`<text x="${cpuLeft}" y="${top - 11}" font-size="11" fill="#555">gateway processes (and PostgreSQL); grey: the echo server</text>`);
+  parts.push(
+    `<text x="${cpuLeft}" y="${top - 11}" font-size="11" fill="#555">gateway processes (and PostgreSQL); grey: the echo server</text>`,
+  );
   for (let v = 0; v <= maxV + 1e-9; v += 0.2) {
-    parts.push(`<line x1="${x(v)}" y1="${top - 4}" x2="${x(v)}" y2="${height - 44}" stroke="#e3e3e3"/><text x="${x(v)}" y="${height - 28}" font-size="11" text-anchor="middle" fill="#555">${v.toFixed(1)}</text>`);
+    parts.push(
+      `<line x1="${x(v)}" y1="${top - 4}" x2="${x(v)}" y2="${height - 44}" stroke="#e3e3e3"/><text x="${x(v)}" y="${height - 28}" font-size="11" text-anchor="middle" fill="#555">${v.toFixed(1)}</text>`,
+    );
   }
   for (const v of [0.01, 0.1, 1, 10, 100]) {
-    parts.push(`<line x1="${lx(v)}" y1="${top - 4}" x2="${lx(v)}" y2="${height - 44}" stroke="#e3e3e3"/><text x="${lx(v)}" y="${height - 28}" font-size="11" text-anchor="middle" fill="#555">${v}</text>`);
+    parts.push(
+      `<line x1="${lx(v)}" y1="${top - 4}" x2="${lx(v)}" y2="${height - 44}" stroke="#e3e3e3"/><text x="${lx(v)}" y="${height - 28}" font-size="11" text-anchor="middle" fill="#555">${v}</text>`,
+    );
   }
   runs.forEach((r, ri) => {
     const echo = r.rows.find((row) => row.key === 'echo');
-    if (echo?.cpuMsPerReq) parts.push(`<line x1="${lx(echo.cpuMsPerReq)}" y1="${top - 4}" x2="${lx(echo.cpuMsPerReq)}" y2="${height - 44}" stroke="#999" stroke-width="${ri === 0 ? 2 : 1}" stroke-dasharray="4,3"/>`);
+    if (echo?.cpuMsPerReq)
+      parts.push(
+        `<line x1="${lx(echo.cpuMsPerReq)}" y1="${top - 4}" x2="${lx(echo.cpuMsPerReq)}" y2="${height - 44}" stroke="#999" stroke-width="${ri === 0 ? 2 : 1}" stroke-dasharray="4,3"/>`,
+      );
   });
   keys.forEach((k, gi) => {
     const y0 = top + gi * groupH;
@@ -75,12 +112,17 @@ export function chartHtml(runs: RunResults[]): string {
         parts.push(`<text x="${x(value) + 5}" y="${y + barH - 3}" font-size="11" fill="#222">${esc(label)}</text>`);
       }
       if (row.cpuMsPerReq) {
-        parts.push(`<rect x="${cpuLeft}" y="${y}" width="${Math.max(1.5, lx(row.cpuMsPerReq) - cpuLeft)}" height="${barH}" fill="${color}" opacity="0.85"/>`);
-        parts.push(`<text x="${lx(row.cpuMsPerReq) + 5}" y="${y + barH - 3}" font-size="11" fill="#222">${row.cpuMsPerReq.toFixed(2)}</text>`);
+        parts.push(
+          `<rect x="${cpuLeft}" y="${y}" width="${Math.max(1.5, lx(row.cpuMsPerReq) - cpuLeft)}" height="${barH}" fill="${color}" opacity="0.85"/>`,
+        );
+        parts.push(
+          `<text x="${lx(row.cpuMsPerReq) + 5}" y="${y + barH - 3}" font-size="11" fill="#222">${row.cpuMsPerReq.toFixed(2)}</text>`,
+        );
       }
     });
     const t = targetOf[k.key];
-    if (t !== undefined) parts.push(`<line x1="${x(t)}" y1="${y0 + 2}" x2="${x(t)}" y2="${y0 + groupH - 2}" stroke="#c00" stroke-width="2"/>`);
+    if (t !== undefined)
+      parts.push(`<line x1="${x(t)}" y1="${y0 + 2}" x2="${x(t)}" y2="${y0 + groupH - 2}" stroke="#c00" stroke-width="2"/>`);
   });
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="DejaVu Sans, Arial, sans-serif"><rect width="100%" height="100%" fill="#fff"/>${parts.join('')}</svg>`;
   return `<!doctype html><html><head><meta charset="utf-8"><style>html,body{margin:0;background:#fff}</style></head><body>${svg}</body></html>`;

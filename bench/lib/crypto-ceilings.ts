@@ -33,7 +33,15 @@ function rate(fn: () => void, seconds: number): number {
 export function measureCrypto(secondsEach: number): CryptoCeilings {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   // a NovaPay answer or request body of typical size, and a CloudPayments packet
-  const body = Buffer.from(JSON.stringify({ merchant_id: 1, client_phone: '+380982850620', client_first_name: 'Taras', client_last_name: 'Shevchenko', metadata: { order: 'x'.repeat(200) } }));
+  const body = Buffer.from(
+    JSON.stringify({
+      merchant_id: 1,
+      client_phone: '+380982850620',
+      client_first_name: 'Taras',
+      client_last_name: 'Shevchenko',
+      metadata: { order: 'x'.repeat(200) },
+    }),
+  );
   const sign = (alg: string) => {
     const s = createSign(alg);
     s.update(body);
@@ -41,7 +49,10 @@ export function measureCrypto(secondsEach: number): CryptoCeilings {
   };
   const sig1 = sign('RSA-SHA1');
   const sig256 = sign('RSA-SHA256');
-  const packet = publicEncrypt({ key: publicKey, padding: constants.RSA_PKCS1_PADDING }, Buffer.from('4000000000003055@3512@123@pk_be0c000000000000000000000001'));
+  const packet = publicEncrypt(
+    { key: publicKey, padding: constants.RSA_PKCS1_PADDING },
+    Buffer.from('4000000000003055@3512@123@pk_be0c000000000000000000000001'),
+  );
   return {
     rsaSignSha1: rate(() => sign('RSA-SHA1'), secondsEach),
     rsaSignSha256: rate(() => sign('RSA-SHA256'), secondsEach),

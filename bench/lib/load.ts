@@ -83,7 +83,13 @@ export function resultOf(m: {
     durationS: m.durationS,
     rps: n / m.durationS,
     ops: n / m.durationS / m.requestsPerOp,
-    latencyMs: { p50: percentile(sorted, 50), p90: percentile(sorted, 90), p99: percentile(sorted, 99), max: n ? sorted[n - 1]! : NaN, mean: n ? sum / n : NaN },
+    latencyMs: {
+      p50: percentile(sorted, 50),
+      p90: percentile(sorted, 90),
+      p99: percentile(sorted, 99),
+      max: n ? sorted[n - 1]! : NaN,
+      mean: n ? sum / n : NaN,
+    },
     errors: detail.connection + detail.non2xx + detail.mismatches,
     errorDetail: detail,
     statusCodes: m.codes,
@@ -209,7 +215,18 @@ async function run(spec: LoadSpec, o: LoadOptions): Promise<LoadResult> {
     if (!snapshot) throw new Error('the load generator stopped before the measurement ended');
     const { cpu, server1 } = snapshot as { cpu: ReturnType<typeof cpuShares>; server1: Map<number, number> | null };
     const serverS = server0 && server1 ? cpuSecondsBetween(server0, server1) : 0;
-    return resultOf({ latencies: lat.subarray(0, n), durationS: (endedAt - startedAt) / 1000, requestsPerOp: spec.requestsPerOp ?? 1, detail, codes, rssMb: peak, failures, cpu, serverS, window });
+    return resultOf({
+      latencies: lat.subarray(0, n),
+      durationS: (endedAt - startedAt) / 1000,
+      requestsPerOp: spec.requestsPerOp ?? 1,
+      detail,
+      codes,
+      rssMb: peak,
+      failures,
+      cpu,
+      serverS,
+      window,
+    });
   } finally {
     clearInterval(sampler);
   }
@@ -218,7 +235,9 @@ async function run(spec: LoadSpec, o: LoadOptions): Promise<LoadResult> {
 /** Waits for a quiet machine if asked, then warm-up (discarded) and measurement on the same connections. */
 export async function measure(spec: LoadSpec, o: LoadOptions): Promise<LoadResult> {
   if (o.waitIdleS) {
-    await waitForQuiet(0.1, o.waitIdleS * 1000, (f) => progress.phase(`  waiting for a quiet machine: other processes use ${Math.round(f * 100)} % of the CPU`));
+    await waitForQuiet(0.1, o.waitIdleS * 1000, (f) =>
+      progress.phase(`  waiting for a quiet machine: other processes use ${Math.round(f * 100)} % of the CPU`),
+    );
   }
   return run(spec, { ...o, cpuPids: o.cpuPids ?? (() => o.rssPids ?? []) });
 }

@@ -12,7 +12,9 @@ export async function measurePaced(spec: LoadSpec, rate: number, o: LoadOptions)
   const [req, ...rest] = spec.requests(0);
   if (!req || rest.length || req.setupRequest) throw new Error('a paced load sends one fixed request');
   const urls = Array.isArray(spec.url) ? spec.url : [spec.url];
-  const pools = urls.map((u) => new Pool(u, { connections: Math.max(1, Math.ceil(o.connections / urls.length)), keepAliveTimeout: 60_000 }));
+  const pools = urls.map(
+    (u) => new Pool(u, { connections: Math.max(1, Math.ceil(o.connections / urls.length)), keepAliveTimeout: 60_000 }),
+  );
   const lat: number[] = [];
   const codes: Record<string, number> = {};
   const detail = { connection: 0, timeouts: 0, non2xx: 0, mismatches: 0 };
@@ -25,7 +27,12 @@ export async function measurePaced(spec: LoadSpec, rate: number, o: LoadOptions)
     const pool = pools[sent++ % pools.length]!;
     const p = (async () => {
       try {
-        const res = await pool.request({ method: (req.method ?? 'GET') as 'GET', path: req.path ?? '/', headers: req.headers ?? {}, ...(req.body ? { body: req.body } : {}) });
+        const res = await pool.request({
+          method: (req.method ?? 'GET') as 'GET',
+          path: req.path ?? '/',
+          headers: req.headers ?? {},
+          ...(req.body ? { body: req.body } : {}),
+        });
         const body = await res.body.text();
         if (!counted) return;
         lat.push(performance.now() - due);
@@ -67,7 +74,11 @@ export async function measurePaced(spec: LoadSpec, rate: number, o: LoadOptions)
   const sampler = setInterval(() => {
     if (!measuring || !o.rssPids?.length) return;
     const v = o.rssPids.map(rssMb);
-    if (v.every((x) => x !== null)) peak = Math.max(peak ?? 0, (v as number[]).reduce((a, b) => a + b, 0));
+    if (v.every((x) => x !== null))
+      peak = Math.max(
+        peak ?? 0,
+        (v as number[]).reduce((a, b) => a + b, 0),
+      );
   }, 250);
   try {
     if (o.warmupS > 0) await phase(o.warmupS, 'warm-up');
@@ -85,7 +96,18 @@ export async function measurePaced(spec: LoadSpec, rate: number, o: LoadOptions)
     const cpu = cpuShares(cpu0, cpuSample());
     const serverS = server0 ? cpuSecondsBetween(server0, processCpuSeconds(cpuPids)) : 0;
     await Promise.all([...inflight]);
-    return resultOf({ latencies: Float64Array.from(lat), durationS: (t1 - t0) / 1000, requestsPerOp: spec.requestsPerOp ?? 1, detail, codes, rssMb: peak, failures, cpu, serverS, window });
+    return resultOf({
+      latencies: Float64Array.from(lat),
+      durationS: (t1 - t0) / 1000,
+      requestsPerOp: spec.requestsPerOp ?? 1,
+      detail,
+      codes,
+      rssMb: peak,
+      failures,
+      cpu,
+      serverS,
+      window,
+    });
   } finally {
     clearInterval(sampler);
     await Promise.all(pools.map((p) => p.close()));

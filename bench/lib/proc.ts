@@ -18,13 +18,14 @@ const cleanups: Array<() => Promise<void> | void> = [];
 let exiting = false;
 
 function killAll(signal: NodeJS.Signals = 'SIGTERM'): void {
-  for (const c of children) if (c.exitCode === null && c.signalCode === null && c.pid) {
-    try {
-      process.kill(c.pid, signal);
-    } catch {
-      /* already gone */
+  for (const c of children)
+    if (c.exitCode === null && c.signalCode === null && c.pid) {
+      try {
+        process.kill(c.pid, signal);
+      } catch {
+        /* already gone */
+      }
     }
-  }
 }
 
 /** Runs the registered cleanups (PostgreSQL, temporary folders) and stops every child. */
@@ -98,8 +99,15 @@ export interface Child {
 }
 
 /** Spawns `node <args>` and waits for its first stdout line that is a JSON object. */
-export async function spawnNode(args: string[], opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number; name: string; cwd?: string }): Promise<Child> {
-  const proc = spawn(process.execPath, args, { cwd: opts.cwd ?? ROOT, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+export async function spawnNode(
+  args: string[],
+  opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number; name: string; cwd?: string },
+): Promise<Child> {
+  const proc = spawn(process.execPath, args, {
+    cwd: opts.cwd ?? ROOT,
+    env: { ...process.env, ...opts.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   children.add(proc);
   proc.once('exit', () => children.delete(proc));
   let err = '';
@@ -162,7 +170,11 @@ export interface GatewayProc extends Child {
 }
 
 /** `node dist/server/cli.js start` on a free port, with the bench seed and fixed keys. */
-export async function startGateway(target: GatewayTarget, seedFile: string, opts: { cpuProf?: string; extraEnv?: NodeJS.ProcessEnv; fromSource?: boolean } = {}): Promise<GatewayProc> {
+export async function startGateway(
+  target: GatewayTarget,
+  seedFile: string,
+  opts: { cpuProf?: string; extraEnv?: NodeJS.ProcessEnv; fromSource?: boolean } = {},
+): Promise<GatewayProc> {
   const args = [
     ...(opts.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProf}`] : []),
     // the build (default), or the TypeScript sources through tsx (the smoke test: no build, no dist/ written)

@@ -19,7 +19,9 @@ export const progress = {
     if (tty) {
       const width = 24;
       const done = Math.min(width, Math.round((elapsed / Math.max(total, 1e-9)) * width));
-      process.stderr.write(`\r        ${label.padEnd(9)} [${'#'.repeat(done)}${'.'.repeat(width - done)}] ${String(Math.min(elapsed, total)).padStart(3)}/${total} s  ${Math.round(rate).toLocaleString('en-US').padStart(7)} req/s `);
+      process.stderr.write(
+        `\r        ${label.padEnd(9)} [${'#'.repeat(done)}${'.'.repeat(width - done)}] ${String(Math.min(elapsed, total)).padStart(3)}/${total} s  ${Math.round(rate).toLocaleString('en-US').padStart(7)} req/s `,
+      );
     } else if (elapsed === 1) process.stderr.write(`        ${label} .`);
     else process.stderr.write('.');
   },

@@ -45,7 +45,16 @@ export interface RunResults {
     date: string;
     tag: string;
     machine: { cpu: string; cores: number; memoryGb: number; node: string; platform: string };
-    config: { store: 'sqlite' | 'postgres'; processes: number; connections: number; warmupS: number; durationS: number; smoke: boolean; populate: number[]; backlog: number };
+    config: {
+      store: 'sqlite' | 'postgres';
+      processes: number;
+      connections: number;
+      warmupS: number;
+      durationS: number;
+      smoke: boolean;
+      populate: number[];
+      backlog: number;
+    };
     commit: string;
   };
   crypto: CryptoCeilings | null;
@@ -63,11 +72,19 @@ export function machine(): RunResults['meta']['machine'] {
   } catch {
     /* not Linux */
   }
-  return { cpu, cores: cpus().length, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version, platform: `${process.platform} ${process.arch}` };
+  return {
+    cpu,
+    cores: cpus().length,
+    memoryGb: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+  };
 }
 
-const f0 = (x: number | null | undefined) => (x === null || x === undefined || Number.isNaN(x) ? '–' : Math.round(x).toLocaleString('en-US'));
-const f2 = (x: number | null | undefined) => (x === null || x === undefined || Number.isNaN(x) ? '–' : x < 10 ? x.toFixed(2) : x < 100 ? x.toFixed(1) : x.toFixed(0));
+const f0 = (x: number | null | undefined) =>
+  x === null || x === undefined || Number.isNaN(x) ? '–' : Math.round(x).toLocaleString('en-US');
+const f2 = (x: number | null | undefined) =>
+  x === null || x === undefined || Number.isNaN(x) ? '–' : x < 10 ? x.toFixed(2) : x < 100 ? x.toFixed(1) : x.toFixed(0);
 
 /** A Markdown table of the rows (also readable in a terminal). */
 export function table(rows: Row[]): string {
@@ -87,14 +104,22 @@ export function table(rows: Row[]): string {
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
   const leftAligned = (i: number) => i === 0 || i === 5 || i === head.length - 1;
-  const line = (cells: string[]) => '| ' + cells.map((c, i) => (leftAligned(i) ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ') + ' |';
-  return [line(head), '|' + widths.map((w, i) => (leftAligned(i) ? ':' + '-'.repeat(w + 1) : '-'.repeat(w + 1) + ':')).join('|') + '|', ...body.map(line)].join('\n');
+  const line = (cells: string[]) =>
+    '| ' + cells.map((c, i) => (leftAligned(i) ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ') + ' |';
+  return [
+    line(head),
+    '|' + widths.map((w, i) => (leftAligned(i) ? ':' + '-'.repeat(w + 1) : '-'.repeat(w + 1) + ':')).join('|') + '|',
+    ...body.map(line),
+  ].join('\n');
 }
 
 export function targetsTable(t: Target[]): string {
   const lines = ['| Target | Wanted | Measured | Met |', '|:--|:--|:--|:--|'];
   const yn = (m: boolean | null | undefined) => (m === null || m === undefined ? 'n/a' : m ? 'yes' : '**no**');
-  for (const x of t) lines.push(`| ${x.name} | ${x.want} | ${x.got} | ${yn(x.met)}${x.metPerCpu !== undefined && x.metPerCpu !== x.met ? ` (per CPU-second: ${yn(x.metPerCpu)})` : ''} |`);
+  for (const x of t)
+    lines.push(
+      `| ${x.name} | ${x.want} | ${x.got} | ${yn(x.met)}${x.metPerCpu !== undefined && x.metPerCpu !== x.met ? ` (per CPU-second: ${yn(x.metPerCpu)})` : ''} |`,
+    );
   return lines.join('\n');
 }
 

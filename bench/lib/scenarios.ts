@@ -68,20 +68,46 @@ function cpPacket(pem: string, version: number, publicId: string, number = VISA_
 /** A saved card token of a CloudPayments terminal: a cryptogram charge of a card without 3-D Secure returns it. */
 export async function cpToken(url: string, c: { publicId: string; apiSecret: string }, accountId: string): Promise<string> {
   const k = await cpPublicKey(url);
-  const r = await post(`${url}/cloudpayments/payments/cards/charge`, { authorization: basic(c.publicId, c.apiSecret) }, { Amount: 10, Currency: 'RUB', AccountId: accountId, Name: 'BENCH CARDHOLDER', CardCryptogramPacket: cpPacket(k.pem, k.version, c.publicId) });
+  const r = await post(
+    `${url}/cloudpayments/payments/cards/charge`,
+    { authorization: basic(c.publicId, c.apiSecret) },
+    {
+      Amount: 10,
+      Currency: 'RUB',
+      AccountId: accountId,
+      Name: 'BENCH CARDHOLDER',
+      CardCryptogramPacket: cpPacket(k.pem, k.version, c.publicId),
+    },
+  );
   const token = r.json?.Model?.Token as string | undefined;
   if (!r.json?.Success || !token) throw new Error(`could not create a card token: ${r.status} ${r.text.slice(0, 300)}`);
   return token;
 }
 
-const tokenChargeBody = (token: string, accountId: string) => JSON.stringify({ Amount: 10, Currency: 'RUB', AccountId: accountId, Token: token, Description: 'Benchmark order', IpAddress: '127.0.0.1' });
+const tokenChargeBody = (token: string, accountId: string) =>
+  JSON.stringify({
+    Amount: 10,
+    Currency: 'RUB',
+    AccountId: accountId,
+    Token: token,
+    Description: 'Benchmark order',
+    IpAddress: '127.0.0.1',
+  });
 
 /** Token charges of one terminal (used by the token-charge, populated-store and webhook scenarios). */
-export async function tokenChargeSpec(ctx: ScenarioContext, c: { publicId: string; apiSecret: string }, accountId: string): Promise<LoadSpec> {
+export async function tokenChargeSpec(
+  ctx: ScenarioContext,
+  c: { publicId: string; apiSecret: string },
+  accountId: string,
+): Promise<LoadSpec> {
   const token = await cpToken(ctx.urls[0]!, c, accountId);
   const headers = { authorization: basic(c.publicId, c.apiSecret), 'content-type': json };
   const body = tokenChargeBody(token, accountId);
-  return { url: ctx.urls, verifyBody: cpSuccess, requests: () => [{ method: 'POST', path: '/cloudpayments/payments/tokens/charge', headers, body }] };
+  return {
+    url: ctx.urls,
+    verifyBody: cpSuccess,
+    requests: () => [{ method: 'POST', path: '/cloudpayments/payments/tokens/charge', headers, body }],
+  };
 }
 
 // ---- the scenarios
@@ -105,7 +131,14 @@ export const cryptogramCharge: Scenario = {
     const headers = { authorization: basic(CP.publicId, CP.apiSecret), 'content-type': json };
     // PKCS#1 v1.5 padding is random: every packet of the pool is a different ciphertext
     const pool = Array.from({ length: ctx.poolSize }, () =>
-      JSON.stringify({ Amount: 10, Currency: 'RUB', AccountId: 'bench_cryptogram', Name: 'BENCH CARDHOLDER', IpAddress: '127.0.0.1', CardCryptogramPacket: cpPacket(k.pem, k.version, CP.publicId) }),
+      JSON.stringify({
+        Amount: 10,
+        Currency: 'RUB',
+        AccountId: 'bench_cryptogram',
+        Name: 'BENCH CARDHOLDER',
+        IpAddress: '127.0.0.1',
+        CardCryptogramPacket: cpPacket(k.pem, k.version, CP.publicId),
+      }),
     );
     let i = 0;
     return {
@@ -130,7 +163,13 @@ export const authConfirm: Scenario = {
   async prepare(ctx) {
     const token = await cpToken(ctx.urls[0]!, CP, 'bench_twostage');
     const headers = { authorization: basic(CP.publicId, CP.apiSecret), 'content-type': json };
-    const auth = JSON.stringify({ Amount: 25.5, Currency: 'RUB', AccountId: 'bench_twostage', Token: token, Description: 'Two-stage benchmark' });
+    const auth = JSON.stringify({
+      Amount: 25.5,
+      Currency: 'RUB',
+      AccountId: 'bench_twostage',
+      Token: token,
+      Description: 'Two-stage benchmark',
+    });
     return {
       url: ctx.urls,
       requestsPerOp: 2,
@@ -174,7 +213,11 @@ function numopayAuth(method: string, path: string, body = ''): () => string {
 
 async function numopayCall(url: string, method: string, path: string, params?: unknown): Promise<any> {
   const body = params === undefined ? '' : JSON.stringify(params);
-  const res = await fetch(`${url}/numopay${path}`, { method, headers: { 'content-type': json, authorization: numopayAuth(method, path, body)() }, ...(body ? { body } : {}) });
+  const res = await fetch(`${url}/numopay${path}`, {
+    method,
+    headers: { 'content-type': json, authorization: numopayAuth(method, path, body)() },
+    ...(body ? { body } : {}),
+  });
   const j = (await res.json()) as { data?: unknown; error?: string };
   if (!res.ok) throw new Error(`numopay ${path}: ${res.status} ${j.error}`);
   return j.data;
@@ -188,8 +231,14 @@ export const numopayStatus: Scenario = {
   async prepare(ctx) {
     const url = ctx.urls[0]!;
     const account = NUMO.account;
-    const { token, order_slug } = await numopayCall(url, 'POST', `/v2/accounts/${account}/charge/token`, { amount: '10000', redirect_url: 'https://example.com/done' });
-    await numopayCall(url, 'POST', `/v2/accounts/${account}/charge`, { token, card_info: { number: VISA_NO_3DS, month: '12', year: '2030', cvv: '123', holder: 'BENCH CARDHOLDER' } });
+    const { token, order_slug } = await numopayCall(url, 'POST', `/v2/accounts/${account}/charge/token`, {
+      amount: '10000',
+      redirect_url: 'https://example.com/done',
+    });
+    await numopayCall(url, 'POST', `/v2/accounts/${account}/charge`, {
+      token,
+      card_info: { number: VISA_NO_3DS, month: '12', year: '2030', cvv: '123', holder: 'BENCH CARDHOLDER' },
+    });
     const path = `/v2/accounts/${account}/payment/${order_slug}`;
     const status = await numopayCall(url, 'GET', path);
     if (status?.status !== 'success') throw new Error(`numopay payment is ${JSON.stringify(status)}`);
@@ -256,13 +305,21 @@ export const mbillTransfer: Scenario = {
       fee: 10,
       description: 'Benchmark transfer',
       metadata: { source: 'bench' },
-      sender: { phone: '+380631112233', email: 'sender@example.com', credential: { type: 'card', number: VISA_NO_3DS, expiration_month: '12', expiration_year: '2030', cvv: '123' } },
+      sender: {
+        phone: '+380631112233',
+        email: 'sender@example.com',
+        credential: { type: 'card', number: VISA_NO_3DS, expiration_month: '12', expiration_year: '2030', cvv: '123' },
+      },
       recipient: { phone: '+380631112244', email: 'recipient@example.com', credential: { type: 'card-number', number: MC_NO_3DS } },
     });
     const headers = { authorization: basic(MBILL.apiToken, ''), 'content-type': json, accept: json };
     const first = await post(`${ctx.urls[0]}/mbill/transfers`, headers, body);
     if (first.status >= 300) throw new Error(`mbill transfer: ${first.status} ${first.text.slice(0, 300)}`);
-    return { url: ctx.urls, verifyBody: (b) => b.includes('"data":{"id":'), requests: () => [{ method: 'POST', path: '/mbill/transfers', headers, body }] };
+    return {
+      url: ctx.urls,
+      verifyBody: (b) => b.includes('"data":{"id":'),
+      requests: () => [{ method: 'POST', path: '/mbill/transfers', headers, body }],
+    };
   },
 };
 
@@ -282,9 +339,18 @@ export const way2payPayIn: Scenario = {
           method: 'POST',
           path: '/way2pay' + path,
           setupRequest: (req) => {
-            const body = canonicalJson({ bankId: 1, externalID: `bench-${run}-${++seq}`, currencyId: 1, amount: '1000', method: 'CARD', description: 'Benchmark pay-in' });
+            const body = canonicalJson({
+              bankId: 1,
+              externalID: `bench-${run}-${++seq}`,
+              currencyId: 1,
+              amount: '1000',
+              method: 'CARD',
+              description: 'Benchmark pay-in',
+            });
             const nonce = nextNonce(k.publicKey, 3);
-            const signature = createHmac('sha512', k.secretKey).update(path + body + nonce).digest('hex');
+            const signature = createHmac('sha512', k.secretKey)
+              .update(path + body + nonce)
+              .digest('hex');
             return { ...req, headers: { 'Content-Type': json, nonce, 'Public-Key': k.publicKey, Signature: signature }, body };
           },
         },
@@ -303,6 +369,14 @@ export const way2payPayIn: Scenario = {
   },
 };
 
-export const SCENARIOS: Scenario[] = [tokenCharge, cryptogramCharge, authConfirm, numopayStatus, novapaySession, mbillTransfer, way2payPayIn];
+export const SCENARIOS: Scenario[] = [
+  tokenCharge,
+  cryptogramCharge,
+  authConfirm,
+  numopayStatus,
+  novapaySession,
+  mbillTransfer,
+  way2payPayIn,
+];
 
 export { CP_NOTIFY };

@@ -14,7 +14,12 @@ export const NOVAPAY_PUBLIC = createPublicKey(NOVAPAY_PRIVATE).export({ type: 's
 
 export const CP = { id: 'cp_bench', publicId: 'pk_be0c000000000000000000000001', apiSecret: 'cp_bench_secret_1' };
 export const CP_NOTIFY = { id: 'cp_notify', publicId: 'pk_be0c000000000000000000000002', apiSecret: 'cp_bench_secret_2' };
-export const NUMO = { id: 'numo_bench', apiKey: 'np_bench_key', secret: 'np_bench_secret', account: '423e5010-24d7-11ea-a0af-ad4afa2c6800' };
+export const NUMO = {
+  id: 'numo_bench',
+  apiKey: 'np_bench_key',
+  secret: 'np_bench_secret',
+  account: '423e5010-24d7-11ea-a0af-ad4afa2c6800',
+};
 export const NOVA = { id: 'nova_bench', merchantId: 1 };
 export const MBILL = { id: 'mbill_bench', apiToken: 'mbill_bench_token_1' };
 /** Way2Pay nonces must increase strictly per key: one generation-3 merchant per connection. */
@@ -28,8 +33,20 @@ export function benchSeed(way2payMerchants: number): BenchSeed {
   let nova = 100;
   const novapay = (merchantId?: number) => ({ merchantId: merchantId ?? ++nova, publicKey: NOVAPAY_PUBLIC });
   const merchants: Array<Record<string, unknown>> = [
-    { id: CP.id, name: 'Bench CloudPayments', currencies: ['RUB'], cloudpayments: { publicId: CP.publicId, apiSecret: CP.apiSecret }, novapay: novapay() },
-    { id: CP_NOTIFY.id, name: 'Bench CloudPayments (notified)', currencies: ['RUB'], cloudpayments: { publicId: CP_NOTIFY.publicId, apiSecret: CP_NOTIFY.apiSecret }, novapay: novapay() },
+    {
+      id: CP.id,
+      name: 'Bench CloudPayments',
+      currencies: ['RUB'],
+      cloudpayments: { publicId: CP.publicId, apiSecret: CP.apiSecret },
+      novapay: novapay(),
+    },
+    {
+      id: CP_NOTIFY.id,
+      name: 'Bench CloudPayments (notified)',
+      currencies: ['RUB'],
+      cloudpayments: { publicId: CP_NOTIFY.publicId, apiSecret: CP_NOTIFY.apiSecret },
+      novapay: novapay(),
+    },
     {
       id: NUMO.id,
       name: 'Bench Numopay',
@@ -42,7 +59,13 @@ export function benchSeed(way2payMerchants: number): BenchSeed {
   ];
   for (let i = 0; i < way2payMerchants; i++) {
     const k = w2pKeys(i);
-    merchants.push({ id: k.id, name: `Bench Way2Pay ${i}`, currencies: ['RUB'], way2pay: { publicKey: k.publicKey, secretKey: k.secretKey, generation: 3 }, novapay: novapay() });
+    merchants.push({
+      id: k.id,
+      name: `Bench Way2Pay ${i}`,
+      currencies: ['RUB'],
+      way2pay: { publicKey: k.publicKey, secretKey: k.secretKey, generation: 3 },
+      novapay: novapay(),
+    });
   }
   return { merchants };
 }

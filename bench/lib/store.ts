@@ -31,7 +31,17 @@ export interface BenchStore {
 const NUMOPAY_ORDER_BODY = (i: number) =>
   JSON.stringify({
     type: 'order',
-    data: { order_slug: `bench-${i}`, is_completed: true, status: 'success', type: 'charge_unregistered', amount: '100.00', currency: 'RUB', card_number: '400000******3055', state_code: 0, state_description: 'Success' },
+    data: {
+      order_slug: `bench-${i}`,
+      is_completed: true,
+      status: 'success',
+      type: 'charge_unregistered',
+      amount: '100.00',
+      currency: 'RUB',
+      card_number: '400000******3055',
+      state_code: 0,
+      state_description: 'Success',
+    },
     event_at: new Date().toISOString(),
   });
 
@@ -48,7 +58,18 @@ function paymentPayload(id: number, merchantId: string, status: string, amount: 
       capturedAmount: status === 'captured' ? String(amount) : '0',
       refundedAmount: '0',
       captureMode: 'auto',
-      card: status === 'created' ? null : { cardId: 'card_bench', first6: '400000', last4: '3055', brand: 'Visa', expMonth: 12, expYear: 2035, holder: 'BENCH CARDHOLDER' },
+      card:
+        status === 'created'
+          ? null
+          : {
+              cardId: 'card_bench',
+              first6: '400000',
+              last4: '3055',
+              brand: 'Visa',
+              expMonth: 12,
+              expYear: 2035,
+              holder: 'BENCH CARDHOLDER',
+            },
       declineReason: null,
       authCode: status === 'created' ? null : 'B58VGU',
       rrn: status === 'created' ? null : '749712646334',
@@ -70,7 +91,8 @@ function paymentPayload(id: number, merchantId: string, status: string, amount: 
 
 const RESPONSE_EXCERPT =
   '{"Model":{"TransactionId":0,"Amount":10,"Currency":"RUB","CurrencyCode":0,"PaymentAmount":10,"PaymentCurrency":"RUB","PaymentCurrencyCode":0,"InvoiceId":null,"AccountId":"bench_populated","Email":null,"Description":"Benchmark order","JsonData":null,"CreatedDate":"/Date(0)/","CreatedDateIso":"2026-01-01T00:00:00","AuthDate":"/Date(0)/","AuthDateIso":"2026-01-01T00:00:00","ConfirmDate":"/Date(0)/","ConfirmDateIso":"2026-01-01T00:00:00","AuthCode":"B58VGU","TestMode":true,"Rrn":"749712646334","OriginalTransactionId":null,"FallBackScenarioDeclinedTransactionId":null,"IpAddress":"127.0.0.1","IpCountry":"","IpCity":null,"IpRegion":null,"IpDistrict":null,"IpLatitude":null,"IpLongitude":null,"CardFirstSix":"400000","CardLastFour":"3055","CardExpDate":"12/35","CardType":"Visa","CardProduct":null,"CardCategory":null,"EscrowAccumulationId":null,"IssuerBankCountry":"RU","Issuer":"Polypay Test Bank","CardTypeCode":0,"Status":"Completed","StatusCode":3,"CultureName":"ru-RU","Reason":"Approved","CardHolderMessage":"Оплата успешно проведена","Type":0,"Refunded":false,"Name":"BENCH CARDHOLDER","Token":"tk_bench","SubscriptionId":null,"GatewayName":"Test","ApplePay":false,"AndroidPay":false,"WalletType":"","TotalFee":0},"Success":true,"Message":null}';
-const REQUEST_EXCERPT = '{"Amount":10,"Currency":"RUB","AccountId":"bench_populated","Token":"tk_bench","Description":"Benchmark order","IpAddress":"127.0.0.1"}';
+const REQUEST_EXCERPT =
+  '{"Amount":10,"Currency":"RUB","AccountId":"bench_populated","Token":"tk_bench","Description":"Benchmark order","IpAddress":"127.0.0.1"}';
 
 interface Raw {
   event_id: string;
@@ -107,7 +129,11 @@ function openSqlite(file: string): BenchStore {
   return {
     kind: 'sqlite',
     async deliveries(merchantId, since) {
-      const rows = db.prepare('select event_id, created_at, delivered_at, status, attempts, last_status, last_error from deliveries where merchant_id = ? and created_at >= ?').all(merchantId, since) as Raw[];
+      const rows = db
+        .prepare(
+          'select event_id, created_at, delivered_at, status, attempts, last_status, last_error from deliveries where merchant_id = ? and created_at >= ?',
+        )
+        .all(merchantId, since) as Raw[];
       return rows.map(toRow);
     },
     async queueDeliveries(n, url) {
@@ -120,14 +146,25 @@ function openSqlite(file: string): BenchStore {
       db.transaction(() => {
         for (let i = 0; i < n; i++) {
           const id = prefix + i;
-          ins.run(id, url, JSON.stringify({ 'content-type': 'application/json', 'user-agent': 'Numopay-Webhook/2.0', 'x-polypay-event-id': id }), NUMOPAY_ORDER_BODY(i), now, now);
+          ins.run(
+            id,
+            url,
+            JSON.stringify({ 'content-type': 'application/json', 'user-agent': 'Numopay-Webhook/2.0', 'x-polypay-event-id': id }),
+            NUMOPAY_ORDER_BODY(i),
+            now,
+            now,
+          );
         }
       })();
       return prefix;
     },
     async populate(merchantId, currency, count, onProgress) {
-      const acc = db.prepare("select id from accounts where merchant_id = ? and currency = ? and kind = 'available'").get(merchantId, currency) as { id: string } | undefined;
-      const net = db.prepare("select id from accounts where merchant_id = ? and currency = ? and kind = 'network'").get(merchantId, currency) as { id: string } | undefined;
+      const acc = db
+        .prepare("select id from accounts where merchant_id = ? and currency = ? and kind = 'available'")
+        .get(merchantId, currency) as { id: string } | undefined;
+      const net = db
+        .prepare("select id from accounts where merchant_id = ? and currency = ? and kind = 'network'")
+        .get(merchantId, currency) as { id: string } | undefined;
       if (!acc || !net) throw new Error('populate: the merchant and network accounts must exist (make one charge first)');
       const seq = db.prepare("select value from sequences where name = 'transaction_id'").get() as { value: number };
       const first = Number(seq.value) + 1;
@@ -139,7 +176,9 @@ function openSqlite(file: string): BenchStore {
       const insTransfer = db.prepare(
         `insert into ledger_transfers (kind, debit_account_id, credit_account_id, amount, currency, pending_id, pending_state, code, ref_type, ref_id, created_at) values (?, ?, ?, ?, ?, ?, ?, ?, 'payment', ?, ?)`,
       );
-      const insEvent = db.prepare(`insert into outbox (event_id, merchant_id, face, type, subject_type, subject_id, payload, created_at, fanned_out, locked_until) values (?, ?, 'cloudpayments', ?, 'payment', ?, ?, ?, 1, 0)`);
+      const insEvent = db.prepare(
+        `insert into outbox (event_id, merchant_id, face, type, subject_type, subject_id, payload, created_at, fanned_out, locked_until) values (?, ?, 'cloudpayments', ?, 'payment', ?, ?, ?, 1, 0)`,
+      );
       const insRequest = db.prepare(
         `insert into api_requests (at, merchant_id, face, method, path, status, duration_ms, request_id, subjects, request_body, response_body) values (?, ?, 'cloudpayments', 'POST', '/cloudpayments/payments/tokens/charge', 200, 2, ?, ?, ?, ?)`,
       );
@@ -150,7 +189,18 @@ function openSqlite(file: string): BenchStore {
           for (let i = start; i < end; i++) {
             const id = first + i;
             const at = now - SPAN_MS + Math.floor((i / count) * SPAN_MS);
-            const pending = insTransfer.run('pending', net.id, acc.id, AMOUNT, currency, null, 'posted', 'authorization', String(id), at).lastInsertRowid;
+            const pending = insTransfer.run(
+              'pending',
+              net.id,
+              acc.id,
+              AMOUNT,
+              currency,
+              null,
+              'posted',
+              'authorization',
+              String(id),
+              at,
+            ).lastInsertRowid;
             insTransfer.run('post_pending', net.id, acc.id, AMOUNT, currency, pending, null, 'capture', String(id), at);
             insPayment.run(id, merchantId, AMOUNT, currency, AMOUNT, pending, at + 7 * 86_400_000, at, at, at, at);
             for (const [n, type, status] of [
@@ -158,7 +208,14 @@ function openSqlite(file: string): BenchStore {
               [1, 'payment.authorized', 'authorized'],
               [2, 'payment.captured', 'captured'],
             ] as const) {
-              insEvent.run(`bench-${id}-${n}`, merchantId, type, String(id), paymentPayload(id, merchantId, status, AMOUNT, currency, at), at);
+              insEvent.run(
+                `bench-${id}-${n}`,
+                merchantId,
+                type,
+                String(id),
+                paymentPayload(id, merchantId, status, AMOUNT, currency, at),
+                at,
+              );
             }
             insRequest.run(at, merchantId, `req_bench${id}`, `,payment:${id},`, REQUEST_EXCERPT, RESPONSE_EXCERPT);
           }
@@ -186,7 +243,10 @@ async function openPg(url: string): Promise<BenchStore> {
   return {
     kind: 'postgres',
     async deliveries(merchantId, since) {
-      const r = await c.query<Raw>('select event_id, created_at, delivered_at, status, attempts, last_status, last_error from deliveries where merchant_id = $1 and created_at >= $2', [merchantId, since]);
+      const r = await c.query<Raw>(
+        'select event_id, created_at, delivered_at, status, attempts, last_status, last_error from deliveries where merchant_id = $1 and created_at >= $2',
+        [merchantId, since],
+      );
       return r.rows.map(toRow);
     },
     async queueDeliveries(n, url) {
@@ -204,8 +264,18 @@ async function openPg(url: string): Promise<BenchStore> {
       return prefix;
     },
     async populate(merchantId, currency, count, onProgress) {
-      const acc = (await c.query<{ id: string }>("select id from accounts where merchant_id = $1 and currency = $2 and kind = 'available'", [merchantId, currency])).rows[0];
-      const net = (await c.query<{ id: string }>("select id from accounts where merchant_id = $1 and currency = $2 and kind = 'network'", [merchantId, currency])).rows[0];
+      const acc = (
+        await c.query<{ id: string }>("select id from accounts where merchant_id = $1 and currency = $2 and kind = 'available'", [
+          merchantId,
+          currency,
+        ])
+      ).rows[0];
+      const net = (
+        await c.query<{ id: string }>("select id from accounts where merchant_id = $1 and currency = $2 and kind = 'network'", [
+          merchantId,
+          currency,
+        ])
+      ).rows[0];
       if (!acc || !net) throw new Error('populate: the merchant and network accounts must exist (make one charge first)');
       const now = Date.now();
       const batch = 100_000;
@@ -215,7 +285,9 @@ async function openPg(url: string): Promise<BenchStore> {
         // payment ids from the transaction id sequence; ledger and outbox ids from their own sequences
         const first = Number((await c.query<{ v: string }>("select nextval('transaction_id_seq') as v")).rows[0]!.v);
         await c.query(`select setval('transaction_id_seq', $1)`, [first + n - 1]);
-        const ledgerFirst = Number((await c.query<{ v: string }>("select nextval(pg_get_serial_sequence('ledger_transfers','id')) as v")).rows[0]!.v);
+        const ledgerFirst = Number(
+          (await c.query<{ v: string }>("select nextval(pg_get_serial_sequence('ledger_transfers','id')) as v")).rows[0]!.v,
+        );
         await c.query(`select setval(pg_get_serial_sequence('ledger_transfers','id'), $1)`, [ledgerFirst + 2 * n]);
         // constants are inlined (numbers, and internal identifiers quoted), payload texts are parameters
         const q = (v: string) => `'${v.replace(/'/g, "''")}'`;

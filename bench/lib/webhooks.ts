@@ -31,7 +31,11 @@ export class Receiver {
   }
 
   async stats(prefix = ''): Promise<{ count: number; first: number | null; last: number | null }> {
-    return (await (await fetch(`${this.url}/__stats?prefix=${encodeURIComponent(prefix)}`)).json()) as { count: number; first: number | null; last: number | null };
+    return (await (await fetch(`${this.url}/__stats?prefix=${encodeURIComponent(prefix)}`)).json()) as {
+      count: number;
+      first: number | null;
+      last: number | null;
+    };
   }
 
   async receipts(): Promise<Receipt[]> {
@@ -79,5 +83,11 @@ export function lagStats(receipts: Receipt[], rows: Array<{ eventId: string; cre
     if (at !== undefined) lags.push(Math.max(0, at - row.createdAt));
   }
   lags.sort((a, b) => a - b);
-  return { deliveries: lags.length, p50: percentile(lags, 50), p90: percentile(lags, 90), p99: percentile(lags, 99), max: lags.length ? lags[lags.length - 1]! : NaN };
+  return {
+    deliveries: lags.length,
+    p50: percentile(lags, 50),
+    p90: percentile(lags, 90),
+    p99: percentile(lags, 99),
+    max: lags.length ? lags[lags.length - 1]! : NaN,
+  };
 }

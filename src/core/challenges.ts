@@ -37,7 +37,10 @@ export class Challenges {
     private readonly secret: Buffer,
   ) {}
 
-  async create(tx: Tx, input: { merchantId: string; subjectType: string; subjectId: string; kind: ChallengeKind; display: ChallengeDisplay }): Promise<Challenge> {
+  async create(
+    tx: Tx,
+    input: { merchantId: string; subjectType: string; subjectId: string; kind: ChallengeKind; display: ChallengeDisplay },
+  ): Promise<Challenge> {
     const now = this.clock.now();
     const c: Challenge = {
       id: uuid(),
@@ -71,7 +74,11 @@ export class Challenges {
   }
 
   /** The ACS records the cardholder's answer and produces a PaRes. */
-  async answer(tx: Tx, challengeId: string, answer: { approve: boolean } | { otp: string }): Promise<{ challenge: Challenge; paRes: string | null; wrongOtp: boolean; attemptsLeft: number }> {
+  async answer(
+    tx: Tx,
+    challengeId: string,
+    answer: { approve: boolean } | { otp: string },
+  ): Promise<{ challenge: Challenge; paRes: string | null; wrongOtp: boolean; attemptsLeft: number }> {
     const c = await tx.getChallenge(challengeId);
     if (!c) throw new CoreError('CHALLENGE_NOT_FOUND');
     if (c.status !== 'pending') throw new CoreError('CHALLENGE_ALREADY_COMPLETED');
@@ -99,7 +106,12 @@ export class Challenges {
     }
     const status = passed ? 'passed' : 'failed';
     if (!(await tx.updateChallenge(c.id, { status, completedAt: now }, 'pending'))) throw new CoreError('CHALLENGE_ALREADY_COMPLETED');
-    return { challenge: { ...c, status, completedAt: now }, paRes: this.paRes({ challengeId: c.id, status: passed ? 'Y' : 'N' }), wrongOtp: false, attemptsLeft: OTP_MAX_ATTEMPTS - c.attempts };
+    return {
+      challenge: { ...c, status, completedAt: now },
+      paRes: this.paRes({ challengeId: c.id, status: passed ? 'Y' : 'N' }),
+      wrongOtp: false,
+      attemptsLeft: OTP_MAX_ATTEMPTS - c.attempts,
+    };
   }
 
   paRes(p: PaRes): string {
@@ -110,7 +122,8 @@ export class Challenges {
   /** Verifies a PaRes (signature first, in constant time); throws for anything not made by our ACS. */
   verifyPaRes(paRes: string): PaRes {
     const parsed = this.verifySigned('pares', (paRes ?? '').trim()) as { id?: unknown; s?: unknown } | undefined;
-    if (!parsed || typeof parsed.id !== 'string' || (parsed.s !== 'Y' && parsed.s !== 'N')) throw new CoreError('SIGNATURE_INVALID', 'invalid PaRes');
+    if (!parsed || typeof parsed.id !== 'string' || (parsed.s !== 'Y' && parsed.s !== 'N'))
+      throw new CoreError('SIGNATURE_INVALID', 'invalid PaRes');
     return { challengeId: parsed.id, status: parsed.s };
   }
 
@@ -136,7 +149,9 @@ export class Challenges {
   }
 
   private sign(purpose: string, body: string): string {
-    return createHmac('sha256', this.secret).update(purpose + '.' + body).digest('base64url');
+    return createHmac('sha256', this.secret)
+      .update(purpose + '.' + body)
+      .digest('base64url');
   }
 
   private verifySigned(purpose: string, token: string): unknown {

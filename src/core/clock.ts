@@ -79,7 +79,11 @@ export class ControlledClock implements Clock {
   }
 
   state(): ClockState {
-    return { now: this.now(), offsetMs: this.frozenAt === null ? this.offsetMs : this.frozenAt - this.base.now(), frozen: this.frozenAt !== null };
+    return {
+      now: this.now(),
+      offsetMs: this.frozenAt === null ? this.offsetMs : this.frozenAt - this.base.now(),
+      frozen: this.frozenAt !== null,
+    };
   }
 
   /** Called after every change, so that schedulers can re-check what became due. */

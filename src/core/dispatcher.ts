@@ -224,7 +224,9 @@ export class Dispatcher {
     const now = this.clock.now();
     const id = await inTransaction(this.store, (tx) =>
       // never due for the background loop: this one is sent here
-      tx.insertDelivery(newDelivery(meta, { ...plan, schedule: [], maxAttempts: 1 }, { nextAttemptAt: Number.MAX_SAFE_INTEGER, createdAt: now })),
+      tx.insertDelivery(
+        newDelivery(meta, { ...plan, schedule: [], maxAttempts: 1 }, { nextAttemptAt: Number.MAX_SAFE_INTEGER, createdAt: now }),
+      ),
     );
     const d = (await this.store.read((tx) => tx.getDelivery(id)))!;
     const r = await this.attempt(d, false, timeoutMs);
@@ -276,7 +278,16 @@ export class Dispatcher {
     }
     const ok = status !== null && (renderer?.accepts ? renderer.accepts(d, status, body ?? '') : status >= 200 && status < 300);
     const attempts = d.attempts + 1;
-    const attempt: Omit<DeliveryAttempt, 'id'> = { deliveryId: d.id, attempt: attempts, at, request, responseStatus: status, responseBody: body, durationMs: Date.now() - started, error };
+    const attempt: Omit<DeliveryAttempt, 'id'> = {
+      deliveryId: d.id,
+      attempt: attempts,
+      at,
+      request,
+      responseStatus: status,
+      responseBody: body,
+      durationMs: Date.now() - started,
+      error,
+    };
     this.stats.attempts++;
     let patch: Parameters<Tx['updateDelivery']>[1];
     if (ok) {

@@ -51,12 +51,21 @@ export class Engine {
     const first = opts.masterKeys[0]!;
     this.challenges = new Challenges(this.clock, Buffer.from(hkdfSync('sha256', first.key, Buffer.alloc(0), 'polypay acs', 32)));
     this.outbox = new Outbox(this.clock);
-    const deps = { clock: this.clock, ledger: this.ledger, vault: this.vault, network: this.network, challenges: this.challenges, outbox: this.outbox };
+    const deps = {
+      clock: this.clock,
+      ledger: this.ledger,
+      vault: this.vault,
+      network: this.network,
+      challenges: this.challenges,
+      outbox: this.outbox,
+    };
     this.payments = new Payments(deps);
     this.payouts = new Payouts(deps);
     this.merchants = new Merchants(this.clock, this.ledger);
     this.idempotency = new Idempotency(this.store, this.clock);
-    this.scheduler = new Scheduler(this.store, this.clock, { pollMs: opts.schedulerPollMs ?? 1000 }, (e, job) => opts.onJobError?.(e, job.kind));
+    this.scheduler = new Scheduler(this.store, this.clock, { pollMs: opts.schedulerPollMs ?? 1000 }, (e, job) =>
+      opts.onJobError?.(e, job.kind),
+    );
     this.dispatcher = new Dispatcher(this.store, this.clock, opts.transport, opts.dispatcher);
 
     this.scheduler.register('payment.expire', async (tx, job) => {

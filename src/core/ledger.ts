@@ -95,7 +95,14 @@ export class Ledger {
    * Moves money now. With `requireFunds`, the debit account must have that much available
    * (posted credits minus posted and pending debits) once its row is locked.
    */
-  async post(tx: Tx, debit: LedgerAccount, credit: LedgerAccount, amount: bigint, ref: TransferRef, opts: { requireFunds?: boolean } = {}): Promise<number> {
+  async post(
+    tx: Tx,
+    debit: LedgerAccount,
+    credit: LedgerAccount,
+    amount: bigint,
+    ref: TransferRef,
+    opts: { requireFunds?: boolean } = {},
+  ): Promise<number> {
     this.check(debit, credit, amount);
     if (opts.requireFunds) await this.assertFunds(tx, debit.id, amount);
     assertRoom(debit, credit, amount);
@@ -106,7 +113,14 @@ export class Ledger {
   }
 
   /** Reserves money: a pending transfer that is later posted or voided, exactly once. */
-  async hold(tx: Tx, debit: LedgerAccount, credit: LedgerAccount, amount: bigint, ref: TransferRef, opts: { requireFunds?: boolean } = {}): Promise<number> {
+  async hold(
+    tx: Tx,
+    debit: LedgerAccount,
+    credit: LedgerAccount,
+    amount: bigint,
+    ref: TransferRef,
+    opts: { requireFunds?: boolean } = {},
+  ): Promise<number> {
     this.check(debit, credit, amount);
     if (opts.requireFunds) await this.assertFunds(tx, debit.id, amount);
     assertRoom(debit, credit, amount);
@@ -122,7 +136,16 @@ export class Ledger {
     const value = amount ?? p.amount;
     if (value < 0n || value > p.amount) throw new CoreError('AMOUNT_EXCEEDS_AVAILABLE', 'cannot post more than was held');
     if (!(await tx.setPendingState(p.id, 'pending', 'posted'))) throw new CoreError('INVALID_STATE', 'hold already resolved');
-    const id = await this.insert(tx, 'post_pending', { id: p.debitAccountId, currency: p.currency }, { id: p.creditAccountId, currency: p.currency }, value, p.id, null, ref);
+    const id = await this.insert(
+      tx,
+      'post_pending',
+      { id: p.debitAccountId, currency: p.currency },
+      { id: p.creditAccountId, currency: p.currency },
+      value,
+      p.id,
+      null,
+      ref,
+    );
     await tx.addToAccount(p.debitAccountId, { debitsPending: -p.amount, debitsPosted: value });
     await tx.addToAccount(p.creditAccountId, { creditsPending: -p.amount, creditsPosted: value });
     return id;
@@ -132,7 +155,16 @@ export class Ledger {
   async voidPending(tx: Tx, pendingId: number, ref: TransferRef): Promise<number> {
     const p = await this.pending(tx, pendingId);
     if (!(await tx.setPendingState(p.id, 'pending', 'voided'))) throw new CoreError('INVALID_STATE', 'hold already resolved');
-    const id = await this.insert(tx, 'void_pending', { id: p.debitAccountId, currency: p.currency }, { id: p.creditAccountId, currency: p.currency }, p.amount, p.id, null, ref);
+    const id = await this.insert(
+      tx,
+      'void_pending',
+      { id: p.debitAccountId, currency: p.currency },
+      { id: p.creditAccountId, currency: p.currency },
+      p.amount,
+      p.id,
+      null,
+      ref,
+    );
     await tx.addToAccount(p.debitAccountId, { debitsPending: -p.amount });
     await tx.addToAccount(p.creditAccountId, { creditsPending: -p.amount });
     return id;
@@ -142,7 +174,17 @@ export class Ledger {
   async balance(tx: Tx, merchantId: string, currency: string, kind = AVAILABLE): Promise<BalanceView> {
     const found = await tx.findAccount(merchantId, currency, kind);
     if (found) return balanceOf(found);
-    return balanceOf({ id: '', merchantId, currency, kind, debitsPending: 0n, debitsPosted: 0n, creditsPending: 0n, creditsPosted: 0n, createdAt: this.clock.now() });
+    return balanceOf({
+      id: '',
+      merchantId,
+      currency,
+      kind,
+      debitsPending: 0n,
+      debitsPosted: 0n,
+      creditsPending: 0n,
+      creditsPosted: 0n,
+      createdAt: this.clock.now(),
+    });
   }
 
   /**
@@ -155,14 +197,24 @@ export class Ledger {
     const currencies: Record<string, { debits: bigint; credits: bigint }> = {};
     for (const a of accounts) {
       const t = totals.get(a.id) ?? { debitsPending: 0n, debitsPosted: 0n, creditsPending: 0n, creditsPosted: 0n };
-      invariant(a.debitsPosted === t.debitsPosted && a.creditsPosted === t.creditsPosted, `account ${a.id}: posted totals differ from its transfers`);
-      invariant(a.debitsPending === t.debitsPending && a.creditsPending === t.creditsPending, `account ${a.id}: pending totals differ from its transfers`);
-      invariant(a.debitsPending >= 0n && a.creditsPending >= 0n && a.debitsPosted >= 0n && a.creditsPosted >= 0n, `account ${a.id}: negative totals`);
+      invariant(
+        a.debitsPosted === t.debitsPosted && a.creditsPosted === t.creditsPosted,
+        `account ${a.id}: posted totals differ from its transfers`,
+      );
+      invariant(
+        a.debitsPending === t.debitsPending && a.creditsPending === t.creditsPending,
+        `account ${a.id}: pending totals differ from its transfers`,
+      );
+      invariant(
+        a.debitsPending >= 0n && a.creditsPending >= 0n && a.debitsPosted >= 0n && a.creditsPosted >= 0n,
+        `account ${a.id}: negative totals`,
+      );
       const c = (currencies[a.currency] ??= { debits: 0n, credits: 0n });
       c.debits += a.debitsPosted + a.debitsPending;
       c.credits += a.creditsPosted + a.creditsPending;
     }
-    for (const [cur, c] of Object.entries(currencies)) invariant(c.debits === c.credits, `currency ${cur}: debits ${c.debits} != credits ${c.credits}`);
+    for (const [cur, c] of Object.entries(currencies))
+      invariant(c.debits === c.credits, `currency ${cur}: debits ${c.debits} != credits ${c.credits}`);
     return { accounts: accounts.length, currencies };
   }
 

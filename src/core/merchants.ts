@@ -40,7 +40,8 @@ export class Merchants {
   }
 
   async addCredential(tx: Tx, merchantId: string, spec: CredentialSpec): Promise<Credential> {
-    if (await tx.findCredential(spec.face, spec.key)) throw new CoreError('DUPLICATE', `${spec.face} credential ${spec.key} already exists`);
+    if (await tx.findCredential(spec.face, spec.key))
+      throw new CoreError('DUPLICATE', `${spec.face} credential ${spec.key} already exists`);
     const c: Credential = {
       id: 'cred_' + randomToken(16),
       merchantId,

@@ -35,8 +35,7 @@ export interface CreatePayment {
 }
 
 export type CardSource =
-  | { kind: 'card'; card: CardInput }
-  | { kind: 'stored'; cardId: string; expMonth?: number; expYear?: number; holder?: string | null };
+  { kind: 'card'; card: CardInput } | { kind: 'stored'; cardId: string; expMonth?: number; expYear?: number; holder?: string | null };
 
 export interface AuthorizeOptions {
   source: CardSource;
@@ -193,18 +192,34 @@ export class Payments {
     return p;
   }
 
-  async refund(tx: Tx, paymentId: number, amount: bigint | null, opts: { merchantId?: string; refundWindowMs?: number; metadata?: JsonObject } = {}): Promise<{ payment: Payment; refund: Refund }> {
+  async refund(
+    tx: Tx,
+    paymentId: number,
+    amount: bigint | null,
+    opts: { merchantId?: string; refundWindowMs?: number; metadata?: JsonObject } = {},
+  ): Promise<{ payment: Payment; refund: Refund }> {
     const p = await this.lock(tx, paymentId, opts.merchantId);
     if (p.status !== 'captured' && p.status !== 'partially_refunded') throw new CoreError('INVALID_STATE', `payment is ${p.status}`);
     const now = this.d.clock.now();
-    if (opts.refundWindowMs !== undefined && p.capturedAt !== null && now - p.capturedAt > opts.refundWindowMs) throw new CoreError('REFUND_WINDOW_PASSED');
+    if (opts.refundWindowMs !== undefined && p.capturedAt !== null && now - p.capturedAt > opts.refundWindowMs)
+      throw new CoreError('REFUND_WINDOW_PASSED');
     const left = p.capturedAmount - p.refundedAmount;
     const value = amount ?? left;
     if (value <= 0n) throw new CoreError('AMOUNT_TOO_SMALL', 'refund amount must be positive');
     if (value > left) throw new CoreError('AMOUNT_EXCEEDS_AVAILABLE', 'refund amount exceeds the amount left to refund');
     const refundId = await tx.nextTransactionId();
     const transferId = await this.reverse(tx, p, value, 'refund', String(refundId));
-    const refund: Refund = { id: refundId, paymentId: p.id, merchantId: p.merchantId, amount: value, currency: p.currency, status: 'completed', transferId, metadata: opts.metadata ?? {}, createdAt: now };
+    const refund: Refund = {
+      id: refundId,
+      paymentId: p.id,
+      merchantId: p.merchantId,
+      amount: value,
+      currency: p.currency,
+      status: 'completed',
+      transferId,
+      metadata: opts.metadata ?? {},
+      createdAt: now,
+    };
     await tx.insertRefund(refund);
     p.refundedAmount += value;
     p.status = p.refundedAmount === p.capturedAmount ? 'refunded' : 'partially_refunded';
@@ -271,7 +286,11 @@ export class Payments {
     if (decision.outcome === 'declined') return { kind: 'declined', payment: await this.decline(tx, p, decision.reason) };
     const merchant = await this.d.ledger.account(tx, p.merchantId, p.currency, AVAILABLE);
     const network = await this.d.ledger.systemAccount(tx, p.merchantId, p.currency, NETWORK_ACCOUNT);
-    p.holdTransferId = await this.d.ledger.hold(tx, network, merchant, p.amount, { code: 'authorization', refType: PAYMENT_SUBJECT, refId: String(p.id) });
+    p.holdTransferId = await this.d.ledger.hold(tx, network, merchant, p.amount, {
+      code: 'authorization',
+      refType: PAYMENT_SUBJECT,
+      refId: String(p.id),
+    });
     p.status = 'authorized';
     p.authCode = decision.authCode;
     p.authorizedAt = now;
@@ -292,12 +311,21 @@ export class Payments {
   private async reverse(tx: Tx, p: Payment, amount: bigint, code: string, refundId?: string): Promise<number> {
     const merchant = await this.d.ledger.account(tx, p.merchantId, p.currency, AVAILABLE);
     const network = await this.d.ledger.systemAccount(tx, p.merchantId, p.currency, NETWORK_ACCOUNT);
-    return this.d.ledger.post(tx, merchant, network, amount, { code, refType: refundId ? 'refund' : PAYMENT_SUBJECT, refId: refundId ?? String(p.id) });
+    return this.d.ledger.post(tx, merchant, network, amount, {
+      code,
+      refType: refundId ? 'refund' : PAYMENT_SUBJECT,
+      refId: refundId ?? String(p.id),
+    });
   }
 
   private async resolveCard(tx: Tx, source: CardSource): Promise<{ snapshot: CardSnapshot; pan: string }> {
     if (source.kind === 'card') {
-      const snapshot = await this.d.vault.store(tx, { number: source.card.number, expMonth: source.card.expMonth, expYear: source.card.expYear, holder: source.card.holder ?? null });
+      const snapshot = await this.d.vault.store(tx, {
+        number: source.card.number,
+        expMonth: source.card.expMonth,
+        expYear: source.card.expYear,
+        holder: source.card.holder ?? null,
+      });
       const { pan } = await this.d.vault.reveal(tx, snapshot.cardId);
       return { snapshot, pan };
     }
@@ -317,7 +345,14 @@ export class Payments {
   }
 
   private async emit(tx: Tx, p: Payment, type: string, extra: JsonObject = {}): Promise<void> {
-    await this.d.outbox.emit(tx, { merchantId: p.merchantId, face: p.face, type, subjectType: PAYMENT_SUBJECT, subjectId: String(p.id), payload: { payment: serializePayment(p), ...extra } });
+    await this.d.outbox.emit(tx, {
+      merchantId: p.merchantId,
+      face: p.face,
+      type,
+      subjectType: PAYMENT_SUBJECT,
+      subjectId: String(p.id),
+      payload: { payment: serializePayment(p), ...extra },
+    });
   }
 }
 
@@ -374,4 +409,3 @@ export function deserializePayment(j: JsonObject): Payment {
 export function isFinal(status: PaymentStatus): boolean {
   return status === 'refunded' || status === 'voided' || status === 'declined' || status === 'expired' || status === 'failed';
 }
-

@@ -72,7 +72,11 @@ export class Payouts {
    * Sends a created payout to a card: holds the merchant's funds (INSUFFICIENT_BALANCE / ZERO_BALANCE
    * when they are not there), asks the network, then posts or releases the hold.
    */
-  async execute(tx: Tx, payoutId: number, target: { number: string; expMonth?: number; expYear?: number; holder?: string | null } | { cardId: string }): Promise<Payout> {
+  async execute(
+    tx: Tx,
+    payoutId: number,
+    target: { number: string; expMonth?: number; expYear?: number; holder?: string | null } | { cardId: string },
+  ): Promise<Payout> {
     const p = await tx.lockPayout(payoutId);
     if (!p) throw new CoreError('PAYOUT_NOT_FOUND');
     if (p.status !== 'created') throw new CoreError('INVALID_STATE', `payout is ${p.status}`);
@@ -82,7 +86,15 @@ export class Payouts {
     if ('cardId' in target) {
       const r = await this.d.vault.reveal(tx, target.cardId);
       pan = r.pan;
-      p.card = { cardId: r.card.id, first6: r.card.first6, last4: r.card.last4, brand: r.card.brand, expMonth: r.card.expMonth, expYear: r.card.expYear, holder: null };
+      p.card = {
+        cardId: r.card.id,
+        first6: r.card.first6,
+        last4: r.card.last4,
+        brand: r.card.brand,
+        expMonth: r.card.expMonth,
+        expYear: r.card.expYear,
+        holder: null,
+      };
     } else {
       validateCardNumber(target.number);
       const exp = target.expMonth && target.expYear ? { expMonth: target.expMonth, expYear: target.expYear } : NO_EXPIRY;
@@ -136,7 +148,14 @@ export class Payouts {
   }
 
   private async emit(tx: Tx, p: Payout, type: string): Promise<void> {
-    await this.d.outbox.emit(tx, { merchantId: p.merchantId, face: p.face, type, subjectType: PAYOUT_SUBJECT, subjectId: String(p.id), payload: { payout: serializePayout(p) } });
+    await this.d.outbox.emit(tx, {
+      merchantId: p.merchantId,
+      face: p.face,
+      type,
+      subjectType: PAYOUT_SUBJECT,
+      subjectId: String(p.id),
+      payload: { payout: serializePayout(p) },
+    });
   }
 }
 

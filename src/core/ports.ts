@@ -68,19 +68,27 @@ export interface Tx {
   insertAccount(a: LedgerAccount): Promise<boolean>;
   listAccounts(merchantId?: string): Promise<LedgerAccount[]>;
   /** changes an account's totals; stores apply them at the end of the transaction, reads through it include them */
-  addToAccount(id: string, delta: { debitsPending?: bigint; debitsPosted?: bigint; creditsPending?: bigint; creditsPosted?: bigint }): Promise<void>;
+  addToAccount(
+    id: string,
+    delta: { debitsPending?: bigint; debitsPosted?: bigint; creditsPending?: bigint; creditsPosted?: bigint },
+  ): Promise<void>;
   insertTransfer(t: Omit<LedgerTransfer, 'id'>): Promise<number>;
   getTransfer(id: number): Promise<LedgerTransfer | undefined>;
   setPendingState(id: number, from: 'pending', to: 'posted' | 'voided'): Promise<boolean>;
   listTransfersByRef(refType: string, refId: string): Promise<LedgerTransfer[]>;
   /** totals of all transfers touching each account, for invariant checks */
-  transferTotals(): Promise<Array<{ accountId: string; debitsPending: bigint; debitsPosted: bigint; creditsPending: bigint; creditsPosted: bigint }>>;
+  transferTotals(): Promise<
+    Array<{ accountId: string; debitsPending: bigint; debitsPosted: bigint; creditsPending: bigint; creditsPosted: bigint }>
+  >;
 
   // cards
   findCardByFingerprint(fp: string): Promise<StoredCard | undefined>;
   getCard(id: string): Promise<StoredCard | undefined>;
   insertCard(c: StoredCard): Promise<void>;
-  updateCard(id: string, patch: Partial<Pick<StoredCard, 'expMonth' | 'expYear' | 'holder' | 'panEncrypted' | 'keyId' | 'fingerprint'>>): Promise<void>;
+  updateCard(
+    id: string,
+    patch: Partial<Pick<StoredCard, 'expMonth' | 'expYear' | 'holder' | 'panEncrypted' | 'keyId' | 'fingerprint'>>,
+  ): Promise<void>;
   listCards(afterId: string | null, limit: number): Promise<StoredCard[]>;
   insertCardToken(t: CardToken): Promise<void>;
   getCardToken(token: string): Promise<CardToken | undefined>;
@@ -103,12 +111,25 @@ export interface Tx {
   getPayout(id: number): Promise<Payout | undefined>;
   lockPayout(id: number): Promise<Payout | undefined>;
   updatePayout(p: Payout): Promise<void>;
-  listPayouts(f: { merchantId?: string; face?: FaceName; currency?: string; createdFrom?: number; createdTo?: number; order?: 'asc' | 'desc'; limit: number; offset?: number }): Promise<Payout[]>;
+  listPayouts(f: {
+    merchantId?: string;
+    face?: FaceName;
+    currency?: string;
+    createdFrom?: number;
+    createdTo?: number;
+    order?: 'asc' | 'desc';
+    limit: number;
+    offset?: number;
+  }): Promise<Payout[]>;
 
   // authentication challenges
   insertChallenge(c: Challenge): Promise<void>;
   getChallenge(id: string): Promise<Challenge | undefined>;
-  updateChallenge(id: string, patch: Partial<Pick<Challenge, 'status' | 'attempts' | 'completedAt'>>, expectStatus?: Challenge['status']): Promise<boolean>;
+  updateChallenge(
+    id: string,
+    patch: Partial<Pick<Challenge, 'status' | 'attempts' | 'completedAt'>>,
+    expectStatus?: Challenge['status'],
+  ): Promise<boolean>;
   listChallenges(merchantId: string | null, limit: number): Promise<Challenge[]>;
 
   // face object references (order slugs, session ids, external ids)
@@ -129,10 +150,20 @@ export interface Tx {
   insertDelivery(d: Omit<Delivery, 'id'>): Promise<number>;
   claimDeliveries(limit: number, now: number, lockMs: number): Promise<Delivery[]>;
   getDelivery(id: number): Promise<Delivery | undefined>;
-  updateDelivery(id: number, patch: Partial<Pick<Delivery, 'status' | 'attempts' | 'nextAttemptAt' | 'lastStatus' | 'lastError' | 'deliveredAt'>>): Promise<void>;
+  updateDelivery(
+    id: number,
+    patch: Partial<Pick<Delivery, 'status' | 'attempts' | 'nextAttemptAt' | 'lastStatus' | 'lastError' | 'deliveredAt'>>,
+  ): Promise<void>;
   insertAttempt(a: Omit<DeliveryAttempt, 'id'>): Promise<number>;
   listAttempts(deliveryId: number): Promise<DeliveryAttempt[]>;
-  listDeliveries(f: { merchantId?: string; subjectType?: string; subjectId?: string; status?: string; limit: number; offset?: number }): Promise<Delivery[]>;
+  listDeliveries(f: {
+    merchantId?: string;
+    subjectType?: string;
+    subjectId?: string;
+    status?: string;
+    limit: number;
+    offset?: number;
+  }): Promise<Delivery[]>;
   countPendingDeliveries(): Promise<number>;
 
   // idempotency

@@ -104,7 +104,12 @@ export class Scheduler {
       this.stats.failed++;
       this.onError(e, job);
       const retryAt = this.clock.now() + Math.min(60_000 * 2 ** Math.min(job.attempts, 6), 3_600_000);
-      await inTransaction(this.store, (tx) => tx.finishJob(job.id, job.attempts >= 10 ? 'failed' : 'pending', { runAt: retryAt, lastError: e instanceof Error ? e.message : String(e) })).catch(() => {});
+      await inTransaction(this.store, (tx) =>
+        tx.finishJob(job.id, job.attempts >= 10 ? 'failed' : 'pending', {
+          runAt: retryAt,
+          lastError: e instanceof Error ? e.message : String(e),
+        }),
+      ).catch(() => {});
     }
   }
 

@@ -74,7 +74,10 @@ export class CardVault {
    * The CVV is not a parameter: it is never stored. The cardholder's name belongs to the payment that
    * received it: the card row is shared by every merchant, so it never keeps a name.
    */
-  async store(tx: Tx, input: { number: string; expMonth: number; expYear: number; holder?: string | null }): Promise<CardSnapshot & { brand: CardBrand }> {
+  async store(
+    tx: Tx,
+    input: { number: string; expMonth: number; expYear: number; holder?: string | null },
+  ): Promise<CardSnapshot & { brand: CardBrand }> {
     const { pan, brand } = validateCardNumber(input.number);
     const fp = this.fingerprint(pan);
     let card = await tx.findCardByFingerprint(fp);

@@ -79,10 +79,13 @@ export function registerAcs(app: FastifyInstance, engine: Engine): void {
         return securePage(reply.code(200), r.n, { frameable: true }).send(r.html);
       }
       const n = nonce();
-      return securePage(reply, n, { frameable: true, formTargets: [new URL(termUrl).origin] }).send(autoPostPage(termUrl, { MD: f.MD ?? '', PaRes: res.paRes }, n, lang, s.processing));
+      return securePage(reply, n, { frameable: true, formTargets: [new URL(termUrl).origin] }).send(
+        autoPostPage(termUrl, { MD: f.MD ?? '', PaRes: res.paRes }, n, lang, s.processing),
+      );
     } catch (e) {
       const n = nonce();
-      if (isCoreError(e, 'CHALLENGE_EXPIRED')) return securePage(reply.code(410), n, { frameable: true }).send(messagePage(lang, n, s.expiredTitle, s.expiredTitle));
+      if (isCoreError(e, 'CHALLENGE_EXPIRED'))
+        return securePage(reply.code(410), n, { frameable: true }).send(messagePage(lang, n, s.expiredTitle, s.expiredTitle));
       if (isCoreError(e)) return securePage(reply.code(409), n, { frameable: true }).send(messagePage(lang, n, s.acsTitle, s.alreadyDone));
       throw e;
     }

@@ -40,7 +40,10 @@ export function renderPaymentPage(p: PaymentPageInput): string {
   const cancel = safeLocation(p.cancelUrl);
   const langs = p.selfUrl
     ? `<nav class="lang" aria-label="Language">${(['ru', 'uk', 'en'] as const)
-        .map((l) => `<a href="${esc(p.selfUrl + (p.selfUrl!.includes('?') ? '&' : '?') + 'lang=' + l)}" lang="${l}"${l === p.lang ? ' aria-current="true"' : ''}>${l === 'ru' ? 'Русский' : l === 'uk' ? 'Українська' : 'English'}</a>`)
+        .map(
+          (l) =>
+            `<a href="${esc(p.selfUrl + (p.selfUrl!.includes('?') ? '&' : '?') + 'lang=' + l)}" lang="${l}"${l === p.lang ? ' aria-current="true"' : ''}>${l === 'ru' ? 'Русский' : l === 'uk' ? 'Українська' : 'English'}</a>`,
+        )
         .join('')}</nav>`
     : '';
   const body = `
@@ -66,7 +69,14 @@ export function renderPaymentPage(p: PaymentPageInput): string {
 </form>
 ${cancel ? `<a class="button secondary" href="${esc(cancel)}" id="cancel"${p.linkTarget ? ` target="${p.linkTarget}"` : ''}>${esc(s.cancel)}</a>` : ''}
 ${langs}`;
-  const msgs = JSON.stringify({ num: s.errCardNumber, brand: s.errBrand, exp: s.errExpiry, expired: s.errExpired, cvv: s.errCvv, paying: s.paying });
+  const msgs = JSON.stringify({
+    num: s.errCardNumber,
+    brand: s.errBrand,
+    exp: s.errExpiry,
+    expired: s.errExpired,
+    cvv: s.errCvv,
+    paying: s.paying,
+  });
   return layout({ title: `${s.payTitle} — ${p.merchant}`, lang: p.lang, nonce: p.nonce, body, script: cardFormScript(msgs) });
 }
 
@@ -92,5 +102,3 @@ form.addEventListener('submit',function(ev){var ok=checkNum(true)&checkExp(true)
 if(btn.disabled){ev.preventDefault();return}btn.disabled=true;btn.setAttribute('aria-busy','true');$('submit-label').textContent=M.paying});
 })();`;
 }
-
-

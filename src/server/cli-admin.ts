@@ -36,7 +36,11 @@ function out(c: Conn, data: unknown, human: () => string): void {
 function table(rows: Array<Record<string, unknown>>, cols: string[]): string {
   if (rows.length === 0) return '(none)';
   const w = cols.map((k) => Math.max(k.length, ...rows.map((r) => String(r[k] ?? '').length)));
-  const line = (vals: string[]) => vals.map((v, i) => v.padEnd(w[i]!)).join('  ').trimEnd();
+  const line = (vals: string[]) =>
+    vals
+      .map((v, i) => v.padEnd(w[i]!))
+      .join('  ')
+      .trimEnd();
   return [line(cols), line(w.map((n) => '-'.repeat(n))), ...rows.map((r) => line(cols.map((k) => String(r[k] ?? ''))))].join('\n');
 }
 
@@ -70,7 +74,10 @@ function parseDuration(text: string): number {
 }
 
 export function registerAdminCommands(program: Command): void {
-  program.option('--url <url>', 'gateway URL for operator commands (env POLYPAY_URL)').option('--token <token>', 'admin token (env POLYPAY_ADMIN_TOKEN)').option('--json', 'machine-readable output');
+  program
+    .option('--url <url>', 'gateway URL for operator commands (env POLYPAY_URL)')
+    .option('--token <token>', 'admin token (env POLYPAY_ADMIN_TOKEN)')
+    .option('--json', 'machine-readable output');
 
   const merchant = program.command('merchant').description('merchants and their credentials');
   merchant
@@ -81,7 +88,17 @@ export function registerAdminCommands(program: Command): void {
       const list = await call(c, 'GET', '/merchants');
       out(c, list, () =>
         list
-          .map((m: any) => [`${m.merchant.id}  ${m.merchant.name}`, ...Object.entries(m.faces).map(([f, v]) => `  ${f}: ${Object.entries(v as object).map(([k, x]) => `${k}=${x}`).join(' ')}`)].join('\n'))
+          .map((m: any) =>
+            [
+              `${m.merchant.id}  ${m.merchant.name}`,
+              ...Object.entries(m.faces).map(
+                ([f, v]) =>
+                  `  ${f}: ${Object.entries(v as object)
+                    .map(([k, x]) => `${k}=${x}`)
+                    .join(' ')}`,
+              ),
+            ].join('\n'),
+          )
           .join('\n'),
       );
     });
@@ -94,7 +111,17 @@ export function registerAdminCommands(program: Command): void {
     .action(async (o: { name: string; id?: string; currency: string }, cmd: Command) => {
       const c = conn(cmd);
       const m = await call(c, 'POST', '/merchants', { name: o.name, ...(o.id ? { id: o.id } : {}), currencies: o.currency.split(',') });
-      out(c, m, () => [`created ${m.merchant.id} (${m.merchant.name})`, ...Object.entries(m.faces).map(([f, v]) => `  ${f}: ${Object.entries(v as object).map(([k, x]) => `${k}=${x}`).join(' ')}`)].join('\n'));
+      out(c, m, () =>
+        [
+          `created ${m.merchant.id} (${m.merchant.name})`,
+          ...Object.entries(m.faces).map(
+            ([f, v]) =>
+              `  ${f}: ${Object.entries(v as object)
+                .map(([k, x]) => `${k}=${x}`)
+                .join(' ')}`,
+          ),
+        ].join('\n'),
+      );
     });
 
   program
@@ -108,11 +135,25 @@ export function registerAdminCommands(program: Command): void {
     .option('--limit <n>', 'rows', '20')
     .action(async (o: { merchant?: string; status?: string; face?: string; search?: string; limit: string }, cmd: Command) => {
       const c = conn(cmd);
-      const q = new URLSearchParams({ limit: o.limit, ...(o.merchant ? { merchant: o.merchant } : {}), ...(o.status ? { status: o.status } : {}), ...(o.face ? { face: o.face } : {}), ...(o.search ? { q: o.search } : {}) });
+      const q = new URLSearchParams({
+        limit: o.limit,
+        ...(o.merchant ? { merchant: o.merchant } : {}),
+        ...(o.status ? { status: o.status } : {}),
+        ...(o.face ? { face: o.face } : {}),
+        ...(o.search ? { q: o.search } : {}),
+      });
       const r = await call(c, 'GET', `/payments?${q}`);
       out(c, r, () =>
         table(
-          r.items.map((p: any) => ({ id: p.id, merchant: p.merchantId, face: p.face, status: p.status, amount: `${p.amountDecimal} ${p.currency}`, card: p.card ? `${p.card.first6}…${p.card.last4}` : '', created: new Date(p.createdAt).toISOString() })),
+          r.items.map((p: any) => ({
+            id: p.id,
+            merchant: p.merchantId,
+            face: p.face,
+            status: p.status,
+            amount: `${p.amountDecimal} ${p.currency}`,
+            card: p.card ? `${p.card.first6}…${p.card.last4}` : '',
+            created: new Date(p.createdAt).toISOString(),
+          })),
           ['id', 'merchant', 'face', 'status', 'amount', 'card', 'created'],
         ),
       );
@@ -139,8 +180,22 @@ export function registerAdminCommands(program: Command): void {
           seen.set(d.id, d.attempts);
           if (first || prev === d.attempts || d.attempts === 0) continue;
           shown++;
-          const row = { id: d.id, face: d.face, kind: d.kind, status: d.status, attempts: d.attempts, lastStatus: d.lastStatus, url: d.url, eventId: d.eventId };
-          process.stdout.write((c.json ? JSON.stringify(row) : `${new Date().toISOString()}  #${d.id} ${d.face} ${d.kind} ${d.method} ${d.url} → ${d.lastStatus ?? d.lastError} (${d.status}, attempt ${d.attempts})`) + '\n');
+          const row = {
+            id: d.id,
+            face: d.face,
+            kind: d.kind,
+            status: d.status,
+            attempts: d.attempts,
+            lastStatus: d.lastStatus,
+            url: d.url,
+            eventId: d.eventId,
+          };
+          process.stdout.write(
+            (c.json
+              ? JSON.stringify(row)
+              : `${new Date().toISOString()}  #${d.id} ${d.face} ${d.kind} ${d.method} ${d.url} → ${d.lastStatus ?? d.lastError} (${d.status}, attempt ${d.attempts})`) +
+              '\n',
+          );
           if (shown >= max) return;
         }
         if (first) process.stderr.write(`following webhook deliveries at ${c.url} (Ctrl-C to stop)\n`);

@@ -8,7 +8,11 @@ import { CREDENTIALS_FOLDER, privateFolder, writePrivateFile } from '../store/sq
 import { registerAdminCommands } from './cli-admin.js';
 
 function banner(gw: Gateway, infos: Awaited<ReturnType<Gateway['merchants']>>): string {
-  const lines = [``, `Polypay is running at ${gw.url}  (store: ${gw.store.dialect}${gw.store.dialect === 'sqlite' ? `, data folder ${gw.config.dataDir}` : ''})`, ``];
+  const lines = [
+    ``,
+    `Polypay is running at ${gw.url}  (store: ${gw.store.dialect}${gw.store.dialect === 'sqlite' ? `, data folder ${gw.config.dataDir}` : ''})`,
+    ``,
+  ];
   for (const info of infos) {
     lines.push(`Merchant ${info.merchant.id} (${info.merchant.name})`);
     for (const [face, fields] of Object.entries(info.faces)) {
@@ -27,7 +31,8 @@ function banner(gw: Gateway, infos: Awaited<ReturnType<Gateway['merchants']>>): 
 /** Multi-line values (PEM keys) go to a file beside the data, and the banner shows its path. */
 function printable(gw: Gateway, merchantId: string, face: string, key: string, value: string): string {
   if (!value.includes('\n')) return value;
-  if (gw.store.dialect !== 'sqlite' || gw.config.dataDir === ':memory:') return '(PEM: `polypay merchant list --json` or GET /admin/api/merchants)';
+  if (gw.store.dialect !== 'sqlite' || gw.config.dataDir === ':memory:')
+    return '(PEM: `polypay merchant list --json` or GET /admin/api/merchants)';
   const dir = join(gw.config.dataDir, CREDENTIALS_FOLDER);
   privateFolder(dir);
   const file = join(dir, `${merchantId}-${face}-${key}.pem`);
@@ -66,10 +71,22 @@ program
   .option('-s, --seed <file>', 'seed file, JSON or YAML (env POLYPAY_SEED)')
   .option('--public-url <url>', 'base URL browsers and merchants reach the gateway at')
   .option('--log-level <level>', 'log level', undefined)
-  .option('--production', 'production mode: sandbox routes off, webhooks to loopback and private addresses refused unless allowed (env POLYPAY_PRODUCTION=1)')
-  .option('--sandbox-routes <on|off>', 'serve the sandbox operator routes, behind the admin token (env POLYPAY_SANDBOX_ROUTES; default on, off in production)')
-  .option('--webhook-allow <list>', 'CIDRs, addresses, host names, loopback, private: where webhooks may go besides public addresses (env POLYPAY_WEBHOOK_ALLOW)')
-  .option('--trust-proxy <list>', 'proxy addresses/CIDRs whose X-Forwarded-* headers are believed, or true (env POLYPAY_TRUST_PROXY; default off)')
+  .option(
+    '--production',
+    'production mode: sandbox routes off, webhooks to loopback and private addresses refused unless allowed (env POLYPAY_PRODUCTION=1)',
+  )
+  .option(
+    '--sandbox-routes <on|off>',
+    'serve the sandbox operator routes, behind the admin token (env POLYPAY_SANDBOX_ROUTES; default on, off in production)',
+  )
+  .option(
+    '--webhook-allow <list>',
+    'CIDRs, addresses, host names, loopback, private: where webhooks may go besides public addresses (env POLYPAY_WEBHOOK_ALLOW)',
+  )
+  .option(
+    '--trust-proxy <list>',
+    'proxy addresses/CIDRs whose X-Forwarded-* headers are believed, or true (env POLYPAY_TRUST_PROXY; default off)',
+  )
   .option('--request-timeout <ms>', 'time a client has to send a whole request (env POLYPAY_REQUEST_TIMEOUT; default 30000; 0: none)')
   .option('--connection-timeout <ms>', 'a silent connection is closed after this (env POLYPAY_CONNECTION_TIMEOUT; default 120000; 0: none)')
   .option('--keep-alive-timeout <ms>', 'an idle keep-alive connection is closed after this (env POLYPAY_KEEP_ALIVE_TIMEOUT; default 72000)')
@@ -94,7 +111,14 @@ program
       maxConnections: o.maxConnections === undefined ? undefined : parseCount(o.maxConnections, '--max-connections', 0),
     });
     const infos = await gw.merchants();
-    if (json) process.stdout.write(JSON.stringify({ url: gw.url, adminToken: gw.adminToken, merchants: infos.map((i) => ({ id: i.merchant.id, name: i.merchant.name, faces: i.faces })) }) + '\n');
+    if (json)
+      process.stdout.write(
+        JSON.stringify({
+          url: gw.url,
+          adminToken: gw.adminToken,
+          merchants: infos.map((i) => ({ id: i.merchant.id, name: i.merchant.name, faces: i.faces })),
+        }) + '\n',
+      );
     else process.stdout.write(banner(gw, infos));
     let closing = false;
     const shutdown = (sig: string) => {

@@ -57,7 +57,10 @@ export function parseSwitch(v: string | undefined, name: string): boolean | unde
 /** A comma-separated list; empty or absent → undefined. */
 export function parseList(v: string | undefined): string[] | undefined {
   if (v === undefined) return undefined;
-  const items = v.split(',').map((s) => s.trim()).filter(Boolean);
+  const items = v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   return items.length ? items : undefined;
 }
 
@@ -91,7 +94,10 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, overrides: P
     dataDir: env.POLYPAY_DATA_DIR ?? './data',
     databaseUrl: env.DATABASE_URL || undefined,
     seedFile: env.POLYPAY_SEED || undefined,
-    masterKeys: (env.POLYPAY_MASTER_KEYS ?? env.POLYPAY_MASTER_KEY ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    masterKeys: (env.POLYPAY_MASTER_KEYS ?? env.POLYPAY_MASTER_KEY ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
     adminToken: env.POLYPAY_ADMIN_TOKEN || undefined,
     logLevel: env.LOG_LEVEL ?? 'info',
     bodyLimit: Number(env.POLYPAY_BODY_LIMIT ?? 1024 * 1024),

@@ -167,7 +167,7 @@ export class Faults {
       if (this.rules.length === 0 || !req.polypay?.merchantId) return payload;
       const { face, path } = facePrefix(req);
       const r = this.match(face, path, req.polypay.merchantId, 'after');
-      if (r && (await this.apply(r, reply))) return r.drop ? payload : r.body ?? JSON.stringify({ error: 'fault injected', fault: r.id });
+      if (r && (await this.apply(r, reply))) return r.drop ? payload : (r.body ?? JSON.stringify({ error: 'fault injected', fault: r.id }));
       return payload;
     });
   }

@@ -119,7 +119,8 @@ export class Gateway {
     const addr = this.app.server.address();
     const port = typeof addr === 'object' && addr ? addr.port : this.config.port;
     this.listeningPorts.push(port);
-    this.url = this.config.publicUrl?.replace(/\/$/, '') ?? `http://${this.config.host === '0.0.0.0' ? '127.0.0.1' : this.config.host}:${port}`;
+    this.url =
+      this.config.publicUrl?.replace(/\/$/, '') ?? `http://${this.config.host === '0.0.0.0' ? '127.0.0.1' : this.config.host}:${port}`;
     for (const [name, facePort] of Object.entries(this.config.facePorts)) {
       const face = this.faces.find((f) => f.name === name);
       if (!face || facePort === undefined) continue;
@@ -150,12 +151,18 @@ export class Gateway {
   private warnProduction(): void {
     const c = this.config;
     if (!c.production) {
-      if (c.host !== '127.0.0.1' && c.host !== 'localhost' && c.host !== '::1') this.log.warn({ host: c.host }, 'listening beyond localhost without --production: sandbox routes are on and webhooks may reach private addresses (docs/reliability.md, threat model)');
+      if (c.host !== '127.0.0.1' && c.host !== 'localhost' && c.host !== '::1')
+        this.log.warn(
+          { host: c.host },
+          'listening beyond localhost without --production: sandbox routes are on and webhooks may reach private addresses (docs/reliability.md, threat model)',
+        );
       return;
     }
     if (!c.publicUrl) this.log.warn('production mode without --public-url: payer links are built from the Host header of each request');
-    if (c.sandboxRoutes) this.log.warn('production mode with --sandbox-routes on: the sandbox operator routes are served (behind the admin token)');
-    if (!c.databaseUrl && c.masterKeys.length === 0) this.log.warn('production mode without POLYPAY_MASTER_KEY: the vault key is kept in the data folder beside the database');
+    if (c.sandboxRoutes)
+      this.log.warn('production mode with --sandbox-routes on: the sandbox operator routes are served (behind the admin token)');
+    if (!c.databaseUrl && c.masterKeys.length === 0)
+      this.log.warn('production mode without POLYPAY_MASTER_KEY: the vault key is kept in the data folder beside the database');
   }
 
   /** The merchant-facing context a face gets. */
@@ -205,7 +212,13 @@ export class Gateway {
       connectionTimeout: c.connectionTimeoutMs,
       keepAliveTimeout: c.keepAliveTimeoutMs,
       // Node checks those deadlines every connectionsCheckingInterval (30 s by default): often enough for short ones
-      http: { headersTimeout, connectionsCheckingInterval: Math.max(50, Math.min(30_000, Math.floor(Math.min(headersTimeout, c.requestTimeoutMs || headersTimeout) / 4))) },
+      http: {
+        headersTimeout,
+        connectionsCheckingInterval: Math.max(
+          50,
+          Math.min(30_000, Math.floor(Math.min(headersTimeout, c.requestTimeoutMs || headersTimeout) / 4)),
+        ),
+      },
       requestIdHeader: false as const,
       return503OnClosing: true,
       forceCloseConnections: false,
@@ -214,7 +227,11 @@ export class Gateway {
       frameworkErrors: (error: Error & { code?: string }, req: FastifyRequest, reply: import('fastify').FastifyReply) => {
         const path = (req.raw.url ?? '').split('?')[0] ?? '';
         const m = mounts.find((x) => x.prefix === '' || path === x.prefix || path.startsWith(x.prefix + '/'));
-        const a = m?.face.frameworkError?.(error.code ?? 'FST_ERR_BAD_URL', req.raw.url ?? '') ?? { status: 400, contentType: 'application/json; charset=utf-8', body: JSON.stringify({ error: 'bad request' }) };
+        const a = m?.face.frameworkError?.(error.code ?? 'FST_ERR_BAD_URL', req.raw.url ?? '') ?? {
+          status: 400,
+          contentType: 'application/json; charset=utf-8',
+          body: JSON.stringify({ error: 'bad request' }),
+        };
         void reply.code(a.status).header('content-type', a.contentType).send(a.body);
       },
     };
@@ -226,7 +243,9 @@ export class Gateway {
     app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
     const faceOf = (req: FastifyRequest): { face: string; path: string } => {
       const path = (req.raw.url ?? req.url).split('?')[0]!.replace(/\/{2,}/g, '/');
-      for (const m of mounts) if (m.prefix === '' || path === m.prefix || path.startsWith(m.prefix + '/')) return { face: m.face.name, path: path.slice(m.prefix.length) || '/' };
+      for (const m of mounts)
+        if (m.prefix === '' || path === m.prefix || path.startsWith(m.prefix + '/'))
+          return { face: m.face.name, path: path.slice(m.prefix.length) || '/' };
       return { face: 'gateway', path };
     };
     app.addHook('onRequest', async (req, reply) => {
@@ -235,7 +254,11 @@ export class Gateway {
       reply.header('x-polypay-request-id', id);
     });
     this.faults.install(app, faceOf);
-    this.apiLog.install(app, this.engine.clock, mounts.map((m) => m.face));
+    this.apiLog.install(
+      app,
+      this.engine.clock,
+      mounts.map((m) => m.face),
+    );
     this.metrics.install(app);
     app.get('/healthz', async () => ({ status: 'ok', store: this.store.dialect }));
     registerAcs(app, this.engine);
@@ -282,7 +305,10 @@ export class Gateway {
 
   /** Credentials and base URLs of a merchant, per face. */
   async describeMerchant(merchantId: string): Promise<MerchantInfo> {
-    const { merchant, credentials } = await this.engine.read(async (tx) => ({ merchant: (await tx.getMerchant(merchantId))!, credentials: await tx.listCredentials(merchantId) }));
+    const { merchant, credentials } = await this.engine.read(async (tx) => ({
+      merchant: (await tx.getMerchant(merchantId))!,
+      credentials: await tx.listCredentials(merchantId),
+    }));
     const faces: Record<string, Record<string, string>> = {};
     for (const f of this.faces) {
       const creds = credentials.filter((c) => c.face === f.name && c.status === 'active');
@@ -341,7 +367,10 @@ export function plausibleHost(value: string | undefined): string | undefined {
   if (v6) return isIPv6(name!) ? value : undefined;
   if (isIPv4(name!)) return value;
   const labels = name!.replace(/\.$/, '').split('.');
-  const ok = name!.length <= 253 && labels.every((l) => /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/.test(l)) && !/^\d+$/.test(labels[labels.length - 1]!);
+  const ok =
+    name!.length <= 253 &&
+    labels.every((l) => /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/.test(l)) &&
+    !/^\d+$/.test(labels[labels.length - 1]!);
   return ok ? value : undefined;
 }
 
@@ -349,14 +378,29 @@ const urlRedactor = new Redactor();
 
 /** What pino logs of a request: the method, the URL with card numbers and secrets masked, the peer. */
 function logSerializedRequest(req: FastifyRequest): Record<string, unknown> {
-  return { method: req.method, url: safeUrl(urlRedactor, req.url), host: req.host, remoteAddress: req.ip, remotePort: req.socket?.remotePort };
+  return {
+    method: req.method,
+    url: safeUrl(urlRedactor, req.url),
+    host: req.host,
+    remoteAddress: req.ip,
+    remotePort: req.socket?.remotePort,
+  };
 }
 
 export function makeLogger(level: string, destination?: pino.DestinationStream): Logger {
   const options: pino.LoggerOptions = {
     level,
     redact: {
-      paths: ['req.headers.authorization', 'req.headers["x-sign"]', 'req.headers.signature', 'req.headers["x-signature"]', 'req.headers.cookie', '*.secret', '*.apiSecret', '*.password'],
+      paths: [
+        'req.headers.authorization',
+        'req.headers["x-sign"]',
+        'req.headers.signature',
+        'req.headers["x-signature"]',
+        'req.headers.cookie',
+        '*.secret',
+        '*.apiSecret',
+        '*.password',
+      ],
       censor: '[redacted]',
     },
   };
@@ -365,6 +409,6 @@ export function makeLogger(level: string, destination?: pino.DestinationStream):
 
 export async function startGateway(opts: GatewayOptions = {}): Promise<Gateway> {
   const config = configFromEnv(opts.env ?? process.env, opts);
-  const log = opts.logger === false ? pino({ level: 'silent' }) : opts.logger ?? makeLogger(config.logLevel);
+  const log = opts.logger === false ? pino({ level: 'silent' }) : (opts.logger ?? makeLogger(config.logLevel));
   return new Gateway(config, log, opts).start();
 }

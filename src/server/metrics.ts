@@ -15,7 +15,12 @@ export class Metrics {
   constructor(engine: Engine) {
     const r = this.registry;
     client.collectDefaultMetrics({ register: r, prefix: 'polypay_process_' });
-    this.requests = new client.Counter({ name: 'polypay_http_requests_total', help: 'HTTP requests by face, route and status', labelNames: ['face', 'route', 'method', 'status'], registers: [r] });
+    this.requests = new client.Counter({
+      name: 'polypay_http_requests_total',
+      help: 'HTTP requests by face, route and status',
+      labelNames: ['face', 'route', 'method', 'status'],
+      registers: [r],
+    });
     this.latency = new client.Histogram({
       name: 'polypay_http_request_duration_seconds',
       help: 'HTTP request latency',
@@ -23,8 +28,18 @@ export class Metrics {
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers: [r],
     });
-    this.payments = new client.Counter({ name: 'polypay_payment_events_total', help: 'Payment and payout state changes by outcome', labelNames: ['face', 'event'], registers: [r] });
-    this.attempts = new client.Counter({ name: 'polypay_webhook_attempts_total', help: 'Webhook delivery attempts', labelNames: ['face', 'kind', 'result'], registers: [r] });
+    this.payments = new client.Counter({
+      name: 'polypay_payment_events_total',
+      help: 'Payment and payout state changes by outcome',
+      labelNames: ['face', 'event'],
+      registers: [r],
+    });
+    this.attempts = new client.Counter({
+      name: 'polypay_webhook_attempts_total',
+      help: 'Webhook delivery attempts',
+      labelNames: ['face', 'kind', 'result'],
+      registers: [r],
+    });
     this.lag = new client.Histogram({
       name: 'polypay_webhook_lag_seconds',
       help: 'Time from commit to a delivered webhook',

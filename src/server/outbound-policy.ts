@@ -86,7 +86,11 @@ export function classify(ip: Ip): AddressClass {
   return 'public';
 }
 
-type AllowEntry = { kind: 'class'; cls: 'loopback' | 'private' } | { kind: 'cidr'; cidr: Cidr } | { kind: 'host'; host: string } | { kind: 'suffix'; suffix: string };
+type AllowEntry =
+  | { kind: 'class'; cls: 'loopback' | 'private' }
+  | { kind: 'cidr'; cidr: Cidr }
+  | { kind: 'host'; host: string }
+  | { kind: 'suffix'; suffix: string };
 
 const HOST_RE = /^(?=.{1,253}$)[a-z0-9_](?:[a-z0-9_-]{0,62})(?:\.[a-z0-9_](?:[a-z0-9_-]{0,62}))*\.?$/;
 
@@ -200,10 +204,11 @@ export class OutboundPolicy {
   private local(): Ip[] {
     if (!this.localAddresses) {
       this.localAddresses = [];
-      for (const list of Object.values(networkInterfaces())) for (const a of list ?? []) {
-        const ip = parseIp(a.address);
-        if (ip) this.localAddresses.push(ip);
-      }
+      for (const list of Object.values(networkInterfaces()))
+        for (const a of list ?? []) {
+          const ip = parseIp(a.address);
+          if (ip) this.localAddresses.push(ip);
+        }
     }
     return this.localAddresses;
   }

@@ -34,10 +34,30 @@ export function unparsed(bytes: number): string {
 export const COMMON_SENSITIVE: SensitiveFields = {
   pan: ['pan', 'card_number', 'cardNumber', 'card_no', 'cardNo'],
   secret: [
-    'cvv', 'cvv2', 'cvc', 'cvc2', 'cvn', 'csc', 'security_code', 'securityCode',
-    'PaRes', 'pa_res', 'CardCryptogramPacket', 'cryptogram',
-    'otp', 'otp_code', 'otp-code', 'otpCode',
-    'password', 'secret', 'api_secret', 'apiSecret', 'secret_key', 'secretKey', 'private_key', 'privateKey',
+    'cvv',
+    'cvv2',
+    'cvc',
+    'cvc2',
+    'cvn',
+    'csc',
+    'security_code',
+    'securityCode',
+    'PaRes',
+    'pa_res',
+    'CardCryptogramPacket',
+    'cryptogram',
+    'otp',
+    'otp_code',
+    'otp-code',
+    'otpCode',
+    'password',
+    'secret',
+    'api_secret',
+    'apiSecret',
+    'secret_key',
+    'secretKey',
+    'private_key',
+    'privateKey',
   ],
 };
 /** Any key naming a card verification code (`card_cvv`, `CvvCode`, ...) is a secret too. */
@@ -123,7 +143,10 @@ interface Rules {
 function rulesOf(list: readonly SensitiveFields[]): Rules {
   const rules: Rules = { names: new Map(), paths: [] };
   for (const fields of list) {
-    for (const [kind, names] of [['pan', fields.pan], ['secret', fields.secret]] as const) {
+    for (const [kind, names] of [
+      ['pan', fields.pan],
+      ['secret', fields.secret],
+    ] as const) {
       for (const f of names) {
         const lower = f.toLowerCase();
         if (lower.startsWith('$.')) rules.paths.push({ kind, path: lower.slice(2).split('.') });

@@ -32,9 +32,11 @@ export async function createMerchantFromSeed(gw: Gateway, m: SeedMerchant, index
     const specs: CredentialSpec[] = [];
     const draftId = id ?? `m_${Date.now().toString(36)}${index}`;
     for (const face of gw.faces) {
-      const section = m[face.name] as (JsonObject & { _credentials?: Array<{ key: string; secret: string | null; data?: JsonObject }> }) | undefined;
+      const section = m[face.name] as
+        (JsonObject & { _credentials?: Array<{ key: string; secret: string | null; data?: JsonObject }> }) | undefined;
       // an exported seed may carry the raw credentials of a face that has no seed format of its own
-      if (section?._credentials) specs.push(...section._credentials.map((c) => ({ face: face.name, key: c.key, secret: c.secret, data: c.data ?? {} })));
+      if (section?._credentials)
+        specs.push(...section._credentials.map((c) => ({ face: face.name, key: c.key, secret: c.secret, data: c.data ?? {} })));
       else specs.push(...face.credentials(section, { id: draftId, name: m.name, index }));
     }
     const { merchant } = await gw.engine.merchants.create(tx, {
@@ -44,7 +46,8 @@ export async function createMerchantFromSeed(gw: Gateway, m: SeedMerchant, index
       credentials: specs,
       currencies: m.currencies ?? ['RUB'],
     });
-    for (const face of gw.faces) await face.onMerchantCreated?.(tx, merchant, m[face.name] as JsonObject | undefined, gw.context(face.prefix));
+    for (const face of gw.faces)
+      await face.onMerchantCreated?.(tx, merchant, m[face.name] as JsonObject | undefined, gw.context(face.prefix));
     return merchant.id;
   });
 }

@@ -60,7 +60,11 @@ export class KyselyTx implements Tx {
   private prepared<Row = any>(key: string, build: (slot: SlotOf) => Compilable<unknown>, args: readonly unknown[]) {
     return runPrepared<Row>(this.db, this.ops.name, key, build, args);
   }
-  private async first<Row = any>(key: string, build: (slot: SlotOf) => Compilable<unknown>, args: readonly unknown[]): Promise<Row | undefined> {
+  private async first<Row = any>(
+    key: string,
+    build: (slot: SlotOf) => Compilable<unknown>,
+    args: readonly unknown[],
+  ): Promise<Row | undefined> {
     return (await this.prepared<Row>(key, build, args)).rows[0];
   }
   /** Inserts a row whose columns are all given (the shape is keyed by its column list). */
@@ -84,7 +88,10 @@ export class KyselyTx implements Tx {
 
   // ---- merchants
   async insertMerchant(m: Merchant): Promise<void> {
-    await this.db.insertInto('merchants').values({ id: m.id, name: m.name, settings: JSON.stringify(m.settings), created_at: m.createdAt }).execute();
+    await this.db
+      .insertInto('merchants')
+      .values({ id: m.id, name: m.name, settings: JSON.stringify(m.settings), created_at: m.createdAt })
+      .execute();
   }
   async getMerchant(id: string): Promise<Merchant | undefined> {
     const r = await this.first('merchants.get', (slot) => this.db.selectFrom('merchants').selectAll().where('id', '=', slot(0)), [id]);
@@ -94,7 +101,11 @@ export class KyselyTx implements Tx {
     return (await this.db.selectFrom('merchants').selectAll().orderBy('created_at').orderBy('id').execute()).map(R.toMerchant);
   }
   async updateMerchantSettings(id: string, settings: JsonObject): Promise<void> {
-    await this.db.updateTable('merchants').set({ settings: JSON.stringify(settings) }).where('id', '=', id).execute();
+    await this.db
+      .updateTable('merchants')
+      .set({ settings: JSON.stringify(settings) })
+      .where('id', '=', id)
+      .execute();
   }
   async deleteMerchant(id: string): Promise<void> {
     await this.db.deleteFrom('merchants').where('id', '=', id).execute();
@@ -102,18 +113,42 @@ export class KyselyTx implements Tx {
   async insertCredential(c: Credential): Promise<void> {
     await this.db
       .insertInto('credentials')
-      .values({ id: c.id, merchant_id: c.merchantId, face: c.face, key: c.key, secret: c.secret, data: JSON.stringify(c.data), status: c.status, created_at: c.createdAt })
+      .values({
+        id: c.id,
+        merchant_id: c.merchantId,
+        face: c.face,
+        key: c.key,
+        secret: c.secret,
+        data: JSON.stringify(c.data),
+        status: c.status,
+        created_at: c.createdAt,
+      })
       .execute();
   }
   async findCredential(face: FaceName, key: string): Promise<Credential | undefined> {
-    const r = await this.first('credentials.find', (slot) => this.db.selectFrom('credentials').selectAll().where('face', '=', slot(0)).where('key', '=', slot(1)), [face, key]);
+    const r = await this.first(
+      'credentials.find',
+      (slot) => this.db.selectFrom('credentials').selectAll().where('face', '=', slot(0)).where('key', '=', slot(1)),
+      [face, key],
+    );
     return r && R.toCredential(r);
   }
   async listCredentialsByFace(face: FaceName, limit: number): Promise<Credential[]> {
-    return (await this.db.selectFrom('credentials').selectAll().where('face', '=', face).where('status', '=', 'active').orderBy('created_at').limit(limit).execute()).map(R.toCredential);
+    return (
+      await this.db
+        .selectFrom('credentials')
+        .selectAll()
+        .where('face', '=', face)
+        .where('status', '=', 'active')
+        .orderBy('created_at')
+        .limit(limit)
+        .execute()
+    ).map(R.toCredential);
   }
   async listCredentials(merchantId: string): Promise<Credential[]> {
-    return (await this.db.selectFrom('credentials').selectAll().where('merchant_id', '=', merchantId).orderBy('created_at').execute()).map(R.toCredential);
+    return (await this.db.selectFrom('credentials').selectAll().where('merchant_id', '=', merchantId).orderBy('created_at').execute()).map(
+      R.toCredential,
+    );
   }
   async updateCredential(id: string, patch: Partial<Pick<Credential, 'secret' | 'status' | 'data'>>): Promise<void> {
     const set: Record<string, unknown> = {};
@@ -131,13 +166,23 @@ export class KyselyTx implements Tx {
   async findAccount(merchantId: string, currency: string, kind: string): Promise<LedgerAccount | undefined> {
     const r = await this.first(
       'accounts.find',
-      (slot) => this.db.selectFrom('accounts').selectAll().where('merchant_id', '=', slot(0)).where('currency', '=', slot(1)).where('kind', '=', slot(2)),
+      (slot) =>
+        this.db
+          .selectFrom('accounts')
+          .selectAll()
+          .where('merchant_id', '=', slot(0))
+          .where('currency', '=', slot(1))
+          .where('kind', '=', slot(2)),
       [merchantId, currency, kind],
     );
     return r && this.withDeltas(R.toAccount(r));
   }
   async lockAccount(id: string): Promise<LedgerAccount | undefined> {
-    const r = await this.first('accounts.lock', (slot) => this.ops.forUpdate(this.db.selectFrom('accounts').selectAll().where('id', '=', slot(0))), [id]);
+    const r = await this.first(
+      'accounts.lock',
+      (slot) => this.ops.forUpdate(this.db.selectFrom('accounts').selectAll().where('id', '=', slot(0))),
+      [id],
+    );
     return r && this.withDeltas(R.toAccount(r));
   }
   async insertAccount(a: LedgerAccount): Promise<boolean> {
@@ -181,7 +226,13 @@ export class KyselyTx implements Tx {
   private withDeltas(a: LedgerAccount): LedgerAccount {
     const d = this.deltas?.get(a.id);
     if (!d) return a;
-    return { ...a, debitsPending: a.debitsPending + d.debitsPending, debitsPosted: a.debitsPosted + d.debitsPosted, creditsPending: a.creditsPending + d.creditsPending, creditsPosted: a.creditsPosted + d.creditsPosted };
+    return {
+      ...a,
+      debitsPending: a.debitsPending + d.debitsPending,
+      debitsPosted: a.debitsPosted + d.debitsPosted,
+      creditsPending: a.creditsPending + d.creditsPending,
+      creditsPosted: a.creditsPosted + d.creditsPosted,
+    };
   }
   /**
    * The account totals this transaction changed as SQL statements with their values inlined (amounts are
@@ -217,56 +268,75 @@ export class KyselyTx implements Tx {
     const changed = this.changedAccounts();
     this.deltas = null;
     for (const [id, d] of changed) {
-      await guarded(() => this.prepared(
-        'accounts.add',
-        (slot) =>
-          this.db
-            .updateTable('accounts')
-            .set((eb) => ({
-              debits_pending: eb('debits_pending', '+', slot(0)),
-              debits_posted: eb('debits_posted', '+', slot(1)),
-              credits_pending: eb('credits_pending', '+', slot(2)),
-              credits_posted: eb('credits_posted', '+', slot(3)),
-            }))
-            .where('id', '=', slot(4)),
-        [d.debitsPending, d.debitsPosted, d.creditsPending, d.creditsPosted, id],
-      ));
+      await guarded(() =>
+        this.prepared(
+          'accounts.add',
+          (slot) =>
+            this.db
+              .updateTable('accounts')
+              .set((eb) => ({
+                debits_pending: eb('debits_pending', '+', slot(0)),
+                debits_posted: eb('debits_posted', '+', slot(1)),
+                credits_pending: eb('credits_pending', '+', slot(2)),
+                credits_posted: eb('credits_posted', '+', slot(3)),
+              }))
+              .where('id', '=', slot(4)),
+          [d.debitsPending, d.debitsPosted, d.creditsPending, d.creditsPosted, id],
+        ),
+      );
     }
   }
   async insertTransfer(t: Omit<LedgerTransfer, 'id'>): Promise<number> {
-    const r = await guarded(() => this.insertRow(
-      'ledger_transfers',
-      {
-        kind: t.kind,
-        debit_account_id: t.debitAccountId,
-        credit_account_id: t.creditAccountId,
-        amount: t.amount,
-        currency: t.currency,
-        pending_id: t.pendingId,
-        pending_state: t.pendingState,
-        code: t.code,
-        ref_type: t.refType,
-        ref_id: t.refId,
-        created_at: t.createdAt,
-      },
-      true,
-    ));
+    const r = await guarded(() =>
+      this.insertRow(
+        'ledger_transfers',
+        {
+          kind: t.kind,
+          debit_account_id: t.debitAccountId,
+          credit_account_id: t.creditAccountId,
+          amount: t.amount,
+          currency: t.currency,
+          pending_id: t.pendingId,
+          pending_state: t.pendingState,
+          code: t.code,
+          ref_type: t.refType,
+          ref_id: t.refId,
+          created_at: t.createdAt,
+        },
+        true,
+      ),
+    );
     return R.num(r.rows[0]!.id);
   }
   async getTransfer(id: number): Promise<LedgerTransfer | undefined> {
-    const r = await this.first('transfers.get', (slot) => this.db.selectFrom('ledger_transfers').selectAll().where('id', '=', slot(0)), [id]);
+    const r = await this.first('transfers.get', (slot) => this.db.selectFrom('ledger_transfers').selectAll().where('id', '=', slot(0)), [
+      id,
+    ]);
     return r && R.toTransfer(r);
   }
   async setPendingState(id: number, from: 'pending', to: 'posted' | 'voided'): Promise<boolean> {
     const res = await this.prepared(
       'transfers.setPendingState',
-      (slot) => this.db.updateTable('ledger_transfers').set({ pending_state: slot(0) }).where('id', '=', slot(1)).where('pending_state', '=', slot(2)),
+      (slot) =>
+        this.db
+          .updateTable('ledger_transfers')
+          .set({ pending_state: slot(0) })
+          .where('id', '=', slot(1))
+          .where('pending_state', '=', slot(2)),
       [to, id, from],
     );
     return Number(res.numAffectedRows) === 1;
   }
   async listTransfersByRef(refType: string, refId: string): Promise<LedgerTransfer[]> {
-    return (await this.db.selectFrom('ledger_transfers').selectAll().where('ref_type', '=', refType).where('ref_id', '=', refId).orderBy('id').execute()).map(R.toTransfer);
+    return (
+      await this.db
+        .selectFrom('ledger_transfers')
+        .selectAll()
+        .where('ref_type', '=', refType)
+        .where('ref_id', '=', refId)
+        .orderBy('id')
+        .execute()
+    ).map(R.toTransfer);
   }
   async transferTotals() {
     // Pending amounts count while a pending transfer is unresolved; resolution moves them to posted.
@@ -286,7 +356,8 @@ export class KyselyTx implements Tx {
       .execute(this.db)
       .catch((e: unknown) => {
         // SQLite's sum() refuses a total past the 64-bit range; the guards keep every account's within it
-        if (e instanceof Error && e.message === 'integer overflow') throw new CoreError('LEDGER_INVARIANT', 'an account\'s transfers add up to more than the ledger can hold');
+        if (e instanceof Error && e.message === 'integer overflow')
+          throw new CoreError('LEDGER_INVARIANT', "an account's transfers add up to more than the ledger can hold");
         throw e;
       });
     return rows.rows.map((r) => ({
@@ -326,7 +397,10 @@ export class KyselyTx implements Tx {
       .onConflict((oc) => oc.column('fingerprint').doNothing())
       .execute();
   }
-  async updateCard(id: string, patch: Partial<Pick<StoredCard, 'expMonth' | 'expYear' | 'holder' | 'panEncrypted' | 'keyId' | 'fingerprint'>>): Promise<void> {
+  async updateCard(
+    id: string,
+    patch: Partial<Pick<StoredCard, 'expMonth' | 'expYear' | 'holder' | 'panEncrypted' | 'keyId' | 'fingerprint'>>,
+  ): Promise<void> {
     const set: Record<string, unknown> = {};
     if (patch.expMonth !== undefined) set.exp_month = patch.expMonth;
     if (patch.expYear !== undefined) set.exp_year = patch.expYear;
@@ -358,11 +432,18 @@ export class KyselyTx implements Tx {
       .execute();
   }
   async getCardToken(token: string): Promise<CardToken | undefined> {
-    const r = await this.first('cardTokens.get', (slot) => this.db.selectFrom('card_tokens').selectAll().where('token', '=', slot(0)), [token]);
+    const r = await this.first('cardTokens.get', (slot) => this.db.selectFrom('card_tokens').selectAll().where('token', '=', slot(0)), [
+      token,
+    ]);
     return r && R.toCardToken(r);
   }
   async markCardTokenUsed(token: string, at: number): Promise<boolean> {
-    const res = await this.db.updateTable('card_tokens').set({ used_at: at }).where('token', '=', token).where('used_at', 'is', null).executeTakeFirst();
+    const res = await this.db
+      .updateTable('card_tokens')
+      .set({ used_at: at })
+      .where('token', '=', token)
+      .where('used_at', 'is', null)
+      .executeTakeFirst();
     return Number(res.numUpdatedRows) === 1;
   }
   async listCardTokens(merchantId: string, face: FaceName, limit: number, offset: number): Promise<CardToken[]> {
@@ -390,7 +471,11 @@ export class KyselyTx implements Tx {
     return r && R.toPayment(r);
   }
   async lockPayment(id: number): Promise<Payment | undefined> {
-    const r = await this.first('payments.lock', (slot) => this.ops.forUpdate(this.db.selectFrom('payments').selectAll().where('id', '=', slot(0))), [id]);
+    const r = await this.first(
+      'payments.lock',
+      (slot) => this.ops.forUpdate(this.db.selectFrom('payments').selectAll().where('id', '=', slot(0))),
+      [id],
+    );
     return r && R.toPayment(r);
   }
   async updatePayment(p: Payment): Promise<void> {
@@ -398,7 +483,11 @@ export class KyselyTx implements Tx {
     const cols = Object.keys(rest) as Array<keyof typeof rest>;
     await this.prepared(
       `payments.update:${cols.join(',')}`,
-      (slot) => this.db.updateTable('payments').set(Object.fromEntries(cols.map((c, i) => [c, slot(i)]))).where('id', '=', slot(cols.length)),
+      (slot) =>
+        this.db
+          .updateTable('payments')
+          .set(Object.fromEntries(cols.map((c, i) => [c, slot(i)])))
+          .where('id', '=', slot(cols.length)),
       [...cols.map((c) => rest[c] ?? null), p.id],
     );
   }
@@ -416,11 +505,19 @@ export class KyselyTx implements Tx {
   }
   async listPayments(f: PaymentFilter): Promise<Payment[]> {
     const dir = f.order ?? 'desc';
-    const rows = await this.paymentQuery(f).selectAll().orderBy('created_at', dir).orderBy('id', dir).limit(f.limit).offset(f.offset ?? 0).execute();
+    const rows = await this.paymentQuery(f)
+      .selectAll()
+      .orderBy('created_at', dir)
+      .orderBy('id', dir)
+      .limit(f.limit)
+      .offset(f.offset ?? 0)
+      .execute();
     return rows.map(R.toPayment);
   }
   async countPayments(f: Omit<PaymentFilter, 'limit' | 'offset' | 'order'>): Promise<number> {
-    const r = await this.paymentQuery(f).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+    const r = await this.paymentQuery(f)
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirstOrThrow();
     return R.num(r.n);
   }
   async insertRefund(r: Refund): Promise<void> {
@@ -464,7 +561,16 @@ export class KyselyTx implements Tx {
     await this.db.updateTable('payouts').set(rest).where('id', '=', p.id).execute();
   }
 
-  async listPayouts(f: { merchantId?: string; face?: FaceName; currency?: string; createdFrom?: number; createdTo?: number; order?: 'asc' | 'desc'; limit: number; offset?: number }): Promise<Payout[]> {
+  async listPayouts(f: {
+    merchantId?: string;
+    face?: FaceName;
+    currency?: string;
+    createdFrom?: number;
+    createdTo?: number;
+    order?: 'asc' | 'desc';
+    limit: number;
+    offset?: number;
+  }): Promise<Payout[]> {
     let q = this.db.selectFrom('payouts').selectAll();
     if (f.merchantId !== undefined) q = q.where('merchant_id', '=', f.merchantId);
     if (f.face !== undefined) q = q.where('face', '=', f.face);
@@ -472,7 +578,14 @@ export class KyselyTx implements Tx {
     if (f.createdFrom !== undefined) q = q.where('created_at', '>=', f.createdFrom);
     if (f.createdTo !== undefined) q = q.where('created_at', '<', f.createdTo);
     const dir = f.order ?? 'desc';
-    return (await q.orderBy('created_at', dir).orderBy('id', dir).limit(f.limit).offset(f.offset ?? 0).execute()).map(R.toPayout);
+    return (
+      await q
+        .orderBy('created_at', dir)
+        .orderBy('id', dir)
+        .limit(f.limit)
+        .offset(f.offset ?? 0)
+        .execute()
+    ).map(R.toPayout);
   }
 
   // ---- challenges
@@ -499,7 +612,11 @@ export class KyselyTx implements Tx {
     const r = await this.ops.forUpdate(this.db.selectFrom('challenges').selectAll().where('id', '=', id)).executeTakeFirst();
     return r && R.toChallenge(r);
   }
-  async updateChallenge(id: string, patch: Partial<Pick<Challenge, 'status' | 'attempts' | 'completedAt'>>, expectStatus?: Challenge['status']): Promise<boolean> {
+  async updateChallenge(
+    id: string,
+    patch: Partial<Pick<Challenge, 'status' | 'attempts' | 'completedAt'>>,
+    expectStatus?: Challenge['status'],
+  ): Promise<boolean> {
     const set: Record<string, unknown> = {};
     if (patch.status !== undefined) set.status = patch.status;
     if (patch.attempts !== undefined) set.attempts = patch.attempts;
@@ -536,7 +653,9 @@ export class KyselyTx implements Tx {
     return r && R.toRef(r);
   }
   async findRefsBySubject(subjectType: string, subjectId: string): Promise<ObjectRef[]> {
-    return (await this.db.selectFrom('refs').selectAll().where('subject_type', '=', subjectType).where('subject_id', '=', subjectId).execute()).map(R.toRef);
+    return (
+      await this.db.selectFrom('refs').selectAll().where('subject_type', '=', subjectType).where('subject_id', '=', subjectId).execute()
+    ).map(R.toRef);
   }
   async searchRefs(ref: string, limit: number): Promise<ObjectRef[]> {
     return (await this.db.selectFrom('refs').selectAll().where('ref', '=', ref).limit(limit).execute()).map(R.toRef);
@@ -555,8 +674,30 @@ export class KyselyTx implements Tx {
       for (let i = 0; i < events.length; i += 64) ids.push(...(await this.insertEvents(events.slice(i, i + 64))));
       return ids;
     }
-    const cols = ['event_id', 'merchant_id', 'face', 'type', 'subject_type', 'subject_id', 'payload', 'created_at', 'fanned_out', 'locked_until'] as const;
-    const rowOf = (e: Omit<OutboxEvent, 'id'>) => [e.eventId, e.merchantId, e.face, e.type, e.subjectType, e.subjectId, JSON.stringify(e.payload), e.createdAt, e.fannedOut ? 1 : 0, 0];
+    const cols = [
+      'event_id',
+      'merchant_id',
+      'face',
+      'type',
+      'subject_type',
+      'subject_id',
+      'payload',
+      'created_at',
+      'fanned_out',
+      'locked_until',
+    ] as const;
+    const rowOf = (e: Omit<OutboxEvent, 'id'>) => [
+      e.eventId,
+      e.merchantId,
+      e.face,
+      e.type,
+      e.subjectType,
+      e.subjectId,
+      JSON.stringify(e.payload),
+      e.createdAt,
+      e.fannedOut ? 1 : 0,
+      0,
+    ];
     const { rows } = await this.prepared<{ id: unknown; event_id: string }>(
       `outbox.insert:${events.length}`,
       (slot) =>
@@ -574,18 +715,39 @@ export class KyselyTx implements Tx {
     const ids = this.ops.skipLocked(
       this.db.selectFrom('outbox').select('id').where('fanned_out', '=', 0).where('locked_until', '<=', now).orderBy('id').limit(limit),
     );
-    const rows = await this.db.updateTable('outbox').set({ locked_until: now + lockMs }).where('id', 'in', ids).returningAll().execute();
+    const rows = await this.db
+      .updateTable('outbox')
+      .set({ locked_until: now + lockMs })
+      .where('id', 'in', ids)
+      .returningAll()
+      .execute();
     return rows.map(R.toEvent).sort((a, b) => a.id - b.id);
   }
   async markEventFannedOut(id: number, fannedOut = true): Promise<void> {
-    await this.db.updateTable('outbox').set({ fanned_out: fannedOut ? 1 : 0 }).where('id', '=', id).execute();
+    await this.db
+      .updateTable('outbox')
+      .set({ fanned_out: fannedOut ? 1 : 0 })
+      .where('id', '=', id)
+      .execute();
   }
   async countPendingEvents(): Promise<number> {
-    const r = await this.db.selectFrom('outbox').select((eb) => eb.fn.countAll().as('n')).where('fanned_out', '=', 0).executeTakeFirstOrThrow();
+    const r = await this.db
+      .selectFrom('outbox')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('fanned_out', '=', 0)
+      .executeTakeFirstOrThrow();
     return R.num(r.n);
   }
   async listEvents(subjectType: string, subjectId: string): Promise<OutboxEvent[]> {
-    return (await this.db.selectFrom('outbox').selectAll().where('subject_type', '=', subjectType).where('subject_id', '=', subjectId).orderBy('id').execute()).map(R.toEvent);
+    return (
+      await this.db
+        .selectFrom('outbox')
+        .selectAll()
+        .where('subject_type', '=', subjectType)
+        .where('subject_id', '=', subjectId)
+        .orderBy('id')
+        .execute()
+    ).map(R.toEvent);
   }
   async getEvent(eventId: string): Promise<OutboxEvent | undefined> {
     const r = await this.db.selectFrom('outbox').selectAll().where('event_id', '=', eventId).executeTakeFirst();
@@ -621,27 +783,38 @@ export class KyselyTx implements Tx {
     return R.num(r.rows[0]!.id);
   }
   async claimDeliveries(limit: number, now: number, lockMs: number): Promise<Delivery[]> {
-    const { rows } = await this.prepared('deliveries.claim', (slot) => {
-      const ids = this.ops.skipLocked(
-        this.db
-          .selectFrom('deliveries')
-          .select('id')
-          .where('status', '=', 'pending')
-          .where('next_attempt_at', '<=', slot(0))
-          .where('locked_until', '<=', slot(0))
-          .orderBy('next_attempt_at')
-          .orderBy('id')
-          .limit(slot(1)),
-      );
-      return this.db.updateTable('deliveries').set({ locked_until: slot(2) }).where('id', 'in', ids).returningAll();
-    }, [now, limit, now + lockMs]);
+    const { rows } = await this.prepared(
+      'deliveries.claim',
+      (slot) => {
+        const ids = this.ops.skipLocked(
+          this.db
+            .selectFrom('deliveries')
+            .select('id')
+            .where('status', '=', 'pending')
+            .where('next_attempt_at', '<=', slot(0))
+            .where('locked_until', '<=', slot(0))
+            .orderBy('next_attempt_at')
+            .orderBy('id')
+            .limit(slot(1)),
+        );
+        return this.db
+          .updateTable('deliveries')
+          .set({ locked_until: slot(2) })
+          .where('id', 'in', ids)
+          .returningAll();
+      },
+      [now, limit, now + lockMs],
+    );
     return rows.map(R.toDelivery).sort((a, b) => a.id - b.id);
   }
   async getDelivery(id: number): Promise<Delivery | undefined> {
     const r = await this.db.selectFrom('deliveries').selectAll().where('id', '=', id).executeTakeFirst();
     return r && R.toDelivery(r);
   }
-  async updateDelivery(id: number, patch: Partial<Pick<Delivery, 'status' | 'attempts' | 'nextAttemptAt' | 'lastStatus' | 'lastError' | 'deliveredAt'>>): Promise<void> {
+  async updateDelivery(
+    id: number,
+    patch: Partial<Pick<Delivery, 'status' | 'attempts' | 'nextAttemptAt' | 'lastStatus' | 'lastError' | 'deliveredAt'>>,
+  ): Promise<void> {
     const set: Record<string, unknown> = { locked_until: 0 };
     if (patch.status !== undefined) set.status = patch.status;
     if (patch.attempts !== undefined) set.attempts = patch.attempts;
@@ -652,7 +825,11 @@ export class KyselyTx implements Tx {
     const cols = Object.keys(set);
     await this.prepared(
       `deliveries.update:${cols.join(',')}`,
-      (slot) => this.db.updateTable('deliveries').set(Object.fromEntries(cols.map((c, i) => [c, slot(i)]))).where('id', '=', slot(cols.length)),
+      (slot) =>
+        this.db
+          .updateTable('deliveries')
+          .set(Object.fromEntries(cols.map((c, i) => [c, slot(i)])))
+          .where('id', '=', slot(cols.length)),
       [...cols.map((c) => set[c]), id],
     );
   }
@@ -674,18 +851,37 @@ export class KyselyTx implements Tx {
     return R.num(r.rows[0]!.id);
   }
   async listAttempts(deliveryId: number): Promise<DeliveryAttempt[]> {
-    return (await this.db.selectFrom('delivery_attempts').selectAll().where('delivery_id', '=', deliveryId).orderBy('id').execute()).map(R.toAttempt);
+    return (await this.db.selectFrom('delivery_attempts').selectAll().where('delivery_id', '=', deliveryId).orderBy('id').execute()).map(
+      R.toAttempt,
+    );
   }
-  async listDeliveries(f: { merchantId?: string; subjectType?: string; subjectId?: string; status?: string; limit: number; offset?: number }): Promise<Delivery[]> {
+  async listDeliveries(f: {
+    merchantId?: string;
+    subjectType?: string;
+    subjectId?: string;
+    status?: string;
+    limit: number;
+    offset?: number;
+  }): Promise<Delivery[]> {
     let q = this.db.selectFrom('deliveries').selectAll();
     if (f.merchantId) q = q.where('merchant_id', '=', f.merchantId);
     if (f.subjectType) q = q.where('subject_type', '=', f.subjectType);
     if (f.subjectId) q = q.where('subject_id', '=', f.subjectId);
     if (f.status) q = q.where('status', '=', f.status);
-    return (await q.orderBy('id', 'desc').limit(f.limit).offset(f.offset ?? 0).execute()).map(R.toDelivery);
+    return (
+      await q
+        .orderBy('id', 'desc')
+        .limit(f.limit)
+        .offset(f.offset ?? 0)
+        .execute()
+    ).map(R.toDelivery);
   }
   async countPendingDeliveries(): Promise<number> {
-    const r = await this.db.selectFrom('deliveries').select((eb) => eb.fn.countAll().as('n')).where('status', '=', 'pending').executeTakeFirstOrThrow();
+    const r = await this.db
+      .selectFrom('deliveries')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('status', '=', 'pending')
+      .executeTakeFirstOrThrow();
     return R.num(r.n);
   }
 
@@ -695,13 +891,29 @@ export class KyselyTx implements Tx {
     await this.db.deleteFrom('idempotency').where('scope', '=', scope).where('key', '=', key).where('expires_at', '<=', now).execute();
     const res = await this.db
       .insertInto('idempotency')
-      .values({ scope, key, request_hash: requestHash, state: 'in_progress', response_status: null, response_headers: null, response_body: null, created_at: now, expires_at: expiresAt })
+      .values({
+        scope,
+        key,
+        request_hash: requestHash,
+        state: 'in_progress',
+        response_status: null,
+        response_headers: null,
+        response_body: null,
+        created_at: now,
+        expires_at: expiresAt,
+      })
       .onConflict((oc) => oc.columns(['scope', 'key']).doNothing())
       .executeTakeFirst();
     return Number(res.numInsertedOrUpdatedRows ?? 0n) > 0;
   }
   async getIdempotency(scope: string, key: string): Promise<IdempotencyRecord | undefined> {
-    const r = await this.db.selectFrom('idempotency').selectAll().where('scope', '=', scope).where('key', '=', key).where('state', '=', 'completed').executeTakeFirst();
+    const r = await this.db
+      .selectFrom('idempotency')
+      .selectAll()
+      .where('scope', '=', scope)
+      .where('key', '=', key)
+      .where('state', '=', 'completed')
+      .executeTakeFirst();
     if (!r) return undefined;
     return {
       scope: r.scope,
@@ -714,7 +926,11 @@ export class KyselyTx implements Tx {
       expiresAt: R.num(r.expires_at),
     };
   }
-  async completeIdempotency(scope: string, key: string, res: { status: number; headers: Record<string, string>; body: string }): Promise<void> {
+  async completeIdempotency(
+    scope: string,
+    key: string,
+    res: { status: number; headers: Record<string, string>; body: string },
+  ): Promise<void> {
     await this.db
       .updateTable('idempotency')
       .set({ state: 'completed', response_status: res.status, response_headers: JSON.stringify(res.headers), response_body: res.body })
@@ -737,17 +953,39 @@ export class KyselyTx implements Tx {
       (slot) =>
         this.db
           .insertInto('jobs')
-          .values({ kind: slot(0), ref: slot(1), run_at: slot(2), status: 'pending', attempts: 0, locked_until: 0, payload: slot(3), last_error: null })
-          .onConflict((oc) => oc.columns(['kind', 'ref']).doUpdateSet({ run_at: slot(2), status: 'pending', payload: slot(3), locked_until: 0 })),
+          .values({
+            kind: slot(0),
+            ref: slot(1),
+            run_at: slot(2),
+            status: 'pending',
+            attempts: 0,
+            locked_until: 0,
+            payload: slot(3),
+            last_error: null,
+          })
+          .onConflict((oc) =>
+            oc.columns(['kind', 'ref']).doUpdateSet({ run_at: slot(2), status: 'pending', payload: slot(3), locked_until: 0 }),
+          ),
       [kind, ref, runAt, JSON.stringify(payload)],
     );
   }
   async cancelJob(kind: string, ref: string): Promise<void> {
-    await this.prepared('jobs.cancel', (slot) => this.db.deleteFrom('jobs').where('kind', '=', slot(0)).where('ref', '=', slot(1)).where('status', '=', 'pending'), [kind, ref]);
+    await this.prepared(
+      'jobs.cancel',
+      (slot) => this.db.deleteFrom('jobs').where('kind', '=', slot(0)).where('ref', '=', slot(1)).where('status', '=', 'pending'),
+      [kind, ref],
+    );
   }
   async claimJobs(limit: number, now: number, lockMs: number) {
     const ids = this.ops.skipLocked(
-      this.db.selectFrom('jobs').select('id').where('status', '=', 'pending').where('run_at', '<=', now).where('locked_until', '<=', now).orderBy('run_at').limit(limit),
+      this.db
+        .selectFrom('jobs')
+        .select('id')
+        .where('status', '=', 'pending')
+        .where('run_at', '<=', now)
+        .where('locked_until', '<=', now)
+        .orderBy('run_at')
+        .limit(limit),
     );
     const rows = await this.db
       .updateTable('jobs')
@@ -757,14 +995,22 @@ export class KyselyTx implements Tx {
       .execute();
     return rows.map(R.toJob).sort((a, b) => a.runAt - b.runAt);
   }
-  async finishJob(id: number, status: 'done' | 'failed' | 'pending', patch: { runAt?: number; lastError?: string | null } = {}): Promise<void> {
+  async finishJob(
+    id: number,
+    status: 'done' | 'failed' | 'pending',
+    patch: { runAt?: number; lastError?: string | null } = {},
+  ): Promise<void> {
     const set: Record<string, unknown> = { status, locked_until: 0 };
     if (patch.runAt !== undefined) set.run_at = patch.runAt;
     if (patch.lastError !== undefined) set.last_error = patch.lastError;
     await this.db.updateTable('jobs').set(set).where('id', '=', id).execute();
   }
   async nextJobAt(): Promise<number | null> {
-    const r = await this.db.selectFrom('jobs').select((eb) => eb.fn.min('run_at').as('t')).where('status', '=', 'pending').executeTakeFirst();
+    const r = await this.db
+      .selectFrom('jobs')
+      .select((eb) => eb.fn.min('run_at').as('t'))
+      .where('status', '=', 'pending')
+      .executeTakeFirst();
     return r?.t === null || r?.t === undefined ? null : R.num(r.t);
   }
 
@@ -815,9 +1061,14 @@ export class KyselyTx implements Tx {
   // ---- merchant purge
   async purgeMerchant(merchantId: string): Promise<void> {
     const db = this.db as unknown as Kysely<any>;
-    const accountIds = (await db.selectFrom('accounts').select('id').where('merchant_id', '=', merchantId).execute()).map((r: { id: string }) => r.id);
+    const accountIds = (await db.selectFrom('accounts').select('id').where('merchant_id', '=', merchantId).execute()).map(
+      (r: { id: string }) => r.id,
+    );
     if (accountIds.length) {
-      await db.deleteFrom('ledger_transfers').where((eb: any) => eb.or([eb('debit_account_id', 'in', accountIds), eb('credit_account_id', 'in', accountIds)])).execute();
+      await db
+        .deleteFrom('ledger_transfers')
+        .where((eb: any) => eb.or([eb('debit_account_id', 'in', accountIds), eb('credit_account_id', 'in', accountIds)]))
+        .execute();
     }
     const deliveryIds = db.selectFrom('deliveries').select('id').where('merchant_id', '=', merchantId);
     await db.deleteFrom('delivery_attempts').where('delivery_id', 'in', deliveryIds).execute();
@@ -833,7 +1084,12 @@ export class KyselyTx implements Tx {
       const t = totals.get(a.id) ?? { debitsPending: 0n, debitsPosted: 0n, creditsPending: 0n, creditsPosted: 0n };
       await db
         .updateTable('accounts')
-        .set({ debits_pending: t.debitsPending, debits_posted: t.debitsPosted, credits_pending: t.creditsPending, credits_posted: t.creditsPosted })
+        .set({
+          debits_pending: t.debitsPending,
+          debits_posted: t.debitsPosted,
+          credits_pending: t.creditsPending,
+          credits_posted: t.creditsPosted,
+        })
         .where('id', '=', a.id)
         .execute();
     }
@@ -845,10 +1101,18 @@ export class KyselyTx implements Tx {
     return r?.value;
   }
   async setSetting(key: string, value: string): Promise<void> {
-    await this.db.insertInto('settings').values({ key, value }).onConflict((oc) => oc.column('key').doUpdateSet({ value })).execute();
+    await this.db
+      .insertInto('settings')
+      .values({ key, value })
+      .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
+      .execute();
   }
   async setSettingIfAbsent(key: string, value: string): Promise<string> {
-    await this.db.insertInto('settings').values({ key, value }).onConflict((oc) => oc.column('key').doNothing()).execute();
+    await this.db
+      .insertInto('settings')
+      .values({ key, value })
+      .onConflict((oc) => oc.column('key').doNothing())
+      .execute();
     return (await this.getSetting(key))!;
   }
 }

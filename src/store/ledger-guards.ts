@@ -30,7 +30,8 @@ export function ledgerGuardError(e: unknown): unknown {
   if (err.code === '23514' || err.code === 'SQLITE_CONSTRAINT_CHECK') {
     const name = constraintOf(err);
     if ((RANGE_CONSTRAINTS as readonly string[]).includes(name ?? '')) return new CoreError('AMOUNT_TOO_LARGE', TOO_LARGE);
-    if ((SIGN_CONSTRAINTS as readonly string[]).includes(name ?? '')) return new CoreError('LEDGER_INVARIANT', `the store refused a negative ledger value (${name})`);
+    if ((SIGN_CONSTRAINTS as readonly string[]).includes(name ?? ''))
+      return new CoreError('LEDGER_INVARIANT', `the store refused a negative ledger value (${name})`);
     return e;
   }
   if (err.code === 'SQLITE_ERROR' && err.message === 'integer overflow') return new CoreError('AMOUNT_TOO_LARGE', TOO_LARGE);

@@ -61,7 +61,10 @@ const core: MigrationFactory = (dialect) => ({
       .addColumn('credits_posted', BIG, (c) => c.notNull().defaultTo(0))
       .addColumn('created_at', BIG, (c) => c.notNull())
       .addUniqueConstraint('accounts_owner', ['merchant_id', 'currency', 'kind'])
-      .addCheckConstraint('accounts_nonneg', sql`debits_pending >= 0 and debits_posted >= 0 and credits_pending >= 0 and credits_posted >= 0`)
+      .addCheckConstraint(
+        'accounts_nonneg',
+        sql`debits_pending >= 0 and debits_posted >= 0 and credits_pending >= 0 and credits_posted >= 0`,
+      )
       .execute();
 
     await serialId(db.schema.createTable('ledger_transfers'), dialect)
@@ -79,7 +82,13 @@ const core: MigrationFactory = (dialect) => ({
       .addCheckConstraint('ledger_transfers_positive', sql`amount >= 0 and debit_account_id <> credit_account_id`)
       .execute();
     // a pending transfer is resolved (posted or voided) exactly once
-    await db.schema.createIndex('ledger_transfers_pending_once').on('ledger_transfers').column('pending_id').unique().where(sql.ref('pending_id'), 'is not', null).execute();
+    await db.schema
+      .createIndex('ledger_transfers_pending_once')
+      .on('ledger_transfers')
+      .column('pending_id')
+      .unique()
+      .where(sql.ref('pending_id'), 'is not', null)
+      .execute();
     await db.schema.createIndex('ledger_transfers_ref').on('ledger_transfers').columns(['ref_type', 'ref_id']).execute();
     await db.schema.createIndex('ledger_transfers_debit').on('ledger_transfers').column('debit_account_id').execute();
     await db.schema.createIndex('ledger_transfers_credit').on('ledger_transfers').column('credit_account_id').execute();
@@ -361,7 +370,9 @@ const SUM_FITS = (side: 'debits' | 'credits') =>
 const ledgerLimits: MigrationFactory = (dialect) => ({
   async up(db: Kysely<any>) {
     if (dialect === 'postgres') {
-      await sql.raw(`alter table accounts add constraint accounts_totals_fit check (${SUM_FITS('debits')} and ${SUM_FITS('credits')})`).execute(db);
+      await sql
+        .raw(`alter table accounts add constraint accounts_totals_fit check (${SUM_FITS('debits')} and ${SUM_FITS('credits')})`)
+        .execute(db);
       return;
     }
     await db.transaction().execute(async (trx) => {
@@ -407,7 +418,8 @@ const ledgerLimits: MigrationFactory = (dialect) => ({
           )`,
         )
         .execute(trx);
-      const transferCols = 'id, kind, debit_account_id, credit_account_id, amount, currency, pending_id, pending_state, code, ref_type, ref_id, created_at';
+      const transferCols =
+        'id, kind, debit_account_id, credit_account_id, amount, currency, pending_id, pending_state, code, ref_type, ref_id, created_at';
       await sql.raw(`insert into ledger_transfers_new (${transferCols}) select ${transferCols} from ledger_transfers`).execute(trx);
       // ids of deleted transfers are not given again: the sequence goes on from where it was
       await sql.raw(`delete from sqlite_sequence where name = 'ledger_transfers_new'`).execute(trx);
@@ -420,7 +432,13 @@ const ledgerLimits: MigrationFactory = (dialect) => ({
         .execute(trx);
       await sql.raw('drop table ledger_transfers').execute(trx);
       await sql.raw('alter table ledger_transfers_new rename to ledger_transfers').execute(trx);
-      await trx.schema.createIndex('ledger_transfers_pending_once').on('ledger_transfers').column('pending_id').unique().where(sql.ref('pending_id'), 'is not', null).execute();
+      await trx.schema
+        .createIndex('ledger_transfers_pending_once')
+        .on('ledger_transfers')
+        .column('pending_id')
+        .unique()
+        .where(sql.ref('pending_id'), 'is not', null)
+        .execute();
       await trx.schema.createIndex('ledger_transfers_ref').on('ledger_transfers').columns(['ref_type', 'ref_id']).execute();
       await trx.schema.createIndex('ledger_transfers_debit').on('ledger_transfers').column('debit_account_id').execute();
       await trx.schema.createIndex('ledger_transfers_credit').on('ledger_transfers').column('credit_account_id').execute();

@@ -27,7 +27,8 @@ function shapeOf(dialect: string, key: string, build: (slot: SlotOf) => Compilab
     const compiled = build((i) => new Slot(i)).compile();
     const params = compiled.parameters.map((p) => (p instanceof Slot ? p : { value: p }));
     const seen = new Set(params.filter((p): p is Slot => p instanceof Slot).map((p) => p.index));
-    for (let i = 0; i < arity; i++) if (!seen.has(i)) throw new Error(`prepared query ${key}: argument ${i} is not a parameter of the compiled SQL`);
+    for (let i = 0; i < arity; i++)
+      if (!seen.has(i)) throw new Error(`prepared query ${key}: argument ${i} is not a parameter of the compiled SQL`);
     s = { sql: compiled.sql, params };
     shapes.set(id, s);
   }
@@ -35,7 +36,13 @@ function shapeOf(dialect: string, key: string, build: (slot: SlotOf) => Compilab
 }
 
 /** Runs the shape named key (built by build on first use) with these arguments in its slots. */
-export function runPrepared<R>(db: Db, dialect: string, key: string, build: (slot: SlotOf) => Compilable<unknown>, args: readonly unknown[]): Promise<QueryResult<R>> {
+export function runPrepared<R>(
+  db: Db,
+  dialect: string,
+  key: string,
+  build: (slot: SlotOf) => Compilable<unknown>,
+  args: readonly unknown[],
+): Promise<QueryResult<R>> {
   const s = shapeOf(dialect, key, build, args.length);
   const params = s.params.map((p) => (p instanceof Slot ? args[p.index] : p.value));
   return db.executeQuery<R>(CompiledQuery.raw(s.sql, params));

@@ -192,7 +192,10 @@ export const fromPayment = (p: Payment): S.PaymentsTable => ({
   captured_amount: p.capturedAmount,
   refunded_amount: p.refundedAmount,
   capture_mode: p.captureMode,
-  ...(cardCols(p.card) as Pick<S.PaymentsTable, 'card_id' | 'card_first6' | 'card_last4' | 'card_brand' | 'card_exp_month' | 'card_exp_year' | 'card_holder'>),
+  ...(cardCols(p.card) as Pick<
+    S.PaymentsTable,
+    'card_id' | 'card_first6' | 'card_last4' | 'card_brand' | 'card_exp_month' | 'card_exp_year' | 'card_holder'
+  >),
   decline_reason: p.declineReason,
   auth_code: p.authCode,
   rrn: p.rrn,
@@ -250,7 +253,10 @@ export const fromPayout = (p: Payout): S.PayoutsTable => ({
   status: p.status,
   amount: p.amount,
   currency: p.currency,
-  ...(cardCols(p.card) as Pick<S.PayoutsTable, 'card_id' | 'card_first6' | 'card_last4' | 'card_brand' | 'card_exp_month' | 'card_exp_year' | 'card_holder'>),
+  ...(cardCols(p.card) as Pick<
+    S.PayoutsTable,
+    'card_id' | 'card_first6' | 'card_last4' | 'card_brand' | 'card_exp_month' | 'card_exp_year' | 'card_holder'
+  >),
   decline_reason: p.declineReason,
   hold_transfer_id: p.holdTransferId,
   metadata: JSON.stringify(p.metadata),

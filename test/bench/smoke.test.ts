@@ -16,17 +16,34 @@ describe('npm run bench -- --smoke', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('runs every scenario without an error and writes its JSON', { timeout: 300_000 }, async () => {
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--smoke', '--from-source', '--quiet', '--results-dir', dir], {
-      env: { ...process.env, DATABASE_URL: '' },
-      maxBuffer: 16 * 1024 * 1024,
-      timeout: 280_000,
-    });
+    const { stdout } = await run(
+      process.execPath,
+      ['--import', 'tsx', 'bench/run.ts', '--smoke', '--from-source', '--quiet', '--results-dir', dir],
+      {
+        env: { ...process.env, DATABASE_URL: '' },
+        maxBuffer: 16 * 1024 * 1024,
+        timeout: 280_000,
+      },
+    );
     expect(stdout).toContain('Polypay benchmark');
     const file = join(dir, 'latest.json');
     expect(existsSync(file)).toBe(true);
     const res = JSON.parse(readFileSync(file, 'utf8')) as RunResults;
     const keys = res.rows.map((r) => r.key);
-    for (const k of ['echo', 'cp-token-charge', 'cp-cryptogram-charge', 'cp-auth-confirm', 'numopay-status', 'novapay-session', 'mbill-transfer', 'way2pay-payin', 'webhooks-live', 'webhooks-paced', 'webhooks-backlog']) expect(keys).toContain(k);
+    for (const k of [
+      'echo',
+      'cp-token-charge',
+      'cp-cryptogram-charge',
+      'cp-auth-confirm',
+      'numopay-status',
+      'novapay-session',
+      'mbill-transfer',
+      'way2pay-payin',
+      'webhooks-live',
+      'webhooks-paced',
+      'webhooks-backlog',
+    ])
+      expect(keys).toContain(k);
     expect(keys.some((k) => k.startsWith('populated-'))).toBe(true);
     for (const r of res.rows) {
       expect({ scenario: r.key, errors: r.errors }).toEqual({ scenario: r.key, errors: 0 });

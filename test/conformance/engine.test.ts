@@ -37,9 +37,13 @@ describe.each(STORES)('engine on %s', (kind) => {
   });
 
   const newPayment = (amount: bigint, captureMode: 'auto' | 'manual' = 'manual', expiresAt: number | null = null) =>
-    engine.transaction((tx) => engine.payments.create(tx, { merchantId: 'm1', face: 'cloudpayments', amount, currency: 'RUB', captureMode, expiresAt }));
+    engine.transaction((tx) =>
+      engine.payments.create(tx, { merchantId: 'm1', face: 'cloudpayments', amount, currency: 'RUB', captureMode, expiresAt }),
+    );
   const authorize = (id: number, number = CARD.number) =>
-    engine.transaction((tx) => engine.payments.authorize(tx, id, { source: { kind: 'card', card: { ...CARD, number } }, merchantName: 'M1' }));
+    engine.transaction((tx) =>
+      engine.payments.authorize(tx, id, { source: { kind: 'card', card: { ...CARD, number } }, merchantName: 'M1' }),
+    );
   const balance = () => engine.read((tx) => engine.ledger.balance(tx, 'm1', 'RUB', AVAILABLE));
 
   describe('ledger', () => {
@@ -52,8 +56,12 @@ describe.each(STORES)('engine on %s', (kind) => {
       const mid = await balance();
       expect(mid.frozenIn).toBeGreaterThanOrEqual(1000n);
       await engine.transaction((tx) => engine.ledger.postPending(tx, ids.hold, 400n, { code: 'test' }));
-      await expect(engine.transaction((tx) => engine.ledger.postPending(tx, ids.hold, 400n, { code: 'test' }))).rejects.toThrow(/already resolved/);
-      await expect(engine.transaction((tx) => engine.ledger.voidPending(tx, ids.hold, { code: 'test' }))).rejects.toThrow(/already resolved/);
+      await expect(engine.transaction((tx) => engine.ledger.postPending(tx, ids.hold, 400n, { code: 'test' }))).rejects.toThrow(
+        /already resolved/,
+      );
+      await expect(engine.transaction((tx) => engine.ledger.voidPending(tx, ids.hold, { code: 'test' }))).rejects.toThrow(
+        /already resolved/,
+      );
       const after = await balance();
       expect(after.posted - mid.posted).toBe(400n);
       expect(after.frozenIn).toBe(mid.frozenIn - 1000n);
@@ -66,7 +74,11 @@ describe.each(STORES)('engine on %s', (kind) => {
         return engine.ledger.hold(tx, n, a, 500n, { code: 'race' });
       });
       const results = await Promise.allSettled(
-        Array.from({ length: 10 }, (_, i) => engine.transaction((tx) => (i % 2 ? engine.ledger.voidPending(tx, hold, { code: 'race' }) : engine.ledger.postPending(tx, hold, 500n, { code: 'race' })))),
+        Array.from({ length: 10 }, (_, i) =>
+          engine.transaction((tx) =>
+            i % 2 ? engine.ledger.voidPending(tx, hold, { code: 'race' }) : engine.ledger.postPending(tx, hold, 500n, { code: 'race' }),
+          ),
+        ),
       );
       expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     });
@@ -106,14 +118,22 @@ describe.each(STORES)('engine on %s', (kind) => {
       const c = await engine.transaction((tx) => engine.payments.capture(tx, p.id, 7_000n));
       expect([c.status, c.capturedAmount]).toEqual(['captured', 7_000n]);
       expect((await balance()).posted - before.posted).toBe(7_000n);
-      await expect(engine.transaction((tx) => engine.payments.refund(tx, p.id, 7_001n))).rejects.toSatisfy((e: unknown) => isCoreError(e, 'AMOUNT_EXCEEDS_AVAILABLE'));
+      await expect(engine.transaction((tx) => engine.payments.refund(tx, p.id, 7_001n))).rejects.toSatisfy((e: unknown) =>
+        isCoreError(e, 'AMOUNT_EXCEEDS_AVAILABLE'),
+      );
       const r1 = await engine.transaction((tx) => engine.payments.refund(tx, p.id, 2_000n));
       expect(r1.payment.status).toBe('partially_refunded');
       const r2 = await engine.transaction((tx) => engine.payments.refund(tx, p.id, null));
       expect([r2.payment.status, r2.refund.amount]).toEqual(['refunded', 5_000n]);
       expect((await balance()).posted).toBe(before.posted);
       const events = await engine.read((tx) => tx.listEvents('payment', String(p.id)));
-      expect(events.map((e) => e.type)).toEqual(['payment.created', 'payment.authorized', 'payment.captured', 'payment.refunded', 'payment.refunded']);
+      expect(events.map((e) => e.type)).toEqual([
+        'payment.created',
+        'payment.authorized',
+        'payment.captured',
+        'payment.refunded',
+        'payment.refunded',
+      ]);
     });
 
     it('voids a hold and cannot capture it afterwards', async () => {
@@ -121,7 +141,9 @@ describe.each(STORES)('engine on %s', (kind) => {
       await authorize(p.id);
       const v = await engine.transaction((tx) => engine.payments.void(tx, p.id));
       expect(v.status).toBe('voided');
-      await expect(engine.transaction((tx) => engine.payments.capture(tx, p.id, null))).rejects.toSatisfy((e: unknown) => isCoreError(e, 'INVALID_STATE'));
+      await expect(engine.transaction((tx) => engine.payments.capture(tx, p.id, null))).rejects.toSatisfy((e: unknown) =>
+        isCoreError(e, 'INVALID_STATE'),
+      );
     });
 
     it('declines with the card catalogue reason', async () => {
@@ -137,10 +159,18 @@ describe.each(STORES)('engine on %s', (kind) => {
       expect((await balance()).posted - before.posted).toBe(10_000n);
       const r1 = await engine.transaction((tx) => engine.payments.refund(tx, p.id, 3_000n));
       const r2 = await engine.transaction((tx) => engine.payments.refund(tx, p.id, 4_000n));
-      expect([r1.refund.amount, r2.refund.amount, r2.payment.status, r2.payment.refundedAmount]).toEqual([3_000n, 4_000n, 'partially_refunded', 7_000n]);
+      expect([r1.refund.amount, r2.refund.amount, r2.payment.status, r2.payment.refundedAmount]).toEqual([
+        3_000n,
+        4_000n,
+        'partially_refunded',
+        7_000n,
+      ]);
       // 3 000 are left: 3 001 (and 5 000, below the captured 10 000) are refused, and change nothing
       for (const over of [3_001n, 5_000n, 10_000n]) {
-        await expect(engine.transaction((tx) => engine.payments.refund(tx, p.id, over)), String(over)).rejects.toSatisfy((e: unknown) => isCoreError(e, 'AMOUNT_EXCEEDS_AVAILABLE'));
+        await expect(
+          engine.transaction((tx) => engine.payments.refund(tx, p.id, over)),
+          String(over),
+        ).rejects.toSatisfy((e: unknown) => isCoreError(e, 'AMOUNT_EXCEEDS_AVAILABLE'));
       }
       const kept = await engine.read((tx) => tx.getPayment(p.id));
       expect([kept!.status, kept!.capturedAmount, kept!.refundedAmount]).toEqual(['partially_refunded', 10_000n, 7_000n]);
@@ -156,7 +186,9 @@ describe.each(STORES)('engine on %s', (kind) => {
     it('never refunds more than was captured under concurrent refunds', async () => {
       const p = await newPayment(100n, 'auto');
       await authorize(p.id);
-      const results = await Promise.allSettled(Array.from({ length: 25 }, () => engine.transaction((tx) => engine.payments.refund(tx, p.id, 10n))));
+      const results = await Promise.allSettled(
+        Array.from({ length: 25 }, () => engine.transaction((tx) => engine.payments.refund(tx, p.id, 10n))),
+      );
       expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(10);
       const after = await engine.read((tx) => tx.getPayment(p.id));
       expect([after!.status, after!.refundedAmount]).toEqual(['refunded', 100n]);
@@ -166,7 +198,9 @@ describe.each(STORES)('engine on %s', (kind) => {
       const p = await newPayment(100n);
       await authorize(p.id);
       const results = await Promise.allSettled(
-        Array.from({ length: 12 }, (_, i) => engine.transaction((tx) => (i % 2 ? engine.payments.void(tx, p.id) : engine.payments.capture(tx, p.id, 60n)))),
+        Array.from({ length: 12 }, (_, i) =>
+          engine.transaction((tx) => (i % 2 ? engine.payments.void(tx, p.id) : engine.payments.capture(tx, p.id, 60n))),
+        ),
       );
       expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
       const transfers = await engine.read((tx) => tx.listTransfersByRef('payment', String(p.id)));
@@ -196,7 +230,13 @@ describe.each(STORES)('engine on %s', (kind) => {
         Array.from({ length: 20 }, () =>
           engine.idempotency.run({ scope: 'test', key, requestHash: 'h', ttlMs: 3_600_000, keep: () => true }, async (tx) => {
             runs++;
-            const p = await engine.payments.create(tx, { merchantId: 'm1', face: 'cloudpayments', amount: 5n, currency: 'RUB', captureMode: 'auto' });
+            const p = await engine.payments.create(tx, {
+              merchantId: 'm1',
+              face: 'cloudpayments',
+              amount: 5n,
+              currency: 'RUB',
+              captureMode: 'auto',
+            });
             return { status: 200, headers: {}, body: JSON.stringify({ id: p.id }) };
           }),
         ),
@@ -209,10 +249,13 @@ describe.each(STORES)('engine on %s', (kind) => {
     it('does not keep responses the face chooses not to keep', async () => {
       let runs = 0;
       const run = () =>
-        engine.idempotency.run({ scope: 'test', key: 'fail-key', requestHash: 'h', ttlMs: 1000, keep: (r) => r.status === 200 }, async () => {
-          runs++;
-          return { status: 400, headers: {}, body: 'no' };
-        });
+        engine.idempotency.run(
+          { scope: 'test', key: 'fail-key', requestHash: 'h', ttlMs: 1000, keep: (r) => r.status === 200 },
+          async () => {
+            runs++;
+            return { status: 400, headers: {}, body: 'no' };
+          },
+        );
       await run();
       await run();
       expect(runs).toBe(2);
@@ -220,14 +263,31 @@ describe.each(STORES)('engine on %s', (kind) => {
   });
 
   describe('outbox', () => {
-    const event = (subjectId: string) => ({ merchantId: 'm1', face: 'way2pay' as const, type: 'test.event', subjectType: 'test', subjectId, payload: { n: 1 } });
+    const event = (subjectId: string) => ({
+      merchantId: 'm1',
+      face: 'way2pay' as const,
+      type: 'test.event',
+      subjectType: 'test',
+      subjectId,
+      payload: { n: 1 },
+    });
     let failRender = false;
     beforeAll(() => {
       engine.dispatcher.register('way2pay', {
         async render(tx, e) {
           if (failRender) throw new Error('renderer down');
           const m = await tx.getMerchant(e.merchantId);
-          return [{ kind: 'test', url: 'http://127.0.0.1:9/hook', method: 'POST', headers: {}, body: JSON.stringify({ merchant: m?.name, subject: e.subjectId }), schedule: [1000], maxAttempts: 2 }];
+          return [
+            {
+              kind: 'test',
+              url: 'http://127.0.0.1:9/hook',
+              method: 'POST',
+              headers: {},
+              body: JSON.stringify({ merchant: m?.name, subject: e.subjectId }),
+              schedule: [1000],
+              maxAttempts: 2,
+            },
+          ];
         },
       });
     });
@@ -238,7 +298,9 @@ describe.each(STORES)('engine on %s', (kind) => {
         await engine.outbox.emit(tx, event('kept'));
       });
       // committed already fanned out, with no dispatcher running
-      expect((await deliveries('kept')).map((d) => [d.kind, d.status, d.body])).toEqual([['test', 'pending', '{"merchant":"M1","subject":"kept"}']]);
+      expect((await deliveries('kept')).map((d) => [d.kind, d.status, d.body])).toEqual([
+        ['test', 'pending', '{"merchant":"M1","subject":"kept"}'],
+      ]);
       expect(await engine.read((tx) => tx.countPendingEvents())).toBe(0);
       await expect(
         engine.transaction(async (tx) => {
@@ -288,7 +350,9 @@ describe.each(STORES)('engine on %s', (kind) => {
         const c = new pg.Client({ connectionString: target.databaseUrl });
         await c.connect();
         const big = (_k: string, v: unknown) => (typeof v === 'bigint' ? v.toString() : v);
-        const dump = JSON.stringify((await c.query('select * from cards')).rows, big) + JSON.stringify((await c.query('select * from payments')).rows, big);
+        const dump =
+          JSON.stringify((await c.query('select * from cards')).rows, big) +
+          JSON.stringify((await c.query('select * from payments')).rows, big);
         await c.end();
         expect(dump.includes('5200828282828210')).toBe(false);
       }

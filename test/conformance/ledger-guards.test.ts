@@ -19,7 +19,17 @@ import { freshStore, STORES, type StoreTarget } from '../helpers/stores.js';
 const INT64_MAX = 9223372036854775807n;
 
 function account(id: string, merchantId: string, kind = 'available'): LedgerAccount {
-  return { id, merchantId, currency: 'RUB', kind, debitsPending: 0n, debitsPosted: 0n, creditsPending: 0n, creditsPosted: 0n, createdAt: 1 };
+  return {
+    id,
+    merchantId,
+    currency: 'RUB',
+    kind,
+    debitsPending: 0n,
+    debitsPosted: 0n,
+    creditsPending: 0n,
+    creditsPosted: 0n,
+    createdAt: 1,
+  };
 }
 
 async function refusedWith(p: Promise<unknown>, code: ErrorCode): Promise<void> {
@@ -81,7 +91,19 @@ describe.each(STORES)('ledger guards on %s', (kind) => {
   it('refuses a transfer of a negative amount or beyond 2^63 - 1', async () => {
     const transfer = (amount: bigint) =>
       store.transaction((tx) =>
-        tx.insertTransfer({ kind: 'posted', debitAccountId: 'acc_zero', creditAccountId: 'acc_full', amount, currency: 'RUB', pendingId: null, pendingState: null, code: 't', refType: 'guard', refId: String(amount), createdAt: 1 }),
+        tx.insertTransfer({
+          kind: 'posted',
+          debitAccountId: 'acc_zero',
+          creditAccountId: 'acc_full',
+          amount,
+          currency: 'RUB',
+          pendingId: null,
+          pendingState: null,
+          code: 't',
+          refType: 'guard',
+          refId: String(amount),
+          createdAt: 1,
+        }),
       );
     await refusedWith(transfer(-5n), 'LEDGER_INVARIANT');
     await refusedWith(transfer(INT64_MAX + 1n), 'AMOUNT_TOO_LARGE');
@@ -110,15 +132,27 @@ describe.each(STORES)('the checked ledger on %s', (kind) => {
     expect(ids.n1).toBe(ids.n1again);
     expect(ids.n1).not.toBe(ids.n2);
     expect(ids.f1).toMatchObject({ merchantId: 'm1', currency: 'RUB', kind: 'fees' });
-    await refusedWith(store.transaction((tx) => ledger.systemAccount(tx, 'm1', 'RUB', AVAILABLE)), 'LEDGER_INVARIANT');
+    await refusedWith(
+      store.transaction((tx) => ledger.systemAccount(tx, 'm1', 'RUB', AVAILABLE)),
+      'LEDGER_INVARIANT',
+    );
   });
 
   it('refuses a transfer above 999 999 999 999 999 minor units, and one that would pass 2^63 - 1, before writing it', async () => {
     const accounts = () =>
-      store.transaction(async (tx) => ({ net: await ledger.systemAccount(tx, 'm3', 'RUB', NETWORK_ACCOUNT), avail: await ledger.account(tx, 'm3', 'RUB', AVAILABLE) }));
+      store.transaction(async (tx) => ({
+        net: await ledger.systemAccount(tx, 'm3', 'RUB', NETWORK_ACCOUNT),
+        avail: await ledger.account(tx, 'm3', 'RUB', AVAILABLE),
+      }));
     let { net, avail } = await accounts();
-    await refusedWith(store.transaction((tx) => ledger.post(tx, net, avail, 1_000_000_000_000_000n, { code: 't', refType: 'big', refId: '1' })), 'AMOUNT_TOO_LARGE');
-    await refusedWith(store.transaction((tx) => ledger.hold(tx, net, avail, 1_000_000_000_000_000n, { code: 't', refType: 'big', refId: '1' })), 'AMOUNT_TOO_LARGE');
+    await refusedWith(
+      store.transaction((tx) => ledger.post(tx, net, avail, 1_000_000_000_000_000n, { code: 't', refType: 'big', refId: '1' })),
+      'AMOUNT_TOO_LARGE',
+    );
+    await refusedWith(
+      store.transaction((tx) => ledger.hold(tx, net, avail, 1_000_000_000_000_000n, { code: 't', refType: 'big', refId: '1' })),
+      'AMOUNT_TOO_LARGE',
+    );
     await store.transaction((tx) => ledger.post(tx, net, avail, 999_999_999_999_999n, { code: 't', refType: 'big', refId: '2' }));
     // years of volume, written through the store port: the credit side 10 below the limit
     await store.transaction(async (tx) => {
@@ -126,13 +160,22 @@ describe.each(STORES)('the checked ledger on %s', (kind) => {
       await tx.addToAccount(net.id, { debitsPending: INT64_MAX - 999_999_999_999_999n - 10n });
     });
     ({ net, avail } = await accounts());
-    await refusedWith(store.transaction((tx) => ledger.hold(tx, net, avail, 11n, { code: 't', refType: 'big', refId: '3' })), 'AMOUNT_TOO_LARGE');
-    await refusedWith(store.transaction((tx) => ledger.post(tx, net, avail, 11n, { code: 't', refType: 'big', refId: '3' })), 'AMOUNT_TOO_LARGE');
+    await refusedWith(
+      store.transaction((tx) => ledger.hold(tx, net, avail, 11n, { code: 't', refType: 'big', refId: '3' })),
+      'AMOUNT_TOO_LARGE',
+    );
+    await refusedWith(
+      store.transaction((tx) => ledger.post(tx, net, avail, 11n, { code: 't', refType: 'big', refId: '3' })),
+      'AMOUNT_TOO_LARGE',
+    );
     expect(await store.read((tx) => tx.listTransfersByRef('big', '3'))).toEqual([]);
     const hold = await store.transaction((tx) => ledger.hold(tx, net, avail, 10n, { code: 't', refType: 'big', refId: '4' }));
     // posting a hold moves pending to posted: never past the limit
     await store.transaction((tx) => ledger.postPending(tx, hold, 10n, { code: 't', refType: 'big', refId: '4' }));
-    expect((await store.read((tx) => tx.getAccount(avail.id)))!).toMatchObject({ creditsPosted: 1_000_000_000_000_009n, creditsPending: INT64_MAX - 1_000_000_000_000_009n });
+    expect((await store.read((tx) => tx.getAccount(avail.id)))!).toMatchObject({
+      creditsPosted: 1_000_000_000_000_009n,
+      creditsPending: INT64_MAX - 1_000_000_000_000_009n,
+    });
   });
 });
 
@@ -159,10 +202,38 @@ describe.each(STORES)('a %s store made before the ledger guards', (kind) => {
     const migrator = new Migrator({ db, provider: migrationProvider(kind), allowUnorderedMigrations: true });
     const r = await migrator.migrateTo('0002_api_log');
     if (r.error) throw r.error;
-    const acc = (id: string, merchant: string, k: string, debits: bigint, credits: bigint) => ({ id, merchant_id: merchant, currency: 'RUB', kind: k, debits_pending: 0n, debits_posted: debits, credits_pending: 0n, credits_posted: credits, created_at: 1n });
-    await db.insertInto('accounts').values([acc('old_net', '_system', 'network', 700n, 0n), acc('old_avail', 'm1', 'available', 0n, 700n)]).execute();
+    const acc = (id: string, merchant: string, k: string, debits: bigint, credits: bigint) => ({
+      id,
+      merchant_id: merchant,
+      currency: 'RUB',
+      kind: k,
+      debits_pending: 0n,
+      debits_posted: debits,
+      credits_pending: 0n,
+      credits_posted: credits,
+      created_at: 1n,
+    });
+    await db
+      .insertInto('accounts')
+      .values([acc('old_net', '_system', 'network', 700n, 0n), acc('old_avail', 'm1', 'available', 0n, 700n)])
+      .execute();
     for (const amount of [300n, 400n]) {
-      await db.insertInto('ledger_transfers').values({ kind: 'posted', debit_account_id: 'old_net', credit_account_id: 'old_avail', amount, currency: 'RUB', pending_id: null, pending_state: null, code: 'old', ref_type: 'old', ref_id: '1', created_at: 1n }).execute();
+      await db
+        .insertInto('ledger_transfers')
+        .values({
+          kind: 'posted',
+          debit_account_id: 'old_net',
+          credit_account_id: 'old_avail',
+          amount,
+          currency: 'RUB',
+          pending_id: null,
+          pending_state: null,
+          code: 'old',
+          ref_type: 'old',
+          ref_id: '1',
+          created_at: 1n,
+        })
+        .execute();
     }
     await close();
   }
@@ -179,10 +250,25 @@ describe.each(STORES)('a %s store made before the ledger guards', (kind) => {
     const old = await s.read((tx) => tx.listTransfersByRef('old', '1'));
     expect(old.map((t) => t.amount)).toEqual([300n, 400n]);
     const next = await s.transaction((tx) =>
-      tx.insertTransfer({ kind: 'posted', debitAccountId: 'old_avail', creditAccountId: 'old_net', amount: 1n, currency: 'RUB', pendingId: null, pendingState: null, code: 'new', refType: 'new', refId: '1', createdAt: 2 }),
+      tx.insertTransfer({
+        kind: 'posted',
+        debitAccountId: 'old_avail',
+        creditAccountId: 'old_net',
+        amount: 1n,
+        currency: 'RUB',
+        pendingId: null,
+        pendingState: null,
+        code: 'new',
+        refType: 'new',
+        refId: '1',
+        createdAt: 2,
+      }),
     );
     expect(next).toBe(old[1]!.id + 1);
-    await refusedWith(s.transaction((tx) => tx.addToAccount('old_net', { debitsPosted: INT64_MAX })), 'AMOUNT_TOO_LARGE');
+    await refusedWith(
+      s.transaction((tx) => tx.addToAccount('old_net', { debitsPosted: INT64_MAX })),
+      'AMOUNT_TOO_LARGE',
+    );
     expect((await s.read((tx) => tx.getAccount('old_net')))!.debitsPosted).toBe(700n);
   });
 });

@@ -22,7 +22,13 @@ describe.each(STORES)('CloudPayments pages in a real browser on %s', (store) => 
   let site: MerchantSite;
   let browser: Browser;
   const cp = () => new CloudPaymentsClient({ endpoint: `${h.url}/cloudpayments`, publicId: SHOP.publicId, apiSecret: SHOP.apiSecret });
-  const npm = () => new ClientService({ publicId: SHOP.publicId, privateKey: SHOP.apiSecret, endpoint: `${h.url}/cloudpayments`, org: { inn: 7708806063, taxationSystem: 0 } }).getClientApi();
+  const npm = () =>
+    new ClientService({
+      publicId: SHOP.publicId,
+      privateKey: SHOP.apiSecret,
+      endpoint: `${h.url}/cloudpayments`,
+      org: { inn: 7708806063, taxationSystem: 0 },
+    }).getClientApi();
 
   beforeAll(async () => {
     site = await new MerchantSite().start();
@@ -36,7 +42,10 @@ describe.each(STORES)('CloudPayments pages in a real browser on %s', (store) => 
           cloudpayments: {
             publicId: SHOP.publicId,
             apiSecret: SHOP.apiSecret,
-            notifications: { pay: { address: `${site.url}/cp/pay`, httpMethod: 'POST' }, fail: { address: `${site.url}/cp/fail`, httpMethod: 'POST' } },
+            notifications: {
+              pay: { address: `${site.url}/cp/pay`, httpMethod: 'POST' },
+              fail: { address: `${site.url}/cp/fail`, httpMethod: 'POST' },
+            },
           },
         },
       ],
@@ -51,19 +60,32 @@ describe.each(STORES)('CloudPayments pages in a real browser on %s', (store) => 
 
   /** Notifications of one kind for an invoice, each checked for its Content-HMAC over the raw body. */
   const notes = (kind: 'pay' | 'fail', invoice: string): Hit[] =>
-    site.of(`/cp/${kind}`, (x) => x.form.InvoiceId === invoice).map((x) => {
-      expect(x.headers['content-hmac']).toBe(createHmac('sha256', SHOP.apiSecret).update(x.body, 'utf8').digest('base64'));
-      return x;
-    });
+    site
+      .of(`/cp/${kind}`, (x) => x.form.InvoiceId === invoice)
+      .map((x) => {
+        expect(x.headers['content-hmac']).toBe(createHmac('sha256', SHOP.apiSecret).update(x.body, 'utf8').digest('base64'));
+        return x;
+      });
 
   const order = async (invoice: string, extra: Record<string, unknown> = {}) => {
-    const r = await cp().createOrder({ Amount: 1500.5, Currency: 'RUB', Description: 'Заказ №' + invoice, InvoiceId: invoice, AccountId: 'buyer', SuccessRedirectUrl: `${site.url}/ok?inv=${invoice}`, FailRedirectUrl: `${site.url}/fail?inv=${invoice}`, ...extra });
+    const r = await cp().createOrder({
+      Amount: 1500.5,
+      Currency: 'RUB',
+      Description: 'Заказ №' + invoice,
+      InvoiceId: invoice,
+      AccountId: 'buyer',
+      SuccessRedirectUrl: `${site.url}/ok?inv=${invoice}`,
+      FailRedirectUrl: `${site.url}/fail?inv=${invoice}`,
+      ...extra,
+    });
     expect(r.Success).toBe(true);
     return r.Model as { Id: string; Url: string };
   };
 
   const paymentsOf = async (invoice: string) => {
-    const res = await fetch(`${h.url}/admin/api/payments?merchant=${SHOP.id}&limit=500`, { headers: { authorization: `Bearer ${h.gw.adminToken}` } });
+    const res = await fetch(`${h.url}/admin/api/payments?merchant=${SHOP.id}&limit=500`, {
+      headers: { authorization: `Bearer ${h.gw.adminToken}` },
+    });
     expect(res.status).toBe(200);
     const j = (await res.json()) as { items: Array<{ invoiceId: string | null; status: string }> };
     return j.items.filter((p) => p.invoiceId === invoice).map((p) => p.status);
@@ -107,7 +129,15 @@ describe.each(STORES)('CloudPayments pages in a real browser on %s', (store) => 
     await Promise.all([page.waitForURL(`${site.url}/ok?inv=cp-3ds`), page.click('#approve')]);
     expect(await page.textContent('h1')).toBe('Shop: /ok');
     const pay = await site.waitFor(() => notes('pay', 'cp-3ds')[0]);
-    expect(pay.form).toMatchObject({ Amount: '1500.50', Currency: 'RUB', Status: 'Completed', OperationType: 'Payment', CardFirstSix: '424242', CardLastFour: '4242', AccountId: 'buyer' });
+    expect(pay.form).toMatchObject({
+      Amount: '1500.50',
+      Currency: 'RUB',
+      Status: 'Completed',
+      OperationType: 'Payment',
+      CardFirstSix: '424242',
+      CardLastFour: '4242',
+      AccountId: 'buyer',
+    });
     expect(pay.body).not.toContain('4242424242424242');
     expect((await cp().find({ InvoiceId: 'cp-3ds' })).Model).toMatchObject({ Status: 'Completed', Amount: 1500.5 });
     // the card number went only to the gateway, and only in the card form's post
@@ -133,7 +163,12 @@ describe.each(STORES)('CloudPayments pages in a real browser on %s', (store) => 
     await fillCard(page, declineCardPan('insufficient_funds'));
     await Promise.all([page.waitForURL(`${site.url}/fail?inv=cp-decline`), page.click('#submit')]);
     const fail = await site.waitFor(() => notes('fail', 'cp-decline')[0]);
-    expect(fail.form).toMatchObject({ Status: 'Declined', ReasonCode: '5051', Reason: 'InsufficientFunds', CardLastFour: declineCardPan('insufficient_funds').slice(-4) });
+    expect(fail.form).toMatchObject({
+      Status: 'Declined',
+      ReasonCode: '5051',
+      Reason: 'InsufficientFunds',
+      CardLastFour: declineCardPan('insufficient_funds').slice(-4),
+    });
     expect((await cp().find({ InvoiceId: 'cp-decline' })).Model).toMatchObject({ Status: 'Declined', ReasonCode: 5051 });
     // the order is still open: the page shows the form again and a good card pays it
     await page.goto(o.Url + '?lang=en');
@@ -219,7 +254,10 @@ describe.each(STORES)('CloudPayments pages in a real browser on %s', (store) => 
     await page.goto(o.Url);
     const statuses = await page.evaluate(async (url) => {
       const body = new URLSearchParams({ lang: 'en', number: '4000 0000 0000 3055', exp: '12/30', cvv: '123' }).toString();
-      const post = () => fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/x-www-form-urlencoded' }, redirect: 'manual' }).then((r) => r.type);
+      const post = () =>
+        fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/x-www-form-urlencoded' }, redirect: 'manual' }).then(
+          (r) => r.type,
+        );
       return Promise.all([post(), post(), post()]);
     }, o.Url);
     expect(statuses).toHaveLength(3);
@@ -281,7 +319,12 @@ describe.each(STORES)('CloudPayments pages in a real browser on %s', (store) => 
     const errors = await page.evaluate(async (publicId) => {
       const w = globalThis as any;
       try {
-        await new w.cp.Checkout({ publicId }).createPaymentCryptogram({ cardNumber: '4242 4242 4242 4241', expDateMonth: '13', expDateYear: '30', cvv: '12' });
+        await new w.cp.Checkout({ publicId }).createPaymentCryptogram({
+          cardNumber: '4242 4242 4242 4241',
+          expDateMonth: '13',
+          expDateYear: '30',
+          cvv: '12',
+        });
         return null;
       } catch (e) {
         return e;
@@ -302,7 +345,15 @@ describe.each(STORES)('CloudPayments pages in a real browser on %s', (store) => 
     await shot(page, 'cloudpayments-merchant-checkout');
 
     // the merchant's server charges the cryptogram with the npm client: 3-D Secure is needed
-    const charged = await npm().chargeCryptogramPayment({ Amount: 99.9, Currency: 'RUB', IpAddress: '127.0.0.1', Name: 'IVAN IVANOV', CardCryptogramPacket: cryptogram, InvoiceId: 'cp-checkout', AccountId: 'buyer' });
+    const charged = await npm().chargeCryptogramPayment({
+      Amount: 99.9,
+      Currency: 'RUB',
+      IpAddress: '127.0.0.1',
+      Name: 'IVAN IVANOV',
+      CardCryptogramPacket: cryptogram,
+      InvoiceId: 'cp-checkout',
+      AccountId: 'buyer',
+    });
     expect(charged.isPayment3DSResponse()).toBe(true);
     const m = charged.getResponse().Model as unknown as { TransactionId: number; PaReq: string; AcsUrl: string };
     expect(m.AcsUrl).toBe(`${h.url}/acs`);

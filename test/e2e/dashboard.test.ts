@@ -34,7 +34,12 @@ describe.each(STORES)('operator dashboard on %s', (store) => {
 
   /** Signs in over plain HTTP and returns the session cookie. */
   const signIn = async (token = h.gw.adminToken): Promise<{ status: number; cookie: string }> => {
-    const res = await fetch(`${h.url}/dashboard/login`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ token, next: '/dashboard' }).toString(), redirect: 'manual' });
+    const res = await fetch(`${h.url}/dashboard/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token, next: '/dashboard' }).toString(),
+      redirect: 'manual',
+    });
     const set = res.headers.get('set-cookie') ?? '';
     return { status: res.status, cookie: /polypay_dash=[^;]+/.exec(set)?.[0] ?? '' };
   };
@@ -73,7 +78,16 @@ describe.each(STORES)('operator dashboard on %s', (store) => {
     expect(niceScale(1250.5)).toEqual({ top: 1500, step: 500 });
     expect(niceScale(3)).toEqual({ top: 3, step: 1 });
     expect(niceScale(0)).toEqual({ top: 1, step: 0.25 });
-    const svg = chart({ id: 'c', title: 'T', labels: ['a', 'b'], longLabels: ['A', 'B'], series: [{ name: '<s>', kind: 'line', values: [1, null] }], yTitle: 'Y', format: String, tick: String });
+    const svg = chart({
+      id: 'c',
+      title: 'T',
+      labels: ['a', 'b'],
+      longLabels: ['A', 'B'],
+      series: [{ name: '<s>', kind: 'line', values: [1, null] }],
+      yTitle: 'Y',
+      format: String,
+      tick: String,
+    });
     expect(svg).toContain('&lt;s&gt;');
     expect(svg).not.toContain('style=');
   });
@@ -126,10 +140,16 @@ describe.each(STORES)('operator dashboard on %s', (store) => {
     expect(anonPost.status).toBe(303);
     expect(anonPost.headers.get('location')).toBe('/dashboard/login?next=%2Fdashboard%2Fclock');
     expect((await fetch(`${h.url}/dashboard/clock/freeze`, { ...form, headers: { ...form.headers, cookie }, body: '' })).status).toBe(403);
-    expect((await fetch(`${h.url}/dashboard/clock/freeze`, { ...form, headers: { ...form.headers, cookie }, body: '_csrf=forged' })).status).toBe(403);
+    expect(
+      (await fetch(`${h.url}/dashboard/clock/freeze`, { ...form, headers: { ...form.headers, cookie }, body: '_csrf=forged' })).status,
+    ).toBe(403);
     expect(h.gw.engine.clock.state().frozen).toBe(false);
     const csrf = /name="_csrf" value="([^"]+)"/.exec(await (await fetch(`${h.url}/dashboard/clock`, { headers: { cookie } })).text())![1]!;
-    const withToken = await fetch(`${h.url}/dashboard/payments/${paid.id}/capture`, { ...form, headers: { ...form.headers, cookie }, body: new URLSearchParams({ _csrf: csrf }).toString() });
+    const withToken = await fetch(`${h.url}/dashboard/payments/${paid.id}/capture`, {
+      ...form,
+      headers: { ...form.headers, cookie },
+      body: new URLSearchParams({ _csrf: csrf }).toString(),
+    });
     // a core error (the payment is already captured) is a message on the payment's page, not a 500
     expect(withToken.status).toBe(303);
     expect(withToken.headers.get('location')).toBe(`/dashboard/payments/${paid.id}`);
@@ -141,7 +161,10 @@ describe.each(STORES)('operator dashboard on %s', (store) => {
     await page.goto(`${h.url}/dashboard/payments`);
     expect(page.url()).toBe(`${h.url}/dashboard/login?next=%2Fdashboard%2Fpayments`);
     await page.fill('#token', 'not-the-token');
-    const refused = await Promise.all([page.waitForResponse((r) => r.url().endsWith('/dashboard/login') && r.request().method() === 'POST'), page.click('#sign-in')]);
+    const refused = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/dashboard/login') && r.request().method() === 'POST'),
+      page.click('#sign-in'),
+    ]);
     expect(refused[0].status()).toBe(401);
     expect(await page.textContent('#login-error')).toBe('That token is not the admin token.');
     await shot(page, 'dashboard-login-refused');
@@ -202,7 +225,9 @@ describe.each(STORES)('operator dashboard on %s', (store) => {
     expect(await page.textContent('h1')).toContain(`Payment ${paid.id}`);
     expect(await page.textContent('#amount')).toBe('1,250.50 RUB');
     expect(await page.textContent('#refs')).toContain(paid.slug);
-    const kinds = await page.locator('#timeline-list > li').evaluateAll((els) => els.map((e) => (e as unknown as { dataset: { kind: string } }).dataset.kind));
+    const kinds = await page
+      .locator('#timeline-list > li')
+      .evaluateAll((els) => els.map((e) => (e as unknown as { dataset: { kind: string } }).dataset.kind));
     expect(new Set(kinds)).toEqual(new Set(['request', 'event', 'ledger', 'webhook']));
     const charge = page.locator('#timeline-list li[data-kind=request]', { hasText: /\/charge →/ }).first();
     await charge.locator('summary').click();
@@ -213,7 +238,13 @@ describe.each(STORES)('operator dashboard on %s', (store) => {
     // the timeline filtered to webhooks only
     await page.click('#timeline a[href$="?kind=webhook#timeline"]');
     await page.waitForURL(/kind=webhook/);
-    expect(new Set(await page.locator('#timeline-list > li').evaluateAll((els) => els.map((e) => (e as unknown as { dataset: { kind: string } }).dataset.kind)))).toEqual(new Set(['webhook']));
+    expect(
+      new Set(
+        await page
+          .locator('#timeline-list > li')
+          .evaluateAll((els) => els.map((e) => (e as unknown as { dataset: { kind: string } }).dataset.kind)),
+      ),
+    ).toEqual(new Set(['webhook']));
   });
 
   it('refunds from the payment page; a core error is shown as a message', async () => {
@@ -232,26 +263,39 @@ describe.each(STORES)('operator dashboard on %s', (store) => {
     const html = await (await fetch(`${h.url}/dashboard/payments/${paid.id}`, { headers: { cookie } })).text();
     const refundForm = /<form[^>]*action="\/dashboard\/payments\/\d+\/refund"[^>]*>([\s\S]*?)<\/form>/.exec(html)![1]!;
     const fields = Object.fromEntries([...refundForm.matchAll(/name="(_csrf|_op)" value="([^"]+)"/g)].map((m) => [m[1]!, m[2]!]));
-    const send = () => fetch(`${h.url}/dashboard/payments/${paid.id}/refund`, { method: 'POST', redirect: 'manual', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ ...fields, amount: '1' }).toString() });
+    const send = () =>
+      fetch(`${h.url}/dashboard/payments/${paid.id}/refund`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ ...fields, amount: '1' }).toString(),
+      });
     expect((await send()).status).toBe(303);
     const again = await send();
     expect(again.status).toBe(303);
     const flash = /polypay_flash=([^;]+)/.exec(again.headers.get('set-cookie') ?? '')![1]!;
-    expect(JSON.parse(Buffer.from(flash, 'base64url').toString()).text).toBe('This form was already submitted; nothing was done a second time.');
+    expect(JSON.parse(Buffer.from(flash, 'base64url').toString()).text).toBe(
+      'This form was already submitted; nothing was done a second time.',
+    );
     const p = await h.gw.engine.read((tx) => tx.getPayment(paid.id));
     expect(p!.refundedAmount).toBe(5150n);
   });
 
   it("replays the payment's webhook to the receiver from the delivery page", async () => {
     await page.goto(`${h.url}/dashboard/payments/${paid.id}`);
-    await Promise.all([page.waitForURL(`${h.url}/dashboard/webhooks/${deliveryId}`), page.click(`#deliveries a[href="/dashboard/webhooks/${deliveryId}"]`)]);
+    await Promise.all([
+      page.waitForURL(`${h.url}/dashboard/webhooks/${deliveryId}`),
+      page.click(`#deliveries a[href="/dashboard/webhooks/${deliveryId}"]`),
+    ]);
     expect(await page.textContent('#wh-method')).toBe('POST');
     expect(await page.textContent('#wh-url')).toBe(`${rx.url}/dash-hook`);
     expect(await page.textContent('#wh-body')).toContain(paid.slug);
     expect(await page.locator('#attempts tbody tr').count()).toBe(1);
     const before = hooks().filter((x) => x.body.includes(paid.slug) && x.body.includes('success')).length;
     await Promise.all([page.waitForURL(`${h.url}/dashboard/webhooks/${deliveryId}`), page.click('#replay')]);
-    expect(await page.textContent('#flash')).toMatch(new RegExp(`^Replayed delivery ${deliveryId}: HTTP 200 in \\d+ ms \\(attempt 2\\)\\.$`));
+    expect(await page.textContent('#flash')).toMatch(
+      new RegExp(`^Replayed delivery ${deliveryId}: HTTP 200 in \\d+ ms \\(attempt 2\\)\\.$`),
+    );
     await rx.waitFor(() => hooks().filter((x) => x.body.includes(paid.slug) && x.body.includes('success')).length === before + 1);
     expect(await page.locator('#attempts tbody tr').count()).toBe(2);
     expect(await page.textContent('#attempts tbody tr[data-attempt="2"]')).toContain('HTTP 200');
@@ -298,7 +342,9 @@ describe.each(STORES)('operator dashboard on %s', (store) => {
     await page.selectOption('#fault-dist', 'fixed');
     await page.fill('#fault-ms', '50');
     await Promise.all([page.waitForURL(`${h.url}/dashboard/clock#faults`), page.click('#add-fault')]);
-    expect(await page.textContent('#flash')).toMatch(/^Fault fault_\w+ added: \+50 ms latency, answers HTTP 503 for face numopay · route \/v2\/time\*\.$/);
+    expect(await page.textContent('#flash')).toMatch(
+      /^Fault fault_\w+ added: \+50 ms latency, answers HTTP 503 for face numopay · route \/v2\/time\*\.$/,
+    );
     expect(await page.locator('#faults-table tbody tr[data-fault]').count()).toBe(1);
     const res = await fetch(`${h.url}/numopay/v2/time`);
     expect(res.status).toBe(503);

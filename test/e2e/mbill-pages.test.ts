@@ -33,7 +33,11 @@ describe.each(STORES)('Mbill tokenizer and 3-D Secure in a real browser on %s', 
   beforeAll(async () => {
     site = await new MerchantSite().start();
     site.routes.set('/mbill-hook', { body: '{"ok":true}' });
-    h = await startTestGateway(store, { merchants: [{ id: 'mb_shop', name: 'Mbill Shop', currencies: ['UAH'], mbill: { apiToken: API_TOKEN, webhookUrl: `${site.url}/mbill-hook` } }] });
+    h = await startTestGateway(store, {
+      merchants: [
+        { id: 'mb_shop', name: 'Mbill Shop', currencies: ['UAH'], mbill: { apiToken: API_TOKEN, webhookUrl: `${site.url}/mbill-hook` } },
+      ],
+    });
     browser = await launchBrowser();
     site.routes.set('/card', (x) => {
       const lang = new URL(x.url, site.url).searchParams.get('lang');
@@ -115,7 +119,17 @@ describe.each(STORES)('Mbill tokenizer and 3-D Secure in a real browser on %s', 
     return site.url + path;
   }
 
-  const transfer = async (token: CardToken, amount = 1000) => (await mb().createTransfer(transferBody({ type: 'card-token', token: token.token }, { type: 'card-number', number: '5555555555554444' }, amount, Math.max(5, amount / 100)))).data;
+  const transfer = async (token: CardToken, amount = 1000) =>
+    (
+      await mb().createTransfer(
+        transferBody(
+          { type: 'card-token', token: token.token },
+          { type: 'card-number', number: '5555555555554444' },
+          amount,
+          Math.max(5, amount / 100),
+        ),
+      )
+    ).data;
 
   it('replaces the container with the gateway iframe, checks the card live, and posts validation errors, then the card token', async () => {
     const page = await browser.newPage({ locale: 'en-US' });
@@ -144,7 +158,12 @@ describe.each(STORES)('Mbill tokenizer and 3-D Secure in a real browser on %s', 
     const errs = (await got(page)).filter((m) => m.data.type === 'mbill:validation-errors');
     expect(errs).toHaveLength(1);
     expect(errs[0]!.origin).toBe(h.url);
-    expect(errs[0]!.data.errors!.map((e) => `${e.entry}:${e.rules[0]!.rule}`)).toEqual(['$.number:card_number', '$.expiration_month:format', '$.expiration_year:required', '$.cvv:required']);
+    expect(errs[0]!.data.errors!.map((e) => `${e.entry}:${e.rules[0]!.rule}`)).toEqual([
+      '$.number:card_number',
+      '$.expiration_month:format',
+      '$.expiration_year:required',
+      '$.cvv:required',
+    ]);
     expect(await page.evaluate(() => (globalThis as any).tokens.length)).toBe(0);
     // a good card: the token arrives by postMessage from the gateway's origin
     await typeCard(frame, '4242424242424242');
@@ -156,10 +175,16 @@ describe.each(STORES)('Mbill tokenizer and 3-D Secure in a real browser on %s', 
     const msgs = await got(page);
     const tokenMsg = msgs.find((m) => m.data.type === 'mbill:card-token')!;
     expect(tokenMsg.origin).toBe(h.url);
-    expect(tokenMsg.data.token).toEqual({ type: 'card-token', token: expect.stringMatching(/^card-token-/), token_expires_at: expect.stringMatching(/Z$/) });
+    expect(tokenMsg.data.token).toEqual({
+      type: 'card-token',
+      token: expect.stringMatching(/^card-token-/),
+      token_expires_at: expect.stringMatching(/Z$/),
+    });
     expect(await page.evaluate(() => (globalThis as any).tokens[0].token)).toBe(tokenMsg.data.token!.token);
     // the live changes told the page when the card became valid, never with card data
-    expect(await page.evaluate(() => (globalThis as any).changes.some((c: { valid: boolean; brand: string }) => c.valid && c.brand === 'Visa'))).toBe(true);
+    expect(
+      await page.evaluate(() => (globalThis as any).changes.some((c: { valid: boolean; brand: string }) => c.valid && c.brand === 'Visa')),
+    ).toBe(true);
     expect(JSON.stringify(msgs)).not.toContain('4242424242424242');
     expect(JSON.stringify(msgs)).not.toContain('4242 4242');
     // the card number went to the gateway's /mbill/tokens and nowhere else; the CVV is cleared
@@ -197,7 +222,9 @@ describe.each(STORES)('Mbill tokenizer and 3-D Secure in a real browser on %s', 
     await page.reload();
     await new Promise((r) => setTimeout(r, 300));
     expect(hooks(t).filter((e) => e === 'transfer.completed')).toHaveLength(1);
-    const res = await fetch(`${h.url}/admin/api/payments?merchant=mb_shop&limit=500`, { headers: { authorization: `Bearer ${h.gw.adminToken}` } });
+    const res = await fetch(`${h.url}/admin/api/payments?merchant=mb_shop&limit=500`, {
+      headers: { authorization: `Bearer ${h.gw.adminToken}` },
+    });
     const items = ((await res.json()) as { items: Array<{ id: number; status: string }> }).items;
     expect(items.filter((p) => p.id === Number(t.id)).map((p) => p.status)).toEqual(['captured']);
     await page.close();
@@ -228,14 +255,20 @@ describe.each(STORES)('Mbill tokenizer and 3-D Secure in a real browser on %s', 
     await page.goto(handoff(poor, `${site.url}/arrival?t=${poor.id}`));
     await Promise.all([page.waitForURL(`${site.url}/arrival?t=${poor.id}`), page.click('#approve')]);
     await site.waitFor(() => hooks(poor).includes('transfer.declined'));
-    expect((await mb().getTransfer(poor.id, poor.token)).data).toMatchObject({ status: 'declined', decline: { code: 116, reason: 'Funds_Insufficient' } });
+    expect((await mb().getTransfer(poor.id, poor.token)).data).toMatchObject({
+      status: 'declined',
+      decline: { code: 116, reason: 'Funds_Insufficient' },
+    });
 
     const refused = await transfer(await tokenize(page, '4242424242424242'), 300);
     await page.goto(handoff(refused, `${site.url}/arrival?t=${refused.id}`));
     await page.waitForSelector('#decline');
     await Promise.all([page.waitForURL(`${site.url}/arrival?t=${refused.id}`), page.click('#decline')]);
     await site.waitFor(() => hooks(refused).includes('transfer.declined'));
-    expect((await mb().getTransfer(refused.id, refused.token)).data).toMatchObject({ status: 'declined', decline: { code: 431, reason: '3DS_Failed' } });
+    expect((await mb().getTransfer(refused.id, refused.token)).data).toMatchObject({
+      status: 'declined',
+      decline: { code: 431, reason: '3DS_Failed' },
+    });
     await page.close();
   });
 
@@ -245,7 +278,10 @@ describe.each(STORES)('Mbill tokenizer and 3-D Secure in a real browser on %s', 
     expect(t.auth).toEqual({ type: 'lookup-code', md: t.external_id });
     for (let i = 0; i < 3; i++) await expect(mb().authenticateTransfer(t.id, t.token, '000000')).rejects.toMatchObject({ status: 422 });
     await site.waitFor(() => hooks(t).includes('transfer.declined'));
-    expect((await mb().getTransfer(t.id, t.token)).data).toMatchObject({ status: 'declined', decline: { code: 431, reason: '3DS_Failed' } });
+    expect((await mb().getTransfer(t.id, t.token)).data).toMatchObject({
+      status: 'declined',
+      decline: { code: 431, reason: '3DS_Failed' },
+    });
     expect(hooks(t).filter((e) => e === 'transfer.completed')).toHaveLength(0);
     await page.close();
   });
@@ -259,7 +295,11 @@ describe.each(STORES)('Mbill tokenizer and 3-D Secure in a real browser on %s', 
       expect(await frame.getAttribute('html', 'lang')).toBe(lang);
       labels[lang] = await frame.textContent('label[for=number]');
       expect(await overflowX(page)).toBe(0);
-      expect(await frame.evaluate(() => (globalThis as any).document.documentElement.scrollWidth - (globalThis as any).document.documentElement.clientWidth)).toBe(0);
+      expect(
+        await frame.evaluate(
+          () => (globalThis as any).document.documentElement.scrollWidth - (globalThis as any).document.documentElement.clientWidth,
+        ),
+      ).toBe(0);
     }
     expect(labels).toEqual({ uk: 'Номер картки', ru: 'Номер карты', en: 'Card number' });
     const frame = await openCardPage(page, 'uk');

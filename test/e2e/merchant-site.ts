@@ -15,7 +15,8 @@ export interface Hit {
 
 export type Answer = { status?: number; type?: string; body: string; headers?: Record<string, string> };
 
-export const SHOP_PAGE = (title: string) => `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title></head><body><h1>${title}</h1></body></html>`;
+export const SHOP_PAGE = (title: string) =>
+  `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title></head><body><h1>${title}</h1></body></html>`;
 
 export class MerchantSite {
   readonly hits: Hit[] = [];
@@ -32,12 +33,18 @@ export class MerchantSite {
         const body = Buffer.concat(chunks).toString('utf8');
         const u = new URL(req.url ?? '/', this.url);
         const form: Record<string, string> = {};
-        if (String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) for (const [k, v] of new URLSearchParams(body)) form[k] = v;
+        if (String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded'))
+          for (const [k, v] of new URLSearchParams(body)) form[k] = v;
         const hit: Hit = { method: req.method ?? '', path: u.pathname, url: req.url ?? '', headers: req.headers, body, form };
         this.hits.push(hit);
         const r = this.routes.get(u.pathname);
         const a: Answer = typeof r === 'function' ? r(hit) : (r ?? { body: SHOP_PAGE(`Shop: ${u.pathname}`) });
-        res.writeHead(a.status ?? 200, { 'content-type': a.type ?? (a.body.startsWith('<') ? 'text/html; charset=utf-8' : 'application/json'), ...(a.headers ?? {}) }).end(a.body);
+        res
+          .writeHead(a.status ?? 200, {
+            'content-type': a.type ?? (a.body.startsWith('<') ? 'text/html; charset=utf-8' : 'application/json'),
+            ...(a.headers ?? {}),
+          })
+          .end(a.body);
       });
     });
     await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', r));
@@ -55,7 +62,8 @@ export class MerchantSite {
     for (;;) {
       const v = fn();
       if (v) return v;
-      if (Date.now() > deadline) throw new Error(`merchant site: condition not met in ${ms} ms (got ${this.hits.map((h) => `${h.method} ${h.url}`).join(', ')})`);
+      if (Date.now() > deadline)
+        throw new Error(`merchant site: condition not met in ${ms} ms (got ${this.hits.map((h) => `${h.method} ${h.url}`).join(', ')})`);
       await new Promise((r) => setTimeout(r, 25));
     }
   }
@@ -89,7 +97,8 @@ export function carrying(sent: Sent[], pan: string): Sent[] {
 /** The computed horizontal overflow of a page: 0 when it fits its viewport. */
 export async function overflowX(page: Page): Promise<number> {
   return page.evaluate(() => {
-    const d = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement;
+    const d = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document
+      .documentElement;
     return d.scrollWidth - d.clientWidth;
   });
 }
@@ -102,7 +111,8 @@ export async function unlabelled(page: Page | import('playwright-core').Frame): 
     for (const el of doc.querySelectorAll('input,select,textarea')) {
       if (el.type === 'hidden') continue;
       const byFor = el.id && doc.querySelector(`label[for="${el.id}"]`);
-      if (!byFor && !el.closest('label') && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby')) out.push(el.id || el.name);
+      if (!byFor && !el.closest('label') && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby'))
+        out.push(el.id || el.name);
     }
     return out;
   });

@@ -47,13 +47,21 @@ describe.each(STORES)('NovaPay pages in a real browser on %s', (store) => {
 
   const session = async (tag: string, amount: number, extra: Record<string, unknown> = {}) => {
     const c = client(h);
-    const s = await c.createSession({ client_phone: PHONE, callback_url: `${site.url}/postback`, success_url: `${site.url}/ok?s=${tag}`, fail_url: `${site.url}/fail?s=${tag}`, ...extra });
+    const s = await c.createSession({
+      client_phone: PHONE,
+      callback_url: `${site.url}/postback`,
+      success_url: `${site.url}/ok?s=${tag}`,
+      fail_url: `${site.url}/fail?s=${tag}`,
+      ...extra,
+    });
     const p = await c.addPayment({ session_id: s.id, amount, external_id: tag });
     return { sid: s.id, url: p.url };
   };
 
   const paymentsOf = async (sid: string) => {
-    const res = await fetch(`${h.url}/admin/api/payments?merchant=np1&limit=500`, { headers: { authorization: `Bearer ${h.gw.adminToken}` } });
+    const res = await fetch(`${h.url}/admin/api/payments?merchant=np1&limit=500`, {
+      headers: { authorization: `Bearer ${h.gw.adminToken}` },
+    });
     expect(res.status).toBe(200);
     const j = (await res.json()) as { items: Array<{ status: string; metadata: { novapaySessionId?: string } }> };
     return j.items.filter((p) => p.metadata.novapaySessionId === sid).map((p) => p.status);
@@ -155,7 +163,14 @@ describe.each(STORES)('NovaPay pages in a real browser on %s', (store) => {
 
   it('the frames page pays inside an iframe of the merchant page, 3-D Secure included; the way back leaves the frame', async () => {
     const c = client(h);
-    const r = await c.framesInit({ amount: '12.34', client_phone: PHONE, callback_url: `${site.url}/postback`, success_url: `${site.url}/ok?s=frames`, fail_url: `${site.url}/fail?s=frames`, metadata: { f: 1 } });
+    const r = await c.framesInit({
+      amount: '12.34',
+      client_phone: PHONE,
+      callback_url: `${site.url}/postback`,
+      success_url: `${site.url}/ok?s=frames`,
+      fail_url: `${site.url}/fail?s=frames`,
+      metadata: { f: 1 },
+    });
     site.routes.set('/frames-shop', {
       body: `<!doctype html><html lang="uk"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>Nova shop</title></head><body style="margin:0;font-family:sans-serif"><h1 style="font-size:18px;margin:12px">Оформлення замовлення</h1><iframe id="novapay" title="NovaPay" src="${r.url}" style="border:0;width:100%;height:720px"></iframe></body></html>`,
     });
@@ -233,7 +248,8 @@ describe.each(STORES)('NovaPay pages in a real browser on %s', (store) => {
     await c.goto(race.url);
     await c.evaluate(async (u) => {
       const body = new URLSearchParams({ lang: 'en', number: '4000 0000 0000 3055', exp: '12/30', cvv: '123' }).toString();
-      const post = () => fetch(u, { method: 'POST', body, headers: { 'content-type': 'application/x-www-form-urlencoded' } }).then((r) => r.status);
+      const post = () =>
+        fetch(u, { method: 'POST', body, headers: { 'content-type': 'application/x-www-form-urlencoded' } }).then((r) => r.status);
       return Promise.all([post(), post(), post()]);
     }, race.url);
     await site.waitFor(() => postbacks(race.sid).includes('paid'));
@@ -247,7 +263,11 @@ describe.each(STORES)('NovaPay pages in a real browser on %s', (store) => {
 
   it('the checkout page pays a checkout session (a hold) and its button returns to success_url', async () => {
     const c = client(h, { algorithm: 'sha256' });
-    const s = await c.checkoutSession({ callback_url: `${site.url}/postback`, success_url: `${site.url}/ok?s=checkout`, client_phone: PHONE });
+    const s = await c.checkoutSession({
+      callback_url: `${site.url}/postback`,
+      success_url: `${site.url}/ok?s=checkout`,
+      client_phone: PHONE,
+    });
     const p = await c.checkoutPayment({ session_id: s.id, amount: 99.99, use_hold: true });
     const page = await browser.newPage({ locale: 'uk-UA' });
     await page.goto(p.url);
@@ -274,7 +294,11 @@ describe.each(STORES)('NovaPay pages in a real browser on %s', (store) => {
       got[lang] = await page.textContent('#submit-label');
       expect(await overflowX(page)).toBe(0);
     }
-    expect(got).toEqual({ uk: 'Сплатити 1\u202f234\u202f567,89 ₴', ru: 'Оплатить 1\u202f234\u202f567,89 ₴', en: 'Pay 1\u202f234\u202f567,89 ₴' });
+    expect(got).toEqual({
+      uk: 'Сплатити 1\u202f234\u202f567,89 ₴',
+      ru: 'Оплатить 1\u202f234\u202f567,89 ₴',
+      en: 'Pay 1\u202f234\u202f567,89 ₴',
+    });
     await page.goto(`${url}&lang=uk`);
     await page.tap('#submit');
     expect(await page.textContent('#number-error')).toBe('Перевірте номер картки');

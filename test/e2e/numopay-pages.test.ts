@@ -32,7 +32,8 @@ describe.each(STORES)('Numopay pages in a real browser on %s', (store) => {
     await rx?.close();
   });
 
-  const hooksFor = (slug: string) => rx.requests.filter((r) => r.url === '/webhook' && r.body.includes(slug)).map((r) => JSON.parse(r.body).data.status);
+  const hooksFor = (slug: string) =>
+    rx.requests.filter((r) => r.url === '/webhook' && r.body.includes(slug)).map((r) => JSON.parse(r.body).data.status);
 
   it('pays through 3-D Secure: the ACS shows merchant, amount and masked card; approval lands on redirect_url', async () => {
     const t = await np().createChargeToken(RUB, { amount: '123456', redirect_url: `${rx.url}/return?order=1` });
@@ -58,7 +59,10 @@ describe.each(STORES)('Numopay pages in a real browser on %s', (store) => {
 
   it('a decline card goes straight back to the shop with an error status', async () => {
     const t = await np().createChargeToken(RUB, { amount: '1000', redirect_url: `${rx.url}/return?order=2` });
-    const { charge_link } = await np().charge(RUB, { token: t.token, card_info: { number: declineCardPan('insufficient_funds'), ...CARD } });
+    const { charge_link } = await np().charge(RUB, {
+      token: t.token,
+      card_info: { number: declineCardPan('insufficient_funds'), ...CARD },
+    });
     const page = await browser.newPage();
     await page.goto(charge_link);
     await page.waitForURL(`${rx.url}/return?order=2`);
@@ -87,15 +91,27 @@ describe.each(STORES)('Numopay pages in a real browser on %s', (store) => {
   });
 
   it('pays a checkout session on the payment page, with live checks, on a 360-px phone, in Russian', async () => {
-    const s = await np().createCheckoutSession(RUB, { items: [{ name: 'Кофе', amount: '35000', currency: 'RUB' }], success_url: `${rx.url}/success`, cancel_url: `${rx.url}/cancel` });
+    const s = await np().createCheckoutSession(RUB, {
+      items: [{ name: 'Кофе', amount: '35000', currency: 'RUB' }],
+      success_url: `${rx.url}/success`,
+      cancel_url: `${rx.url}/cancel`,
+    });
     const { url } = await np().createPaymentPage({ key: 'pk_live_test1', session_id: s.id, session_token: s.token });
-    const ctx = await browser.newContext({ viewport: { width: 360, height: 740 }, locale: 'ru-RU', extraHTTPHeaders: { 'accept-language': 'ru-RU,ru;q=0.9' } });
+    const ctx = await browser.newContext({
+      viewport: { width: 360, height: 740 },
+      locale: 'ru-RU',
+      extraHTTPHeaders: { 'accept-language': 'ru-RU,ru;q=0.9' },
+    });
     const page = await ctx.newPage();
     await page.goto(url);
     expect(await page.textContent('h1')).toBe('Оплата');
     expect(await page.textContent('[data-testid=amount]')).toBe('350,00 ₽');
     // the page fits a phone: no horizontal scrolling
-    expect(await page.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    expect(
+      await page.evaluate(
+        () => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth,
+      ),
+    ).toBeLessThanOrEqual(360);
     await page.fill('#number', '4242424242424241');
     await page.locator('#number').blur();
     expect(await page.textContent('#number-error')).toBe('Проверьте номер карты');
@@ -123,7 +139,11 @@ describe.each(STORES)('Numopay pages in a real browser on %s', (store) => {
   });
 
   it('keeps the keyboard path and sends the card number only to the gateway', async () => {
-    const s = await np().createCheckoutSession(RUB, { items: [{ name: 'Tea', amount: '1000', currency: 'RUB' }], success_url: `${rx.url}/success`, cancel_url: `${rx.url}/cancel` });
+    const s = await np().createCheckoutSession(RUB, {
+      items: [{ name: 'Tea', amount: '1000', currency: 'RUB' }],
+      success_url: `${rx.url}/success`,
+      cancel_url: `${rx.url}/cancel`,
+    });
     const { url } = await np().createPaymentPage({ key: 'pk_live_test1', session_id: s.id, session_token: s.token });
     const page = await browser.newPage({ locale: 'en-US' });
     const requests: string[] = [];

@@ -10,7 +10,11 @@ describe.each(STORES)('Way2Pay operator tools on %s', (store) => {
   let h: TestGateway;
   let browser: Browser;
   const admin = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${h.url}/admin/api/faces/way2pay${path}`, { method, headers: { authorization: `Bearer ${h.gw.adminToken}`, 'content-type': 'application/json' }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+    const res = await fetch(`${h.url}/admin/api/faces/way2pay${path}`, {
+      method,
+      headers: { authorization: `Bearer ${h.gw.adminToken}`, 'content-type': 'application/json' },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
     return { status: res.status, json: (await res.json()) as any };
   };
 
@@ -25,9 +29,21 @@ describe.each(STORES)('Way2Pay operator tools on %s', (store) => {
 
   it('adds requisites (a waiting pay-in gets one) and confirms pay-ins through the admin API', async () => {
     expect((await fetch(`${h.url}/admin/api/faces/way2pay/requisites?merchant=${EMPTY.merchantId}`)).status).toBe(401);
-    const waiting = await client(h, EMPTY).createPayIn({ externalID: 'adm-wait-1', currency: 'RUB', callbackURL: 'http://127.0.0.1:1/cb', description: 'x', amount: '500' });
+    const waiting = await client(h, EMPTY).createPayIn({
+      externalID: 'adm-wait-1',
+      currency: 'RUB',
+      callbackURL: 'http://127.0.0.1:1/cb',
+      description: 'x',
+      amount: '500',
+    });
     expect(waiting.status).toBe('CREATED');
-    const added = await admin('POST', '/requisites', { merchant: EMPTY.merchantId, bank: 'SBER', kind: 'card', value: '2200123456789012', holder: 'Иванов Иван' });
+    const added = await admin('POST', '/requisites', {
+      merchant: EMPTY.merchantId,
+      bank: 'SBER',
+      kind: 'card',
+      value: '2200123456789012',
+      holder: 'Иванов Иван',
+    });
     expect(added.status).toBe(201);
     expect(added.json.assigned).toBe(1);
     const list = await admin('GET', `/pay-ins?merchant=${EMPTY.merchantId}&status=PENDING`);
@@ -36,11 +52,19 @@ describe.each(STORES)('Way2Pay operator tools on %s', (store) => {
     const short = await admin('POST', `/pay-ins/${id}/confirm`, { amount: '499.99' });
     expect(short.json.status).toBe('INCORRECT_AMOUNT');
     expect((await admin('POST', `/pay-ins/${id}/confirm`, {})).status).toBe(409);
-    expect((await admin('POST', '/requisites', { merchant: EMPTY.merchantId, kind: 'pigeon', bank: 'SBER', value: 'x', holder: 'y' })).status).toBe(400);
+    expect(
+      (await admin('POST', '/requisites', { merchant: EMPTY.merchantId, kind: 'pigeon', bank: 'SBER', value: 'x', holder: 'y' })).status,
+    ).toBe(400);
   });
 
   it('confirms a pay-in from the dashboard P2P page', async () => {
-    const p = await client(h, GEN1).createPayIn({ externalID: 'dash-p2p-1', currency: 'RUB', callbackURL: 'http://127.0.0.1:1/cb', description: 'x', amount: '1250.50' });
+    const p = await client(h, GEN1).createPayIn({
+      externalID: 'dash-p2p-1',
+      currency: 'RUB',
+      callbackURL: 'http://127.0.0.1:1/cb',
+      description: 'x',
+      amount: '1250.50',
+    });
     const page = await browser.newPage();
     await page.goto(`${h.url}/dashboard/login`);
     await page.fill('#token', h.gw.adminToken);

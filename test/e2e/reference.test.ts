@@ -22,7 +22,12 @@ const SEED: Seed = {
       id: 'demo',
       name: 'Demo Shop',
       currencies: ['RUB', 'USD', 'UAH'],
-      numopay: { apiKey: 'np_demo_key', secret: 'np_demo_secret', publishableKey: 'pk_live_demo', accounts: [{ id: ACCOUNT, currency: 'RUB' }] },
+      numopay: {
+        apiKey: 'np_demo_key',
+        secret: 'np_demo_secret',
+        publishableKey: 'pk_live_demo',
+        accounts: [{ id: ACCOUNT, currency: 'RUB' }],
+      },
       cloudpayments: { publicId: 'pk_d3m0d3m0d3m0d3m0d3m0d3m0d3m01', apiSecret: 'cp_demo_secret' },
       novapay: { merchantId: 1, privateKey: PEM },
       mbill: { apiToken: 'demo_mbill_token' },
@@ -62,7 +67,8 @@ describe('API reference in a real browser', () => {
   /** Opens an operation's section (a click on its summary) unless it is open. */
   async function openOp(page: Page, op: string): Promise<void> {
     const details = page.locator(`details#op-${op}`);
-    if (!(await details.evaluate((d) => (d as unknown as { open: boolean }).open))) await page.locator(`details#op-${op} > summary`).click();
+    if (!(await details.evaluate((d) => (d as unknown as { open: boolean }).open)))
+      await page.locator(`details#op-${op} > summary`).click();
   }
 
   /** Presses Send on an operation (opening it first) and returns the answer's status and body as shown. */
@@ -105,7 +111,8 @@ describe('API reference in a real browser', () => {
 
   it('the index lists the five faces and the admin API, and opens a face', async () => {
     const page = await open(desktop, '/docs');
-    for (const face of ['numopay', 'cloudpayments', 'novapay', 'mbill', 'way2pay', 'admin']) await expect(page.locator(`[data-testid="face-${face}"]`).count()).resolves.toBe(1);
+    for (const face of ['numopay', 'cloudpayments', 'novapay', 'mbill', 'way2pay', 'admin'])
+      await expect(page.locator(`[data-testid="face-${face}"]`).count()).resolves.toBe(1);
     expect(await page.getAttribute('[data-testid="face-admin"] a', 'href')).toBe('/admin/openapi.json');
     await shot(page, 'reference-index');
     await page.click('[data-testid="face-numopay"] h2 a');
@@ -153,10 +160,16 @@ describe('API reference in a real browser', () => {
     expect(JSON.parse(get.body)).toEqual({ Success: false, Message: 'Not found' });
     await openOp(page, 'chargeByCryptogram');
     await page.click('[data-testid="cryptogram-chargeByCryptogram"]');
-    await page.waitForFunction(() => /filled in/.test((globalThis as any).document.querySelector('#op-chargeByCryptogram [data-cryptogram-status]').textContent));
+    await page.waitForFunction(() =>
+      /filled in/.test((globalThis as any).document.querySelector('#op-chargeByCryptogram [data-cryptogram-status]').textContent),
+    );
     const charge = await send(page, 'chargeByCryptogram');
     expect(charge.status).toBe(200);
-    expect(JSON.parse(charge.body)).toMatchObject({ Success: true, Message: null, Model: { Status: 'Completed', CardFirstSix: '400000', CardLastFour: '3055' } });
+    expect(JSON.parse(charge.body)).toMatchObject({
+      Success: true,
+      Message: null,
+      Model: { Status: 'Completed', CardFirstSix: '400000', CardLastFour: '3055' },
+    });
     await shotOp(page, 'chargeByCryptogram', 'reference-cloudpayments-charge');
     await shotOp(page, 'getTransaction', 'reference-cloudpayments-get-unknown');
     await page.close();
@@ -175,7 +188,9 @@ describe('API reference in a real browser', () => {
     const posted = sent.filter((s) => s.method === 'POST');
     expect(posted.map((s) => new URL(s.url).pathname)).toEqual(['/novapay/v1/session', '/novapay/v1/session']);
     const keyLine = PEM.split('\n')[1]!;
-    expect(sent.filter((s) => s.body.includes('PRIVATE KEY') || s.body.includes(keyLine) || s.url.includes(encodeURIComponent(keyLine)))).toEqual([]);
+    expect(
+      sent.filter((s) => s.body.includes('PRIVATE KEY') || s.body.includes(keyLine) || s.url.includes(encodeURIComponent(keyLine))),
+    ).toEqual([]);
     await page.locator('#credentials').screenshot({ path: join(SCREENSHOTS, 'reference-novapay-credentials.png') });
     await shotOp(page, 'createSession', 'reference-novapay-session');
     await page.close();
@@ -192,7 +207,11 @@ describe('API reference in a real browser', () => {
     await setBody(page, 'createTransfer', body);
     const transfer = await send(page, 'createTransfer');
     expect(transfer.status).toBe(201);
-    expect(JSON.parse(transfer.body).data).toMatchObject({ status: 'authentication', auth: { type: '3d-secure' }, sender: { credential: { type: 'card-token', number: '424242******4242' } } });
+    expect(JSON.parse(transfer.body).data).toMatchObject({
+      status: 'authentication',
+      auth: { type: '3d-secure' },
+      sender: { credential: { type: 'card-token', number: '424242******4242' } },
+    });
     await shotOp(page, 'createCardToken', 'reference-mbill-token');
     await shotOp(page, 'createTransfer', 'reference-mbill-transfer');
     await page.close();
@@ -202,12 +221,25 @@ describe('API reference in a real browser', () => {
     const page = await open(desktop, '/docs/way2pay#op-getBalance');
     const b = await send(page, 'getBalance');
     expect(b.status).toBe(200);
-    expect(JSON.parse(b.body)).toEqual({ success: true, data: { balance: { payment: { currency: 'RUB', available: '0', frozen: '0' }, payout: { currency: 'RUB', available: '10000', frozen: '0' } } } });
+    expect(JSON.parse(b.body)).toEqual({
+      success: true,
+      data: {
+        balance: {
+          payment: { currency: 'RUB', available: '0', frozen: '0' },
+          payout: { currency: 'RUB', available: '10000', frozen: '0' },
+        },
+      },
+    });
     // two signed requests in the same second: the page keeps its nonces increasing
     expect((await send(page, 'getBalance')).status).toBe(200);
     const p = await send(page, 'createPayIn');
     expect(p.status).toBe(200);
-    expect(JSON.parse(p.body).data).toMatchObject({ externalID: 'test123', status: 'PENDING', bank: expect.any(String), cardNumber: expect.any(String) });
+    expect(JSON.parse(p.body).data).toMatchObject({
+      externalID: 'test123',
+      status: 'PENDING',
+      bank: expect.any(String),
+      cardNumber: expect.any(String),
+    });
     await shotOp(page, 'getBalance', 'reference-way2pay-balance');
     await page.close();
   });

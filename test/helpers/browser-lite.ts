@@ -6,7 +6,12 @@ export interface Form {
 }
 
 function decode(s: string): string {
-  return s.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  return s
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 }
 
 export function parseForm(html: string, base: string, id?: string): Form {
@@ -25,7 +30,12 @@ export function parseForm(html: string, base: string, id?: string): Form {
 }
 
 export async function postForm(url: string, fields: Record<string, string>): Promise<Response> {
-  return fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString(), redirect: 'manual' });
+  return fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(fields).toString(),
+    redirect: 'manual',
+  });
 }
 
 /**
@@ -38,7 +48,10 @@ export async function passAcs(handoffHtml: string, handoffUrl: string, answer: {
   if (acsPage.status !== 200) throw new Error(`ACS page answered ${acsPage.status}`);
   const acsHtml = await acsPage.text();
   const acsForm = parseForm(acsHtml, handoff.action, 'acs');
-  const fields = { ...acsForm.fields, ...('otp' in answer ? { action: 'otp', otp: answer.otp } : { action: answer.approve ? 'approve' : 'decline' }) };
+  const fields = {
+    ...acsForm.fields,
+    ...('otp' in answer ? { action: 'otp', otp: answer.otp } : { action: answer.approve ? 'approve' : 'decline' }),
+  };
   const back = await postForm(acsForm.action, fields);
   const backHtml = await back.text();
   if (!/PaRes/.test(backHtml)) return new Response(backHtml, { status: back.status });

@@ -33,7 +33,18 @@ export function bundledCli(): Promise<string> {
     const { build } = await import('esbuild');
     const dir = join('node_modules', '.cache', 'polypay-test');
     // outfile only places the inline source map's paths; the code is written below
-    const out = await build({ entryPoints: ['src/server/cli.ts'], write: false, outfile: join(dir, 'cli.mjs'), bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', sourcemap: 'inline', logLevel: 'error' });
+    const out = await build({
+      entryPoints: ['src/server/cli.ts'],
+      write: false,
+      outfile: join(dir, 'cli.mjs'),
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      packages: 'external',
+      sourcemap: 'inline',
+      logLevel: 'error',
+    });
     const code = out.outputFiles[0]!.contents;
     mkdirSync(dir, { recursive: true });
     for (const f of readdirSync(dir)) {
@@ -78,7 +89,13 @@ export class ChildGateway {
     if (this.target.dataDir) args.push('--data-dir', this.target.dataDir);
     if (this.target.databaseUrl) args.push('--database-url', this.target.databaseUrl);
     const proc = spawn(process.execPath, args, {
-      env: { ...process.env, POLYPAY_MASTER_KEY: TEST_MASTER_KEY, POLYPAY_ADMIN_TOKEN: 'adm_test_token', POLYPAY_DEMO_MERCHANT: '0', ...this.env },
+      env: {
+        ...process.env,
+        POLYPAY_MASTER_KEY: TEST_MASTER_KEY,
+        POLYPAY_ADMIN_TOKEN: 'adm_test_token',
+        POLYPAY_DEMO_MERCHANT: '0',
+        ...this.env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.proc = proc;

@@ -29,7 +29,22 @@ export const jsonValue = fc.letrec((tie) => ({
     fc.integer(),
     fc.double(),
     fc.bigInt({ min: -(10n ** 40n), max: 10n ** 40n }).map((b) => b.toString()),
-    fc.constantFrom(null, true, false, '', '0', '-1', '1e309', 'NaN', '9999999999999999999999', '4242424242424242', '12/99', '\u0000', '💳', '<script>'),
+    fc.constantFrom(
+      null,
+      true,
+      false,
+      '',
+      '0',
+      '-1',
+      '1e309',
+      'NaN',
+      '9999999999999999999999',
+      '4242424242424242',
+      '12/99',
+      '\u0000',
+      '💳',
+      '<script>',
+    ),
     fc.array(tie('value'), { maxLength: 4 }),
     fc.dictionary(fc.string({ maxLength: 12 }), tie('value'), { maxKeys: 5 }),
   ),
@@ -37,7 +52,9 @@ export const jsonValue = fc.letrec((tie) => ({
 
 /** Bodies: JSON objects with plausible keys, raw strings, broken JSON, deep nesting, invalid UTF-8, forms. */
 export function bodies(keys: string[]): fc.Arbitrary<Buffer> {
-  const plausible = fc.dictionary(fc.constantFrom(...keys, ...keys.map((k) => k.toUpperCase()), 'x'), jsonValue, { maxKeys: keys.length + 1 });
+  const plausible = fc.dictionary(fc.constantFrom(...keys, ...keys.map((k) => k.toUpperCase()), 'x'), jsonValue, {
+    maxKeys: keys.length + 1,
+  });
   return fc.oneof(
     plausible.map((o) => Buffer.from(JSON.stringify(o))),
     fc.string({ maxLength: 200 }).map((s) => Buffer.from(s)),
@@ -45,19 +62,34 @@ export function bodies(keys: string[]): fc.Arbitrary<Buffer> {
     fc.integer({ min: 1, max: 5000 }).map((d) => Buffer.from('['.repeat(d) + ']'.repeat(d))),
     fc.integer({ min: 1, max: 3000 }).map((d) => Buffer.from('{"a":'.repeat(d) + '1' + '}'.repeat(d))),
     plausible.map((o) => Buffer.from(JSON.stringify(o)).subarray(0, Math.max(1, Math.floor(JSON.stringify(o).length / 2)))),
-    plausible.map((o) => Buffer.from(new URLSearchParams(Object.entries(o).map(([k, v]): [string, string] => [k, typeof v === 'string' ? v : JSON.stringify(v) ?? ''])).toString())),
+    plausible.map((o) =>
+      Buffer.from(
+        new URLSearchParams(
+          Object.entries(o).map(([k, v]): [string, string] => [k, typeof v === 'string' ? v : (JSON.stringify(v) ?? '')]),
+        ).toString(),
+      ),
+    ),
     fc.constant(Buffer.alloc(1024 * 1024 + 10, 0x61)),
   );
 }
 
 export const queries = fc.oneof(
   fc.constant(''),
-  fc.dictionary(fc.string({ maxLength: 8 }), fc.string({ maxLength: 20 }), { maxKeys: 4 }).map((o) => '?' + new URLSearchParams(o).toString()),
+  fc
+    .dictionary(fc.string({ maxLength: 8 }), fc.string({ maxLength: 20 }), { maxKeys: 4 })
+    .map((o) => '?' + new URLSearchParams(o).toString()),
   fc.string({ maxLength: 60 }).map((s) => '?' + encodeURI(s)),
   fc.constantFrom('?limit=-1', '?limit=99999999999999999999', '?from=not-a-date', '?offset=1e3', '?%ZZ', '?a=%00'),
 );
 
-export const contentTypes = fc.constantFrom('application/json', 'application/x-www-form-urlencoded', 'text/plain', 'application/json; charset=windows-1251', 'multipart/form-data; boundary=x', '');
+export const contentTypes = fc.constantFrom(
+  'application/json',
+  'application/x-www-form-urlencoded',
+  'text/plain',
+  'application/json; charset=windows-1251',
+  'multipart/form-data; boundary=x',
+  '',
+);
 
 export async function send(base: string, r: FuzzRequest): Promise<number> {
   const headers = { ...r.headers };
@@ -101,9 +133,11 @@ export function hugeNumbers(keys: string[]): fc.Arbitrary<Buffer> {
 
 /** Deep nesting inside a plausible field (arrays or objects, up to thousands of levels). */
 export function deepFields(keys: string[]): fc.Arbitrary<Buffer> {
-  return fc.tuple(fc.constantFrom(...keys), fc.integer({ min: 10, max: 4000 }), fc.boolean()).map(([k, d, arrays]) =>
-    Buffer.from(`{${JSON.stringify(k)}:` + (arrays ? '['.repeat(d) + ']'.repeat(d) : '{"x":'.repeat(d) + 'null' + '}'.repeat(d)) + '}'),
-  );
+  return fc
+    .tuple(fc.constantFrom(...keys), fc.integer({ min: 10, max: 4000 }), fc.boolean())
+    .map(([k, d, arrays]) =>
+      Buffer.from(`{${JSON.stringify(k)}:` + (arrays ? '['.repeat(d) + ']'.repeat(d) : '{"x":'.repeat(d) + 'null' + '}'.repeat(d)) + '}'),
+    );
 }
 
 /** Bodies meant to trip parsers: prototype pollution, duplicate keys, BOMs, NULs, lone surrogates, huge strings. */
@@ -149,7 +183,18 @@ export function encodings(body: fc.Arbitrary<Buffer>): fc.Arbitrary<Buffer> {
 /** Header sets of odd content types, encodings and lengths that a client might send. */
 export const oddHeaders = fc.record(
   {
-    'content-type': fc.constantFrom('application/json', 'application/x-www-form-urlencoded', 'text/plain', 'application/json; charset=utf-16', 'application/json; charset=windows-1251', 'application/xml', 'multipart/form-data; boundary=x', 'application/octet-stream', 'x/x', ';;;'),
+    'content-type': fc.constantFrom(
+      'application/json',
+      'application/x-www-form-urlencoded',
+      'text/plain',
+      'application/json; charset=utf-16',
+      'application/json; charset=windows-1251',
+      'application/xml',
+      'multipart/form-data; boundary=x',
+      'application/octet-stream',
+      'x/x',
+      ';;;',
+    ),
     'content-encoding': fc.constantFrom('gzip', 'deflate', 'br', 'identity', 'x-unknown'),
     accept: fc.constantFrom('*/*', 'text/html', 'application/xml', 'x'),
     'x-request-id': fc.string({ maxLength: 300 }).map((s) => s.replace(/[^\x21-\x7e]/g, 'x')),
@@ -172,7 +217,11 @@ export function pathSegments(words: string[]): fc.Arbitrary<string> {
 }
 
 /** Sends a request; answers status, content type, body text and the body parsed as JSON (or undefined). */
-export async function sendFull(base: string, r: FuzzRequest, timeoutMs = 15_000): Promise<{ status: number; type: string; text: string; json: any; requestId: string | null }> {
+export async function sendFull(
+  base: string,
+  r: FuzzRequest,
+  timeoutMs = 15_000,
+): Promise<{ status: number; type: string; text: string; json: any; requestId: string | null }> {
   const res = await fetch(base + r.path + r.query, {
     method: r.method,
     headers: r.headers,
@@ -180,7 +229,13 @@ export async function sendFull(base: string, r: FuzzRequest, timeoutMs = 15_000)
     ...(r.method === 'GET' || r.method === 'HEAD' ? {} : { body: r.body }),
   });
   const { text, json } = await bodyOf(res);
-  return { status: res.status, type: res.headers.get('content-type') ?? '', text, json, requestId: res.headers.get('x-polypay-request-id') };
+  return {
+    status: res.status,
+    type: res.headers.get('content-type') ?? '',
+    text,
+    json,
+    requestId: res.headers.get('x-polypay-request-id'),
+  };
 }
 
 /**
@@ -196,11 +251,16 @@ export const VOLATILE_TABLES = ['api_requests', 'outbox', 'deliveries', 'deliver
 export async function stateDigest(engine: Engine, exclude: string[] = VOLATILE_TABLES): Promise<Record<string, string>> {
   return engine.read(async (tx) => {
     const db = tx.raw as Kysely<any>;
-    const tables = (await db.introspection.getTables()).map((t) => t.name).filter((n) => !exclude.includes(n) && !n.startsWith('kysely_')).sort();
+    const tables = (await db.introspection.getTables())
+      .map((t) => t.name)
+      .filter((n) => !exclude.includes(n) && !n.startsWith('kysely_'))
+      .sort();
     const out: Record<string, string> = {};
     for (const t of tables) {
       const rows = await db.selectFrom(t).selectAll().execute();
-      const lines = rows.map((r) => JSON.stringify(r, (_k, v) => (typeof v === 'bigint' ? v.toString() : Buffer.isBuffer(v) ? v.toString('hex') : v))).sort();
+      const lines = rows
+        .map((r) => JSON.stringify(r, (_k, v) => (typeof v === 'bigint' ? v.toString() : Buffer.isBuffer(v) ? v.toString('hex') : v)))
+        .sort();
       out[t] = `${rows.length}:${createHash('sha256').update(lines.join('\n')).digest('hex').slice(0, 16)}`;
     }
     return out;
@@ -219,7 +279,8 @@ export function changedTables(before: Record<string, string>, after: Record<stri
 export function mutations(template: Record<string, unknown>): fc.Arbitrary<string> {
   const keys = Object.keys(template);
   const key = keys.length ? fc.constantFrom(...keys) : fc.constant('x');
-  const raw = (k: string, literal: string) => JSON.stringify({ ...template, [k]: '\u0000RAW\u0000' }).replace('"\\u0000RAW\\u0000"', literal);
+  const raw = (k: string, literal: string) =>
+    JSON.stringify({ ...template, [k]: '\u0000RAW\u0000' }).replace('"\\u0000RAW\\u0000"', literal);
   return fc.oneof(
     key.map((k) => {
       const o = { ...template };
@@ -232,10 +293,19 @@ export function mutations(template: Record<string, unknown>): fc.Arbitrary<strin
     fc.tuple(key, fc.integer({ min: 50, max: 3000 })).map(([k, d]) => raw(k, '['.repeat(d) + ']'.repeat(d))),
     key.map((k) => {
       const v = template[k];
-      return JSON.stringify({ ...template, [k]: typeof v === 'number' ? String(v) : typeof v === 'string' && /^\d+(\.\d+)?$/.test(v) ? Number(v) : [v] });
+      return JSON.stringify({
+        ...template,
+        [k]: typeof v === 'number' ? String(v) : typeof v === 'string' && /^\d+(\.\d+)?$/.test(v) ? Number(v) : [v],
+      });
     }),
-    fc.boolean().map((upper) => JSON.stringify(Object.fromEntries(Object.entries(template).map(([k, v]) => [upper ? k.toUpperCase() : k.toLowerCase(), v])))),
-    fc.dictionary(fc.string({ maxLength: 12 }), jsonValue, { minKeys: 1, maxKeys: 4 }).map((extra) => JSON.stringify({ ...template, ...extra })),
+    fc
+      .boolean()
+      .map((upper) =>
+        JSON.stringify(Object.fromEntries(Object.entries(template).map(([k, v]) => [upper ? k.toUpperCase() : k.toLowerCase(), v]))),
+      ),
+    fc
+      .dictionary(fc.string({ maxLength: 12 }), jsonValue, { minKeys: 1, maxKeys: 4 })
+      .map((extra) => JSON.stringify({ ...template, ...extra })),
     fc.integer({ min: 1, max: 60 }).map((n) => JSON.stringify(template).slice(0, -n)),
     fc.tuple(key, fc.string({ maxLength: 30 })).map(([k, s]) => JSON.stringify({ ...template, [k]: s })),
   );
@@ -259,16 +329,23 @@ export function formBodies(keys: string[]): fc.Arbitrary<Buffer> {
   return fc.oneof(
     fc.dictionary(k, fc.string({ maxLength: 30 }), { maxKeys: keys.length }).map((o) => Buffer.from(new URLSearchParams(o).toString())),
     fc.tuple(k, fc.integer({ min: 1, max: 5000 })).map(([key, d]) => Buffer.from(`${key}${'[a]'.repeat(d)}=1`)),
-    fc.tuple(k, fc.integer({ min: 1, max: 2000 })).map(([key, n]) => Buffer.from(Array.from({ length: n }, (_, i) => `${key}[]=${i}`).join('&'))),
+    fc
+      .tuple(k, fc.integer({ min: 1, max: 2000 }))
+      .map(([key, n]) => Buffer.from(Array.from({ length: n }, (_, i) => `${key}[]=${i}`).join('&'))),
     fc.constant(Buffer.from('a=1&'.repeat(150_001))),
-    fc.tuple(k, fc.constantFrom('%', '%ZZ', '%E0%A4%A', '%00', '+++', '[', ']', '[]', '[[]]', '__proto__[x]', 'constructor[prototype][x]')).map(([key, bad]) => Buffer.from(`${key}=${bad}&${bad}=1&${key}${bad}=2`)),
+    fc
+      .tuple(k, fc.constantFrom('%', '%ZZ', '%E0%A4%A', '%00', '+++', '[', ']', '[]', '[[]]', '__proto__[x]', 'constructor[prototype][x]'))
+      .map(([key, bad]) => Buffer.from(`${key}=${bad}&${bad}=1&${key}${bad}=2`)),
     fc.constant(Buffer.from('&&&==&=&')),
   );
 }
 
 /** The same buffer, printed by fast-check as its length and first bytes (a failing 1 MiB body stays readable). */
 export function printable(b: Buffer): Buffer {
-  const preview = b.subarray(0, 80).toString('utf8').replace(/[^\x20-\x7e]/g, '.');
+  const preview = b
+    .subarray(0, 80)
+    .toString('utf8')
+    .replace(/[^\x20-\x7e]/g, '.');
   const text = `Buffer(${b.length} bytes: ${JSON.stringify(preview)}${b.length > 80 ? '…' : ''})`;
   // constant bodies are the same object on every run: the property stays configurable
   Object.defineProperty(b, fc.toStringMethod, { value: () => text, enumerable: false, configurable: true });
@@ -302,7 +379,9 @@ export interface Watched {
  */
 function logChecksumSql(upTo?: number) {
   const where = upTo === undefined ? sql`` : sql`where id <= ${upTo}`;
-  return sql<Record<string, unknown>>`select count(*) as n, coalesce(max(id), 0) as max_id, coalesce(sum(status), 0) as statuses, coalesce(sum(at), 0) as ats,
+  return sql<
+    Record<string, unknown>
+  >`select count(*) as n, coalesce(max(id), 0) as max_id, coalesce(sum(status), 0) as statuses, coalesce(sum(at), 0) as ats,
       coalesce(sum(duration_ms), 0) as durations, coalesce(sum(length(path) + length(method) + length(face) + length(request_id) + length(subjects)), 0) as texts,
       coalesce(sum(length(coalesce(merchant_id, '-'))), 0) as merchants, coalesce(sum(length(coalesce(request_body, '-')) + length(coalesce(response_body, '-'))), 0) as bodies
     from api_requests ${where}`;
@@ -310,16 +389,25 @@ function logChecksumSql(upTo?: number) {
 
 async function logChecksum(db: Kysely<any>, upTo?: number): Promise<{ text: string; maxId: number }> {
   const row = (await logChecksumSql(upTo).execute(db)).rows[0]!;
-  const text = Object.keys(row).sort().map((k) => `${k}=${String(row[k])}`).join(',');
+  const text = Object.keys(row)
+    .sort()
+    .map((k) => `${k}=${String(row[k])}`)
+    .join(',');
   return { text, maxId: Number(row.max_id) };
 }
 
 /** The store's tables (the migrations' own left out). */
 export async function tableNames(engine: Engine): Promise<string[]> {
-  return engine.read(async (tx) => (await (tx.raw as Kysely<any>).introspection.getTables()).map((t) => t.name).filter((n) => !n.startsWith('kysely_')).sort());
+  return engine.read(async (tx) =>
+    (await (tx.raw as Kysely<any>).introspection.getTables())
+      .map((t) => t.name)
+      .filter((n) => !n.startsWith('kysely_'))
+      .sort(),
+  );
 }
 
-const rowText = (r: unknown) => JSON.stringify(r, (_k, v) => (typeof v === 'bigint' ? v.toString() : Buffer.isBuffer(v) ? v.toString('hex') : v));
+const rowText = (r: unknown) =>
+  JSON.stringify(r, (_k, v) => (typeof v === 'bigint' ? v.toString() : Buffer.isBuffer(v) ? v.toString('hex') : v));
 
 export interface FullDigest {
   /** per table: a digest of all its rows (the request log: its checksum up to the mark asked for) */
@@ -342,7 +430,10 @@ export async function fullDigest(engine: Engine, names: string[], logUpTo?: numb
     tables[REQUEST_LOG] = logUpTo === undefined ? all.text : (await logChecksum(db, logUpTo)).text;
     const others = names.filter((t) => t !== REQUEST_LOG);
     if (tx.dialect === 'postgres') {
-      const parts = others.map((t) => sql`select ${t} as t, count(*)::text || ':' || coalesce(md5(string_agg(x::text, E'\n' order by x::text)), '') as d from ${sql.table(t)} x`);
+      const parts = others.map(
+        (t) =>
+          sql`select ${t} as t, count(*)::text || ':' || coalesce(md5(string_agg(x::text, E'\n' order by x::text)), '') as d from ${sql.table(t)} x`,
+      );
       const r = await sql<{ t: string; d: string }>`${sql.join(parts, sql` union all `)}`.execute(db);
       for (const row of r.rows) tables[row.t] = row.d;
     } else {
@@ -377,8 +468,12 @@ export async function settleGateway(gw: Watched): Promise<void> {
     }
     const now = engine.clock.now();
     const busy = await engine.read(async (tx) => {
-      const r = await sql<{ n: unknown }>`select (select count(*) from deliveries where status = 'pending' and (locked_until > ${now} or next_attempt_at <= ${now}))
-          + (select count(*) from outbox where fanned_out = 0) + (select count(*) from jobs where status = 'pending' and run_at <= ${now}) as n`.execute(tx.raw as Kysely<any>);
+      const r = await sql<{
+        n: unknown;
+      }>`select (select count(*) from deliveries where status = 'pending' and (locked_until > ${now} or next_attempt_at <= ${now}))
+          + (select count(*) from outbox where fanned_out = 0) + (select count(*) from jobs where status = 'pending' and run_at <= ${now}) as n`.execute(
+        tx.raw as Kysely<any>,
+      );
       return Number(r.rows[0]!.n);
     });
     if (busy === 0) break;
@@ -392,7 +487,12 @@ export async function settleGateway(gw: Watched): Promise<void> {
 export async function logRowsAfter(engine: Engine, id: number): Promise<LogRow[]> {
   return engine.read(async (tx) => {
     const db = tx.raw as Kysely<any>;
-    const rows = await db.selectFrom(REQUEST_LOG).select(['id', 'request_id', 'merchant_id', 'face', 'method', 'status']).where('id', '>', id).orderBy('id').execute();
+    const rows = await db
+      .selectFrom(REQUEST_LOG)
+      .select(['id', 'request_id', 'merchant_id', 'face', 'method', 'status'])
+      .where('id', '>', id)
+      .orderBy('id')
+      .execute();
     return rows.map((r) => ({ ...r, id: Number(r.id), status: Number(r.status) }) as LogRow);
   });
 }
@@ -458,8 +558,10 @@ export class StoreWatch {
         logProblems.push(`log row ${l.id} (${l.request_id} ${l.method} ${l.face} ${l.status}) is not a request of this check`);
         continue;
       }
-      if (l.face !== r.face || l.method !== r.method) logProblems.push(`log row ${l.id} says ${l.method} on ${l.face}, the request was ${r.method} on ${r.face}`);
-      if (l.merchant_id !== null && l.merchant_id !== r.merchant) logProblems.push(`log row ${l.id} is attributed to merchant ${l.merchant_id}; allowed: ${r.merchant ?? 'none'}`);
+      if (l.face !== r.face || l.method !== r.method)
+        logProblems.push(`log row ${l.id} says ${l.method} on ${l.face}, the request was ${r.method} on ${r.face}`);
+      if (l.merchant_id !== null && l.merchant_id !== r.merchant)
+        logProblems.push(`log row ${l.id} is attributed to merchant ${l.merchant_id}; allowed: ${r.merchant ?? 'none'}`);
     }
     for (const r of expected) {
       const n = logged.filter((l) => l.request_id === r.requestId).length;

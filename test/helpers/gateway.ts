@@ -28,7 +28,11 @@ export const TEST_SEED: Seed = {
     {
       id: 'shop2',
       name: 'Other Shop',
-      numopay: { apiKey: 'np_test_key_2', secret: 'np_test_secret_2', accounts: [{ id: '9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6d', currency: 'RUB' }] },
+      numopay: {
+        apiKey: 'np_test_key_2',
+        secret: 'np_test_secret_2',
+        accounts: [{ id: '9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6d', currency: 'RUB' }],
+      },
     },
   ],
 };
@@ -48,7 +52,12 @@ export interface TestGatewayOptions {
   transport?: WebhookTransport;
 }
 
-export async function startTestGateway(kind: StoreKind, seed: Seed = TEST_SEED, target?: StoreTarget, opts: TestGatewayOptions = {}): Promise<TestGateway> {
+export async function startTestGateway(
+  kind: StoreKind,
+  seed: Seed = TEST_SEED,
+  target?: StoreTarget,
+  opts: TestGatewayOptions = {},
+): Promise<TestGateway> {
   const t = target ?? (await freshStore(kind));
   const start = () =>
     startGateway({
@@ -85,7 +94,10 @@ export async function startTestGateway(kind: StoreKind, seed: Seed = TEST_SEED, 
  * Registers the usual lifecycle of a test file: start a gateway (and a webhook receiver) before the
  * tests, check the ledger after each test, close everything at the end.
  */
-export function useGateway(start: () => Promise<TestGateway>, opts: { receiver?: boolean } = {}): { readonly h: TestGateway; readonly rx: Receiver } {
+export function useGateway(
+  start: () => Promise<TestGateway>,
+  opts: { receiver?: boolean } = {},
+): { readonly h: TestGateway; readonly rx: Receiver } {
   let h: TestGateway | undefined;
   let rx: Receiver | undefined;
   beforeAll(async () => {

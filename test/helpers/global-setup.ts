@@ -26,7 +26,9 @@ export default async function setup(project: TestProject) {
   const dir = mkdtempSync(join(tmpdir(), 'polypay-pg-'));
   chmodSync(dir, 0o777);
   const port = await freePort();
-  const child = spawn(process.execPath, [new URL('./embedded-pg.mjs', import.meta.url).pathname, dir, String(port)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [new URL('./embedded-pg.mjs', import.meta.url).pathname, dir, String(port)], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   await new Promise<void>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (c: Buffer) => {

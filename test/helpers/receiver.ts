@@ -24,12 +24,20 @@ export class Receiver {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
-        this.requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now() });
+        this.requests.push({
+          method: req.method ?? '',
+          url: req.url ?? '',
+          headers: req.headers,
+          body: Buffer.concat(chunks).toString('utf8'),
+          at: Date.now(),
+        });
         if (this.failNext > 0) {
           this.failNext--;
           res.writeHead(500).end('fail');
         } else {
-          res.writeHead(this.status, { 'content-type': this.responseBody.startsWith('<') ? 'text/html; charset=utf-8' : 'application/json' }).end(this.responseBody);
+          res
+            .writeHead(this.status, { 'content-type': this.responseBody.startsWith('<') ? 'text/html; charset=utf-8' : 'application/json' })
+            .end(this.responseBody);
         }
         for (const w of this.waiters.splice(0)) w();
       });

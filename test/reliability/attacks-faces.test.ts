@@ -20,7 +20,14 @@ import { payOnPage } from '../faces/novapay/setup.js';
 import { call, CP, errorShape, MB, NOVA, NP, REL_SEED, sign, W2P, type Res } from './faces.js';
 
 /** Control characters a URL must not carry into a stored redirect or a Location header. */
-const CONTROL_URLS = ['https://shop.example/ok\r\nSet-Cookie: evil=1', 'https://shop.example/ok\nx', 'https://shop.example/ok\u0000', 'https://shop.example/\tok', 'https://shop.example/ok\u007f', 'https://shop.example/ok\u0085'];
+const CONTROL_URLS = [
+  'https://shop.example/ok\r\nSet-Cookie: evil=1',
+  'https://shop.example/ok\nx',
+  'https://shop.example/ok\u0000',
+  'https://shop.example/\tok',
+  'https://shop.example/ok\u007f',
+  'https://shop.example/ok\u0085',
+];
 
 const no3ds = '4000000000003055';
 const with3ds = '4242424242424242';
@@ -30,7 +37,14 @@ describe.each(STORES)('face protocol attacks on %s', (store) => {
   const url = (p: string) => `${h.url}${p}`;
   const np = () => new NumopayClient({ baseUrl: url('/numopay'), apiKey: NP.A.apiKey, secret: NP.A.secret });
   const cp = () => new CloudPaymentsClient({ endpoint: url('/cloudpayments'), ...CP.A });
-  const nova = () => new NovapayClient({ baseUrl: url('/novapay/v1'), merchantId: 1, merchantIdAsNumber: true, privateKey: NOVA.A.privateKey, algorithm: 'sha1' });
+  const nova = () =>
+    new NovapayClient({
+      baseUrl: url('/novapay/v1'),
+      merchantId: 1,
+      merchantIdAsNumber: true,
+      privateKey: NOVA.A.privateKey,
+      algorithm: 'sha1',
+    });
   const mb = () => new MbillClient({ baseUrl: url('/mbill'), apiToken: MB.A });
   const w2a = () => new Way2PayClient({ baseUrl: url('/way2pay'), publicKey: W2P.A.publicKey, secretKey: W2P.A.secretKey, generation: 1 });
   const w2b = () => new Way2PayClient({ baseUrl: url('/way2pay'), publicKey: W2P.B.publicKey, secretKey: W2P.B.secretKey, generation: 3 });
@@ -55,10 +69,22 @@ describe.each(STORES)('face protocol attacks on %s', (store) => {
     return r;
   }
 
-  const cpCall = (path: string, body: unknown, headers: Record<string, string> = {}) => call(url(`/cloudpayments${path}`), 'POST', { 'content-type': 'application/json', ...sign.cloudpayments(CP.A), ...headers }, typeof body === 'string' ? body : JSON.stringify(body));
+  const cpCall = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+    call(
+      url(`/cloudpayments${path}`),
+      'POST',
+      { 'content-type': 'application/json', ...sign.cloudpayments(CP.A), ...headers },
+      typeof body === 'string' ? body : JSON.stringify(body),
+    );
   const npCall = (method: string, path: string, body = '', o: { ts?: number; query?: string; headers?: Record<string, string> } = {}) =>
-    call(url(`/numopay${path}${o.query ?? ''}`), method, { 'content-type': 'application/json', ...sign.numopay(NP.A, method, path, o.query ?? '', body, o.ts), ...o.headers }, method === 'GET' ? undefined : body);
-  const w2Call = (method: string, path: string, headers: Record<string, string>, body?: string) => call(url(`/way2pay${path}`), method, { 'content-type': 'application/json', ...headers }, body);
+    call(
+      url(`/numopay${path}${o.query ?? ''}`),
+      method,
+      { 'content-type': 'application/json', ...sign.numopay(NP.A, method, path, o.query ?? '', body, o.ts), ...o.headers },
+      method === 'GET' ? undefined : body,
+    );
+  const w2Call = (method: string, path: string, headers: Record<string, string>, body?: string) =>
+    call(url(`/way2pay${path}`), method, { 'content-type': 'application/json', ...headers }, body);
   const cpNotFound = (r: Res) => {
     expect(r.status, r.text).toBe(200);
     expect(r.json).toEqual({ Success: false, Message: 'Not found' });
@@ -91,7 +117,7 @@ describe.each(STORES)('face protocol attacks on %s', (store) => {
       expect((await np().paymentStatus(NP.A.account, pending.order_slug)).status).toBe('new');
     });
 
-    it("CloudPayments cannot confirm or void a NovaPay hold; NovaPay can still complete it", async () => {
+    it('CloudPayments cannot confirm or void a NovaPay hold; NovaPay can still complete it', async () => {
       const c = nova();
       const s = await c.createSession({ client_phone: '+380501112233' });
       const pay = await c.addPayment({ session_id: s.id, amount: 100, use_hold: true });
@@ -106,7 +132,13 @@ describe.each(STORES)('face protocol attacks on %s', (store) => {
     });
 
     it('CloudPayments still acts on its own payments', async () => {
-      const model = (await cp().authCryptogram({ Amount: 10, Currency: 'RUB', CardCryptogramPacket: await cp().cryptogram({ number: no3ds, expMonth: 12, expYear: 2035, cvv: '123' }) })).Model as { TransactionId: number };
+      const model = (
+        await cp().authCryptogram({
+          Amount: 10,
+          Currency: 'RUB',
+          CardCryptogramPacket: await cp().cryptogram({ number: no3ds, expMonth: 12, expYear: 2035, cvv: '123' }),
+        })
+      ).Model as { TransactionId: number };
       expect((await cp().confirm({ TransactionId: model.TransactionId, Amount: 5 })).Success).toBe(true);
       expect((await cp().refund({ TransactionId: model.TransactionId, Amount: 5 })).Success).toBe(true);
     });
@@ -123,19 +155,25 @@ describe.each(STORES)('face protocol attacks on %s', (store) => {
     it('refuses a validly signed generation 1 nonce far beyond now + 300 s, without locking the merchant out', async () => {
       const now = Math.floor(Date.now() / 1000);
       for (const nonce of ['999999999999999999', String(now + 300 + 2 * 3600), String(now + 86_400), '1721585422000']) {
-        const r = await unchanged(() => w2Call('GET', '/api/v1/balance', sign.way2pay(W2P.A, 'GET', '/api/v1/balance', Buffer.alloc(0), { nonce })));
+        const r = await unchanged(() =>
+          w2Call('GET', '/api/v1/balance', sign.way2pay(W2P.A, 'GET', '/api/v1/balance', Buffer.alloc(0), { nonce })),
+        );
         expect(r.status, r.text).toBe(400);
         code(r, 20006);
       }
       // the merchant's next ordinary request passes, and so does one a burst has pushed a few minutes ahead
       expect((await w2a().balance()).balance).toBeDefined();
       const ahead = nextNonce(W2P.A.publicKey, 1, Date.now() + 600_000); // now + 900 s (and later nonces follow it)
-      expect((await w2Call('GET', '/api/v1/balance', sign.way2pay(W2P.A, 'GET', '/api/v1/balance', Buffer.alloc(0), { nonce: ahead }))).status).toBe(200);
+      expect(
+        (await w2Call('GET', '/api/v1/balance', sign.way2pay(W2P.A, 'GET', '/api/v1/balance', Buffer.alloc(0), { nonce: ahead }))).status,
+      ).toBe(200);
     });
 
     it('refuses a validly signed generation 3 nonce whose time is far in the future', async () => {
       for (const nonce of ['999999999999999999', String(BigInt(Date.now() + 86_400_000) * 100_000n)]) {
-        const r = await unchanged(() => w2Call('GET', '/api/v1/balance', sign.way2pay(W2P.B, 'GET', '/api/v1/balance', Buffer.alloc(0), { nonce })));
+        const r = await unchanged(() =>
+          w2Call('GET', '/api/v1/balance', sign.way2pay(W2P.B, 'GET', '/api/v1/balance', Buffer.alloc(0), { nonce })),
+        );
         expect(r.status, r.text).toBe(401);
         code(r, 2007);
       }
@@ -143,7 +181,13 @@ describe.each(STORES)('face protocol attacks on %s', (store) => {
     });
 
     it("a generation 1 signature over an empty body (a GET's) does not authorize a write", async () => {
-      const payIn = await w2a().createPayIn({ externalID: `bind-${store}-${Date.now()}`, currencyId: 1, amount: '500', method: 'CARD', bankId: 1 } as never);
+      const payIn = await w2a().createPayIn({
+        externalID: `bind-${store}-${Date.now()}`,
+        currencyId: 1,
+        amount: '500',
+        method: 'CARD',
+        bankId: 1,
+      } as never);
       const nonce = nextNonce(W2P.A.publicKey, 1);
       const getSignature = gen1Signature(W2P.A.secretKey, '', nonce);
       const headers = { 'public-key': W2P.A.publicKey, nonce, signature: getSignature };
@@ -159,11 +203,19 @@ describe.each(STORES)('face protocol attacks on %s', (store) => {
 
     it('a generation 3 signature must cover the query string', async () => {
       const path = '/api/v1/pay-in/list';
-      const noQuery = await unchanged(() => w2Call('GET', `${path}?externalID=x&limit=1`, sign.way2pay(W2P.B, 'GET', path, Buffer.alloc(0))));
+      const noQuery = await unchanged(() =>
+        w2Call('GET', `${path}?externalID=x&limit=1`, sign.way2pay(W2P.B, 'GET', path, Buffer.alloc(0))),
+      );
       code(noQuery, 2005);
-      const other = await unchanged(() => w2Call('GET', `${path}?externalID=x&limit=1`, sign.way2pay(W2P.B, 'GET', `${path}?externalID=y&limit=1`, Buffer.alloc(0))));
+      const other = await unchanged(() =>
+        w2Call('GET', `${path}?externalID=x&limit=1`, sign.way2pay(W2P.B, 'GET', `${path}?externalID=y&limit=1`, Buffer.alloc(0))),
+      );
       code(other, 2005);
-      const ok = await w2Call('GET', `${path}?externalID=x&limit=1`, sign.way2pay(W2P.B, 'GET', `${path}?externalID=x&limit=1`, Buffer.alloc(0)));
+      const ok = await w2Call(
+        'GET',
+        `${path}?externalID=x&limit=1`,
+        sign.way2pay(W2P.B, 'GET', `${path}?externalID=x&limit=1`, Buffer.alloc(0)),
+      );
       expect(ok.status, ok.text).toBe(200);
       // the typed client signs its (alphabetical) query
       expect((await w2b().listPayIns({ limit: 1, externalID: 'nothing' })).total).toBe(0);
@@ -176,8 +228,12 @@ describe.each(STORES)('face protocol attacks on %s', (store) => {
         [W2P.A, 60006],
         [W2P.B, 2005],
       ] as const) {
-        const wrong = await unchanged(() => w2Call('POST', '/api/v1/pay-in', sign.way2pay(k, 'POST', '/api/v1/pay-in', raw, { secret: 'wrong' }), body));
-        const unknown = await unchanged(() => w2Call('POST', '/api/v1/pay-in', { ...sign.way2pay(k, 'POST', '/api/v1/pay-in', raw), 'public-key': 'w2p_pk_nobody' }, body));
+        const wrong = await unchanged(() =>
+          w2Call('POST', '/api/v1/pay-in', sign.way2pay(k, 'POST', '/api/v1/pay-in', raw, { secret: 'wrong' }), body),
+        );
+        const unknown = await unchanged(() =>
+          w2Call('POST', '/api/v1/pay-in', { ...sign.way2pay(k, 'POST', '/api/v1/pay-in', raw), 'public-key': 'w2p_pk_nobody' }, body),
+        );
         code(wrong, c);
         expect(unknown.status).toBe(wrong.status);
         expect(unknown.text).toBe(wrong.text);
@@ -226,7 +282,9 @@ describe.each(STORES)('face protocol attacks on %s', (store) => {
       const ts = Math.floor(Date.now() / 1000);
       const sig = numopaySignature(NP.A.secret, String(ts), 'GET', path, '', '');
       const unknown = await call(url(`/numopay${path}`), 'GET', { authorization: `NP-ACCESS-TOKEN 2019-12-22.${ts}.np_nobody.${sig}` });
-      const wrong = await call(url(`/numopay${path}`), 'GET', { authorization: `NP-ACCESS-TOKEN 2019-12-22.${ts}.${NP.A.apiKey}.${'0'.repeat(64)}` });
+      const wrong = await call(url(`/numopay${path}`), 'GET', {
+        authorization: `NP-ACCESS-TOKEN 2019-12-22.${ts}.${NP.A.apiKey}.${'0'.repeat(64)}`,
+      });
       expect(wrong.status).toBe(401);
       expect(unknown.status).toBe(401);
       expect(unknown.text).toBe(wrong.text);
@@ -239,15 +297,27 @@ describe.each(STORES)('face protocol attacks on %s', (store) => {
     it('refuses an X-Request-ID reused with another body or on another endpoint, and replays the same request', async () => {
       const key = `rid-${store}-${Date.now()}`;
       const packet = await cp().cryptogram({ number: no3ds, expMonth: 12, expYear: 2035, cvv: '123' });
-      const first = await cpCall('/payments/cards/charge', { Amount: 10, Currency: 'RUB', CardCryptogramPacket: packet }, { 'x-request-id': key });
+      const first = await cpCall(
+        '/payments/cards/charge',
+        { Amount: 10, Currency: 'RUB', CardCryptogramPacket: packet },
+        { 'x-request-id': key },
+      );
       expect(first.json.Success, first.text).toBe(true);
-      const same = await unchanged(() => cpCall('/payments/cards/charge', { Amount: 10, Currency: 'RUB', CardCryptogramPacket: packet }, { 'x-request-id': key }));
+      const same = await unchanged(() =>
+        cpCall('/payments/cards/charge', { Amount: 10, Currency: 'RUB', CardCryptogramPacket: packet }, { 'x-request-id': key }),
+      );
       expect(same.text).toBe(first.text);
-      const otherBody = await unchanged(() => cpCall('/payments/cards/charge', { Amount: 99, Currency: 'RUB', CardCryptogramPacket: packet }, { 'x-request-id': key }));
+      const otherBody = await unchanged(() =>
+        cpCall('/payments/cards/charge', { Amount: 99, Currency: 'RUB', CardCryptogramPacket: packet }, { 'x-request-id': key }),
+      );
       expect(otherBody.json).toEqual({ Success: false, Message: 'X-Request-ID was used for another request' });
-      const otherEndpoint = await unchanged(() => cpCall('/payments/cards/auth', { Amount: 10, Currency: 'RUB', CardCryptogramPacket: packet }, { 'x-request-id': key }));
+      const otherEndpoint = await unchanged(() =>
+        cpCall('/payments/cards/auth', { Amount: 10, Currency: 'RUB', CardCryptogramPacket: packet }, { 'x-request-id': key }),
+      );
       expect(otherEndpoint.json).toEqual({ Success: false, Message: 'X-Request-ID was used for another request' });
-      const refund = await unchanged(() => cpCall('/payments/refund', { TransactionId: first.json.Model.TransactionId, Amount: 1 }, { 'x-request-id': key }));
+      const refund = await unchanged(() =>
+        cpCall('/payments/refund', { TransactionId: first.json.Model.TransactionId, Amount: 1 }, { 'x-request-id': key }),
+      );
       expect(refund.json).toEqual({ Success: false, Message: 'X-Request-ID was used for another request' });
     });
   });
@@ -261,8 +331,16 @@ describe.each(STORES)('face protocol attacks on %s', (store) => {
         const cases: Array<[string, string, Record<string, unknown>]> = [
           ['POST', `/v2/accounts/${acc}/charge/token`, { amount: '100', redirect_url: bad }],
           ['POST', `/v2/accounts/${acc}/refill/token`, { amount: '100', redirect_url: bad }],
-          ['POST', `/v2/accounts/${acc}/checkout/sessions`, { items: [{ name: 'x', amount: '100', currency: 'RUB' }], success_url: bad, cancel_url: 'https://shop.example/c' }],
-          ['POST', `/v2/accounts/${acc}/checkout/sessions`, { items: [{ name: 'x', amount: '100', currency: 'RUB' }], success_url: 'https://shop.example/s', cancel_url: bad }],
+          [
+            'POST',
+            `/v2/accounts/${acc}/checkout/sessions`,
+            { items: [{ name: 'x', amount: '100', currency: 'RUB' }], success_url: bad, cancel_url: 'https://shop.example/c' },
+          ],
+          [
+            'POST',
+            `/v2/accounts/${acc}/checkout/sessions`,
+            { items: [{ name: 'x', amount: '100', currency: 'RUB' }], success_url: 'https://shop.example/s', cancel_url: bad },
+          ],
           ['POST', `/v2/accounts/${acc}/webhook-endpoints`, { url: bad, event: 'order' }],
         ];
         for (const [method, path, body] of cases) {
@@ -288,7 +366,14 @@ describe.each(STORES)('face protocol attacks on %s', (store) => {
       for (const bad of CONTROL_URLS) {
         for (const field of ['success_url', 'fail_url', 'callback_url']) {
           const body = JSON.stringify({ merchant_id: 1, client_phone: '+380501112233', [field]: bad });
-          const r = await unchanged(() => call(url('/novapay/v1/session'), 'POST', { 'content-type': 'application/json', ...sign.novapay(NOVA.A.privateKey, body) }, body));
+          const r = await unchanged(() =>
+            call(
+              url('/novapay/v1/session'),
+              'POST',
+              { 'content-type': 'application/json', ...sign.novapay(NOVA.A.privateKey, body) },
+              body,
+            ),
+          );
           expect(r.status, `${field} ${JSON.stringify(bad)}: ${r.text}`).toBe(400);
           expect(r.json.type, r.text).toBe('validation');
         }
@@ -297,11 +382,23 @@ describe.each(STORES)('face protocol attacks on %s', (store) => {
 
     it('Mbill refuses them in the webhook URL, Way2Pay in callbackURL', async () => {
       for (const bad of CONTROL_URLS) {
-        const r = await unchanged(() => call(url('/mbill/webhook'), 'PUT', { 'content-type': 'application/json', ...sign.mbill(MB.A) }, JSON.stringify({ url: bad })));
+        const r = await unchanged(() =>
+          call(url('/mbill/webhook'), 'PUT', { 'content-type': 'application/json', ...sign.mbill(MB.A) }, JSON.stringify({ url: bad })),
+        );
         expect(r.status, `${JSON.stringify(bad)}: ${r.text}`).toBe(422);
         expect(errorShape.mbill(r.json)).toBe(true);
-        const body = JSON.stringify({ externalID: `cb-${Date.now()}`, currencyId: 1, amount: '500', method: 'CARD', bankId: 1, callbackURL: bad });
-        const w = await unchanged(() => w2Call('POST', '/api/v1/pay-in', sign.way2pay(W2P.A, 'POST', '/api/v1/pay-in', Buffer.from(body)), body), ['way2pay_nonces']);
+        const body = JSON.stringify({
+          externalID: `cb-${Date.now()}`,
+          currencyId: 1,
+          amount: '500',
+          method: 'CARD',
+          bankId: 1,
+          callbackURL: bad,
+        });
+        const w = await unchanged(
+          () => w2Call('POST', '/api/v1/pay-in', sign.way2pay(W2P.A, 'POST', '/api/v1/pay-in', Buffer.from(body)), body),
+          ['way2pay_nonces'],
+        );
         expect(w.status, `${JSON.stringify(bad)}: ${w.text}`).toBe(400);
         expect(w.json.error.code).toBe(20000);
       }
@@ -315,7 +412,13 @@ describe.each(STORES)('face protocol attacks on %s', (store) => {
       const res = await fetch(r.charge_link, { redirect: 'manual' });
       expect(res.status).toBe(302);
       expect(res.headers.get('location')).toBe(new URL(redirect).href);
-      const order = await cp().createOrder({ Amount: 10, Currency: 'RUB', Description: 'x', SuccessRedirectUrl: redirect, FailRedirectUrl: redirect });
+      const order = await cp().createOrder({
+        Amount: 10,
+        Currency: 'RUB',
+        Description: 'x',
+        SuccessRedirectUrl: redirect,
+        FailRedirectUrl: redirect,
+      });
       const orderUrl = (order.Model as { Url: string }).Url;
       const page = await fetch(orderUrl, { redirect: 'manual' });
       expect(page.status).toBe(200);
@@ -334,7 +437,10 @@ describe.each(STORES)('face protocol attacks on %s', (store) => {
           amount: 100,
           fee: 5,
           description: 'arrival test',
-          sender: { phone: '+380631112233', credential: { type: 'card', number: with3ds, expiration_month: '12', expiration_year: '2030', cvv: '123' } },
+          sender: {
+            phone: '+380631112233',
+            credential: { type: 'card', number: with3ds, expiration_month: '12', expiration_year: '2030', cvv: '123' },
+          },
           recipient: { phone: '+380631112244', credential: { type: 'card-number', number: '5555555555554444' } },
         } as never)
       ).data;
@@ -393,26 +499,43 @@ describe.each(STORES)('face protocol attacks on %s', (store) => {
         }
       }
       // 60 levels are still taken
-      const ok = await cpCall('/payments/cards/charge', `{"Amount":10,"Currency":"RUB","CardCryptogramPacket":${JSON.stringify(packet)},"JsonData":${deepObject(60)}}`);
+      const ok = await cpCall(
+        '/payments/cards/charge',
+        `{"Amount":10,"Currency":"RUB","CardCryptogramPacket":${JSON.stringify(packet)},"JsonData":${deepObject(60)}}`,
+      );
       expect(ok.json.Success, ok.text.slice(0, 300)).toBe(true);
     });
 
     it('every face answers bodies nested 100,000 levels deep with its own error', async () => {
       for (const deep of [deepObject(100_000), deepArray(100_000)]) {
-        const npr = await unchanged(() => npCall('POST', `/v2/accounts/${NP.A.account}/charge/token`, `{"amount":"100","redirect_url":${deep}}`));
+        const npr = await unchanged(() =>
+          npCall('POST', `/v2/accounts/${NP.A.account}/charge/token`, `{"amount":"100","redirect_url":${deep}}`),
+        );
         never5xx(npr, 'numopay');
         expect(errorShape.numopay(npr.json)).toBe(true);
         const nbody = `{"merchant_id":1,"client_phone":"+380501112233","metadata":${deep}}`;
-        const nr = await unchanged(() => call(url('/novapay/v1/session'), 'POST', { 'content-type': 'application/json', ...sign.novapay(NOVA.A.privateKey, nbody) }, nbody));
+        const nr = await unchanged(() =>
+          call(
+            url('/novapay/v1/session'),
+            'POST',
+            { 'content-type': 'application/json', ...sign.novapay(NOVA.A.privateKey, nbody) },
+            nbody,
+          ),
+        );
         never5xx(nr, 'novapay');
         expect(errorShape.novapay(nr.json), nr.text.slice(0, 200)).toBe(true);
         const mbody = `{"amount":100,"fee":5,"description":"deep json","metadata":${deep},"sender":{"phone":"+380631112233","credential":{"type":"card","number":"${no3ds}","expiration_month":"12","expiration_year":"2030","cvv":"123"}},"recipient":{"phone":"+380631112244","credential":{"type":"card-number","number":"5555555555554444"}}}`;
-        const mr = await unchanged(() => call(url('/mbill/transfers'), 'POST', { 'content-type': 'application/json', ...sign.mbill(MB.A) }, mbody));
+        const mr = await unchanged(() =>
+          call(url('/mbill/transfers'), 'POST', { 'content-type': 'application/json', ...sign.mbill(MB.A) }, mbody),
+        );
         never5xx(mr, 'mbill');
         expect(errorShape.mbill(mr.json), mr.text.slice(0, 200)).toBe(true);
         for (const k of [W2P.A, W2P.B]) {
           const wbody = `{"externalID":"deep","currencyId":1,"amount":"500","method":"CARD","bankId":1,"description":${deep}}`;
-          const wr = await unchanged(() => w2Call('POST', '/api/v1/pay-in', sign.way2pay(k, 'POST', '/api/v1/pay-in', Buffer.from(wbody)), wbody), ['way2pay_nonces']);
+          const wr = await unchanged(
+            () => w2Call('POST', '/api/v1/pay-in', sign.way2pay(k, 'POST', '/api/v1/pay-in', Buffer.from(wbody)), wbody),
+            ['way2pay_nonces'],
+          );
           never5xx(wr, `way2pay gen ${k.generation}`);
           expect(errorShape.way2pay(wr.json), wr.text.slice(0, 200)).toBe(true);
         }
@@ -423,4 +546,3 @@ describe.each(STORES)('face protocol attacks on %s', (store) => {
     });
   });
 });
-

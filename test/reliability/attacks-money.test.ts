@@ -31,7 +31,12 @@ describe.each(STORES)('money attacks on %s', (kind) => {
 
   async function numopay(method: 'GET' | 'POST', path: string, body?: unknown): Promise<Res> {
     const text = body === undefined ? '' : JSON.stringify(body);
-    const r = await call(`${h.url}/numopay${path}`, method, { 'content-type': 'application/json', ...sign.numopay(NP.A, method, path, '', text) }, text || undefined);
+    const r = await call(
+      `${h.url}/numopay${path}`,
+      method,
+      { 'content-type': 'application/json', ...sign.numopay(NP.A, method, path, '', text) },
+      text || undefined,
+    );
     answers.push(r);
     return r;
   }
@@ -45,14 +50,22 @@ describe.each(STORES)('money attacks on %s', (kind) => {
   }
 
   async function merchantBPaysRub(amount: number | string = 10): Promise<void> {
-    const r = await cpB.chargeCryptogram({ Amount: amount, Currency: 'RUB', CardCryptogramPacket: await cpB.cryptogram({ number: '5205000000003055', expMonth: 12, expYear: 2035, cvv: '123' }) });
+    const r = await cpB.chargeCryptogram({
+      Amount: amount,
+      Currency: 'RUB',
+      CardCryptogramPacket: await cpB.cryptogram({ number: '5205000000003055', expMonth: 12, expYear: 2035, cvv: '123' }),
+    });
     expect(r.status, r.raw.slice(0, 300)).toBe(200);
     expect(r.Success, r.raw.slice(0, 300)).toBe(true);
   }
 
   /** A no-3-D Secure Numopay charge: the token answer and, when a token was issued, the charge answer. */
   async function charge(amount: string, currency?: string): Promise<{ token: Res; charge?: Res }> {
-    const token = await numopay('POST', `${accountPath}/charge/token`, { amount, ...(currency ? { currency } : {}), redirect_url: 'https://shop.example/done' });
+    const token = await numopay('POST', `${accountPath}/charge/token`, {
+      amount,
+      ...(currency ? { currency } : {}),
+      redirect_url: 'https://shop.example/done',
+    });
     if (token.status !== 200) return { token };
     return { token, charge: await numopay('POST', `${accountPath}/charge`, { token: token.json.data.token, card_info: CARD_INFO }) };
   }
@@ -81,11 +94,19 @@ describe.each(STORES)('money attacks on %s', (kind) => {
 
   it('refuses a checkout session of 100 items of 999999999999999 with a Numopay error', async () => {
     const items = Array.from({ length: 100 }, (_, i) => ({ name: `item ${i}`, amount: HUGE, currency: 'EUR' }));
-    const r = await numopay('POST', `${accountPath}/checkout/sessions`, { items, success_url: 'https://shop.example/ok', cancel_url: 'https://shop.example/cancel' });
+    const r = await numopay('POST', `${accountPath}/checkout/sessions`, {
+      items,
+      success_url: 'https://shop.example/ok',
+      cancel_url: 'https://shop.example/cancel',
+    });
     expect(isNumopayRefusal(r), `${r.status} ${r.text.slice(0, 200)}`).toBe(true);
     expect(r.status).toBe(400);
     // the same in the account's own currency: 100 × 15 digits is beyond one operation too
-    const rub = await numopay('POST', `${accountPath}/checkout/sessions`, { items: items.map((i) => ({ ...i, currency: 'RUB' })), success_url: 'https://shop.example/ok', cancel_url: 'https://shop.example/cancel' });
+    const rub = await numopay('POST', `${accountPath}/checkout/sessions`, {
+      items: items.map((i) => ({ ...i, currency: 'RUB' })),
+      success_url: 'https://shop.example/ok',
+      cancel_url: 'https://shop.example/cancel',
+    });
     expect(isNumopayRefusal(rub), `${rub.status} ${rub.text.slice(0, 200)}`).toBe(true);
     await verifyLedger();
   });
@@ -94,17 +115,35 @@ describe.each(STORES)('money attacks on %s', (kind) => {
     // One real charge shows which two accounts a payment of merchant A moves money between.
     const first = await charge('100');
     expect(first.charge?.status, first.charge?.text).toBe(200);
-    const paymentId = await h.gw.engine.read(async (tx) => (await tx.findRef('numopay', 'rel_a', 'order_slug', first.token.json.data.order_slug))!.subjectId);
-    const [capture] = await h.gw.engine.read(async (tx) => (await tx.listTransfersByRef('payment', paymentId)).filter((t) => t.kind === 'post_pending'));
+    const paymentId = await h.gw.engine.read(
+      async (tx) => (await tx.findRef('numopay', 'rel_a', 'order_slug', first.token.json.data.order_slug))!.subjectId,
+    );
+    const [capture] = await h.gw.engine.read(async (tx) =>
+      (await tx.listTransfersByRef('payment', paymentId)).filter((t) => t.kind === 'post_pending'),
+    );
     expect(capture).toBeDefined();
     // Fill both of them up to 10 kopecks below the store's limit with one transfer written through the store
     // port (a consistent ledger: the transfer and both totals), as years of volume would.
     await h.gw.engine.transaction(async (tx) => {
       const debit = (await tx.getAccount(capture!.debitAccountId))!;
       const credit = (await tx.getAccount(capture!.creditAccountId))!;
-      const used = [debit.debitsPosted + debit.debitsPending, credit.creditsPosted + credit.creditsPending].reduce((a, b) => (a > b ? a : b));
+      const used = [debit.debitsPosted + debit.debitsPending, credit.creditsPosted + credit.creditsPending].reduce((a, b) =>
+        a > b ? a : b,
+      );
       const amount = INT64_MAX - used - 10n;
-      await tx.insertTransfer({ kind: 'posted', debitAccountId: debit.id, creditAccountId: credit.id, amount, currency: debit.currency, pendingId: null, pendingState: null, code: 'test_volume', refType: null, refId: null, createdAt: Date.now() });
+      await tx.insertTransfer({
+        kind: 'posted',
+        debitAccountId: debit.id,
+        creditAccountId: credit.id,
+        amount,
+        currency: debit.currency,
+        pendingId: null,
+        pendingState: null,
+        code: 'test_volume',
+        refType: null,
+        refId: null,
+        createdAt: Date.now(),
+      });
       await tx.addToAccount(debit.id, { debitsPosted: amount });
       await tx.addToAccount(credit.id, { creditsPosted: amount });
     });
@@ -129,7 +168,11 @@ describe.each(STORES)('money attacks on %s', (kind) => {
 
   it('refuses a CloudPayments Amount with more decimals than the currency has, and takes 1.5 and "1.50"', async () => {
     for (const amount of [1.005, '1.005', 10.001]) {
-      const r = await cpB.chargeCryptogram({ Amount: amount, Currency: 'RUB', CardCryptogramPacket: await cpB.cryptogram({ number: '5205000000003055', expMonth: 12, expYear: 2035, cvv: '123' }) });
+      const r = await cpB.chargeCryptogram({
+        Amount: amount,
+        Currency: 'RUB',
+        CardCryptogramPacket: await cpB.cryptogram({ number: '5205000000003055', expMonth: 12, expYear: 2035, cvv: '123' }),
+      });
       expect(r.status).toBeLessThan(500);
       expect(errorShape.cloudpayments(JSON.parse(r.raw)), r.raw).toBe(true);
       expect(r.Success).toBe(false);
@@ -143,8 +186,15 @@ describe.each(STORES)('money attacks on %s', (kind) => {
   it('refuses a Way2Pay amount beyond 13 digits before the point with 30007 "amount greater than max"', async () => {
     let n = 0;
     for (const amount of ['99999999999999', '100000000000000.00', 1e15]) {
-      const body = Buffer.from(JSON.stringify({ externalID: `huge-${n++}`, currency: 'RUB', callbackURL: 'https://shop.example/cb', description: 'huge', amount }));
-      const r = await call(`${h.url}/way2pay/api/v1/pay-in`, 'POST', { 'content-type': 'application/json', ...sign.way2pay(W2P.A, 'POST', '/api/v1/pay-in', body) }, body);
+      const body = Buffer.from(
+        JSON.stringify({ externalID: `huge-${n++}`, currency: 'RUB', callbackURL: 'https://shop.example/cb', description: 'huge', amount }),
+      );
+      const r = await call(
+        `${h.url}/way2pay/api/v1/pay-in`,
+        'POST',
+        { 'content-type': 'application/json', ...sign.way2pay(W2P.A, 'POST', '/api/v1/pay-in', body) },
+        body,
+      );
       answers.push(r);
       expect(r.status, `${amount}: ${r.text}`).toBe(400);
       expect(r.json).toEqual({ success: false, error: { message: 'amount greater than max', code: 30007 } });

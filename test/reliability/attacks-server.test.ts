@@ -51,10 +51,26 @@ const SEED: Seed = {
     },
   ],
 };
-const SECRETS: Record<string, string> = { numopay: DEMO.numopay.secret, cloudpayments: DEMO.cloudpayments.apiSecret, mbill: DEMO.mbill.apiToken, way2pay: DEMO.way2pay.secretKey };
+const SECRETS: Record<string, string> = {
+  numopay: DEMO.numopay.secret,
+  cloudpayments: DEMO.cloudpayments.apiSecret,
+  mbill: DEMO.mbill.apiToken,
+  way2pay: DEMO.way2pay.secretKey,
+};
 
 function start(t: StoreTarget, extra: Partial<GatewayOptions> = {}): Promise<Gateway> {
-  return startGateway({ env: {}, logger: false, port: 0, host: '127.0.0.1', dataDir: t.dataDir, databaseUrl: t.databaseUrl, masterKeys: [TEST_MASTER_KEY], seed: SEED, demoMerchant: false, ...extra });
+  return startGateway({
+    env: {},
+    logger: false,
+    port: 0,
+    host: '127.0.0.1',
+    dataDir: t.dataDir,
+    databaseUrl: t.databaseUrl,
+    masterKeys: [TEST_MASTER_KEY],
+    seed: SEED,
+    demoMerchant: false,
+    ...extra,
+  });
 }
 
 const portOf = (url: string) => Number(new URL(url).port);
@@ -70,11 +86,14 @@ interface Raw {
 /** One request on a connection of its own (closed after the answer), with any Host header. */
 function raw(url: string, method: string, path: string, headers: Record<string, string> = {}, body?: string): Promise<Raw> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port: portOf(url), method, path, agent: false, headers: { connection: 'close', ...headers } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }));
-    });
+    const req = httpRequest(
+      { host: '127.0.0.1', port: portOf(url), method, path, agent: false, headers: { connection: 'close', ...headers } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -89,7 +108,13 @@ async function admin(g: Gateway, method: string, path: string): Promise<{ status
 
 /** Signs in to the dashboard; answers the session cookie (`name=value`) and the whole Set-Cookie header. */
 async function signIn(g: Gateway, headers: Record<string, string> = {}): Promise<{ cookie: string; setCookie: string }> {
-  const r = await raw(local(g), 'POST', '/dashboard/login', { ...form, ...headers }, new URLSearchParams({ token: g.adminToken, next: '/dashboard' }).toString());
+  const r = await raw(
+    local(g),
+    'POST',
+    '/dashboard/login',
+    { ...form, ...headers },
+    new URLSearchParams({ token: g.adminToken, next: '/dashboard' }).toString(),
+  );
   expect(r.status).toBe(303);
   const setCookie = ([] as string[]).concat(r.headers['set-cookie'] ?? []).find((c) => c.startsWith('polypay_dash='))!;
   return { cookie: setCookie.split(';')[0]!, setCookie };
@@ -102,10 +127,17 @@ async function csrfOf(g: Gateway, cookie: string): Promise<string> {
   return /name="_csrf" value="([^"]+)"/.exec(r.text)![1]!;
 }
 
-const w2pA = (g: Gateway) => new Way2PayClient({ baseUrl: `${g.url}/way2pay`, publicKey: W2P.A.publicKey, secretKey: W2P.A.secretKey, generation: 1 });
+const w2pA = (g: Gateway) =>
+  new Way2PayClient({ baseUrl: `${g.url}/way2pay`, publicKey: W2P.A.publicKey, secretKey: W2P.A.secretKey, generation: 1 });
 
 function sandbox(g: Gateway, path: string, body: unknown = {}, token: string | null = g.adminToken) {
-  return raw(local(g), 'POST', `/way2pay/sandbox${path}`, { 'content-type': 'application/json', ...(token === null ? {} : { authorization: `Bearer ${token}` }) }, JSON.stringify(body));
+  return raw(
+    local(g),
+    'POST',
+    `/way2pay/sandbox${path}`,
+    { 'content-type': 'application/json', ...(token === null ? {} : { authorization: `Bearer ${token}` }) },
+    JSON.stringify(body),
+  );
 }
 
 /**
@@ -113,7 +145,12 @@ function sandbox(g: Gateway, path: string, body: unknown = {}, token: string | n
  * gateway then sends the callback. Answers the callback deliveries once each has had its first attempt.
  */
 async function callbackTo(g: Gateway, url: string): Promise<Array<{ url: string; lastError: string | null; attempts: any[] }>> {
-  const p = await w2pA(g).createPayIn({ externalID: 'cb_' + randomBytes(6).toString('hex'), currency: 'RUB', amount: '1000', callbackURL: url } as never);
+  const p = await w2pA(g).createPayIn({
+    externalID: 'cb_' + randomBytes(6).toString('hex'),
+    currency: 'RUB',
+    amount: '1000',
+    callbackURL: url,
+  } as never);
   const paid = await admin(g, 'POST', `/faces/way2pay/pay-ins/${p.id}/confirm`);
   expect(paid.status, JSON.stringify(paid.json)).toBe(200);
   return eventually(async () => {
@@ -184,7 +221,13 @@ describe.each(STORES)('attacks on the server and its operators on %s', (store) =
   beforeAll(async () => {
     target = await freshStore(store);
     g1 = await start(target);
-    g2 = await start(await freshStore(store), { production: true, webhookAllow: ['localhost'], trustProxy: ['127.0.0.1'], requestTimeoutMs: 1000, facePorts: { way2pay: 0 } });
+    g2 = await start(await freshStore(store), {
+      production: true,
+      webhookAllow: ['localhost'],
+      trustProxy: ['127.0.0.1'],
+      requestTimeoutMs: 1000,
+      facePorts: { way2pay: 0 },
+    });
     g3 = await start(await freshStore(store), { sandboxRoutes: false, publicUrl: 'https://pay.example.test', maxConnections: 2 });
     rx = await new Receiver().start();
   });
@@ -199,13 +242,21 @@ describe.each(STORES)('attacks on the server and its operators on %s', (store) =
 
   describe('Way2Pay sandbox operator routes', () => {
     it('refuse a request without the admin token (or with a merchant secret) and change nothing', async () => {
-      const p = await w2pA(g1).createPayIn({ externalID: 'sbx_' + randomBytes(6).toString('hex'), currency: 'RUB', amount: '1000' } as never);
+      const p = await w2pA(g1).createPayIn({
+        externalID: 'sbx_' + randomBytes(6).toString('hex'),
+        currency: 'RUB',
+        amount: '1000',
+      } as never);
       const before = await stateDigest(g1.engine);
       const attempts: Array<[string, unknown, string | null]> = [
         ['/balance', { publicKey: W2P.A.publicKey, amount: '1000000' }, null],
         ['/balance', { publicKey: W2P.A.publicKey, amount: '1000000' }, 'wrong'],
         ['/balance', { publicKey: W2P.A.publicKey, amount: '1000000' }, W2P.A.secretKey],
-        ['/balance', { publicKey: W2P.A.publicKey, amount: '1000000' }, g1.adminToken.slice(0, -1) + (g1.adminToken.endsWith('x') ? 'y' : 'x')],
+        [
+          '/balance',
+          { publicKey: W2P.A.publicKey, amount: '1000000' },
+          g1.adminToken.slice(0, -1) + (g1.adminToken.endsWith('x') ? 'y' : 'x'),
+        ],
         [`/pay-in/${p.id}/pay`, {}, null],
         [`/pay-in/${p.id}/confirm`, {}, null],
         [`/pay-in/${p.id}/fail`, {}, W2P.A.publicKey],
@@ -238,7 +289,7 @@ describe.each(STORES)('attacks on the server and its operators on %s', (store) =
   // ------------------------------------------------------------------------------------------- 4: reference
 
   describe('API reference', () => {
-    it('shows the demo merchant\'s secrets to a signed-in operator only', async () => {
+    it("shows the demo merchant's secrets to a signed-in operator only", async () => {
       for (const face of Object.keys(SECRETS)) {
         const anon = await raw(local(g1), 'GET', `/docs/${face}`);
         expect(anon.status).toBe(200);
@@ -246,9 +297,12 @@ describe.each(STORES)('attacks on the server and its operators on %s', (store) =
         expect(anon.text).toContain(`/dashboard/login?next=%2Fdocs%2F${face}`);
       }
       const { cookie } = await signIn(g1);
-      for (const face of Object.keys(SECRETS)) expect((await raw(local(g1), 'GET', `/docs/${face}`, { cookie })).text, face).toContain(SECRETS[face]);
+      for (const face of Object.keys(SECRETS))
+        expect((await raw(local(g1), 'GET', `/docs/${face}`, { cookie })).text, face).toContain(SECRETS[face]);
       // a forged cookie is a visitor
-      expect((await raw(local(g1), 'GET', '/docs/numopay', { cookie: 'polypay_dash=9999999999999.x.y' })).text).not.toContain(SECRETS.numopay);
+      expect((await raw(local(g1), 'GET', '/docs/numopay', { cookie: 'polypay_dash=9999999999999.x.y' })).text).not.toContain(
+        SECRETS.numopay,
+      );
     });
   });
 
@@ -264,16 +318,28 @@ describe.each(STORES)('attacks on the server and its operators on %s', (store) =
     });
 
     it('refuses link-local addresses (cloud metadata) in every spelling, even when allowed', async () => {
-      for (const url of ['http://169.254.169.254/latest/meta-data/', 'http://0xa9fea9fe/', 'http://[::ffff:169.254.169.254]/', 'http://[fe80::1]/']) {
+      for (const url of [
+        'http://169.254.169.254/latest/meta-data/',
+        'http://0xa9fea9fe/',
+        'http://[::ffff:169.254.169.254]/',
+        'http://[fe80::1]/',
+      ]) {
         expectRefused(await callbackTo(g1, url), /link-local/);
       }
     });
 
     it('delivers to a local receiver by default, by address or by a name resolved at send time', async () => {
       const port = portOf(rx.url);
-      for (const [host, path] of [['127.0.0.1', '/by-address'], ['127.1', '/short-form'], ['localhost', '/by-name']] as const) {
+      for (const [host, path] of [
+        ['127.0.0.1', '/by-address'],
+        ['127.1', '/short-form'],
+        ['localhost', '/by-name'],
+      ] as const) {
         const deliveries = await callbackTo(g1, `http://${host}:${port}${path}`);
-        expect(deliveries.every((d) => d.attempts[0].responseStatus === 200), JSON.stringify(deliveries.map((d) => d.attempts[0].error))).toBe(true);
+        expect(
+          deliveries.every((d) => d.attempts[0].responseStatus === 200),
+          JSON.stringify(deliveries.map((d) => d.attempts[0].error)),
+        ).toBe(true);
         await rx.waitFor((l) => l.some((r) => r.url === path));
       }
     });
@@ -289,7 +355,10 @@ describe.each(STORES)('attacks on the server and its operators on %s', (store) =
       await rx.waitFor((l) => l.some((r) => r.url === '/prod-allowed'));
       // allowed by name, but its own port (the main one and the Way2Pay one)
       expectRefused(await callbackTo(g2, `http://localhost:${portOf(g2.url)}/admin/api/merchants`), /this gateway's own address/);
-      expectRefused(await callbackTo(g2, `http://localhost:${portOf(g2.facePortUrls.way2pay!)}/api/v1/balance`), /this gateway's own address/);
+      expectRefused(
+        await callbackTo(g2, `http://localhost:${portOf(g2.facePortUrls.way2pay!)}/api/v1/balance`),
+        /this gateway's own address/,
+      );
       expect(rx.requests.some((r) => r.url === '/prod-allowed')).toBe(true);
       expect(rx.requests.some((r) => r.url === '/prod-address')).toBe(false);
     });
@@ -322,7 +391,14 @@ describe.each(STORES)('attacks on the server and its operators on %s', (store) =
     try {
       expect(mode(old)).toBe(0o700);
       expect(mode(join(old, 'credentials'))).toBe(0o700);
-      for (const f of ['polypay.sqlite', 'polypay.sqlite-wal', 'polypay.sqlite-shm', 'master.key', 'credentials/demo-novapay-privateKey.pem']) expect(mode(join(old, f)), f).toBe(0o600);
+      for (const f of [
+        'polypay.sqlite',
+        'polypay.sqlite-wal',
+        'polypay.sqlite-shm',
+        'master.key',
+        'credentials/demo-novapay-privateKey.pem',
+      ])
+        expect(mode(join(old, f)), f).toBe(0o600);
     } finally {
       await g.close();
     }
@@ -340,14 +416,19 @@ describe.each(STORES)('attacks on the server and its operators on %s', (store) =
 
   // (on PostgreSQL durability is the server's synchronous_commit, on by default; the tests' server runs without it)
   it.runIf(store === 'sqlite')('commits durably: synchronous=FULL on the write connection', async () => {
-    const rows = await g1.store.transaction(async (tx) => (await sql<{ synchronous: bigint | number }>`pragma synchronous`.execute(tx.raw as Kysely<any>)).rows);
+    const rows = await g1.store.transaction(
+      async (tx) => (await sql<{ synchronous: bigint | number }>`pragma synchronous`.execute(tx.raw as Kysely<any>)).rows,
+    );
     expect(Number(rows[0]!.synchronous)).toBe(2);
   });
 
   // ------------------------------------------------------------------------------------------- 9: connections
 
-  it('cuts a request whose body trickles in, on the main port and on a face\'s own port', async () => {
-    for (const [url, path] of [[g2.url, '/way2pay/api/v1/pay-in'], [g2.facePortUrls.way2pay!, '/api/v1/pay-in']] as const) {
+  it("cuts a request whose body trickles in, on the main port and on a face's own port", async () => {
+    for (const [url, path] of [
+      [g2.url, '/way2pay/api/v1/pay-in'],
+      [g2.facePortUrls.way2pay!, '/api/v1/pay-in'],
+    ] as const) {
       const r = await trickle(portOf(url), path);
       expect(r.answer, url).toMatch(/^HTTP\/1\.1 408 /);
       expect(r.sent, url).toBeLessThan(1000);
@@ -356,10 +437,20 @@ describe.each(STORES)('attacks on the server and its operators on %s', (store) =
 
   it('refuses connections beyond the cap', async () => {
     const port = portOf(local(g3));
-    await eventually(() => new Promise<void>((ok, fail) => g3.app.server.getConnections((e, n) => (e || n !== 0 ? fail(e ?? new Error(`${n} connections`)) : ok()))));
+    await eventually(
+      () =>
+        new Promise<void>((ok, fail) =>
+          g3.app.server.getConnections((e, n) => (e || n !== 0 ? fail(e ?? new Error(`${n} connections`)) : ok())),
+        ),
+    );
     const held = [await open(port), await open(port)];
     try {
-      await eventually(() => new Promise<void>((ok, fail) => g3.app.server.getConnections((e, n) => (e || n !== 2 ? fail(e ?? new Error(`${n} connections`)) : ok()))));
+      await eventually(
+        () =>
+          new Promise<void>((ok, fail) =>
+            g3.app.server.getConnections((e, n) => (e || n !== 2 ? fail(e ?? new Error(`${n} connections`)) : ok())),
+          ),
+      );
       // the third is closed at once: its request gets no answer
       const third = await open(port);
       const answer = await new Promise<string>((resolve) => {
@@ -388,7 +479,13 @@ describe.each(STORES)('attacks on the server and its operators on %s', (store) =
           const r = await raw(local(g), 'GET', '/dashboard', { cookie });
           expect(r.status, r.text.slice(0, 300)).toBe(200);
         }
-        const out = await raw(local(g1), 'POST', '/dashboard/logout', { ...form, cookie }, new URLSearchParams({ _csrf: await csrfOf(g1, cookie) }).toString());
+        const out = await raw(
+          local(g1),
+          'POST',
+          '/dashboard/logout',
+          { ...form, cookie },
+          new URLSearchParams({ _csrf: await csrfOf(g1, cookie) }).toString(),
+        );
         expect(out.status, out.text.slice(0, 300)).toBe(303);
         // the copied cookie, replayed after sign-out: the login page, on every gateway
         for (const g of gateways) {
@@ -411,7 +508,15 @@ describe.each(STORES)('attacks on the server and its operators on %s', (store) =
     });
 
     it('a login `next` that is not a dashboard path, or carries CR/LF, is ignored, never a 500', async () => {
-      const bad = ['/dashboard/\r\nSet-Cookie: x=1', '/dashboard\r\n', '//evil.example/x', 'https://evil.example/', '/dashboard\\..\\x', '/dashboard/\u00e9', '/admin/api/merchants'];
+      const bad = [
+        '/dashboard/\r\nSet-Cookie: x=1',
+        '/dashboard\r\n',
+        '//evil.example/x',
+        'https://evil.example/',
+        '/dashboard\\..\\x',
+        '/dashboard/\u00e9',
+        '/admin/api/merchants',
+      ];
       for (const next of bad) {
         const r = await raw(local(g1), 'POST', '/dashboard/login', form, new URLSearchParams({ token: g1.adminToken, next }).toString());
         expect(r.status, JSON.stringify(next)).toBe(303);
@@ -428,7 +533,18 @@ describe.each(STORES)('attacks on the server and its operators on %s', (store) =
       expect(signedIn.status).toBe(303);
       expect(signedIn.headers.location).toBe('/dashboard');
       // a back link of an action with CR/LF: back to the section, not a 500
-      const toggled = await raw(local(g1), 'POST', '/dashboard/p2p/requisites/1/toggle', { ...form, cookie }, new URLSearchParams({ _csrf: await csrfOf(g1, cookie), merchant: 'rel_a', active: '1', back: '/dashboard/p2p\r\nSet-Cookie: x=1' }).toString());
+      const toggled = await raw(
+        local(g1),
+        'POST',
+        '/dashboard/p2p/requisites/1/toggle',
+        { ...form, cookie },
+        new URLSearchParams({
+          _csrf: await csrfOf(g1, cookie),
+          merchant: 'rel_a',
+          active: '1',
+          back: '/dashboard/p2p\r\nSet-Cookie: x=1',
+        }).toString(),
+      );
       expect(toggled.status).toBe(303);
       expect(toggled.headers.location).toBe('/dashboard/p2p');
       // allowed: dashboard paths and the API reference
@@ -455,7 +571,7 @@ describe.each(STORES)('attacks on the server and its operators on %s', (store) =
       }
     });
 
-    it('follow a trusted proxy\'s X-Forwarded-Proto and -Host, and the public URL over any Host', async () => {
+    it("follow a trusted proxy's X-Forwarded-Proto and -Host, and the public URL over any Host", async () => {
       const viaProxy = await script(g2, { host: 'internal:8080', 'x-forwarded-proto': 'https', 'x-forwarded-host': 'pay.example.test' });
       expect(baseIn(viaProxy.text)).toBe(JSON.stringify('https://pay.example.test/mbill'));
       const oddProto = await script(g2, { host: 'pay.example.test', 'x-forwarded-proto': 'javascript' });
@@ -467,7 +583,7 @@ describe.each(STORES)('attacks on the server and its operators on %s', (store) =
 
   // ------------------------------------------------------------------------------------------- admin filters
 
-  it('answers garbage admin list filters with a 400 in the admin API\'s shape', async () => {
+  it("answers garbage admin list filters with a 400 in the admin API's shape", async () => {
     const bad = [
       '/payments?from=garbage',
       '/payments?to=garbage',
@@ -488,7 +604,13 @@ describe.each(STORES)('attacks on the server and its operators on %s', (store) =
       expect(Object.keys(r.json), path).toEqual(['error']);
       expect(typeof r.json.error).toBe('string');
     }
-    for (const path of ['/payments?from=2026-01-01', '/payments?from=2026-01-01T00:00:00Z&to=1999999999999', '/payments?face=numopay', '/webhooks/deliveries?status=failed', '/stats?hours=1&buckets=4']) {
+    for (const path of [
+      '/payments?from=2026-01-01',
+      '/payments?from=2026-01-01T00:00:00Z&to=1999999999999',
+      '/payments?face=numopay',
+      '/webhooks/deliveries?status=failed',
+      '/stats?hours=1&buckets=4',
+    ]) {
       expect((await admin(g1, 'GET', path)).status, path).toBe(200);
     }
   });

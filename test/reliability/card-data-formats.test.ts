@@ -14,7 +14,6 @@ import { STORES } from '../helpers/stores.js';
 import { call, CP, MB, NOVA, NP, REL_SEED, sign, W2P } from './faces.js';
 import { luhnComplete } from '../helpers/luhn.js';
 
-
 /** A Mastercard number no test-card rule knows, with digits distinctive enough to be found anywhere. */
 const PAN = luhnComplete('539208176543210');
 const CVV = '864';
@@ -107,7 +106,8 @@ describe.each(STORES)('card data in the request log, whatever its formatting, on
   it('keeps no card number and no CVV in the log, the timeline API or the dashboard', async () => {
     // ---- Numopay: charges (card_info nested), refills, the checkout payment page (a form)
     const np = new NumopayClient({ baseUrl: url('/numopay'), apiKey: NP.A.apiKey, secret: NP.A.secret });
-    const npPost = (path: string, body: string) => call(url(`/numopay${path}`), 'POST', { ...json, ...sign.numopay(NP.A, 'POST', path, '', body) }, body);
+    const npPost = (path: string, body: string) =>
+      call(url(`/numopay${path}`), 'POST', { ...json, ...sign.numopay(NP.A, 'POST', path, '', body) }, body);
     let amount = 1000;
     for (const [what, number] of Object.entries(JSON_FORMS)) {
       // (a distinct amount each time: the same signed request twice is refused as a replay)
@@ -115,9 +115,17 @@ describe.each(STORES)('card data in the request log, whatever its formatting, on
       const body = `{"token":"${t.token}","card_info":{"number":${number},"month":"12","year":"2099","cvv":${CVV},"holder":"IVAN"}}`;
       note('numopay', `charge, ${what}`, await npPost(`/v2/accounts/${NP.A.account}/charge`, body));
       const r = await np.createRefillToken(NP.A.account, { amount: String(amount++) });
-      note('numopay', `refill, ${what}`, await npPost(`/v2/accounts/${NP.A.account}/refill`, `{"token":"${r.token}","card_number":${number}}`));
+      note(
+        'numopay',
+        `refill, ${what}`,
+        await npPost(`/v2/accounts/${NP.A.account}/refill`, `{"token":"${r.token}","card_number":${number}}`),
+      );
     }
-    const session = await np.createCheckoutSession(NP.A.account, { items: [{ name: 'x', amount: '500', currency: 'RUB' }], success_url: 'https://shop.example/ok', cancel_url: 'https://shop.example/no' });
+    const session = await np.createCheckoutSession(NP.A.account, {
+      items: [{ name: 'x', amount: '500', currency: 'RUB' }],
+      success_url: 'https://shop.example/ok',
+      cancel_url: 'https://shop.example/no',
+    });
     const { url: pageUrl } = await np.createPaymentPage({ key: 'pk_live_rel_a', session_id: session.id, session_token: session.token });
     const npForm = parseForm(await (await fetch(pageUrl)).text(), pageUrl, 'pay');
     for (const [what, number] of Object.entries(FORM_FORMS)) {
@@ -130,9 +138,15 @@ describe.each(STORES)('card data in the request log, whatever its formatting, on
     const packet = await cp.cryptogram({ number: PAN, expMonth: 12, expYear: 2035, cvv: CVV });
     const cpHeaders = (type: Record<string, string>) => ({ ...type, ...sign.cloudpayments(CP.A) });
     for (const [what, number] of Object.entries(FORM_FORMS)) {
-      const jsonData = encodeURIComponent(JSON.stringify({ card: { number: decodeURIComponent(number.replace(/\+/g, ' ')), cvv: Number(CVV) } }));
+      const jsonData = encodeURIComponent(
+        JSON.stringify({ card: { number: decodeURIComponent(number.replace(/\+/g, ' ')), cvv: Number(CVV) } }),
+      );
       const body = `Amount=10&Currency=RUB&CardCryptogramPacket=${encodeURIComponent(packet)}&Name=IVAN&AccountId=${number}&Description=${number}&JsonData=${jsonData}&cvv=${CVV}&CardNumber=${number}`;
-      note('cloudpayments', `form charge, ${what}`, await call(url('/cloudpayments/payments/cards/charge'), 'POST', cpHeaders(formType), body));
+      note(
+        'cloudpayments',
+        `form charge, ${what}`,
+        await call(url('/cloudpayments/payments/cards/charge'), 'POST', cpHeaders(formType), body),
+      );
     }
     for (const [what, number] of Object.entries(JSON_FORMS)) {
       const body = `{"Amount":10,"Currency":"RUB","CardCryptogramPacket":"${packet}","Description":${number},"JsonData":{"card":{"Number":${number},"Cvv":${CVV}}},"cvv":${CVV}}`;
@@ -147,10 +161,20 @@ describe.each(STORES)('card data in the request log, whatever its formatting, on
     }
 
     // ---- NovaPay: metadata with card data (nested), the payer page (a form)
-    const nova = new NovapayClient({ baseUrl: url('/novapay/v1'), merchantId: NOVA.A.merchantId, merchantIdAsNumber: true, privateKey: NOVA.A.privateKey, algorithm: 'sha1' });
+    const nova = new NovapayClient({
+      baseUrl: url('/novapay/v1'),
+      merchantId: NOVA.A.merchantId,
+      merchantIdAsNumber: true,
+      privateKey: NOVA.A.privateKey,
+      algorithm: 'sha1',
+    });
     for (const [what, number] of Object.entries(JSON_FORMS)) {
       const body = `{"merchant_id":${NOVA.A.merchantId},"client_phone":"+380501112233","metadata":{"card":${number},"card_cvv":${CVV},"deep":{"list":[${number}]}}}`;
-      note('novapay', `session metadata, ${what}`, await call(url('/novapay/v1/session'), 'POST', { ...json, ...sign.novapay(NOVA.A.privateKey, body) }, body));
+      note(
+        'novapay',
+        `session metadata, ${what}`,
+        await call(url('/novapay/v1/session'), 'POST', { ...json, ...sign.novapay(NOVA.A.privateKey, body) }, body),
+      );
     }
     const ns = await nova.createSession({ client_phone: '+380501112233' });
     const pay = (await nova.addPayment({ session_id: ns.id, amount: 100 } as never)) as { url: string };
@@ -174,12 +198,21 @@ describe.each(STORES)('card data in the request log, whatever its formatting, on
     // ---- Way2Pay: pay-outs to a card
     let n = 0;
     for (const [what, number] of Object.entries(JSON_FORMS)) {
-      const body = Buffer.from(`{"externalID":"fmt-${n++}","bankId":1,"method":"CARD","currencyId":1,"callbackURL":"http://127.0.0.1:1/cb","amount":"100","receiver":${number},"holder":"Ivan Ivanov"}`);
-      note('way2pay', `pay-out, ${what}`, await call(url('/way2pay/api/v1/pay-out'), 'POST', { ...json, ...sign.way2pay(W2P.A, 'POST', '/api/v1/pay-out', body) }, body));
+      const body = Buffer.from(
+        `{"externalID":"fmt-${n++}","bankId":1,"method":"CARD","currencyId":1,"callbackURL":"http://127.0.0.1:1/cb","amount":"100","receiver":${number},"holder":"Ivan Ivanov"}`,
+      );
+      note(
+        'way2pay',
+        `pay-out, ${what}`,
+        await call(url('/way2pay/api/v1/pay-out'), 'POST', { ...json, ...sign.way2pay(W2P.A, 'POST', '/api/v1/pay-out', body) }, body),
+      );
     }
 
     // every request reached a face (none was a 5xx: bad input gets the provider's answer)
-    expect(sent.filter((s) => s.status >= 500), JSON.stringify(sent)).toEqual([]);
+    expect(
+      sent.filter((s) => s.status >= 500),
+      JSON.stringify(sent),
+    ).toEqual([]);
     await h.gw.apiLog.flush();
 
     // ---- the scan
@@ -194,7 +227,12 @@ describe.each(STORES)('card data in the request log, whatever its formatting, on
     const admin = { authorization: `Bearer ${h.gw.adminToken}` };
     const subjects = new Set(rows.flatMap((r) => r.subjects));
     expect(subjects.size).toBeGreaterThan(5);
-    const login = await fetch(url('/dashboard/login'), { method: 'POST', headers: formType, body: new URLSearchParams({ token: h.gw.adminToken, next: '/dashboard' }).toString(), redirect: 'manual' });
+    const login = await fetch(url('/dashboard/login'), {
+      method: 'POST',
+      headers: formType,
+      body: new URLSearchParams({ token: h.gw.adminToken, next: '/dashboard' }).toString(),
+      redirect: 'manual',
+    });
     const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
     expect(cookie).toMatch(/=/);
     let pages = 0;

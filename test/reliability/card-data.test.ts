@@ -25,7 +25,8 @@ const KEY2 = 'ffeeddccbbaa99887766554433221100ffeeddccbbaa99887766554433221100';
 function leaks(text: string): string[] {
   const found: string[] = [];
   for (const p of PANS) if (text.includes(p)) found.push(p);
-  if (new RegExp(`(cvv|cvc|csc)["':= ]+${CVV}`, 'i').test(text) || text.includes(`"${CVV}"`) || text.includes(`=${CVV}&`)) found.push('cvv');
+  if (new RegExp(`(cvv|cvc|csc)["':= ]+${CVV}`, 'i').test(text) || text.includes(`"${CVV}"`) || text.includes(`=${CVV}&`))
+    found.push('cvv');
   return found;
 }
 
@@ -38,7 +39,12 @@ async function storeText(gw: Gateway): Promise<string> {
     for (const t of names) {
       const rows = await (tx.raw as Kysely<any>).selectFrom(t).selectAll().execute();
       // each value as it is stored (a JSON column as its own text, not escaped once more)
-      for (const r of rows) parts.push(`${t}: ${Object.values(r).map((v) => (Buffer.isBuffer(v) ? v.toString('latin1') : String(v))).join(' | ')}`);
+      for (const r of rows)
+        parts.push(
+          `${t}: ${Object.values(r)
+            .map((v) => (Buffer.isBuffer(v) ? v.toString('latin1') : String(v)))
+            .join(' | ')}`,
+        );
     }
     return parts.join('\n');
   });
@@ -51,7 +57,16 @@ describe.each(STORES)('card data is never in clear on %s', (store) => {
   const logFile = join(mkdtempSync(join(tmpdir(), 'polypay-log-')), 'gateway.log');
   const responses: string[] = [];
   const start = (keys: string[]) =>
-    startGateway({ env: {}, port: 0, dataDir: target.dataDir, databaseUrl: target.databaseUrl, masterKeys: keys, seed: TEST_SEED, demoMerchant: false, logger: makeLogger('trace', pino.destination({ dest: logFile, sync: true })) });
+    startGateway({
+      env: {},
+      port: 0,
+      dataDir: target.dataDir,
+      databaseUrl: target.databaseUrl,
+      masterKeys: keys,
+      seed: TEST_SEED,
+      demoMerchant: false,
+      logger: makeLogger('trace', pino.destination({ dest: logFile, sync: true })),
+    });
 
   beforeAll(async () => {
     target = await freshStore(store);
@@ -76,16 +91,25 @@ describe.each(STORES)('card data is never in clear on %s', (store) => {
       await np.createWebhookEndpoint(RUB, { url: `${rx.url}/hook`, event: 'order' });
       for (const pan of PANS) {
         const t = await np.createChargeToken(RUB, { amount: '1000', redirect_url: `${rx.url}/done` });
-        const { charge_link } = await np.charge(RUB, { token: t.token, card_info: { number: pan, month: '12', year: '2099', cvv: CVV, holder: 'IVAN' } });
+        const { charge_link } = await np.charge(RUB, {
+          token: t.token,
+          card_info: { number: pan, month: '12', year: '2099', cvv: CVV, holder: 'IVAN' },
+        });
         const page = await fetch(charge_link, { redirect: 'manual' });
         if (page.status === 200) await passAcs(await page.text(), charge_link, { approve: true });
       }
       const r = await np.createRefillToken(RUB, { amount: '100' });
       await np.refill(RUB, { token: r.token, card_number: PANS[1]! });
-      const s = await np.createCheckoutSession(RUB, { items: [{ name: 'x', amount: '500', currency: 'RUB' }], success_url: `${rx.url}/ok`, cancel_url: `${rx.url}/no` });
+      const s = await np.createCheckoutSession(RUB, {
+        items: [{ name: 'x', amount: '500', currency: 'RUB' }],
+        success_url: `${rx.url}/ok`,
+        cancel_url: `${rx.url}/no`,
+      });
       const { url } = await np.createPaymentPage({ key: 'pk_live_test1', session_id: s.id, session_token: s.token });
       const form = parseForm(await (await fetch(url)).text(), url, 'pay');
-      await postForm(form.action, { ...form.fields, number: '4242 4242 4242 4242', exp: '12/99', cvv: CVV, holder: 'IVAN' }).then(async (res) => passAcs(await res.text(), form.action, { approve: true }));
+      await postForm(form.action, { ...form.fields, number: '4242 4242 4242 4242', exp: '12/99', cvv: CVV, holder: 'IVAN' }).then(
+        async (res) => passAcs(await res.text(), form.action, { approve: true }),
+      );
       // a rejected submission echoes nothing back either
       await postForm(form.action, { ...form.fields, number: '4242424242424241', exp: '12/99', cvv: CVV });
       // a card number (and a CVV) in a URL's path or query reaches neither pino's request line nor the request log

@@ -42,18 +42,43 @@ export async function readStore(store: Store): Promise<StoreView> {
       amount: BigInt(r.amount as bigint),
       key: (parse(r.metadata)?.jsonData?.crashKey as string | undefined) ?? null,
     }));
-    const mbTransfers = ((await db.selectFrom('mbill_transfers').select(['id', 'merchant_id', 'metadata', 'payment_id']).execute()) as Row[]).map((r) => ({
+    const mbTransfers = (
+      (await db.selectFrom('mbill_transfers').select(['id', 'merchant_id', 'metadata', 'payment_id']).execute()) as Row[]
+    ).map((r) => ({
       id: String(r.id),
       merchantId: String(r.merchant_id),
       key: (parse(r.metadata)?.crash_key as string | undefined) ?? null,
       paymentId: Number(r.payment_id),
     }));
     const w2p = [
-      ...((await db.selectFrom('way2pay_payins').select(['merchant_id', 'external_id']).execute()) as Row[]).map((r) => ({ table: 'payin' as const, merchantId: String(r.merchant_id), externalId: String(r.external_id) })),
-      ...((await db.selectFrom('way2pay_payouts').select(['merchant_id', 'external_id']).execute()) as Row[]).map((r) => ({ table: 'payout' as const, merchantId: String(r.merchant_id), externalId: String(r.external_id) })),
+      ...((await db.selectFrom('way2pay_payins').select(['merchant_id', 'external_id']).execute()) as Row[]).map((r) => ({
+        table: 'payin' as const,
+        merchantId: String(r.merchant_id),
+        externalId: String(r.external_id),
+      })),
+      ...((await db.selectFrom('way2pay_payouts').select(['merchant_id', 'external_id']).execute()) as Row[]).map((r) => ({
+        table: 'payout' as const,
+        merchantId: String(r.merchant_id),
+        externalId: String(r.external_id),
+      })),
     ];
-    const events = Number(((await db.selectFrom('outbox').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()) as Row).n);
-    return { payments: await tx.listPayments({ limit: 1_000_000 }), payouts: await tx.listPayouts({ limit: 1_000_000 }), refunds, transfers, mbTransfers, w2p, events };
+    const events = Number(
+      (
+        (await db
+          .selectFrom('outbox')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()) as Row
+      ).n,
+    );
+    return {
+      payments: await tx.listPayments({ limit: 1_000_000 }),
+      payouts: await tx.listPayouts({ limit: 1_000_000 }),
+      refunds,
+      transfers,
+      mbTransfers,
+      w2p,
+      events,
+    };
   });
 }
 
@@ -64,10 +89,17 @@ export function consistencyFaults(v: StoreView): string[] {
   for (const r of v.refunds) refunded.set(r.paymentId, (refunded.get(r.paymentId) ?? 0n) + r.amount);
   for (const p of v.payments) {
     const t = v.transfers.get(`payment:${p.id}`) ?? { holds: 0, posts: 0 };
-    if ((p.status === 'created' || p.status === 'declined' || p.status === 'expired' || p.status === 'requires_authentication') && t.holds !== 0) faults.push(`payment ${p.id} ${p.status} has ${t.holds} holds`);
-    if (p.status === 'authorized' && (t.holds !== 1 || t.posts !== 0)) faults.push(`payment ${p.id} authorized: ${t.holds} holds, ${t.posts} posts`);
-    if ((p.status === 'captured' || p.status === 'partially_refunded' || p.status === 'refunded') && (t.holds !== 1 || t.posts !== 1)) faults.push(`payment ${p.id} ${p.status}: ${t.holds} holds, ${t.posts} posts`);
-    if ((refunded.get(p.id) ?? 0n) !== p.refundedAmount) faults.push(`payment ${p.id}: refunds add up to ${refunded.get(p.id) ?? 0n}, refunded amount ${p.refundedAmount}`);
+    if (
+      (p.status === 'created' || p.status === 'declined' || p.status === 'expired' || p.status === 'requires_authentication') &&
+      t.holds !== 0
+    )
+      faults.push(`payment ${p.id} ${p.status} has ${t.holds} holds`);
+    if (p.status === 'authorized' && (t.holds !== 1 || t.posts !== 0))
+      faults.push(`payment ${p.id} authorized: ${t.holds} holds, ${t.posts} posts`);
+    if ((p.status === 'captured' || p.status === 'partially_refunded' || p.status === 'refunded') && (t.holds !== 1 || t.posts !== 1))
+      faults.push(`payment ${p.id} ${p.status}: ${t.holds} holds, ${t.posts} posts`);
+    if ((refunded.get(p.id) ?? 0n) !== p.refundedAmount)
+      faults.push(`payment ${p.id}: refunds add up to ${refunded.get(p.id) ?? 0n}, refunded amount ${p.refundedAmount}`);
   }
   return faults;
 }
@@ -96,7 +128,8 @@ export function effectsOf(v: StoreView, op: Op): number {
     case 'cp_refund':
       return v.refunds.filter((r) => r.key === op.key).length;
     case 'cp_topup':
-      return mine(v.payouts).filter((p) => p.face === 'cloudpayments' && (p.metadata as { invoiceId?: string }).invoiceId === op.key).length;
+      return mine(v.payouts).filter((p) => p.face === 'cloudpayments' && (p.metadata as { invoiceId?: string }).invoiceId === op.key)
+        .length;
     case 'mb_transfer':
       return mine(v.mbTransfers).filter((t) => t.key === op.key).length;
     case 'mb_auth': {
@@ -136,7 +169,8 @@ export function tally(v: StoreView, ops: Op[]): Tally {
     if (op.outcome === 'refused' && n > 0) t.unexpected.push(`${name} was refused (${op.refusal}) yet has ${n} effects`);
   }
   const payment = new Map(v.payments.map((p) => [p.id, p]));
-  const payout = (face: string, m: string, match: (p: Payout) => boolean) => v.payouts.find((p) => p.face === face && p.merchantId === m && match(p));
+  const payout = (face: string, m: string, match: (p: Payout) => boolean) =>
+    v.payouts.find((p) => p.face === face && p.merchantId === m && match(p));
   const refunds = new Map<number, { acked: bigint; open: bigint }>();
   for (const op of ops) {
     const acked = op.outcome === 'acked';
@@ -155,21 +189,28 @@ export function tally(v: StoreView, ops: Op[]): Tally {
       if (p?.capturedAmount !== op.amount) t.money.push(`${op.kind} ${op.key}: captured ${p?.capturedAmount}, acknowledged ${op.amount}`);
     }
     if (op.kind === 'np_refill' || op.kind === 'cp_topup') {
-      const p = op.kind === 'np_refill' ? payout('numopay', op.m.id, (x) => x.amount === op.amount) : payout('cloudpayments', op.m.id, (x) => (x.metadata as { invoiceId?: string }).invoiceId === op.key);
-      if (p?.status !== 'completed' || p.amount !== op.amount) t.money.push(`${op.kind} ${op.key}: payout ${p?.status} ${p?.amount}, acknowledged ${op.amount}`);
+      const p =
+        op.kind === 'np_refill'
+          ? payout('numopay', op.m.id, (x) => x.amount === op.amount)
+          : payout('cloudpayments', op.m.id, (x) => (x.metadata as { invoiceId?: string }).invoiceId === op.key);
+      if (p?.status !== 'completed' || p.amount !== op.amount)
+        t.money.push(`${op.kind} ${op.key}: payout ${p?.status} ${p?.amount}, acknowledged ${op.amount}`);
     }
     if (op.kind === 'mb_auth') {
       const tr = v.mbTransfers.find((x) => x.id === op.transferId);
       const p = tr && payment.get(tr.paymentId);
-      if (p?.capturedAmount !== op.amount) t.money.push(`${op.kind} ${op.key}: sender paid ${p?.capturedAmount}, acknowledged ${op.amount}`);
+      if (p?.capturedAmount !== op.amount)
+        t.money.push(`${op.kind} ${op.key}: sender paid ${p?.capturedAmount}, acknowledged ${op.amount}`);
     }
   }
   for (const [id, r] of refunds) {
     const got = payment.get(id)?.refundedAmount ?? 0n;
-    if (got < r.acked || got > r.acked + r.open) t.money.push(`payment ${id}: refunded ${got}, acknowledged refunds ${r.acked}${r.open ? ` (+ up to ${r.open} cut off)` : ''}`);
+    if (got < r.acked || got > r.acked + r.open)
+      t.money.push(`payment ${id}: refunded ${got}, acknowledged refunds ${r.acked}${r.open ? ` (+ up to ${r.open} cut off)` : ''}`);
   }
   const refunded = new Set(refunds.keys());
-  for (const p of v.payments) if (p.refundedAmount > 0n && !refunded.has(p.id)) t.money.push(`payment ${p.id}: refunded ${p.refundedAmount} with no refund sent`);
+  for (const p of v.payments)
+    if (p.refundedAmount > 0n && !refunded.has(p.id)) t.money.push(`payment ${p.id}: refunded ${p.refundedAmount} with no refund sent`);
   t.unexpected.push(...unaccounted(v, ops));
   return t;
 }
@@ -180,17 +221,22 @@ function unaccounted(v: StoreView, ops: Op[]): string[] {
   const has = (kind: string, m: string, key: string | null) => key !== null && keys.has(`${kind}|${m}|${key}`);
   const out: string[] = [];
   for (const p of v.payments) {
-    if (p.face === 'numopay' && !has('np_charge_token', p.merchantId, `${p.merchantId}:${p.amount}`)) out.push(`numopay payment ${p.id} (${p.amount})`);
-    if (p.face === 'cloudpayments' && !has('cp_charge', p.merchantId, p.invoiceId) && !has('cp_auth', p.merchantId, p.invoiceId)) out.push(`cloudpayments payment ${p.id} (${p.invoiceId})`);
+    if (p.face === 'numopay' && !has('np_charge_token', p.merchantId, `${p.merchantId}:${p.amount}`))
+      out.push(`numopay payment ${p.id} (${p.amount})`);
+    if (p.face === 'cloudpayments' && !has('cp_charge', p.merchantId, p.invoiceId) && !has('cp_auth', p.merchantId, p.invoiceId))
+      out.push(`cloudpayments payment ${p.id} (${p.invoiceId})`);
     if (p.face === 'mbill' && !v.mbTransfers.some((t) => t.paymentId === p.id)) out.push(`mbill payment ${p.id} without a transfer`);
   }
   for (const p of v.payouts) {
-    if (p.face === 'numopay' && !has('np_refill_token', p.merchantId, `${p.merchantId}:${p.amount}`)) out.push(`numopay payout ${p.id} (${p.amount})`);
-    if (p.face === 'cloudpayments' && !has('cp_topup', p.merchantId, (p.metadata as { invoiceId?: string }).invoiceId ?? null)) out.push(`cloudpayments payout ${p.id}`);
+    if (p.face === 'numopay' && !has('np_refill_token', p.merchantId, `${p.merchantId}:${p.amount}`))
+      out.push(`numopay payout ${p.id} (${p.amount})`);
+    if (p.face === 'cloudpayments' && !has('cp_topup', p.merchantId, (p.metadata as { invoiceId?: string }).invoiceId ?? null))
+      out.push(`cloudpayments payout ${p.id}`);
   }
   const refundKeys = new Set(ops.filter((o) => o.kind === 'cp_refund').map((o) => o.key));
   for (const r of v.refunds) if (r.key === null || !refundKeys.has(r.key)) out.push(`refund of payment ${r.paymentId} (${r.key})`);
   for (const t of v.mbTransfers) if (!has('mb_transfer', t.merchantId, t.key)) out.push(`mbill transfer ${t.id} (${t.key})`);
-  for (const r of v.w2p) if (!has(r.table === 'payin' ? 'w2p_payin' : 'w2p_payout', r.merchantId, r.externalId)) out.push(`way2pay ${r.table} ${r.externalId}`);
+  for (const r of v.w2p)
+    if (!has(r.table === 'payin' ? 'w2p_payin' : 'w2p_payout', r.merchantId, r.externalId)) out.push(`way2pay ${r.table} ${r.externalId}`);
   return out;
 }

@@ -24,7 +24,11 @@ export interface CrashMerchant {
 export function crashMerchants(n: number): CrashMerchant[] {
   return Array.from({ length: n }, (_, w) => ({
     id: `crash${w}`,
-    np: { apiKey: `np_crash_${w}`, secret: `np_crash_secret_${w}`, account: `423e5010-24d7-11ea-a0af-ad4afa2c68${String(w).padStart(2, '0')}` },
+    np: {
+      apiKey: `np_crash_${w}`,
+      secret: `np_crash_secret_${w}`,
+      account: `423e5010-24d7-11ea-a0af-ad4afa2c68${String(w).padStart(2, '0')}`,
+    },
     cp: { publicId: `pk_crash${String(w).padStart(22, '0')}`, apiSecret: `cp_crash_secret_${w}` },
     mbill: `mbill_crash_token_${w}`,
     w2p: { publicKey: `w2p_pk_crash_${w}`, secretKey: `w2p_sk_crash_${w}`, generation: w % 2 === 0 ? 1 : 3 },
@@ -39,7 +43,11 @@ export function crashSeed(merchants: CrashMerchant[], hookUrl: string): Seed {
       name: `Crash Shop ${m.id}`,
       currencies: ['RUB', 'UAH'],
       numopay: { apiKey: m.np.apiKey, secret: m.np.secret, accounts: [{ id: m.np.account, currency: 'RUB' }] },
-      cloudpayments: { publicId: m.cp.publicId, apiSecret: m.cp.apiSecret, notifications: { pay: notify, confirm: notify, refund: notify } },
+      cloudpayments: {
+        publicId: m.cp.publicId,
+        apiSecret: m.cp.apiSecret,
+        notifications: { pay: notify, confirm: notify, refund: notify },
+      },
       mbill: { apiToken: m.mbill, webhookUrl: `${hookUrl}/mbill` },
       way2pay: { publicKey: m.w2p.publicKey, secretKey: m.w2p.secretKey, generation: m.w2p.generation, payoutBalance: '1000000.00' },
     })),
@@ -79,7 +87,11 @@ export class Wire {
     this.sent++;
     this.inFlight++;
     try {
-      const res = await fetch(this.base + s.path, { method: s.method, headers: s.headers, ...(s.body !== undefined ? { body: s.body } : {}) });
+      const res = await fetch(this.base + s.path, {
+        method: s.method,
+        headers: s.headers,
+        ...(s.body !== undefined ? { body: s.body } : {}),
+      });
       return { status: res.status, headers: res.headers, text: await res.text() };
     } catch (e) {
       throw new CutOff(`${s.method} ${s.path}: ${String((e as Error).cause ?? e)}`);
@@ -106,7 +118,21 @@ export type OpKind =
   | 'w2p_payin'
   | 'w2p_payout';
 
-export const OP_KINDS: OpKind[] = ['np_charge_token', 'np_charge', 'np_refill_token', 'np_refill', 'cp_charge', 'cp_auth', 'cp_confirm', 'cp_refund', 'cp_topup', 'mb_transfer', 'mb_auth', 'w2p_payin', 'w2p_payout'];
+export const OP_KINDS: OpKind[] = [
+  'np_charge_token',
+  'np_charge',
+  'np_refill_token',
+  'np_refill',
+  'cp_charge',
+  'cp_auth',
+  'cp_confirm',
+  'cp_refund',
+  'cp_topup',
+  'mb_transfer',
+  'mb_auth',
+  'w2p_payin',
+  'w2p_payout',
+];
 
 export interface Op {
   seq: number;
@@ -199,13 +225,18 @@ export class Load {
     private readonly beforeScenario: (n: number) => void = () => {},
   ) {
     this.state = merchants.map(() => ({ refundable: [], authorized: [], transfers: [], w2pBank: 0 }));
-    this.w2p = merchants.map((m) => new Way2PayClient({ baseUrl: '/way2pay', publicKey: m.w2p.publicKey, secretKey: m.w2p.secretKey, generation: m.w2p.generation }));
+    this.w2p = merchants.map(
+      (m) =>
+        new Way2PayClient({ baseUrl: '/way2pay', publicKey: m.w2p.publicKey, secretKey: m.w2p.secretKey, generation: m.w2p.generation }),
+    );
   }
 
   /** Per merchant: a Numopay webhook endpoint, and a Way2Pay bank for pay-outs. */
   async setup(): Promise<void> {
     for (const [w, m] of this.merchants.entries()) {
-      const hook = await this.after.send(this.numopay(m, 'POST', `/v2/accounts/${m.np.account}/webhook-endpoints`, { url: `${this.hookUrl}/numopay`, event: 'order' }));
+      const hook = await this.after.send(
+        this.numopay(m, 'POST', `/v2/accounts/${m.np.account}/webhook-endpoints`, { url: `${this.hookUrl}/numopay`, event: 'order' }),
+      );
       if (hook.status !== 200) throw new Error(`numopay webhook endpoint: ${hook.status} ${hook.text}`);
       const banks = await this.after.send(this.way2pay(w, 'GET', '/api/v1/banks'));
       const rub = (json(banks.text)?.data as Array<{ id: number; currency: string }> | undefined)?.find((b) => b.currency === 'RUB');
@@ -218,7 +249,18 @@ export class Load {
 
   /** One client: its merchant's scenarios in turn until told to stop or cut off by the kill. */
   async client(w: number): Promise<void> {
-    const scenarios = [this.cpCharge, this.npCharge, this.cpAuthConfirm, this.cpRefund, this.mbTransfer, this.w2pPayIn, this.npRefill, this.cpRefund, this.cpTopup, this.w2pPayOut];
+    const scenarios = [
+      this.cpCharge,
+      this.npCharge,
+      this.cpAuthConfirm,
+      this.cpRefund,
+      this.mbTransfer,
+      this.w2pPayIn,
+      this.npRefill,
+      this.cpRefund,
+      this.cpTopup,
+      this.w2pPayOut,
+    ];
     try {
       for (let i = 0; ; i++) {
         this.beforeScenario(this.served++);
@@ -360,12 +402,23 @@ export class Load {
     return {
       method: 'POST',
       path: `/cloudpayments${path}`,
-      headers: { 'content-type': 'application/json', authorization: 'Basic ' + Buffer.from(`${m.cp.publicId}:${m.cp.apiSecret}`).toString('base64'), 'x-request-id': requestId },
+      headers: {
+        'content-type': 'application/json',
+        authorization: 'Basic ' + Buffer.from(`${m.cp.publicId}:${m.cp.apiSecret}`).toString('base64'),
+        'x-request-id': requestId,
+      },
       body: JSON.stringify(params),
     };
   }
 
-  private cpOp(w: number, kind: OpKind, amount: bigint, path: string, params: (key: string) => Record<string, unknown>, then?: (op: Op, model: any) => void): Tracked {
+  private cpOp(
+    w: number,
+    kind: OpKind,
+    amount: bigint,
+    path: string,
+    params: (key: string) => Record<string, unknown>,
+    then?: (op: Op, model: any) => void,
+  ): Tracked {
     const op = this.newOp(w, kind, `${kind}-${this.merchants[w]!.id}-${this.seq}`, amount);
     const spec = this.cp(op.m, path, params(op.key), op.key);
     return {
@@ -374,13 +427,16 @@ export class Load {
         request: () => spec,
         acked: (a) => a.status === 200 && json(a.text)?.Success === true,
         then: (a) => then?.(op, json(a!.text)?.Model),
-        replayFault: (o, a) => (a.text === o.answer ? null : `replay answered ${a.status} ${a.text.slice(0, 200)}, first ${o.answer?.slice(0, 200)}`),
+        replayFault: (o, a) =>
+          a.text === o.answer ? null : `replay answered ${a.status} ${a.text.slice(0, 200)}, first ${o.answer?.slice(0, 200)}`,
       },
     };
   }
 
   private cryptogram(m: CrashMerchant): string {
-    return buildCryptogram({ number: CARD, expMonth: 12, expYear: 2099, cvv: '123' }, m.cp.publicId, this.cpKey.pem, { keyVersion: this.cpKey.version });
+    return buildCryptogram({ number: CARD, expMonth: 12, expYear: 2099, cvv: '123' }, m.cp.publicId, this.cpKey.pem, {
+      keyVersion: this.cpKey.version,
+    });
   }
 
   private cpPay(w: number, kind: 'cp_charge' | 'cp_auth', rub: bigint): Tracked {
@@ -400,22 +456,42 @@ export class Load {
   }
 
   private cpConfirm(w: number, paymentId: number, amount: bigint): Tracked {
-    const t = this.cpOp(w, 'cp_confirm', amount, '/payments/confirm', () => ({ TransactionId: paymentId, Amount: Number(amount) / 100 }), () => this.state[w]!.refundable.push({ id: paymentId, left: amount }));
+    const t = this.cpOp(
+      w,
+      'cp_confirm',
+      amount,
+      '/payments/confirm',
+      () => ({ TransactionId: paymentId, Amount: Number(amount) / 100 }),
+      () => this.state[w]!.refundable.push({ id: paymentId, left: amount }),
+    );
     t.op.paymentId = paymentId;
     return t;
   }
 
   private cpRefundOp(w: number, paymentId: number, amount: bigint): Tracked {
-    const t = this.cpOp(w, 'cp_refund', amount, '/payments/refund', (key) => ({ TransactionId: paymentId, Amount: Number(amount) / 100, JsonData: { crashKey: key } }), () => {
-      this.state[w]!.refundable.find((p) => p.id === paymentId)!.left -= amount;
-    });
+    const t = this.cpOp(
+      w,
+      'cp_refund',
+      amount,
+      '/payments/refund',
+      (key) => ({ TransactionId: paymentId, Amount: Number(amount) / 100, JsonData: { crashKey: key } }),
+      () => {
+        this.state[w]!.refundable.find((p) => p.id === paymentId)!.left -= amount;
+      },
+    );
     t.op.paymentId = paymentId;
     return t;
   }
 
   private cpTopupOp(w: number, amount: bigint): Tracked {
     const m = this.merchants[w]!;
-    return this.cpOp(w, 'cp_topup', amount, '/payments/cards/topup', (key) => ({ Amount: Number(amount) / 100, Currency: 'RUB', CardCryptogramPacket: this.cryptogram(m), Name: 'CRASH TEST', InvoiceId: key }));
+    return this.cpOp(w, 'cp_topup', amount, '/payments/cards/topup', (key) => ({
+      Amount: Number(amount) / 100,
+      Currency: 'RUB',
+      CardCryptogramPacket: this.cryptogram(m),
+      Name: 'CRASH TEST',
+      InvoiceId: key,
+    }));
   }
 
   // ---- Numopay: signed with a timestamp (each sending signs anew); a charge or refill token pays once
@@ -433,7 +509,10 @@ export class Load {
     return {
       method,
       path: `/numopay${path}${query}`,
-      headers: { 'content-type': 'application/json', authorization: numopayAuthorization(m.np.apiKey, m.np.secret, ts, method, path, query, body) },
+      headers: {
+        'content-type': 'application/json',
+        authorization: numopayAuthorization(m.np.apiKey, m.np.secret, ts, method, path, query, body),
+      },
       ...(read ? {} : { body }),
     };
   }
@@ -482,7 +561,10 @@ export class Load {
     op.slug = token.slug;
     op.token = token.token;
     const path = `/v2/accounts/${m.np.account}/${kind === 'np_charge' ? 'charge' : 'refill'}`;
-    const params = kind === 'np_charge' ? { token: op.token, card_info: { number: CARD, month: '12', year: '2099', cvv: '123' } } : { token: op.token, card_number: PAYOUT_CARD };
+    const params =
+      kind === 'np_charge'
+        ? { token: op.token, card_info: { number: CARD, month: '12', year: '2099', cvv: '123' } }
+        : { token: op.token, card_number: PAYOUT_CARD };
     return {
       op,
       b: {
@@ -492,7 +574,10 @@ export class Load {
           const r = await this.after.send(this.numopay(m, 'GET', `/v2/accounts/${m.np.account}/payment/${op.slug}`));
           return json(r.text)?.data?.status === 'success';
         },
-        replayFault: (_o, a) => (a.status === 400 && json(a.text)?.error === 'Token already used' ? null : `a used token answered ${a.status} ${a.text.slice(0, 200)}`),
+        replayFault: (_o, a) =>
+          a.status === 400 && json(a.text)?.error === 'Token already used'
+            ? null
+            : `a used token answered ${a.status} ${a.text.slice(0, 200)}`,
       },
     };
   }
@@ -503,12 +588,24 @@ export class Load {
     return {
       method: 'POST',
       path: `/mbill${path}`,
-      headers: { 'content-type': 'application/json', accept: 'application/json', authorization: basicAuthorization(auth), 'x-idempotency-key': key, 'x-request-id': key },
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/json',
+        authorization: basicAuthorization(auth),
+        'x-idempotency-key': key,
+        'x-request-id': key,
+      },
       body: JSON.stringify(body),
     };
   }
 
-  private mbOp(w: number, kind: 'mb_transfer' | 'mb_auth', amount: bigint, spec: (key: string) => Spec, then: (op: Op, data: any) => void): Tracked {
+  private mbOp(
+    w: number,
+    kind: 'mb_transfer' | 'mb_auth',
+    amount: bigint,
+    spec: (key: string) => Spec,
+    then: (op: Op, data: any) => void,
+  ): Tracked {
     const op = this.newOp(w, kind, `${kind}-${this.merchants[w]!.id}-${this.seq}`, amount);
     const s = spec(op.key);
     return {
@@ -518,7 +615,9 @@ export class Load {
         acked: (a) => a.status === 201,
         then: (a) => then(op, json(a!.text).data),
         replayFault: (o, a) =>
-          a.status === 201 && a.headers.get('idempotent-replayed') === 'true' && a.text === o.answer ? null : `replay answered ${a.status} (replayed: ${a.headers.get('idempotent-replayed')}) ${a.text.slice(0, 200)}, first ${o.answer?.slice(0, 200)}`,
+          a.status === 201 && a.headers.get('idempotent-replayed') === 'true' && a.text === o.answer
+            ? null
+            : `replay answered ${a.status} (replayed: ${a.headers.get('idempotent-replayed')}) ${a.text.slice(0, 200)}, first ${o.answer?.slice(0, 200)}`,
       },
     };
   }
@@ -533,23 +632,41 @@ export class Load {
       sender: { credential: { type: 'card', number: CARD, expiration_month: '12', expiration_year: '2030', cvv: '123' } },
       recipient: { credential: { type: 'card-number', number: PAYOUT_CARD } },
     });
-    return this.mbOp(w, 'mb_transfer', 10_500n, (key) => this.mbill('/transfers', m.mbill, key, body(key)), (op, d) => {
-      op.transferId = d.id;
-      op.transferToken = d.token;
-      this.state[w]!.transfers.push({ id: d.id, token: d.token });
-    });
+    return this.mbOp(
+      w,
+      'mb_transfer',
+      10_500n,
+      (key) => this.mbill('/transfers', m.mbill, key, body(key)),
+      (op, d) => {
+        op.transferId = d.id;
+        op.transferToken = d.token;
+        this.state[w]!.transfers.push({ id: d.id, token: d.token });
+      },
+    );
   }
 
   /** The lookup code: the simulated issuer's fixed test code. */
   private mbAuth(w: number, id: string, token: string): Tracked {
-    const t = this.mbOp(w, 'mb_auth', 10_500n, (key) => this.mbill(`/transfers/${id}/auth`, token, key, { code: '3382837' }), () => {});
+    const t = this.mbOp(
+      w,
+      'mb_auth',
+      10_500n,
+      (key) => this.mbill(`/transfers/${id}/auth`, token, key, { code: '3382837' }),
+      () => {},
+    );
     t.op.transferId = id;
     return t;
   }
 
   // ---- Way2Pay: a unique externalID; a repeat is refused with 60010 and makes nothing
 
-  private way2pay(w: number, method: string, path: string, params?: Record<string, unknown>, query?: Record<string, string | number | undefined>): Spec {
+  private way2pay(
+    w: number,
+    method: string,
+    path: string,
+    params?: Record<string, unknown>,
+    query?: Record<string, string | number | undefined>,
+  ): Spec {
     const r = this.w2p[w]!.sign(method, path, params, query);
     return { method: r.method, path: r.url, headers: r.headers, ...(r.body === undefined ? {} : { body: r.body }) };
   }
@@ -566,7 +683,16 @@ export class Load {
         ? gen1
           ? { externalID: op.key, currency: 'RUB', callbackURL, amount: rub }
           : { externalID: op.key, currencyId: 1, callbackURL, amount: rub, method: 'CARD' }
-        : { externalID: op.key, bankId: this.state[w]!.w2pBank, method: 'CARD', currencyId: 1, callbackURL, amount: rub, receiver: PAYOUT_CARD, holder: 'IVAN IVANOV' };
+        : {
+            externalID: op.key,
+            bankId: this.state[w]!.w2pBank,
+            method: 'CARD',
+            currencyId: 1,
+            callbackURL,
+            amount: rub,
+            receiver: PAYOUT_CARD,
+            holder: 'IVAN IVANOV',
+          };
     const taken = (a: Answer) => a.status === 409 && json(a.text)?.error?.code === 60010;
     return {
       op,
@@ -583,6 +709,16 @@ export class Load {
   }
 
   private newOp(w: number, kind: OpKind, key: string, amount: bigint): Op {
-    return { seq: this.seq++, kind, m: this.merchants[w]!, key, round: this.round, outcome: 'refused', retried: false, replayed: false, amount };
+    return {
+      seq: this.seq++,
+      kind,
+      m: this.merchants[w]!,
+      key,
+      round: this.round,
+      outcome: 'refused',
+      retried: false,
+      replayed: false,
+      amount,
+    };
   }
 }

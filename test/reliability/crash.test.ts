@@ -32,7 +32,8 @@ const MIN_IN_FLIGHT = 1;
 /** acknowledged writes a round waits for before its kill: enough for the minimum, plus a random share */
 const ROUND_ACKS = Math.ceil((MIN_ACKNOWLEDGED * 1.1) / KILLS);
 /** The one refusal the load can meet by design: a payout larger than the merchant's balance at that moment. */
-const mayBeRefused = (o: Op) => (o.kind === 'np_refill' || o.kind === 'cp_topup') && /Insufficient funds on the (account )?balance/.test(o.refusal ?? '');
+const mayBeRefused = (o: Op) =>
+  (o.kind === 'np_refill' || o.kind === 'cp_topup') && /Insufficient funds on the (account )?balance/.test(o.refusal ?? '');
 
 for (const f of ALL_FACES) if (f.migrations) registerMigrations(f.migrations);
 
@@ -126,9 +127,15 @@ describe.each(STORES)('crash safety on %s', (kind) => {
       const [sent0, acked0] = [load.wire.sent, load.acked];
       const clients = merchants.map((_, w) => load.client(w));
       const due = ROUND_ACKS + Math.floor(Math.random() * (ROUND_ACKS / 4));
-      await until(() => load.acked - acked0 >= due, () => load.acked);
+      await until(
+        () => load.acked - acked0 >= due,
+        () => load.acked,
+      );
       await new Promise((r) => setTimeout(r, Math.random() * 20));
-      await until(() => load.wire.inFlight >= MIN_IN_FLIGHT, () => load.wire.sent);
+      await until(
+        () => load.wire.inFlight >= MIN_IN_FLIGHT,
+        () => load.wire.sent,
+      );
       // no client starts a request from here on; the count is taken just before the signal
       load.wire.stopped = true;
       const inFlightAtKill = load.wire.inFlight;
@@ -140,7 +147,15 @@ describe.each(STORES)('crash safety on %s', (kind) => {
       const view = await withStore(target, readStore);
       found.add(view, ops());
       const cutOffDoneBeforeKill = load.cutOff.filter((o) => effectsOf(view, o) > 0).length;
-      rounds.push({ round, sent: load.wire.sent - sent0, acknowledged: load.acked - acked0, inFlightAtKill, cutOff: load.cutOff.length, cutOffDoneBeforeKill, aliveAtKill });
+      rounds.push({
+        round,
+        sent: load.wire.sent - sent0,
+        acknowledged: load.acked - acked0,
+        inFlightAtKill,
+        cutOff: load.cutOff.length,
+        cutOffDoneBeforeKill,
+        aliveAtKill,
+      });
 
       info = await gw.start();
       load.wire.base = load.after.base = info.url;
@@ -184,7 +199,14 @@ describe.each(STORES)('crash safety on %s', (kind) => {
     const byKind = Object.fromEntries(
       OP_KINDS.map((k) => {
         const of = all.filter((o) => o.kind === k);
-        return [k, { acknowledged: of.filter((o) => o.outcome === 'acked').length, refused: of.filter((o) => o.outcome === 'refused').length, cutOff: of.filter((o) => o.retried).length }];
+        return [
+          k,
+          {
+            acknowledged: of.filter((o) => o.outcome === 'acked').length,
+            refused: of.filter((o) => o.outcome === 'refused').length,
+            cutOff: of.filter((o) => o.retried).length,
+          },
+        ];
       }),
     );
     const refused = all.filter((o) => o.outcome === 'refused');
@@ -207,7 +229,8 @@ describe.each(STORES)('crash safety on %s', (kind) => {
       cutOffUnresolved: all.filter((o) => o.outcome === 'cut').length,
       refusals: Object.fromEntries([...new Set(refused.map(reason))].map((r) => [r, refused.filter((o) => reason(o) === r).length])),
       replayed: all.filter((o) => o.replayed).length,
-      acknowledgedWithoutKey: all.filter((o) => o.outcome === 'acked' && (o.kind === 'np_charge_token' || o.kind === 'np_refill_token')).length,
+      acknowledgedWithoutKey: all.filter((o) => o.outcome === 'acked' && (o.kind === 'np_charge_token' || o.kind === 'np_refill_token'))
+        .length,
       replayMismatches: replayFaults.length,
       requestsAfterRestarts: load.after.sent,
       lost: found.lost.size,
@@ -229,16 +252,34 @@ describe.each(STORES)('crash safety on %s', (kind) => {
     writeFileSync(join('test-output', `crash-${kind}.json`), JSON.stringify(figures, null, 2) + '\n');
 
     // ---- assertions on the counted figures
-    expect(rounds.filter((r) => !r.aliveAtKill), 'the gateway died on its own').toEqual([]);
+    expect(
+      rounds.filter((r) => !r.aliveAtKill),
+      'the gateway died on its own',
+    ).toEqual([]);
     expect(figures.kills).toBe(KILLS);
-    expect(rounds.filter((r) => r.inFlightAtKill < MIN_IN_FLIGHT), 'a kill with no request in flight').toEqual([]);
-    expect(rounds.filter((r) => r.cutOff > r.inFlightAtKill), 'a request failed that was not in flight at the kill').toEqual([]);
+    expect(
+      rounds.filter((r) => r.inFlightAtKill < MIN_IN_FLIGHT),
+      'a kill with no request in flight',
+    ).toEqual([]);
+    expect(
+      rounds.filter((r) => r.cutOff > r.inFlightAtKill),
+      'a request failed that was not in flight at the kill',
+    ).toEqual([]);
     expect(figures.acknowledged).toBeGreaterThanOrEqual(MIN_ACKNOWLEDGED);
-    expect(OP_KINDS.filter((k) => byKind[k]!.acknowledged === 0), 'kinds of write never acknowledged').toEqual([]);
+    expect(
+      OP_KINDS.filter((k) => byKind[k]!.acknowledged === 0),
+      'kinds of write never acknowledged',
+    ).toEqual([]);
     expect(figures.cutOff, 'no write was cut off by a kill').toBeGreaterThan(0);
     expect(figures.cutOffUnresolved).toBe(0);
-    expect(refused.filter((o) => !mayBeRefused(o)).map((o) => `${o.kind} ${o.key}: ${o.refusal}`), 'refusals').toEqual([]);
-    expect(load.unreplayed.map((o) => `${o.kind} ${o.key}`), 'acknowledged writes never replayed').toEqual([]);
+    expect(
+      refused.filter((o) => !mayBeRefused(o)).map((o) => `${o.kind} ${o.key}: ${o.refusal}`),
+      'refusals',
+    ).toEqual([]);
+    expect(
+      load.unreplayed.map((o) => `${o.kind} ${o.key}`),
+      'acknowledged writes never replayed',
+    ).toEqual([]);
     expect(replayFaults).toEqual([]);
     expect([...found.lost], 'lost').toEqual([]);
     expect([...found.duplicated], 'duplicated').toEqual([]);

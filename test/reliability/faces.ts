@@ -26,7 +26,9 @@ export const NOVA = {
   B: { merchantId: 2, privateKey: novaB },
 };
 /** a key registered with no merchant */
-export const NOVA_STRANGER = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+export const NOVA_STRANGER = generateKeyPairSync('rsa', { modulusLength: 2048 })
+  .privateKey.export({ type: 'pkcs8', format: 'pem' })
+  .toString();
 export const MB = { A: 'mbill_rel_token_a', B: 'mbill_rel_token_b' };
 export interface W2pKeys {
   publicKey: string;
@@ -50,7 +52,12 @@ export const REL_SEED: Seed = {
       id: MERCHANT_A,
       name: 'Reliability Shop A',
       currencies: ['RUB', 'UAH', 'USD'],
-      numopay: { apiKey: NP.A.apiKey, secret: NP.A.secret, publishableKey: 'pk_live_rel_a', accounts: [{ id: NP.A.account, currency: 'RUB' }] },
+      numopay: {
+        apiKey: NP.A.apiKey,
+        secret: NP.A.secret,
+        publishableKey: 'pk_live_rel_a',
+        accounts: [{ id: NP.A.account, currency: 'RUB' }],
+      },
       cloudpayments: { publicId: CP.A.publicId, apiSecret: CP.A.apiSecret },
       novapay: { merchantId: NOVA.A.merchantId, publicKey: publicPem(NOVA.A.privateKey) },
       mbill: { apiToken: MB.A },
@@ -60,7 +67,12 @@ export const REL_SEED: Seed = {
       id: MERCHANT_B,
       name: 'Reliability Shop B',
       currencies: ['RUB', 'UAH', 'USD'],
-      numopay: { apiKey: NP.B.apiKey, secret: NP.B.secret, publishableKey: 'pk_live_rel_b', accounts: [{ id: NP.B.account, currency: 'RUB' }] },
+      numopay: {
+        apiKey: NP.B.apiKey,
+        secret: NP.B.secret,
+        publishableKey: 'pk_live_rel_b',
+        accounts: [{ id: NP.B.account, currency: 'RUB' }],
+      },
       cloudpayments: { publicId: CP.B.publicId, apiSecret: CP.B.apiSecret },
       novapay: { merchantId: String(NOVA.B.merchantId), privateKey: NOVA.B.privateKey },
       mbill: { apiToken: MB.B },
@@ -73,7 +85,14 @@ export const REL_SEED: Seed = {
 
 export const sign = {
   /** NP-ACCESS-TOKEN over timestamp, method, the path after /numopay, the query and the body. */
-  numopay(c: { apiKey: string; secret: string }, method: string, path: string, query: string, body: string | Buffer, ts = Math.floor(Date.now() / 1000)): Record<string, string> {
+  numopay(
+    c: { apiKey: string; secret: string },
+    method: string,
+    path: string,
+    query: string,
+    body: string | Buffer,
+    ts = Math.floor(Date.now() / 1000),
+  ): Record<string, string> {
     const signed = method === 'GET' || method === 'HEAD' ? '' : Buffer.isBuffer(body) ? body.toString('utf8') : body;
     return { authorization: numopayAuthorization(c.apiKey, c.secret, ts, method, path, query === '?' ? '' : query, signed) };
   },
@@ -93,7 +112,13 @@ export const sign = {
    * Public-Key, Nonce, Signature: generation 1 over the raw body and the nonce, generation 3 over the path
    * (after /way2pay), the body with sorted keys (the raw text when it is not JSON) and the nonce.
    */
-  way2pay(k: W2pKeys, method: string, path: string, body: Buffer, o: { nonce?: string; secret?: string; signPath?: string; signBody?: Buffer } = {}): Record<string, string> {
+  way2pay(
+    k: W2pKeys,
+    method: string,
+    path: string,
+    body: Buffer,
+    o: { nonce?: string; secret?: string; signPath?: string; signBody?: Buffer } = {},
+  ): Record<string, string> {
     const nonce = o.nonce ?? nextNonce(k.publicKey, k.generation);
     const secret = o.secret ?? k.secretKey;
     const b = o.signBody ?? body;
@@ -136,7 +161,12 @@ export interface Res {
 }
 
 export async function call(url: string, method: string, headers: Record<string, string>, body?: string | Buffer): Promise<Res> {
-  const res = await fetch(url, { method, headers, redirect: 'manual', ...(body !== undefined && method !== 'GET' && method !== 'HEAD' ? { body } : {}) });
+  const res = await fetch(url, {
+    method,
+    headers,
+    redirect: 'manual',
+    ...(body !== undefined && method !== 'GET' && method !== 'HEAD' ? { body } : {}),
+  });
   const { text, json } = await bodyOf(res);
   return { status: res.status, type: res.headers.get('content-type') ?? '', text, json, headers: res.headers, method, url };
 }
@@ -152,7 +182,10 @@ export const errorShape: Record<'numopay' | 'cloudpayments' | 'novapay' | 'mbill
   /** `{"Success": false, "Message": "..."}` */
   cloudpayments: (j) => obj(j) && j.Success === false && typeof j.Message === 'string',
   /** `{type:"validation", errors:[...]}` or `{type:"processing", error, code}` (with uuid for SHA-256 clients) */
-  novapay: (j) => obj(j) && ((j.type === 'validation' && Array.isArray(j.errors)) || (j.type === 'processing' && typeof j.error === 'string' && typeof j.code === 'string')),
+  novapay: (j) =>
+    obj(j) &&
+    ((j.type === 'validation' && Array.isArray(j.errors)) ||
+      (j.type === 'processing' && typeof j.error === 'string' && typeof j.code === 'string')),
   /** the API Manifest envelope: `{meta:{...}, error:{type, ...}}` */
   mbill: (j) => obj(j) && obj(j.meta) && obj(j.error) && typeof j.error.type === 'string',
   /** `{success:false, error:{message, code}}` */

@@ -8,11 +8,44 @@ import { MbillClient } from '../../src/faces/mbill/client.js';
 import { FIXED_TEST_OTP } from '../../src/core/network/test-cards.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { STORES } from '../helpers/stores.js';
-import { bodies, contentTypes, deepFields, encodings, hugeNumbers, mutations, oddHeaders, pathSegments, printable, queries, trickyBodies } from '../helpers/fuzz.js';
+import {
+  bodies,
+  contentTypes,
+  deepFields,
+  encodings,
+  hugeNumbers,
+  mutations,
+  oddHeaders,
+  pathSegments,
+  printable,
+  queries,
+  trickyBodies,
+} from '../helpers/fuzz.js';
 import { MB, MERCHANT_A, REL_SEED, sign } from './faces.js';
 import { FuzzHarness, headerSafe, RUNS, type Answer } from './harness.js';
 
-const KEYS = ['amount', 'fee', 'description', 'metadata', 'sender', 'recipient', 'credential', 'type', 'number', 'token', 'expiration_month', 'expiration_year', 'cvv', 'phone', 'email', 'id', 'code', 'otp-code', 'url', 'external_id'];
+const KEYS = [
+  'amount',
+  'fee',
+  'description',
+  'metadata',
+  'sender',
+  'recipient',
+  'credential',
+  'type',
+  'number',
+  'token',
+  'expiration_month',
+  'expiration_year',
+  'cvv',
+  'phone',
+  'email',
+  'id',
+  'code',
+  'otp-code',
+  'url',
+  'external_id',
+];
 const card = (number: string) => ({ type: 'card', number, expiration_month: '12', expiration_year: '2030', cvv: '123' });
 const transfer = (sender: unknown, recipient: unknown) => ({
   amount: 1000,
@@ -41,8 +74,11 @@ describe.each(STORES)('fuzzing the Mbill face on %s', (store) => {
     fz = new FuzzHarness(h, 'mbill');
     const c = new MbillClient({ baseUrl: `${h.url}/mbill`, apiToken: MB.A });
     // a transfer waiting for its lookup code, and one to an external credential with a claim
-    const otp = (await c.createTransfer(transfer(card('4000000000000101'), { type: 'card-number', number: '5555555555554444' }) as never)).data;
-    const ext = (await c.createTransfer(transfer(card('4000000000003055'), { type: 'external-credential', metadata: { wallet: 'w' } }) as never)).data;
+    const otp = (await c.createTransfer(transfer(card('4000000000000101'), { type: 'card-number', number: '5555555555554444' }) as never))
+      .data;
+    const ext = (
+      await c.createTransfer(transfer(card('4000000000003055'), { type: 'external-credential', metadata: { wallet: 'w' } }) as never)
+    ).data;
     const waiting = (await c.authenticateTransfer(ext.id, ext.token, FIXED_TEST_OTP)).data;
     const claimRef = (waiting.recipient.credential as { id: string }).id;
     const claim = (await c.createClaim({ id: claimRef, credential: { type: 'card-number', number: '4000000000000101' } } as never)).data;
@@ -88,11 +124,31 @@ describe.each(STORES)('fuzzing the Mbill face on %s', (store) => {
       fc.constant(undefined),
       fc.string({ maxLength: 120 }).map(headerSafe),
       fc.string({ maxLength: 80 }).map((s) => basic(s.replace(/[:\s]/g, ''))),
-      fc.constantFrom(basic(flip(MB.A, 0)), basic(flip(MB.A, MB.A.length - 1)), basic(MB.A + 'x'), basic(MB.A.toUpperCase()), 'Bearer ' + MB.A, 'Basic ' + MB.A, basic(''), 'Basic =', 'Basic ' + 'QQ'.repeat(5000)),
+      fc.constantFrom(
+        basic(flip(MB.A, 0)),
+        basic(flip(MB.A, MB.A.length - 1)),
+        basic(MB.A + 'x'),
+        basic(MB.A.toUpperCase()),
+        'Bearer ' + MB.A,
+        'Basic ' + MB.A,
+        basic(''),
+        'Basic =',
+        'Basic ' + 'QQ'.repeat(5000),
+      ),
     );
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...authed), anyBody, queries, contentTypes, auths, async ([method, path], body, query, ct, auth) => {
-        await fz.send('unauthenticated', { method, path, query, headers: { ...(auth !== undefined ? { authorization: auth } : {}), ...(ct ? { 'content-type': ct } : {}) }, body }, { refused: true });
+        await fz.send(
+          'unauthenticated',
+          {
+            method,
+            path,
+            query,
+            headers: { ...(auth !== undefined ? { authorization: auth } : {}), ...(ct ? { 'content-type': ct } : {}) },
+            body,
+          },
+          { refused: true },
+        );
       }),
       { numRuns: RUNS },
     );
@@ -100,23 +156,46 @@ describe.each(STORES)('fuzzing the Mbill face on %s', (store) => {
 
   it('random requests with valid tokens are answered, never a 5xx; errors change nothing', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...templates), anyBody, queries, contentTypes, oddHeaders, async ([method, path, , token], body, query, ct, extra) => {
-        const headers: Record<string, string> = { ...extra, ...(token ? sign.mbill(token) : {}) };
-        if (ct) headers['content-type'] = ct;
-        await fz.send('authenticated random', { method, path, query: method === 'GET' ? query : '', headers, body }, { designedChange: wrongCode, merchant: ownerOf(path, token) });
-      }),
+      fc.asyncProperty(
+        fc.constantFrom(...templates),
+        anyBody,
+        queries,
+        contentTypes,
+        oddHeaders,
+        async ([method, path, , token], body, query, ct, extra) => {
+          const headers: Record<string, string> = { ...extra, ...(token ? sign.mbill(token) : {}) };
+          if (ct) headers['content-type'] = ct;
+          await fz.send(
+            'authenticated random',
+            { method, path, query: method === 'GET' ? query : '', headers, body },
+            { designedChange: wrongCode, merchant: ownerOf(path, token) },
+          );
+        },
+      ),
       { numRuns: RUNS },
     );
   });
 
   it('mutated valid requests are answered, never a 5xx; errors change nothing', async () => {
     const withBody = templates.filter((t) => t[2] !== null);
-    const mutated = fc.constantFrom(...withBody).chain(([method, path, t, token]) => fc.tuple(fc.constant([method, path, token] as const), mutations(t!), fc.option(fc.string({ minLength: 1, maxLength: 30 }).map(headerSafe))));
+    const mutated = fc
+      .constantFrom(...withBody)
+      .chain(([method, path, t, token]) =>
+        fc.tuple(
+          fc.constant([method, path, token] as const),
+          mutations(t!),
+          fc.option(fc.string({ minLength: 1, maxLength: 30 }).map(headerSafe)),
+        ),
+      );
     await fc.assert(
       fc.asyncProperty(mutated, async ([[method, path, token], text, idempotencyKey]) => {
         const headers: Record<string, string> = { 'content-type': 'application/json', ...(token ? sign.mbill(token) : {}) };
         if (idempotencyKey) headers['x-idempotency-key'] = idempotencyKey;
-        await fz.send('mutated', { method, path, query: '', headers, body: Buffer.from(text) }, { designedChange: wrongCode, merchant: ownerOf(path, token) });
+        await fz.send(
+          'mutated',
+          { method, path, query: '', headers, body: Buffer.from(text) },
+          { designedChange: wrongCode, merchant: ownerOf(path, token) },
+        );
       }),
       { numRuns: RUNS },
     );
@@ -125,10 +204,18 @@ describe.each(STORES)('fuzzing the Mbill face on %s', (store) => {
   it('random paths, methods, queries and headers under the face never get a 5xx', async () => {
     const words = ['transfers', 'claims', 'tokens', 'auth', 'webhook', '3ds', 'terminal', 'tokenizer', 'frame', 'tokenizer.js', '1', '2'];
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD'), pathSegments(words), queries, fc.boolean(), oddHeaders, bodies(KEYS).map(printable), async (method, path, query, signed, extra, body) => {
-        const headers: Record<string, string> = { ...extra, ...(signed ? sign.mbill(MB.A) : {}) };
-        await fz.send('paths', { method, path, query, headers, body }, { pages: true, merchant: signed ? MERCHANT_A : null });
-      }),
+      fc.asyncProperty(
+        fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD'),
+        pathSegments(words),
+        queries,
+        fc.boolean(),
+        oddHeaders,
+        bodies(KEYS).map(printable),
+        async (method, path, query, signed, extra, body) => {
+          const headers: Record<string, string> = { ...extra, ...(signed ? sign.mbill(MB.A) : {}) };
+          await fz.send('paths', { method, path, query, headers, body }, { pages: true, merchant: signed ? MERCHANT_A : null });
+        },
+      ),
       { numRuns: RUNS },
     );
     await fz.finish();

@@ -8,7 +8,18 @@ import { NovapayClient } from '../../src/faces/novapay/client.js';
 import { signBody } from '../../src/faces/novapay/signing.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { STORES } from '../helpers/stores.js';
-import { bodies, deepFields, encodings, hugeNumbers, mutations, oddHeaders, pathSegments, printable, queries, trickyBodies } from '../helpers/fuzz.js';
+import {
+  bodies,
+  deepFields,
+  encodings,
+  hugeNumbers,
+  mutations,
+  oddHeaders,
+  pathSegments,
+  printable,
+  queries,
+  trickyBodies,
+} from '../helpers/fuzz.js';
 import { MERCHANT_A, NOVA, NOVA_STRANGER, REL_SEED, sign } from './faces.js';
 import { FuzzHarness, headerSafe, RUNS } from './harness.js';
 
@@ -62,7 +73,13 @@ describe.each(STORES)('fuzzing the NovaPay face on %s', (store) => {
   beforeAll(async () => {
     h = await startTestGateway(store, REL_SEED);
     fz = new FuzzHarness(h, 'novapay');
-    const c = new NovapayClient({ baseUrl: `${h.url}/novapay/v1`, merchantId: 1, merchantIdAsNumber: true, privateKey: NOVA.A.privateKey, algorithm: 'sha1' });
+    const c = new NovapayClient({
+      baseUrl: `${h.url}/novapay/v1`,
+      merchantId: 1,
+      merchantIdAsNumber: true,
+      privateKey: NOVA.A.privateKey,
+      algorithm: 'sha1',
+    });
     const s1 = await c.createSession({ client_phone: '+380501112233', metadata: { order: 1 } });
     const s2 = await c.createSession({ client_phone: '+380501112233' });
     await c.addPayment({ session_id: s2.id, amount: 100, use_hold: true });
@@ -71,9 +88,30 @@ describe.each(STORES)('fuzzing the NovaPay face on %s', (store) => {
     const m = { merchant_id: 1 };
     const delivery = { volume_weight: 0.001, weight: 1, recipient_city: LVIV, recipient_warehouse: LVIV_1 };
     templates.push(
-      ['/v1/session', { ...m, client_phone: '+380501112233', client_first_name: 'Тарас', client_email: 'a@example.com', success_url: 'https://example.com/ok', metadata: { a: 1 }, success_redirect_timeout: 5 }],
+      [
+        '/v1/session',
+        {
+          ...m,
+          client_phone: '+380501112233',
+          client_first_name: 'Тарас',
+          client_email: 'a@example.com',
+          success_url: 'https://example.com/ok',
+          metadata: { a: 1 },
+          success_redirect_timeout: 5,
+        },
+      ],
       ['/v1/checkout/session', { ...m, client_phone: '+380501112233', create_express_waybill: true, delivery }],
-      ['/v1/payment', { ...m, session_id: s1.id, amount: 150.5, external_id: 'fz-1', products: [{ description: 'x', count: 1, price: 150.5 }], use_hold: true }],
+      [
+        '/v1/payment',
+        {
+          ...m,
+          session_id: s1.id,
+          amount: 150.5,
+          external_id: 'fz-1',
+          products: [{ description: 'x', count: 1, price: 150.5 }],
+          use_hold: true,
+        },
+      ],
       ['/v1/checkout/payment', { ...m, session_id: checkout.id, amount: 500, delivery }],
       ['/v1/frames/init', { ...m, client_phone: '+380501112233', amount: 10, delivery }],
       ['/v1/expire', { ...m, session_id: s1.id }],
@@ -108,43 +146,101 @@ describe.each(STORES)('fuzzing the NovaPay face on %s', (store) => {
       fc.constant(() => signBody('{"merchant_id":1}', NOVA.A.privateKey, 'sha1')),
     );
     // a body that names merchant 1 but is signed by merchant 2's key
-    const claimsA = fc.constantFrom(...templates).map(([path, t]) => ({ path, body: Buffer.from(JSON.stringify(t)), key: NOVA.B.privateKey }));
+    const claimsA = fc
+      .constantFrom(...templates)
+      .map(([path, t]) => ({ path, body: Buffer.from(JSON.stringify(t)), key: NOVA.B.privateKey }));
     await fc.assert(
-      fc.asyncProperty(fc.oneof(fc.tuple(fc.constantFrom(...ENDPOINTS), anyBody, signs), claimsA.map((x) => [x.path, printable(x.body), (b: Buffer) => signBody(b, x.key, 'sha1')] as const)), queries, async ([path, body, signer], query) => {
-        const s = signer(body);
-        await fz.send('unsigned', { method: 'POST', path, query, headers: { 'content-type': 'application/json', ...(s ? { 'x-sign': s } : {}) }, body }, { refused: true });
-      }),
+      fc.asyncProperty(
+        fc.oneof(
+          fc.tuple(fc.constantFrom(...ENDPOINTS), anyBody, signs),
+          claimsA.map((x) => [x.path, printable(x.body), (b: Buffer) => signBody(b, x.key, 'sha1')] as const),
+        ),
+        queries,
+        async ([path, body, signer], query) => {
+          const s = signer(body);
+          await fz.send(
+            'unsigned',
+            { method: 'POST', path, query, headers: { 'content-type': 'application/json', ...(s ? { 'x-sign': s } : {}) }, body },
+            { refused: true },
+          );
+        },
+      ),
       { numRuns: RUNS },
     );
   });
 
   it('signed random requests are answered, never a 5xx; errors change nothing', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...ENDPOINTS), anyBody, queries, oddHeaders, fc.constantFrom('sha1' as const, 'sha256' as const), async (path, body, query, extra, alg) => {
-        await fz.send('signed random', { method: 'POST', path, query, headers: { ...extra, ...sign.novapay(NOVA.A.privateKey, body, alg) }, body }, { merchant: MERCHANT_A });
-      }),
+      fc.asyncProperty(
+        fc.constantFrom(...ENDPOINTS),
+        anyBody,
+        queries,
+        oddHeaders,
+        fc.constantFrom('sha1' as const, 'sha256' as const),
+        async (path, body, query, extra, alg) => {
+          await fz.send(
+            'signed random',
+            { method: 'POST', path, query, headers: { ...extra, ...sign.novapay(NOVA.A.privateKey, body, alg) }, body },
+            { merchant: MERCHANT_A },
+          );
+        },
+      ),
       { numRuns: RUNS },
     );
   });
 
   it('mutated valid requests are answered, never a 5xx; errors change nothing', async () => {
-    const mutated = fc.constantFrom(...templates).chain(([path, t]) => fc.tuple(fc.constant(path), mutations(t), fc.constantFrom('sha1' as const, 'sha256' as const)));
+    const mutated = fc
+      .constantFrom(...templates)
+      .chain(([path, t]) => fc.tuple(fc.constant(path), mutations(t), fc.constantFrom('sha1' as const, 'sha256' as const)));
     await fc.assert(
       fc.asyncProperty(mutated, async ([path, text, alg]) => {
         const body = Buffer.from(text);
-        await fz.send('mutated', { method: 'POST', path, query: '', headers: { 'content-type': 'application/json', ...sign.novapay(NOVA.A.privateKey, body, alg) }, body }, { merchant: MERCHANT_A });
+        await fz.send(
+          'mutated',
+          {
+            method: 'POST',
+            path,
+            query: '',
+            headers: { 'content-type': 'application/json', ...sign.novapay(NOVA.A.privateKey, body, alg) },
+            body,
+          },
+          { merchant: MERCHANT_A },
+        );
       }),
       { numRuns: RUNS },
     );
   });
 
   it('random paths, methods and headers under the face never get a 5xx', async () => {
-    const words = ['v1', 'session', 'payment', 'checkout', 'frames', 'init', 'void', 'complete-hold', 'get-status', 'delivery-info', 'public-key', 'pay', '3ds', 'sid'];
+    const words = [
+      'v1',
+      'session',
+      'payment',
+      'checkout',
+      'frames',
+      'init',
+      'void',
+      'complete-hold',
+      'get-status',
+      'delivery-info',
+      'public-key',
+      'pay',
+      '3ds',
+      'sid',
+    ];
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD'), pathSegments(words), fc.boolean(), oddHeaders, bodies(KEYS).map(printable), async (method, path, signed, extra, body) => {
-        const headers: Record<string, string> = { ...extra, ...(signed ? sign.novapay(NOVA.A.privateKey, body) : {}) };
-        await fz.send('paths', { method, path, query: '', headers, body }, { pages: true, merchant: signed ? MERCHANT_A : null });
-      }),
+      fc.asyncProperty(
+        fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD'),
+        pathSegments(words),
+        fc.boolean(),
+        oddHeaders,
+        bodies(KEYS).map(printable),
+        async (method, path, signed, extra, body) => {
+          const headers: Record<string, string> = { ...extra, ...(signed ? sign.novapay(NOVA.A.privateKey, body) : {}) };
+          await fz.send('paths', { method, path, query: '', headers, body }, { pages: true, merchant: signed ? MERCHANT_A : null });
+        },
+      ),
       { numRuns: RUNS },
     );
     await fz.finish();

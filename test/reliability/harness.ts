@@ -96,7 +96,11 @@ export class FuzzHarness {
     const what = `${r.method} ${r.path}${r.query} [${r.body.length} bytes] ${JSON.stringify(r.headers).slice(0, 300)}`;
     this.counts.properties[property] = (this.counts.properties[property] ?? 0) + 1;
     this.counts.requests++;
-    if (process.env.POLYPAY_FUZZ_LOG) appendFileSync(process.env.POLYPAY_FUZZ_LOG, `${property}: ${r.method} ${r.path}${r.query} ${JSON.stringify(r.headers).slice(0, 500)} ${r.body.length} ${r.body.subarray(0, 300).toString('latin1')}\n`);
+    if (process.env.POLYPAY_FUZZ_LOG)
+      appendFileSync(
+        process.env.POLYPAY_FUZZ_LOG,
+        `${property}: ${r.method} ${r.path}${r.query} ${JSON.stringify(r.headers).slice(0, 500)} ${r.body.length} ${r.body.subarray(0, 300).toString('latin1')}\n`,
+      );
     let a: Answer;
     try {
       a = await sendFull(this.base, r);
@@ -136,14 +140,18 @@ export class FuzzHarness {
     if (bug) this.counts.knownBugs[bug] = (this.counts.knownBugs[bug] ?? 0) + 1;
     if (!bug && !bodiless && !(e.pages && (html || a.type.startsWith('application/javascript')))) {
       if (a.status >= 400) expect(errorShape[this.face](a.json), `${what} → ${a.status} ${a.type} ${a.text.slice(0, 300)}`).toBe(true);
-      else if (a.status < 300 && a.type.includes('json')) expect(successShape[this.face](a.json), `${what} → ${a.status} ${a.text.slice(0, 300)}`).toBe(true);
+      else if (a.status < 300 && a.type.includes('json'))
+        expect(successShape[this.face](a.json), `${what} → ${a.status} ${a.text.slice(0, 300)}`).toBe(true);
     }
     return a;
   }
 
   /** The server is still up and its ledger balances; writes the counts. */
   async finish(): Promise<void> {
-    const health = await fetch(`${this.h.url}/healthz`).then((r) => r.status, () => 0);
+    const health = await fetch(`${this.h.url}/healthz`).then(
+      (r) => r.status,
+      () => 0,
+    );
     if (health !== 200) this.counts.crashes++;
     expect(health).toBe(200);
     await this.h.gw.engine.read((tx) => this.h.gw.engine.ledger.verify(tx));

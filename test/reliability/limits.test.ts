@@ -15,7 +15,11 @@ import { call, CP, errorShape, MB, MERCHANT_A, NOVA, NP, REL_SEED, sign, W2P } f
 const SLOW = { distribution: 'fixed', ms: 300 };
 
 async function addFault(url: string, token: string, rule: Record<string, unknown>): Promise<string> {
-  const res = await fetch(`${url}/admin/api/faults`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(rule) });
+  const res = await fetch(`${url}/admin/api/faults`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(rule),
+  });
   expect(res.status).toBe(201);
   return ((await res.json()) as { id: string }).id;
 }
@@ -28,9 +32,11 @@ async function removeFault(url: string, token: string, id: string): Promise<void
 async function burst(url: string, creds: { publicId: string; apiSecret: string }, id: number, n: number) {
   return Promise.all(
     Array.from({ length: n }, () =>
-      fetch(`${url}/cloudpayments/payments/get`, { method: 'POST', headers: { ...sign.cloudpayments(creds), 'content-type': 'application/json' }, body: JSON.stringify({ TransactionId: id }) }).then(
-        async (r) => ({ status: r.status, json: (await r.json()) as { Success: boolean; Message: string | null; Model?: unknown } }),
-      ),
+      fetch(`${url}/cloudpayments/payments/get`, {
+        method: 'POST',
+        headers: { ...sign.cloudpayments(creds), 'content-type': 'application/json' },
+        body: JSON.stringify({ TransactionId: id }),
+      }).then(async (r) => ({ status: r.status, json: (await r.json()) as { Success: boolean; Message: string | null; Model?: unknown } })),
     ),
   );
 }
@@ -45,7 +51,11 @@ describe.each(STORES)('limits on %s', (store) => {
       h = await startTestGateway(store, REL_SEED);
       const pay = async (c: { publicId: string; apiSecret: string }) => {
         const cl = new CloudPaymentsClient({ endpoint: `${h.url}/cloudpayments`, ...c });
-        const r = await cl.chargeCryptogram({ Amount: 10, Currency: 'RUB', CardCryptogramPacket: await cl.cryptogram({ number: '4000000000003055', expMonth: 12, expYear: 2035, cvv: '123' }) });
+        const r = await cl.chargeCryptogram({
+          Amount: 10,
+          Currency: 'RUB',
+          CardCryptogramPacket: await cl.cryptogram({ number: '4000000000003055', expMonth: 12, expYear: 2035, cvv: '123' }),
+        });
         return (r.Model as { TransactionId: number }).TransactionId;
       };
       paymentA = await pay(CP.A);
@@ -58,9 +68,17 @@ describe.each(STORES)('limits on %s', (store) => {
     it('answers 12 slow concurrent requests of one terminal: 5 served, 7 refused with 429 {Success:false, Message}', async () => {
       // the latency is added after the request was authenticated and counted (a fault rule scoped to the merchant
       // applies when the answer is sent), so the 5 admitted requests hold their slots for 300 ms
-      const fault = await addFault(h.url, h.gw.adminToken, { face: 'cloudpayments', route: '/payments/get', merchantId: MERCHANT_A, latency: SLOW });
+      const fault = await addFault(h.url, h.gw.adminToken, {
+        face: 'cloudpayments',
+        route: '/payments/get',
+        merchantId: MERCHANT_A,
+        latency: SLOW,
+      });
       try {
-        const [answers, other] = await Promise.all([burst(h.url, CP.A, paymentA, 12), new Promise((r) => setTimeout(r, 100)).then(() => burst(h.url, CP.B, paymentB, 1))]);
+        const [answers, other] = await Promise.all([
+          burst(h.url, CP.A, paymentA, 12),
+          new Promise((r) => setTimeout(r, 100)).then(() => burst(h.url, CP.B, paymentB, 1)),
+        ]);
         const ok = answers.filter((a) => a.status === 200);
         const limited = answers.filter((a) => a.status === 429);
         expect(ok).toHaveLength(5);
@@ -81,13 +99,25 @@ describe.each(STORES)('limits on %s', (store) => {
     });
 
     it('releases the slot of a request whose client went away', async () => {
-      const fault = await addFault(h.url, h.gw.adminToken, { face: 'cloudpayments', route: '/payments/get', merchantId: MERCHANT_A, latency: SLOW });
+      const fault = await addFault(h.url, h.gw.adminToken, {
+        face: 'cloudpayments',
+        route: '/payments/get',
+        merchantId: MERCHANT_A,
+        latency: SLOW,
+      });
       try {
         // five clients that hang up while their answers are held (each on a connection of its own)
         const u = new URL(h.url);
         const body = JSON.stringify({ TransactionId: paymentA });
         const gone = Array.from({ length: 5 }, () => {
-          const req = request({ host: u.hostname, port: u.port, path: '/cloudpayments/payments/get', method: 'POST', agent: false, headers: { ...sign.cloudpayments(CP.A), 'content-type': 'application/json', 'content-length': String(body.length) } });
+          const req = request({
+            host: u.hostname,
+            port: u.port,
+            path: '/cloudpayments/payments/get',
+            method: 'POST',
+            agent: false,
+            headers: { ...sign.cloudpayments(CP.A), 'content-type': 'application/json', 'content-length': String(body.length) },
+          });
           req.on('error', () => {});
           req.end(body);
           return req;
@@ -115,10 +145,17 @@ describe.each(STORES)('limits on %s', (store) => {
           masterKeys: [TEST_MASTER_KEY],
           seed: REL_SEED,
           demoMerchant: false,
-          ...(faceOption !== undefined ? { faces: [...ALL_FACES.filter((f) => f.name !== 'cloudpayments'), createCloudpaymentsFace({ concurrency: faceOption })] } : {}),
+          ...(faceOption !== undefined
+            ? { faces: [...ALL_FACES.filter((f) => f.name !== 'cloudpayments'), createCloudpaymentsFace({ concurrency: faceOption })] }
+            : {}),
         });
         try {
-          const fault = await addFault(gw.url, gw.adminToken, { face: 'cloudpayments', route: '/payments/get', merchantId: MERCHANT_A, latency: SLOW });
+          const fault = await addFault(gw.url, gw.adminToken, {
+            face: 'cloudpayments',
+            route: '/payments/get',
+            merchantId: MERCHANT_A,
+            latency: SLOW,
+          });
           const answers = await burst(gw.url, CP.A, 1, 12);
           await removeFault(gw.url, gw.adminToken, fault);
           return answers.filter((a) => a.status === 429).length;

@@ -22,7 +22,11 @@ describe.runIf(STORES.includes('postgres'))('three gateway processes on one Post
   beforeAll(async () => {
     const target = await freshStore('postgres');
     const dir = mkdtempSync(join(tmpdir(), 'polypay-mp-'));
-    const seed = ChildGateway.writeSeed(dir, { merchants: [{ id: 'shop1', name: 'MP Shop', numopay: { apiKey: 'np_mp', secret: 'np_mp_secret', accounts: [{ id: RUB, currency: 'RUB' }] } }] });
+    const seed = ChildGateway.writeSeed(dir, {
+      merchants: [
+        { id: 'shop1', name: 'MP Shop', numopay: { apiKey: 'np_mp', secret: 'np_mp_secret', accounts: [{ id: RUB, currency: 'RUB' }] } },
+      ],
+    });
     // start one first so that migrations and the seed run once, then the others
     gws.push(new ChildGateway(target, seed));
     await gws[0]!.start();
@@ -40,7 +44,11 @@ describe.runIf(STORES.includes('postgres'))('three gateway processes on one Post
     for (let round = 0; round < 3; round++) {
       const t = await a!.createChargeToken(RUB, { amount: '1000' });
       const cs = clients();
-      const results = await Promise.allSettled(Array.from({ length: 30 }, (_, i) => cs[i % cs.length]!.charge(RUB, { token: t.token, card_info: { number: '4000000000003055', ...CARD } })));
+      const results = await Promise.allSettled(
+        Array.from({ length: 30 }, (_, i) =>
+          cs[i % cs.length]!.charge(RUB, { token: t.token, card_info: { number: '4000000000003055', ...CARD } }),
+        ),
+      );
       expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
       expect(await a!.paymentStatus(RUB, t.order_slug)).toMatchObject({ status: 'success', amount: '1000' });
     }
@@ -51,9 +59,11 @@ describe.runIf(STORES.includes('postgres'))('three gateway processes on one Post
     const t = await a!.createChargeToken(RUB, { amount: '1000' });
     await a!.charge(RUB, { token: t.token, card_info: { number: '4000000000003055', ...CARD } });
     const id = (await gws[0]!.admin('GET', `/search?q=${t.order_slug}`))[0].id;
-    const results = await Promise.allSettled(Array.from({ length: 30 }, (_, i) => gws[i % 3]!.admin('POST', '/trigger', { type: 'payment', id, action: 'refund', amount: '100' })));
+    const results = await Promise.allSettled(
+      Array.from({ length: 30 }, (_, i) => gws[i % 3]!.admin('POST', '/trigger', { type: 'payment', id, action: 'refund', amount: '100' })),
+    );
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(10);
-    expect((await gws[1]!.admin('GET', `/payments/${id}`))).toMatchObject({ status: 'refunded', refundedAmount: '1000' });
+    expect(await gws[1]!.admin('GET', `/payments/${id}`)).toMatchObject({ status: 'refunded', refundedAmount: '1000' });
     expect((await gws[2]!.admin('GET', '/ledger/verify')).ok).toBe(true);
   });
 
@@ -63,9 +73,13 @@ describe.runIf(STORES.includes('postgres'))('three gateway processes on one Post
     const tokens = await Promise.all(Array.from({ length: 24 }, (_, i) => cs[i % 3]!.createChargeToken(RUB, { amount: String(10 + i) })));
     // the shared clock moves on one process; the others follow it from the store
     await gws[1]!.admin('POST', '/clock/advance', { minutes: 16 });
-    await eventually(async () => {
-      for (const t of tokens) expect((await cs[2]!.paymentStatus(RUB, t.order_slug)).status).toBe('expired');
-    }, 30_000, 200);
+    await eventually(
+      async () => {
+        for (const t of tokens) expect((await cs[2]!.paymentStatus(RUB, t.order_slug)).status).toBe('expired');
+      },
+      30_000,
+      200,
+    );
     const ids = await Promise.all(tokens.map(async (t) => (await gws[0]!.admin('GET', `/search?q=${t.order_slug}`))[0].id as number));
     for (const id of ids) {
       const tl = await gws[0]!.admin('GET', `/objects/payment/${id}/timeline`);
@@ -75,7 +89,8 @@ describe.runIf(STORES.includes('postgres'))('three gateway processes on one Post
     const received = await rx.waitFor((r) => r.filter((x) => x.url === '/mp').length >= tokens.length, 30_000);
     await new Promise((r) => setTimeout(r, 1500));
     const perEvent = new Map<string, number>();
-    for (const r of received.filter((x) => x.url === '/mp')) perEvent.set(String(r.headers['x-polypay-event-id']), (perEvent.get(String(r.headers['x-polypay-event-id'])) ?? 0) + 1);
+    for (const r of received.filter((x) => x.url === '/mp'))
+      perEvent.set(String(r.headers['x-polypay-event-id']), (perEvent.get(String(r.headers['x-polypay-event-id'])) ?? 0) + 1);
     expect(perEvent.size).toBe(tokens.length);
     expect([...perEvent.values()]).toEqual(tokens.map(() => 1));
     await cs[0]!.deleteWebhookEndpoint(RUB, eps.id);

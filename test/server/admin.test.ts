@@ -16,7 +16,11 @@ describe.each(STORES)('admin API on %s', (store) => {
   let rx: Receiver;
   const np = () => new NumopayClient({ baseUrl: `${h.url}/numopay`, apiKey: 'np_test_key_1', secret: 'np_test_secret_1' });
   const admin = async (method: string, path: string, body?: unknown, token = h.gw.adminToken) => {
-    const res = await fetch(`${h.url}/admin/api${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+    const res = await fetch(`${h.url}/admin/api${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
     const text = await res.text();
     return { status: res.status, json: text ? JSON.parse(text) : undefined };
   };
@@ -62,7 +66,9 @@ describe.each(STORES)('admin API on %s', (store) => {
     expect(rotated.json.secret).not.toBe(cred.secret);
     const c3 = new NumopayClient({ baseUrl: `${h.url}/numopay`, apiKey: cred.key, secret: rotated.json.secret });
     expect((await c3.accounts())[0]!.currency).toBe('USD');
-    await expect(new NumopayClient({ baseUrl: `${h.url}/numopay`, apiKey: cred.key, secret: cred.secret }).accounts()).rejects.toThrow('Invalid signature');
+    await expect(new NumopayClient({ baseUrl: `${h.url}/numopay`, apiKey: cred.key, secret: cred.secret }).accounts()).rejects.toThrow(
+      'Invalid signature',
+    );
   });
 
   it('finds a payment by a face id and shows its full timeline', async () => {
@@ -85,7 +91,9 @@ describe.each(STORES)('admin API on %s', (store) => {
     expect(req.data.requestBody).toContain('400000******3055');
     expect(req.data.requestBody).toContain('"cvv":"[redacted]"');
     const detail = await admin('GET', `/payments/${p.id}`);
-    expect(detail.json.refs).toEqual([{ face: 'numopay', merchantId: 'shop1', kind: 'order_slug', ref: t.order_slug, subjectType: 'payment', subjectId: String(p.id) }]);
+    expect(detail.json.refs).toEqual([
+      { face: 'numopay', merchantId: 'shop1', kind: 'order_slug', ref: t.order_slug, subjectType: 'payment', subjectId: String(p.id) },
+    ]);
     const filtered = await admin('GET', '/payments?merchant=shop1&status=captured&limit=1');
     expect(filtered.json.items).toHaveLength(1);
     expect(filtered.json.total).toBeGreaterThanOrEqual(1);
@@ -111,7 +119,13 @@ describe.each(STORES)('admin API on %s', (store) => {
     expect(detail.json.attempts).toHaveLength(2);
     const refunded = await admin('POST', '/trigger', { type: 'payment', id: pid, action: 'refund', amount: '400' });
     expect(refunded.json).toMatchObject({ status: 'partially_refunded', refundedAmount: '400' });
-    expect((await np().balance(RUB)).amount).toBe(String(BigInt((await admin('GET', '/ledger/balances?merchant=shop1')).json.find((b: { currency: string }) => b.currency === 'RUB').available)));
+    expect((await np().balance(RUB)).amount).toBe(
+      String(
+        BigInt(
+          (await admin('GET', '/ledger/balances?merchant=shop1')).json.find((b: { currency: string }) => b.currency === 'RUB').available,
+        ),
+      ),
+    );
     expect((await admin('POST', '/trigger', { type: 'payment', id: pid, action: 'capture' })).status).toBe(409);
     expect((await admin('GET', '/ledger/verify')).json.ok).toBe(true);
     await np().deleteWebhookEndpoint(RUB, ep.id);
@@ -173,8 +187,14 @@ describe.each(STORES)('admin API on %s', (store) => {
   it('exports and imports a seed, resets one merchant and everything', async () => {
     const exported = (await admin('GET', '/export')).json;
     const shop1 = exported.merchants.find((m: { id: string }) => m.id === 'shop1');
-    expect(shop1.numopay).toMatchObject({ apiKey: 'np_test_key_1', secret: 'np_test_secret_1', accounts: [{ id: RUB, currency: 'RUB' }, { currency: 'USD' }] });
-    const imported = await admin('POST', '/import', { merchants: [{ id: 'shop9', name: 'Nine', numopay: { apiKey: 'np_nine', secret: 'nine_secret' } }] });
+    expect(shop1.numopay).toMatchObject({
+      apiKey: 'np_test_key_1',
+      secret: 'np_test_secret_1',
+      accounts: [{ id: RUB, currency: 'RUB' }, { currency: 'USD' }],
+    });
+    const imported = await admin('POST', '/import', {
+      merchants: [{ id: 'shop9', name: 'Nine', numopay: { apiKey: 'np_nine', secret: 'nine_secret' } }],
+    });
     expect(imported.json).toEqual({ imported: 1, merchants: ['shop9'] });
     await charge('5000');
     expect(BigInt((await np().balance(RUB)).amount)).toBeGreaterThan(0n);

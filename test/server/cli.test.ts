@@ -15,12 +15,16 @@ describe('polypay CLI', () => {
   let info: { url: string; adminToken: string; merchants: Array<{ id: string; faces: Record<string, Record<string, string>> }> };
   const dir = mkdtempSync(join(tmpdir(), 'polypay-cli-'));
   const cli = async (...args: string[]) => {
-    const r = await run(process.execPath, [...CLI, ...args], { env: { ...process.env, POLYPAY_URL: info.url, POLYPAY_ADMIN_TOKEN: info.adminToken } });
+    const r = await run(process.execPath, [...CLI, ...args], {
+      env: { ...process.env, POLYPAY_URL: info.url, POLYPAY_ADMIN_TOKEN: info.adminToken },
+    });
     return r.stdout;
   };
 
   beforeAll(async () => {
-    child = spawn(process.execPath, [...CLI, 'start', '--port', '0', '--data-dir', dir, '--log-level', 'warn', '--json'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    child = spawn(process.execPath, [...CLI, 'start', '--port', '0', '--data-dir', dir, '--log-level', 'warn', '--json'], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     info = await new Promise((resolve, reject) => {
       let buf = '';
       child.stdout!.on('data', (c: Buffer) => {
@@ -68,7 +72,10 @@ describe('polypay CLI', () => {
     const c = new NumopayClient({ baseUrl: demo.baseUrl!, apiKey: demo.apiKey!, secret: demo.secret! });
     const [acc] = await c.accounts();
     await c.createWebhookEndpoint(acc!.id, { url: `${info.url}/healthz`, event: 'order' });
-    const tail = spawn(process.execPath, [...CLI, 'webhooks', 'tail', '--count', '1', '--interval', '100'], { env: { ...process.env, POLYPAY_URL: info.url, POLYPAY_ADMIN_TOKEN: info.adminToken }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const tail = spawn(process.execPath, [...CLI, 'webhooks', 'tail', '--count', '1', '--interval', '100'], {
+      env: { ...process.env, POLYPAY_URL: info.url, POLYPAY_ADMIN_TOKEN: info.adminToken },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     tail.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
     const exited = new Promise((r) => tail.on('exit', r));
@@ -84,13 +91,17 @@ describe('polypay CLI', () => {
     await c.charge(acc!.id, { token: t.token, card_info: { number: '4000000000003055', month: '12', year: '2099', cvv: '123' } });
     await exited;
     // a webhook to the gateway itself is refused by the outbound URL policy, and the tail shows why
-    expect(stdout).toMatch(/#\d+ numopay order POST http:\/\/127\.0\.0\.1:\d+\/healthz → refused by the outbound URL policy: 127\.0\.0\.1:\d+ is this gateway's own address \(always refused\) \((failed|pending), attempt 1\)/);
+    expect(stdout).toMatch(
+      /#\d+ numopay order POST http:\/\/127\.0\.0\.1:\d+\/healthz → refused by the outbound URL policy: 127\.0\.0\.1:\d+ is this gateway's own address \(always refused\) \((failed|pending), attempt 1\)/,
+    );
   });
 
   it('imports a seed file with a progress bar and resets', async () => {
     const file = join(dir, 'seed.yaml');
     writeFileSync(file, 'merchants:\n' + Array.from({ length: 30 }, (_, i) => `  - id: bulk${i}\n    name: Bulk ${i}\n`).join(''));
-    const r = await run(process.execPath, [...CLI, 'import', file, '--batch', '10'], { env: { ...process.env, POLYPAY_URL: info.url, POLYPAY_ADMIN_TOKEN: info.adminToken } });
+    const r = await run(process.execPath, [...CLI, 'import', file, '--batch', '10'], {
+      env: { ...process.env, POLYPAY_URL: info.url, POLYPAY_ADMIN_TOKEN: info.adminToken },
+    });
     expect(r.stdout).toBe('imported 30 merchants\n');
     expect(r.stderr).toContain('[##############################] 30/30');
     expect(await cli('reset')).toBe('all data reset\n');

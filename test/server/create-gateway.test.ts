@@ -29,13 +29,39 @@ describe('createGateway', () => {
   });
 
   it('runs a CloudPayments payment with the npm client and resets', async () => {
-    const pp = await createGateway({ seed: { merchants: [{ id: 'cp1', name: 'CP in-process', cloudpayments: { publicId: 'pk_inprocess000000000000000000', apiSecret: 'in-process-secret' } }] } });
+    const pp = await createGateway({
+      seed: {
+        merchants: [
+          {
+            id: 'cp1',
+            name: 'CP in-process',
+            cloudpayments: { publicId: 'pk_inprocess000000000000000000', apiSecret: 'in-process-secret' },
+          },
+        ],
+      },
+    });
     try {
       const cp = pp.merchants[0]!.faces.cloudpayments!;
-      const api = new ClientService({ publicId: 'pk_inprocess000000000000000000', privateKey: 'in-process-secret', endpoint: pp.urls.cloudpayments! }).getClientApi();
+      const api = new ClientService({
+        publicId: 'pk_inprocess000000000000000000',
+        privateKey: 'in-process-secret',
+        endpoint: pp.urls.cloudpayments!,
+      }).getClientApi();
       const key = (await (await fetch(`${pp.urls.cloudpayments}/payments/publickey`)).json()) as { Pem: string; Version: number };
-      const packet = buildCryptogram({ number: '4000000000003055', expMonth: 12, expYear: 2099, cvv: '123' }, 'pk_inprocess000000000000000000', key.Pem, { keyVersion: key.Version });
-      const r = await api.chargeCryptogramPayment({ Amount: 10.5, Currency: 'RUB', IpAddress: '127.0.0.1', Name: 'IVAN', CardCryptogramPacket: packet, InvoiceId: 'inv-1' });
+      const packet = buildCryptogram(
+        { number: '4000000000003055', expMonth: 12, expYear: 2099, cvv: '123' },
+        'pk_inprocess000000000000000000',
+        key.Pem,
+        { keyVersion: key.Version },
+      );
+      const r = await api.chargeCryptogramPayment({
+        Amount: 10.5,
+        Currency: 'RUB',
+        IpAddress: '127.0.0.1',
+        Name: 'IVAN',
+        CardCryptogramPacket: packet,
+        InvoiceId: 'inv-1',
+      });
       expect(r.isPaymentSuccessResponse()).toBe(true);
       expect(cp.apiSecret).toBe('in-process-secret');
       const found = await api.findPaymentByInvoiceId({ InvoiceId: 'inv-1' });

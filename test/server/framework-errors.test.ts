@@ -24,7 +24,10 @@ describe('errors before routing', () => {
   afterAll(async () => h?.close());
 
   it('answers in the face format of the URL prefix', async () => {
-    expect(await rawGet(h.url, '/way2pay/api/v1/pay-in/%E0%A4%A')).toEqual({ status: 400, body: '{"success":false,"error":{"message":"wrong input","code":20000}}' });
+    expect(await rawGet(h.url, '/way2pay/api/v1/pay-in/%E0%A4%A')).toEqual({
+      status: 400,
+      body: '{"success":false,"error":{"message":"wrong input","code":20000}}',
+    });
     expect(await rawGet(h.url, '/numopay/v2/accounts/%E0%A4%A')).toEqual({ status: 400, body: '{"error":"Bad request"}' });
     const np = await rawGet(h.url, '/novapay/v1/%E0%A4%A');
     expect(np.status).toBe(400);

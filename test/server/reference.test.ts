@@ -14,7 +14,15 @@ import { numopayAuthorization } from '../../src/faces/numopay/signing.js';
 import { canonicalJson, gen1Signature, gen3Signature, nextNonce } from '../../src/faces/way2pay/signing.js';
 import { ALL_FACES } from '../../src/faces/registry.js';
 import { FACE_DOCUMENTS } from '../../src/pages/reference/documents.js';
-import { METHODS, operations, type OpenApiDocument, type Operation, type Parameter, type Response, type Schema } from '../../src/faces/kit/openapi.js';
+import {
+  METHODS,
+  operations,
+  type OpenApiDocument,
+  type Operation,
+  type Parameter,
+  type Response,
+  type Schema,
+} from '../../src/faces/kit/openapi.js';
 import { checkValue, resolvePointer, validateDocument } from '../../src/pages/reference/validate.js';
 import type { Seed } from '../../src/server/seed.js';
 import { startTestGateway, TEST_SEED, type TestGateway } from '../helpers/gateway.js';
@@ -54,7 +62,8 @@ function op(doc: OpenApiDocument, id: string): { path: string; method: string; o
 }
 
 function responseSchema(doc: OpenApiDocument, o: Operation, status: number): Schema {
-  const r = (o.responses[String(status)] ?? o.responses[`${String(status)[0]}XX`] ?? o.responses.default) as Response | { $ref: string } | undefined;
+  const r = (o.responses[String(status)] ?? o.responses[`${String(status)[0]}XX`] ?? o.responses.default) as
+    Response | { $ref: string } | undefined;
   if (!r) throw new Error(`${o.operationId}: status ${status} is not documented`);
   const resp = ('$ref' in r ? resolvePointer(doc, r.$ref) : r) as Response;
   const media = resp.content?.['application/json'];
@@ -100,48 +109,57 @@ describe('API reference', () => {
   });
 
   describe('the documents', () => {
-    it.each(FACE_DOCUMENTS.map((d) => d.face))('%s: valid OpenAPI 3.0 structure, every $ref resolves, every example matches its schema', (face) => {
-      const doc = docs()[face]!;
-      expect(doc.openapi).toBe('3.0.3');
-      expect(doc.info.title).toBeTruthy();
-      expect(doc.info.version).toBeTruthy();
-      expect(doc.servers[0]!.url).toBe(`${h.url}/${face}`);
-      expect(Object.keys(doc.paths).length).toBeGreaterThan(5);
-      // every $ref, anywhere, resolves
-      const refs: string[] = [];
-      const walk = (n: unknown) => {
-        if (Array.isArray(n)) n.forEach(walk);
-        else if (n && typeof n === 'object') for (const [k, v] of Object.entries(n)) k === '$ref' ? refs.push(String(v)) : walk(v);
-      };
-      walk(doc);
-      expect(refs.length).toBeGreaterThan(3);
-      for (const r of refs) expect(resolvePointer(doc, r), r).toBeDefined();
-      for (const { path, method, op } of operations(doc)) {
-        expect(Object.keys(op.responses).length, `${method} ${path}`).toBeGreaterThan(0);
-        expect(op.summary && op.description, `${method} ${path}`).toBeTruthy();
-        if (op['x-polypay-browser']) continue;
-        // an example for every JSON request and every JSON success answer
-        const body = op.requestBody?.content['application/json'];
-        if (op.requestBody) expect(body?.example, `${method} ${path} request example`).toBeDefined();
-        for (const [code, r] of Object.entries(op.responses)) {
-          const media = code.startsWith('2') && !('$ref' in r) ? r.content?.['application/json'] : undefined;
-          if (media) expect(media.example !== undefined || media.examples !== undefined, `${method} ${path} ${code} example`).toBe(true);
+    it.each(FACE_DOCUMENTS.map((d) => d.face))(
+      '%s: valid OpenAPI 3.0 structure, every $ref resolves, every example matches its schema',
+      (face) => {
+        const doc = docs()[face]!;
+        expect(doc.openapi).toBe('3.0.3');
+        expect(doc.info.title).toBeTruthy();
+        expect(doc.info.version).toBeTruthy();
+        expect(doc.servers[0]!.url).toBe(`${h.url}/${face}`);
+        expect(Object.keys(doc.paths).length).toBeGreaterThan(5);
+        // every $ref, anywhere, resolves
+        const refs: string[] = [];
+        const walk = (n: unknown) => {
+          if (Array.isArray(n)) n.forEach(walk);
+          else if (n && typeof n === 'object') for (const [k, v] of Object.entries(n)) k === '$ref' ? refs.push(String(v)) : walk(v);
+        };
+        walk(doc);
+        expect(refs.length).toBeGreaterThan(3);
+        for (const r of refs) expect(resolvePointer(doc, r), r).toBeDefined();
+        for (const { path, method, op } of operations(doc)) {
+          expect(Object.keys(op.responses).length, `${method} ${path}`).toBeGreaterThan(0);
+          expect(op.summary && op.description, `${method} ${path}`).toBeTruthy();
+          if (op['x-polypay-browser']) continue;
+          // an example for every JSON request and every JSON success answer
+          const body = op.requestBody?.content['application/json'];
+          if (op.requestBody) expect(body?.example, `${method} ${path} request example`).toBeDefined();
+          for (const [code, r] of Object.entries(op.responses)) {
+            const media = code.startsWith('2') && !('$ref' in r) ? r.content?.['application/json'] : undefined;
+            if (media) expect(media.example !== undefined || media.examples !== undefined, `${method} ${path} ${code} example`).toBe(true);
+          }
+          // and, where a request can be refused, the errors in the provider's shape
+          const secured = (op.security ?? doc.security ?? []).some((r) => Object.keys(r).length > 0);
+          if (secured || op.requestBody)
+            expect(
+              Object.keys(op.responses).some((c) => /^[45]/.test(c)),
+              `${method} ${path} errors`,
+            ).toBe(true);
         }
-        // and, where a request can be refused, the errors in the provider's shape
-        const secured = (op.security ?? doc.security ?? []).some((r) => Object.keys(r).length > 0);
-        if (secured || op.requestBody) expect(Object.keys(op.responses).some((c) => /^[45]/.test(c)), `${method} ${path} errors`).toBe(true);
-      }
-      // the same, and the examples against their schemas, path parameters, security schemes, operationIds
-      expect(validateDocument(doc)).toEqual([]);
-      // and the whole document survives JSON as served
-      expect(JSON.parse(JSON.stringify(doc))).toEqual(doc);
-      expect(Object.keys(doc['x-webhooks'] ?? {}).length).toBeGreaterThan(0);
-    });
+        // the same, and the examples against their schemas, path parameters, security schemes, operationIds
+        expect(validateDocument(doc)).toEqual([]);
+        // and the whole document survives JSON as served
+        expect(JSON.parse(JSON.stringify(doc))).toEqual(doc);
+        expect(Object.keys(doc['x-webhooks'] ?? {}).length).toBeGreaterThan(0);
+      },
+    );
 
     it('each face has its provider security scheme', () => {
       const d = docs();
       expect(d.numopay!.components.securitySchemes.npAccessToken).toMatchObject({ type: 'apiKey', in: 'header', name: 'Authorization' });
-      expect(String(d.numopay!.components.securitySchemes.npAccessToken!.description)).toContain('NP-ACCESS-TOKEN 2019-12-22.<timestamp>.<apiKey>.<signature>');
+      expect(String(d.numopay!.components.securitySchemes.npAccessToken!.description)).toContain(
+        'NP-ACCESS-TOKEN 2019-12-22.<timestamp>.<apiKey>.<signature>',
+      );
       expect(d.cloudpayments!.components.securitySchemes.basic).toMatchObject({ type: 'http', scheme: 'basic' });
       expect(d.mbill!.components.securitySchemes.apiToken).toMatchObject({ type: 'http', scheme: 'basic' });
       expect(d.novapay!.components.securitySchemes.xSign).toMatchObject({ type: 'apiKey', in: 'header', name: 'x-sign' });
@@ -156,7 +174,9 @@ describe('API reference', () => {
 
     it('documents the CloudPayments form bodies and case-insensitive names, and NovaPay amounts as numbers or strings', () => {
       const d = docs();
-      for (const { op: o } of operations(d.cloudpayments!).filter((x) => x.method === 'post' && !x.op['x-polypay-browser'] && x.op.requestBody)) {
+      for (const { op: o } of operations(d.cloudpayments!).filter(
+        (x) => x.method === 'post' && !x.op['x-polypay-browser'] && x.op.requestBody,
+      )) {
         expect(Object.keys(o.requestBody!.content), o.operationId).toEqual(['application/json', 'application/x-www-form-urlencoded']);
         expect(o.description, o.operationId).toContain('case-insensitive');
       }
@@ -218,11 +238,23 @@ describe('API reference', () => {
       const doc = docs().numopay!;
       const call = async (id: string, opts: { params?: Record<string, string>; body?: unknown; query?: string } = {}) => {
         const { path, method, op: o } = op(doc, id);
-        const p = path.replace(/\{(\w+)\}/g, (_m, n: string) => opts.params?.[n] ?? (n === 'account_id' ? ACCOUNT : paramExample(doc, o, n)));
+        const p = path.replace(
+          /\{(\w+)\}/g,
+          (_m, n: string) => opts.params?.[n] ?? (n === 'account_id' ? ACCOUNT : paramExample(doc, o, n)),
+        );
         const body = method === 'get' ? '' : JSON.stringify(opts.body ?? requestExample(o) ?? {});
         const query = opts.query ?? '';
         const headers: Record<string, string> = { 'content-type': 'application/json' };
-        if (!o.security || o.security.length) headers.authorization = numopayAuthorization(DEMO.numopay.apiKey, DEMO.numopay.secret, Math.floor(Date.now() / 1000), method.toUpperCase(), p, query, body);
+        if (!o.security || o.security.length)
+          headers.authorization = numopayAuthorization(
+            DEMO.numopay.apiKey,
+            DEMO.numopay.secret,
+            Math.floor(Date.now() / 1000),
+            method.toUpperCase(),
+            p,
+            query,
+            body,
+          );
         return fetch(`${h.url}/numopay${p}${query}`, { method: method.toUpperCase(), headers, ...(method === 'get' ? {} : { body }) });
       };
       await answerOf(doc, 'getTime', await call('getTime'), 200);
@@ -233,7 +265,12 @@ describe('API reference', () => {
       const ex = requestExample(op(doc, 'charge').op);
       const c = await answerOf(doc, 'charge', await call('charge', { body: { ...ex, token: t.data.token } }), 200);
       expect(c.data.charge_link).toMatch(/\/numopay\/v2\/charge\//);
-      const status = await answerOf(doc, 'getPaymentStatus', await call('getPaymentStatus', { params: { order_slug: t.data.order_slug } }), 200);
+      const status = await answerOf(
+        doc,
+        'getPaymentStatus',
+        await call('getPaymentStatus', { params: { order_slug: t.data.order_slug } }),
+        200,
+      );
       expect(Object.keys(status.data)).toEqual(Object.keys(exampleAnswer(op(doc, 'getPaymentStatus').op, 200).data));
       expect(status.data).toMatchObject({ status: 'success', card_number: '4000********3055', amount: '10000' });
       const e = await answerOf(doc, 'createWebhookEndpoint', await call('createWebhookEndpoint'), 200);
@@ -243,7 +280,12 @@ describe('API reference', () => {
       const rates = await answerOf(doc, 'latestRates', await call('latestRates', { query: '?amount=100&base=EUR' }), 200);
       expect(rates).toEqual(exampleAnswer(op(doc, 'latestRates').op, 200));
       const s = await answerOf(doc, 'createCheckoutSession', await call('createCheckoutSession'), 200);
-      await answerOf(doc, 'createPaymentPage', await call('createPaymentPage', { body: { key: DEMO.numopay.publishableKey, session_id: s.data.id, session_token: s.data.token } }), 200);
+      await answerOf(
+        doc,
+        'createPaymentPage',
+        await call('createPaymentPage', { body: { key: DEMO.numopay.publishableKey, session_id: s.data.id, session_token: s.data.token } }),
+        200,
+      );
       // errors in the documented shape
       await answerOf(doc, 'getAccount', await call('getAccount', { params: { account_id: '00000000-0000-0000-0000-000000000000' } }), 404);
       await answerOf(doc, 'createChargeToken', await call('createChargeToken', { body: { amount: 'ten' } }), 400);
@@ -261,24 +303,54 @@ describe('API reference', () => {
         const headers: Record<string, string> = { 'content-type': opts.form ? 'application/x-www-form-urlencoded' : 'application/json' };
         const a = opts.auth === undefined ? auth : opts.auth;
         if (a) headers.authorization = a;
-        const text = opts.form ? new URLSearchParams(Object.entries(params).map(([k, v]): [string, string] => [k.toLowerCase(), String(v)])).toString() : JSON.stringify(params);
+        const text = opts.form
+          ? new URLSearchParams(Object.entries(params).map(([k, v]): [string, string] => [k.toLowerCase(), String(v)])).toString()
+          : JSON.stringify(params);
         return fetch(`${h.url}/cloudpayments${p}`, { method: method.toUpperCase(), headers, ...(method === 'get' ? {} : { body: text }) });
       };
       await answerOf(doc, 'test', await call('test', undefined, { auth: null }), 200);
       const key = await answerOf(doc, 'publicKey', await fetch(`${h.url}/cloudpayments/payments/publickey`), 200);
       const example = requestExample(op(doc, 'chargeByCryptogram').op);
-      const packet = buildCryptogram({ number: '4000000000003055', expMonth: 12, expYear: 2030, cvv: '123' }, DEMO.cloudpayments.publicId, key.Pem);
-      const charged = await answerOf(doc, 'chargeByCryptogram', await call('chargeByCryptogram', { ...example, CardCryptogramPacket: packet }), 200);
-      expect(charged).toMatchObject({ Success: true, Message: null, Model: { Status: 'Completed', CardFirstSix: '400000', Description: example.Description } });
+      const packet = buildCryptogram(
+        { number: '4000000000003055', expMonth: 12, expYear: 2030, cvv: '123' },
+        DEMO.cloudpayments.publicId,
+        key.Pem,
+      );
+      const charged = await answerOf(
+        doc,
+        'chargeByCryptogram',
+        await call('chargeByCryptogram', { ...example, CardCryptogramPacket: packet }),
+        200,
+      );
+      expect(charged).toMatchObject({
+        Success: true,
+        Message: null,
+        Model: { Status: 'Completed', CardFirstSix: '400000', Description: example.Description },
+      });
       expect(Object.keys(charged.Model)).toEqual(Object.keys(exampleAnswer(op(doc, 'chargeByCryptogram').op, 200).Model));
-      const threeDs = await answerOf(doc, 'chargeByCryptogram', await call('chargeByCryptogram', { ...example, CardCryptogramPacket: buildCryptogram({ number: '4242424242424242', expMonth: 12, expYear: 2030, cvv: '123' }, DEMO.cloudpayments.publicId, key.Pem) }), 200);
+      const threeDs = await answerOf(
+        doc,
+        'chargeByCryptogram',
+        await call('chargeByCryptogram', {
+          ...example,
+          CardCryptogramPacket: buildCryptogram(
+            { number: '4242424242424242', expMonth: 12, expYear: 2030, cvv: '123' },
+            DEMO.cloudpayments.publicId,
+            key.Pem,
+          ),
+        }),
+        200,
+      );
       expect(threeDs.Model.AcsUrl).toBe(`${h.url}/acs`);
       expect(threeDs.Model.ReasonCode).toBeUndefined();
       // the seed's own packet is encrypted to CloudPayments' key: a bad request, as documented
       const bad = await answerOf(doc, 'chargeByCryptogram', await call('chargeByCryptogram'), 200);
       expect(bad).toEqual({ Success: false, Message: 'Invalid CardCryptogramPacket' });
       await answerOf(doc, 'getTransaction', await call('getTransaction', { TransactionId: charged.Model.TransactionId }), 200);
-      expect(await answerOf(doc, 'getTransaction', await call('getTransaction', { TransactionId: 1 }), 200)).toEqual({ Success: false, Message: 'Not found' });
+      expect(await answerOf(doc, 'getTransaction', await call('getTransaction', { TransactionId: 1 }), 200)).toEqual({
+        Success: false,
+        Message: 'Not found',
+      });
       const sub = requestExample(op(doc, 'createSubscription').op);
       await answerOf(doc, 'createSubscription', await call('createSubscription', { ...sub, Token: charged.Model.Token }), 200);
       // the order example as a form with lower-case names
@@ -292,7 +364,11 @@ describe('API reference', () => {
       const doc = docs().novapay!;
       const call = (id: string, body: unknown, algorithm: 'sha1' | 'sha256' = 'sha1') => {
         const text = JSON.stringify(body);
-        return fetch(`${h.url}/novapay${op(doc, id).path}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-sign': signBody(text, PEM, algorithm) }, body: text });
+        return fetch(`${h.url}/novapay${op(doc, id).path}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-sign': signBody(text, PEM, algorithm) },
+          body: text,
+        });
       };
       const ex = (id: string) => requestExample(op(doc, id).op);
       const res = await call('createSession', ex('createSession'));
@@ -306,9 +382,18 @@ describe('API reference', () => {
       expect(Object.keys(status)).toEqual(Object.keys(exampleAnswer(op(doc, 'getStatus').op, 200)));
       // amount as a string, as the PHP SDK sends it
       const second = await answerOf(doc, 'createSession', await call('createSession', ex('createSession'), 'sha256'), 200);
-      await answerOf(doc, 'addPayment', await call('addPayment', { ...ex('addPayment'), session_id: second.id, amount: '100.50' }, 'sha256'), 200);
-      expect(await answerOf(doc, 'deliveryInfo', await call('deliveryInfo', ex('deliveryInfo')), 200)).toEqual(exampleAnswer(op(doc, 'deliveryInfo').op, 200));
-      expect(await answerOf(doc, 'deliveryPrice', await call('deliveryPrice', ex('deliveryPrice')), 200)).toEqual({ delivery_price: 102.5 });
+      await answerOf(
+        doc,
+        'addPayment',
+        await call('addPayment', { ...ex('addPayment'), session_id: second.id, amount: '100.50' }, 'sha256'),
+        200,
+      );
+      expect(await answerOf(doc, 'deliveryInfo', await call('deliveryInfo', ex('deliveryInfo')), 200)).toEqual(
+        exampleAnswer(op(doc, 'deliveryInfo').op, 200),
+      );
+      expect(await answerOf(doc, 'deliveryPrice', await call('deliveryPrice', ex('deliveryPrice')), 200)).toEqual({
+        delivery_price: 102.5,
+      });
       await answerOf(doc, 'framesInit', await call('framesInit', ex('framesInit')), 200);
       // errors of both generations match the documented 400
       const legacy = await answerOf(doc, 'getStatus', await call('getStatus', ex('getStatus')), 400);
@@ -331,7 +416,15 @@ describe('API reference', () => {
       const token = await answerOf(doc, 'createCardToken', await call('createCardToken'), 201);
       expect(Object.keys(token)).toEqual(['meta', 'data']);
       const body = requestExample(op(doc, 'createTransfer').op);
-      const t = await answerOf(doc, 'createTransfer', await call('createTransfer', { body: { ...body, sender: { ...body.sender, credential: { type: 'card-token', token: token.data.token } } }, token: DEMO.mbill.apiToken }), 201);
+      const t = await answerOf(
+        doc,
+        'createTransfer',
+        await call('createTransfer', {
+          body: { ...body, sender: { ...body.sender, credential: { type: 'card-token', token: token.data.token } } },
+          token: DEMO.mbill.apiToken,
+        }),
+        201,
+      );
       expect(Object.keys(t.data)).toEqual(Object.keys(exampleAnswer(op(doc, 'createTransfer').op, 201).data));
       expect(t.data.auth).toMatchObject({ type: '3d-secure', acs_url: `${h.url}/acs`, terminal_url: `${h.url}/mbill/3ds/terminal` });
       await answerOf(doc, 'getTransfer', await call('getTransfer', { params: { id: t.data.id }, token: t.data.token }), 200);
@@ -345,7 +438,16 @@ describe('API reference', () => {
 
     it('Way2Pay, generations 1 and 3', async () => {
       const doc = docs().way2pay!;
-      const call = (id: string, opts: { body?: unknown; params?: Record<string, string>; query?: string; keys?: { publicKey: string; secretKey: string }; generation?: 1 | 3 } = {}) => {
+      const call = (
+        id: string,
+        opts: {
+          body?: unknown;
+          params?: Record<string, string>;
+          query?: string;
+          keys?: { publicKey: string; secretKey: string };
+          generation?: 1 | 3;
+        } = {},
+      ) => {
         const { path, method, op: o } = op(doc, id);
         const p = path.replace(/\{(\w+)\}/g, (_m, n: string) => opts.params?.[n] ?? paramExample(doc, o, n));
         const k = opts.keys ?? DEMO.way2pay;
@@ -353,7 +455,10 @@ describe('API reference', () => {
         const example = opts.body ?? requestExample(o);
         const text = method === 'get' || example === undefined ? '' : JSON.stringify(example);
         const nonce = nextNonce(k.publicKey, generation);
-        const signature = generation === 1 ? gen1Signature(k.secretKey, text, nonce) : gen3Signature(k.secretKey, p, text ? canonicalJson(JSON.parse(text)) : '', nonce);
+        const signature =
+          generation === 1
+            ? gen1Signature(k.secretKey, text, nonce)
+            : gen3Signature(k.secretKey, p, text ? canonicalJson(JSON.parse(text)) : '', nonce);
         const headers: Record<string, string> = { 'content-type': 'application/json' };
         // the sandbox operator routes take the admin token; every other operation the merchant's signature
         if (o.security?.some((r) => 'adminToken' in r)) headers.authorization = `Bearer ${h.gw.adminToken}`;
@@ -367,17 +472,37 @@ describe('API reference', () => {
       expect(Object.keys(current.data)).toEqual(Object.keys((r.content!['application/json']!.examples!.generation3!.value as Any).data));
       await answerOf(doc, 'getPayIn', await call('getPayIn', { params: { id: seedPayIn.data.id } }), 200);
       await answerOf(doc, 'listPayIns', await call('listPayIns', { query: '?limit=10&offset=0' }), 200);
-      await answerOf(doc, 'cancelPayIn', await call('cancelPayIn', { params: { id: current.data.id }, keys: DEMO.way2pay3, generation: 3, body: undefined }), 200);
+      await answerOf(
+        doc,
+        'cancelPayIn',
+        await call('cancelPayIn', { params: { id: current.data.id }, keys: DEMO.way2pay3, generation: 3, body: undefined }),
+        200,
+      );
       const out = await answerOf(doc, 'createPayOut', await call('createPayOut'), 200);
       expect(Object.keys(out.data)).toEqual(Object.keys(exampleAnswer(op(doc, 'createPayOut').op, 200).data));
       await answerOf(doc, 'setPayOutStatus', await call('setPayOutStatus', { params: { id: out.data.id } }), 200);
       const balance = await answerOf(doc, 'getBalance', await call('getBalance', { query: '?currency=RUB' }), 200);
       expect(Object.keys(balance.data.balance)).toEqual(['payment', 'payout']);
       await answerOf(doc, 'listBanks', await call('listBanks'), 200);
-      expect(await answerOf(doc, 'listCurrencies', await call('listCurrencies'), 200)).toEqual(exampleAnswer(op(doc, 'listCurrencies').op, 200));
+      expect(await answerOf(doc, 'listCurrencies', await call('listCurrencies'), 200)).toEqual(
+        exampleAnswer(op(doc, 'listCurrencies').op, 200),
+      );
       await answerOf(doc, 'listCommissions', await call('listCommissions'), 200);
-      await answerOf(doc, 'sandboxTopUp', await call('sandboxTopUp', { body: { ...requestExample(op(doc, 'sandboxTopUp').op), publicKey: DEMO.way2pay.publicKey } }), 200);
-      await answerOf(doc, 'sandboxTopUp', await fetch(`${h.url}/way2pay/sandbox/balance`, { method: 'POST', body: JSON.stringify(requestExample(op(doc, 'sandboxTopUp').op)) }), 401);
+      await answerOf(
+        doc,
+        'sandboxTopUp',
+        await call('sandboxTopUp', { body: { ...requestExample(op(doc, 'sandboxTopUp').op), publicKey: DEMO.way2pay.publicKey } }),
+        200,
+      );
+      await answerOf(
+        doc,
+        'sandboxTopUp',
+        await fetch(`${h.url}/way2pay/sandbox/balance`, {
+          method: 'POST',
+          body: JSON.stringify(requestExample(op(doc, 'sandboxTopUp').op)),
+        }),
+        401,
+      );
       await answerOf(doc, 'getPayIn', await call('getPayIn', { params: { id: '00000000-0000-4000-8000-000000000000' } }), 404);
       await answerOf(doc, 'getBalance', await fetch(`${h.url}/way2pay/api/v1/balance`), 401);
     });
@@ -408,7 +533,12 @@ describe('API reference', () => {
 
     /** The dashboard session cookie of an operator signed in with the admin token. */
     async function operatorCookie(): Promise<string> {
-      const res = await fetch(`${h.url}/dashboard/login`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ token: h.gw.adminToken, next: '/docs' }).toString(), redirect: 'manual' });
+      const res = await fetch(`${h.url}/dashboard/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ token: h.gw.adminToken, next: '/docs' }).toString(),
+        redirect: 'manual',
+      });
       expect(res.status).toBe(303);
       expect(res.headers.get('location')).toBe('/docs');
       return res.headers.get('set-cookie')!.split(';')[0]!;
@@ -422,42 +552,54 @@ describe('API reference', () => {
       way2pay: [DEMO.way2pay.secretKey],
     };
 
-    it.each(FACE_DOCUMENTS.map((d) => d.face))('GET /docs/%s shows a visitor the public identifiers only, with a sign-in link', async (face) => {
-      const html = await (await fetch(`${h.url}/docs/${face}`)).text();
-      for (const v of SECRETS[face]!) expect(html).not.toContain(v);
-      expect(html).toContain(`href="/dashboard/login?next=%2Fdocs%2F${face}"`);
-      const publicIds: Record<string, string[]> = { numopay: [DEMO.numopay.apiKey, ACCOUNT], cloudpayments: [DEMO.cloudpayments.publicId], novapay: ['value="1"'], mbill: [], way2pay: [DEMO.way2pay.publicKey] };
-      for (const v of publicIds[face]!) expect(html).toContain(v);
-      const index = await (await fetch(`${h.url}/docs`)).text();
-      expect(index).toContain('href="/dashboard/login?next=%2Fdocs"');
-    });
+    it.each(FACE_DOCUMENTS.map((d) => d.face))(
+      'GET /docs/%s shows a visitor the public identifiers only, with a sign-in link',
+      async (face) => {
+        const html = await (await fetch(`${h.url}/docs/${face}`)).text();
+        for (const v of SECRETS[face]!) expect(html).not.toContain(v);
+        expect(html).toContain(`href="/dashboard/login?next=%2Fdocs%2F${face}"`);
+        const publicIds: Record<string, string[]> = {
+          numopay: [DEMO.numopay.apiKey, ACCOUNT],
+          cloudpayments: [DEMO.cloudpayments.publicId],
+          novapay: ['value="1"'],
+          mbill: [],
+          way2pay: [DEMO.way2pay.publicKey],
+        };
+        for (const v of publicIds[face]!) expect(html).toContain(v);
+        const index = await (await fetch(`${h.url}/docs`)).text();
+        expect(index).toContain('href="/dashboard/login?next=%2Fdocs"');
+      },
+    );
 
-    it.each(FACE_DOCUMENTS.map((d) => d.face))('GET /docs/%s renders every operation with a form, filled with the demo credentials for an operator', async (face) => {
-      const res = await fetch(`${h.url}/docs/${face}`, { headers: { cookie: await operatorCookie() } });
-      expect(res.status).toBe(200);
-      const csp = res.headers.get('content-security-policy')!;
-      const nonce = /script-src 'nonce-([^']+)'/.exec(csp)![1]!;
-      const html = await res.text();
-      expect(html).not.toMatch(/ style="/);
-      expect(html).not.toMatch(/ on[a-z]+="/);
-      for (const m of html.matchAll(/<script([^>]*)>/g)) expect(m[1]).toContain(`nonce="${nonce}"`);
-      const doc = docs()[face]!;
-      for (const { op: o } of operations(doc)) {
-        expect(html).toContain(`id="op-${o.operationId}"`);
-        if (!o['x-polypay-browser']) expect(html).toContain(`data-testid="send-${o.operationId}"`);
-      }
-      for (const name of Object.keys(doc.components.schemas)) expect(html).toContain(`id="schema-${name}"`);
-      const creds: Record<string, string[]> = {
-        numopay: [DEMO.numopay.apiKey, DEMO.numopay.secret, ACCOUNT],
-        cloudpayments: [DEMO.cloudpayments.publicId, DEMO.cloudpayments.apiSecret],
-        novapay: ['value="1"', '&quot;merchant_id&quot;: 1,'],
-        mbill: [DEMO.mbill.apiToken],
-        way2pay: [DEMO.way2pay.publicKey, DEMO.way2pay.secretKey],
-      };
-      for (const v of creds[face]!) expect(html).toContain(v);
-      // the NovaPay private key is pasted by the developer, never put in the page
-      expect(html).not.toContain('PRIVATE KEY-----\nMII');
-    });
+    it.each(FACE_DOCUMENTS.map((d) => d.face))(
+      'GET /docs/%s renders every operation with a form, filled with the demo credentials for an operator',
+      async (face) => {
+        const res = await fetch(`${h.url}/docs/${face}`, { headers: { cookie: await operatorCookie() } });
+        expect(res.status).toBe(200);
+        const csp = res.headers.get('content-security-policy')!;
+        const nonce = /script-src 'nonce-([^']+)'/.exec(csp)![1]!;
+        const html = await res.text();
+        expect(html).not.toMatch(/ style="/);
+        expect(html).not.toMatch(/ on[a-z]+="/);
+        for (const m of html.matchAll(/<script([^>]*)>/g)) expect(m[1]).toContain(`nonce="${nonce}"`);
+        const doc = docs()[face]!;
+        for (const { op: o } of operations(doc)) {
+          expect(html).toContain(`id="op-${o.operationId}"`);
+          if (!o['x-polypay-browser']) expect(html).toContain(`data-testid="send-${o.operationId}"`);
+        }
+        for (const name of Object.keys(doc.components.schemas)) expect(html).toContain(`id="schema-${name}"`);
+        const creds: Record<string, string[]> = {
+          numopay: [DEMO.numopay.apiKey, DEMO.numopay.secret, ACCOUNT],
+          cloudpayments: [DEMO.cloudpayments.publicId, DEMO.cloudpayments.apiSecret],
+          novapay: ['value="1"', '&quot;merchant_id&quot;: 1,'],
+          mbill: [DEMO.mbill.apiToken],
+          way2pay: [DEMO.way2pay.publicKey, DEMO.way2pay.secretKey],
+        };
+        for (const v of creds[face]!) expect(html).toContain(v);
+        // the NovaPay private key is pasted by the developer, never put in the page
+        expect(html).not.toContain('PRIVATE KEY-----\nMII');
+      },
+    );
 
     it('answers 404 for an unknown face', async () => {
       expect((await fetch(`${h.url}/docs/paypal`)).status).toBe(404);

@@ -72,10 +72,18 @@ describe('store guard errors', () => {
   };
   it('maps each store refusal to its coded error and leaves others alone', () => {
     expect(mapped(Object.assign(new Error('bigint out of range'), { code: '22003' }))).toBe('AMOUNT_TOO_LARGE');
-    expect(mapped(Object.assign(new Error('violates check constraint'), { code: '23514', constraint: 'accounts_totals_fit' }))).toBe('AMOUNT_TOO_LARGE');
-    expect(mapped(Object.assign(new Error('violates check constraint'), { code: '23514', constraint: 'accounts_nonneg' }))).toBe('LEDGER_INVARIANT');
-    expect(mapped(Object.assign(new Error('CHECK constraint failed: accounts_integer'), { code: 'SQLITE_CONSTRAINT_CHECK' }))).toBe('AMOUNT_TOO_LARGE');
-    expect(mapped(Object.assign(new Error('CHECK constraint failed: ledger_transfers_positive'), { code: 'SQLITE_CONSTRAINT_CHECK' }))).toBe('LEDGER_INVARIANT');
+    expect(mapped(Object.assign(new Error('violates check constraint'), { code: '23514', constraint: 'accounts_totals_fit' }))).toBe(
+      'AMOUNT_TOO_LARGE',
+    );
+    expect(mapped(Object.assign(new Error('violates check constraint'), { code: '23514', constraint: 'accounts_nonneg' }))).toBe(
+      'LEDGER_INVARIANT',
+    );
+    expect(mapped(Object.assign(new Error('CHECK constraint failed: accounts_integer'), { code: 'SQLITE_CONSTRAINT_CHECK' }))).toBe(
+      'AMOUNT_TOO_LARGE',
+    );
+    expect(
+      mapped(Object.assign(new Error('CHECK constraint failed: ledger_transfers_positive'), { code: 'SQLITE_CONSTRAINT_CHECK' })),
+    ).toBe('LEDGER_INVARIANT');
     expect(mapped(new RangeError('The bound string, buffer, or bigint is too big'))).toBe('AMOUNT_TOO_LARGE');
     const other = Object.assign(new Error('CHECK constraint failed: payments_amounts'), { code: 'SQLITE_CONSTRAINT_CHECK' });
     expect(ledgerGuardError(other)).toBe(other);

@@ -39,7 +39,13 @@ describe('cards', () => {
       const pan = declineCardPan(reason);
       const card = findTestCard(pan)!;
       const kind = reason === 'payout_not_permitted' ? 'payout' : 'payment';
-      const d = net.decide({ card: { pan, brand: card.brand, expMonth: 12, expYear: 2099 }, amount: 100n, currency: 'RUB', kind, now: Date.now() });
+      const d = net.decide({
+        card: { pan, brand: card.brand, expMonth: 12, expYear: 2099 },
+        amount: 100n,
+        currency: 'RUB',
+        kind,
+        now: Date.now(),
+      });
       expect(d, reason).toMatchObject({ outcome: 'declined', reason });
     }
   });
@@ -48,7 +54,14 @@ describe('cards', () => {
     const net = new SimulatedNetwork();
     const now = Date.now();
     const decide = (pan: string, kind: 'payment' | 'token_payment', authenticated = false) =>
-      net.decide({ card: { pan, brand: detectBrand(pan)!, expMonth: 12, expYear: 2099 }, amount: 100n, currency: 'RUB', kind, now, authenticated });
+      net.decide({
+        card: { pan, brand: detectBrand(pan)!, expMonth: 12, expYear: 2099 },
+        amount: 100n,
+        currency: 'RUB',
+        kind,
+        now,
+        authenticated,
+      });
     expect(decide('4242424242424242', 'payment')).toEqual({ outcome: 'challenge', method: '3ds' });
     expect(decide('4242424242424242', 'payment', true)).toMatchObject({ outcome: 'approved' });
     expect(decide('4012888888881881', 'payment', true)).toMatchObject({ outcome: 'declined', reason: 'insufficient_funds' });
@@ -56,7 +69,15 @@ describe('cards', () => {
     expect(decide('4111111111111111', 'payment')).toMatchObject({ outcome: 'approved' });
     expect(decide('4111111111111111', 'token_payment')).toMatchObject({ outcome: 'declined', reason: 'insufficient_funds' });
     expect(decide('4000056655665556', 'payment')).toMatchObject({ outcome: 'declined', reason: 'insufficient_funds' });
-    expect(net.decide({ card: { pan: '4000000000003055', brand: 'Visa', expMonth: 1, expYear: 2020 }, amount: 1n, currency: 'RUB', kind: 'payment', now })).toMatchObject({ outcome: 'declined', reason: 'expired_card' });
+    expect(
+      net.decide({
+        card: { pan: '4000000000003055', brand: 'Visa', expMonth: 1, expYear: 2020 },
+        amount: 1n,
+        currency: 'RUB',
+        kind: 'payment',
+        now,
+      }),
+    ).toMatchObject({ outcome: 'declined', reason: 'expired_card' });
   });
 });
 

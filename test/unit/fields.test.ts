@@ -50,25 +50,51 @@ describe('Fields', () => {
     expect(f.amount('c', 'RUB', { form: 'minor' })).toBe(1050n);
     expect(f.amount('b', 'RUB', { form: 'major', rounding: 'half-up' })).toBe(101n);
     expect(f.amount('e', 'RUB', { form: 'major', decimalComma: true })).toBe(1025n);
-    expect(thrown(() => f.amount('b', 'RUB', { form: 'major' }))).toEqual([{ rule: 'precision', path: ['b'], key: 'b', digits: 0, value: '1.005' }]);
+    expect(thrown(() => f.amount('b', 'RUB', { form: 'major' }))).toEqual([
+      { rule: 'precision', path: ['b'], key: 'b', digits: 0, value: '1.005' },
+    ]);
     expect(thrown(() => f.amount('big', 'RUB', { form: 'minor', max: 999_999_999_999_999n }))).toEqual([
       { rule: 'range', path: ['big'], key: 'big', max: '999999999999999', failed: 'max', value: '1000000000000000' },
     ]);
-    expect(thrown(() => f.amount('c', 'RUB', { form: 'minor', min: 2000n }))).toEqual([{ rule: 'range', path: ['c'], key: 'c', min: '2000', failed: 'min', value: '1050' }]);
+    expect(thrown(() => f.amount('c', 'RUB', { form: 'minor', min: 2000n }))).toEqual([
+      { rule: 'range', path: ['c'], key: 'c', min: '2000', failed: 'min', value: '1050' },
+    ]);
   });
 
   it('describes each fault with its rule and parameters', () => {
-    const f = new Fields({ s: 5, long: 'abcdef', n: 1.5, neg: -1, url: 'http://a/\r\nx', e: 'Year', deep: JSON.parse('['.repeat(70) + ']'.repeat(70)), list: 'x' }, first());
+    const f = new Fields(
+      {
+        s: 5,
+        long: 'abcdef',
+        n: 1.5,
+        neg: -1,
+        url: 'http://a/\r\nx',
+        e: 'Year',
+        deep: JSON.parse('['.repeat(70) + ']'.repeat(70)),
+        list: 'x',
+      },
+      first(),
+    );
     expect(thrown(() => f.str('s'))).toEqual([{ rule: 'type', path: ['s'], key: 's', expected: ['string'], got: 'number', value: 5 }]);
-    expect(thrown(() => f.str('long', { max: 5 }))).toEqual([{ rule: 'length', path: ['long'], key: 'long', max: 5, failed: 'max', value: 'abcdef' }]);
+    expect(thrown(() => f.str('long', { max: 5 }))).toEqual([
+      { rule: 'length', path: ['long'], key: 'long', max: 5, failed: 'max', value: 'abcdef' },
+    ]);
     expect(thrown(() => f.int('n'))).toEqual([{ rule: 'type', path: ['n'], key: 'n', expected: ['integer'], got: 'number', value: 1.5 }]);
     expect(f.int('n', { round: true })).toBe(2);
-    expect(thrown(() => f.int('neg', { min: 0 }))).toEqual([{ rule: 'range', path: ['neg'], key: 'neg', min: '0', failed: 'min', value: -1 }]);
+    expect(thrown(() => f.int('neg', { min: 0 }))).toEqual([
+      { rule: 'range', path: ['neg'], key: 'neg', min: '0', failed: 'min', value: -1 },
+    ]);
     expect(thrown(() => f.url('url'))).toEqual([{ rule: 'format', path: ['url'], key: 'url', format: 'url', value: 'http://a/\r\nx' }]);
-    expect(thrown(() => f.enumOf('e', ['Day', 'Week'] as const))).toEqual([{ rule: 'enum', path: ['e'], key: 'e', allowed: ['Day', 'Week'], value: 'Year' }]);
+    expect(thrown(() => f.enumOf('e', ['Day', 'Week'] as const))).toEqual([
+      { rule: 'enum', path: ['e'], key: 'e', allowed: ['Day', 'Week'], value: 'Year' },
+    ]);
     expect(thrown(() => f.json('deep'))).toEqual([{ rule: 'depth', path: ['deep'], key: 'deep', max: 64 }]);
-    expect(thrown(() => f.list('list', (x) => x))).toEqual([{ rule: 'type', path: ['list'], key: 'list', expected: ['array'], got: 'string', value: 'x' }]);
-    expect(thrown(() => f.str('absent', { required: true }))).toEqual([{ rule: 'required', path: ['absent'], key: 'absent', expected: 'string' }]);
+    expect(thrown(() => f.list('list', (x) => x))).toEqual([
+      { rule: 'type', path: ['list'], key: 'list', expected: ['array'], got: 'string', value: 'x' },
+    ]);
+    expect(thrown(() => f.str('absent', { required: true }))).toEqual([
+      { rule: 'required', path: ['absent'], key: 'absent', expected: 'string' },
+    ]);
   });
 
   it('reads nested objects and lists with their paths, and a collecting reporter answers every problem at once', () => {
@@ -95,6 +121,8 @@ describe('Fields', () => {
     expect(f.json('j', { parseStrings: true })).toEqual({ a: 1 });
     expect(f.json('t', { parseStrings: true })).toBe('note');
     expect(f.json('n')).toBe(5);
-    expect(thrown(() => f.json('t', { objectOnly: true }))).toEqual([{ rule: 'type', path: ['t'], key: 't', expected: ['object'], got: 'string', value: 'note' }]);
+    expect(thrown(() => f.json('t', { objectOnly: true }))).toEqual([
+      { rule: 'type', path: ['t'], key: 't', expected: ['object'], got: 'string', value: 'note' },
+    ]);
   });
 });

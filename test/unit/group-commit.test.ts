@@ -36,7 +36,12 @@ describe('SQLite group commit', () => {
     );
     expect(results.filter((r) => r.status === 'rejected')).toHaveLength(10);
     const kept = await store.read(async (tx) => (await tx.listMerchants()).map((m) => m.id).filter((id) => id.startsWith('gc_')));
-    expect(kept.sort()).toEqual(Array.from({ length: 30 }, (_, i) => i).filter((i) => i % 3 !== 0).map((i) => `gc_${i}`).sort());
+    expect(kept.sort()).toEqual(
+      Array.from({ length: 30 }, (_, i) => i)
+        .filter((i) => i % 3 !== 0)
+        .map((i) => `gc_${i}`)
+        .sort(),
+    );
     const commits = committer.stats.commits - before.commits;
     expect(committer.stats.transactions - before.transactions).toBe(20);
     expect(commits).toBeGreaterThan(0);

@@ -44,8 +44,13 @@ describe('outbound URL policy', () => {
   });
 
   it('parses allow-list entries and refuses anything else at start', () => {
-    expect(parseAllowList(['loopback', 'PRIVATE', '10.0.0.0/8', '192.168.1.7', 'fd00::/8', 'hooks.internal', '*.example.com']).map((e) => e.kind)).toEqual(['class', 'class', 'cidr', 'cidr', 'cidr', 'host', 'suffix']);
-    for (const bad of ['10.0.0.0/33', '127.1', 'http://x', 'a b', '*.', '::1/129']) expect(() => parseAllowList([bad]), bad).toThrow(/--webhook-allow/);
+    expect(
+      parseAllowList(['loopback', 'PRIVATE', '10.0.0.0/8', '192.168.1.7', 'fd00::/8', 'hooks.internal', '*.example.com']).map(
+        (e) => e.kind,
+      ),
+    ).toEqual(['class', 'class', 'cidr', 'cidr', 'cidr', 'host', 'suffix']);
+    for (const bad of ['10.0.0.0/33', '127.1', 'http://x', 'a b', '*.', '::1/129'])
+      expect(() => parseAllowList([bad]), bad).toThrow(/--webhook-allow/);
   });
 
   it('allows loopback and private by default, only what is listed in production, never link-local or itself', () => {

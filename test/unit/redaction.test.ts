@@ -29,7 +29,6 @@ for (let cp = 0; cp <= 0x10ffff; cp++) {
   if (normalizePan(`1${c}2`) === '12') SEPARATORS.push(c);
 }
 
-
 const panArb = fc
   .integer({ min: 13, max: 19 })
   .chain((len) => fc.array(fc.integer({ min: 0, max: 9 }), { minLength: len - 1, maxLength: len - 1 }))
@@ -37,7 +36,9 @@ const panArb = fc
 
 /** The card number with 0 to 3 accepted separators in each gap between digits. */
 const formattedArb = (pan: string) =>
-  fc.array(fc.array(fc.constantFrom(...SEPARATORS), { maxLength: 3 }), { minLength: pan.length - 1, maxLength: pan.length - 1 }).map((gaps) => [...pan].map((d, i) => d + (gaps[i]?.join('') ?? '')).join(''));
+  fc
+    .array(fc.array(fc.constantFrom(...SEPARATORS), { maxLength: 3 }), { minLength: pan.length - 1, maxLength: pan.length - 1 })
+    .map((gaps) => [...pan].map((d, i) => d + (gaps[i]?.join('') ?? '')).join(''));
 
 const unicodeEscape = (unit: number) => '\\u' + unit.toString(16).padStart(4, '0');
 const percentEscape = (c: string) => [...Buffer.from(c, 'utf8')].map((b) => '%' + b.toString(16).toUpperCase().padStart(2, '0')).join('');
@@ -74,18 +75,28 @@ interface Where {
 
 /** Where each provider's clients and payer pages send a card number and its CVV. */
 const PLACES: Record<string, Where> = {
-  'Numopay charge (card_info)': { face: numopayFace, json: (p, c) => `{"token":"t","card_info":{"number":${p},"month":"12","year":"2099","cvv":${c},"holder":"IVAN"}}` },
+  'Numopay charge (card_info)': {
+    face: numopayFace,
+    json: (p, c) => `{"token":"t","card_info":{"number":${p},"month":"12","year":"2099","cvv":${c},"holder":"IVAN"}}`,
+  },
   'Numopay refill (card_number)': { face: numopayFace, json: (p) => `{"token":"t","card_number":${p}}` },
   'Numopay payment page': { face: numopayFace, form: (p, c) => `lang=ru&number=${p}&exp=12%2F30&cvv=${c}&holder=IVAN` },
   'CloudPayments order page': { face: cloudpaymentsFace, form: (p, c) => `lang=ru&number=${p}&exp=12%2F30&cvv=${c}&holder=IVAN` },
   'NovaPay payer page': { face: novapayFace, form: (p, c) => `number=${p}&exp=12%2F30&cvv=${c}` },
-  'Mbill card token': { face: mbillFace, json: (p, c) => `{"type":"card","number":${p},"expiration_month":"12","expiration_year":"2030","cvv":${c}}` },
+  'Mbill card token': {
+    face: mbillFace,
+    json: (p, c) => `{"type":"card","number":${p},"expiration_month":"12","expiration_year":"2030","cvv":${c}}`,
+  },
   'Mbill transfer (sender card, recipient card number)': {
     face: mbillFace,
-    json: (p, c) => `{"amount":1000,"fee":10,"sender":{"phone":"+380631112233","credential":{"type":"card","number":${p},"expiration_month":"12","expiration_year":"2030","cvv":${c}}},"recipient":{"credential":{"type":"card-number","number":${p}}}}`,
+    json: (p, c) =>
+      `{"amount":1000,"fee":10,"sender":{"phone":"+380631112233","credential":{"type":"card","number":${p},"expiration_month":"12","expiration_year":"2030","cvv":${c}}},"recipient":{"credential":{"type":"card-number","number":${p}}}}`,
   },
   'Mbill claim': { face: mbillFace, json: (p) => `{"id":"x","credential":{"type":"card-number","number":${p}}}` },
-  'Way2Pay pay-out': { face: way2payFace, json: (p) => `{"externalID":"e","method":"CARD","amount":"100","receiver":${p},"holder":"Ivan Ivanov"}` },
+  'Way2Pay pay-out': {
+    face: way2payFace,
+    json: (p) => `{"externalID":"e","method":"CARD","amount":"100","receiver":${p},"holder":"Ivan Ivanov"}`,
+  },
 };
 
 const redactors = new Map<Face, Redactor>();
@@ -124,7 +135,14 @@ describe('request log redaction', () => {
       );
       fc.assert(
         fc.property(
-          arb.chain((x) => fc.record({ x: fc.constant(x), lit: jsonLiteralArb(x.formatted), formValue: formValueArb(x.formatted), cvvLit: jsonLiteralArb(x.cvv) })),
+          arb.chain((x) =>
+            fc.record({
+              x: fc.constant(x),
+              lit: jsonLiteralArb(x.formatted),
+              formValue: formValueArb(x.formatted),
+              cvvLit: jsonLiteralArb(x.cvv),
+            }),
+          ),
           ({ x, lit, formValue, cvvLit }) => {
             expect(normalizePan(x.formatted)).toBe(x.pan);
             const outs: string[] = [];
@@ -151,9 +169,18 @@ describe('request log redaction', () => {
     const key = fc.stringMatching(/^[A-Za-z_]{1,12}$/);
     fc.assert(
       fc.property(
-        panArb.chain((pan) => fc.record({ pan: fc.constant(pan), formatted: formattedArb(pan), face: fc.constantFrom(...faces), k1: key, k2: key, asNumber: fc.boolean() })).chain((x) =>
-          fc.record({ x: fc.constant(x), lit: jsonLiteralArb(x.formatted), formValue: formValueArb(x.formatted) }),
-        ),
+        panArb
+          .chain((pan) =>
+            fc.record({
+              pan: fc.constant(pan),
+              formatted: formattedArb(pan),
+              face: fc.constantFrom(...faces),
+              k1: key,
+              k2: key,
+              asNumber: fc.boolean(),
+            }),
+          )
+          .chain((x) => fc.record({ x: fc.constant(x), lit: jsonLiteralArb(x.formatted), formValue: formValueArb(x.formatted) })),
         ({ x, lit, formValue }) => {
           const r = redactorOf(x.face);
           const value = x.asNumber ? x.pan : lit;
@@ -201,30 +228,56 @@ describe('request log redaction', () => {
 
   it('never throws and keeps excerpts short, whatever the bytes', () => {
     const r = new Redactor(cloudpaymentsFace.sensitive);
-    const text = fc.oneof(fc.string({ unit: 'binary', maxLength: 300 }), fc.json({ maxDepth: 4 }), fc.string({ unit: fc.constantFrom(...'{}[]"=&%+:,\\u0123456789abcvCVV'.split('')), maxLength: 200 }));
+    const text = fc.oneof(
+      fc.string({ unit: 'binary', maxLength: 300 }),
+      fc.json({ maxDepth: 4 }),
+      fc.string({ unit: fc.constantFrom(...'{}[]"=&%+:,\\u0123456789abcvCVV'.split('')), maxLength: 200 }),
+    );
     fc.assert(
-      fc.property(fc.oneof(text.map((t) => Buffer.from(t)), fc.uint8Array({ maxLength: 300 }).map((b) => Buffer.from(b))), text, (body, url) => {
-        for (const out of [r.request(body), r.answer(body), r.url('/' + url)]) expect((out ?? '').length).toBeLessThanOrEqual(4097);
-      }),
+      fc.property(
+        fc.oneof(
+          text.map((t) => Buffer.from(t)),
+          fc.uint8Array({ maxLength: 300 }).map((b) => Buffer.from(b)),
+        ),
+        text,
+        (body, url) => {
+          for (const out of [r.request(body), r.answer(body), r.url('/' + url)]) expect((out ?? '').length).toBeLessThanOrEqual(4097);
+        },
+      ),
       { numRuns: RUNS * 3 },
     );
   });
 
   it('keeps a body it cannot read as nothing but its size, and keeps other data legible', () => {
     const r = new Redactor(numopayFace.sensitive);
-    for (const body of ['{"card_info":{"number":"4242\\u00342424242424242",', 'number=4242\t4242\t4242\t4242', '['.repeat(100) + ']'.repeat(100), '"4242 4242 4242 4242']) {
+    for (const body of [
+      '{"card_info":{"number":"4242\\u00342424242424242",',
+      'number=4242\t4242\t4242\t4242',
+      '['.repeat(100) + ']'.repeat(100),
+      '"4242 4242 4242 4242',
+    ]) {
       expect(r.request(Buffer.from(body))).toBe(`[unparsed body, ${Buffer.byteLength(body)} bytes]`);
     }
     expect(r.answer('<html></html>')).toBe('[unparsed body, 13 bytes]');
-    expect(r.request(Buffer.from('{"token":"abc","amount":"1000","items":[{"amount":12345678901234567890123}]}'))).toBe('{"token":"abc","amount":"1000","items":[{"amount":"[redacted]"}]}');
+    expect(r.request(Buffer.from('{"token":"abc","amount":"1000","items":[{"amount":12345678901234567890123}]}'))).toBe(
+      '{"token":"abc","amount":"1000","items":[{"amount":"[redacted]"}]}',
+    );
     expect(r.request(Buffer.from('{"token":"abc","amount":"1000","card_info":{"number":"4000 0000 0000 3055","cvv":"123"}}'))).toBe(
       '{"token":"abc","amount":"1000","card_info":{"number":"400000******3055","cvv":"[redacted]"}}',
     );
     // masked forms in answers stay as they are; other numbers keep their exact text
-    expect(r.answer('{"data":{"card_number":"4000********3055","amount":1.50,"n":12345678901,"e":1e400}}')).toBe('{"data":{"card_number":"4000********3055","amount":1.50,"n":12345678901,"e":1e400}}');
-    expect(r.url('/numopay/v2/accounts/abc/transactions?limit=10&from=2024-01-01')).toBe('/numopay/v2/accounts/abc/transactions?limit=10&from=2024-01-01');
+    expect(r.answer('{"data":{"card_number":"4000********3055","amount":1.50,"n":12345678901,"e":1e400}}')).toBe(
+      '{"data":{"card_number":"4000********3055","amount":1.50,"n":12345678901,"e":1e400}}',
+    );
+    expect(r.url('/numopay/v2/accounts/abc/transactions?limit=10&from=2024-01-01')).toBe(
+      '/numopay/v2/accounts/abc/transactions?limit=10&from=2024-01-01',
+    );
     // a CVV of CloudPayments in any letter case, a numeric CVV, an OTP code of Mbill only at the top level
-    expect(new Redactor(cloudpaymentsFace.sensitive).request(Buffer.from('{"CVV":864,"cardcryptogrampacket":"abc"}'))).toBe('{"CVV":"[redacted]","cardcryptogrampacket":"[redacted]"}');
-    expect(new Redactor(mbillFace.sensitive).answer('{"meta":{"code":422},"code":"123456"}')).toBe('{"meta":{"code":422},"code":"[redacted]"}');
+    expect(new Redactor(cloudpaymentsFace.sensitive).request(Buffer.from('{"CVV":864,"cardcryptogrampacket":"abc"}'))).toBe(
+      '{"CVV":"[redacted]","cardcryptogrampacket":"[redacted]"}',
+    );
+    expect(new Redactor(mbillFace.sensitive).answer('{"meta":{"code":422},"code":"123456"}')).toBe(
+      '{"meta":{"code":422},"code":"[redacted]"}',
+    );
   });
 });

@@ -12,7 +12,10 @@ function outcome(o: string): string {
 
 function rows(cards: TestCard[]): string {
   return cards
-    .map((c) => `| \`${group(c.pan)}\` | ${c.brand} | ${c.challenge === 'none' ? 'none' : c.challenge === '3ds' ? '3-D Secure (approve/decline page)' : '3-D Secure with one-time code'} | ${outcome(c.payment)} | ${outcome(c.tokenPayment)} | ${outcome(c.payout)} |`)
+    .map(
+      (c) =>
+        `| \`${group(c.pan)}\` | ${c.brand} | ${c.challenge === 'none' ? 'none' : c.challenge === '3ds' ? '3-D Secure (approve/decline page)' : '3-D Secure with one-time code'} | ${outcome(c.payment)} | ${outcome(c.tokenPayment)} | ${outcome(c.payout)} |`,
+    )
     .join('\n');
 }
 

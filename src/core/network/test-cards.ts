@@ -21,9 +21,25 @@ export interface TestCard {
   group: 'published' | 'authentication' | 'decline';
 }
 
-function card(pan: string, label: string, challenge: ChallengeKind, payment: Outcome, extra: Partial<TestCard> = {}, group: TestCard['group'] = 'published'): TestCard {
+function card(
+  pan: string,
+  label: string,
+  challenge: ChallengeKind,
+  payment: Outcome,
+  extra: Partial<TestCard> = {},
+  group: TestCard['group'] = 'published',
+): TestCard {
   const p = pan.replace(/\s/g, '');
-  return { pan: p, brand: detectBrand(p)!, label, challenge, payment, tokenPayment: extra.tokenPayment ?? payment, payout: extra.payout ?? (payment === 'approve' ? 'approve' : payment), group };
+  return {
+    pan: p,
+    brand: detectBrand(p)!,
+    label,
+    challenge,
+    payment,
+    tokenPayment: extra.tokenPayment ?? payment,
+    payout: extra.payout ?? (payment === 'approve' ? 'approve' : payment),
+    group,
+  };
 }
 
 /** The four-digit code embedded in each decline card: `4000 00CC CC00 000K` (K = Luhn check digit). */
@@ -88,9 +104,15 @@ const published: TestCard[] = [
   card('4000 0000 0000 3055', 'Visa, no 3-D Secure, success', 'none', 'approve'),
   card('5205 0000 0000 3055', 'Mastercard, no 3-D Secure, success', 'none', 'approve'),
   card('2202 0000 0000 3055', 'MIR, no 3-D Secure, success', 'none', 'approve'),
-  card('4111 1111 1111 1111', 'Visa, no 3-D Secure, success; token payments: insufficient funds', 'none', 'approve', { tokenPayment: 'insufficient_funds' }),
-  card('5200 8282 8282 8210', 'Mastercard, no 3-D Secure, success; token payments: insufficient funds', 'none', 'approve', { tokenPayment: 'insufficient_funds' }),
-  card('2200 0000 2222 2222', 'MIR, no 3-D Secure, success; token payments: insufficient funds', 'none', 'approve', { tokenPayment: 'insufficient_funds' }),
+  card('4111 1111 1111 1111', 'Visa, no 3-D Secure, success; token payments: insufficient funds', 'none', 'approve', {
+    tokenPayment: 'insufficient_funds',
+  }),
+  card('5200 8282 8282 8210', 'Mastercard, no 3-D Secure, success; token payments: insufficient funds', 'none', 'approve', {
+    tokenPayment: 'insufficient_funds',
+  }),
+  card('2200 0000 2222 2222', 'MIR, no 3-D Secure, success; token payments: insufficient funds', 'none', 'approve', {
+    tokenPayment: 'insufficient_funds',
+  }),
   card('4000 0566 5566 5556', 'Visa, no 3-D Secure, insufficient funds', 'none', 'insufficient_funds'),
   card('5404 0000 0000 0043', 'Mastercard, no 3-D Secure, insufficient funds', 'none', 'insufficient_funds'),
   card('2203 0000 0000 0043', 'MIR, no 3-D Secure, insufficient funds', 'none', 'insufficient_funds'),
@@ -109,7 +131,14 @@ const authentication: TestCard[] = [
 
 const declines: TestCard[] = ALL_DECLINE_REASONS.map((reason) =>
   reason === 'payout_not_permitted'
-    ? card(declineCardPan(reason), `Visa, no 3-D Secure, payments succeed; payouts declined: ${reason}`, 'none', 'approve', { payout: reason }, 'decline')
+    ? card(
+        declineCardPan(reason),
+        `Visa, no 3-D Secure, payments succeed; payouts declined: ${reason}`,
+        'none',
+        'approve',
+        { payout: reason },
+        'decline',
+      )
     : card(declineCardPan(reason), `Visa, no 3-D Secure, declined: ${reason}`, 'none', reason, {}, 'decline'),
 );
 

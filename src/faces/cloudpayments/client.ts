@@ -124,16 +124,42 @@ function formEncode(params: Params, prefix = ''): string[] {
 }
 
 /** A CardCryptogramPacket for a card, encrypted to the gateway's public key (PEM from /payments/publickey). */
-export function buildCryptogram(card: CardData, publicId: string, publicKeyPem: string, opts: { format?: 'json' | 'legacy'; keyVersion?: string | number } = {}): string {
+export function buildCryptogram(
+  card: CardData,
+  publicId: string,
+  publicKeyPem: string,
+  opts: { format?: 'json' | 'legacy'; keyVersion?: string | number } = {},
+): string {
   const pan = card.number.replace(/\D/g, '');
   const yy = String(card.expYear % 100).padStart(2, '0');
   const mm = String(card.expMonth).padStart(2, '0');
   const plaintext = `${pan}@${yy}${mm}@${card.cvv}@${publicId}`;
-  const value = publicEncrypt({ key: publicKeyPem, padding: constants.RSA_PKCS1_PADDING }, Buffer.from(plaintext, 'ascii')).toString('base64');
+  const value = publicEncrypt({ key: publicKeyPem, padding: constants.RSA_PKCS1_PADDING }, Buffer.from(plaintext, 'ascii')).toString(
+    'base64',
+  );
   const version = String(opts.keyVersion ?? 1);
   if (opts.format === 'legacy') return `01${pan.slice(0, 6)}${pan.slice(-4)}${yy}${mm}${version.padStart(2, '0').slice(-2)}${value}`;
-  const browser = Buffer.from(JSON.stringify({ AcceptHeader: '*/*', JavaEnabled: false, JavaScriptEnabled: true, Language: 'ru-RU', ColorDepth: '24', Height: '1080', Width: '1920', TimeZone: '0', UserAgent: 'polypay-client' })).toString('base64');
-  const json = { Type: 'CloudCard', BrowserInfoBase64: browser, Format: 1, CardInfo: { FirstSixDigits: pan.slice(0, 6), LastFourDigits: pan.slice(-4), ExpDateYear: yy, ExpDateMonth: mm }, KeyVersion: version, Value: value };
+  const browser = Buffer.from(
+    JSON.stringify({
+      AcceptHeader: '*/*',
+      JavaEnabled: false,
+      JavaScriptEnabled: true,
+      Language: 'ru-RU',
+      ColorDepth: '24',
+      Height: '1080',
+      Width: '1920',
+      TimeZone: '0',
+      UserAgent: 'polypay-client',
+    }),
+  ).toString('base64');
+  const json = {
+    Type: 'CloudCard',
+    BrowserInfoBase64: browser,
+    Format: 1,
+    CardInfo: { FirstSixDigits: pan.slice(0, 6), LastFourDigits: pan.slice(-4), ExpDateYear: yy, ExpDateMonth: mm },
+    KeyVersion: version,
+    Value: value,
+  };
   return Buffer.from(JSON.stringify(json)).toString('base64');
 }
 
@@ -224,11 +250,16 @@ export class CloudPaymentsClient {
   list(p: { Date: string; TimeZone?: string }, opts?: CallOptions) {
     return this.call<Transaction[]>('/payments/list', p, opts);
   }
-  listV2(p: { CreatedDateGte: string; CreatedDateLte: string; PageNumber?: number; TimeZone?: string; Statuses?: string[] }, opts?: CallOptions) {
+  listV2(
+    p: { CreatedDateGte: string; CreatedDateLte: string; PageNumber?: number; TimeZone?: string; Statuses?: string[] },
+    opts?: CallOptions,
+  ) {
     return this.call<Transaction[]>('/v2/payments/list', p, opts);
   }
   tokens(p: { PageNumber?: number } = {}, opts?: CallOptions) {
-    return this.call<Array<{ Token: string; AccountId: string | null; CardMask: string; ExpirationDateMonth: number; ExpirationDateYear: number }>>('/payments/tokens/list', p, opts);
+    return this.call<
+      Array<{ Token: string; AccountId: string | null; CardMask: string; ExpirationDateMonth: number; ExpirationDateYear: number }>
+    >('/payments/tokens/list', p, opts);
   }
   chargebacks(p: { CreatedDateGte?: string; CreatedDateLte?: string; PageNumber?: number } = {}, opts?: CallOptions) {
     return this.call<unknown[]>('/chargebacks/list', p, opts);
@@ -255,9 +286,17 @@ export class CloudPaymentsClient {
     return this.call('/orders/cancel', p, opts);
   }
   notificationSettings(type: string, opts?: CallOptions) {
-    return this.call<{ IsEnabled: boolean; Address: string | null; HttpMethod: string; Encoding: string; Format: string }>(`/site/notifications/${type}/get`, {}, opts);
+    return this.call<{ IsEnabled: boolean; Address: string | null; HttpMethod: string; Encoding: string; Format: string }>(
+      `/site/notifications/${type}/get`,
+      {},
+      opts,
+    );
   }
-  updateNotificationSettings(type: string, p: { IsEnabled?: boolean; Address?: string; HttpMethod?: 'GET' | 'POST'; Encoding?: 'UTF8' | 'Windows1251'; Format?: string }, opts?: CallOptions) {
+  updateNotificationSettings(
+    type: string,
+    p: { IsEnabled?: boolean; Address?: string; HttpMethod?: 'GET' | 'POST'; Encoding?: 'UTF8' | 'Windows1251'; Format?: string },
+    opts?: CallOptions,
+  ) {
     return this.call(`/site/notifications/${type}/update`, p, opts);
   }
   receipt(p: Params, opts?: CallOptions) {

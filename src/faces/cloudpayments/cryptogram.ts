@@ -7,7 +7,16 @@
 // padding yields a synthetic plaintext derived from the ciphertext by HMAC (so the same packet always gives the
 // same garbage), selected with constant-time masks. Every invalid packet, whatever is wrong with it, then fails
 // the same parse and gets the same answer after the same work.
-import { createHash, createHmac, createPrivateKey, createPublicKey, generateKeyPair, privateDecrypt, constants, type KeyObject } from 'node:crypto';
+import {
+  createHash,
+  createHmac,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPair,
+  privateDecrypt,
+  constants,
+  type KeyObject,
+} from 'node:crypto';
 import { promisify } from 'node:util';
 import { sql } from 'kysely';
 import { safeEqual } from '../../core/crypto.js';
@@ -122,7 +131,10 @@ function prf(key: Buffer, label: string, length: number): Buffer {
   const out: Buffer[] = [];
   let total = 0;
   for (let i = 0; total < length; i++) {
-    const block = createHmac('sha256', key).update(label).update(Buffer.from([i >> 8, i & 0xff])).digest();
+    const block = createHmac('sha256', key)
+      .update(label)
+      .update(Buffer.from([i >> 8, i & 0xff]))
+      .digest();
     out.push(block);
     total += block.length;
   }
@@ -213,7 +225,11 @@ function parsePacket(packet: string): Packet | null {
     return null;
   }
   if (typeof j !== 'object' || j === null) return null;
-  const o = j as { Type?: unknown; Value?: unknown; CardInfo?: { FirstSixDigits?: unknown; LastFourDigits?: unknown; ExpDateYear?: unknown; ExpDateMonth?: unknown } };
+  const o = j as {
+    Type?: unknown;
+    Value?: unknown;
+    CardInfo?: { FirstSixDigits?: unknown; LastFourDigits?: unknown; ExpDateYear?: unknown; ExpDateMonth?: unknown };
+  };
   if (o.Type !== undefined && o.Type !== 'CloudCard') return null;
   const ct = b64(o.Value);
   if (!ct) return null;

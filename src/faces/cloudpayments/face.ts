@@ -16,7 +16,16 @@ import { subscriptionJobs } from './subscriptions.js';
 export interface CloudPaymentsSeed {
   publicId?: string;
   apiSecret?: string;
-  notifications?: Record<string, { address?: string; httpMethod?: 'GET' | 'POST'; encoding?: 'UTF8' | 'Windows1251'; format?: 'CloudPayments' | 'QIWI' | 'RT'; isEnabled?: boolean }>;
+  notifications?: Record<
+    string,
+    {
+      address?: string;
+      httpMethod?: 'GET' | 'POST';
+      encoding?: 'UTF8' | 'Windows1251';
+      format?: 'CloudPayments' | 'QIWI' | 'RT';
+      isEnabled?: boolean;
+    }
+  >;
 }
 
 function hex(bytes: number): string {

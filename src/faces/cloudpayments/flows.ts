@@ -58,7 +58,15 @@ function metadataOf(input: PayInput): JsonObject {
 }
 
 export function snapshotOf(card: StoredCard): CardSnapshot {
-  return { cardId: card.id, first6: card.first6, last4: card.last4, brand: card.brand, expMonth: card.expMonth, expYear: card.expYear, holder: card.holder };
+  return {
+    cardId: card.id,
+    first6: card.first6,
+    last4: card.last4,
+    brand: card.brand,
+    expMonth: card.expMonth,
+    expYear: card.expYear,
+    holder: card.holder,
+  };
 }
 
 /** Checks the card number before anything is written (bad input is refused, not declined). */
@@ -81,7 +89,15 @@ export async function prepare(ctx: FaceContext, input: PayInput): Promise<Prepar
       ? snapshotOf(input.source.card)
       : (() => {
           const { pan, brand } = validateCardNumber(input.source.card.number);
-          return { cardId: '', first6: pan.slice(0, 6), last4: pan.slice(-4), brand, expMonth: input.source.card.expMonth, expYear: input.source.card.expYear, holder: input.source.card.holder ?? null };
+          return {
+            cardId: '',
+            first6: pan.slice(0, 6),
+            last4: pan.slice(-4),
+            brand,
+            expMonth: input.source.card.expMonth,
+            expYear: input.source.card.expYear,
+            holder: input.source.card.holder ?? null,
+          };
         })();
   const draft = draftPayment({ ...paymentOf(input), id }, now, card);
   return { id, check: await sendCheck(ctx, draft) };
@@ -110,7 +126,17 @@ export async function saveToken(tx: Tx, merchantId: string, cardId: string, acco
   const existing = await tx.findRef('cloudpayments', merchantId, 'card_token', ref);
   if (existing) return existing.subjectId;
   const token = 'tk_' + randomHex(15).slice(0, 29);
-  await tx.insertCardToken({ token, merchantId, cardId, face: 'cloudpayments', kind: 'recurring', payerRef: accountId, expiresAt: null, usedAt: null, createdAt: now });
+  await tx.insertCardToken({
+    token,
+    merchantId,
+    cardId,
+    face: 'cloudpayments',
+    kind: 'recurring',
+    payerRef: accountId,
+    expiresAt: null,
+    usedAt: null,
+    createdAt: now,
+  });
   await tx.insertRef({ face: 'cloudpayments', merchantId, kind: 'card_token', ref, subjectType: 'card_token', subjectId: token });
   return token;
 }
@@ -126,7 +152,15 @@ export async function payInTx(tx: Tx, ctx: FaceContext, input: PayInput, prepare
     ...(prepared.id !== undefined ? { id: prepared.id } : {}),
   });
   if (prepared.check && !prepared.check.accepted) {
-    p.card = input.source.kind === 'token' ? snapshotOf(input.source.card) : await engine.vault.store(tx, { number: input.source.card.number, expMonth: input.source.card.expMonth, expYear: input.source.card.expYear, holder: input.source.card.holder ?? null });
+    p.card =
+      input.source.kind === 'token'
+        ? snapshotOf(input.source.card)
+        : await engine.vault.store(tx, {
+            number: input.source.card.number,
+            expMonth: input.source.card.expMonth,
+            expYear: input.source.card.expYear,
+            holder: input.source.card.holder ?? null,
+          });
     p.metadata = { ...p.metadata, checkReasonCode: prepared.check.reasonCode ?? 3005 };
     return { kind: 'declined', payment: await engine.payments.decline(tx, p, CHECK_DECLINE_REASON) };
   }
@@ -153,7 +187,8 @@ export function acsUrl(ctx: FaceContext, req?: FastifyRequest): string {
 
 /** The answer to a charge: accepted (Success true), declined (Model with ReasonCode) or 3-D Secure. */
 export function renderCharge(ctx: FaceContext, r: AuthorizeResult, w: WireContext, req?: FastifyRequest): JsonObject {
-  if (r.kind === 'challenge') return { Model: threeDsModel(r.payment.id, ctx.engine.challenges.paReq(r.challenge), acsUrl(ctx, req)), Success: false, Message: null };
+  if (r.kind === 'challenge')
+    return { Model: threeDsModel(r.payment.id, ctx.engine.challenges.paReq(r.challenge), acsUrl(ctx, req)), Success: false, Message: null };
   return { Model: paymentModel(r.payment, w), Success: r.kind === 'approved', Message: null };
 }
 
@@ -193,9 +228,23 @@ export async function payoutInTx(tx: Tx, ctx: FaceContext, input: PayoutInput): 
     ...(input.receiver ? { receiver: input.receiver } : {}),
     ...(input.target.kind === 'token' ? { token: input.target.token } : {}),
   };
-  const p = await engine.payouts.create(tx, { merchantId: input.merchant.id, face: 'cloudpayments', amount: input.amount, currency: input.currency, metadata });
+  const p = await engine.payouts.create(tx, {
+    merchantId: input.merchant.id,
+    face: 'cloudpayments',
+    amount: input.amount,
+    currency: input.currency,
+    metadata,
+  });
   if (input.invoiceId) await cpStore.indexInvoice(tx, input.merchant.id, input.invoiceId, 'payout', p.id, p.createdAt);
-  const target = input.target.kind === 'token' ? { cardId: input.target.card.id } : { number: input.target.card.number, expMonth: input.target.card.expMonth, expYear: input.target.card.expYear, holder: input.target.card.holder ?? null };
+  const target =
+    input.target.kind === 'token'
+      ? { cardId: input.target.card.id }
+      : {
+          number: input.target.card.number,
+          expMonth: input.target.card.expMonth,
+          expYear: input.target.card.expYear,
+          holder: input.target.card.holder ?? null,
+        };
   return engine.payouts.execute(tx, p.id, target);
 }
 

@@ -40,7 +40,8 @@ export async function authenticate(req: FastifyRequest, ctx: FaceContext): Promi
   if (colon <= 0) throw new CpError(AUTH_FAILED, 401);
   const publicId = decoded.slice(0, colon);
   const secret = decoded.slice(colon + 1);
-  const found = publicId.length <= 200 ? await ctx.engine.read((tx) => ctx.engine.merchants.authenticate(tx, 'cloudpayments', publicId)) : undefined;
+  const found =
+    publicId.length <= 200 ? await ctx.engine.read((tx) => ctx.engine.merchants.authenticate(tx, 'cloudpayments', publicId)) : undefined;
   const ok = safeEqual(secret, found?.credential.secret ?? '\u0000no-such-public-id');
   if (!found || !ok) throw new CpError(AUTH_FAILED, 401);
   return found;
@@ -132,7 +133,8 @@ export function bodyParams(req: FastifyRequest): Params {
   if (!text.trim()) return new Params({});
   if (type.includes('json')) return new Params(parseJson(text));
   if (type.includes('x-www-form-urlencoded')) return new Params(parseForm(text));
-  if (type.includes('multipart/')) throw new CpError('Unsupported Content-Type: use application/json or application/x-www-form-urlencoded', 415);
+  if (type.includes('multipart/'))
+    throw new CpError('Unsupported Content-Type: use application/json or application/x-www-form-urlencoded', 415);
   const first = text.trimStart()[0];
   if (first === '{' || first === '[') return new Params(parseJson(text));
   return new Params(parseForm(text));
@@ -191,7 +193,8 @@ export class Params {
     else throw new CpError(`Invalid ${name} value`);
     if (!Number.isFinite(n)) throw new CpError(`Invalid ${name} value`);
     n = Math.round(n);
-    if (!Number.isSafeInteger(n) || n < (opts.min ?? 0) || n > (opts.max ?? Number.MAX_SAFE_INTEGER)) throw new CpError(`Invalid ${name} value`);
+    if (!Number.isSafeInteger(n) || n < (opts.min ?? 0) || n > (opts.max ?? Number.MAX_SAFE_INTEGER))
+      throw new CpError(`Invalid ${name} value`);
     return n;
   }
 
@@ -273,7 +276,8 @@ export class Params {
     if (typeof v === 'string') {
       try {
         const parsed = JSON.parse(v) as unknown;
-        if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) && !jsonDepthExceeds(parsed)) return parsed as JsonObject;
+        if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) && !jsonDepthExceeds(parsed))
+          return parsed as JsonObject;
       } catch {
         /* fall through */
       }
@@ -318,7 +322,15 @@ export function parseUtcDate(v: string, name: string): number {
     t -= off * 60_000;
   }
   const check = new Date(t);
-  if (!Number.isFinite(t) || Number(m[2]) < 1 || Number(m[2]) > 12 || Number(m[3]) < 1 || Number(m[3]) > 31 || check.getUTCFullYear() > 9999) throw new CpError(`Invalid ${name} value`);
+  if (
+    !Number.isFinite(t) ||
+    Number(m[2]) < 1 ||
+    Number(m[2]) > 12 ||
+    Number(m[3]) < 1 ||
+    Number(m[3]) > 31 ||
+    check.getUTCFullYear() > 9999
+  )
+    throw new CpError(`Invalid ${name} value`);
   return t;
 }
 
@@ -337,11 +349,13 @@ export function toWire(e: unknown, stateMessage?: string): { status: number; mes
   if (e instanceof CpError) return { status: e.status, message: e.message };
   if (isCoreError(e)) {
     const m = ERROR_MESSAGES[e.code];
-    if (e.code === 'INVALID_STATE') return { status: 200, message: stateMessage ?? 'The operation is not allowed for the transaction in its current status' };
+    if (e.code === 'INVALID_STATE')
+      return { status: 200, message: stateMessage ?? 'The operation is not allowed for the transaction in its current status' };
     return { status: m.status, message: m.message ?? e.message };
   }
   const fe = e as { statusCode?: number; code?: string; message?: string };
   if (fe && fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return { status: 413, message: 'The request body is too large' };
-  if (fe && typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) return { status: fe.statusCode, message: 'Invalid request' };
+  if (fe && typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500)
+    return { status: fe.statusCode, message: 'Invalid request' };
   return { status: 500, message: 'Internal server error' };
 }

@@ -14,7 +14,8 @@ export function tooManyRequests(max: number): string {
 /** The limit: the face's option, else the environment variable, else 5; 0 disables it. */
 export function resolveConcurrency(option: number | undefined, env: Readonly<Record<string, string | undefined>>): number {
   if (option !== undefined) {
-    if (!Number.isSafeInteger(option) || option < 0) throw new Error(`cloudpayments concurrency must be a whole number >= 0 (got ${option})`);
+    if (!Number.isSafeInteger(option) || option < 0)
+      throw new Error(`cloudpayments concurrency must be a whole number >= 0 (got ${option})`);
     return option;
   }
   const text = env[CONCURRENCY_ENV]?.trim();

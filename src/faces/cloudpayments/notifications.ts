@@ -13,7 +13,17 @@ import { deserializePayout } from '../../core/payouts.js';
 import type { Tx } from '../../core/ports.js';
 import type { FaceContext } from '../face.js';
 import { cpStore, type NotificationSettings, type NotificationType, type Subscription } from './store.js';
-import { cardExpDate, cardType, cultureOf, declineFields, formatAmountText, GATEWAY_NAME, notificationDate, PAYMENT_STATUS, type CpPaymentMeta } from './wire.js';
+import {
+  cardExpDate,
+  cardType,
+  cultureOf,
+  declineFields,
+  formatAmountText,
+  GATEWAY_NAME,
+  notificationDate,
+  PAYMENT_STATUS,
+  type CpPaymentMeta,
+} from './wire.js';
 import type { DeclineReason } from '../../core/network/reasons.js';
 
 export const RETRY_SCHEDULE = [1, 2, 5, 10, 30].map((m) => m * MINUTE);
@@ -79,12 +89,22 @@ export function hmacBase64(secret: string, data: string): string {
   return createHmac('sha256', secret).update(data, 'utf8').digest('base64');
 }
 
-export function signatureHeaders(secret: string, signed: string, encoding: NotificationSettings['encoding'] = 'UTF8'): Record<string, string> {
+export function signatureHeaders(
+  secret: string,
+  signed: string,
+  encoding: NotificationSettings['encoding'] = 'UTF8',
+): Record<string, string> {
   return { 'Content-HMAC': hmacBase64(secret, signed), 'X-Content-HMAC': hmacBase64(secret, decodedForm(signed, encoding)) };
 }
 
 /** A delivery plan for one notification: GET with a query string, or POST with a form body. */
-export function plan(kind: NotificationType, settings: NotificationSettings, secret: string, fields: Fields, eventId: string): DeliveryPlan {
+export function plan(
+  kind: NotificationType,
+  settings: NotificationSettings,
+  secret: string,
+  fields: Fields,
+  eventId: string,
+): DeliveryPlan {
   const encoded = encodeForm(fields, settings.encoding);
   const address = settings.address!;
   const charset = settings.encoding === 'UTF8' ? 'utf-8' : 'windows-1251';
@@ -94,14 +114,24 @@ export function plan(kind: NotificationType, settings: NotificationSettings, sec
     const bare = hash === -1 ? address : address.slice(0, hash);
     const url = bare + (bare.includes('?') ? (bare.endsWith('?') || bare.endsWith('&') ? '' : '&') : '?') + encoded;
     const query = url.slice(url.indexOf('?') + 1);
-    return { ...base, url, method: 'GET', body: '', headers: { ...signatureHeaders(secret, query, settings.encoding), 'x-polypay-event-id': eventId } };
+    return {
+      ...base,
+      url,
+      method: 'GET',
+      body: '',
+      headers: { ...signatureHeaders(secret, query, settings.encoding), 'x-polypay-event-id': eventId },
+    };
   }
   return {
     ...base,
     url: address,
     method: 'POST',
     body: encoded,
-    headers: { 'content-type': `application/x-www-form-urlencoded; charset=${charset}`, ...signatureHeaders(secret, encoded, settings.encoding), 'x-polypay-event-id': eventId },
+    headers: {
+      'content-type': `application/x-www-form-urlencoded; charset=${charset}`,
+      ...signatureHeaders(secret, encoded, settings.encoding),
+      'x-polypay-event-id': eventId,
+    },
   };
 }
 
@@ -232,10 +262,24 @@ export function checkFields(p: Payment): Fields {
 }
 
 function payFields(c: Common, x: { authCode: string | null; token: string | null; rrn: string | null }): Fields {
-  return [...commonFields(c), ['GatewayName', GATEWAY_NAME], ['AuthCode', s(x.authCode)], ['Token', s(x.token)], ['TotalFee', '0'], ['Rrn', s(x.rrn)], ['FallBackScenarioDeclinedTransactionId', '']];
+  return [
+    ...commonFields(c),
+    ['GatewayName', GATEWAY_NAME],
+    ['AuthCode', s(x.authCode)],
+    ['Token', s(x.token)],
+    ['TotalFee', '0'],
+    ['Rrn', s(x.rrn)],
+    ['FallBackScenarioDeclinedTransactionId', ''],
+  ];
 }
 
-function failFields(c: Common, reason: string | null, metadata: JsonObject, culture: string | null | undefined, x: { token: string | null; rrn: string | null }): Fields {
+function failFields(
+  c: Common,
+  reason: string | null,
+  metadata: JsonObject,
+  culture: string | null | undefined,
+  x: { token: string | null; rrn: string | null },
+): Fields {
   const r = declineFields(reason, metadata, cultureOf(culture));
   const extra: Fields = [
     ['Reason', r.Reason ?? ''],
@@ -314,14 +358,27 @@ async function build(tx: Tx, e: OutboxEvent): Promise<{ type: NotificationType; 
       }
       case 'payment.captured': {
         const token = (await stored()).token ?? null;
-        if (p.captureMode === 'manual') return { type: 'Confirm', fields: payFields(paymentCommon(p, 'Completed'), { authCode: p.authCode, token, rrn: p.rrn }).filter(([k]) => k !== 'GatewayName' && k !== 'TotalFee' && k !== 'FallBackScenarioDeclinedTransactionId') };
+        if (p.captureMode === 'manual')
+          return {
+            type: 'Confirm',
+            fields: payFields(paymentCommon(p, 'Completed'), { authCode: p.authCode, token, rrn: p.rrn }).filter(
+              ([k]) => k !== 'GatewayName' && k !== 'TotalFee' && k !== 'FallBackScenarioDeclinedTransactionId',
+            ),
+          };
         return { type: 'Pay', fields: payFields(paymentCommon(p, 'Completed'), { authCode: p.authCode, token, rrn: p.rrn }) };
       }
       case 'payment.declined':
       case 'payment.expired': {
-        if (e.type === 'payment.expired' && (e.payload.from as string) === 'authorized') return { type: 'Cancel', fields: cancelFields(p, e.createdAt) };
+        if (e.type === 'payment.expired' && (e.payload.from as string) === 'authorized')
+          return { type: 'Cancel', fields: cancelFields(p, e.createdAt) };
         const reason = p.declineReason ?? (e.type === 'payment.expired' ? 'expired_authentication' : 'processing_error');
-        return { type: 'Fail', fields: failFields(paymentCommon(p, PAYMENT_STATUS[p.status].name), reason, p.metadata, (await stored()).cultureName, { token: null, rrn: p.rrn }) };
+        return {
+          type: 'Fail',
+          fields: failFields(paymentCommon(p, PAYMENT_STATUS[p.status].name), reason, p.metadata, (await stored()).cultureName, {
+            token: null,
+            rrn: p.rrn,
+          }),
+        };
       }
       case 'payment.voided':
         if ((e.payload.from as string) !== 'authorized') return null;
@@ -352,8 +409,16 @@ async function build(tx: Tx, e: OutboxEvent): Promise<{ type: NotificationType; 
   if (e.subjectType === 'payout') {
     const p = deserializePayout(e.payload.payout as JsonObject);
     const m = p.metadata as CpPaymentMeta & { authCode?: string; rrn?: string };
-    if (e.type === 'payout.completed') return { type: 'Pay', fields: payFields(payoutCommon(p, 'Completed'), { authCode: m.authCode ?? null, token: m.token ?? null, rrn: m.rrn ?? null }) };
-    if (e.type === 'payout.declined') return { type: 'Fail', fields: failFields(payoutCommon(p, 'Declined'), p.declineReason, {}, m.cultureName, { token: m.token ?? null, rrn: m.rrn ?? null }) };
+    if (e.type === 'payout.completed')
+      return {
+        type: 'Pay',
+        fields: payFields(payoutCommon(p, 'Completed'), { authCode: m.authCode ?? null, token: m.token ?? null, rrn: m.rrn ?? null }),
+      };
+    if (e.type === 'payout.declined')
+      return {
+        type: 'Fail',
+        fields: failFields(payoutCommon(p, 'Declined'), p.declineReason, {}, m.cultureName, { token: m.token ?? null, rrn: m.rrn ?? null }),
+      };
     return null;
   }
   if (e.subjectType === SUBSCRIPTION_SUBJECT && e.type === 'subscription.status_changed') {
@@ -392,11 +457,18 @@ const CHECK_CODES: Record<number, number> = { 10: 3001, 11: 3002, 12: 3003, 20: 
  */
 export async function sendCheck(ctx: FaceContext, draft: Payment): Promise<CheckOutcome | null> {
   const { engine } = ctx;
-  const found = await engine.read(async (tx) => ({ settings: await cpStore.getSettings(tx, draft.merchantId, 'Check'), secret: await secretOf(tx, draft.merchantId) }));
+  const found = await engine.read(async (tx) => ({
+    settings: await cpStore.getSettings(tx, draft.merchantId, 'Check'),
+    secret: await secretOf(tx, draft.merchantId),
+  }));
   if (!found.settings.isEnabled || !found.settings.address || found.secret === null) return null;
   const eventId = uuid();
   const p = plan('Check', found.settings, found.secret, checkFields(draft), eventId);
-  const r = await engine.dispatcher.sendNow({ eventId, merchantId: draft.merchantId, face: 'cloudpayments', subjectType: 'payment', subjectId: String(draft.id) }, p, CHECK_TIMEOUT_MS);
+  const r = await engine.dispatcher.sendNow(
+    { eventId, merchantId: draft.merchantId, face: 'cloudpayments', subjectType: 'payment', subjectId: String(draft.id) },
+    p,
+    CHECK_TIMEOUT_MS,
+  );
   if (r.status === null) return { accepted: false, reasonCode: 3007 };
   if (r.status === 503) return { accepted: false, reasonCode: 3006 };
   if (r.status < 200 || r.status >= 300) return { accepted: false, reasonCode: 3007 };

@@ -102,7 +102,14 @@ export function registerOrderPages(app: FastifyInstance, ctx: FaceContext): void
     return securePage(reply.code(status), n).send(layout({ title, lang, nonce: n, body }));
   };
 
-  const form = (req: FastifyRequest, reply: FastifyReply, x: { o: Order; merchant: string }, lang: Lang, error: string | null, status = 200) => {
+  const form = (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    x: { o: Order; merchant: string },
+    lang: Lang,
+    error: string | null,
+    status = 200,
+  ) => {
     const n = nonce();
     const url = orderUrl(ctx, x.o.id, req);
     const html = renderPaymentPage({
@@ -125,13 +132,28 @@ export function registerOrderPages(app: FastifyInstance, ctx: FaceContext): void
     const c = p.challengeId ? await engine.read((tx) => tx.getChallenge(p.challengeId!)) : undefined;
     if (!c) return resultPage(reply, lang, t(lang).failedTitle, false, o, 409);
     const n = nonce();
-    return securePage(reply, n).send(autoPostPage(acsUrl(ctx, req), { PaReq: engine.challenges.paReq(c), MD: String(p.id), TermUrl: `${orderUrl(ctx, o.id, req)}/3ds?lang=${lang}`, lang }, n, lang, t(lang).processing));
+    return securePage(reply, n).send(
+      autoPostPage(
+        acsUrl(ctx, req),
+        { PaReq: engine.challenges.paReq(c), MD: String(p.id), TermUrl: `${orderUrl(ctx, o.id, req)}/3ds?lang=${lang}`, lang },
+        n,
+        lang,
+        t(lang).processing,
+      ),
+    );
   };
 
-  const declinedMessage = (p: Payment, lang: Lang) => declineFields(p.declineReason, p.metadata, lang === 'en' ? 'en' : 'ru').CardHolderMessage ?? t(lang).failedTitle;
+  const declinedMessage = (p: Payment, lang: Lang) =>
+    declineFields(p.declineReason, p.metadata, lang === 'en' ? 'en' : 'ru').CardHolderMessage ?? t(lang).failedTitle;
 
   /** Where an order stands: the form, the ACS, or the outcome. */
-  const route = async (req: FastifyRequest, reply: FastifyReply, x: { o: Order; p: Payment | undefined; merchant: string }, lang: Lang, justDeclined = false) => {
+  const route = async (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    x: { o: Order; p: Payment | undefined; merchant: string },
+    lang: Lang,
+    justDeclined = false,
+  ) => {
     const { o, p } = x;
     const s = t(lang);
     if (o.status === 'Paid' || (p && PAID.has(p.status))) {
@@ -186,7 +208,10 @@ export function registerOrderPages(app: FastifyInstance, ctx: FaceContext): void
         jsonData: x.o.jsonData,
         cultureName: x.o.cultureName,
         orderId: x.o.id,
-        source: { kind: 'card', card: { number: (f.number ?? '').replace(/[\s-]/g, ''), ...exp, cvv: f.cvv, holder: f.holder || undefined } },
+        source: {
+          kind: 'card',
+          card: { number: (f.number ?? '').replace(/[\s-]/g, ''), ...exp, cvv: f.cvv, holder: f.holder || undefined },
+        },
       };
       const prepared = await prepare(ctx, input);
       const out = await engine.transaction(async (tx) => {

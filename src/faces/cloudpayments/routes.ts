@@ -19,7 +19,19 @@ import { checkoutScript } from './checkout-script.js';
 import { decodeCryptogram, type KeyRing } from './cryptogram.js';
 import { checkCardInput, payInTx, payoutInTx, prepare, renderCharge, renderPayout, tokenCard, withToken, type PayInput } from './flows.js';
 import { tooManyRequests, type ConcurrencyLimiter } from './limits.js';
-import { authenticate, bodyParams, CpError, JSON_TYPE, ok, parseUtcDate, rawText, sendJson, toWire, type Authed, type Params } from './http.js';
+import {
+  authenticate,
+  bodyParams,
+  CpError,
+  JSON_TYPE,
+  ok,
+  parseUtcDate,
+  rawText,
+  sendJson,
+  toWire,
+  type Authed,
+  type Params,
+} from './http.js';
 import { registerOrderPages, orderUrl } from './pages.js';
 import { cpStore, NOTIFICATION_TYPES, type NotificationSettings, type NotificationType, type Order, type Subscription } from './store.js';
 import { addInterval, isLive, newSubscriptionId, saveSubscription } from './subscriptions.js';
@@ -137,7 +149,11 @@ export function registerCloudPaymentsRoutes(app: FastifyInstance, ctx: FaceConte
 
   app.get('/checkout.js', async (_req, reply) => {
     const key = await keys.get();
-    return reply.header('content-type', 'application/javascript; charset=utf-8').header('cache-control', 'no-cache').header('access-control-allow-origin', '*').send(checkoutScript(key));
+    return reply
+      .header('content-type', 'application/javascript; charset=utf-8')
+      .header('cache-control', 'no-cache')
+      .header('access-control-allow-origin', '*')
+      .send(checkoutScript(key));
   });
 
   registerOrderPages(app, ctx);
@@ -164,9 +180,23 @@ export function registerCloudPaymentsRoutes(app: FastifyInstance, ctx: FaceConte
     const command = async (req: FastifyRequest, reply: FastifyReply, work: (tx: Tx) => Promise<JsonObject>): Promise<FastifyReply> => {
       const a = req.cloudpayments!;
       const key = requestId(req);
-      const render = async (tx: Tx): Promise<StoredResponse> => ({ status: 200, headers: { 'content-type': JSON_TYPE }, body: JSON.stringify(await work(tx)) });
+      const render = async (tx: Tx): Promise<StoredResponse> => ({
+        status: 200,
+        headers: { 'content-type': JSON_TYPE },
+        body: JSON.stringify(await work(tx)),
+      });
       const res = key
-        ? await engine.idempotency.run({ scope: scope(a), key, requestHash: requestHash(req), compareRequest: true, ttlMs: IDEMPOTENCY_TTL, keep: (r) => successOf(r.body) }, render)
+        ? await engine.idempotency.run(
+            {
+              scope: scope(a),
+              key,
+              requestHash: requestHash(req),
+              compareRequest: true,
+              ttlMs: IDEMPOTENCY_TTL,
+              keep: (r) => successOf(r.body),
+            },
+            render,
+          )
         : await engine.transaction(render);
       return reply.code(res.status).headers(res.headers).send(res.body);
     };
@@ -191,7 +221,8 @@ export function registerCloudPaymentsRoutes(app: FastifyInstance, ctx: FaceConte
       try {
         return await fn(p);
       } catch (e) {
-        if (isCoreError(e, 'INVALID_STATE')) throw new CpError(`Transaction ${id} cannot be ${action}: its status is ${PAYMENT_STATUS[p.status].name}`);
+        if (isCoreError(e, 'INVALID_STATE'))
+          throw new CpError(`Transaction ${id} cannot be ${action}: its status is ${PAYMENT_STATUS[p.status].name}`);
         throw e;
       }
     };
@@ -244,10 +275,14 @@ export function registerCloudPaymentsRoutes(app: FastifyInstance, ctx: FaceConte
       const paRes = p.str('PaRes', { required: true, max: 10_000 })!;
       return command(req, reply, async (tx) => {
         const r = await stateGuard(tx, a, id, 'authenticated', async (pm) => {
-          if (pm.status !== 'requires_authentication') throw new CpError(`Transaction ${id} is not awaiting 3-D Secure authentication: its status is ${PAYMENT_STATUS[pm.status].name}`);
+          if (pm.status !== 'requires_authentication')
+            throw new CpError(
+              `Transaction ${id} is not awaiting 3-D Secure authentication: its status is ${PAYMENT_STATUS[pm.status].name}`,
+            );
           return engine.payments.completeAuthentication(tx, id, paRes);
         });
-        if (r.kind === 'approved') return renderCharge(ctx, { kind: 'approved', payment: await withToken(tx, ctx, r.payment) }, wire(a), req);
+        if (r.kind === 'approved')
+          return renderCharge(ctx, { kind: 'approved', payment: await withToken(tx, ctx, r.payment) }, wire(a), req);
         return renderCharge(ctx, r, wire(a), req);
       });
     });
@@ -318,7 +353,11 @@ export function registerCloudPaymentsRoutes(app: FastifyInstance, ctx: FaceConte
       return command(req, reply, async (tx) => {
         const { refund } = await stateGuard(tx, a, id, 'refunded', async (pm) => {
           const amount = p.amount(pm.currency, { required: false });
-          return engine.payments.refund(tx, id, amount ?? null, { merchantId: a.merchant.id, refundWindowMs: REFUND_WINDOW, metadata: jsonData === undefined ? {} : { jsonData } });
+          return engine.payments.refund(tx, id, amount ?? null, {
+            merchantId: a.merchant.id,
+            refundWindowMs: REFUND_WINDOW,
+            metadata: jsonData === undefined ? {} : { jsonData },
+          });
         });
         return { Model: { TransactionId: refund.id }, Success: true, Message: null };
       });
@@ -348,7 +387,10 @@ export function registerCloudPaymentsRoutes(app: FastifyInstance, ctx: FaceConte
         ip: p.str('IpAddress', { max: 64 }),
         payer: p.obj('Payer'),
         receiver: p.obj('Receiver'),
-        target: { kind: 'card' as const, card: { number: card.number, expMonth: card.expMonth, expYear: card.expYear, cvv: card.cvv, holder: name } },
+        target: {
+          kind: 'card' as const,
+          card: { number: card.number, expMonth: card.expMonth, expYear: card.expYear, cvv: card.cvv, holder: name },
+        },
       };
       return command(req, reply, async (tx) => renderPayout(await payoutInTx(tx, ctx, input), wire(a)));
     });
@@ -383,16 +425,23 @@ export function registerCloudPaymentsRoutes(app: FastifyInstance, ctx: FaceConte
     api.post('/payments/token/topup ', tokenTopup);
 
     // -- reading transactions
-    const transactionById = async (tx: Tx, a: Authed, id: number, w: WireContext): Promise<{ model: TransactionModel; success: boolean } | null> => {
+    const transactionById = async (
+      tx: Tx,
+      a: Authed,
+      id: number,
+      w: WireContext,
+    ): Promise<{ model: TransactionModel; success: boolean } | null> => {
       const p = await tx.getPayment(id);
-      if (p && p.merchantId === a.merchant.id && p.face === 'cloudpayments') return { model: paymentModel(p, w), success: isSuccessStatus(PAYMENT_STATUS[p.status]) };
+      if (p && p.merchantId === a.merchant.id && p.face === 'cloudpayments')
+        return { model: paymentModel(p, w), success: isSuccessStatus(PAYMENT_STATUS[p.status]) };
       const r = await tx.getRefund(id);
       if (r && r.merchantId === a.merchant.id) {
         const pay = await tx.getPayment(r.paymentId);
         if (pay && pay.face === 'cloudpayments') return { model: refundModel(r, pay, w), success: r.status === 'completed' };
       }
       const po = await tx.getPayout(id);
-      if (po && po.merchantId === a.merchant.id && po.face === 'cloudpayments') return { model: payoutModel(po, w), success: isSuccessStatus(PAYOUT_STATUS[po.status]) };
+      if (po && po.merchantId === a.merchant.id && po.face === 'cloudpayments')
+        return { model: payoutModel(po, w), success: isSuccessStatus(PAYOUT_STATUS[po.status]) };
       return null;
     };
 
@@ -410,11 +459,18 @@ export function registerCloudPaymentsRoutes(app: FastifyInstance, ctx: FaceConte
       const p = bodyParams(req);
       const invoiceId = p.str('InvoiceId', { required: true, max: 100 })!;
       const found = await engine.read(async (tx) => {
-        const payments = await tx.listPayments({ merchantId: a.merchant.id, face: 'cloudpayments', invoiceId, order: 'desc', limit: all ? 50 : 1 });
+        const payments = await tx.listPayments({
+          merchantId: a.merchant.id,
+          face: 'cloudpayments',
+          invoiceId,
+          order: 'desc',
+          limit: all ? 50 : 1,
+        });
         const candidates: Array<{ at: number; id: number }> = payments.map((x) => ({ at: x.createdAt, id: x.id }));
         if (all) {
           for (const pay of payments) for (const r of await tx.listRefunds(pay.id)) candidates.push({ at: r.createdAt, id: r.id });
-          for (const s of await cpStore.invoiceSubjects(tx, a.merchant.id, invoiceId)) candidates.push({ at: s.createdAt, id: s.subjectId });
+          for (const s of await cpStore.invoiceSubjects(tx, a.merchant.id, invoiceId))
+            candidates.push({ at: s.createdAt, id: s.subjectId });
         }
         candidates.sort((x, y) => y.at - x.at || y.id - x.id);
         const latest = candidates[0];
@@ -439,7 +495,16 @@ export function registerCloudPaymentsRoutes(app: FastifyInstance, ctx: FaceConte
       const offset = timeZone(p);
       const date = p.str('Date', { required: true, max: 40 })!;
       const day = localDate(date.trim().slice(0, 10), 'Date', offset).at;
-      const list = await engine.read((tx) => tx.listPayments({ merchantId: a.merchant.id, face: 'cloudpayments', createdFrom: day, createdTo: day + DAY, order: 'asc', limit: 10_000 }));
+      const list = await engine.read((tx) =>
+        tx.listPayments({
+          merchantId: a.merchant.id,
+          face: 'cloudpayments',
+          createdFrom: day,
+          createdTo: day + DAY,
+          order: 'asc',
+          limit: 10_000,
+        }),
+      );
       return sendJson(reply, { Model: list.map((x) => paymentModel(x, wire(a, offset))), Success: true, Message: null });
     });
 
@@ -451,7 +516,8 @@ export function registerCloudPaymentsRoutes(app: FastifyInstance, ctx: FaceConte
       const lte = localDate(p.str('CreatedDateLte', { required: true, max: 40 })!, 'CreatedDateLte', offset);
       const page = p.int('PageNumber', { min: 1 }) ?? 1;
       const names = p.list('Statuses');
-      if (names && names.some((n) => !CP_STATUS_NAMES.some((s) => s.toLowerCase() === n.toLowerCase()))) throw new CpError('Invalid Statuses value');
+      if (names && names.some((n) => !CP_STATUS_NAMES.some((s) => s.toLowerCase() === n.toLowerCase())))
+        throw new CpError('Invalid Statuses value');
       const statuses = names && names.length ? coreStatusesFor(names) : undefined;
       const list = await engine.read((tx) =>
         tx.listPayments({
@@ -478,7 +544,13 @@ export function registerCloudPaymentsRoutes(app: FastifyInstance, ctx: FaceConte
         for (const t of tokens) {
           const card = await tx.getCard(t.cardId);
           if (!card) continue;
-          out.push({ Token: t.token, AccountId: t.payerRef, CardMask: cardMask(card.first6, card.last4), ExpirationDateMonth: card.expMonth, ExpirationDateYear: card.expYear });
+          out.push({
+            Token: t.token,
+            AccountId: t.payerRef,
+            CardMask: cardMask(card.first6, card.last4),
+            ExpirationDateMonth: card.expMonth,
+            ExpirationDateYear: card.expYear,
+          });
         }
         return out;
       });
@@ -611,7 +683,10 @@ export function registerCloudPaymentsRoutes(app: FastifyInstance, ctx: FaceConte
           sub.status = 'Active';
           sub.failed = 0;
           if (startDate === undefined) {
-            const due = sub.periodAt !== null && sub.periodAt > now ? sub.periodAt : addInterval(sub.lastTransactionAt ?? now, sub.interval, sub.period);
+            const due =
+              sub.periodAt !== null && sub.periodAt > now
+                ? sub.periodAt
+                : addInterval(sub.lastTransactionAt ?? now, sub.interval, sub.period);
             sub.periodAt = due > now ? due : addInterval(now, sub.interval, sub.period);
             sub.nextTransactionAt = sub.periodAt;
           }
@@ -645,7 +720,8 @@ export function registerCloudPaymentsRoutes(app: FastifyInstance, ctx: FaceConte
       const amount = p.amount(currency)!;
       const description = p.str('Description', { required: true, max: 1000 })!;
       const behavior = p.str('SubscriptionBehavior', { max: 40 });
-      if (behavior !== undefined && !/^(CreateWeekly|CreateMonthly)$/i.test(behavior)) throw new CpError('Invalid SubscriptionBehavior value');
+      if (behavior !== undefined && !/^(CreateWeekly|CreateMonthly)$/i.test(behavior))
+        throw new CpError('Invalid SubscriptionBehavior value');
       const extra: JsonObject = {};
       for (const [k, kind] of [
         ['SendEmail', 'bool'],
@@ -670,7 +746,21 @@ export function registerCloudPaymentsRoutes(app: FastifyInstance, ctx: FaceConte
       };
       return command(req, reply, async (tx) => {
         const now = engine.clock.now();
-        const o: Order = { id: randomToken(16), number: await tx.nextTransactionId(), merchantId: a.merchant.id, amount, currency, description, ...fields, extra, status: 'Created', paymentId: null, createdAt: now, paidAt: null, updatedAt: now };
+        const o: Order = {
+          id: randomToken(16),
+          number: await tx.nextTransactionId(),
+          merchantId: a.merchant.id,
+          amount,
+          currency,
+          description,
+          ...fields,
+          extra,
+          status: 'Created',
+          paymentId: null,
+          createdAt: now,
+          paidAt: null,
+          updatedAt: now,
+        };
         await cpStore.insertOrder(tx, o);
         return { Model: orderModel(o, orderUrl(ctx, o.id, req)), Success: true, Message: null };
       });
@@ -742,7 +832,8 @@ export function registerCloudPaymentsRoutes(app: FastifyInstance, ctx: FaceConte
     api.post('/kkt/receipt', async (req, reply) => {
       const p = bodyParams(req);
       const type = p.str('Type', { required: true, max: 20 })!;
-      if (!['Income', 'IncomeReturn', 'Expense', 'ExpenseReturn'].some((t) => t.toLowerCase() === type.toLowerCase())) throw new CpError('Invalid Type value');
+      if (!['Income', 'IncomeReturn', 'Expense', 'ExpenseReturn'].some((t) => t.toLowerCase() === type.toLowerCase()))
+        throw new CpError('Invalid Type value');
       const inn = p.str('Inn', { required: true, max: 12 })!;
       if (!/^\d{10}(\d{2})?$/.test(inn)) throw new CpError('Invalid Inn value');
       const receipt = p.obj('CustomerReceipt');
@@ -751,9 +842,22 @@ export function registerCloudPaymentsRoutes(app: FastifyInstance, ctx: FaceConte
       if (!Array.isArray(items) || items.length === 0) throw new CpError('CustomerReceipt.Items is required');
       for (const it of items) {
         const i = it as Record<string, unknown> | null;
-        if (!i || typeof i !== 'object' || typeof i.label !== 'string' || typeof i.price !== 'number' || typeof i.quantity !== 'number' || typeof i.amount !== 'number') throw new CpError('Invalid CustomerReceipt.Items value');
+        if (
+          !i ||
+          typeof i !== 'object' ||
+          typeof i.label !== 'string' ||
+          typeof i.price !== 'number' ||
+          typeof i.quantity !== 'number' ||
+          typeof i.amount !== 'number'
+        )
+          throw new CpError('Invalid CustomerReceipt.Items value');
       }
-      return command(req, reply, async () => ({ Model: { Id: uuid(), ErrorCode: 0, ReceiptLocalUrl: null }, InnerResult: null, Success: true, Message: 'Queued' }));
+      return command(req, reply, async () => ({
+        Model: { Id: uuid(), ErrorCode: 0, ReceiptLocalUrl: null },
+        InnerResult: null,
+        Success: true,
+        Message: 'Queued',
+      }));
     });
   });
 }

@@ -124,7 +124,11 @@ export const cloudpaymentsMigrations: Record<string, MigrationFactory> = {
         .addColumn('created_at', 'bigint', (c) => c.notNull())
         .addColumn('updated_at', 'bigint', (c) => c.notNull())
         .execute();
-      await db.schema.createIndex('cloudpayments_subscriptions_account').on('cloudpayments_subscriptions').columns(['merchant_id', 'account_id']).execute();
+      await db.schema
+        .createIndex('cloudpayments_subscriptions_account')
+        .on('cloudpayments_subscriptions')
+        .columns(['merchant_id', 'account_id'])
+        .execute();
       await db.schema
         .createTable('cloudpayments_orders')
         .addColumn('id', 'text', (c) => c.primaryKey())
@@ -157,7 +161,11 @@ export const cloudpaymentsMigrations: Record<string, MigrationFactory> = {
         .addColumn('subject_id', 'bigint', (c) => c.notNull())
         .addColumn('created_at', 'bigint', (c) => c.notNull())
         .execute();
-      await db.schema.createIndex('cloudpayments_invoices_lookup').on('cloudpayments_invoices').columns(['merchant_id', 'invoice_id']).execute();
+      await db.schema
+        .createIndex('cloudpayments_invoices_lookup')
+        .on('cloudpayments_invoices')
+        .columns(['merchant_id', 'invoice_id'])
+        .execute();
     },
   }),
 };
@@ -321,15 +329,38 @@ const fromOrder = (o: Order): OrdersTable => ({
 export const cpStore = {
   // notification settings
   async getSettings(tx: Tx, merchantId: string, type: NotificationType): Promise<NotificationSettings> {
-    const r = await db(tx).selectFrom('cloudpayments_notifications').selectAll().where('merchant_id', '=', merchantId).where('type', '=', type).executeTakeFirst();
+    const r = await db(tx)
+      .selectFrom('cloudpayments_notifications')
+      .selectAll()
+      .where('merchant_id', '=', merchantId)
+      .where('type', '=', type)
+      .executeTakeFirst();
     return r ? toSettings(r) : defaultSettings(type);
   },
   async putSettings(tx: Tx, merchantId: string, s: NotificationSettings, now: number): Promise<void> {
-    const row = { merchant_id: merchantId, type: s.type, is_enabled: s.isEnabled ? 1 : 0, address: s.address, http_method: s.httpMethod, encoding: s.encoding, format: s.format, updated_at: now };
+    const row = {
+      merchant_id: merchantId,
+      type: s.type,
+      is_enabled: s.isEnabled ? 1 : 0,
+      address: s.address,
+      http_method: s.httpMethod,
+      encoding: s.encoding,
+      format: s.format,
+      updated_at: now,
+    };
     await db(tx)
       .insertInto('cloudpayments_notifications')
       .values(row)
-      .onConflict((oc) => oc.columns(['merchant_id', 'type']).doUpdateSet({ is_enabled: row.is_enabled, address: row.address, http_method: row.http_method, encoding: row.encoding, format: row.format, updated_at: now }))
+      .onConflict((oc) =>
+        oc.columns(['merchant_id', 'type']).doUpdateSet({
+          is_enabled: row.is_enabled,
+          address: row.address,
+          http_method: row.http_method,
+          encoding: row.encoding,
+          format: row.format,
+          updated_at: now,
+        }),
+      )
       .execute();
   },
 
@@ -352,7 +383,15 @@ export const cpStore = {
     return r && toSubscription(r);
   },
   async findSubscriptions(tx: Tx, merchantId: string, accountId: string): Promise<Subscription[]> {
-    const rows = await db(tx).selectFrom('cloudpayments_subscriptions').selectAll().where('merchant_id', '=', merchantId).where('account_id', '=', accountId).orderBy('created_at').orderBy('id').limit(1000).execute();
+    const rows = await db(tx)
+      .selectFrom('cloudpayments_subscriptions')
+      .selectAll()
+      .where('merchant_id', '=', merchantId)
+      .where('account_id', '=', accountId)
+      .orderBy('created_at')
+      .orderBy('id')
+      .limit(1000)
+      .execute();
     return rows.map(toSubscription);
   },
 
@@ -377,10 +416,24 @@ export const cpStore = {
 
   // invoice index (payouts)
   async indexInvoice(tx: Tx, merchantId: string, invoiceId: string, kind: 'payout', subjectId: number, at: number): Promise<void> {
-    await db(tx).insertInto('cloudpayments_invoices').values({ merchant_id: merchantId, invoice_id: invoiceId, kind, subject_id: subjectId, created_at: at }).execute();
+    await db(tx)
+      .insertInto('cloudpayments_invoices')
+      .values({ merchant_id: merchantId, invoice_id: invoiceId, kind, subject_id: subjectId, created_at: at })
+      .execute();
   },
-  async invoiceSubjects(tx: Tx, merchantId: string, invoiceId: string): Promise<Array<{ kind: string; subjectId: number; createdAt: number }>> {
-    const rows = await db(tx).selectFrom('cloudpayments_invoices').selectAll().where('merchant_id', '=', merchantId).where('invoice_id', '=', invoiceId).orderBy('created_at', 'desc').limit(100).execute();
+  async invoiceSubjects(
+    tx: Tx,
+    merchantId: string,
+    invoiceId: string,
+  ): Promise<Array<{ kind: string; subjectId: number; createdAt: number }>> {
+    const rows = await db(tx)
+      .selectFrom('cloudpayments_invoices')
+      .selectAll()
+      .where('merchant_id', '=', merchantId)
+      .where('invoice_id', '=', invoiceId)
+      .orderBy('created_at', 'desc')
+      .limit(100)
+      .execute();
     return rows.map((r) => ({ kind: r.kind, subjectId: num(r.subject_id), createdAt: num(r.created_at) }));
   },
 };

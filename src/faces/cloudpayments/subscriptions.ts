@@ -39,7 +39,13 @@ export function isLive(s: SubscriptionStatus): boolean {
 }
 
 /** Stores a subscription change and schedules (or cancels) its job; emits Recurrent on a status change. */
-export async function saveSubscription(tx: Tx, ctx: FaceContext, sub: Subscription, before: SubscriptionStatus | null, opts: { insert?: boolean; fromJob?: boolean } = {}): Promise<void> {
+export async function saveSubscription(
+  tx: Tx,
+  ctx: FaceContext,
+  sub: Subscription,
+  before: SubscriptionStatus | null,
+  opts: { insert?: boolean; fromJob?: boolean } = {},
+): Promise<void> {
   sub.updatedAt = ctx.engine.clock.now();
   if (opts.insert) await cpStore.insertSubscription(tx, sub);
   else await cpStore.updateSubscription(tx, sub);

@@ -149,9 +149,15 @@ export function coreStatusesFor(names: string[]): PaymentStatus[] {
 
 const MSG = {
   contactBank: { ru: 'Свяжитесь с вашим банком или воспользуйтесь другой картой', en: 'Contact your bank or use another card' },
-  checkData: { ru: 'Проверьте правильность введенных данных карты или воспользуйтесь другой картой', en: 'Check the correctness of entered card data or use another card' },
+  checkData: {
+    ru: 'Проверьте правильность введенных данных карты или воспользуйтесь другой картой',
+    en: 'Check the correctness of entered card data or use another card',
+  },
   otherCard: { ru: 'Воспользуйтесь другой картой', en: 'Use another card' },
-  otherCardOrBank: { ru: 'Воспользуйтесь другой картой или свяжитесь с банком, выпустившим карту', en: 'Contact your bank or use another card' },
+  otherCardOrBank: {
+    ru: 'Воспользуйтесь другой картой или свяжитесь с банком, выпустившим карту',
+    en: 'Contact your bank or use another card',
+  },
   amount: { ru: 'Проверьте корректность суммы', en: 'Check the correctness of the amount' },
   later: { ru: 'Повторите попытку позже', en: 'Try again later' },
   laterOrCard: { ru: 'Повторите попытку позже или воспользуйтесь другой картой', en: 'Try again later or use another card' },
@@ -381,7 +387,18 @@ export const TRANSACTION_KEYS = [
 export type TransactionModel = Record<(typeof TRANSACTION_KEYS)[number], Json>;
 
 /** Every key of the 3-D Secure Model (no ReasonCode: clients tell 3-D Secure from a decline by it). */
-export const THREE_DS_KEYS = ['TransactionId', 'PaReq', 'GoReq', 'AcsUrl', 'ThreeDsSessionData', 'IFrameIsAllowed', 'FrameWidth', 'FrameHeight', 'ThreeDsCallbackId', 'EscrowAccumulationId'] as const;
+export const THREE_DS_KEYS = [
+  'TransactionId',
+  'PaReq',
+  'GoReq',
+  'AcsUrl',
+  'ThreeDsSessionData',
+  'IFrameIsAllowed',
+  'FrameWidth',
+  'FrameHeight',
+  'ThreeDsCallbackId',
+  'EscrowAccumulationId',
+] as const;
 
 export const GATEWAY_NAME = 'Polypay Sandbox';
 
@@ -512,7 +529,8 @@ function model(i: ModelInput, w: WireContext): TransactionModel {
 function reasonOfPayment(p: Payment): ReasonFields {
   const culture = cultureOf(meta(p).cultureName);
   const status = PAYMENT_STATUS[p.status];
-  if (status === DECLINED) return declineFields(p.declineReason ?? (p.status === 'expired' ? 'expired_authentication' : null), p.metadata, culture);
+  if (status === DECLINED)
+    return declineFields(p.declineReason ?? (p.status === 'expired' ? 'expired_authentication' : null), p.metadata, culture);
   if (status === AWAITING) return NO_REASON;
   return approvedFields(culture);
 }
@@ -575,7 +593,10 @@ export function refundModel(r: Refund, p: Payment, w: WireContext): TransactionM
       card: p.card,
       status: r.status === 'completed' ? COMPLETED : DECLINED,
       culture: m.cultureName ?? null,
-      reason: r.status === 'completed' ? approvedFields(cultureOf(m.cultureName)) : declineFields('processing_error', {}, cultureOf(m.cultureName)),
+      reason:
+        r.status === 'completed'
+          ? approvedFields(cultureOf(m.cultureName))
+          : declineFields('processing_error', {}, cultureOf(m.cultureName)),
       type: 1,
       refunded: false,
       name: m.name ?? p.card?.holder ?? null,
@@ -589,7 +610,15 @@ export function refundModel(r: Refund, p: Payment, w: WireContext): TransactionM
 
 /** A card payout (Type 2). */
 export function payoutModel(p: Payout, w: WireContext): TransactionModel {
-  const m = p.metadata as CpPaymentMeta & { invoiceId?: string | null; accountId?: string | null; email?: string | null; description?: string | null; ip?: string | null; authCode?: string | null; rrn?: string | null };
+  const m = p.metadata as CpPaymentMeta & {
+    invoiceId?: string | null;
+    accountId?: string | null;
+    email?: string | null;
+    description?: string | null;
+    ip?: string | null;
+    authCode?: string | null;
+    rrn?: string | null;
+  };
   const status = PAYOUT_STATUS[p.status];
   const culture = cultureOf(m.cultureName);
   return model(
@@ -612,7 +641,8 @@ export function payoutModel(p: Payout, w: WireContext): TransactionModel {
       card: p.card,
       status,
       culture: m.cultureName ?? null,
-      reason: status === DECLINED ? declineFields(p.declineReason, {}, culture) : status === COMPLETED ? approvedFields(culture) : NO_REASON,
+      reason:
+        status === DECLINED ? declineFields(p.declineReason, {}, culture) : status === COMPLETED ? approvedFields(culture) : NO_REASON,
       type: 2,
       refunded: false,
       name: m.name ?? p.card?.holder ?? null,
@@ -648,7 +678,13 @@ export function isSuccessStatus(s: CpStatus): boolean {
 
 export type SubscriptionStatus = 'Active' | 'PastDue' | 'Cancelled' | 'Rejected' | 'Expired';
 /** Active 0 and Cancelled 3 are documented; the others are our choice (CloudPayments documents no others). */
-export const SUBSCRIPTION_STATUS_CODES: Record<SubscriptionStatus, number> = { Active: 0, PastDue: 1, Rejected: 2, Cancelled: 3, Expired: 4 };
+export const SUBSCRIPTION_STATUS_CODES: Record<SubscriptionStatus, number> = {
+  Active: 0,
+  PastDue: 1,
+  Rejected: 2,
+  Cancelled: 3,
+  Expired: 4,
+};
 
 export type Interval = 'Day' | 'Week' | 'Month';
 /** Month 1 and Day 2 are documented; Week 0 is inferred from the docs' example. */

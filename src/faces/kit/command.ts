@@ -50,7 +50,17 @@ export async function command<R>(engine: Engine, req: FastifyRequest, spec: Comm
   };
   const i = spec.idempotent;
   const answer = i
-    ? await engine.idempotency.run({ scope: i.scope, key: i.key, requestHash: i.requestHash, compareRequest: i.compareRequest, ttlMs: i.ttlMs, keep: (a) => i.keep(withoutSubjects(a)) }, run)
+    ? await engine.idempotency.run(
+        {
+          scope: i.scope,
+          key: i.key,
+          requestHash: i.requestHash,
+          compareRequest: i.compareRequest,
+          ttlMs: i.ttlMs,
+          keep: (a) => i.keep(withoutSubjects(a)),
+        },
+        run,
+      )
     : await engine.transaction(run);
   return withoutSubjects(answer, req);
 }

@@ -153,7 +153,10 @@ export class Fields {
    * A string. Numbers are taken as their text when `numbers` is set (forms and lenient clients); `trim` trims;
    * `min`/`max` bound the length; `pattern` is a format named `format`.
    */
-  str(name: string, o: Common & { min?: number; max?: number; trim?: boolean; numbers?: boolean; pattern?: RegExp; format?: string } = {}): string | undefined {
+  str(
+    name: string,
+    o: Common & { min?: number; max?: number; trim?: boolean; numbers?: boolean; pattern?: RegExp; format?: string } = {},
+  ): string | undefined {
     const v = this.raw(name, o.aliases);
     if (this.absent(name, v, { ...o, expected: 'string' })) return undefined;
     let s: string;
@@ -161,9 +164,12 @@ export class Fields {
     else if (o.numbers && typeof v === 'number' && Number.isFinite(v)) s = String(v);
     else return this.problem({ rule: 'type', path: this.at(name), key: name, expected: ['string'], got: kindOf(v), value: v });
     if (o.trim) s = s.trim();
-    if (o.max !== undefined && s.length > o.max) return this.problem({ rule: 'length', path: this.at(name), key: name, max: o.max, failed: 'max', value: s });
-    if (o.min !== undefined && s.length < o.min) return this.problem({ rule: 'length', path: this.at(name), key: name, min: o.min, failed: 'min', value: s });
-    if (o.pattern && !o.pattern.test(s)) return this.problem({ rule: 'format', path: this.at(name), key: name, format: o.format ?? 'pattern', value: s });
+    if (o.max !== undefined && s.length > o.max)
+      return this.problem({ rule: 'length', path: this.at(name), key: name, max: o.max, failed: 'max', value: s });
+    if (o.min !== undefined && s.length < o.min)
+      return this.problem({ rule: 'length', path: this.at(name), key: name, min: o.min, failed: 'min', value: s });
+    if (o.pattern && !o.pattern.test(s))
+      return this.problem({ rule: 'format', path: this.at(name), key: name, format: o.format ?? 'pattern', value: s });
     return s;
   }
 
@@ -178,14 +184,18 @@ export class Fields {
     if (typeof v === 'number') n = v;
     else if ((o.strings ?? true) && typeof v === 'string' && INT_TEXT.test(v)) n = Number(v);
     else return this.problem({ rule: 'type', path: this.at(name), key: name, expected: ['integer'], got: kindOf(v), value: v });
-    if (!Number.isFinite(n)) return this.problem({ rule: 'type', path: this.at(name), key: name, expected: ['integer'], got: 'number', value: v });
+    if (!Number.isFinite(n))
+      return this.problem({ rule: 'type', path: this.at(name), key: name, expected: ['integer'], got: 'number', value: v });
     if (!Number.isInteger(n)) {
       if (!o.round) return this.problem({ rule: 'type', path: this.at(name), key: name, expected: ['integer'], got: 'number', value: v });
       n = Math.round(n);
     }
-    if (!Number.isSafeInteger(n)) return this.problem({ rule: 'range', path: this.at(name), key: name, max: String(Number.MAX_SAFE_INTEGER), failed: 'max', value: v });
-    if (o.min !== undefined && n < o.min) return this.problem({ rule: 'range', path: this.at(name), key: name, min: String(o.min), failed: 'min', value: v });
-    if (o.max !== undefined && n > o.max) return this.problem({ rule: 'range', path: this.at(name), key: name, max: String(o.max), failed: 'max', value: v });
+    if (!Number.isSafeInteger(n))
+      return this.problem({ rule: 'range', path: this.at(name), key: name, max: String(Number.MAX_SAFE_INTEGER), failed: 'max', value: v });
+    if (o.min !== undefined && n < o.min)
+      return this.problem({ rule: 'range', path: this.at(name), key: name, min: String(o.min), failed: 'min', value: v });
+    if (o.max !== undefined && n > o.max)
+      return this.problem({ rule: 'range', path: this.at(name), key: name, max: String(o.max), failed: 'max', value: v });
     return n;
   }
 
@@ -208,10 +218,15 @@ export class Fields {
    * units, "10.50"), or `minor` (an integer string or number of minor units, "1050"). More fractional digits than
    * the currency has are a `precision` problem unless `rounding` is 'half-up'. `min`/`max` are minor units.
    */
-  amount(name: string, currency: string, o: Common & { form: 'major' | 'minor'; rounding?: Rounding; min?: bigint; max?: bigint; decimalComma?: boolean; numbers?: boolean }): bigint | undefined {
+  amount(
+    name: string,
+    currency: string,
+    o: Common & { form: 'major' | 'minor'; rounding?: Rounding; min?: bigint; max?: bigint; decimalComma?: boolean; numbers?: boolean },
+  ): bigint | undefined {
     const v = this.raw(name, o.aliases);
     if (this.absent(name, v, { ...o, expected: 'number' })) return undefined;
-    if (typeof v !== 'string' && !(typeof v === 'number' && (o.numbers ?? true))) return this.problem({ rule: 'type', path: this.at(name), key: name, expected: ['number', 'string'], got: kindOf(v), value: v });
+    if (typeof v !== 'string' && !(typeof v === 'number' && (o.numbers ?? true)))
+      return this.problem({ rule: 'type', path: this.at(name), key: name, expected: ['number', 'string'], got: kindOf(v), value: v });
     let minor: bigint;
     try {
       const text = typeof v === 'string' ? (o.decimalComma ? v.trim().replace(',', '.') : v.trim()) : v;
@@ -221,8 +236,10 @@ export class Fields {
       if (e.code === 'AMOUNT_PRECISION') return this.problem({ rule: 'precision', path: this.at(name), key: name, digits: 0, value: v });
       return this.problem({ rule: 'format', path: this.at(name), key: name, format: o.form === 'major' ? 'decimal' : 'integer', value: v });
     }
-    if (o.min !== undefined && minor < o.min) return this.problem({ rule: 'range', path: this.at(name), key: name, min: o.min.toString(), failed: 'min', value: v });
-    if (o.max !== undefined && minor > o.max) return this.problem({ rule: 'range', path: this.at(name), key: name, max: o.max.toString(), failed: 'max', value: v });
+    if (o.min !== undefined && minor < o.min)
+      return this.problem({ rule: 'range', path: this.at(name), key: name, min: o.min.toString(), failed: 'min', value: v });
+    if (o.max !== undefined && minor > o.max)
+      return this.problem({ rule: 'range', path: this.at(name), key: name, max: o.max.toString(), failed: 'max', value: v });
     return minor;
   }
 
@@ -262,8 +279,10 @@ export class Fields {
         }
       }
     }
-    if (o.objectOnly && !isPlainObject(v)) return this.problem({ rule: 'type', path: this.at(name), key: name, expected: ['object'], got: kindOf(v), value: v });
-    if (jsonDepthExceeds(v, o.maxDepth ?? MAX_JSON_DEPTH)) return this.problem({ rule: 'depth', path: this.at(name), key: name, max: o.maxDepth ?? MAX_JSON_DEPTH });
+    if (o.objectOnly && !isPlainObject(v))
+      return this.problem({ rule: 'type', path: this.at(name), key: name, expected: ['object'], got: kindOf(v), value: v });
+    if (jsonDepthExceeds(v, o.maxDepth ?? MAX_JSON_DEPTH))
+      return this.problem({ rule: 'depth', path: this.at(name), key: name, max: o.maxDepth ?? MAX_JSON_DEPTH });
     return v;
   }
 
@@ -272,17 +291,25 @@ export class Fields {
     const v = this.raw(name, o.aliases);
     if (this.absent(name, v, { ...o, expected: 'object', keepBlank: !o.nullable })) return undefined;
     if (v === null && o.nullable) return undefined;
-    if (!isPlainObject(v)) return this.problem({ rule: 'type', path: this.at(name), key: name, expected: ['object'], got: kindOf(v), value: v });
+    if (!isPlainObject(v))
+      return this.problem({ rule: 'type', path: this.at(name), key: name, expected: ['object'], got: kindOf(v), value: v });
     return new Fields(v, this.reporter, { caseInsensitive: this.opts.caseInsensitive, path: this.at(name) });
   }
 
   /** A list, each item read by `item` (its index in the path); undefined when absent. */
-  list<T>(name: string, item: (value: unknown, path: Path, index: number) => T | undefined, o: Common & { max?: number; min?: number } = {}): T[] | undefined {
+  list<T>(
+    name: string,
+    item: (value: unknown, path: Path, index: number) => T | undefined,
+    o: Common & { max?: number; min?: number } = {},
+  ): T[] | undefined {
     const v = this.raw(name, o.aliases);
     if (this.absent(name, v, { ...o, expected: 'array', keepBlank: true })) return undefined;
-    if (!Array.isArray(v)) return this.problem({ rule: 'type', path: this.at(name), key: name, expected: ['array'], got: kindOf(v), value: v });
-    if (o.max !== undefined && v.length > o.max) return this.problem({ rule: 'length', path: this.at(name), key: name, max: o.max, failed: 'max', value: String(v.length) });
-    if (o.min !== undefined && v.length < o.min) return this.problem({ rule: 'length', path: this.at(name), key: name, min: o.min, failed: 'min', value: String(v.length) });
+    if (!Array.isArray(v))
+      return this.problem({ rule: 'type', path: this.at(name), key: name, expected: ['array'], got: kindOf(v), value: v });
+    if (o.max !== undefined && v.length > o.max)
+      return this.problem({ rule: 'length', path: this.at(name), key: name, max: o.max, failed: 'max', value: String(v.length) });
+    if (o.min !== undefined && v.length < o.min)
+      return this.problem({ rule: 'length', path: this.at(name), key: name, min: o.min, failed: 'min', value: String(v.length) });
     const out: T[] = [];
     v.forEach((x, i) => {
       const r = item(x, [...this.at(name), i], i);

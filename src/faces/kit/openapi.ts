@@ -73,7 +73,8 @@ export interface OpenApiDocument {
 
 type Extra = Schema & { description?: string };
 
-const withDescription = (s: Schema, description?: string | Extra): Schema => (typeof description === 'string' ? { ...s, description } : { ...s, ...(description ?? {}) });
+const withDescription = (s: Schema, description?: string | Extra): Schema =>
+  typeof description === 'string' ? { ...s, description } : { ...s, ...(description ?? {}) };
 
 export const s = {
   str: (description?: string | Extra): Schema => withDescription({ type: 'string' }, description),
@@ -82,7 +83,8 @@ export const s = {
   bool: (description?: string | Extra): Schema => withDescription({ type: 'boolean' }, description),
   /** any JSON value */
   any: (description?: string): Schema => (description ? { description } : {}),
-  enum: (values: readonly (string | number)[], description?: string | Extra): Schema => withDescription({ type: typeof values[0] === 'number' ? 'integer' : 'string', enum: [...values] }, description),
+  enum: (values: readonly (string | number)[], description?: string | Extra): Schema =>
+    withDescription({ type: typeof values[0] === 'number' ? 'integer' : 'string', enum: [...values] }, description),
   arr: (items: Schema, description?: string | Extra): Schema => withDescription({ type: 'array', items }, description),
   /** an object; `required` lists the keys always present (in answers) or needed (in requests) */
   obj: (properties: Record<string, Schema>, required: readonly string[] | 'all' = [], description?: string | Extra): Schema => {
@@ -90,7 +92,8 @@ export const s = {
     return withDescription({ type: 'object', properties, ...(req.length ? { required: req } : {}) }, description);
   },
   /** an object with any keys */
-  map: (values: Schema = {}, description?: string | Extra): Schema => withDescription({ type: 'object', additionalProperties: values }, description),
+  map: (values: Schema = {}, description?: string | Extra): Schema =>
+    withDescription({ type: 'object', additionalProperties: values }, description),
   ref: (name: string): Schema => ({ $ref: `#/components/schemas/${name}` }),
   oneOf: (alternatives: Schema[], description?: string | Extra): Schema => withDescription({ oneOf: alternatives }, description),
   anyOf: (alternatives: Schema[], description?: string | Extra): Schema => withDescription({ anyOf: alternatives }, description),
@@ -105,9 +108,30 @@ export function nullable(schema: Schema): Schema {
 // ---- parameters
 
 export const p = {
-  path: (name: string, description: string, example: unknown, schema: Schema = { type: 'string' }): Parameter => ({ name, in: 'path', required: true, description, schema, example }),
-  query: (name: string, description: string, schema: Schema = { type: 'string' }, example?: unknown): Parameter => ({ name, in: 'query', required: false, description, schema, ...(example === undefined ? {} : { example }) }),
-  header: (name: string, description: string, schema: Schema = { type: 'string' }, example?: unknown, required = false): Parameter => ({ name, in: 'header', required, description, schema, ...(example === undefined ? {} : { example }) }),
+  path: (name: string, description: string, example: unknown, schema: Schema = { type: 'string' }): Parameter => ({
+    name,
+    in: 'path',
+    required: true,
+    description,
+    schema,
+    example,
+  }),
+  query: (name: string, description: string, schema: Schema = { type: 'string' }, example?: unknown): Parameter => ({
+    name,
+    in: 'query',
+    required: false,
+    description,
+    schema,
+    ...(example === undefined ? {} : { example }),
+  }),
+  header: (name: string, description: string, schema: Schema = { type: 'string' }, example?: unknown, required = false): Parameter => ({
+    name,
+    in: 'header',
+    required,
+    description,
+    schema,
+    ...(example === undefined ? {} : { example }),
+  }),
   ref: (name: string): { $ref: string } => ({ $ref: `#/components/parameters/${name}` }),
 };
 
@@ -122,7 +146,11 @@ export function jsonBody(schema: Schema, example: unknown, description?: string)
 
 /** A body sent as JSON or as a form (CloudPayments): the same parameters either way. */
 export function jsonOrFormBody(schema: Schema, example: unknown, description?: string): RequestBody {
-  return { required: true, ...(description ? { description } : {}), content: { [JSON_TYPE]: { schema, example }, [FORM_TYPE]: { schema } } };
+  return {
+    required: true,
+    ...(description ? { description } : {}),
+    content: { [JSON_TYPE]: { schema, example }, [FORM_TYPE]: { schema } },
+  };
 }
 
 export function json(description: string, schema: Schema, example?: unknown, extra: Partial<Response> = {}): Response {
@@ -130,7 +158,12 @@ export function json(description: string, schema: Schema, example?: unknown, ext
 }
 
 /** A JSON answer with several named examples (the first is what a developer most often sees). */
-export function jsonExamples(description: string, schema: Schema, examples: Record<string, { summary: string; value: unknown }>, extra: Partial<Response> = {}): Response {
+export function jsonExamples(
+  description: string,
+  schema: Schema,
+  examples: Record<string, { summary: string; value: unknown }>,
+  extra: Partial<Response> = {},
+): Response {
   return { description, ...extra, content: { [JSON_TYPE]: { schema, examples } } };
 }
 

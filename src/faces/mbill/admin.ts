@@ -7,13 +7,34 @@ import { mbillStore as S } from './store.js';
 import { MbillService } from './transfers.js';
 
 function challengeView(c: Challenge | undefined) {
-  return c ? { id: c.id, kind: c.kind, status: c.status, otpCode: c.otpCode, attempts: c.attempts, expiresAt: new Date(c.expiresAt).toISOString() } : null;
+  return c
+    ? { id: c.id, kind: c.kind, status: c.status, otpCode: c.otpCode, attempts: c.attempts, expiresAt: new Date(c.expiresAt).toISOString() }
+    : null;
 }
 function paymentView(p: Payment | undefined) {
-  return p ? { id: p.id, status: p.status, amount: p.amount.toString(), refundedAmount: p.refundedAmount.toString(), currency: p.currency, declineReason: p.declineReason, card: p.card && `${p.card.first6}******${p.card.last4}` } : null;
+  return p
+    ? {
+        id: p.id,
+        status: p.status,
+        amount: p.amount.toString(),
+        refundedAmount: p.refundedAmount.toString(),
+        currency: p.currency,
+        declineReason: p.declineReason,
+        card: p.card && `${p.card.first6}******${p.card.last4}`,
+      }
+    : null;
 }
 function payoutView(p: Payout | undefined) {
-  return p ? { id: p.id, status: p.status, amount: p.amount.toString(), currency: p.currency, declineReason: p.declineReason, card: p.card && `${p.card.first6}******${p.card.last4}` } : null;
+  return p
+    ? {
+        id: p.id,
+        status: p.status,
+        amount: p.amount.toString(),
+        currency: p.currency,
+        declineReason: p.declineReason,
+        card: p.card && `${p.card.first6}******${p.card.last4}`,
+      }
+    : null;
 }
 
 export function registerMbillAdmin(app: FastifyInstance, ctx: FaceContext): void {

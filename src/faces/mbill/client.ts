@@ -55,7 +55,10 @@ export interface CardInput {
 }
 
 export type SenderCredential = (CardInput & { type: 'card' }) | { type: 'card-token'; token: string };
-export type RecipientCredential = { type: 'card-number'; number: string } | { type: 'card-token'; token: string } | { type: 'external-credential'; id?: string; metadata?: Record<string, unknown> };
+export type RecipientCredential =
+  | { type: 'card-number'; number: string }
+  | { type: 'card-token'; token: string }
+  | { type: 'external-credential'; id?: string; metadata?: Record<string, unknown> };
 
 export interface TransferRequest {
   amount: number | string;
@@ -103,7 +106,11 @@ export function mbillFee(amount: number | string): number {
 export class MbillClient {
   constructor(private readonly o: MbillClientOptions) {}
 
-  async request<T>(method: string, path: string, opts: RequestOptions & { body?: unknown; token?: string | null; query?: Record<string, string | number | undefined> } = {}): Promise<MbillResponse<T>> {
+  async request<T>(
+    method: string,
+    path: string,
+    opts: RequestOptions & { body?: unknown; token?: string | null; query?: Record<string, string | number | undefined> } = {},
+  ): Promise<MbillResponse<T>> {
     const headers: Record<string, string> = { accept: 'application/json' };
     const token = opts.token === undefined ? this.o.apiToken : opts.token;
     if (token) headers.authorization = basicAuthorization(token);
@@ -143,7 +150,11 @@ export class MbillClient {
     return this.request<TransferView>('GET', `/transfers/${encodeURIComponent(id)}`, { ...opts, token: transferToken });
   }
   authenticateTransfer(id: string, transferToken: string, code: string, opts: RequestOptions = {}) {
-    return this.request<TransferView>('POST', `/transfers/${encodeURIComponent(id)}/auth`, { ...opts, token: transferToken, body: { code } });
+    return this.request<TransferView>('POST', `/transfers/${encodeURIComponent(id)}/auth`, {
+      ...opts,
+      token: transferToken,
+      body: { code },
+    });
   }
   listTransfers(q: { limit?: number; starting_after?: string; ending_before?: string } = {}, opts: RequestOptions = {}) {
     return this.request<TransferView[]>('GET', '/transfers', { ...opts, query: q });

@@ -47,7 +47,11 @@ export const mbillFace: Face = {
     contentType: 'application/json; charset=utf-8',
     body: JSON.stringify({
       meta: { url, type: 'object', code: 400, request_id: 'req-' + randomToken(20) },
-      error: { type: 'request_malformed', invalid: [{ entry_type: 'request', rules: [{ rule: 'url' }] }], message: 'Malformed request. The URL could not be decoded.' },
+      error: {
+        type: 'request_malformed',
+        invalid: [{ entry_type: 'request', rules: [{ rule: 'url' }] }],
+        message: 'Malformed request. The URL could not be decoded.',
+      },
     }),
   }),
   credentials(seed) {

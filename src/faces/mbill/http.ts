@@ -24,7 +24,8 @@ export class MbillError extends Error {
 
 export const fail = {
   notFound: () => new MbillError(404, { type: 'not_found' }),
-  accessDenied: (message: string) => new MbillError(401, { type: 'access_denied', invalid: [{ entry_type: 'header', entry: 'Authorization' }], message }),
+  accessDenied: (message: string) =>
+    new MbillError(401, { type: 'access_denied', invalid: [{ entry_type: 'header', entry: 'Authorization' }], message }),
   conflict: (message: string) => new MbillError(409, { type: 'request_conflict', message }),
   malformed: () =>
     new MbillError(400, {
@@ -36,10 +37,15 @@ export const fail = {
     new MbillError(415, {
       type: 'content_type_invalid',
       invalid: [{ entry_type: 'header', entry: 'Content-Type' }],
-      message: "Invalid Content-Type header. Try to set 'Content-Type: application/json' header: http://docs.apimanifest.apiary.io/#introduction/interacting-with-api/content-type.",
+      message:
+        "Invalid Content-Type header. Try to set 'Content-Type: application/json' header: http://docs.apimanifest.apiary.io/#introduction/interacting-with-api/content-type.",
     }),
   tooLarge: () =>
-    new MbillError(413, { type: 'request_too_large', invalid: [{ entry_type: 'request', rules: [{ rule: 'size' }] }], message: 'Request body is too large.' }),
+    new MbillError(413, {
+      type: 'request_too_large',
+      invalid: [{ entry_type: 'request', rules: [{ rule: 'size' }] }],
+      message: 'Request body is too large.',
+    }),
   internal: () => new MbillError(500, { type: 'internal_error' }),
 };
 
@@ -146,8 +152,14 @@ export function requestUrl(req: FastifyRequest, base: string): string {
 export function envelope(req: FastifyRequest, base: string, out: Out): Record<string, unknown> {
   let url = requestUrl(req, base);
   const data = out.data as { id?: unknown } | unknown[] | undefined;
-  if (out.created && data && !Array.isArray(data) && typeof data === 'object' && data.id !== undefined) url = `${url.replace(/\/$/, '')}/${String(data.id)}`;
-  const meta: Record<string, unknown> = { url, type: Array.isArray(out.data) ? 'list' : 'object', code: out.status, request_id: requestIdOf(req) };
+  if (out.created && data && !Array.isArray(data) && typeof data === 'object' && data.id !== undefined)
+    url = `${url.replace(/\/$/, '')}/${String(data.id)}`;
+  const meta: Record<string, unknown> = {
+    url,
+    type: Array.isArray(out.data) ? 'list' : 'object',
+    code: out.status,
+    request_id: requestIdOf(req),
+  };
   const key = idempotencyKeyOf(req);
   if (key !== undefined) meta.idempotency_key = key;
   if (out.error) return { meta, error: out.error };

@@ -1,24 +1,77 @@
 // The OpenAPI 3.0 document of the Mbill face (Transfer Tokenization Service): card tokens, transfers with
 // 3-D Secure or lookup codes, claims, the webhook setting, the tokenizer iframe and the 3-D Secure terminal,
 // and the transfer webhook. Examples are answers the gateway gave (test/server/reference.test.ts checks them).
-import { callbackOf, json, jsonBody, nullable, p, s, type OpenApiDocument, type Operation, type PathItem, type Response, type Schema } from '../kit/openapi.js';
+import {
+  callbackOf,
+  json,
+  jsonBody,
+  nullable,
+  p,
+  s,
+  type OpenApiDocument,
+  type Operation,
+  type PathItem,
+  type Response,
+  type Schema,
+} from '../kit/openapi.js';
 import { mbillFace } from './face.js';
 import { ERROR_STATUS, VALIDATION_MESSAGE } from './wire.js';
 
 const TRANSFER_STATUSES = ['authentication', 'processing', 'waiting_for_claim', 'completed', 'declined', 'error'];
 const CLAIM_STATUSES = ['authentication', 'processing', 'completed', 'declined', 'error'];
 
-const ok = (schema: Schema, type: 'object' | 'list' = 'object', paging = false): Schema => s.obj({ meta: s.ref('Meta'), data: type === 'list' ? s.arr(schema) : schema, ...(paging ? { paging: s.ref('Paging') } : {}) }, paging ? ['meta', 'data', 'paging'] : ['meta', 'data']);
-const meta = (base: string, path: string, code: number, requestId: string, type: 'object' | 'list' = 'object') => ({ url: `${base}${path}`, type, code, request_id: requestId });
+const ok = (schema: Schema, type: 'object' | 'list' = 'object', paging = false): Schema =>
+  s.obj(
+    { meta: s.ref('Meta'), data: type === 'list' ? s.arr(schema) : schema, ...(paging ? { paging: s.ref('Paging') } : {}) },
+    paging ? ['meta', 'data', 'paging'] : ['meta', 'data'],
+  );
+const meta = (base: string, path: string, code: number, requestId: string, type: 'object' | 'list' = 'object') => ({
+  url: `${base}${path}`,
+  type,
+  code,
+  request_id: requestId,
+});
 
-const errorResponse = (base: string, code: number, path: string, error: Record<string, unknown>, description: string): Response => json(description, s.ref('ErrorEnvelope'), { meta: meta(base, path, code, 'req-1'), error });
-const accessDenied = (base: string, path: string, message: string) => errorResponse(base, 401, path, { type: 'access_denied', invalid: [{ entry_type: 'header', entry: 'Authorization' }], message }, 'Missing or unknown token (`access_denied`)');
-const notFound = (base: string, path: string) => errorResponse(base, 404, path, { type: 'not_found' }, 'No such object (`not_found`); checked before the token');
+const errorResponse = (base: string, code: number, path: string, error: Record<string, unknown>, description: string): Response =>
+  json(description, s.ref('ErrorEnvelope'), { meta: meta(base, path, code, 'req-1'), error });
+const accessDenied = (base: string, path: string, message: string) =>
+  errorResponse(
+    base,
+    401,
+    path,
+    { type: 'access_denied', invalid: [{ entry_type: 'header', entry: 'Authorization' }], message },
+    'Missing or unknown token (`access_denied`)',
+  );
+const notFound = (base: string, path: string) =>
+  errorResponse(base, 404, path, { type: 'not_found' }, 'No such object (`not_found`); checked before the token');
 const malformed = (base: string, path: string) =>
-  errorResponse(base, 400, path, { type: 'request_malformed', invalid: [{ entry_type: 'request', rules: [{ rule: 'json' }] }], message: 'Malformed request. Probably, you have sent corrupted JSON.' }, 'Corrupted JSON (`request_malformed`)');
+  errorResponse(
+    base,
+    400,
+    path,
+    {
+      type: 'request_malformed',
+      invalid: [{ entry_type: 'request', rules: [{ rule: 'json' }] }],
+      message: 'Malformed request. Probably, you have sent corrupted JSON.',
+    },
+    'Corrupted JSON (`request_malformed`)',
+  );
 const invalid = (base: string, path: string, entry: string, rule: Record<string, unknown>) =>
-  errorResponse(base, 422, path, { type: 'validation_failed', invalid: [{ entry_type: 'json_data_property', entry, rules: [rule] }], message: VALIDATION_MESSAGE }, 'Validation failed (`validation_failed`): one entry per invalid property, sorted by path');
-const conflict = (base: string, path: string) => errorResponse(base, 409, path, { type: 'request_conflict', message: 'Transfer is not awaiting authentication' }, 'Wrong state, or an X-Idempotency-Key reused with another body (`request_conflict`)');
+  errorResponse(
+    base,
+    422,
+    path,
+    { type: 'validation_failed', invalid: [{ entry_type: 'json_data_property', entry, rules: [rule] }], message: VALIDATION_MESSAGE },
+    'Validation failed (`validation_failed`): one entry per invalid property, sorted by path',
+  );
+const conflict = (base: string, path: string) =>
+  errorResponse(
+    base,
+    409,
+    path,
+    { type: 'request_conflict', message: 'Transfer is not awaiting authentication' },
+    'Wrong state, or an X-Idempotency-Key reused with another body (`request_conflict`)',
+  );
 
 const headers = [p.ref('XRequestId'), p.ref('XIdempotencyKey')];
 
@@ -36,14 +89,19 @@ const transfer3ds = (base: string, root: string) => ({
   description: 'some content',
   status: 'authentication',
   metadata: { feel_free: 'to set any metadata' },
-  sender: peer({ type: 'card-token', token: TOKEN, token_expires_at: '2026-11-23T16:36:07.393000Z', number: '424242******4242' }, '+380631112233', 'smith@example.com'),
+  sender: peer(
+    { type: 'card-token', token: TOKEN, token_expires_at: '2026-11-23T16:36:07.393000Z', number: '424242******4242' },
+    '+380631112233',
+    'smith@example.com',
+  ),
   recipient: peer({ type: 'card-number', number: '555555******4444' }),
   created_at: '2026-11-23T16:21:07.398000',
   updated_at: '2026-11-23T16:21:07.398000',
   auth: {
     type: '3d-secure',
     acs_url: `${root}/acs`,
-    pa_req: 'eyJ2IjoxLCJpZCI6IjRlOTIyOWVjLTk4M2UtNDg1ZS05ZDEwLTJmMTdhYzE5ZWM5OCIsImtpbmQiOiIzZHMiLCJhbW91bnQiOiIxMDEwLjAwIiwiY3VycmVuY3kiOiJVQUgifQ.QuvHRmqR_y6Bqu_BaqvxMF5e5i5bd23aZfRtzPIHY4A',
+    pa_req:
+      'eyJ2IjoxLCJpZCI6IjRlOTIyOWVjLTk4M2UtNDg1ZS05ZDEwLTJmMTdhYzE5ZWM5OCIsImtpbmQiOiIzZHMiLCJhbW91bnQiOiIxMDEwLjAwIiwiY3VycmVuY3kiOiJVQUgifQ.QuvHRmqR_y6Bqu_BaqvxMF5e5i5bd23aZfRtzPIHY4A',
     md: '143329988738',
     terminal_url: `${base}/3ds/terminal`,
   },
@@ -94,23 +152,46 @@ const claim = {
 const transferWebhook = (base: string, root: string): PathItem => {
   const { auth: _auth, ...completed } = transfer3ds(base, root);
   return {
-  post: {
-    operationId: 'transferEvent',
-    summary: 'Transfer status webhook',
-    description:
-      'Our addition (the blueprint\'s TODO): every transfer status change is POSTed to the merchant\'s webhook URL, `{meta: {type, event, event_id, created_at}, data: <transfer>}`. Headers: `X-Mbill-Signature: sha256=<hex HMAC-SHA256(API token, raw body)>`, `X-Mbill-Event`, `X-Polypay-Event-Id` (stable across retries: de-duplicate on it). Retried after 1, 5, 15 min, 1, 3, 6 h (10 attempts); any 2xx is success.',
-    tags: ['Webhooks'],
-    parameters: [p.header('X-Mbill-Signature', '`sha256=<hex HMAC-SHA256(API token, raw body)>`', s.str(), undefined, true), p.header('X-Mbill-Event', 'The event, e.g. `transfer.completed`', s.str(), undefined, true)],
-    requestBody: jsonBody(s.obj({ meta: s.obj({ type: s.enum(['object']), event: s.str(), event_id: s.str(), created_at: s.str() }, 'all'), data: s.ref('Transfer') }, 'all'), {
-      meta: { type: 'object', event: 'transfer.completed', event_id: 'b1c4d0a2-6f1e-4a43-9d55-2b7f3c7f0e11', created_at: '2026-11-23T16:21:07.530000Z' },
-      data: { ...completed, status: 'completed', updated_at: '2026-11-23T16:21:07.530000' },
-    }),
-    responses: { '2XX': { description: 'Received' } },
-  },
+    post: {
+      operationId: 'transferEvent',
+      summary: 'Transfer status webhook',
+      description:
+        "Our addition (the blueprint's TODO): every transfer status change is POSTed to the merchant's webhook URL, `{meta: {type, event, event_id, created_at}, data: <transfer>}`. Headers: `X-Mbill-Signature: sha256=<hex HMAC-SHA256(API token, raw body)>`, `X-Mbill-Event`, `X-Polypay-Event-Id` (stable across retries: de-duplicate on it). Retried after 1, 5, 15 min, 1, 3, 6 h (10 attempts); any 2xx is success.",
+      tags: ['Webhooks'],
+      parameters: [
+        p.header('X-Mbill-Signature', '`sha256=<hex HMAC-SHA256(API token, raw body)>`', s.str(), undefined, true),
+        p.header('X-Mbill-Event', 'The event, e.g. `transfer.completed`', s.str(), undefined, true),
+      ],
+      requestBody: jsonBody(
+        s.obj(
+          {
+            meta: s.obj({ type: s.enum(['object']), event: s.str(), event_id: s.str(), created_at: s.str() }, 'all'),
+            data: s.ref('Transfer'),
+          },
+          'all',
+        ),
+        {
+          meta: {
+            type: 'object',
+            event: 'transfer.completed',
+            event_id: 'b1c4d0a2-6f1e-4a43-9d55-2b7f3c7f0e11',
+            created_at: '2026-11-23T16:21:07.530000Z',
+          },
+          data: { ...completed, status: 'completed', updated_at: '2026-11-23T16:21:07.530000' },
+        },
+      ),
+      responses: { '2XX': { description: 'Received' } },
+    },
   };
 };
 
-const page = (operationId: string, summary: string, description: string, extra: Partial<Operation>, responses: Operation['responses']): Operation => ({
+const page = (
+  operationId: string,
+  summary: string,
+  description: string,
+  extra: Partial<Operation>,
+  responses: Operation['responses'],
+): Operation => ({
   operationId,
   summary,
   description,
@@ -142,7 +223,7 @@ export function mbillOpenApi(baseUrl: string): OpenApiDocument {
       description: [
         'Card-to-card transfers: exchange card data for a one-time **card token** (usually in the tokenizer iframe), create a **transfer**, authenticate it with 3-D Secure or a lookup code, and read its status. Transfers to an external credential wait for the recipient to **claim** them.',
         '',
-        '**Authorization**: HTTP Basic with a token as the user name (`curl -uTOKEN:`): the merchant\'s API token to create and list transfers; a transfer\'s own `token` to read and authenticate it; a claim\'s `token` for the claim. `POST /tokens` and `POST /claims` are public.',
+        "**Authorization**: HTTP Basic with a token as the user name (`curl -uTOKEN:`): the merchant's API token to create and list transfers; a transfer's own `token` to read and authenticate it; a claim's `token` for the claim. `POST /tokens` and `POST /claims` are public.",
         '',
         '**Envelope** (API Manifest): `{meta: {url, type, code, request_id[, idempotency_key]}, data[, paging]}`; errors `{meta, error: {type, invalid?, message?}}` with types ' +
           Object.entries(ERROR_STATUS)
@@ -166,13 +247,23 @@ export function mbillOpenApi(baseUrl: string): OpenApiDocument {
         post: {
           operationId: 'createCardToken',
           summary: 'Create card token',
-          description: 'Exchanges card data for a **one-time** token to create a transfer with. The card is stored encrypted (AES-128-CBC with an HMAC) and removed after **15 minutes**; the CVV is checked and never stored. No authorization.',
+          description:
+            'Exchanges card data for a **one-time** token to create a transfer with. The card is stored encrypted (AES-128-CBC with an HMAC) and removed after **15 minutes**; the CVV is checked and never stored. No authorization.',
           tags: ['Tokens'],
           security: [],
           parameters: headers,
-          requestBody: jsonBody(s.ref('Card'), { type: 'card', number: '4242424242424242', expiration_month: '12', expiration_year: '2030', cvv: '123' }),
+          requestBody: jsonBody(s.ref('Card'), {
+            type: 'card',
+            number: '4242424242424242',
+            expiration_month: '12',
+            expiration_year: '2030',
+            cvv: '123',
+          }),
           responses: {
-            201: json('The token', ok(s.ref('CardToken')), { meta: meta(base, '/tokens', 201, 'req-token'), data: { type: 'card-token', token: TOKEN, token_expires_at: '2026-11-23T16:36:07.393000Z' } }),
+            201: json('The token', ok(s.ref('CardToken')), {
+              meta: meta(base, '/tokens', 201, 'req-token'),
+              data: { type: 'card-token', token: TOKEN, token_expires_at: '2026-11-23T16:36:07.393000Z' },
+            }),
             400: malformed(base, '/tokens'),
             422: invalid(base, '/tokens', '$.number', { rule: 'card_number', params: [], description: 'is not a valid card number' }),
           },
@@ -183,13 +274,16 @@ export function mbillOpenApi(baseUrl: string): OpenApiDocument {
           operationId: 'createTransfer',
           summary: 'Create transfer',
           description:
-            'A transfer from the sender\'s card (`card-token`, or deprecated full `card` data) to the recipient\'s (`card-number`, `card-token`, or `external-credential` to be claimed). It starts in `authentication`: post `auth.pa_req`, `auth.md` and `auth.terminal_url` to `auth.acs_url` from the payer\'s browser (3-D Secure; add `?arrival=<url>` to the TermUrl to come back), or send the lookup code to `/transfers/{id}/auth`. Unauthenticated transfers are declined after about 15 minutes.',
+            "A transfer from the sender's card (`card-token`, or deprecated full `card` data) to the recipient's (`card-number`, `card-token`, or `external-credential` to be claimed). It starts in `authentication`: post `auth.pa_req`, `auth.md` and `auth.terminal_url` to `auth.acs_url` from the payer's browser (3-D Secure; add `?arrival=<url>` to the TermUrl to come back), or send the lookup code to `/transfers/{id}/auth`. Unauthenticated transfers are declined after about 15 minutes.",
           tags: ['Transfers'],
           security: [{ apiToken: [] }],
           parameters: headers,
           requestBody: jsonBody(s.ref('TransferRequest'), transferBody),
           responses: {
-            201: json('The transfer, with `auth`', ok(s.ref('Transfer')), { meta: meta(base, '/transfers/1000018', 201, 'req-transfer'), data: transfer3ds(base, baseUrl) }),
+            201: json('The transfer, with `auth`', ok(s.ref('Transfer')), {
+              meta: meta(base, '/transfers/1000018', 201, 'req-transfer'),
+              data: transfer3ds(base, baseUrl),
+            }),
             400: malformed(base, '/transfers'),
             401: accessDenied(base, '/transfers', 'Invalid API token.'),
             409: conflict(base, '/transfers'),
@@ -199,7 +293,7 @@ export function mbillOpenApi(baseUrl: string): OpenApiDocument {
         get: {
           operationId: 'listTransfers',
           summary: 'List transfers',
-          description: 'The merchant\'s transfers, newest first, with cursors (our addition).',
+          description: "The merchant's transfers, newest first, with cursors (our addition).",
           tags: ['Transfers'],
           security: [{ apiToken: [] }],
           parameters: [
@@ -215,7 +309,29 @@ export function mbillOpenApi(baseUrl: string): OpenApiDocument {
               paging: { limit: 1, cursors: { starting_after: '1000019', ending_before: '1000019' }, has_more: true, size: 2 },
             }),
             401: accessDenied(base, '/transfers', 'Send your API token as the HTTP Basic username.'),
-            422: errorResponse(base, 422, '/transfers', { type: 'validation_failed', invalid: [{ entry_type: 'query_parameter', entry: '$.limit', rules: [{ rule: 'number', params: { greater_than_or_equal_to: 1, less_than_or_equal_to: 100 }, description: 'must be less than or equal to 100' }] }], message: VALIDATION_MESSAGE }, 'A bad query parameter'),
+            422: errorResponse(
+              base,
+              422,
+              '/transfers',
+              {
+                type: 'validation_failed',
+                invalid: [
+                  {
+                    entry_type: 'query_parameter',
+                    entry: '$.limit',
+                    rules: [
+                      {
+                        rule: 'number',
+                        params: { greater_than_or_equal_to: 1, less_than_or_equal_to: 100 },
+                        description: 'must be less than or equal to 100',
+                      },
+                    ],
+                  },
+                ],
+                message: VALIDATION_MESSAGE,
+              },
+              'A bad query parameter',
+            ),
           },
         },
       },
@@ -223,12 +339,15 @@ export function mbillOpenApi(baseUrl: string): OpenApiDocument {
         get: {
           operationId: 'getTransfer',
           summary: 'Get transfer',
-          description: 'Reads a transfer with its access token as the HTTP Basic user name (the owning merchant\'s API token works too).',
+          description: "Reads a transfer with its access token as the HTTP Basic user name (the owning merchant's API token works too).",
           tags: ['Transfers'],
           security: [{ transferToken: [] }, { apiToken: [] }],
           parameters: [transferId, p.ref('XRequestId')],
           responses: {
-            200: json('The transfer', ok(s.ref('Transfer')), { meta: meta(base, '/transfers/1000018', 200, 'req-get'), data: transfer3ds(base, baseUrl) }),
+            200: json('The transfer', ok(s.ref('Transfer')), {
+              meta: meta(base, '/transfers/1000018', 200, 'req-get'),
+              data: transfer3ds(base, baseUrl),
+            }),
             401: accessDenied(base, '/transfers/1000018', 'Send the transfer token as the HTTP Basic username.'),
             404: notFound(base, '/transfers/1000018'),
           },
@@ -238,13 +357,17 @@ export function mbillOpenApi(baseUrl: string): OpenApiDocument {
         post: {
           operationId: 'authenticateTransfer',
           summary: 'Authenticate transfer',
-          description: 'For a `lookup-code` transfer: the OTP sent to the payer (the sandbox also takes the fixed code `3382837`; the generated one is in the admin API). Three wrong codes decline the transfer. 3-D Secure transfers do not use this method.',
+          description:
+            'For a `lookup-code` transfer: the OTP sent to the payer (the sandbox also takes the fixed code `3382837`; the generated one is in the admin API). Three wrong codes decline the transfer. 3-D Secure transfers do not use this method.',
           tags: ['Transfers'],
           security: [{ transferToken: [] }],
           parameters: [{ ...transferId, example: '1000019' }, ...headers],
           requestBody: jsonBody(s.obj({ code: s.oneOf([s.str(), s.int()], 'The OTP code') }, ['code']), { code: '3382837' }),
           responses: {
-            201: json('The transfer', ok(s.ref('Transfer')), { meta: meta(base, '/transfers/1000019/auth', 201, 'req-auth'), data: transferDone }),
+            201: json('The transfer', ok(s.ref('Transfer')), {
+              meta: meta(base, '/transfers/1000019/auth', 201, 'req-auth'),
+              data: transferDone,
+            }),
             401: accessDenied(base, '/transfers/1000019/auth', 'Send the transfer token as the HTTP Basic username.'),
             404: notFound(base, '/transfers/1000019/auth'),
             409: conflict(base, '/transfers/1000019/auth'),
@@ -256,11 +379,21 @@ export function mbillOpenApi(baseUrl: string): OpenApiDocument {
         post: {
           operationId: 'createClaim',
           summary: 'Create claim',
-          description: 'The recipient of a transfer to an `external-credential` (status `waiting_for_claim`) claims it with the credential id and their card; an OTP follows. No authorization.',
+          description:
+            'The recipient of a transfer to an `external-credential` (status `waiting_for_claim`) claims it with the credential id and their card; an OTP follows. No authorization.',
           tags: ['Claims'],
           security: [],
           parameters: headers,
-          requestBody: jsonBody(s.obj({ id: s.str('The external credential id of the transfer'), credential: s.oneOf([s.ref('CardNumber'), s.ref('CardTokenRef')]) }, 'all'), { id: '797270051', credential: { type: 'card-number', number: '4000000000003055' } }),
+          requestBody: jsonBody(
+            s.obj(
+              {
+                id: s.str('The external credential id of the transfer'),
+                credential: s.oneOf([s.ref('CardNumber'), s.ref('CardTokenRef')]),
+              },
+              'all',
+            ),
+            { id: '797270051', credential: { type: 'card-number', number: '4000000000003055' } },
+          ),
           responses: {
             201: json('The claim', ok(s.ref('Claim')), { meta: meta(base, '/claims/1000022', 201, 'req-claim'), data: claim }),
             422: invalid(base, '/claims', '$.id', { rule: 'claim_id', params: [], description: 'not found' }),
@@ -276,7 +409,10 @@ export function mbillOpenApi(baseUrl: string): OpenApiDocument {
           security: [{ claimToken: [] }],
           parameters: [claimId, p.ref('XRequestId')],
           responses: {
-            200: json('The claim; a completed one also shows `transfer` and `payment`', ok(s.ref('Claim')), { meta: meta(base, '/claims/1000022', 200, 'req-claimget'), data: { ...claim, status: 'completed', updated_at: '2026-11-23T16:21:07.988000', transfer: summary, payment: summary } }),
+            200: json('The claim; a completed one also shows `transfer` and `payment`', ok(s.ref('Claim')), {
+              meta: meta(base, '/claims/1000022', 200, 'req-claimget'),
+              data: { ...claim, status: 'completed', updated_at: '2026-11-23T16:21:07.988000', transfer: summary, payment: summary },
+            }),
             401: accessDenied(base, '/claims/1000022', 'Send the claim token as the HTTP Basic username.'),
             404: notFound(base, '/claims/1000022'),
           },
@@ -292,7 +428,15 @@ export function mbillOpenApi(baseUrl: string): OpenApiDocument {
           parameters: [claimId, ...headers],
           requestBody: jsonBody(s.obj({ code: s.oneOf([s.str(), s.int()], 'The OTP code') }), { code: '3382837' }),
           responses: {
-            201: json('The claim with its transfer', ok(s.ref('Claim')), { meta: meta(base, '/claims/1000022/auth', 201, 'req-claimauth'), data: { ...claim, status: 'processing', updated_at: '2026-11-23T16:21:07.970000', transfer: { ...summary, status: 'processing', updated_at: '2026-11-23T16:21:07.970000' } } }),
+            201: json('The claim with its transfer', ok(s.ref('Claim')), {
+              meta: meta(base, '/claims/1000022/auth', 201, 'req-claimauth'),
+              data: {
+                ...claim,
+                status: 'processing',
+                updated_at: '2026-11-23T16:21:07.970000',
+                transfer: { ...summary, status: 'processing', updated_at: '2026-11-23T16:21:07.970000' },
+              },
+            }),
             401: accessDenied(base, '/claims/1000022/auth', 'Send the claim token as the HTTP Basic username.'),
             404: notFound(base, '/claims/1000022/auth'),
             409: conflict(base, '/claims/1000022/auth'),
@@ -308,7 +452,13 @@ export function mbillOpenApi(baseUrl: string): OpenApiDocument {
           tags: ['Webhooks'],
           security: [{ apiToken: [] }],
           parameters: [p.ref('XRequestId')],
-          responses: { 200: json('The setting', ok(s.ref('Webhook')), { meta: meta(base, '/webhook', 200, 'req-webhookget'), data: { type: 'webhook', url: null } }), 401: accessDenied(base, '/webhook', 'Invalid API token.') },
+          responses: {
+            200: json('The setting', ok(s.ref('Webhook')), {
+              meta: meta(base, '/webhook', 200, 'req-webhookget'),
+              data: { type: 'webhook', url: null },
+            }),
+            401: accessDenied(base, '/webhook', 'Invalid API token.'),
+          },
         },
         put: {
           operationId: 'setWebhook',
@@ -319,7 +469,10 @@ export function mbillOpenApi(baseUrl: string): OpenApiDocument {
           parameters: [p.ref('XRequestId')],
           requestBody: jsonBody(s.obj({ url: nullable(s.str({ format: 'uri' })) }, ['url']), { url: 'https://example.com/mbill-hooks' }),
           responses: {
-            200: json('The setting', ok(s.ref('Webhook')), { meta: meta(base, '/webhook', 200, 'req-webhookput'), data: { type: 'webhook', url: 'https://example.com/mbill-hooks' } }),
+            200: json('The setting', ok(s.ref('Webhook')), {
+              meta: meta(base, '/webhook', 200, 'req-webhookput'),
+              data: { type: 'webhook', url: 'https://example.com/mbill-hooks' },
+            }),
             401: accessDenied(base, '/webhook', 'Invalid API token.'),
             422: invalid(base, '/webhook', '$.url', { rule: 'format', params: ['~r/^https?:\\/\\//'], description: 'has invalid format' }),
           },
@@ -340,7 +493,13 @@ export function mbillOpenApi(baseUrl: string): OpenApiDocument {
           'tokenizerFrame',
           'Tokenizer iframe',
           'The card form inside the iframe; it posts `mbill:card-token` or `mbill:validation-errors` messages to `origin` only, and only `origin` may frame it.',
-          { parameters: [p.query('origin', 'Your page\'s origin', s.str(), 'https://shop.example'), p.query('lang', 'uk, ru or en', s.str()), p.query('button', '0 hides the frame\'s own button', s.str())] },
+          {
+            parameters: [
+              p.query('origin', "Your page's origin", s.str(), 'https://shop.example'),
+              p.query('lang', 'uk, ru or en', s.str()),
+              p.query('button', "0 hides the frame's own button", s.str()),
+            ],
+          },
           { 200: { description: 'An HTML page', content: { 'text/html': { schema: s.str() } } }, 400: { description: 'No valid origin' } },
         ),
       },
@@ -349,24 +508,59 @@ export function mbillOpenApi(baseUrl: string): OpenApiDocument {
           'threeDsTerminal',
           '3-D Secure terminal (TermUrl)',
           'The ACS posts `MD` and `PaRes` here; with `?arrival=<url>` the browser is sent on (303), otherwise a result page is shown.',
-          { parameters: [p.query('arrival', 'Where to send the browser afterwards', s.str({ format: 'uri' }))], requestBody: { required: true, content: { 'application/x-www-form-urlencoded': { schema: s.obj({ MD: s.str(), PaRes: s.str() }) } } } },
-          { 200: { description: 'A result page', content: { 'text/html': { schema: s.str() } } }, 303: { description: 'To `arrival`' }, 404: { description: 'Unknown MD' } },
+          {
+            parameters: [p.query('arrival', 'Where to send the browser afterwards', s.str({ format: 'uri' }))],
+            requestBody: {
+              required: true,
+              content: { 'application/x-www-form-urlencoded': { schema: s.obj({ MD: s.str(), PaRes: s.str() }) } },
+            },
+          },
+          {
+            200: { description: 'A result page', content: { 'text/html': { schema: s.str() } } },
+            303: { description: 'To `arrival`' },
+            404: { description: 'Unknown MD' },
+          },
         ),
       },
     },
     components: {
       securitySchemes: {
-        apiToken: { type: 'http', scheme: 'basic', description: 'The merchant\'s API token as the user name, empty password (`curl -uAPI_TOKEN:`).' },
-        transferToken: { type: 'http', scheme: 'basic', description: 'The transfer\'s `token` (`transfer-token-…`) as the user name.' },
-        claimToken: { type: 'http', scheme: 'basic', description: 'The claim\'s `token` (`claim-token-…`) as the user name.' },
+        apiToken: {
+          type: 'http',
+          scheme: 'basic',
+          description: "The merchant's API token as the user name, empty password (`curl -uAPI_TOKEN:`).",
+        },
+        transferToken: { type: 'http', scheme: 'basic', description: "The transfer's `token` (`transfer-token-…`) as the user name." },
+        claimToken: { type: 'http', scheme: 'basic', description: "The claim's `token` (`claim-token-…`) as the user name." },
       },
       parameters: {
-        XRequestId: p.header('X-Request-ID', 'Echoed in the `x-request-id` header and `meta.request_id` (generated when absent)', s.str({ maxLength: 200 })),
-        XIdempotencyKey: p.header('X-Idempotency-Key', 'Echoed in `meta.idempotency_key`; a repeat of the same request within 24 h gets the first 2xx answer', s.str({ maxLength: 255 })),
+        XRequestId: p.header(
+          'X-Request-ID',
+          'Echoed in the `x-request-id` header and `meta.request_id` (generated when absent)',
+          s.str({ maxLength: 200 }),
+        ),
+        XIdempotencyKey: p.header(
+          'X-Idempotency-Key',
+          'Echoed in `meta.idempotency_key`; a repeat of the same request within 24 h gets the first 2xx answer',
+          s.str({ maxLength: 255 }),
+        ),
       },
       schemas: {
-        Meta: s.obj({ url: s.str(), type: s.enum(['object', 'list']), code: s.int(), request_id: s.str(), idempotency_key: s.str() }, ['url', 'type', 'code', 'request_id']),
-        Paging: s.obj({ limit: s.int(), cursors: s.obj({ starting_after: nullable(s.str()), ending_before: nullable(s.str()) }, 'all'), has_more: s.bool(), size: s.int('Total number of objects') }, ['limit', 'cursors', 'has_more']),
+        Meta: s.obj({ url: s.str(), type: s.enum(['object', 'list']), code: s.int(), request_id: s.str(), idempotency_key: s.str() }, [
+          'url',
+          'type',
+          'code',
+          'request_id',
+        ]),
+        Paging: s.obj(
+          {
+            limit: s.int(),
+            cursors: s.obj({ starting_after: nullable(s.str()), ending_before: nullable(s.str()) }, 'all'),
+            has_more: s.bool(),
+            size: s.int('Total number of objects'),
+          },
+          ['limit', 'cursors', 'has_more'],
+        ),
         ErrorEnvelope: s.obj(
           {
             meta: s.ref('Meta'),
@@ -374,7 +568,16 @@ export function mbillOpenApi(baseUrl: string): OpenApiDocument {
               {
                 type: s.enum(Object.keys(ERROR_STATUS)),
                 message: s.str(),
-                invalid: s.arr(s.obj({ entry_type: s.str('json_data_property, query_parameter, header, request'), entry: s.str('JSON path: `$.sender.credential.number`'), rules: s.arr(s.obj({ rule: s.str(), params: s.any(), description: s.str() }, ['rule'])) }, ['entry_type'])),
+                invalid: s.arr(
+                  s.obj(
+                    {
+                      entry_type: s.str('json_data_property, query_parameter, header, request'),
+                      entry: s.str('JSON path: `$.sender.credential.number`'),
+                      rules: s.arr(s.obj({ rule: s.str(), params: s.any(), description: s.str() }, ['rule'])),
+                    },
+                    ['entry_type'],
+                  ),
+                ),
               },
               ['type'],
             ),
@@ -393,23 +596,67 @@ export function mbillOpenApi(baseUrl: string): OpenApiDocument {
         ),
         CardNumber: s.obj({ type: s.enum(['card-number']), number: s.str() }, 'all'),
         CardTokenRef: s.obj({ type: s.enum(['card-token']), token: s.str() }, 'all'),
-        CardToken: s.obj({ type: s.enum(['card-token']), token: s.str('`card-token-<last4>-<40 hex>`'), token_expires_at: s.str('ISO 8601, microseconds, UTC') }, 'all'),
-        ExternalCredential: s.obj({ type: s.enum(['external-credential']), id: s.str('Generated (9 digits)'), metadata: nullable(s.map()) }, ['type']),
+        CardToken: s.obj(
+          {
+            type: s.enum(['card-token']),
+            token: s.str('`card-token-<last4>-<40 hex>`'),
+            token_expires_at: s.str('ISO 8601, microseconds, UTC'),
+          },
+          'all',
+        ),
+        ExternalCredential: s.obj(
+          { type: s.enum(['external-credential']), id: s.str('Generated (9 digits)'), metadata: nullable(s.map()) },
+          ['type'],
+        ),
         TransferRequest: s.obj(
           {
             amount: s.num({ minimum: 1, maximum: 15000, description: 'UAH, at most 2 decimals' }),
             fee: s.num('max(amount × 1 %, 5), rounded half up to 3 significant digits'),
             description: s.str({ minLength: 5, maxLength: 1024 }),
             metadata: s.map(s.any(), 'Keys ≤ 100 bytes, strings ≤ 500 bytes, lists ≤ 25 items'),
-            sender: s.obj({ phone: s.str({ pattern: '^\\+[0-9]{9,16}$' }), email: s.str({ format: 'email' }), credential: s.oneOf([s.ref('Card'), s.ref('CardTokenRef')]) }, ['credential']),
-            recipient: s.obj({ phone: s.str({ pattern: '^\\+[0-9]{9,16}$', description: 'Required for an external-credential' }), email: s.str({ format: 'email' }), credential: s.oneOf([s.ref('CardNumber'), s.ref('CardTokenRef'), s.obj({ type: s.enum(['external-credential']), metadata: s.map() }, ['type'])]) }, ['credential']),
+            sender: s.obj(
+              {
+                phone: s.str({ pattern: '^\\+[0-9]{9,16}$' }),
+                email: s.str({ format: 'email' }),
+                credential: s.oneOf([s.ref('Card'), s.ref('CardTokenRef')]),
+              },
+              ['credential'],
+            ),
+            recipient: s.obj(
+              {
+                phone: s.str({ pattern: '^\\+[0-9]{9,16}$', description: 'Required for an external-credential' }),
+                email: s.str({ format: 'email' }),
+                credential: s.oneOf([
+                  s.ref('CardNumber'),
+                  s.ref('CardTokenRef'),
+                  s.obj({ type: s.enum(['external-credential']), metadata: s.map() }, ['type']),
+                ]),
+              },
+              ['credential'],
+            ),
           },
           ['amount', 'fee', 'sender', 'recipient'],
         ),
-        Peer: s.obj({ phone: nullable(s.str()), email: nullable(s.str()), credential: s.map(s.any(), '`card` / `card-number` (masked `number`), `card-token` (`token`, `token_expires_at`, masked `number`) or `external-credential` (`id`, `metadata`)') }, 'all'),
-        Auth3ds: s.obj({ type: s.enum(['3d-secure']), acs_url: s.str(), pa_req: s.str(), md: s.str('= external_id'), terminal_url: s.str() }, 'all'),
+        Peer: s.obj(
+          {
+            phone: nullable(s.str()),
+            email: nullable(s.str()),
+            credential: s.map(
+              s.any(),
+              '`card` / `card-number` (masked `number`), `card-token` (`token`, `token_expires_at`, masked `number`) or `external-credential` (`id`, `metadata`)',
+            ),
+          },
+          'all',
+        ),
+        Auth3ds: s.obj(
+          { type: s.enum(['3d-secure']), acs_url: s.str(), pa_req: s.str(), md: s.str('= external_id'), terminal_url: s.str() },
+          'all',
+        ),
         AuthLookup: s.obj({ type: s.enum(['lookup-code']), md: s.str() }, 'all'),
-        Decline: s.obj({ code: s.int('Processing partner code'), reason: s.str('Error group, e.g. Funds_Insufficient'), message: s.str() }, 'all'),
+        Decline: s.obj(
+          { code: s.int('Processing partner code'), reason: s.str('Error group, e.g. Funds_Insufficient'), message: s.str() },
+          'all',
+        ),
         Transfer: s.obj(
           {
             id: s.str(),
@@ -430,9 +677,39 @@ export function mbillOpenApi(baseUrl: string): OpenApiDocument {
             auth: s.oneOf([s.ref('Auth3ds'), s.ref('AuthLookup')], 'While the status is `authentication`'),
             decline: s.ref('Decline'),
           },
-          ['id', 'type', 'external_id', 'token', 'token_expires_at', 'amount', 'fee', 'total', 'description', 'status', 'metadata', 'sender', 'recipient', 'created_at', 'updated_at'],
+          [
+            'id',
+            'type',
+            'external_id',
+            'token',
+            'token_expires_at',
+            'amount',
+            'fee',
+            'total',
+            'description',
+            'status',
+            'metadata',
+            'sender',
+            'recipient',
+            'created_at',
+            'updated_at',
+          ],
         ),
-        TransferSummary: s.obj({ id: s.str(), status: s.enum(TRANSFER_STATUSES), amount: s.num(), fee: s.num(), total: s.num(), description: nullable(s.str()), sender: s.ref('Peer'), recipient: s.ref('Peer'), created_at: s.str(), updated_at: s.str() }, 'all'),
+        TransferSummary: s.obj(
+          {
+            id: s.str(),
+            status: s.enum(TRANSFER_STATUSES),
+            amount: s.num(),
+            fee: s.num(),
+            total: s.num(),
+            description: nullable(s.str()),
+            sender: s.ref('Peer'),
+            recipient: s.ref('Peer'),
+            created_at: s.str(),
+            updated_at: s.str(),
+          },
+          'all',
+        ),
         Claim: s.obj(
           {
             id: s.str(),
@@ -441,7 +718,7 @@ export function mbillOpenApi(baseUrl: string): OpenApiDocument {
             status: s.enum(CLAIM_STATUSES),
             token: s.str('`claim-token-<uuid>`'),
             token_expires_at: s.str(),
-            credential: s.map(s.any(), 'The claimant\'s card, masked'),
+            credential: s.map(s.any(), "The claimant's card, masked"),
             auth: s.obj({ type: s.enum(['otp-code']) }, 'all'),
             metadata: nullable(s.map()),
             created_at: s.str(),
@@ -450,7 +727,19 @@ export function mbillOpenApi(baseUrl: string): OpenApiDocument {
             transfer: s.ref('TransferSummary'),
             payment: s.ref('TransferSummary'),
           },
-          ['id', 'type', 'external_id', 'status', 'token', 'token_expires_at', 'credential', 'auth', 'metadata', 'created_at', 'updated_at'],
+          [
+            'id',
+            'type',
+            'external_id',
+            'status',
+            'token',
+            'token_expires_at',
+            'credential',
+            'auth',
+            'metadata',
+            'created_at',
+            'updated_at',
+          ],
         ),
         Webhook: s.obj({ type: s.enum(['webhook']), url: nullable(s.str()) }, 'all'),
       },

@@ -261,7 +261,9 @@ export function registerMbillPages(app: FastifyInstance, ctx: FaceContext, svc: 
     const n = nonce();
     const origin = originOf(q.origin);
     if (!origin) {
-      return securePage(reply.code(400), n).send(layout({ title: s.title, lang, nonce: n, body: `<h1>${esc(s.title)}</h1><p>${esc(s.badOrigin)}</p>` }));
+      return securePage(reply.code(400), n).send(
+        layout({ title: s.title, lang, nonce: n, body: `<h1>${esc(s.title)}</h1><p>${esc(s.badOrigin)}</p>` }),
+      );
     }
     securePage(reply, n, { frameable: true });
     // only the configured parent may frame the card form (it is the only window messages go to)
@@ -287,7 +289,12 @@ export function registerMbillPages(app: FastifyInstance, ctx: FaceContext, svc: 
                 : s.declined;
     const ok = status === 'completed' || status === 'processing' || status === 'waiting_for_claim';
     return securePage(reply.code(code), n, { frameable: true }).send(
-      layout({ title: s.terminalTitle, lang, nonce: n, body: `<h1>${esc(s.terminalTitle)}</h1><p class="status ${ok ? 'ok' : 'fail'}" data-testid="result" data-status="${esc(status ?? 'not_found')}">${esc(text)}</p>` }),
+      layout({
+        title: s.terminalTitle,
+        lang,
+        nonce: n,
+        body: `<h1>${esc(s.terminalTitle)}</h1><p class="status ${ok ? 'ok' : 'fail'}" data-testid="result" data-status="${esc(status ?? 'not_found')}">${esc(text)}</p>`,
+      }),
     );
   };
 

@@ -95,7 +95,14 @@ export function registerMbillRoutes(app: FastifyInstance, ctx: FaceContext): voi
     if (key === undefined) return send(req, reply, base, await engine.transaction(work));
     const path = (req.raw.url ?? req.url).split('?')[0] ?? '';
     const stored = await engine.idempotency.run(
-      { scope: `mbill:${scope}`, key, requestHash: sha256Hex(`${req.method} ${path}\n${rawBody(req)}`), ttlMs: DAY, compareRequest: true, keep: (r) => r.status >= 200 && r.status < 300 },
+      {
+        scope: `mbill:${scope}`,
+        key,
+        requestHash: sha256Hex(`${req.method} ${path}\n${rawBody(req)}`),
+        ttlMs: DAY,
+        compareRequest: true,
+        keep: (r) => r.status >= 200 && r.status < 300,
+      },
       async (tx) => {
         const out = await work(tx);
         return { status: out.status, headers: {}, body: JSON.stringify(envelope(req, base, out)) };
@@ -122,7 +129,10 @@ export function registerMbillRoutes(app: FastifyInstance, ctx: FaceContext): voi
     return found;
   };
 
-  const wrongCode = (): Out => ({ status: 422, error: validationBody([{ entry_type: 'json_data_property', entry: '$.code', rules: [rules.otpCode()] }]) });
+  const wrongCode = (): Out => ({
+    status: 422,
+    error: validationBody([{ entry_type: 'json_data_property', entry: '$.code', rules: [rules.otpCode()] }]),
+  });
 
   // ---- tokens (public)
   app.post('/tokens', async (req, reply) => {
@@ -145,7 +155,8 @@ export function registerMbillRoutes(app: FastifyInstance, ctx: FaceContext): voi
           ['recipient', '$.recipient.credential'],
         ] as const) {
           const c = (body[peer] as Obj | undefined)?.credential;
-          if (isObject(c) && c.type === 'card-token' && typeof c.token === 'string' && c.token.trim()) await svc.peekCardToken(tx, c.token, path, invalid);
+          if (isObject(c) && c.type === 'card-token' && typeof c.token === 'string' && c.token.trim())
+            await svc.peekCardToken(tx, c.token, path, invalid);
         }
       });
       throw new ValidationFailed(invalid.list());
@@ -170,7 +181,8 @@ export function registerMbillRoutes(app: FastifyInstance, ctx: FaceContext): voi
       const range = { greater_than_or_equal_to: 1, less_than_or_equal_to: LIST_LIMIT_MAX };
       if (Number.isNaN(n)) inv.add('$.limit', rules.cast('integer'), 'query_parameter');
       else if (n < 1) inv.add('$.limit', rules.number(range, 'must be greater than or equal to 1'), 'query_parameter');
-      else if (n > LIST_LIMIT_MAX) inv.add('$.limit', rules.number(range, `must be less than or equal to ${LIST_LIMIT_MAX}`), 'query_parameter');
+      else if (n > LIST_LIMIT_MAX)
+        inv.add('$.limit', rules.number(range, `must be less than or equal to ${LIST_LIMIT_MAX}`), 'query_parameter');
       else limit = n;
     }
     const cursor = (k: string) => {
@@ -187,7 +199,11 @@ export function registerMbillRoutes(app: FastifyInstance, ctx: FaceContext): voi
     if (!inv.empty) throw new ValidationFailed(inv.list());
     const b = bases(req);
     const out = await engine.read(async (tx) => {
-      const page = await S.listTransfers(tx, merchant.id, { limit, ...(startingAfter !== undefined ? { startingAfter } : {}), ...(endingBefore !== undefined ? { endingBefore } : {}) });
+      const page = await S.listTransfers(tx, merchant.id, {
+        limit,
+        ...(startingAfter !== undefined ? { startingAfter } : {}),
+        ...(endingBefore !== undefined ? { endingBefore } : {}),
+      });
       const data = [];
       for (const t of page.items) data.push(await svc.transferView(tx, t, b));
       const size = await S.countTransfers(tx, merchant.id);
@@ -198,7 +214,12 @@ export function registerMbillRoutes(app: FastifyInstance, ctx: FaceContext): voi
     return send(req, reply, root(req), {
       status: 200,
       data: out.data,
-      paging: { limit, cursors: { starting_after: last?.id ?? null, ending_before: first?.id ?? null }, has_more: out.hasMore, size: out.size },
+      paging: {
+        limit,
+        cursors: { starting_after: last?.id ?? null, ending_before: first?.id ?? null },
+        has_more: out.hasMore,
+        size: out.size,
+      },
     });
   });
 

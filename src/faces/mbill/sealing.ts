@@ -61,7 +61,8 @@ export function open(vault: CardVault, sealed: string, context: string): string 
   try {
     const iv = Buffer.from(rec.iv, 'base64');
     const ct = Buffer.from(rec.ct, 'base64');
-    if (!safeEqual(mac(keys.subarray(16), context, iv, ct), Buffer.from(rec.mac, 'base64'))) throw new CoreError('INTERNAL', 'sealed card data failed its integrity check');
+    if (!safeEqual(mac(keys.subarray(16), context, iv, ct), Buffer.from(rec.mac, 'base64')))
+      throw new CoreError('INTERNAL', 'sealed card data failed its integrity check');
     const d = createDecipheriv('aes-128-cbc', keys.subarray(0, 16), iv);
     return Buffer.concat([d.update(ct), d.final()]).toString('utf8');
   } finally {

@@ -197,7 +197,13 @@ function db(tx: Tx): Kysely<MbillDatabase> | Transaction<MbillDatabase> {
 
 const json = <T>(s: string | null): T | null => (s === null ? null : (JSON.parse(s) as T));
 
-const toToken = (r: CardTokensTable): CardTokenRow => ({ token: r.token, last4: r.last4, sealed: r.sealed, expiresAt: num(r.expires_at), createdAt: num(r.created_at) });
+const toToken = (r: CardTokensTable): CardTokenRow => ({
+  token: r.token,
+  last4: r.last4,
+  sealed: r.sealed,
+  expiresAt: num(r.expires_at),
+  createdAt: num(r.created_at),
+});
 
 const toTransfer = (r: TransfersTable): Transfer => ({
   id: num(r.id),
@@ -247,7 +253,10 @@ const toClaim = (r: ClaimsTable): Claim => ({
 });
 
 export type TransferPatch = Partial<
-  Pick<Transfer, 'status' | 'recipientCard' | 'payoutId' | 'authType' | 'challengeId' | 'authExpiresAt' | 'declineReason' | 'activeClaimId' | 'updatedAt'>
+  Pick<
+    Transfer,
+    'status' | 'recipientCard' | 'payoutId' | 'authType' | 'challengeId' | 'authExpiresAt' | 'declineReason' | 'activeClaimId' | 'updatedAt'
+  >
 >;
 export type ClaimPatch = Partial<Pick<Claim, 'status' | 'card' | 'payoutId' | 'declineReason' | 'updatedAt'>>;
 
@@ -268,7 +277,10 @@ function transferSet(p: TransferPatch): Partial<TransfersTable> {
 export const mbillStore = {
   // ---- card tokens
   async insertCardToken(tx: Tx, t: CardTokenRow): Promise<void> {
-    await db(tx).insertInto('mbill_card_tokens').values({ token: t.token, last4: t.last4, sealed: t.sealed, expires_at: t.expiresAt, created_at: t.createdAt }).execute();
+    await db(tx)
+      .insertInto('mbill_card_tokens')
+      .values({ token: t.token, last4: t.last4, sealed: t.sealed, expires_at: t.expiresAt, created_at: t.createdAt })
+      .execute();
   },
   async getCardToken(tx: Tx, token: string): Promise<CardTokenRow | undefined> {
     const r = await db(tx).selectFrom('mbill_card_tokens').selectAll().where('token', '=', token).executeTakeFirst();
@@ -349,7 +361,11 @@ export const mbillStore = {
     return Number(res.numUpdatedRows) === 1;
   },
   /** A page of a merchant's transfers, newest first, with cursors (transfer ids). */
-  async listTransfers(tx: Tx, merchantId: string, q: { limit: number; startingAfter?: number; endingBefore?: number }): Promise<{ items: Transfer[]; hasMore: boolean }> {
+  async listTransfers(
+    tx: Tx,
+    merchantId: string,
+    q: { limit: number; startingAfter?: number; endingBefore?: number },
+  ): Promise<{ items: Transfer[]; hasMore: boolean }> {
     let sel = db(tx).selectFrom('mbill_transfers').selectAll().where('merchant_id', '=', merchantId);
     if (q.startingAfter !== undefined) sel = sel.where('id', '<', q.startingAfter);
     else if (q.endingBefore !== undefined) sel = sel.where('id', '>', q.endingBefore);
@@ -363,7 +379,11 @@ export const mbillStore = {
     return { items: asc ? page.reverse() : page, hasMore };
   },
   async countTransfers(tx: Tx, merchantId: string): Promise<number> {
-    const r = await db(tx).selectFrom('mbill_transfers').select((eb) => eb.fn.countAll().as('n')).where('merchant_id', '=', merchantId).executeTakeFirst();
+    const r = await db(tx)
+      .selectFrom('mbill_transfers')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('merchant_id', '=', merchantId)
+      .executeTakeFirst();
     return num(r?.n ?? 0);
   },
 

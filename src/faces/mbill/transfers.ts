@@ -62,7 +62,8 @@ export interface Bases {
   api: string;
 }
 
-export type AuthOutcome = { kind: 'ok'; transfer: Transfer } | { kind: 'wrong_code'; transfer: Transfer } | { kind: 'conflict'; message: string };
+export type AuthOutcome =
+  { kind: 'ok'; transfer: Transfer } | { kind: 'wrong_code'; transfer: Transfer } | { kind: 'conflict'; message: string };
 export type ClaimAuthOutcome = { kind: 'ok'; claim: Claim } | { kind: 'wrong_code'; claim: Claim } | { kind: 'conflict'; message: string };
 
 interface TakenToken {
@@ -165,7 +166,10 @@ export class MbillService {
         recipientView = { type: 'card-token', token: rc.token, token_expires_at: isoUtc(got.expiresAt), number: mask(got.card.number) };
       }
     } else {
-      claimRef = await this.unique((ref) => S.getTransferByClaimRef(tx, ref), () => randomDigits(9));
+      claimRef = await this.unique(
+        (ref) => S.getTransferByClaimRef(tx, ref),
+        () => randomDigits(9),
+      );
       recipientView = { type: 'external-credential', id: claimRef, metadata: rc.metadata };
     }
     if (!inv.empty || !senderCard || !senderView || !recipientView) throw new ValidationFailed(inv.list());
@@ -187,7 +191,10 @@ export class MbillService {
     const t: Transfer = {
       id,
       merchantId: merchant.id,
-      externalId: await this.unique((x) => S.getTransferByExternalId(tx, x), () => randomDigits(12)),
+      externalId: await this.unique(
+        (x) => S.getTransferByExternalId(tx, x),
+        () => randomDigits(12),
+      ),
       token: `transfer-token-${uuid()}`,
       tokenExpiresAt: now + TRANSFER_TOKEN_TTL,
       status: 'authentication',
@@ -213,11 +220,26 @@ export class MbillService {
     };
     await S.insertTransfer(tx, t);
     // operators find the transfer by the id its partner system shows, too
-    await tx.insertRef({ face: 'mbill', merchantId: merchant.id, kind: 'external_id', ref: t.externalId, subjectType: 'payment', subjectId: String(id) });
-    const r = await this.engine.payments.authorize(tx, id, { source: { kind: 'card', card: senderCard }, requireAuthentication: true, merchantName: merchant.name });
+    await tx.insertRef({
+      face: 'mbill',
+      merchantId: merchant.id,
+      kind: 'external_id',
+      ref: t.externalId,
+      subjectType: 'payment',
+      subjectId: String(id),
+    });
+    const r = await this.engine.payments.authorize(tx, id, {
+      source: { kind: 'card', card: senderCard },
+      requireAuthentication: true,
+      merchantName: merchant.name,
+    });
     if (r.kind === 'challenge') {
       const expiresAt = Math.min(r.challenge.expiresAt, r.payment.expiresAt ?? Infinity);
-      const patch: TransferPatch = { authType: r.challenge.kind === '3ds' ? '3d-secure' : 'lookup-code', challengeId: r.challenge.id, authExpiresAt: expiresAt };
+      const patch: TransferPatch = {
+        authType: r.challenge.kind === '3ds' ? '3d-secure' : 'lookup-code',
+        challengeId: r.challenge.id,
+        authExpiresAt: expiresAt,
+      };
       await S.updateTransfer(tx, id, patch);
       await tx.scheduleJob(JOBS.transferExpire, String(id), expiresAt, {});
       const fresh = { ...t, ...patch };
@@ -233,7 +255,8 @@ export class MbillService {
     const p = await this.engine.payments.lock(tx, t0.paymentId);
     let t = (await S.getTransfer(tx, transferId))!;
     if (t.status !== 'authentication') return { kind: 'conflict', message: `Transfer is ${t.status}.` };
-    if (t.authType !== 'lookup-code') return { kind: 'conflict', message: 'This transfer is authenticated with 3-D Secure: send the payer to auth.acs_url.' };
+    if (t.authType !== 'lookup-code')
+      return { kind: 'conflict', message: 'This transfer is authenticated with 3-D Secure: send the payer to auth.acs_url.' };
     if (p.status !== 'requires_authentication' || (t.authExpiresAt !== null && this.now() >= t.authExpiresAt)) {
       t = await this.expireTransfer(tx, t, bases, true);
       return { kind: 'conflict', message: `Transfer is ${t.status}.` };
@@ -274,7 +297,14 @@ export class MbillService {
   private async afterAuthentication(tx: Tx, t: Transfer, r: AuthorizeResult, bases: Bases): Promise<Transfer> {
     await tx.cancelJob(JOBS.transferExpire, String(t.id));
     if (r.kind === 'approved') return this.onSenderCharged(tx, t, bases);
-    if (r.kind === 'declined') return this.transition(tx, t, TRANSFER_STATUS_OF_PAYMENT[r.payment.status], { declineReason: r.payment.declineReason ?? 'processing_error' }, bases);
+    if (r.kind === 'declined')
+      return this.transition(
+        tx,
+        t,
+        TRANSFER_STATUS_OF_PAYMENT[r.payment.status],
+        { declineReason: r.payment.declineReason ?? 'processing_error' },
+        bases,
+      );
     throw new CoreError('INTERNAL', 'the network asked for a second authentication');
   }
 
@@ -306,12 +336,21 @@ export class MbillService {
     const sealed = claim ? claim.card : t.recipientCard;
     const card = sealed ? openCard(this.engine.vault, sealed, claim ? `claim:${claim.id}` : `transfer:${t.id}`) : undefined;
 
-    const payout = await this.engine.payouts.create(tx, { merchantId: t.merchantId, face: 'mbill', amount: t.amount, currency: t.currency, metadata: { mbill_transfer_id: String(t.id) } });
+    const payout = await this.engine.payouts.create(tx, {
+      merchantId: t.merchantId,
+      face: 'mbill',
+      amount: t.amount,
+      currency: t.currency,
+      metadata: { mbill_transfer_id: String(t.id) },
+    });
     let outcome: 'completed' | 'declined' | 'error' = 'error';
     let reason: string | null = 'processing_error';
     if (card) {
       try {
-        const target = card.expMonth !== null && card.expYear !== null ? { number: card.number, expMonth: card.expMonth, expYear: card.expYear } : { number: card.number };
+        const target =
+          card.expMonth !== null && card.expYear !== null
+            ? { number: card.number, expMonth: card.expMonth, expYear: card.expYear }
+            : { number: card.number };
         const done = await this.engine.payouts.execute(tx, payout.id, target);
         const o = OUTCOME_OF_PAYOUT[done.status];
         outcome = o === 'pending' ? 'error' : o;
@@ -329,12 +368,24 @@ export class MbillService {
     if (claim) {
       // the money stays with the merchant: the recipient may claim again with another card
       const status: ClaimStatus = outcome === 'error' ? 'error' : 'declined';
-      await S.updateClaim(tx, claim.id, { status, card: null, payoutId: payout.id, declineReason: reason ?? 'processing_error', updatedAt: now });
+      await S.updateClaim(tx, claim.id, {
+        status,
+        card: null,
+        payoutId: payout.id,
+        declineReason: reason ?? 'processing_error',
+        updatedAt: now,
+      });
       await this.transition(tx, t, 'waiting_for_claim', { activeClaimId: null }, bases);
       return;
     }
     await this.refundSender(tx, t);
-    await this.transition(tx, t, outcome === 'error' ? 'error' : 'declined', { payoutId: payout.id, recipientCard: null, declineReason: reason ?? 'processing_error' }, bases);
+    await this.transition(
+      tx,
+      t,
+      outcome === 'error' ? 'error' : 'declined',
+      { payoutId: payout.id, recipientCard: null, declineReason: reason ?? 'processing_error' },
+      bases,
+    );
   }
 
   /** The recipient leg failed: the fee comes back from the fees account and the sender is refunded in full. */
@@ -503,7 +554,12 @@ export class MbillService {
     if (!c || c.status !== 'authentication') return;
     if (!force && this.now() < c.authExpiresAt) return c.authExpiresAt;
     if (c.challengeId) await this.engine.challenges.expire(tx, c.challengeId);
-    await S.updateClaim(tx, c.id, { status: 'declined', declineReason: 'expired_authentication', card: null, updatedAt: this.now() }, 'authentication');
+    await S.updateClaim(
+      tx,
+      c.id,
+      { status: 'declined', declineReason: 'expired_authentication', card: null, updatedAt: this.now() },
+      'authentication',
+    );
     await tx.cancelJob(JOBS.claimExpire, String(c.id));
   }
 
@@ -520,7 +576,10 @@ export class MbillService {
         if (found && safeEqual(found.credential.secret ?? '', x) && found.merchant.id === t.merchantId) return t;
       }
     }
-    throw new CoreError('UNAUTHENTICATED', tokens.length ? 'Invalid transfer token.' : 'Send the transfer token as the HTTP Basic username.');
+    throw new CoreError(
+      'UNAUTHENTICATED',
+      tokens.length ? 'Invalid transfer token.' : 'Send the transfer token as the HTTP Basic username.',
+    );
   }
 
   async claimFor(tx: Tx, id: string, tokens: string[]): Promise<Claim> {
@@ -552,7 +611,14 @@ export class MbillService {
     };
     if (t.status === 'authentication' && t.authType === '3d-secure' && t.challengeId) {
       const c = await tx.getChallenge(t.challengeId);
-      if (c) v.auth = { type: '3d-secure', acs_url: `${bases.root}/acs`, pa_req: this.engine.challenges.paReq(c), md: t.externalId, terminal_url: `${bases.api}/3ds/terminal` };
+      if (c)
+        v.auth = {
+          type: '3d-secure',
+          acs_url: `${bases.root}/acs`,
+          pa_req: this.engine.challenges.paReq(c),
+          md: t.externalId,
+          terminal_url: `${bases.api}/3ds/terminal`,
+        };
     } else if (t.status === 'authentication' && t.authType === 'lookup-code') {
       v.auth = { type: 'lookup-code', md: t.externalId };
     }

@@ -228,15 +228,29 @@ export function validateMetadata(inv: Invalid, v: unknown, path: string): Record
     if (Buffer.byteLength(key) > METADATA_KEY_MAX) {
       inv.add(p, { rule: 'length', params: { max: METADATA_KEY_MAX }, description: `key should be up to ${METADATA_KEY_MAX} characters` });
     } else if (typeof val === 'string') {
-      if (Buffer.byteLength(val) > METADATA_VALUE_MAX) inv.add(p, { rule: 'length', params: { max: METADATA_VALUE_MAX }, description: `value should be up to ${METADATA_VALUE_MAX} characters` });
+      if (Buffer.byteLength(val) > METADATA_VALUE_MAX)
+        inv.add(p, {
+          rule: 'length',
+          params: { max: METADATA_VALUE_MAX },
+          description: `value should be up to ${METADATA_VALUE_MAX} characters`,
+        });
     } else if (Array.isArray(val)) {
       if (val.length > METADATA_LIST_MAX) {
-        inv.add(p, { rule: 'length', params: { max: METADATA_LIST_MAX }, description: `lists should be up to ${METADATA_LIST_MAX} elements` });
+        inv.add(p, {
+          rule: 'length',
+          params: { max: METADATA_LIST_MAX },
+          description: `lists should be up to ${METADATA_LIST_MAX} elements`,
+        });
       } else {
         val.forEach((el, i) => {
           if (typeof el === 'number') return;
           if (typeof el === 'string') {
-            if (Buffer.byteLength(el) > METADATA_LIST_VALUE_MAX) inv.add(`${p}[${i}]`, { rule: 'length', params: { max: METADATA_LIST_VALUE_MAX }, description: `list keys should be up to ${METADATA_LIST_VALUE_MAX} characters` });
+            if (Buffer.byteLength(el) > METADATA_LIST_VALUE_MAX)
+              inv.add(`${p}[${i}]`, {
+                rule: 'length',
+                params: { max: METADATA_LIST_VALUE_MAX },
+                description: `list keys should be up to ${METADATA_LIST_VALUE_MAX} characters`,
+              });
             return;
           }
           inv.add(p, { rule: 'cast', params: anyType, description: 'one of keys is invalid' });
@@ -252,7 +266,10 @@ export function validateMetadata(inv: Invalid, v: unknown, path: string): Record
 // ---- peers and transfers
 
 export type SenderCredential = ({ type: 'card' } & CardData) | { type: 'card-token'; token: string };
-export type RecipientCredential = { type: 'card-number'; number: string } | { type: 'card-token'; token: string } | { type: 'external-credential'; metadata: Record<string, unknown> | null };
+export type RecipientCredential =
+  | { type: 'card-number'; number: string }
+  | { type: 'card-token'; token: string }
+  | { type: 'external-credential'; metadata: Record<string, unknown> | null };
 
 export interface PeerInput<C> {
   phone: string | null;

@@ -127,7 +127,8 @@ export const ERROR_STATUS: Record<ErrorType, number> = {
   internal_error: 500,
 };
 
-export const VALIDATION_MESSAGE = 'Validation failed. You can find validators description at our API Manifest: http://docs.apimanifest.apiary.io/#introduction/interacting-with-api/errors.';
+export const VALIDATION_MESSAGE =
+  'Validation failed. You can find validators description at our API Manifest: http://docs.apimanifest.apiary.io/#introduction/interacting-with-api/errors.';
 
 export interface Rule {
   rule: string;

@@ -146,11 +146,21 @@ export class NovapayClient {
   void(sessionId: string) {
     return this.call<null>('/void', this.withMerchant({ session_id: sessionId }));
   }
-  completeHold(sessionId: string, amount?: number | string, operations?: Array<{ id: string; amount?: number; recipient_identifier?: string }>) {
-    return this.call<null>('/complete-hold', this.withMerchant({ session_id: sessionId, ...(amount !== undefined ? { amount } : {}), ...(operations ? { operations } : {}) }));
+  completeHold(
+    sessionId: string,
+    amount?: number | string,
+    operations?: Array<{ id: string; amount?: number; recipient_identifier?: string }>,
+  ) {
+    return this.call<null>(
+      '/complete-hold',
+      this.withMerchant({ session_id: sessionId, ...(amount !== undefined ? { amount } : {}), ...(operations ? { operations } : {}) }),
+    );
   }
   confirmDeliveryHold(sessionId: string) {
-    return this.call<{ id: string; metadata: Record<string, unknown> | null; express_waybill: string; ref_id: string }>('/confirm-delivery-hold', this.withMerchant({ session_id: sessionId }));
+    return this.call<{ id: string; metadata: Record<string, unknown> | null; express_waybill: string; ref_id: string }>(
+      '/confirm-delivery-hold',
+      this.withMerchant({ session_id: sessionId }),
+    );
   }
   getStatus(sessionId: string) {
     return this.call<SessionStatusResponse>('/get-status', this.withMerchant({ session_id: sessionId }));
@@ -161,7 +171,13 @@ export class NovapayClient {
   deliveryInfo<T = Record<string, unknown>>(modelName: string, calledMethod: string, methodProperties: Record<string, unknown> = {}) {
     return this.call<NpResponse<T>>('/delivery-info', this.withMerchant({ modelName, calledMethod, methodProperties }));
   }
-  deliveryPrice(p: { amount: number | string; volume_weight: number | string; weight: number | string; recipient_city: string; recipient_warehouse: string }) {
+  deliveryPrice(p: {
+    amount: number | string;
+    volume_weight: number | string;
+    weight: number | string;
+    recipient_city: string;
+    recipient_warehouse: string;
+  }) {
     return this.call<{ delivery_price: number }>('/delivery-price', this.withMerchant(p));
   }
   async printExpressWaybill(sessionId: string): Promise<{ pdf: Buffer; fileName: string | null; mimeType: string | null }> {
@@ -181,7 +197,10 @@ export class NovapayClient {
     return { pdf: r.bytes, fileName: m ? m[1]! : null, mimeType: r.headers.get('content-type') };
   }
   checkoutSession(p: CreateSession & { create_express_waybill?: boolean; delivery?: Record<string, unknown> | null }) {
-    return this.call<{ id: string; session_id: string; metadata: Record<string, unknown> | null }>('/checkout/session', this.withMerchant(p));
+    return this.call<{ id: string; session_id: string; metadata: Record<string, unknown> | null }>(
+      '/checkout/session',
+      this.withMerchant(p),
+    );
   }
   checkoutPayment(p: AddPayment) {
     return this.call<{ url: string; session_id: string }>('/checkout/payment', this.withMerchant(p));
@@ -195,10 +214,17 @@ export class NovapayClient {
 }
 
 /** Checks a postback as a merchant would: both headers over the raw body bytes. */
-export function verifyPostback(rawBody: string | Buffer, headers: Record<string, string | string[] | undefined>, gatewayPublicKey: string): { sha1: boolean; sha256: boolean } {
+export function verifyPostback(
+  rawBody: string | Buffer,
+  headers: Record<string, string | string[] | undefined>,
+  gatewayPublicKey: string,
+): { sha1: boolean; sha256: boolean } {
   const h = (n: string) => {
     const v = headers[n] ?? headers[n.toLowerCase()];
     return Array.isArray(v) ? (v[0] ?? '') : (v ?? '');
   };
-  return { sha1: verifyBody(rawBody, h('x-sign'), gatewayPublicKey, 'sha1'), sha256: verifyBody(rawBody, h('x-sign-v2'), gatewayPublicKey, 'sha256') };
+  return {
+    sha1: verifyBody(rawBody, h('x-sign'), gatewayPublicKey, 'sha1'),
+    sha256: verifyBody(rawBody, h('x-sign-v2'), gatewayPublicKey, 'sha256'),
+  };
 }

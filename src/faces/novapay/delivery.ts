@@ -2,7 +2,17 @@
 // built-in reference data, or passed through to the real Nova Poshta API when NOVAPOSHTA_API_KEY is set),
 // the delivery price (with the secure-payment charge), and the simulated tracking of express waybills.
 import { formatMajor, parseMajor, percentOf, toWireNumber } from '../../core/money.js';
-import { CARGO_TYPES, CITIES, findCity, findWarehouse, KYIV, WAREHOUSES, WAREHOUSE_TYPES, type NpCity, type NpWarehouse } from './np-data.js';
+import {
+  CARGO_TYPES,
+  CITIES,
+  findCity,
+  findWarehouse,
+  KYIV,
+  WAREHOUSES,
+  WAREHOUSE_TYPES,
+  type NpCity,
+  type NpWarehouse,
+} from './np-data.js';
 import { compareDecimal, isObject, scaleUp } from './validate.js';
 
 export const NOVAPOSHTA_URL = 'https://api.novaposhta.ua/v2.0/json/';
@@ -28,11 +38,31 @@ export interface NpEnvelope {
 }
 
 export function npOk(data: unknown[], totalCount = data.length): NpEnvelope {
-  return { success: true, data, errors: [], warnings: [], info: { totalCount }, messageCodes: [], errorCodes: [], warningCodes: [], infoCodes: [] };
+  return {
+    success: true,
+    data,
+    errors: [],
+    warnings: [],
+    info: { totalCount },
+    messageCodes: [],
+    errorCodes: [],
+    warningCodes: [],
+    infoCodes: [],
+  };
 }
 
 export function npError(message: string, code: string): NpEnvelope {
-  return { success: false, data: [], errors: [message], warnings: [], info: [], messageCodes: [], errorCodes: [code], warningCodes: [], infoCodes: [] };
+  return {
+    success: false,
+    data: [],
+    errors: [message],
+    warnings: [],
+    info: [],
+    messageCodes: [],
+    errorCodes: [code],
+    warningCodes: [],
+    infoCodes: [],
+  };
 }
 
 // -------------------------------------------------------------------------- reference answers
@@ -93,9 +123,42 @@ function getWarehouses(props: Props): NpEnvelope {
 }
 
 const PACKS = [
-  { Ref: '1499fa4a-d26e-11e1-95e4-0026b97ed48a', Description: 'Коробка (0,5 кг) пласка', DescriptionRu: 'Коробка (0,5 кг) плоская', Length: '240.0', Width: '170.0', Height: '20.0', VolumetricWeight: '0.50', TypeOfPacking: '', PackagingForPlace: '0', Cost: '15.00' },
-  { Ref: '1499fa4b-d26e-11e1-95e4-0026b97ed48a', Description: 'Коробка (2 кг) стандартна', DescriptionRu: 'Коробка (2 кг) стандартная', Length: '340.0', Width: '240.0', Height: '100.0', VolumetricWeight: '2.00', TypeOfPacking: '', PackagingForPlace: '0', Cost: '25.00' },
-  { Ref: '1499fa4c-d26e-11e1-95e4-0026b97ed48a', Description: 'Коробка (10 кг) стандартна', DescriptionRu: 'Коробка (10 кг) стандартная', Length: '400.0', Width: '350.0', Height: '300.0', VolumetricWeight: '10.00', TypeOfPacking: '', PackagingForPlace: '0', Cost: '45.00' },
+  {
+    Ref: '1499fa4a-d26e-11e1-95e4-0026b97ed48a',
+    Description: 'Коробка (0,5 кг) пласка',
+    DescriptionRu: 'Коробка (0,5 кг) плоская',
+    Length: '240.0',
+    Width: '170.0',
+    Height: '20.0',
+    VolumetricWeight: '0.50',
+    TypeOfPacking: '',
+    PackagingForPlace: '0',
+    Cost: '15.00',
+  },
+  {
+    Ref: '1499fa4b-d26e-11e1-95e4-0026b97ed48a',
+    Description: 'Коробка (2 кг) стандартна',
+    DescriptionRu: 'Коробка (2 кг) стандартная',
+    Length: '340.0',
+    Width: '240.0',
+    Height: '100.0',
+    VolumetricWeight: '2.00',
+    TypeOfPacking: '',
+    PackagingForPlace: '0',
+    Cost: '25.00',
+  },
+  {
+    Ref: '1499fa4c-d26e-11e1-95e4-0026b97ed48a',
+    Description: 'Коробка (10 кг) стандартна',
+    DescriptionRu: 'Коробка (10 кг) стандартная',
+    Length: '400.0',
+    Width: '350.0',
+    Height: '300.0',
+    VolumetricWeight: '10.00',
+    TypeOfPacking: '',
+    PackagingForPlace: '0',
+    Cost: '45.00',
+  },
 ];
 
 // ------------------------------------------------------------------------------------ prices
@@ -149,7 +212,14 @@ export function tariff(p: PriceInput): Price {
 export class PriceError extends Error {}
 
 /** The price of a secure payment's delivery to a warehouse, from the reference data. */
-export function referencePrice(senderCity: string, recipientCity: string, recipientWarehouse: string, cost: bigint, weight: string, volume: string | undefined): Price {
+export function referencePrice(
+  senderCity: string,
+  recipientCity: string,
+  recipientWarehouse: string,
+  cost: bigint,
+  weight: string,
+  volume: string | undefined,
+): Price {
   if (!findCity(senderCity)) throw new PriceError('unknown sender city');
   if (!findCity(recipientCity)) throw new PriceError('unknown recipient city');
   const w = findWarehouse(recipientWarehouse);
@@ -181,7 +251,17 @@ function getDocumentPrice(props: Props): NpEnvelope {
   const redelivery = redeliveryText && /^\d{1,9}(\.\d{1,2})?$/.test(redeliveryText) ? parseMajor(redeliveryText, 'UAH') : null;
   const packProps = isObject(props.PackCalculate) ? props.PackCalculate : undefined;
   const packs = packProps ? Number(text(packProps.PackCount) ?? '0') || 0 : 0;
-  const price = tariff({ senderCity: sender, recipientCity: recipient, cost, weight, volume: volume && /^\d{1,6}(\.\d{1,6})?$/.test(volume) ? volume : undefined, secure, seats, redelivery, packs });
+  const price = tariff({
+    senderCity: sender,
+    recipientCity: recipient,
+    cost,
+    weight,
+    volume: volume && /^\d{1,6}(\.\d{1,6})?$/.test(volume) ? volume : undefined,
+    secure,
+    seats,
+    redelivery,
+    packs,
+  });
   const row: Record<string, unknown> = { AssessedCost: toUah(cost), Cost: toUah(price.cost) };
   if (price.redelivery !== null) row.CostRedelivery = toUah(price.redelivery);
   if (price.pack !== null) row.CostPack = toUah(price.pack);
@@ -226,7 +306,14 @@ export async function passThrough(apiKey: string, modelName: string, calledMetho
 }
 
 /** The delivery price through the real Nova Poshta API (getDocumentPrice with MarketPlaceSecurePayment). */
-export async function remotePrice(apiKey: string, senderCity: string, recipientCity: string, cost: bigint, weight: string, volume: string | undefined): Promise<bigint> {
+export async function remotePrice(
+  apiKey: string,
+  senderCity: string,
+  recipientCity: string,
+  cost: bigint,
+  weight: string,
+  volume: string | undefined,
+): Promise<bigint> {
   const body = await passThrough(apiKey, 'InternetDocument', 'getDocumentPrice', {
     CitySender: senderCity,
     CityRecipient: recipientCity,
@@ -246,7 +333,14 @@ export async function remotePrice(apiKey: string, senderCity: string, recipientC
   return parseMajor(text, 'UAH');
 }
 
-export async function deliveryPrice(senderCity: string, recipientCity: string, recipientWarehouse: string, cost: bigint, weight: string, volume: string | undefined): Promise<bigint> {
+export async function deliveryPrice(
+  senderCity: string,
+  recipientCity: string,
+  recipientWarehouse: string,
+  cost: bigint,
+  weight: string,
+  volume: string | undefined,
+): Promise<bigint> {
   const key = novaposhtaApiKey();
   if (key) return remotePrice(key, senderCity, recipientCity, cost, weight, volume);
   return referencePrice(senderCity, recipientCity, recipientWarehouse, cost, weight, volume).cost;
@@ -270,7 +364,11 @@ export const TRACKING: TrackingStep[] = [
   { code: '1', text: () => 'Відправник самостійно створив цю накладну, але ще не надав до відправки', stayMs: 2 * HOUR },
   { code: '4', text: (from) => `Відправлення у місті ${from}`, stayMs: 6 * HOUR },
   { code: '5', text: (_from, to) => `Відправлення прямує до міста ${to}`, stayMs: 12 * HOUR },
-  { code: '6', text: (_from, to) => `Відправлення у місті ${to}, орієнтовна доставка до відділення. Очікуйте додаткове повідомлення про прибуття`, stayMs: 6 * HOUR },
+  {
+    code: '6',
+    text: (_from, to) => `Відправлення у місті ${to}, орієнтовна доставка до відділення. Очікуйте додаткове повідомлення про прибуття`,
+    stayMs: 6 * HOUR,
+  },
   { code: '7', text: () => 'Прибув на відділення', stayMs: 24 * HOUR },
   { code: '9', text: () => 'Відправлення отримано', stayMs: 0 },
 ];

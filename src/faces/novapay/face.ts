@@ -41,7 +41,11 @@ export const novapayFace: Face = {
     secret: ['$.cvv', '$.PaRes'],
   },
   migrations: novapayMigrations,
-  frameworkError: () => ({ status: 400, contentType: 'application/json; charset=utf-8', body: JSON.stringify({ type: 'validation', errors: [{ dataPath: '', message: 'request is malformed' }] }) }),
+  frameworkError: () => ({
+    status: 400,
+    contentType: 'application/json; charset=utf-8',
+    body: JSON.stringify({ type: 'validation', errors: [{ dataPath: '', message: 'request is malformed' }] }),
+  }),
   routes: (app, ctx) => registerNovapayRoutes(app, ctx),
   webhooks: (ctx) => novapayWebhooks(ctx.engine),
   jobs(ctx) {
@@ -57,7 +61,10 @@ export const novapayFace: Face = {
   credentials(seed) {
     const s = (seed ?? {}) as NovapaySeed;
     const id = s.merchantId ?? s.merchant_id;
-    const key = id !== undefined && /^\d{1,18}$/.test(String(id).trim()) ? String(id).trim() : String(1 + Number(randomDigits(1)) % 9) + randomDigits(5);
+    const key =
+      id !== undefined && /^\d{1,18}$/.test(String(id).trim())
+        ? String(id).trim()
+        : String(1 + (Number(randomDigits(1)) % 9)) + randomDigits(5);
     const data: JsonObject = {};
     if (s.publicKey) {
       if (!publicKeyOf(s.publicKey)) throw new Error('novapay.publicKey is not an RSA public key');

@@ -5,7 +5,15 @@ import { isCoreError } from '../../core/errors.js';
 import type { Credential, Merchant } from '../../core/model.js';
 import type { FaceContext } from '../face.js';
 import { gatewayKey } from './keys.js';
-import { LEGACY_SIGN_HEADER, REQUEST_SIGN_HEADER, signBody, unescapeUnicode, V2_SIGN_HEADER, verifyEither, type SignAlgorithm } from './signing.js';
+import {
+  LEGACY_SIGN_HEADER,
+  REQUEST_SIGN_HEADER,
+  signBody,
+  unescapeUnicode,
+  V2_SIGN_HEADER,
+  verifyEither,
+  type SignAlgorithm,
+} from './signing.js';
 import { novapayStore as S } from './store.js';
 import { isObject, kindOf, type Obj } from './validate.js';
 import { CORE_ERRORS, errorBody, NovapayError, processing, validation, type ErrorStyle } from './wire.js';
@@ -59,7 +67,8 @@ async function candidates(ctx: FaceContext, parsed: unknown): Promise<Array<{ cr
     }
     const out: Array<{ credential: Credential; merchant: Merchant }> = [];
     for (const m of merchants) {
-      for (const c of await tx.listCredentials(m.id)) if (c.face === 'novapay' && c.status === 'active') out.push({ credential: c, merchant: m });
+      for (const c of await tx.listCredentials(m.id))
+        if (c.face === 'novapay' && c.status === 'active') out.push({ credential: c, merchant: m });
     }
     return out;
   });
@@ -109,7 +118,14 @@ export async function authenticate(req: FastifyRequest, ctx: FaceContext): Promi
   if (!found) throw processing('SIGN_INVALID');
   req.novapayStyle = found.algorithm === 'sha256' ? 'current' : 'legacy';
   if (!parsedOk || !isObject(parsed)) {
-    throw validation([{ path: [], code: 'invalid_type', message: `Invalid input: expected object, received ${parsedOk ? kindOf(parsed) : 'invalid JSON'}`, legacy: 'should be object' }]);
+    throw validation([
+      {
+        path: [],
+        code: 'invalid_type',
+        message: `Invalid input: expected object, received ${parsedOk ? kindOf(parsed) : 'invalid JSON'}`,
+        legacy: 'should be object',
+      },
+    ]);
   }
   return { merchant: found.merchant, credential: found.credential, algorithm: found.algorithm, lenient: found.lenient, body: parsed };
 }

@@ -27,7 +27,15 @@ export interface NpCity {
   SpecialCashCheck: number;
 }
 
-export type DayHours = { Monday: string; Tuesday: string; Wednesday: string; Thursday: string; Friday: string; Saturday: string; Sunday: string };
+export type DayHours = {
+  Monday: string;
+  Tuesday: string;
+  Wednesday: string;
+  Thursday: string;
+  Friday: string;
+  Saturday: string;
+  Sunday: string;
+};
 
 export interface NpWarehouse {
   SiteKey: string;
@@ -69,7 +77,9 @@ export interface NpWarehouse {
 
 /** A stable UUID-shaped ref for records whose real Nova Poshta ref we could not confirm. */
 export function sandboxRef(name: string): string {
-  const h = createHash('sha1').update('polypay-np:' + name).digest('hex');
+  const h = createHash('sha1')
+    .update('polypay-np:' + name)
+    .digest('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
@@ -96,7 +106,15 @@ export const CARGO_TYPES = [
   { Description: 'Посилка', Ref: 'Parcel' },
 ];
 
-function city(Description: string, DescriptionRu: string, Ref: string, Area: string, CityID: string, type: 'city' | 'village' = 'city', delivery7 = '1'): NpCity {
+function city(
+  Description: string,
+  DescriptionRu: string,
+  Ref: string,
+  Area: string,
+  CityID: string,
+  type: 'city' | 'village' = 'city',
+  delivery7 = '1',
+): NpCity {
   return {
     Description,
     DescriptionRu,
@@ -221,18 +239,133 @@ function warehouse(w: WarehouseSeed): NpWarehouse {
 }
 
 export const WAREHOUSES: NpWarehouse[] = [
-  warehouse({ city: KYIV, number: '1', ua: 'Відділення №1: вул. Пирогівський шлях, 135', ru: 'Отделение №1: ул. Пироговский путь, 135', street: ['Пирогівський шлях, 135', 'Пироговский путь, 135'], ref: '1ec09d88-e1c2-11e3-8c4a-0050568002cf', siteKey: '105', type: CARGO, lon: '30.542884000000000', lat: '50.354786000000000', placeMax: '1100' }),
-  warehouse({ city: KYIV, number: '181', ua: 'Відділення №181 (до 30 кг на одне місце): вул. Кирилівська, 64', ru: 'Отделение №181 (до 30 кг на одно место): ул. Кириловская, 64', street: ['Кирилівська, 64', 'Кириловская, 64'], ref: '16d300ea-8501-11e4-acce-0050568002cf', siteKey: '10928', lon: '30.494373000000000', lat: '50.474545000000000' }),
-  warehouse({ city: KYIV, number: '375', ua: 'Відділення №375 (до 30 кг): вул. Євгена Сверстюка, 11Б', ru: 'Отделение №375 (до 30 кг): ул. Евгения Сверстюка, 11Б', street: ['Євгена Сверстюка, 11Б', 'Евгения Сверстюка, 11Б'], ref: 'e1580458-560e-11e5-8d8d-005056887b8d', siteKey: '13111', lon: '30.599890040970000', lat: '50.449897412453000', totalMax: '30', placeMax: '0' }),
-  warehouse({ city: KHARKIV, number: '1', ua: 'Відділення №1: вул. Польова, 67', ru: 'Отделение №1: ул. Полевая, 67', street: ['Польова, 67', 'Полевая, 67'], type: CARGO, lon: '36.227735000000000', lat: '49.957440000000000', placeMax: '1100' }),
-  warehouse({ city: KHARKIV, number: '3', ua: 'Відділення №3: вул. Тюрінська, 124', ru: 'Отделение №3: ул. Тюринская, 124', street: ['Тюрінська, 124', 'Тюринская, 124'], lon: '36.320134000000000', lat: '49.968140000000000' }),
-  warehouse({ city: ODESA, number: '1', ua: 'Відділення №1: Київське шосе, 27', ru: 'Отделение №1: Киевское шоссе, 27', street: ['Київське шосе, 27', 'Киевское шоссе, 27'], type: CARGO, lon: '30.676421000000000', lat: '46.440340000000000', placeMax: '1100' }),
-  warehouse({ city: ODESA, number: '2', ua: 'Відділення №2: вул. Базова, 16 (Промринок, 7 км)', ru: 'Отделение №2: ул. Базовая, 16 (Промрынок, 7 км)', street: ['Базова, 16', 'Базовая, 16'], lon: '30.637312000000000', lat: '46.507834000000000' }),
-  warehouse({ city: DNIPRO, number: '1', ua: 'Відділення №1: вул. Маршала Малиновського, 114', ru: 'Отделение №1: ул. Маршала Малиновского, 114', street: ['Маршала Малиновського, 114', 'Маршала Малиновского, 114'], type: CARGO, lon: '35.019340000000000', lat: '48.513170000000000', placeMax: '1100' }),
-  warehouse({ city: LVIV, number: '1', ua: 'Відділення №1: вул. Городоцька, 359', ru: 'Отделение №1: ул. Городоцкая, 359', street: ['Городоцька, 359', 'Городоцкая, 359'], ref: '1ec09d2e-e1c2-11e3-8c4a-0050568002cf', type: CARGO, lon: '23.930125000000000', lat: '49.820148000000000', placeMax: '1100' }),
-  warehouse({ city: LVIV, number: '3', ua: 'Відділення №3: вул. Угорська, 22', ru: 'Отделение №3: ул. Угорская, 22', street: ['Угорська, 22', 'Угорская, 22'], lon: '24.036920000000000', lat: '49.806512000000000' }),
-  warehouse({ city: LVIV, number: '5', ua: 'Відділення №5: вул. Зелена, 147', ru: 'Отделение №5: ул. Зеленая, 147', street: ['Зелена, 147', 'Зеленая, 147'], lon: '24.063250000000000', lat: '49.818680000000000' }),
-  warehouse({ city: ZAPORIZHZHIA, number: '16', ua: 'Відділення №16 (до 30 кг на одне місце): просп. Соборний, 84', ru: 'Отделение №16 (до 30 кг на одно место): просп. Соборный, 84', street: ['Соборний, 84', 'Соборный, 84'], lon: '35.159640000000000', lat: '47.838180000000000' }),
+  warehouse({
+    city: KYIV,
+    number: '1',
+    ua: 'Відділення №1: вул. Пирогівський шлях, 135',
+    ru: 'Отделение №1: ул. Пироговский путь, 135',
+    street: ['Пирогівський шлях, 135', 'Пироговский путь, 135'],
+    ref: '1ec09d88-e1c2-11e3-8c4a-0050568002cf',
+    siteKey: '105',
+    type: CARGO,
+    lon: '30.542884000000000',
+    lat: '50.354786000000000',
+    placeMax: '1100',
+  }),
+  warehouse({
+    city: KYIV,
+    number: '181',
+    ua: 'Відділення №181 (до 30 кг на одне місце): вул. Кирилівська, 64',
+    ru: 'Отделение №181 (до 30 кг на одно место): ул. Кириловская, 64',
+    street: ['Кирилівська, 64', 'Кириловская, 64'],
+    ref: '16d300ea-8501-11e4-acce-0050568002cf',
+    siteKey: '10928',
+    lon: '30.494373000000000',
+    lat: '50.474545000000000',
+  }),
+  warehouse({
+    city: KYIV,
+    number: '375',
+    ua: 'Відділення №375 (до 30 кг): вул. Євгена Сверстюка, 11Б',
+    ru: 'Отделение №375 (до 30 кг): ул. Евгения Сверстюка, 11Б',
+    street: ['Євгена Сверстюка, 11Б', 'Евгения Сверстюка, 11Б'],
+    ref: 'e1580458-560e-11e5-8d8d-005056887b8d',
+    siteKey: '13111',
+    lon: '30.599890040970000',
+    lat: '50.449897412453000',
+    totalMax: '30',
+    placeMax: '0',
+  }),
+  warehouse({
+    city: KHARKIV,
+    number: '1',
+    ua: 'Відділення №1: вул. Польова, 67',
+    ru: 'Отделение №1: ул. Полевая, 67',
+    street: ['Польова, 67', 'Полевая, 67'],
+    type: CARGO,
+    lon: '36.227735000000000',
+    lat: '49.957440000000000',
+    placeMax: '1100',
+  }),
+  warehouse({
+    city: KHARKIV,
+    number: '3',
+    ua: 'Відділення №3: вул. Тюрінська, 124',
+    ru: 'Отделение №3: ул. Тюринская, 124',
+    street: ['Тюрінська, 124', 'Тюринская, 124'],
+    lon: '36.320134000000000',
+    lat: '49.968140000000000',
+  }),
+  warehouse({
+    city: ODESA,
+    number: '1',
+    ua: 'Відділення №1: Київське шосе, 27',
+    ru: 'Отделение №1: Киевское шоссе, 27',
+    street: ['Київське шосе, 27', 'Киевское шоссе, 27'],
+    type: CARGO,
+    lon: '30.676421000000000',
+    lat: '46.440340000000000',
+    placeMax: '1100',
+  }),
+  warehouse({
+    city: ODESA,
+    number: '2',
+    ua: 'Відділення №2: вул. Базова, 16 (Промринок, 7 км)',
+    ru: 'Отделение №2: ул. Базовая, 16 (Промрынок, 7 км)',
+    street: ['Базова, 16', 'Базовая, 16'],
+    lon: '30.637312000000000',
+    lat: '46.507834000000000',
+  }),
+  warehouse({
+    city: DNIPRO,
+    number: '1',
+    ua: 'Відділення №1: вул. Маршала Малиновського, 114',
+    ru: 'Отделение №1: ул. Маршала Малиновского, 114',
+    street: ['Маршала Малиновського, 114', 'Маршала Малиновского, 114'],
+    type: CARGO,
+    lon: '35.019340000000000',
+    lat: '48.513170000000000',
+    placeMax: '1100',
+  }),
+  warehouse({
+    city: LVIV,
+    number: '1',
+    ua: 'Відділення №1: вул. Городоцька, 359',
+    ru: 'Отделение №1: ул. Городоцкая, 359',
+    street: ['Городоцька, 359', 'Городоцкая, 359'],
+    ref: '1ec09d2e-e1c2-11e3-8c4a-0050568002cf',
+    type: CARGO,
+    lon: '23.930125000000000',
+    lat: '49.820148000000000',
+    placeMax: '1100',
+  }),
+  warehouse({
+    city: LVIV,
+    number: '3',
+    ua: 'Відділення №3: вул. Угорська, 22',
+    ru: 'Отделение №3: ул. Угорская, 22',
+    street: ['Угорська, 22', 'Угорская, 22'],
+    lon: '24.036920000000000',
+    lat: '49.806512000000000',
+  }),
+  warehouse({
+    city: LVIV,
+    number: '5',
+    ua: 'Відділення №5: вул. Зелена, 147',
+    ru: 'Отделение №5: ул. Зеленая, 147',
+    street: ['Зелена, 147', 'Зеленая, 147'],
+    lon: '24.063250000000000',
+    lat: '49.818680000000000',
+  }),
+  warehouse({
+    city: ZAPORIZHZHIA,
+    number: '16',
+    ua: 'Відділення №16 (до 30 кг на одне місце): просп. Соборний, 84',
+    ru: 'Отделение №16 (до 30 кг на одно место): просп. Соборный, 84',
+    street: ['Соборний, 84', 'Соборный, 84'],
+    lon: '35.159640000000000',
+    lat: '47.838180000000000',
+  }),
 ];
 
 export function findCity(ref: string): NpCity | undefined {

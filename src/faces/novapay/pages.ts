@@ -35,14 +35,16 @@ const TITLES: Record<Lang, { hold: string; voided: string; notReady: string }> =
 
 export function registerNovapayPages(app: FastifyInstance, ctx: FaceContext, sessions: Sessions): void {
   const { engine } = ctx;
-  const langOf = (req: FastifyRequest, f?: Record<string, string>) => pickLang(f?.lang ?? (req.query as Record<string, string>).lang, req.headers['accept-language'] ?? 'uk');
+  const langOf = (req: FastifyRequest, f?: Record<string, string>) =>
+    pickLang(f?.lang ?? (req.query as Record<string, string>).lang, req.headers['accept-language'] ?? 'uk');
   const sidOf = (req: FastifyRequest) => {
     const sid = (req.query as Record<string, unknown>).sid;
     return typeof sid === 'string' && sid.length <= 100 ? sid : '';
   };
   const selfUrl = (req: FastifyRequest, v: Variant, sid: string) => `${ctx.baseUrl(req)}${ctx.prefix}/${v}?sid=${encodeURIComponent(sid)}`;
   // the payer's language rides along through the ACS and back (the ACS takes `lang`; TermUrl keeps it)
-  const termUrl = (req: FastifyRequest, v: Variant, sid: string, lang: Lang) => `${ctx.baseUrl(req)}${ctx.prefix}/${v}/3ds?sid=${encodeURIComponent(sid)}&lang=${lang}`;
+  const termUrl = (req: FastifyRequest, v: Variant, sid: string, lang: Lang) =>
+    `${ctx.baseUrl(req)}${ctx.prefix}/${v}/3ds?sid=${encodeURIComponent(sid)}&lang=${lang}`;
   const frameable = (v: Variant) => v === 'frames/pay';
 
   const load = async (sid: string, v: Variant): Promise<Loaded | undefined> =>
@@ -71,7 +73,9 @@ export function registerNovapayPages(app: FastifyInstance, ctx: FaceContext, ses
       else if (st === 'voided' || st === 'processing_void') title = TITLES[lang].voided;
       else title = s.failedTitle;
     }
-    const amount = x?.p ? `<p class="muted" data-testid="amount">${esc(formatAmount(formatMajor(x.p.amount, x.p.currency), x.p.currency))}</p>` : '';
+    const amount = x?.p
+      ? `<p class="muted" data-testid="amount">${esc(formatAmount(formatMajor(x.p.amount, x.p.currency), x.p.currency))}</p>`
+      : '';
     // NovaPay's processing_result is Ukrainian: other languages get the reason in their words first
     const pr = x && !ok ? x.s.processingResult : null;
     const reason = !pr
@@ -80,12 +84,15 @@ export function registerNovapayPages(app: FastifyInstance, ctx: FaceContext, ses
         ? `<p data-testid="reason">${esc(pr)}</p>`
         : `<p data-testid="reason">${esc(declineText(lang, x.p.declineReason))}</p><p class="muted" lang="uk" data-testid="processing-result">${esc(pr)}</p>`;
     // in the frames variant the way back leaves the merchant's iframe for the whole window
-    const button = back ? `<a class="button" id="return" href="${esc(back)}"${frameable(v) ? ' target="_top"' : ''}>${esc(s.returnToShop)}</a>` : '';
+    const button = back
+      ? `<a class="button" id="return" href="${esc(back)}"${frameable(v) ? ' target="_top"' : ''}>${esc(s.returnToShop)}</a>`
+      : '';
     const status_ = x ? `<p hidden data-testid="status">${esc(effectiveStatus(x.s, x.p))}</p>` : '';
     const body = `<h1 class="status ${ok ? 'ok' : 'fail'}" data-testid="result">${esc(title)}</h1>${amount}${reason}${status_}${button}`;
     let html = layout({ title, lang, nonce: n, body });
     const wait = x?.s.successRedirectTimeout;
-    if (back && typeof wait === 'number') html = html.replace('<head>', `<head>\n<meta http-equiv="refresh" content="${Math.max(0, Math.min(wait, 3600))};url=${esc(back)}">`);
+    if (back && typeof wait === 'number')
+      html = html.replace('<head>', `<head>\n<meta http-equiv="refresh" content="${Math.max(0, Math.min(wait, 3600))};url=${esc(back)}">`);
     return securePage(reply.code(status), n, { frameable: frameable(v) }).send(html);
   };
 
@@ -114,7 +121,13 @@ export function registerNovapayPages(app: FastifyInstance, ctx: FaceContext, ses
     const c = x.p?.challengeId ? await engine.read((tx) => tx.getChallenge(x.p!.challengeId!)) : undefined;
     if (!c) return resultPage(reply, v, lang, x, 409);
     const n = nonce();
-    const html = autoPostPage(`${ctx.baseUrl(req)}/acs`, { PaReq: engine.challenges.paReq(c), MD: x.s.id, TermUrl: termUrl(req, v, x.s.id, lang), lang }, n, lang, t(lang).processing);
+    const html = autoPostPage(
+      `${ctx.baseUrl(req)}/acs`,
+      { PaReq: engine.challenges.paReq(c), MD: x.s.id, TermUrl: termUrl(req, v, x.s.id, lang), lang },
+      n,
+      lang,
+      t(lang).processing,
+    );
     return securePage(reply, n, { frameable: frameable(v) }).send(html);
   };
 
@@ -158,7 +171,13 @@ export function registerNovapayPages(app: FastifyInstance, ctx: FaceContext, ses
         await engine.transaction(async (tx) => {
           const locked = await S.lockSession(tx, sid);
           if (!locked) throw new Error('session vanished');
-          await sessions.submitCard(tx, locked, { number: f.number ?? '', ...exp, cvv: f.cvv, holder: f.holder || undefined }, req.ip ?? null, x.merchant);
+          await sessions.submitCard(
+            tx,
+            locked,
+            { number: f.number ?? '', ...exp, cvv: f.cvv, holder: f.holder || undefined },
+            req.ip ?? null,
+            x.merchant,
+          );
         });
       } catch (e) {
         if (isCoreError(e, 'CARD_NUMBER_INVALID')) return showForm(req, reply, v, x, lang, s.errCardNumber, 400);

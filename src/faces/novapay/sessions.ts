@@ -61,7 +61,16 @@ const UNPAID: ReadonlySet<SessionStatus> = new Set(['precreated', 'created', 'pr
 /** End of the payment's Kyiv calendar day (the void deadline: until 23:59 Kyiv time that day). */
 export function kyivDayEnd(at: number): number {
   const parts = (ms: number) => {
-    const f = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Kyiv', hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+    const f = new Intl.DateTimeFormat('en-CA', {
+      timeZone: 'Europe/Kyiv',
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
     const o: Record<string, number> = {};
     for (const p of f.formatToParts(new Date(ms))) if (p.type !== 'literal') o[p.type] = Number(p.value);
     return o as { year: number; month: number; day: number; hour: number; minute: number; second: number };
@@ -102,7 +111,9 @@ export class Sessions {
   /** The postback body of the session now (the event carries it, so each postback shows its own change). */
   async postback(tx: Tx, s: NovapaySession, p: Payment | undefined): Promise<JsonObject> {
     const m = await tx.getMerchant(s.merchantId);
-    const names = s.delivery ? { city: cityName(s.delivery.recipient_city), warehouse: warehouseName(s.delivery.recipient_warehouse) } : undefined;
+    const names = s.delivery
+      ? { city: cityName(s.delivery.recipient_city), warehouse: warehouseName(s.delivery.recipient_warehouse) }
+      : undefined;
     return postbackBody(s, p, m?.name ?? 'Polypay', names);
   }
 
@@ -186,8 +197,23 @@ export class Sessions {
       email: s.clientEmail,
       metadata: { novapaySessionId: s.id },
     });
-    await tx.insertRef({ face: 'novapay', merchantId: s.merchantId, kind: 'session', ref: s.id, subjectType: 'payment', subjectId: String(p.id) });
-    if (input.externalId) await tx.insertRef({ face: 'novapay', merchantId: s.merchantId, kind: 'external_id', ref: input.externalId, subjectType: 'payment', subjectId: String(p.id) });
+    await tx.insertRef({
+      face: 'novapay',
+      merchantId: s.merchantId,
+      kind: 'session',
+      ref: s.id,
+      subjectType: 'payment',
+      subjectId: String(p.id),
+    });
+    if (input.externalId)
+      await tx.insertRef({
+        face: 'novapay',
+        merchantId: s.merchantId,
+        kind: 'external_id',
+        ref: input.externalId,
+        subjectType: 'payment',
+        subjectId: String(p.id),
+      });
     s.paymentId = p.id;
     s.amount = input.amount;
     s.externalId = input.externalId;
@@ -268,7 +294,10 @@ export class Sessions {
     let p: Payment | undefined;
     if (s.paymentId !== null) {
       const cur = await this.engine.payments.lock(tx, s.paymentId);
-      p = cur.status === 'created' || cur.status === 'requires_authentication' ? ((await this.engine.payments.expire(tx, cur.id)) ?? cur) : cur;
+      p =
+        cur.status === 'created' || cur.status === 'requires_authentication'
+          ? ((await this.engine.payments.expire(tx, cur.id)) ?? cur)
+          : cur;
     }
     await tx.cancelJob(JOBS.expire, s.id);
     await tx.cancelJob(JOBS.sync, s.id);
@@ -349,7 +378,14 @@ export class Sessions {
     const first = TRACKING[0]!;
     s.deliveryStatusCode = first.code;
     s.deliveryStatusText = first.text(cityName(await this.senderCity(tx, s.merchantId)), cityName(s.delivery.recipient_city));
-    await tx.insertRef({ face: 'novapay', merchantId: s.merchantId, kind: 'express_waybill', ref: s.expressWaybill, subjectType: SESSION_SUBJECT, subjectId: s.id });
+    await tx.insertRef({
+      face: 'novapay',
+      merchantId: s.merchantId,
+      kind: 'express_waybill',
+      ref: s.expressWaybill,
+      subjectType: SESSION_SUBJECT,
+      subjectId: s.id,
+    });
     await this.setStatus(tx, s, 'hold_confirmed', p);
     await tx.scheduleJob(JOBS.waybill, s.id, now + first.stayMs, {});
     return s;
@@ -386,6 +422,12 @@ export class Sessions {
 
 function productsDescription(products: unknown[] | null): string | null {
   if (!products?.length) return null;
-  const names = products.map((p) => (p && typeof p === 'object' && typeof (p as { description?: unknown }).description === 'string' ? (p as { description: string }).description : '')).filter(Boolean);
+  const names = products
+    .map((p) =>
+      p && typeof p === 'object' && typeof (p as { description?: unknown }).description === 'string'
+        ? (p as { description: string }).description
+        : '',
+    )
+    .filter(Boolean);
   return names.length ? names.join(', ').slice(0, 500) : null;
 }

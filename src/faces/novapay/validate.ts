@@ -56,11 +56,21 @@ export class Checker {
   }
 
   tooLong(path: Path, max: number): void {
-    this.issues.push({ path, code: 'too_big', message: `Too big: expected string to have <=${max} characters`, legacy: `should NOT be longer than ${max} characters` });
+    this.issues.push({
+      path,
+      code: 'too_big',
+      message: `Too big: expected string to have <=${max} characters`,
+      legacy: `should NOT be longer than ${max} characters`,
+    });
   }
 
   tooShort(path: Path, min: number): void {
-    this.issues.push({ path, code: 'too_small', message: `Too small: expected string to have >=${min} characters`, legacy: `should NOT be shorter than ${min} characters` });
+    this.issues.push({
+      path,
+      code: 'too_small',
+      message: `Too small: expected string to have >=${min} characters`,
+      legacy: `should NOT be shorter than ${min} characters`,
+    });
   }
 
   below(path: Path, min: string): void {
@@ -81,7 +91,12 @@ export class Checker {
   }
 
   /** A string (or null where allowed); undefined when absent. */
-  str(o: Obj, key: string, base: Path, opts: { required?: boolean; nullable?: boolean; max?: number; min?: number; format?: 'uri' | 'email' | 'uuid' | 'phone' } = {}): string | null | undefined {
+  str(
+    o: Obj,
+    key: string,
+    base: Path,
+    opts: { required?: boolean; nullable?: boolean; max?: number; min?: number; format?: 'uri' | 'email' | 'uuid' | 'phone' } = {},
+  ): string | null | undefined {
     const v = o[key];
     const path = [...base, key];
     if (v === undefined) {
@@ -230,7 +245,12 @@ export class Checker {
 
   /** A free-form value nested deeper than MAX_JSON_DEPTH (stored values are walked recursively later). */
   tooDeep(path: Path): void {
-    this.issues.push({ path, code: 'too_big', message: `Too big: expected at most ${MAX_JSON_DEPTH} levels of nesting`, legacy: `should NOT be nested more than ${MAX_JSON_DEPTH} levels deep` });
+    this.issues.push({
+      path,
+      code: 'too_big',
+      message: `Too big: expected at most ${MAX_JSON_DEPTH} levels of nesting`,
+      legacy: `should NOT be nested more than ${MAX_JSON_DEPTH} levels deep`,
+    });
   }
 
   array(o: Obj, key: string, base: Path, opts: { max?: number } = {}): unknown[] | null | undefined {
@@ -242,7 +262,12 @@ export class Checker {
       return undefined;
     }
     if (opts.max !== undefined && v.length > opts.max) {
-      this.issues.push({ path: [...base, key], code: 'too_big', message: `Too big: expected array to have <=${opts.max} items`, legacy: `should NOT have more than ${opts.max} items` });
+      this.issues.push({
+        path: [...base, key],
+        code: 'too_big',
+        message: `Too big: expected array to have <=${opts.max} items`,
+        legacy: `should NOT have more than ${opts.max} items`,
+      });
       return undefined;
     }
     if (jsonDepthExceeds(v)) {
@@ -259,7 +284,8 @@ export class Checker {
       if (required) this.missing(base, 'merchant_id', 'string');
       return undefined;
     }
-    if ((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) || (typeof v === 'string' && /^\d{1,18}$/.test(v.trim()))) return String(v).trim();
+    if ((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) || (typeof v === 'string' && /^\d{1,18}$/.test(v.trim())))
+      return String(v).trim();
     this.wrongType([...base, 'merchant_id'], ['string'], v);
     return undefined;
   }

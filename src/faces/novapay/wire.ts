@@ -79,7 +79,10 @@ export function legacyDataPath(i: Issue): string {
 export function errorBody(e: NovapayError, style: ErrorStyle): { status: number; body: JsonObject } {
   if (e.kind === 'validation') {
     if (style === 'legacy') {
-      return { status: 400, body: { type: 'validation', errors: e.issues.map((i) => ({ dataPath: legacyDataPath(i), message: i.legacy })) } };
+      return {
+        status: 400,
+        body: { type: 'validation', errors: e.issues.map((i) => ({ dataPath: legacyDataPath(i), message: i.legacy })) },
+      };
     }
     const errors = e.issues.map((i) => {
       const path = (i.missingProperty !== undefined ? [...i.path, i.missingProperty] : i.path).join('.');
@@ -88,12 +91,21 @@ export function errorBody(e: NovapayError, style: ErrorStyle): { status: number;
     return { status: 400, body: { uuid: randomUUID(), type: 'validation', errors } };
   }
   if (e.kind === 'fatal') {
-    return { status: 500, body: style === 'legacy' ? { type: 'fatal', error: 'internal error' } : { uuid: randomUUID(), type: 'fatal', error: 'internal error', description: '', code: 'InternalError' } };
+    return {
+      status: 500,
+      body:
+        style === 'legacy'
+          ? { type: 'fatal', error: 'internal error' }
+          : { uuid: randomUUID(), type: 'fatal', error: 'internal error', description: '', code: 'InternalError' },
+    };
   }
   const def = e.key ? PROCESSING_ERRORS[e.key] : { error: e.message, code: 'ProcessingError', status: 400 };
   return {
     status: def.status,
-    body: style === 'legacy' ? { type: 'processing', error: def.error, code: def.code } : { uuid: randomUUID(), type: 'processing', error: def.error, description: '', code: def.code },
+    body:
+      style === 'legacy'
+        ? { type: 'processing', error: def.error, code: def.code }
+        : { uuid: randomUUID(), type: 'processing', error: def.error, description: '', code: def.code },
   };
 }
 
@@ -307,8 +319,21 @@ export function statusBody(s: NovapaySession, p: Payment | undefined): StatusBod
     card_type: p?.card ? CARD_TYPES[p.card.brand] : null,
     transaction_status: transactionStatus(p),
     amount,
-    processing_result: status === 'failed' && s.processingResult === null ? processingResultOf(p?.declineReason ?? 'expired_authentication') : s.processingResult,
-    operations: p ? [{ transaction_id: String(p.id), external_id: s.externalId, amount: formatMajor(paidAmount(p), p.currency), refunded_amount: null, status }] : [],
+    processing_result:
+      status === 'failed' && s.processingResult === null
+        ? processingResultOf(p?.declineReason ?? 'expired_authentication')
+        : s.processingResult,
+    operations: p
+      ? [
+          {
+            transaction_id: String(p.id),
+            external_id: s.externalId,
+            amount: formatMajor(paidAmount(p), p.currency),
+            refunded_amount: null,
+            status,
+          },
+        ]
+      : [],
   };
   if (s.delivery) {
     out.delivery_amount = s.deliveryAmount === null ? null : formatMajor(s.deliveryAmount, CURRENCY);
@@ -325,7 +350,12 @@ export function statusBody(s: NovapaySession, p: Payment | undefined): StatusBod
  * API generations (created_at, amount, paytype, terminal_name, RRN, APPROVAL, client_email, client_ip,
  * processing_result, card_details, payments).
  */
-export function postbackBody(s: NovapaySession, p: Payment | undefined, terminalName: string, names?: { city?: string | null; warehouse?: string | null }): JsonObject {
+export function postbackBody(
+  s: NovapaySession,
+  p: Payment | undefined,
+  terminalName: string,
+  names?: { city?: string | null; warehouse?: string | null },
+): JsonObject {
   const status = effectiveStatus(s, p);
   const amountMinor = p ? paidAmount(p) : sessionTotal(s);
   const amount = amountMinor === null ? null : toWireNumber(amountMinor, CURRENCY);
@@ -366,8 +396,13 @@ export function postbackBody(s: NovapaySession, p: Payment | undefined, terminal
     APPROVAL: p?.authCode ?? null,
     client_email: s.clientEmail,
     client_ip: s.clientIp,
-    processing_result: status === 'failed' && s.processingResult === null ? processingResultOf(p?.declineReason ?? 'expired_authentication') : s.processingResult,
-    card_details: p?.card ? { pan: maskedPan(p), card_bank: 'Polypay Test Bank', card_country: 'UA', card_type: CARD_TYPES[p.card.brand] } : null,
+    processing_result:
+      status === 'failed' && s.processingResult === null
+        ? processingResultOf(p?.declineReason ?? 'expired_authentication')
+        : s.processingResult,
+    card_details: p?.card
+      ? { pan: maskedPan(p), card_bank: 'Polypay Test Bank', card_country: 'UA', card_type: CARD_TYPES[p.card.brand] }
+      : null,
     payments: p ? [{ external_id: s.externalId, amount, products }] : [],
   };
 }

@@ -132,8 +132,18 @@ export class NumopayClient {
   deleteWebhookEndpoint(id: string, wid: string) {
     return this.api<{ id: string }>(`/v2/accounts/${id}/webhook-endpoints/${wid}`, { method: 'DELETE' });
   }
-  createCheckoutSession(id: string, p: { items: Array<{ name: string; description?: string; images?: string[]; amount: string; currency: string }>; success_url: string; cancel_url: string }) {
-    return this.api<{ id: string; token: string; items: unknown[]; success_url: string; cancel_url: string }>(`/v2/accounts/${id}/checkout/sessions`, { method: 'POST', parameters: p });
+  createCheckoutSession(
+    id: string,
+    p: {
+      items: Array<{ name: string; description?: string; images?: string[]; amount: string; currency: string }>;
+      success_url: string;
+      cancel_url: string;
+    },
+  ) {
+    return this.api<{ id: string; token: string; items: unknown[]; success_url: string; cancel_url: string }>(
+      `/v2/accounts/${id}/checkout/sessions`,
+      { method: 'POST', parameters: p },
+    );
   }
   createPaymentPage(p: { key: string; session_id: string; session_token: string }) {
     return this.api<{ url: string }>('/v2/payment-pages', { method: 'POST', parameters: p, signed: false });

@@ -49,7 +49,12 @@ export const numopayFace: Face = {
   async exportSeed(tx, merchantId, creds) {
     const c = creds[0]!;
     const accounts = await numopayStore.listAccounts(tx, merchantId);
-    return { apiKey: c.key, secret: c.secret, publishableKey: String(c.data.publishableKey ?? ''), accounts: accounts.map((a) => ({ id: a.id, currency: a.currency })) };
+    return {
+      apiKey: c.key,
+      secret: c.secret,
+      publishableKey: String(c.data.publishableKey ?? ''),
+      accounts: accounts.map((a) => ({ id: a.id, currency: a.currency })),
+    };
   },
   describe(creds, baseUrl) {
     const c = creds[0]!;

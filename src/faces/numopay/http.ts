@@ -142,5 +142,3 @@ export function httpUrl(body: Record<string, unknown>, key: string, required: bo
 export function notFound(what: 'Account' | 'Payment' | 'Webhook endpoint' | 'Checkout session'): never {
   throw new NumopayError(404, `${what} not found`);
 }
-
-

@@ -17,7 +17,8 @@ import { numopayStore as S, type CheckoutSession } from './store.js';
 export function registerNumopayPages(app: FastifyInstance, ctx: FaceContext): void {
   const { engine } = ctx;
   const base = (req: FastifyRequest) => ctx.baseUrl(req);
-  const langOf = (req: FastifyRequest, f?: Record<string, string>) => pickLang(f?.lang ?? (req.query as Record<string, string>).lang, req.headers['accept-language']);
+  const langOf = (req: FastifyRequest, f?: Record<string, string>) =>
+    pickLang(f?.lang ?? (req.query as Record<string, string>).lang, req.headers['accept-language']);
 
   const resultPage = (reply: FastifyReply, lang: Lang, p: Payment | undefined, returnUrl: string | null, status = 200) => {
     const s = t(lang);
@@ -38,7 +39,9 @@ export function registerNumopayPages(app: FastifyInstance, ctx: FaceContext): vo
     const n = nonce();
     // the payer's language rides along through the ACS and back (the ACS reads `lang`; TermUrl keeps it)
     const back = termUrl + (termUrl.includes('?') ? '&' : '?') + `lang=${lang}`;
-    return securePage(reply, n).send(autoPostPage(`${base(req)}/acs`, { PaReq: engine.challenges.paReq(c), MD: md, TermUrl: back, lang }, n, lang, t(lang).processing));
+    return securePage(reply, n).send(
+      autoPostPage(`${base(req)}/acs`, { PaReq: engine.challenges.paReq(c), MD: md, TermUrl: back, lang }, n, lang, t(lang).processing),
+    );
   };
 
   // ---- charge_link
@@ -94,9 +97,17 @@ export function registerNumopayPages(app: FastifyInstance, ctx: FaceContext): vo
     });
   };
 
-  const selfUrl = (req: FastifyRequest, sid: string, token: string) => `${base(req)}${ctx.prefix}/pay/${encodeURIComponent(sid)}?token=${encodeURIComponent(token)}`;
+  const selfUrl = (req: FastifyRequest, sid: string, token: string) =>
+    `${base(req)}${ctx.prefix}/pay/${encodeURIComponent(sid)}?token=${encodeURIComponent(token)}`;
 
-  const showForm = (req: FastifyRequest, reply: FastifyReply, x: { s: CheckoutSession; p: Payment; merchant: string }, lang: Lang, error: string | null, status = 200) => {
+  const showForm = (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    x: { s: CheckoutSession; p: Payment; merchant: string },
+    lang: Lang,
+    error: string | null,
+    status = 200,
+  ) => {
     const n = nonce();
     const url = selfUrl(req, x.s.id, x.s.token);
     const html = renderPaymentPage({
@@ -118,7 +129,8 @@ export function registerNumopayPages(app: FastifyInstance, ctx: FaceContext): vo
   const route = (req: FastifyRequest, reply: FastifyReply, x: { s: CheckoutSession; p: Payment; merchant: string }, lang: Lang) => {
     const p = x.p;
     if (p.status === 'created') return showForm(req, reply, x, lang, null);
-    if (p.status === 'requires_authentication') return toAcs(req, reply, p, x.s.id, `${selfUrl(req, x.s.id, x.s.token).replace('?', '/3ds?')}`, lang);
+    if (p.status === 'requires_authentication')
+      return toAcs(req, reply, p, x.s.id, `${selfUrl(req, x.s.id, x.s.token).replace('?', '/3ds?')}`, lang);
     const success = safeLocation(x.s.successUrl);
     if ((p.status === 'captured' || p.status === 'authorized') && success) return reply.redirect(success, 303);
     return resultPage(reply, lang, p, x.s.cancelUrl);
@@ -144,7 +156,10 @@ export function registerNumopayPages(app: FastifyInstance, ctx: FaceContext): vo
     try {
       const exp = parseExpiry(m[1]!, m[2]!);
       const r = await engine.transaction((tx) =>
-        engine.payments.authorize(tx, x.p.id, { source: { kind: 'card', card: { number: f.number ?? '', ...exp, cvv: f.cvv, holder: f.holder || undefined } }, merchantName: x.merchant }),
+        engine.payments.authorize(tx, x.p.id, {
+          source: { kind: 'card', card: { number: f.number ?? '', ...exp, cvv: f.cvv, holder: f.holder || undefined } },
+          merchantName: x.merchant,
+        }),
       );
       return route(req, reply, { ...x, p: r.payment }, lang);
     } catch (e) {

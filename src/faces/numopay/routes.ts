@@ -12,7 +12,19 @@ import type { JsonObject, Payment, Payout } from '../../core/model.js';
 import type { Tx } from '../../core/ports.js';
 import type { FaceContext } from '../face.js';
 import { annotate } from '../kit/request-context.js';
-import { authenticate, boundedAmount, httpUrl, jsonBody, minorAmount, NumopayError, sendData, sendError, str, toWire, type Authed } from './http.js';
+import {
+  authenticate,
+  boundedAmount,
+  httpUrl,
+  jsonBody,
+  minorAmount,
+  NumopayError,
+  sendData,
+  sendError,
+  str,
+  toWire,
+  type Authed,
+} from './http.js';
 import { registerNumopayPages } from './pages.js';
 import { convert, hasRate, RATES_DATE, ratesFor } from './rates.js';
 import { numopayStore as S, type CheckoutItem, type NumopayAccount, type WebhookEndpoint } from './store.js';
@@ -32,11 +44,22 @@ declare module 'fastify' {
 }
 
 export function endpointView(e: WebhookEndpoint) {
-  return { id: e.id, url: e.url, event: e.event, created_at: new Date(e.createdAt).toISOString(), updated_at: new Date(e.updatedAt).toISOString() };
+  return {
+    id: e.id,
+    url: e.url,
+    event: e.event,
+    created_at: new Date(e.createdAt).toISOString(),
+    updated_at: new Date(e.updatedAt).toISOString(),
+  };
 }
 
 /** The status object of an order, from its token (charge → payment, refill → payout). */
-export async function orderStatus(tx: Tx, orderSlug: string, kind: 'charge' | 'refill', subjectId: number): Promise<StatusObject | undefined> {
+export async function orderStatus(
+  tx: Tx,
+  orderSlug: string,
+  kind: 'charge' | 'refill',
+  subjectId: number,
+): Promise<StatusObject | undefined> {
   if (kind === 'charge') {
     const p = await tx.getPayment(subjectId);
     return p && paymentStatusObject(p, orderSlug);
@@ -77,7 +100,10 @@ export function registerNumopayRoutes(app: FastifyInstance, ctx: FaceContext): v
     const command = <T>(req: FastifyRequest, work: (tx: Tx) => Promise<T>): Promise<T> =>
       engine.transaction(async (tx) => {
         const a = req.numopay!;
-        if (ONCE_METHODS.has(req.method.toUpperCase()) && !(await engine.idempotency.useOnce(tx, `numopay:signature:${a.credential.key}`, a.signature, SIGNATURE_MEMORY))) {
+        if (
+          ONCE_METHODS.has(req.method.toUpperCase()) &&
+          !(await engine.idempotency.useOnce(tx, `numopay:signature:${a.credential.key}`, a.signature, SIGNATURE_MEMORY))
+        ) {
           throw new NumopayError(401, 'Request signature already used');
         }
         return work(tx);
@@ -92,7 +118,10 @@ export function registerNumopayRoutes(app: FastifyInstance, ctx: FaceContext): v
 
     api.get('/v2/accounts', async (req, reply) => {
       const list = await engine.read((tx) => S.listAccounts(tx, req.numopay!.merchant.id));
-      return sendData(reply, list.map((a) => ({ id: a.id, currency: a.currency })));
+      return sendData(
+        reply,
+        list.map((a) => ({ id: a.id, currency: a.currency })),
+      );
     });
 
     api.get('/v2/accounts/:account_id', async (req, reply) => {
@@ -129,8 +158,27 @@ export function registerNumopayRoutes(app: FastifyInstance, ctx: FaceContext): v
         });
         const token = uuid();
         const orderSlug = `client_wof_${p.id}_${randomHex(4)}`;
-        await S.insertToken(tx, { token, merchantId: a.merchantId, accountId: a.id, kind: 'charge', subjectId: p.id, orderSlug, link: null, redirectUrl, expiresAt: now + TOKEN_TTL, usedAt: null, createdAt: now });
-        await tx.insertRef({ face: 'numopay', merchantId: a.merchantId, kind: 'order_slug', ref: orderSlug, subjectType: 'payment', subjectId: String(p.id) });
+        await S.insertToken(tx, {
+          token,
+          merchantId: a.merchantId,
+          accountId: a.id,
+          kind: 'charge',
+          subjectId: p.id,
+          orderSlug,
+          link: null,
+          redirectUrl,
+          expiresAt: now + TOKEN_TTL,
+          usedAt: null,
+          createdAt: now,
+        });
+        await tx.insertRef({
+          face: 'numopay',
+          merchantId: a.merchantId,
+          kind: 'order_slug',
+          ref: orderSlug,
+          subjectType: 'payment',
+          subjectId: String(p.id),
+        });
         annotate(req, { subject: ['payment', p.id] });
         return { token, order_slug: orderSlug };
       });
@@ -178,11 +226,36 @@ export function registerNumopayRoutes(app: FastifyInstance, ctx: FaceContext): v
       if (currency !== a.currency) throw new NumopayError(400, 'Refills are made in the account currency');
       const out = await command(req, async (tx) => {
         const now = engine.clock.now();
-        const p = await engine.payouts.create(tx, { merchantId: a.merchantId, face: 'numopay', amount, currency, expiresAt: now + TOKEN_TTL });
+        const p = await engine.payouts.create(tx, {
+          merchantId: a.merchantId,
+          face: 'numopay',
+          amount,
+          currency,
+          expiresAt: now + TOKEN_TTL,
+        });
         const token = uuid();
         const orderSlug = `client_frg_${p.id}_${randomHex(5)}`;
-        await S.insertToken(tx, { token, merchantId: a.merchantId, accountId: a.id, kind: 'refill', subjectId: p.id, orderSlug, link: null, redirectUrl, expiresAt: now + TOKEN_TTL, usedAt: null, createdAt: now });
-        await tx.insertRef({ face: 'numopay', merchantId: a.merchantId, kind: 'order_slug', ref: orderSlug, subjectType: 'payout', subjectId: String(p.id) });
+        await S.insertToken(tx, {
+          token,
+          merchantId: a.merchantId,
+          accountId: a.id,
+          kind: 'refill',
+          subjectId: p.id,
+          orderSlug,
+          link: null,
+          redirectUrl,
+          expiresAt: now + TOKEN_TTL,
+          usedAt: null,
+          createdAt: now,
+        });
+        await tx.insertRef({
+          face: 'numopay',
+          merchantId: a.merchantId,
+          kind: 'order_slug',
+          ref: orderSlug,
+          subjectType: 'payout',
+          subjectId: String(p.id),
+        });
         annotate(req, { subject: ['payout', p.id] });
         return { token, order_slug: orderSlug };
       });
@@ -214,7 +287,16 @@ export function registerNumopayRoutes(app: FastifyInstance, ctx: FaceContext): v
       const from = q.from === undefined ? undefined : dateParam(q.from, 'from');
       const to = q.to === undefined ? undefined : dateParam(q.to, 'to');
       const items = await engine.read(async (tx) => {
-        const f = { merchantId: a.merchantId, face: 'numopay' as const, currency: a.currency, createdFrom: from, createdTo: to, order: 'desc' as const, limit: offset + limit, offset: 0 };
+        const f = {
+          merchantId: a.merchantId,
+          face: 'numopay' as const,
+          currency: a.currency,
+          createdFrom: from,
+          createdTo: to,
+          order: 'desc' as const,
+          limit: offset + limit,
+          offset: 0,
+        };
         const [payments, payouts] = await Promise.all([tx.listPayments(f), tx.listPayouts(f)]);
         const merged: Array<{ at: number; id: number; kind: 'charge' | 'refill'; obj: Payment | Payout }> = [
           ...payments.map((p) => ({ at: p.createdAt, id: p.id, kind: 'charge' as const, obj: p })),
@@ -225,7 +307,9 @@ export function registerNumopayRoutes(app: FastifyInstance, ctx: FaceContext): v
         for (const m of page) {
           const t = await S.getTokenBySubject(tx, m.kind, m.id);
           if (!t) continue;
-          out.push(m.kind === 'charge' ? paymentStatusObject(m.obj as Payment, t.orderSlug) : payoutStatusObject(m.obj as Payout, t.orderSlug));
+          out.push(
+            m.kind === 'charge' ? paymentStatusObject(m.obj as Payment, t.orderSlug) : payoutStatusObject(m.obj as Payout, t.orderSlug),
+          );
         }
         return out;
       });
@@ -251,7 +335,12 @@ export function registerNumopayRoutes(app: FastifyInstance, ctx: FaceContext): v
       const e = await command(req, async (tx) => {
         const cur = await S.getEndpoint(tx, a.id, id);
         if (!cur) throw new NumopayError(404, 'Webhook endpoint not found');
-        const next = { ...cur, url: httpUrl(body, 'url', false) ?? cur.url, event: body.event === undefined ? cur.event : webhookEvent(body), updatedAt: engine.clock.now() };
+        const next = {
+          ...cur,
+          url: httpUrl(body, 'url', false) ?? cur.url,
+          event: body.event === undefined ? cur.event : webhookEvent(body),
+          updatedAt: engine.clock.now(),
+        };
         await S.updateEndpoint(tx, next);
         return next;
       });
@@ -290,7 +379,10 @@ export function registerNumopayRoutes(app: FastifyInstance, ctx: FaceContext): v
       const successUrl = httpUrl(body, 'success_url', true)!;
       const cancelUrl = httpUrl(body, 'cancel_url', true)!;
       const currency = items[0]!.currency;
-      const total = boundedAmount(items.reduce((s, i) => s + BigInt(i.amount), 0n), 'the total of items');
+      const total = boundedAmount(
+        items.reduce((s, i) => s + BigInt(i.amount), 0n),
+        'the total of items',
+      );
       const charged = convert(total, currency, a.currency);
       const out = await command(req, async (tx) => {
         const now = engine.clock.now();
@@ -302,15 +394,54 @@ export function registerNumopayRoutes(app: FastifyInstance, ctx: FaceContext): v
           amount: charged,
           currency: a.currency,
           captureMode: 'auto',
-          description: items.map((i) => i.name).join(', ').slice(0, 500),
+          description: items
+            .map((i) => i.name)
+            .join(', ')
+            .slice(0, 500),
           expiresAt: now + CHECKOUT_TTL,
           metadata: { checkoutSessionId: id, originalAmount: total.toString(), originalCurrency: currency },
         });
         const orderSlug = `client_wof_${p.id}_${randomHex(4)}`;
-        await S.insertToken(tx, { token: uuid(), merchantId: a.merchantId, accountId: a.id, kind: 'charge', subjectId: p.id, orderSlug, link: null, redirectUrl: successUrl, expiresAt: now + CHECKOUT_TTL, usedAt: null, createdAt: now });
-        await S.insertSession(tx, { id, token, merchantId: a.merchantId, accountId: a.id, paymentId: p.id, items, successUrl, cancelUrl, createdAt: now });
-        await tx.insertRef({ face: 'numopay', merchantId: a.merchantId, kind: 'order_slug', ref: orderSlug, subjectType: 'payment', subjectId: String(p.id) });
-        await tx.insertRef({ face: 'numopay', merchantId: a.merchantId, kind: 'checkout_session', ref: id, subjectType: 'payment', subjectId: String(p.id) });
+        await S.insertToken(tx, {
+          token: uuid(),
+          merchantId: a.merchantId,
+          accountId: a.id,
+          kind: 'charge',
+          subjectId: p.id,
+          orderSlug,
+          link: null,
+          redirectUrl: successUrl,
+          expiresAt: now + CHECKOUT_TTL,
+          usedAt: null,
+          createdAt: now,
+        });
+        await S.insertSession(tx, {
+          id,
+          token,
+          merchantId: a.merchantId,
+          accountId: a.id,
+          paymentId: p.id,
+          items,
+          successUrl,
+          cancelUrl,
+          createdAt: now,
+        });
+        await tx.insertRef({
+          face: 'numopay',
+          merchantId: a.merchantId,
+          kind: 'order_slug',
+          ref: orderSlug,
+          subjectType: 'payment',
+          subjectId: String(p.id),
+        });
+        await tx.insertRef({
+          face: 'numopay',
+          merchantId: a.merchantId,
+          kind: 'checkout_session',
+          ref: id,
+          subjectType: 'payment',
+          subjectId: String(p.id),
+        });
         annotate(req, { subject: ['payment', p.id] });
         return { id, token, items, success_url: successUrl, cancel_url: cancelUrl };
       });
@@ -352,7 +483,8 @@ function cardInfo(v: unknown) {
   const number = str(c, 'number', { required: true, max: 32 })!;
   const month = c.month;
   const year = c.year;
-  if ((typeof month !== 'string' && typeof month !== 'number') || (typeof year !== 'string' && typeof year !== 'number')) throw new NumopayError(400, 'card_info.month and card_info.year are required');
+  if ((typeof month !== 'string' && typeof month !== 'number') || (typeof year !== 'string' && typeof year !== 'number'))
+    throw new NumopayError(400, 'card_info.month and card_info.year are required');
   const cvv = c.cvv;
   if (typeof cvv !== 'string' && typeof cvv !== 'number') throw new NumopayError(400, 'card_info.cvv is required');
   if (!/^\d{3,4}$/.test(String(cvv))) throw new CoreError('CARD_CVV_INVALID');
@@ -388,7 +520,8 @@ function checkoutItems(v: unknown): CheckoutItem[] {
     const name = str(it, 'name', { required: true, max: 255 })!;
     const description = str(it, 'description', { max: 1000 });
     const images = it.images;
-    if (images !== undefined && (!Array.isArray(images) || images.length > 1 || images.some((x) => typeof x !== 'string'))) throw new NumopayError(400, `items[${i}].images must hold at most one URL`);
+    if (images !== undefined && (!Array.isArray(images) || images.length > 1 || images.some((x) => typeof x !== 'string')))
+      throw new NumopayError(400, `items[${i}].images must hold at most one URL`);
     const amount = minorAmount(it).toString();
     const currency = (str(it, 'currency', { required: true, max: 3 }) ?? '').toUpperCase();
     if (!isSupportedCurrency(currency) || !hasRate(currency)) throw new NumopayError(400, `items[${i}].currency is not supported`);

@@ -4,10 +4,20 @@ import { createHmac } from 'node:crypto';
 import { API_VERSION } from './wire.js';
 
 export function numopaySignature(secret: string, timestamp: string, method: string, path: string, query: string, body: string): string {
-  return createHmac('sha256', secret).update(timestamp + method.toUpperCase() + path + query + body).digest('hex');
+  return createHmac('sha256', secret)
+    .update(timestamp + method.toUpperCase() + path + query + body)
+    .digest('hex');
 }
 
-export function numopayAuthorization(apiKey: string, secret: string, timestamp: number, method: string, path: string, query: string, body: string): string {
+export function numopayAuthorization(
+  apiKey: string,
+  secret: string,
+  timestamp: number,
+  method: string,
+  path: string,
+  query: string,
+  body: string,
+): string {
   const ts = String(timestamp);
   return `NP-ACCESS-TOKEN ${API_VERSION}.${ts}.${apiKey}.${numopaySignature(secret, ts, method, path, query, body)}`;
 }

@@ -153,7 +153,12 @@ function db(tx: Tx): Kysely<NumopayDatabase> | Transaction<NumopayDatabase> {
   return tx.raw as Kysely<NumopayDatabase>;
 }
 
-const toAccount = (r: NumopayAccountsTable): NumopayAccount => ({ id: r.id, merchantId: r.merchant_id, currency: r.currency, createdAt: num(r.created_at) });
+const toAccount = (r: NumopayAccountsTable): NumopayAccount => ({
+  id: r.id,
+  merchantId: r.merchant_id,
+  currency: r.currency,
+  createdAt: num(r.created_at),
+});
 const toToken = (r: NumopayTokensTable): NumopayToken => ({
   token: r.token,
   merchantId: r.merchant_id,
@@ -190,17 +195,38 @@ const toSession = (r: NumopayCheckoutSessionsTable): CheckoutSession => ({
 
 export const numopayStore = {
   async insertAccount(tx: Tx, a: NumopayAccount): Promise<void> {
-    await db(tx).insertInto('numopay_accounts').values({ id: a.id, merchant_id: a.merchantId, currency: a.currency, created_at: a.createdAt }).execute();
+    await db(tx)
+      .insertInto('numopay_accounts')
+      .values({ id: a.id, merchant_id: a.merchantId, currency: a.currency, created_at: a.createdAt })
+      .execute();
   },
   async listAccounts(tx: Tx, merchantId: string): Promise<NumopayAccount[]> {
-    return (await db(tx).selectFrom('numopay_accounts').selectAll().where('merchant_id', '=', merchantId).orderBy('created_at').orderBy('id').execute()).map(toAccount);
+    return (
+      await db(tx)
+        .selectFrom('numopay_accounts')
+        .selectAll()
+        .where('merchant_id', '=', merchantId)
+        .orderBy('created_at')
+        .orderBy('id')
+        .execute()
+    ).map(toAccount);
   },
   async getAccount(tx: Tx, merchantId: string, id: string): Promise<NumopayAccount | undefined> {
-    const r = await db(tx).selectFrom('numopay_accounts').selectAll().where('merchant_id', '=', merchantId).where('id', '=', id).executeTakeFirst();
+    const r = await db(tx)
+      .selectFrom('numopay_accounts')
+      .selectAll()
+      .where('merchant_id', '=', merchantId)
+      .where('id', '=', id)
+      .executeTakeFirst();
     return r && toAccount(r);
   },
   async findAccountByCurrency(tx: Tx, merchantId: string, currency: string): Promise<NumopayAccount | undefined> {
-    const r = await db(tx).selectFrom('numopay_accounts').selectAll().where('merchant_id', '=', merchantId).where('currency', '=', currency).executeTakeFirst();
+    const r = await db(tx)
+      .selectFrom('numopay_accounts')
+      .selectAll()
+      .where('merchant_id', '=', merchantId)
+      .where('currency', '=', currency)
+      .executeTakeFirst();
     return r && toAccount(r);
   },
   async insertToken(tx: Tx, t: NumopayToken): Promise<void> {
@@ -234,32 +260,67 @@ export const numopayStore = {
     return r && toToken(r);
   },
   async getTokenBySubject(tx: Tx, kind: 'charge' | 'refill', subjectId: number): Promise<NumopayToken | undefined> {
-    const r = await db(tx).selectFrom('numopay_tokens').selectAll().where('kind', '=', kind).where('subject_id', '=', subjectId).executeTakeFirst();
+    const r = await db(tx)
+      .selectFrom('numopay_tokens')
+      .selectAll()
+      .where('kind', '=', kind)
+      .where('subject_id', '=', subjectId)
+      .executeTakeFirst();
     return r && toToken(r);
   },
   /** Uses a token once: false when it was already used (also by a concurrent request). */
   async useToken(tx: Tx, token: string, at: number, link: string | null): Promise<boolean> {
-    const res = await db(tx).updateTable('numopay_tokens').set({ used_at: at, link }).where('token', '=', token).where('used_at', 'is', null).executeTakeFirst();
+    const res = await db(tx)
+      .updateTable('numopay_tokens')
+      .set({ used_at: at, link })
+      .where('token', '=', token)
+      .where('used_at', 'is', null)
+      .executeTakeFirst();
     return Number(res.numUpdatedRows) === 1;
   },
   async insertEndpoint(tx: Tx, e: WebhookEndpoint): Promise<void> {
     await db(tx)
       .insertInto('numopay_webhook_endpoints')
-      .values({ id: e.id, merchant_id: e.merchantId, account_id: e.accountId, url: e.url, event: e.event, created_at: e.createdAt, updated_at: e.updatedAt })
+      .values({
+        id: e.id,
+        merchant_id: e.merchantId,
+        account_id: e.accountId,
+        url: e.url,
+        event: e.event,
+        created_at: e.createdAt,
+        updated_at: e.updatedAt,
+      })
       .execute();
   },
   async getEndpoint(tx: Tx, accountId: string, id: string): Promise<WebhookEndpoint | undefined> {
-    const r = await db(tx).selectFrom('numopay_webhook_endpoints').selectAll().where('account_id', '=', accountId).where('id', '=', id).executeTakeFirst();
+    const r = await db(tx)
+      .selectFrom('numopay_webhook_endpoints')
+      .selectAll()
+      .where('account_id', '=', accountId)
+      .where('id', '=', id)
+      .executeTakeFirst();
     return r && toEndpoint(r);
   },
   async updateEndpoint(tx: Tx, e: WebhookEndpoint): Promise<void> {
-    await db(tx).updateTable('numopay_webhook_endpoints').set({ url: e.url, event: e.event, updated_at: e.updatedAt }).where('id', '=', e.id).execute();
+    await db(tx)
+      .updateTable('numopay_webhook_endpoints')
+      .set({ url: e.url, event: e.event, updated_at: e.updatedAt })
+      .where('id', '=', e.id)
+      .execute();
   },
   async deleteEndpoint(tx: Tx, id: string): Promise<void> {
     await db(tx).deleteFrom('numopay_webhook_endpoints').where('id', '=', id).execute();
   },
   async listEndpoints(tx: Tx, accountId: string): Promise<WebhookEndpoint[]> {
-    return (await db(tx).selectFrom('numopay_webhook_endpoints').selectAll().where('account_id', '=', accountId).orderBy('created_at').orderBy('id').execute()).map(toEndpoint);
+    return (
+      await db(tx)
+        .selectFrom('numopay_webhook_endpoints')
+        .selectAll()
+        .where('account_id', '=', accountId)
+        .orderBy('created_at')
+        .orderBy('id')
+        .execute()
+    ).map(toEndpoint);
   },
   async insertSession(tx: Tx, s: CheckoutSession): Promise<void> {
     await db(tx)

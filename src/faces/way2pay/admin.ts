@@ -43,8 +43,20 @@ export function registerWay2payAdmin(app: FastifyInstance, ctx: FaceContext, svc
   // face errors become the admin API's {error} answers
   app.setErrorHandler((err, _req, reply: FastifyReply) => {
     const own = (err as { status?: unknown }).status;
-    const status = typeof own === 'number' ? own : err instanceof CoreError ? (err.code.endsWith('NOT_FOUND') ? 404 : err.code === 'INVALID_STATE' ? 409 : 400) : 500;
-    return reply.code(status).send({ error: (err as Error).message, ...(isWay2PayError(err) ? { code: err.code } : err instanceof CoreError ? { code: err.code } : {}) });
+    const status =
+      typeof own === 'number'
+        ? own
+        : err instanceof CoreError
+          ? err.code.endsWith('NOT_FOUND')
+            ? 404
+            : err.code === 'INVALID_STATE'
+              ? 409
+              : 400
+          : 500;
+    return reply.code(status).send({
+      error: (err as Error).message,
+      ...(isWay2PayError(err) ? { code: err.code } : err instanceof CoreError ? { code: err.code } : {}),
+    });
   });
 
   app.get('/requisites', async (req) => {
@@ -82,7 +94,14 @@ export function registerWay2payAdmin(app: FastifyInstance, ctx: FaceContext, svc
     const q = req.query as { merchant?: string; status?: string; limit?: string; offset?: string };
     if (!q.merchant) throw new CoreError('VALIDATION', 'merchant is required');
     if (q.status && !isStatus(q.status)) throw new CoreError('VALIDATION', 'unknown status');
-    return engine.read((tx) => S.listPayIns(tx, { merchantId: q.merchant!, ...(q.status && isStatus(q.status) ? { status: q.status } : {}), limit: Math.min(Number(q.limit ?? 50) || 50, 500), offset: Number(q.offset ?? 0) || 0 }));
+    return engine.read((tx) =>
+      S.listPayIns(tx, {
+        merchantId: q.merchant!,
+        ...(q.status && isStatus(q.status) ? { status: q.status } : {}),
+        limit: Math.min(Number(q.limit ?? 50) || 50, 500),
+        offset: Number(q.offset ?? 0) || 0,
+      }),
+    );
   });
 
   /** The operator confirms the payer's transfer (a different amount gives INCORRECT_AMOUNT). */

@@ -109,7 +109,10 @@ export async function verifyRequest(req: FastifyRequest, ctx: FaceContext, opts:
   const bodyless = method === 'GET' || method === 'HEAD';
   const body = bodyless ? undefined : parseJson(raw);
   const given = signature.toLowerCase();
-  const ok = claimed === 1 ? gen1Matches(secret, raw, bodyless, nonce, given) : gen3Matches(secret, signedPath(req, ctx.prefix), raw, bodyless, body, nonce, given);
+  const ok =
+    claimed === 1
+      ? gen1Matches(secret, raw, bodyless, nonce, given)
+      : gen3Matches(secret, signedPath(req, ctx.prefix), raw, bodyless, body, nonce, given);
   if (!found || generation !== claimed || !ok) throw new Way2PayError(genCode(claimed, 60006, 2005));
   if (found.credential.status !== 'active') throw new Way2PayError(30001);
   if (!found.merchant) throw new Way2PayError(30003);
@@ -147,7 +150,15 @@ function gen1Matches(secret: string, raw: Buffer, bodyless: boolean, nonce: stri
  * Generation 3 signs the path, with its query string when the request has one (its parameters in
  * alphabetical order, as the provider documents), the body with sorted keys and the nonce.
  */
-function gen3Matches(secret: string, at: { path: string; query: string }, raw: Buffer, bodyless: boolean, body: Authed['body'], nonce: string, given: string): boolean {
+function gen3Matches(
+  secret: string,
+  at: { path: string; query: string },
+  raw: Buffer,
+  bodyless: boolean,
+  body: Authed['body'],
+  nonce: string,
+  given: string,
+): boolean {
   const signedUrl = at.query ? `${at.path}?${at.query}` : at.path;
   const bodies = new Set<string>();
   if (bodyless || body === undefined) {

@@ -20,7 +20,8 @@ export interface Way2PayClientOptions {
   environment?: string;
 }
 
-export type Way2PayStatus = 'CREATED' | 'PENDING' | 'PROCESSING' | 'COMPLETED' | 'TIMEOUT' | 'CANCELLED' | 'ERROR' | 'INCORRECT_AMOUNT' | 'REFUNDED';
+export type Way2PayStatus =
+  'CREATED' | 'PENDING' | 'PROCESSING' | 'COMPLETED' | 'TIMEOUT' | 'CANCELLED' | 'ERROR' | 'INCORRECT_AMOUNT' | 'REFUNDED';
 
 /** The original README's pay-in (generation 1). */
 export interface PayInSeed {
@@ -199,12 +200,22 @@ export class Way2PayClient {
       // the signed path carries the query string (its parameters in alphabetical order)
       signature = gen3Signature(this.o.secretKey, qs ? `${path}?${qs}` : path, body ?? '', nonce);
     }
-    const headers: Record<string, string> = { 'Content-Type': 'application/json', [this.generation === 1 ? 'Nonce' : 'nonce']: nonce, 'Public-Key': this.o.publicKey, Signature: signature };
+    const headers: Record<string, string> = {
+      'Content-Type': 'application/json',
+      [this.generation === 1 ? 'Nonce' : 'nonce']: nonce,
+      'Public-Key': this.o.publicKey,
+      Signature: signature,
+    };
     if (this.o.environment) headers['X-Environment'] = this.o.environment;
     return { url: this.o.baseUrl.replace(/\/$/, '') + path + (qs ? `?${qs}` : ''), method: m, headers, body };
   }
 
-  async api<T>(method: string, path: string, params?: Record<string, unknown>, query?: Record<string, string | number | undefined>): Promise<T> {
+  async api<T>(
+    method: string,
+    path: string,
+    params?: Record<string, unknown>,
+    query?: Record<string, string | number | undefined>,
+  ): Promise<T> {
     const r = this.sign(method, path, params, query);
     const res = await fetch(r.url, { method: r.method, headers: r.headers, ...(r.body === undefined ? {} : { body: r.body }) });
     const text = await res.text();

@@ -35,7 +35,15 @@ export interface Way2PaySeed {
   /** the requisites pool (default: the demo pool) */
   requisites?: Array<{ bank: string | number; kind?: RequisiteKind; method?: string; value: string; holder: string; active?: boolean }>;
   /** commissions (default: the demo commissions) */
-  commissions?: Array<{ direction: string; bank: string | number; method: string; percent: string | number; minAmount: string | number; maxAmount: string | number; isActive?: boolean }>;
+  commissions?: Array<{
+    direction: string;
+    bank: string | number;
+    method: string;
+    percent: string | number;
+    minAmount: string | number;
+    maxAmount: string | number;
+    isActive?: boolean;
+  }>;
 }
 
 function balances(v: Way2PaySeed['payoutBalance']): Array<[string, string]> {
@@ -85,16 +93,31 @@ export function createWay2payFace(options: Partial<Way2PayConfig> = {}): Face {
         const direction = c.direction.toLowerCase() === 'payout' ? 'payout' : 'payin';
         await svc.setCommission(tx, merchant.id, { ...c, direction, minAmount: String(c.minAmount), maxAmount: String(c.maxAmount) });
       }
-      if (!s.commissions?.length) for (const c of demoCommissions()) await S.insertCommissionIfMissing(tx, { ...c, merchantId: merchant.id });
+      if (!s.commissions?.length)
+        for (const c of demoCommissions()) await S.insertCommissionIfMissing(tx, { ...c, merchantId: merchant.id });
       for (const r of s.requisites ?? []) {
         const bank = findBank(r.bank);
         const kind = r.kind ?? (r.method ? (PAYIN_METHODS[r.method.toUpperCase()] ?? PAYOUT_METHODS[r.method.toUpperCase()]) : undefined);
-        if (!bank || !kind) throw new Error(`way2pay seed: requisite ${JSON.stringify(r)} needs a known bank and a kind (card, phone, account, link)`);
-        await S.insertRequisite(tx, { merchantId: merchant.id, bankId: bank.id, kind, value: r.value, holder: r.holder, isActive: r.active ?? true, lastUsedAt: 0, createdAt: now });
+        if (!bank || !kind)
+          throw new Error(`way2pay seed: requisite ${JSON.stringify(r)} needs a known bank and a kind (card, phone, account, link)`);
+        await S.insertRequisite(tx, {
+          merchantId: merchant.id,
+          bankId: bank.id,
+          kind,
+          value: r.value,
+          holder: r.holder,
+          isActive: r.active ?? true,
+          lastUsedAt: 0,
+          createdAt: now,
+        });
       }
-      if (!s.requisites?.length) for (const r of demoRequisites()) await S.insertRequisite(tx, { merchantId: merchant.id, ...r, isActive: true, lastUsedAt: 0, createdAt: now });
-      for (const [currency, amount] of balances(s.payoutBalance)) await svc.deposit(tx, merchant.id, currency, parseMajor(amount, currency), 'payout');
-      for (const [currency, amount] of balances(s.paymentBalance)) await svc.deposit(tx, merchant.id, currency, parseMajor(amount, currency), 'payment');
+      if (!s.requisites?.length)
+        for (const r of demoRequisites())
+          await S.insertRequisite(tx, { merchantId: merchant.id, ...r, isActive: true, lastUsedAt: 0, createdAt: now });
+      for (const [currency, amount] of balances(s.payoutBalance))
+        await svc.deposit(tx, merchant.id, currency, parseMajor(amount, currency), 'payout');
+      for (const [currency, amount] of balances(s.paymentBalance))
+        await svc.deposit(tx, merchant.id, currency, parseMajor(amount, currency), 'payment');
     },
     describe(creds, baseUrl) {
       const c = creds[0]!;

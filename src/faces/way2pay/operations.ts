@@ -79,7 +79,8 @@ export const DEFAULT_CONFIG: Way2PayConfig = {
 /** Per-merchant overrides live in `merchant.settings.way2pay` (payInLifetimeMs, payOutDelayMs, ...). */
 export function configFor(base: Way2PayConfig, merchant: Merchant | undefined): Way2PayConfig {
   const s = (merchant?.settings?.way2pay ?? {}) as Record<string, unknown>;
-  const ms = (k: keyof Way2PayConfig) => (typeof s[k] === 'number' && Number.isFinite(s[k]) && (s[k] as number) >= 0 ? (s[k] as number) : (base[k] as number));
+  const ms = (k: keyof Way2PayConfig) =>
+    typeof s[k] === 'number' && Number.isFinite(s[k]) && (s[k] as number) >= 0 ? (s[k] as number) : (base[k] as number);
   return {
     ...base,
     payInLifetimeMs: ms('payInLifetimeMs'),
@@ -121,7 +122,14 @@ export interface BalanceView {
 
 // ---------------------------------------------------------------------------------------------- the demo pool
 
-const DEMO_HOLDERS = ['Иванов Иван Иванович', 'Петров Пётр Петрович', 'Сидорова Анна Сергеевна', 'Кузнецов Алексей Олегович', 'Смирнова Мария Игоревна', 'Попов Дмитрий Андреевич'];
+const DEMO_HOLDERS = [
+  'Иванов Иван Иванович',
+  'Петров Пётр Петрович',
+  'Сидорова Анна Сергеевна',
+  'Кузнецов Алексей Олегович',
+  'Смирнова Мария Игоревна',
+  'Попов Дмитрий Андреевич',
+];
 
 /** The demo requisites pool: a card, a phone and an account at each bank (the SBP bank: a phone). */
 export function demoRequisites(): Array<{ bankId: number; kind: RequisiteKind; value: string; holder: string }> {
@@ -172,18 +180,32 @@ export class Way2PayService {
       for (const c of demoCommissions()) await S.insertCommissionIfMissing(tx, { ...c, merchantId });
     }
     if ((await S.countRequisites(tx, merchantId)) === 0) {
-      for (const r of demoRequisites()) await S.insertRequisite(tx, { merchantId, ...r, isActive: true, lastUsedAt: 0, createdAt: this.now() });
+      for (const r of demoRequisites())
+        await S.insertRequisite(tx, { merchantId, ...r, isActive: true, lastUsedAt: 0, createdAt: this.now() });
     }
   }
 
   /** Adds a requisite to a merchant's pool (operator); pay-ins waiting for one get it at once. */
-  async addRequisite(tx: Tx, merchantId: string, r: { bank: number | string; kind: RequisiteKind; value: string; holder: string }): Promise<Requisite> {
+  async addRequisite(
+    tx: Tx,
+    merchantId: string,
+    r: { bank: number | string; kind: RequisiteKind; value: string; holder: string },
+  ): Promise<Requisite> {
     const bank = findBank(r.bank);
     if (!bank) throw new Way2PayError(60014);
     if (!['card', 'phone', 'account', 'link'].includes(r.kind)) throw new Way2PayError(20000, 'kind must be card, phone, account or link');
     const value = r.value.trim();
     if (!value || value.length > 512) throw new Way2PayError(20000, 'value is required');
-    await S.insertRequisite(tx, { merchantId, bankId: bank.id, kind: r.kind, value, holder: r.holder.trim(), isActive: true, lastUsedAt: 0, createdAt: this.now() });
+    await S.insertRequisite(tx, {
+      merchantId,
+      bankId: bank.id,
+      kind: r.kind,
+      value,
+      holder: r.holder.trim(),
+      isActive: true,
+      lastUsedAt: 0,
+      createdAt: this.now(),
+    });
     const found = (await S.listRequisites(tx, merchantId)).find((x) => x.bankId === bank.id && x.kind === r.kind && x.value === value)!;
     if (!found.isActive) await S.setRequisiteActive(tx, merchantId, found.id, true);
     await this.assignWaiting(tx, merchantId);
@@ -203,18 +225,36 @@ export class Way2PayService {
   async setCommission(
     tx: Tx,
     merchantId: string,
-    c: { direction: 'payin' | 'payout'; bank: number | string; method: string; percent: string | number; minAmount: string; maxAmount: string; isActive?: boolean },
+    c: {
+      direction: 'payin' | 'payout';
+      bank: number | string;
+      method: string;
+      percent: string | number;
+      minAmount: string;
+      maxAmount: string;
+      isActive?: boolean;
+    },
   ): Promise<void> {
     const bank = findBank(c.bank);
     if (!bank) throw new Way2PayError(60014);
     const method = c.method.toUpperCase();
     if (!(c.direction === 'payin' ? PAYIN_METHODS : PAYOUT_METHODS)[method]) throw new Way2PayError(60015);
     const percentBp = parseBasisPoints(c.percent);
-    if (percentBp === undefined || percentBp > 10_000n) throw new Way2PayError(20000, 'percent must be a number from 0 to 100 with at most two decimals');
+    if (percentBp === undefined || percentBp > 10_000n)
+      throw new Way2PayError(20000, 'percent must be a number from 0 to 100 with at most two decimals');
     const minAmount = parseMajor(c.minAmount, bank.currency);
     const maxAmount = parseMajor(c.maxAmount, bank.currency);
     if (minAmount < 0n || maxAmount < minAmount) throw new Way2PayError(20000, 'minAmount and maxAmount must satisfy 0 <= min <= max');
-    await S.upsertCommission(tx, { merchantId, direction: c.direction, bankId: bank.id, method, percentBp, minAmount, maxAmount, isActive: c.isActive ?? true });
+    await S.upsertCommission(tx, {
+      merchantId,
+      direction: c.direction,
+      bankId: bank.id,
+      method,
+      percentBp,
+      minAmount,
+      maxAmount,
+      isActive: c.isActive ?? true,
+    });
   }
 
   listCommissions(tx: Tx, merchantId: string): Promise<Commission[]> {
@@ -251,7 +291,11 @@ export class Way2PayService {
     if (amount <= 0n) throw new Way2PayError(20000, 'amount must be greater than zero');
     if (amount > MAX_AMOUNT) throw new Way2PayError(30007);
     const to = await this.account(tx, merchantId, currency, balance === 'payment' ? PAYMENT_KIND : PAYOUT_KIND);
-    await this.engine.ledger.post(tx, await this.network(tx, merchantId, currency), to, amount, { code: 'way2pay_deposit', refType: 'merchant', refId: merchantId });
+    await this.engine.ledger.post(tx, await this.network(tx, merchantId, currency), to, amount, {
+      code: 'way2pay_deposit',
+      refType: 'merchant',
+      refId: merchantId,
+    });
   }
 
   /** Moves collected pay-in money to the payout balance (operator). */
@@ -259,7 +303,14 @@ export class Way2PayService {
     if (amount <= 0n) throw new Way2PayError(20000, 'amount must be greater than zero');
     const from = await this.account(tx, merchantId, currency, PAYMENT_KIND);
     const to = await this.account(tx, merchantId, currency, PAYOUT_KIND);
-    await this.engine.ledger.post(tx, from, to, amount, { code: 'way2pay_balance_transfer', refType: 'merchant', refId: merchantId }, { requireFunds: true });
+    await this.engine.ledger.post(
+      tx,
+      from,
+      to,
+      amount,
+      { code: 'way2pay_balance_transfer', refType: 'merchant', refId: merchantId },
+      { requireFunds: true },
+    );
   }
 
   // ---- pay-ins
@@ -344,7 +395,11 @@ export class Way2PayService {
       if (!kind) continue;
       const commissions = (await S.listCommissions(tx, merchantId, 'payin')).filter(
         (c) =>
-          c.isActive && c.method === p.method && (p.bankFixed ? c.bankId === p.bankId : bankById(c.bankId)?.currency === p.currency) && p.amount >= c.minAmount && p.amount <= c.maxAmount,
+          c.isActive &&
+          c.method === p.method &&
+          (p.bankFixed ? c.bankId === p.bankId : bankById(c.bankId)?.currency === p.currency) &&
+          p.amount >= c.minAmount &&
+          p.amount <= c.maxAmount,
       );
       const r = await S.takeRequisite(
         tx,
@@ -355,7 +410,14 @@ export class Way2PayService {
       );
       if (!r) continue;
       const c = commissions.find((x) => x.bankId === r.bankId);
-      const next: PayIn = { ...p, bankId: r.bankId, requisiteId: r.id, receiver: r.value, holder: r.holder, commission: c ? percentOf(p.amount, c.percentBp) : p.commission };
+      const next: PayIn = {
+        ...p,
+        bankId: r.bankId,
+        requisiteId: r.id,
+        receiver: r.value,
+        holder: r.holder,
+        commission: c ? percentOf(p.amount, c.percentBp) : p.commission,
+      };
       await this.movePayIn(tx, next, 'CREATED', 'PENDING');
       n++;
     }
@@ -371,8 +433,16 @@ export class Way2PayService {
       const ref = { refType: PAYIN_SUBJECT, refId: q.id };
       const net = q.amount - q.commission;
       const network = await this.network(tx, q.merchantId, q.currency);
-      if (net > 0n) q.holdNetId = await this.engine.ledger.hold(tx, network, await this.account(tx, q.merchantId, q.currency, PAYMENT_KIND), net, { code: 'way2pay_payin_hold', ...ref });
-      if (q.commission > 0n) q.holdFeeId = await this.engine.ledger.hold(tx, network, await this.fees(tx, q.merchantId, q.currency), q.commission, { code: 'way2pay_payin_fee_hold', ...ref });
+      if (net > 0n)
+        q.holdNetId = await this.engine.ledger.hold(tx, network, await this.account(tx, q.merchantId, q.currency, PAYMENT_KIND), net, {
+          code: 'way2pay_payin_hold',
+          ...ref,
+        });
+      if (q.commission > 0n)
+        q.holdFeeId = await this.engine.ledger.hold(tx, network, await this.fees(tx, q.merchantId, q.currency), q.commission, {
+          code: 'way2pay_payin_fee_hold',
+          ...ref,
+        });
     });
     return next;
   }
@@ -396,8 +466,16 @@ export class Way2PayService {
       } else if (exact) {
         const network = await this.network(tx, q.merchantId, q.currency);
         const net = q.amount - q.commission;
-        if (net > 0n) await this.engine.ledger.post(tx, network, await this.account(tx, q.merchantId, q.currency, PAYMENT_KIND), net, { code: 'way2pay_payin', ...ref });
-        if (q.commission > 0n) await this.engine.ledger.post(tx, network, await this.fees(tx, q.merchantId, q.currency), q.commission, { code: 'way2pay_payin_fee', ...ref });
+        if (net > 0n)
+          await this.engine.ledger.post(tx, network, await this.account(tx, q.merchantId, q.currency, PAYMENT_KIND), net, {
+            code: 'way2pay_payin',
+            ...ref,
+          });
+        if (q.commission > 0n)
+          await this.engine.ledger.post(tx, network, await this.fees(tx, q.merchantId, q.currency), q.commission, {
+            code: 'way2pay_payin_fee',
+            ...ref,
+          });
       }
     });
     return next;
@@ -437,8 +515,20 @@ export class Way2PayService {
       const ref = { refType: PAYIN_SUBJECT, refId: q.id };
       const network = await this.network(tx, q.merchantId, q.currency);
       const net = q.amount - q.commission;
-      if (net > 0n) await this.engine.ledger.post(tx, await this.account(tx, q.merchantId, q.currency, PAYMENT_KIND), network, net, { code: 'way2pay_payin_refund', ...ref }, { requireFunds: true });
-      if (q.commission > 0n) await this.engine.ledger.post(tx, await this.fees(tx, q.merchantId, q.currency), network, q.commission, { code: 'way2pay_payin_fee_refund', ...ref });
+      if (net > 0n)
+        await this.engine.ledger.post(
+          tx,
+          await this.account(tx, q.merchantId, q.currency, PAYMENT_KIND),
+          network,
+          net,
+          { code: 'way2pay_payin_refund', ...ref },
+          { requireFunds: true },
+        );
+      if (q.commission > 0n)
+        await this.engine.ledger.post(tx, await this.fees(tx, q.merchantId, q.currency), network, q.commission, {
+          code: 'way2pay_payin_fee_refund',
+          ...ref,
+        });
     });
     return next;
   }
@@ -447,7 +537,8 @@ export class Way2PayService {
     this.expect(p.status, from);
     const next: PayIn = { ...p };
     await this.movePayIn(tx, next, p.status, to, async (q) => {
-      if (p.status === 'PROCESSING') await this.voidHolds(tx, [q.holdNetId, q.holdFeeId], { code: 'way2pay_payin_released', refType: PAYIN_SUBJECT, refId: q.id });
+      if (p.status === 'PROCESSING')
+        await this.voidHolds(tx, [q.holdNetId, q.holdFeeId], { code: 'way2pay_payin_released', refType: PAYIN_SUBJECT, refId: q.id });
     });
     return next;
   }
@@ -472,7 +563,14 @@ export class Way2PayService {
   }
 
   private async emitPayIn(tx: Tx, p: PayIn, type: string, from: Way2PayStatus | null): Promise<void> {
-    await this.engine.outbox.emit(tx, { merchantId: p.merchantId, face: 'way2pay', type, subjectType: PAYIN_SUBJECT, subjectId: p.id, payload: { payin: serializePayIn(p), from } as JsonObject });
+    await this.engine.outbox.emit(tx, {
+      merchantId: p.merchantId,
+      face: 'way2pay',
+      type,
+      subjectType: PAYIN_SUBJECT,
+      subjectId: p.id,
+      payload: { payin: serializePayIn(p), from } as JsonObject,
+    });
   }
 
   // ---- pay-outs
@@ -492,7 +590,9 @@ export class Way2PayService {
     const cfg = configFor(this.config, merchant);
     const kind = PAYOUT_METHODS[input.method];
     if (!kind) throw new Way2PayError(genCode(generation, 20000, 60015), 'unknown method');
-    const commission = (await S.listCommissions(tx, merchant.id, 'payout')).find((c) => c.isActive && c.method === input.method && c.bankId === input.bankId);
+    const commission = (await S.listCommissions(tx, merchant.id, 'payout')).find(
+      (c) => c.isActive && c.method === input.method && c.bankId === input.bankId,
+    );
     if (!commission) throw new Way2PayError(genCode(generation, 20000, 60013), 'no commission for this bank and method');
     if (input.amount < commission.minAmount) throw new Way2PayError(30006);
     if (input.amount > commission.maxAmount) throw new Way2PayError(30007);
@@ -536,8 +636,23 @@ export class Way2PayService {
     if (available <= 0n) throw new Way2PayError(30004);
     if (available < p.amount + p.commission) throw new Way2PayError(30005);
     const ref = { refType: PAYOUT_SUBJECT, refId: p.id };
-    p.holdAmountId = await this.engine.ledger.hold(tx, from, await this.network(tx, p.merchantId, p.currency), p.amount, { code: 'way2pay_payout_hold', ...ref }, { requireFunds: true });
-    if (p.commission > 0n) p.holdFeeId = await this.engine.ledger.hold(tx, from, await this.fees(tx, p.merchantId, p.currency), p.commission, { code: 'way2pay_payout_fee_hold', ...ref }, { requireFunds: true });
+    p.holdAmountId = await this.engine.ledger.hold(
+      tx,
+      from,
+      await this.network(tx, p.merchantId, p.currency),
+      p.amount,
+      { code: 'way2pay_payout_hold', ...ref },
+      { requireFunds: true },
+    );
+    if (p.commission > 0n)
+      p.holdFeeId = await this.engine.ledger.hold(
+        tx,
+        from,
+        await this.fees(tx, p.merchantId, p.currency),
+        p.commission,
+        { code: 'way2pay_payout_fee_hold', ...ref },
+        { requireFunds: true },
+      );
     p.status = 'PROCESSING';
     p.updatedAt = now;
     await S.updatePayOut(tx, p, 'CREATED');
@@ -579,7 +694,9 @@ export class Way2PayService {
     const p = await this.getPayOut(tx, id);
     this.expect(p.status, ['PROCESSING']);
     const next: PayOut = { ...p };
-    await this.movePayOut(tx, next, 'PROCESSING', 'COMPLETED', () => this.postHolds(tx, [p.holdAmountId, p.holdFeeId], { code: 'way2pay_payout', refType: PAYOUT_SUBJECT, refId: p.id }));
+    await this.movePayOut(tx, next, 'PROCESSING', 'COMPLETED', () =>
+      this.postHolds(tx, [p.holdAmountId, p.holdFeeId], { code: 'way2pay_payout', refType: PAYOUT_SUBJECT, refId: p.id }),
+    );
     return next;
   }
 
@@ -614,8 +731,15 @@ export class Way2PayService {
     await this.movePayOut(tx, next, 'COMPLETED', 'REFUNDED', async () => {
       const ref = { refType: PAYOUT_SUBJECT, refId: p.id };
       const to = await this.account(tx, p.merchantId, p.currency, PAYOUT_KIND);
-      await this.engine.ledger.post(tx, await this.network(tx, p.merchantId, p.currency), to, p.amount, { code: 'way2pay_payout_refund', ...ref });
-      if (p.commission > 0n) await this.engine.ledger.post(tx, await this.fees(tx, p.merchantId, p.currency), to, p.commission, { code: 'way2pay_payout_fee_refund', ...ref });
+      await this.engine.ledger.post(tx, await this.network(tx, p.merchantId, p.currency), to, p.amount, {
+        code: 'way2pay_payout_refund',
+        ...ref,
+      });
+      if (p.commission > 0n)
+        await this.engine.ledger.post(tx, await this.fees(tx, p.merchantId, p.currency), to, p.commission, {
+          code: 'way2pay_payout_fee_refund',
+          ...ref,
+        });
     });
     return next;
   }
@@ -623,7 +747,9 @@ export class Way2PayService {
   private async closePayOut(tx: Tx, p: PayOut, to: Way2PayStatus, from: Way2PayStatus[]): Promise<PayOut> {
     this.expect(p.status, from);
     const next: PayOut = { ...p };
-    await this.movePayOut(tx, next, p.status, to, () => this.voidHolds(tx, [p.holdAmountId, p.holdFeeId], { code: 'way2pay_payout_released', refType: PAYOUT_SUBJECT, refId: p.id }));
+    await this.movePayOut(tx, next, p.status, to, () =>
+      this.voidHolds(tx, [p.holdAmountId, p.holdFeeId], { code: 'way2pay_payout_released', refType: PAYOUT_SUBJECT, refId: p.id }),
+    );
     return next;
   }
 
@@ -641,7 +767,14 @@ export class Way2PayService {
   }
 
   private async emitPayOut(tx: Tx, p: PayOut, type: string, from: Way2PayStatus | null): Promise<void> {
-    await this.engine.outbox.emit(tx, { merchantId: p.merchantId, face: 'way2pay', type, subjectType: PAYOUT_SUBJECT, subjectId: p.id, payload: { payout: serializePayOut(p), from } as JsonObject });
+    await this.engine.outbox.emit(tx, {
+      merchantId: p.merchantId,
+      face: 'way2pay',
+      type,
+      subjectType: PAYOUT_SUBJECT,
+      subjectId: p.id,
+      payload: { payout: serializePayOut(p), from } as JsonObject,
+    });
   }
 
   // ---- helpers
@@ -672,4 +805,3 @@ export function way2payService(engine: Engine, config?: Way2PayConfig): Way2PayS
   }
   return s;
 }
-

@@ -53,7 +53,10 @@ export function toWire(e: unknown): WireError & { internal: boolean } {
   }
   const fe = e as { statusCode?: number; code?: string };
   if (fe && typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
-    const w = errorBody(fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 20001 : 20000, fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 'request body is too large' : undefined);
+    const w = errorBody(
+      fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 20001 : 20000,
+      fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 'request body is too large' : undefined,
+    );
     return { status: fe.statusCode, body: w.body, internal: false };
   }
   return { ...errorBody(40000), internal: true };
@@ -177,7 +180,10 @@ function listQuery(req: FastifyRequest): { limit: number; offset: number; status
     if (n < min || n > max) throw new Way2PayError(20002);
     return n;
   };
-  const out: { limit: number; offset: number; status?: Way2PayStatus; externalId?: string } = { limit: int('limit', 10, 1, 100), offset: int('offset', 0, 0, 1_000_000_000) };
+  const out: { limit: number; offset: number; status?: Way2PayStatus; externalId?: string } = {
+    limit: int('limit', 10, 1, 100),
+    offset: int('offset', 0, 0, 1_000_000_000),
+  };
   const status = q.status;
   if (status !== undefined && status !== '') {
     if (typeof status !== 'string' || !isStatus(status.toUpperCase())) throw new Way2PayError(20002);
@@ -233,7 +239,8 @@ export function registerWay2payRoutes(app: FastifyInstance, ctx: FaceContext, sv
   async function signed<T>(req: FastifyRequest, reply: FastifyReply, work: (tx: Tx, a: Authed) => Promise<T>): Promise<FastifyReply> {
     const a = await verifyRequest(req, ctx, { nonceWindowMs: cfg.nonceWindowMs });
     const result = await engine.transaction(async (tx) => {
-      if (!(await S.acceptNonce(tx, a.credential.key, a.nonce, engine.clock.now()))) throw new Way2PayError(genCode(a.generation, 20006, 2007));
+      if (!(await S.acceptNonce(tx, a.credential.key, a.nonce, engine.clock.now())))
+        throw new Way2PayError(genCode(a.generation, 20006, 2007));
       const r = await S.savepoint(tx, () => work(tx, a));
       if (!r.ok && !isBusinessError(r.error)) throw r.error;
       return r;
@@ -255,7 +262,15 @@ export function registerWay2payRoutes(app: FastifyInstance, ctx: FaceContext, sv
       const bankId = bankOf(body, a.generation, currency, false);
       const callbackUrl = httpUrl(body, 'callbackURL', false);
       const description = optionalString(body, 'description', 1000);
-      const p = await svc.createPayIn(tx, a.merchant, a.generation, { externalId: ext, amount, currency: currency.key, bankId, method, callbackUrl, description });
+      const p = await svc.createPayIn(tx, a.merchant, a.generation, {
+        externalId: ext,
+        amount,
+        currency: currency.key,
+        bankId,
+        method,
+        callbackUrl,
+        description,
+      });
       return payInView(p, a.generation);
     }),
   );
@@ -321,7 +336,17 @@ export function registerWay2payRoutes(app: FastifyInstance, ctx: FaceContext, sv
       const holder = (optionalString(body, 'holder', 200) ?? wrong('holder is required')).trim();
       if (holder.length < 3 || holder.length > 100) wrong('holder must be 3-100 characters');
       const description = optionalString(body, 'description', 1000);
-      const p = await svc.createPayOut(tx, a.merchant, a.generation, { externalId: ext, amount, currency: currency.key, bankId, method, receiver, holder, callbackUrl, description });
+      const p = await svc.createPayOut(tx, a.merchant, a.generation, {
+        externalId: ext,
+        amount,
+        currency: currency.key,
+        bankId,
+        method,
+        receiver,
+        holder,
+        callbackUrl,
+        description,
+      });
       return payOutView(p, a.generation, { created: true });
     }),
   );
@@ -355,7 +380,11 @@ export function registerWay2payRoutes(app: FastifyInstance, ctx: FaceContext, sv
     signed(req, reply, async (tx, a) => {
       const c = queryCurrency(req);
       const b = await svc.balances(tx, a.merchant.id, c.key);
-      const view = (x: { currency: string; available: bigint; frozen: bigint }) => ({ currency: x.currency, available: money(x.available, x.currency), frozen: money(x.frozen, x.currency) });
+      const view = (x: { currency: string; available: bigint; frozen: bigint }) => ({
+        currency: x.currency,
+        available: money(x.available, x.currency),
+        frozen: money(x.frozen, x.currency),
+      });
       return { balance: { payment: view(b.payment), payout: view(b.payout) } };
     }),
   );
@@ -367,7 +396,9 @@ export function registerWay2payRoutes(app: FastifyInstance, ctx: FaceContext, sv
     }),
   );
 
-  app.get(`${base}/currencies`, (req, reply) => signed(req, reply, async () => CURRENCIES.map((c) => ({ id: c.id, name: c.name, key: c.key, isActive: c.isActive }))));
+  app.get(`${base}/currencies`, (req, reply) =>
+    signed(req, reply, async () => CURRENCIES.map((c) => ({ id: c.id, name: c.name, key: c.key, isActive: c.isActive }))),
+  );
 
   app.get(`${base}/commissions`, (req, reply) =>
     signed(req, reply, async (tx, a) => {
@@ -375,9 +406,20 @@ export function registerWay2payRoutes(app: FastifyInstance, ctx: FaceContext, sv
       const rows = await svc.listCommissions(tx, a.merchant.id);
       const view = (c: (typeof rows)[number]) => {
         const cur = bankById(c.bankId)?.currency ?? 'RUB';
-        return { id: c.id, bank: bankById(c.bankId)?.name ?? String(c.bankId), method: c.method, percent: percentNumber(c.percentBp), minAmount: money(c.minAmount, cur), maxAmount: money(c.maxAmount, cur), isActive: c.isActive };
+        return {
+          id: c.id,
+          bank: bankById(c.bankId)?.name ?? String(c.bankId),
+          method: c.method,
+          percent: percentNumber(c.percentBp),
+          minAmount: money(c.minAmount, cur),
+          maxAmount: money(c.maxAmount, cur),
+          isActive: c.isActive,
+        };
       };
-      return { payIn: rows.filter((c) => c.direction === 'payin').map(view), payOut: rows.filter((c) => c.direction === 'payout').map(view) };
+      return {
+        payIn: rows.filter((c) => c.direction === 'payin').map(view),
+        payOut: rows.filter((c) => c.direction === 'payout').map(view),
+      };
     }),
   );
 
@@ -424,7 +466,8 @@ function sandboxRoutes(app: FastifyInstance, ctx: FaceContext, svc: Way2PayServi
     return send(reply, 200, { success: true, data });
   }
 
-  const optionalAmount = (b: Body, currency: string): bigint | undefined => (b.amount === undefined || b.amount === null ? undefined : amountOf(b, currency));
+  const optionalAmount = (b: Body, currency: string): bigint | undefined =>
+    b.amount === undefined || b.amount === null ? undefined : amountOf(b, currency);
 
   app.post('/sandbox/pay-in/:id/pay', (req, reply) =>
     run(reply, async (tx) => {
@@ -485,9 +528,12 @@ function sandboxRoutes(app: FastifyInstance, ctx: FaceContext, svc: Way2PayServi
       if (which !== 'payout' && which !== 'payment') wrong('balance must be "payout" or "payment"');
       await svc.deposit(tx, cred.merchantId, currency.key, amountOf(b, currency.key), which);
       const v = await svc.balances(tx, cred.merchantId, currency.key);
-      const view = (x: { currency: string; available: bigint; frozen: bigint }) => ({ currency: x.currency, available: money(x.available, x.currency), frozen: money(x.frozen, x.currency) });
+      const view = (x: { currency: string; available: bigint; frozen: bigint }) => ({
+        currency: x.currency,
+        available: money(x.available, x.currency),
+        frozen: money(x.frozen, x.currency),
+      });
       return { balance: { payment: view(v.payment), payout: view(v.payout) } };
     }),
   );
 }
-

@@ -338,7 +338,11 @@ export interface ListFilter {
  * Pay-ins and pay-outs are stored alike: inserted once per (merchant, externalID) by a unique constraint,
  * updated only from the status the caller read, listed newest first.
  */
-function operationTable<T extends { id: string; status: Way2PayStatus }, Row extends { id: string }>(table: 'way2pay_payins' | 'way2pay_payouts', from: (x: T) => Row, to: (r: Row) => T) {
+function operationTable<T extends { id: string; status: Way2PayStatus }, Row extends { id: string }>(
+  table: 'way2pay_payins' | 'way2pay_payouts',
+  from: (x: T) => Row,
+  to: (r: Row) => T,
+) {
   const q = (tx: Tx) => db(tx) as unknown as Kysely<any>;
   return {
     /** false when the externalID is taken (the unique constraint decides, also under races) */
@@ -434,7 +438,9 @@ export const way2payStore = {
     return row ? num(row.id) : undefined;
   },
   async listRequisites(tx: Tx, merchantId: string): Promise<Requisite[]> {
-    return (await db(tx).selectFrom('way2pay_requisites').selectAll().where('merchant_id', '=', merchantId).orderBy('id').execute()).map(toRequisite);
+    return (await db(tx).selectFrom('way2pay_requisites').selectAll().where('merchant_id', '=', merchantId).orderBy('id').execute()).map(
+      toRequisite,
+    );
   },
   async countRequisites(tx: Tx, merchantId: string): Promise<number> {
     const r = await db(tx)
@@ -445,7 +451,12 @@ export const way2payStore = {
     return num(r.n);
   },
   async setRequisiteActive(tx: Tx, merchantId: string, id: number, active: boolean): Promise<boolean> {
-    const res = await db(tx).updateTable('way2pay_requisites').set({ is_active: active ? 1 : 0 }).where('merchant_id', '=', merchantId).where('id', '=', id).executeTakeFirst();
+    const res = await db(tx)
+      .updateTable('way2pay_requisites')
+      .set({ is_active: active ? 1 : 0 })
+      .where('merchant_id', '=', merchantId)
+      .where('id', '=', id)
+      .executeTakeFirst();
     return Number(res.numUpdatedRows) === 1;
   },
   /** The least recently used active requisite of a kind at one of the banks; marks it used. */
@@ -483,7 +494,9 @@ export const way2payStore = {
       .insertInto('way2pay_commissions')
       .values(values)
       .onConflict((oc) =>
-        oc.columns(['merchant_id', 'direction', 'bank_id', 'method']).doUpdateSet({ percent_bp: c.percentBp, min_amount: c.minAmount, max_amount: c.maxAmount, is_active: c.isActive ? 1 : 0 }),
+        oc
+          .columns(['merchant_id', 'direction', 'bank_id', 'method'])
+          .doUpdateSet({ percent_bp: c.percentBp, min_amount: c.minAmount, max_amount: c.maxAmount, is_active: c.isActive ? 1 : 0 }),
       )
       .execute();
   },
@@ -525,7 +538,14 @@ export const way2payStore = {
   /** Pay-ins still waiting for requisites, oldest first. */
   async listWaitingPayIns(tx: Tx, merchantId: string): Promise<PayIn[]> {
     return (
-      await db(tx).selectFrom('way2pay_payins').selectAll().where('merchant_id', '=', merchantId).where('status', '=', 'CREATED').orderBy('created_at').orderBy('id').execute()
+      await db(tx)
+        .selectFrom('way2pay_payins')
+        .selectAll()
+        .where('merchant_id', '=', merchantId)
+        .where('status', '=', 'CREATED')
+        .orderBy('created_at')
+        .orderBy('id')
+        .execute()
     ).map(toPayIn);
   },
 

@@ -19,7 +19,7 @@ export const CALLBACK_USER_AGENT = 'Way2Pay-Callback/1.0';
 
 export function callbackSecretOf(c: Credential): string {
   const s = c.data.callbackSecret;
-  return typeof s === 'string' && s ? s : c.secret ?? '';
+  return typeof s === 'string' && s ? s : (c.secret ?? '');
 }
 
 function activeCredential(list: Credential[]): Credential | undefined {

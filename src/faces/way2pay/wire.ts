@@ -197,7 +197,17 @@ export const PAYOUT_METHODS: Readonly<Record<string, Exclude<RequisiteKind, 'lin
 
 // ---------------------------------------------------------------------------------------------- statuses
 
-export const STATUSES = ['CREATED', 'PENDING', 'PROCESSING', 'COMPLETED', 'TIMEOUT', 'CANCELLED', 'ERROR', 'INCORRECT_AMOUNT', 'REFUNDED'] as const;
+export const STATUSES = [
+  'CREATED',
+  'PENDING',
+  'PROCESSING',
+  'COMPLETED',
+  'TIMEOUT',
+  'CANCELLED',
+  'ERROR',
+  'INCORRECT_AMOUNT',
+  'REFUNDED',
+] as const;
 export type Way2PayStatus = (typeof STATUSES)[number];
 
 export function isStatus(s: string): s is Way2PayStatus {
@@ -412,7 +422,21 @@ function operationFields(p: PayIn | PayOut, generation: Generation, trackerKey: 
     receiver: p.receiver,
     holder: p.holder,
     description: p.description,
-  } as { id: string; externalID: string; trackerID?: string; trackerId?: string; status: Way2PayStatus; amount: string; commission: string; currency: string; bank: string; method: string; receiver: string | null; holder: string | null; description: string | null };
+  } as {
+    id: string;
+    externalID: string;
+    trackerID?: string;
+    trackerId?: string;
+    status: Way2PayStatus;
+    amount: string;
+    commission: string;
+    currency: string;
+    bank: string;
+    method: string;
+    receiver: string | null;
+    holder: string | null;
+    description: string | null;
+  };
 }
 
 export function payOutView(p: PayOut, generation: Generation, opts: { created?: boolean } = {}) {
@@ -443,7 +467,12 @@ export function serializePayIn(p: PayIn): Record<string, string | number | boole
 
 export function deserializePayIn(j: Record<string, unknown>): PayIn {
   const o = j as unknown as PayIn & { amount: string; commission: string; paidAmount: string | null };
-  return { ...o, amount: BigInt(o.amount), commission: BigInt(o.commission), paidAmount: o.paidAmount === null ? null : BigInt(o.paidAmount) };
+  return {
+    ...o,
+    amount: BigInt(o.amount),
+    commission: BigInt(o.commission),
+    paidAmount: o.paidAmount === null ? null : BigInt(o.paidAmount),
+  };
 }
 
 export function serializePayOut(p: PayOut): Record<string, string | number | null> {

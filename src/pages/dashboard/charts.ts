@@ -73,7 +73,9 @@ export function chart(o: ChartOptions): string {
     parts.push(`<text x="${r(cx(i))}" y="${M.top + ph + 17}" text-anchor="middle">${esc(o.labels[i])}</text>`);
   }
   parts.push(`<text class="axis-title" x="${M.left + pw / 2}" y="${H - 6}" text-anchor="middle">Time (UTC)</text>`);
-  parts.push(`<text class="axis-title" transform="translate(11 ${M.top + ph / 2}) rotate(-90)" text-anchor="middle">${esc(o.yTitle)}</text>`);
+  parts.push(
+    `<text class="axis-title" transform="translate(11 ${M.top + ph / 2}) rotate(-90)" text-anchor="middle">${esc(o.yTitle)}</text>`,
+  );
   // bars, grouped per bucket
   const bars = o.series.map((s, si) => ({ s, si })).filter((x) => x.s.kind === 'bar');
   const groupW = bw * 0.72;
@@ -83,7 +85,9 @@ export function chart(o: ChartOptions): string {
       if (val === null || !(val > 0)) return;
       const x = M.left + bw * i + (bw - groupW) / 2 + oneW * bi;
       const h = Math.max(1, (val / top) * ph);
-      parts.push(`<rect class="bar c${si % 5}" x="${r(x)}" y="${r(M.top + ph - h)}" width="${r(Math.max(1, oneW - 1))}" height="${r(h)}" rx="1.5"><title>${esc(`${o.longLabels[i]} · ${s.name}: ${o.format(val)}`)}</title></rect>`);
+      parts.push(
+        `<rect class="bar c${si % 5}" x="${r(x)}" y="${r(M.top + ph - h)}" width="${r(Math.max(1, oneW - 1))}" height="${r(h)}" rx="1.5"><title>${esc(`${o.longLabels[i]} · ${s.name}: ${o.format(val)}`)}</title></rect>`,
+      );
     });
   }
   // lines (broken where a bucket has no value), with a dot per point
@@ -102,13 +106,19 @@ export function chart(o: ChartOptions): string {
     if (d) parts.push(`<path class="line c${si % 5}" d="${d}"/>`);
     s.values.forEach((val, i) => {
       if (val === null || !Number.isFinite(val)) return;
-      parts.push(`<circle class="dot c${si % 5}" cx="${r(cx(i))}" cy="${r(y(val))}" r="3.2"><title>${esc(`${o.longLabels[i]} · ${s.name}: ${o.format(val)}`)}</title></circle>`);
+      parts.push(
+        `<circle class="dot c${si % 5}" cx="${r(cx(i))}" cy="${r(y(val))}" r="3.2"><title>${esc(`${o.longLabels[i]} · ${s.name}: ${o.format(val)}`)}</title></circle>`,
+      );
     });
   }
-  if (!hasData) parts.push(`<text class="nodata" x="${M.left + pw / 2}" y="${M.top + ph / 2}" text-anchor="middle">No data in this period</text>`);
+  if (!hasData)
+    parts.push(`<text class="nodata" x="${M.left + pw / 2}" y="${M.top + ph / 2}" text-anchor="middle">No data in this period</text>`);
   const legend = o.series.map((s, si) => `<span><i class="swatch c${si % 5}" aria-hidden="true"></i>${esc(s.name)}</span>`).join('');
   const rows = o.longLabels
-    .map((l, i) => `<tr><td class="nowrap">${esc(l)}</td>${o.series.map((s) => `<td class="num">${s.values[i] === null ? '—' : esc(o.format(s.values[i]!))}</td>`).join('')}</tr>`)
+    .map(
+      (l, i) =>
+        `<tr><td class="nowrap">${esc(l)}</td>${o.series.map((s) => `<td class="num">${s.values[i] === null ? '—' : esc(o.format(s.values[i]!))}</td>`).join('')}</tr>`,
+    )
     .join('');
   const summary = `${o.title}: ${o.series.map((s) => s.name).join(', ')} over ${n} intervals`;
   return `<figure class="chart" id="${esc(o.id)}">

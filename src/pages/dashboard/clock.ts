@@ -10,18 +10,25 @@ import { badge, duration, options, page, postForm, table, time } from './ui.js';
 const UNITS: Record<string, number> = { minutes: 60_000, hours: 3_600_000, days: 86_400_000 };
 const DISTRIBUTIONS: LatencySpec['distribution'][] = ['fixed', 'uniform', 'normal', 'exponential'];
 
-
 function num(text: string | undefined, name: string, o: { min?: number; max?: number; int?: boolean } = {}): number | undefined {
   if (text === undefined || text.trim() === '') return undefined;
   const n = Number(text.trim());
   if (!Number.isFinite(n) || (o.int && !Number.isInteger(n)) || (o.min !== undefined && n < o.min) || (o.max !== undefined && n > o.max)) {
-    throw new DashError(`${name} must be ${o.int ? 'a whole number' : 'a number'}${o.min !== undefined ? ` from ${o.min}` : ''}${o.max !== undefined ? ` to ${o.max}` : ''}.`);
+    throw new DashError(
+      `${name} must be ${o.int ? 'a whole number' : 'a number'}${o.min !== undefined ? ` from ${o.min}` : ''}${o.max !== undefined ? ` to ${o.max}` : ''}.`,
+    );
   }
   return n;
 }
 
 function describeFault(f: FaultRule): { scope: string; effect: string } {
-  const scope = [f.face ? `face ${f.face}` : 'every face', f.route ? `route ${f.route}*` : null, f.merchantId ? `merchant ${f.merchantId}` : null].filter(Boolean).join(' · ');
+  const scope = [
+    f.face ? `face ${f.face}` : 'every face',
+    f.route ? `route ${f.route}*` : null,
+    f.merchantId ? `merchant ${f.merchantId}` : null,
+  ]
+    .filter(Boolean)
+    .join(' · ');
   const effect: string[] = [];
   if (f.latency) {
     const l = f.latency;
@@ -49,7 +56,12 @@ export function registerClock(r: Router): void {
     const faults = gw.faults.list();
     const faceNames = gw.faces.map((f) => f.name);
 
-    const quick = (label: string, amount: number, unit: string, id: string) => postForm(v, '/dashboard/clock/advance', `<input type="hidden" name="amount" value="${amount}"><input type="hidden" name="unit" value="${unit}"><button type="submit" class="secondary" id="${id}">${label}</button>`);
+    const quick = (label: string, amount: number, unit: string, id: string) =>
+      postForm(
+        v,
+        '/dashboard/clock/advance',
+        `<input type="hidden" name="amount" value="${amount}"><input type="hidden" name="unit" value="${unit}"><button type="submit" class="secondary" id="${id}">${label}</button>`,
+      );
     const controls = `<section class="card" aria-labelledby="ctl-h"><h2 id="ctl-h">Move the clock</h2>
 <p class="muted small">Every timeout reads this clock: token and session expiries, 3-D Secure timeouts, hold releases, webhook retries. It only moves forward.</p>
 <div class="actions">${quick('+15 min', 15, 'minutes', 'adv-15m')}${quick('+1 hour', 1, 'hours', 'adv-1h')}${quick('+1 day', 1, 'days', 'adv-1d')}</div>
@@ -69,7 +81,11 @@ ${postForm(v, '/dashboard/clock/advance', `<div class="f"><label for="adv-amount
       `<fieldset><legend>Where</legend><div class="form-grid">
 <div class="f"><label for="fault-face">Face</label><select id="fault-face" name="face">${options(faceNames, undefined, 'Every face')}</select></div>
 <div class="f"><label for="fault-route">Route prefix</label><input id="fault-route" name="route" placeholder="/v2/accounts" autocomplete="off"></div>
-<div class="f"><label for="fault-merchant">Merchant</label><select id="fault-merchant" name="merchant">${options(merchants.map((m) => [m.id, m.name] as [string, string]), undefined, 'Any merchant')}</select></div>
+<div class="f"><label for="fault-merchant">Merchant</label><select id="fault-merchant" name="merchant">${options(
+        merchants.map((m) => [m.id, m.name] as [string, string]),
+        undefined,
+        'Any merchant',
+      )}</select></div>
 <div class="f"><label for="fault-probability">Probability (0–1)</label><input id="fault-probability" name="probability" type="number" min="0" max="1" step="0.01" placeholder="1"></div>
 <div class="f"><label for="fault-remaining">Only the next N requests</label><input id="fault-remaining" name="remaining" type="number" min="1" step="1" placeholder="unlimited"></div>
 </div></fieldset>
@@ -157,14 +173,20 @@ ${table(['Sent (UTC)', 'Merchant', 'Object', 'Code', 'Status', 'Attempts', 'Expi
       const maxMs = num(f.maxMs, 'Max ms', { min: 0, max: 600_000 });
       const stddevMs = num(f.stddevMs, 'Std dev ms', { min: 0, max: 600_000 });
       if (dist === 'uniform' && maxMs !== undefined && maxMs < ms) throw new DashError('Max ms must be at least the minimum.');
-      rule.latency = { distribution: dist, ms, ...(dist === 'uniform' && maxMs !== undefined ? { maxMs } : {}), ...(dist === 'normal' && stddevMs !== undefined ? { stddevMs } : {}) };
+      rule.latency = {
+        distribution: dist,
+        ms,
+        ...(dist === 'uniform' && maxMs !== undefined ? { maxMs } : {}),
+        ...(dist === 'normal' && stddevMs !== undefined ? { stddevMs } : {}),
+      };
     }
     const status = num(f.status, 'HTTP status', { min: 100, max: 599, int: true });
     if (status !== undefined) rule.status = status;
     if (f.body && f.body.trim()) rule.body = f.body.slice(0, 10_000);
     if (f.drop) rule.drop = true;
     if (f.webhookFail) rule.webhookFail = true;
-    if (!rule.latency && rule.status === undefined && !rule.drop && !rule.webhookFail) throw new DashError('A fault needs an effect: added latency, an HTTP status, a dropped connection or failing webhooks.');
+    if (!rule.latency && rule.status === undefined && !rule.drop && !rule.webhookFail)
+      throw new DashError('A fault needs an effect: added latency, an HTTP status, a dropped connection or failing webhooks.');
     const added = await gw.faults.add(rule);
     return `Fault ${added.id} added: ${describeFault(added).effect} for ${describeFault(added).scope}.`;
   });
@@ -173,4 +195,3 @@ ${table(['Sent (UTC)', 'Merchant', 'Object', 'Code', 'Status', 'Attempts', 'Expi
     return `Fault ${params.id} removed.`;
   });
 }
-

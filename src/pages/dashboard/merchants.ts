@@ -25,10 +25,17 @@ function balances(accounts: LedgerAccount[]): string {
       const b = balanceOf(a);
       return `<tr><td>${esc(a.currency)}</td><td class="num">${money(b.available, a.currency, false)}</td><td class="num">${money(b.posted, a.currency, false)}</td><td class="num">${money(b.frozenIn, a.currency, false)}</td><td class="num">${money(b.frozenOut, a.currency, false)}</td></tr>`;
     });
-  return table(['Currency', 'Available', 'Posted', 'Incoming holds', 'Outgoing holds'], rows, { empty: 'No ledger accounts yet.', numCols: [1, 2, 3, 4] });
+  return table(['Currency', 'Available', 'Posted', 'Incoming holds', 'Outgoing holds'], rows, {
+    empty: 'No ledger accounts yet.',
+    numCols: [1, 2, 3, 4],
+  });
 }
 
-function merchantCard(v: View, info: { merchant: { id: string; name: string; createdAt: number }; faces: Record<string, Record<string, string>> }, accounts: LedgerAccount[]): string {
+function merchantCard(
+  v: View,
+  info: { merchant: { id: string; name: string; createdAt: number }; faces: Record<string, Record<string, string>> },
+  accounts: LedgerAccount[],
+): string {
   const m = info.merchant;
   const faces = Object.entries(info.faces)
     .map(
@@ -56,7 +63,15 @@ export function registerMerchants(r: Router): void {
   r.get('/merchants', async ({ gw, v }) => {
     const list = await gw.merchants();
     const accounts = await gw.engine.read((tx) => tx.listAccounts());
-    const cards = list.map((info) => merchantCard(v, info, accounts.filter((a) => a.merchantId === info.merchant.id))).join('');
+    const cards = list
+      .map((info) =>
+        merchantCard(
+          v,
+          info,
+          accounts.filter((a) => a.merchantId === info.merchant.id),
+        ),
+      )
+      .join('');
     const body = `<h1>Merchants</h1>
 ${cards || '<div class="card"><p class="muted">No merchants. Create them with the admin API, the CLI (<code>polypay merchant create</code>) or a seed file.</p></div>'}
 <section class="card" aria-labelledby="reset-all-h"><h2 id="reset-all-h">Reset everything</h2>

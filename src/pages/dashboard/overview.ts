@@ -38,12 +38,19 @@ export function registerOverview(r: Router): void {
     const merchants = await gw.engine.read((tx) => tx.listMerchants());
     const merchant = merchants.some((m) => m.id === q.merchant) ? q.merchant : undefined;
     const stats = await collectStats(gw, { hours: range.hours, buckets: range.buckets, merchantId: merchant });
-    const [latest, pendingDeliveries] = await gw.engine.read(async (tx) => [await tx.listPayments({ ...(merchant ? { merchantId: merchant } : {}), limit: 10 }), await tx.countPendingDeliveries()] as const);
+    const [latest, pendingDeliveries] = await gw.engine.read(
+      async (tx) =>
+        [await tx.listPayments({ ...(merchant ? { merchantId: merchant } : {}), limit: 10 }), await tx.countPendingDeliveries()] as const,
+    );
     const body = `<h1>Overview</h1>
 <div class="card"><form method="get" action="/dashboard" class="filters" id="range-form">
 <div class="f"><span id="range-l" class="small muted">Period</span><span class="seg" role="group" aria-labelledby="range-l">${RANGES.map((x) => `<a href="/dashboard${qs({ hours: x.hours, merchant })}"${x === range ? ' aria-current="true"' : ''} id="range-${x.hours}">${x.label}</a>`).join('')}</span></div>
 <input type="hidden" name="hours" value="${range.hours}">
-<div class="f"><label for="ov-merchant">Merchant</label><select id="ov-merchant" name="merchant">${options(merchants.map((m) => [m.id, `${m.name} (${m.id})`] as [string, string]), merchant, 'All merchants')}</select></div>
+<div class="f"><label for="ov-merchant">Merchant</label><select id="ov-merchant" name="merchant">${options(
+      merchants.map((m) => [m.id, `${m.name} (${m.id})`] as [string, string]),
+      merchant,
+      'All merchants',
+    )}</select></div>
 <div class="f btn"><button type="submit" class="secondary">Apply</button></div>
 <p class="muted small">From ${fmtTime(stats.from)} to ${fmtTime(stats.to)} UTC, in ${range.buckets} intervals of ${duration((stats.to - stats.from) / range.buckets)}.</p>
 </form></div>
@@ -53,7 +60,11 @@ ${charts(stats.buckets, range.hours, stats.to - stats.from)}
 </div>
 <div class="cols wide">
 <section class="card" aria-labelledby="latest-h"><h2 id="latest-h">Latest payments <a class="small" href="/dashboard/payments${qs({ merchant })}">All payments →</a></h2>
-${table(['ID', 'Merchant', 'Face', 'Status', 'Amount', 'Card', 'Created (UTC)'], latest.map((p) => paymentRow(p, `<td>${time(v, p.createdAt)}</td>`)), { id: 'latest-payments', empty: 'No payments yet.', numCols: [4] })}
+${table(
+  ['ID', 'Merchant', 'Face', 'Status', 'Amount', 'Card', 'Created (UTC)'],
+  latest.map((p) => paymentRow(p, `<td>${time(v, p.createdAt)}</td>`)),
+  { id: 'latest-payments', empty: 'No payments yet.', numCols: [4] },
+)}
 </section>
 ${clockCard(gw.engine.clock.state())}
 </div>`;
@@ -70,8 +81,12 @@ function kpis(buckets: StatsBucket[], pendingDeliveries: number): string {
   for (const b of buckets) for (const [c, m] of Object.entries(b.volume)) volume[c] = (volume[c] ?? 0n) + BigInt(m);
   const rate = approved + declined ? `${Math.round((approved / (approved + declined)) * 1000) / 10}%` : '—';
   const p95s = buckets.map((b) => b.latencyP95).filter((x): x is number => x !== null);
-  const vol = Object.entries(volume).map(([c, m]) => money(m, c)).join('<br>') || '—';
-  const tile = (id: string, value: string, label: string) => `<div class="kpi" id="kpi-${id}"><div class="v">${value}</div><div class="l">${label}</div></div>`;
+  const vol =
+    Object.entries(volume)
+      .map(([c, m]) => money(m, c))
+      .join('<br>') || '—';
+  const tile = (id: string, value: string, label: string) =>
+    `<div class="kpi" id="kpi-${id}"><div class="v">${value}</div><div class="l">${label}</div></div>`;
   return `<div class="kpis">${tile('payments', String(payments), 'payments')}${tile('approval', rate, `approval rate (${approved} approved, ${declined} declined)`)}${tile('volume', vol, 'approved volume')}${tile('requests', String(requests), 'API requests')}${tile('p95', p95s.length ? `${Math.max(...p95s)} ms` : '—', 'worst p95 latency')}${tile('webhooks', String(pendingDeliveries), 'webhook deliveries pending')}</div>`;
 }
 
@@ -81,15 +96,34 @@ function charts(buckets: StatsBucket[], hours: number, span: number): string {
   const longLabels = buckets.map((b) => `${fmtTime(b.start)} – ${fmtTime(b.start + width).slice(11, 16)}`);
   const currencies = [...new Set(buckets.flatMap((b) => Object.keys(b.volume)))].sort();
   const volSeries: Series[] = currencies.length
-    ? currencies.map((c) => ({ name: c, kind: 'bar', values: buckets.map((b) => (b.volume[c] ? Number(formatMajor(BigInt(b.volume[c]!), c)) : null)) }))
+    ? currencies.map((c) => ({
+        name: c,
+        kind: 'bar',
+        values: buckets.map((b) => (b.volume[c] ? Number(formatMajor(BigInt(b.volume[c]!), c)) : null)),
+      }))
     : [{ name: 'Volume', kind: 'bar', values: buckets.map(() => null) }];
-  const volume = chart({ id: 'chart-volume', title: 'Approved volume', labels, longLabels, series: volSeries, yTitle: currencies.length === 1 ? `Volume, ${currencies[0]}` : 'Volume (major units)', format: (x) => x.toLocaleString('en-US', { maximumFractionDigits: 2 }), tick: compact });
+  const volume = chart({
+    id: 'chart-volume',
+    title: 'Approved volume',
+    labels,
+    longLabels,
+    series: volSeries,
+    yTitle: currencies.length === 1 ? `Volume, ${currencies[0]}` : 'Volume (major units)',
+    format: (x) => x.toLocaleString('en-US', { maximumFractionDigits: 2 }),
+    tick: compact,
+  });
   const approval = chart({
     id: 'chart-approval',
     title: 'Approval rate',
     labels,
     longLabels,
-    series: [{ name: 'Approved / decided', kind: 'line', values: buckets.map((b) => (b.approvalRate === null ? null : Math.round(b.approvalRate * 1000) / 10)) }],
+    series: [
+      {
+        name: 'Approved / decided',
+        kind: 'line',
+        values: buckets.map((b) => (b.approvalRate === null ? null : Math.round(b.approvalRate * 1000) / 10)),
+      },
+    ],
     yTitle: 'Approval rate, %',
     yScale: { top: 100, step: 25 },
     format: (x) => `${Math.round(x * 10) / 10}%`,

@@ -13,34 +13,45 @@ const KINDS = [...new Set(Object.values(PAYIN_METHODS))] as RequisiteKind[];
 export function registerP2p(r: Router): void {
   r.get('/p2p', async ({ gw, v, req }) => {
     const q = req.query as { merchant?: string; status?: string };
-    const merchants = (await gw.engine.read(async (tx) => {
-      const all = await tx.listMerchants();
-      const out = [];
-      for (const m of all) if ((await tx.listCredentials(m.id)).some((c) => c.face === 'way2pay' && c.status === 'active')) out.push(m);
-      return out;
-    })).map((m) => m.id);
+    const merchants = (
+      await gw.engine.read(async (tx) => {
+        const all = await tx.listMerchants();
+        const out = [];
+        for (const m of all) if ((await tx.listCredentials(m.id)).some((c) => c.face === 'way2pay' && c.status === 'active')) out.push(m);
+        return out;
+      })
+    ).map((m) => m.id);
     const merchant = q.merchant && merchants.includes(q.merchant) ? q.merchant : merchants[0];
     const status = q.status && (STATUSES as readonly string[]).includes(q.status) ? q.status : 'PENDING';
     const picker = `<form method="get" action="/dashboard/p2p" class="filters"><label>Merchant <select name="merchant" id="p2p-merchant">${options(merchants, merchant)}</select></label>
 <label>Pay-ins <select name="status" id="p2p-status">${options([...STATUSES], status)}</select></label><button type="submit" class="secondary">Show</button></form>`;
-    if (!merchant) return page(v, { title: 'P2P', section: 'p2p', body: `<h1>P2P (Way2Pay)</h1><div class="card"><p>No merchant has Way2Pay credentials.</p></div>` });
+    if (!merchant)
+      return page(v, {
+        title: 'P2P',
+        section: 'p2p',
+        body: `<h1>P2P (Way2Pay)</h1><div class="card"><p>No merchant has Way2Pay credentials.</p></div>`,
+      });
     const { requisites, payins } = await gw.engine.read(async (tx) => ({
       requisites: await S.listRequisites(tx, merchant),
       payins: await S.listPayIns(tx, { merchantId: merchant, status: status as (typeof STATUSES)[number], limit: 100, offset: 0 }),
     }));
     const back = `/dashboard/p2p${qs({ merchant, status })}`;
-    const reqRows = requisites.map((x) =>
-      `<tr><td>${x.id}</td><td>${esc(bankById(x.bankId)?.name ?? String(x.bankId))}</td><td>${esc(x.kind)}</td><td class="mono">${esc(x.value)}</td><td>${esc(x.holder)}</td><td>${x.isActive ? badge('active') : badge('inactive')}</td><td>${postForm(
-        v,
-        `/dashboard/p2p/requisites/${x.id}/toggle`,
-        `<input type="hidden" name="merchant" value="${esc(merchant)}"><input type="hidden" name="back" value="${esc(back)}"><input type="hidden" name="active" value="${x.isActive ? '0' : '1'}"><button type="submit" class="secondary" id="toggle-${x.id}">${x.isActive ? 'Disable' : 'Enable'}</button>`,
-      )}</td></tr>`,
+    const reqRows = requisites.map(
+      (x) =>
+        `<tr><td>${x.id}</td><td>${esc(bankById(x.bankId)?.name ?? String(x.bankId))}</td><td>${esc(x.kind)}</td><td class="mono">${esc(x.value)}</td><td>${esc(x.holder)}</td><td>${x.isActive ? badge('active') : badge('inactive')}</td><td>${postForm(
+          v,
+          `/dashboard/p2p/requisites/${x.id}/toggle`,
+          `<input type="hidden" name="merchant" value="${esc(merchant)}"><input type="hidden" name="back" value="${esc(back)}"><input type="hidden" name="active" value="${x.isActive ? '0' : '1'}"><button type="submit" class="secondary" id="toggle-${x.id}">${x.isActive ? 'Disable' : 'Enable'}</button>`,
+        )}</td></tr>`,
     );
     const add = postForm(
       v,
       '/dashboard/p2p/requisites',
       `<input type="hidden" name="merchant" value="${esc(merchant)}"><input type="hidden" name="back" value="${esc(back)}">
-<div class="grid-form"><label>Bank <select name="bank" id="req-bank">${options(BANKS.map((b) => [String(b.id), b.name] as [string, string]), undefined)}</select></label>
+<div class="grid-form"><label>Bank <select name="bank" id="req-bank">${options(
+        BANKS.map((b) => [String(b.id), b.name] as [string, string]),
+        undefined,
+      )}</select></label>
 <label>Kind <select name="kind" id="req-kind">${options(KINDS, 'card')}</select></label>
 <label>Card, account or phone <input name="value" id="req-value" required></label>
 <label>Holder <input name="holder" id="req-holder" required></label>
@@ -68,22 +79,37 @@ ${table(['Id', 'External id', 'Status', 'Amount', 'Paid to', 'Created', ''], pay
 
   const backOf = (f: Record<string, string>) => (f.back && f.back.startsWith('/dashboard/p2p') ? f.back : '/dashboard/p2p');
 
-  r.post('/p2p/requisites', () => '/dashboard/p2p', async ({ gw }, f) => {
-    if (!f.merchant || !f.value?.trim() || !f.holder?.trim()) throw new DashError('Give the bank, the requisite and its holder.');
-    if (!KINDS.includes(f.kind as RequisiteKind)) throw new DashError('Choose a kind of requisite.');
-    const svc = way2payService(gw.engine);
-    const assigned = await gw.engine.transaction(async (tx) => {
-      const waiting = (await S.listWaitingPayIns(tx, f.merchant!)).length;
-      await svc.addRequisite(tx, f.merchant!, { bank: Number(f.bank), kind: f.kind as RequisiteKind, value: f.value!.trim(), holder: f.holder!.trim() });
-      return waiting - (await S.listWaitingPayIns(tx, f.merchant!)).length;
-    });
-    return { to: backOf(f), flash: { kind: 'ok', text: `Requisite added${assigned ? `; ${assigned} waiting pay-in(s) got it` : ''}.` } };
-  });
+  r.post(
+    '/p2p/requisites',
+    () => '/dashboard/p2p',
+    async ({ gw }, f) => {
+      if (!f.merchant || !f.value?.trim() || !f.holder?.trim()) throw new DashError('Give the bank, the requisite and its holder.');
+      if (!KINDS.includes(f.kind as RequisiteKind)) throw new DashError('Choose a kind of requisite.');
+      const svc = way2payService(gw.engine);
+      const assigned = await gw.engine.transaction(async (tx) => {
+        const waiting = (await S.listWaitingPayIns(tx, f.merchant!)).length;
+        await svc.addRequisite(tx, f.merchant!, {
+          bank: Number(f.bank),
+          kind: f.kind as RequisiteKind,
+          value: f.value!.trim(),
+          holder: f.holder!.trim(),
+        });
+        return waiting - (await S.listWaitingPayIns(tx, f.merchant!)).length;
+      });
+      return { to: backOf(f), flash: { kind: 'ok', text: `Requisite added${assigned ? `; ${assigned} waiting pay-in(s) got it` : ''}.` } };
+    },
+  );
 
-  r.post('/p2p/requisites/:id/toggle', () => '/dashboard/p2p', async ({ gw, params }, f) => {
-    await gw.engine.transaction((tx) => way2payService(gw.engine).setRequisiteActive(tx, f.merchant ?? '', Number(params.id), f.active === '1'));
-    return { to: backOf(f), flash: { kind: 'ok', text: f.active === '1' ? 'Requisite enabled.' : 'Requisite disabled.' } };
-  });
+  r.post(
+    '/p2p/requisites/:id/toggle',
+    () => '/dashboard/p2p',
+    async ({ gw, params }, f) => {
+      await gw.engine.transaction((tx) =>
+        way2payService(gw.engine).setRequisiteActive(tx, f.merchant ?? '', Number(params.id), f.active === '1'),
+      );
+      return { to: backOf(f), flash: { kind: 'ok', text: f.active === '1' ? 'Requisite enabled.' : 'Requisite disabled.' } };
+    },
+  );
 
   r.post(
     '/p2p/pay-ins/:id/confirm',
@@ -106,8 +132,12 @@ ${table(['Id', 'External id', 'Status', 'Amount', 'Paid to', 'Created', ''], pay
     { once: false },
   );
 
-  r.post('/p2p/pay-ins/:id/fail', () => '/dashboard/p2p', async ({ gw, params }, f) => {
-    const p = await gw.engine.transaction((tx) => way2payService(gw.engine).failPayIn(tx, params.id!));
-    return { to: backOf(f), flash: { kind: 'ok', text: `Pay-in ${p.id}: ${p.status}.` } };
-  });
+  r.post(
+    '/p2p/pay-ins/:id/fail',
+    () => '/dashboard/p2p',
+    async ({ gw, params }, f) => {
+      const p = await gw.engine.transaction((tx) => way2payService(gw.engine).failPayIn(tx, params.id!));
+      return { to: backOf(f), flash: { kind: 'ok', text: `Pay-in ${p.id}: ${p.status}.` } };
+    },
+  );
 }

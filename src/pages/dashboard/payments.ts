@@ -2,15 +2,53 @@
 // page with its fields, refunds, face ids, webhook deliveries and full timeline; operator actions.
 import { randomToken } from '../../core/ids.js';
 import { parseMajor } from '../../core/money.js';
-import { FACE_NAMES, type Delivery, type FaceName, type JsonObject, type ObjectRef, type Payment, type PaymentStatus, type Payout } from '../../core/model.js';
+import {
+  FACE_NAMES,
+  type Delivery,
+  type FaceName,
+  type JsonObject,
+  type ObjectRef,
+  type Payment,
+  type PaymentStatus,
+  type Payout,
+} from '../../core/model.js';
 import { search, timeline } from '../../server/admin/admin-api.js';
 import type { Gateway } from '../../server/gateway.js';
 import { esc } from '../html.js';
 import { paymentRow } from './overview.js';
 import { DashError, type Ctx, type Router } from './router.js';
-import { badge, bigJson, duration, maskedCard, money, notFound, options, page, pager, postForm, pretty, qs, queryOf, intParam, table, time, type View } from './ui.js';
+import {
+  badge,
+  bigJson,
+  duration,
+  maskedCard,
+  money,
+  notFound,
+  options,
+  page,
+  pager,
+  postForm,
+  pretty,
+  qs,
+  queryOf,
+  intParam,
+  table,
+  time,
+  type View,
+} from './ui.js';
 
-export const STATUSES: PaymentStatus[] = ['created', 'requires_authentication', 'authorized', 'captured', 'partially_refunded', 'refunded', 'voided', 'declined', 'expired', 'failed'];
+export const STATUSES: PaymentStatus[] = [
+  'created',
+  'requires_authentication',
+  'authorized',
+  'captured',
+  'partially_refunded',
+  'refunded',
+  'voided',
+  'declined',
+  'expired',
+  'failed',
+];
 const PAGE = 25;
 
 function faceNames(gw: Gateway): FaceName[] {
@@ -43,31 +81,52 @@ export function registerPayments(r: Router): void {
     const filters = `<form method="get" action="/dashboard/payments" class="filters" id="payment-filters" role="search">
 <div class="f grow"><label for="q">Search by any id</label><input id="q" name="q" type="search" value="${esc(text)}" placeholder="transaction id, order slug, session id, invoice id…" autocomplete="off"></div>
 <div class="f"><label for="status">Status</label><select id="status" name="status">${options(STATUSES, status, 'Any status')}</select></div>
-<div class="f"><label for="merchant">Merchant</label><select id="merchant" name="merchant">${options(merchants.map((m) => [m.id, m.name] as [string, string]), merchant, 'Any merchant')}</select></div>
+<div class="f"><label for="merchant">Merchant</label><select id="merchant" name="merchant">${options(
+      merchants.map((m) => [m.id, m.name] as [string, string]),
+      merchant,
+      'Any merchant',
+    )}</select></div>
 <div class="f"><label for="face">Face</label><select id="face" name="face">${options(faces, face, 'Any face')}</select></div>
 <div class="f btn"><button type="submit" id="apply">Search</button></div>
 ${text || status || merchant || face ? '<div class="f btn"><a class="button secondary" href="/dashboard/payments">Clear</a></div>' : ''}
 </form>`;
-    const unknown = q.status && !status ? `<p class="flash error" role="alert">Unknown status “${esc(q.status)}”: showing every status.</p>` : '';
+    const unknown =
+      q.status && !status ? `<p class="flash error" role="alert">Unknown status “${esc(q.status)}”: showing every status.</p>` : '';
     let results: string;
     if (text) {
       const found = await search(gw, text);
       const rows = found.map((x) => {
         const kind = String(x.kind);
         const id = String(x.id);
-        const href = kind === 'payment' ? `/dashboard/payments/${encodeURIComponent(id)}` : kind === 'payout' ? `/dashboard/payouts/${encodeURIComponent(id)}` : null;
+        const href =
+          kind === 'payment'
+            ? `/dashboard/payments/${encodeURIComponent(id)}`
+            : kind === 'payout'
+              ? `/dashboard/payouts/${encodeURIComponent(id)}`
+              : null;
         const known = kind === 'payment' || kind === 'payout';
         return `<tr data-kind="${esc(kind)}"><td>${esc(kind)}</td><td>${href ? `<a class="mono" href="${esc(href)}">${esc(id)}</a>` : `<span class="mono">${esc(id)}</span>`}</td><td>${known ? esc(String(x.merchantId)) : '—'}</td><td>${known ? esc(String(x.face)) : '—'}</td><td>${known ? badge(String(x.status)) : '—'}</td><td class="num">${known ? jsonMoney(x) : '—'}</td><td>${esc(String(x.via ?? ''))}</td><td>${known ? time(v, Number(x.createdAt)) : '—'}</td></tr>`;
       });
       results = `<p class="muted small" id="search-summary">${found.length} result${found.length === 1 ? '' : 's'} for “${esc(text)}”.</p>${table(['Kind', 'ID', 'Merchant', 'Face', 'Status', 'Amount', 'Found by', 'Created (UTC)'], rows, { id: 'search-results', empty: 'Nothing has this id. Try a transaction id, an order slug, a session id or an invoice id.', numCols: [5] })}`;
     } else {
       const f = { ...(merchant ? { merchantId: merchant } : {}), ...(face ? { face } : {}), ...(status ? { statuses: [status] } : {}) };
-      const [items, total] = await gw.engine.read(async (tx) => [await tx.listPayments({ ...f, limit: PAGE, offset }), await tx.countPayments(f)] as const);
-      const rows = items.map((p) => paymentRow(p, `<td class="num">${p.refundedAmount > 0n ? money(p.refundedAmount, p.currency) : '<span class="muted">—</span>'}</td><td>${time(v, p.createdAt)}</td>`));
+      const [items, total] = await gw.engine.read(
+        async (tx) => [await tx.listPayments({ ...f, limit: PAGE, offset }), await tx.countPayments(f)] as const,
+      );
+      const rows = items.map((p) =>
+        paymentRow(
+          p,
+          `<td class="num">${p.refundedAmount > 0n ? money(p.refundedAmount, p.currency) : '<span class="muted">—</span>'}</td><td>${time(v, p.createdAt)}</td>`,
+        ),
+      );
       results = `${table(['ID', 'Merchant', 'Face', 'Status', 'Amount', 'Card', 'Refunded', 'Created (UTC)'], rows, { id: 'payments-table', empty: 'No payments match these filters.', numCols: [4, 6] })}
 ${pager('/dashboard/payments', { status, merchant, face }, offset, PAGE, items.length, total)}`;
     }
-    return page(v, { title: 'Payments', section: 'payments', body: `<h1>Payments</h1>${subTabs('payments')}${unknown}<div class="card">${filters}</div><div class="card">${results}</div>` });
+    return page(v, {
+      title: 'Payments',
+      section: 'payments',
+      body: `<h1>Payments</h1>${subTabs('payments')}${unknown}<div class="card">${filters}</div><div class="card">${results}</div>`,
+    });
   });
 
   r.get('/payouts', async ({ gw, req, v }) => {
@@ -76,11 +135,20 @@ ${pager('/dashboard/payments', { status, merchant, face }, offset, PAGE, items.l
     const merchant = merchants.some((m) => m.id === q.merchant) ? q.merchant : undefined;
     const face = FACE_NAMES.includes(q.face as FaceName) ? (q.face as FaceName) : undefined;
     const offset = intParam(q.offset, 0, 10_000_000);
-    const items = await gw.engine.read((tx) => tx.listPayouts({ ...(merchant ? { merchantId: merchant } : {}), ...(face ? { face } : {}), limit: PAGE, offset }));
-    const rows = items.map((p) => `<tr><td><a class="mono" href="/dashboard/payouts/${p.id}">${p.id}</a></td><td>${esc(p.merchantId)}</td><td>${esc(p.face)}</td><td>${badge(p.status)}</td><td class="num">${money(p.amount, p.currency)}</td><td>${maskedCard(p.card)}</td><td>${time(v, p.createdAt)}</td></tr>`);
+    const items = await gw.engine.read((tx) =>
+      tx.listPayouts({ ...(merchant ? { merchantId: merchant } : {}), ...(face ? { face } : {}), limit: PAGE, offset }),
+    );
+    const rows = items.map(
+      (p) =>
+        `<tr><td><a class="mono" href="/dashboard/payouts/${p.id}">${p.id}</a></td><td>${esc(p.merchantId)}</td><td>${esc(p.face)}</td><td>${badge(p.status)}</td><td class="num">${money(p.amount, p.currency)}</td><td>${maskedCard(p.card)}</td><td>${time(v, p.createdAt)}</td></tr>`,
+    );
     const body = `<h1>Payouts</h1>${subTabs('payouts')}
 <div class="card"><form method="get" action="/dashboard/payouts" class="filters">
-<div class="f"><label for="merchant">Merchant</label><select id="merchant" name="merchant">${options(merchants.map((m) => [m.id, m.name] as [string, string]), merchant, 'Any merchant')}</select></div>
+<div class="f"><label for="merchant">Merchant</label><select id="merchant" name="merchant">${options(
+      merchants.map((m) => [m.id, m.name] as [string, string]),
+      merchant,
+      'Any merchant',
+    )}</select></div>
 <div class="f"><label for="face">Face</label><select id="face" name="face">${options(faceNames(gw), face, 'Any face')}</select></div>
 <div class="f btn"><button type="submit">Filter</button></div>
 <p class="muted small">To find a payout by an order slug or another face id, use the search on the Payments page.</p>
@@ -95,7 +163,14 @@ ${pager('/dashboard/payouts', { merchant, face }, offset, PAGE, items.length, nu
     const id = Number(c.params.id);
     const p = Number.isSafeInteger(id) && id > 0 ? await gw.engine.read((tx) => tx.getPayment(id)) : undefined;
     if (!p) return { status: 404, html: notFound(v, `There is no payment ${c.params.id}.`) };
-    const [refunds, refs, deliveries] = await gw.engine.read(async (tx) => [await tx.listRefunds(p.id), await tx.findRefsBySubject('payment', String(p.id)), await tx.listDeliveries({ subjectType: 'payment', subjectId: String(p.id), limit: 100 })] as const);
+    const [refunds, refs, deliveries] = await gw.engine.read(
+      async (tx) =>
+        [
+          await tx.listRefunds(p.id),
+          await tx.findRefsBySubject('payment', String(p.id)),
+          await tx.listDeliveries({ subjectType: 'payment', subjectId: String(p.id), limit: 100 }),
+        ] as const,
+    );
     const facts: Array<[string, string]> = [
       ['Status', badge(p.status)],
       ['Amount', `<span id="amount">${money(p.amount, p.currency)}</span>`],
@@ -105,8 +180,15 @@ ${pager('/dashboard/payouts', { merchant, face }, offset, PAGE, items.length, nu
       ['Face', esc(p.face)],
       ['Capture', esc(p.captureMode)],
       ['Card', maskedCard(p.card)],
-      ...(p.card ? ([['Expiry', `${String(p.card.expMonth).padStart(2, '0')}/${p.card.expYear}`], ['Holder', esc(p.card.holder ?? '—')]] as Array<[string, string]>) : []),
-      ...(p.declineReason ? ([['Decline reason', `<span class="badge bad">${esc(p.declineReason)}</span>`]] as Array<[string, string]>) : []),
+      ...(p.card
+        ? ([
+            ['Expiry', `${String(p.card.expMonth).padStart(2, '0')}/${p.card.expYear}`],
+            ['Holder', esc(p.card.holder ?? '—')],
+          ] as Array<[string, string]>)
+        : []),
+      ...(p.declineReason
+        ? ([['Decline reason', `<span class="badge bad">${esc(p.declineReason)}</span>`]] as Array<[string, string]>)
+        : []),
       ['Auth code / RRN', `${esc(p.authCode ?? '—')} / ${esc(p.rrn ?? '—')}`],
       ['Description', esc(p.description ?? '—')],
       ['Invoice / payer', `${esc(p.invoiceId ?? '—')} / ${esc(p.payerRef ?? '—')}`],
@@ -117,9 +199,17 @@ ${pager('/dashboard/payouts', { merchant, face }, offset, PAGE, items.length, nu
       ['Captured at', time(v, p.capturedAt)],
       ...(p.voidedAt ? ([['Voided at', time(v, p.voidedAt)]] as Array<[string, string]>) : []),
       ...(p.declinedAt ? ([['Declined at', time(v, p.declinedAt)]] as Array<[string, string]>) : []),
-      ['Expires', p.expiresAt && (p.status === 'created' || p.status === 'requires_authentication' || p.status === 'authorized') ? `${time(v, p.expiresAt)} <span class="muted small">(${esc(p.expiresAt > v.now ? 'in ' + duration(p.expiresAt - v.now) : duration(v.now - p.expiresAt) + ' ago')})</span>` : '—'],
+      [
+        'Expires',
+        p.expiresAt && (p.status === 'created' || p.status === 'requires_authentication' || p.status === 'authorized')
+          ? `${time(v, p.expiresAt)} <span class="muted small">(${esc(p.expiresAt > v.now ? 'in ' + duration(p.expiresAt - v.now) : duration(v.now - p.expiresAt) + ' ago')})</span>`
+          : '—',
+      ],
     ];
-    const refundRows = refunds.map((x) => `<tr><td class="mono">${x.id}</td><td class="num">${money(x.amount, x.currency)}</td><td>${badge(x.status)}</td><td>${time(v, x.createdAt)}</td></tr>`);
+    const refundRows = refunds.map(
+      (x) =>
+        `<tr><td class="mono">${x.id}</td><td class="num">${money(x.amount, x.currency)}</td><td>${badge(x.status)}</td><td>${time(v, x.createdAt)}</td></tr>`,
+    );
     const body = `<h1>Payment <span class="mono">${p.id}</span> ${badge(p.status)}</h1>
 <div class="cols">
 <section class="card" aria-labelledby="details-h"><h2 id="details-h">Details</h2>${factList(facts)}
@@ -140,14 +230,22 @@ ${await timelineCard(c, 'payment', String(p.id))}`;
     const id = Number(c.params.id);
     const p = Number.isSafeInteger(id) && id > 0 ? await gw.engine.read((tx) => tx.getPayout(id)) : undefined;
     if (!p) return { status: 404, html: notFound(v, `There is no payout ${c.params.id}.`) };
-    const [refs, deliveries] = await gw.engine.read(async (tx) => [await tx.findRefsBySubject('payout', String(p.id)), await tx.listDeliveries({ subjectType: 'payout', subjectId: String(p.id), limit: 100 })] as const);
+    const [refs, deliveries] = await gw.engine.read(
+      async (tx) =>
+        [
+          await tx.findRefsBySubject('payout', String(p.id)),
+          await tx.listDeliveries({ subjectType: 'payout', subjectId: String(p.id), limit: 100 }),
+        ] as const,
+    );
     const facts: Array<[string, string]> = [
       ['Status', badge(p.status)],
       ['Amount', `<span id="amount">${money(p.amount, p.currency)}</span>`],
       ['Merchant', esc(p.merchantId)],
       ['Face', esc(p.face)],
       ['Card', maskedCard(p.card)],
-      ...(p.declineReason ? ([['Decline reason', `<span class="badge bad">${esc(p.declineReason)}</span>`]] as Array<[string, string]>) : []),
+      ...(p.declineReason
+        ? ([['Decline reason', `<span class="badge bad">${esc(p.declineReason)}</span>`]] as Array<[string, string]>)
+        : []),
       ['Created', time(v, p.createdAt)],
       ['Completed', time(v, p.completedAt)],
       ...(p.status === 'created' || p.status === 'processing' ? ([['Expires', time(v, p.expiresAt)]] as Array<[string, string]>) : []),
@@ -171,7 +269,8 @@ ${await timelineCard(c, 'payout', String(p.id))}`;
     if (!p) throw new DashError(`There is no payment ${c.params.id}.`);
     return p;
   };
-  const amountOf = (text: string | undefined, p: Payment): bigint | null => (text && text.trim() ? parseMajor(text.trim().replace(/\s|,/g, ''), p.currency) : null);
+  const amountOf = (text: string | undefined, p: Payment): bigint | null =>
+    text && text.trim() ? parseMajor(text.trim().replace(/\s|,/g, ''), p.currency) : null;
 
   r.post(
     '/payments/:id/capture',
@@ -235,10 +334,24 @@ function paymentActions(v: View, p: Payment): string {
       ),
     );
   }
-  if (p.status === 'created' || p.status === 'requires_authentication' || p.status === 'authorized' || (p.status === 'captured' && p.refundedAmount === 0n)) {
-    parts.push(postForm(v, `/dashboard/payments/${p.id}/void`, `${op()}<button type="submit" class="danger" id="void">${p.status === 'captured' ? 'Void (reverse in full)' : 'Void'}</button>`, 'id="void-form"'));
+  if (
+    p.status === 'created' ||
+    p.status === 'requires_authentication' ||
+    p.status === 'authorized' ||
+    (p.status === 'captured' && p.refundedAmount === 0n)
+  ) {
+    parts.push(
+      postForm(
+        v,
+        `/dashboard/payments/${p.id}/void`,
+        `${op()}<button type="submit" class="danger" id="void">${p.status === 'captured' ? 'Void (reverse in full)' : 'Void'}</button>`,
+        'id="void-form"',
+      ),
+    );
   }
-  const inner = parts.length ? `<div class="actions">${parts.join('')}</div><p class="muted small">Amounts in major units (e.g. 12.50); leave empty for the full amount.</p>` : `<p class="muted" id="no-actions">No operator actions for a ${esc(p.status.replace(/_/g, ' '))} payment.</p>`;
+  const inner = parts.length
+    ? `<div class="actions">${parts.join('')}</div><p class="muted small">Amounts in major units (e.g. 12.50); leave empty for the full amount.</p>`
+    : `<p class="muted" id="no-actions">No operator actions for a ${esc(p.status.replace(/_/g, ' '))} payment.</p>`;
   return `<section class="card" aria-labelledby="actions-h" id="actions"><h2 id="actions-h">Actions</h2>${inner}</section>`;
 }
 
@@ -249,17 +362,25 @@ function refsCard(refs: ObjectRef[]): string {
 
 export function subjectLink(d: Delivery): string {
   const label = `${esc(d.subjectType)} ${esc(d.subjectId)}`;
-  return d.subjectType === 'payment' || d.subjectType === 'payout' ? `<a class="nowrap" href="/dashboard/${d.subjectType}s/${encodeURIComponent(d.subjectId)}">${label}</a>` : label;
+  return d.subjectType === 'payment' || d.subjectType === 'payout'
+    ? `<a class="nowrap" href="/dashboard/${d.subjectType}s/${encodeURIComponent(d.subjectId)}">${label}</a>`
+    : label;
 }
 
 export function deliveryRow(v: View, d: Delivery, replayBack: string | null, withObject = false): string {
-  const replay = replayBack ? `<td>${postForm(v, `/dashboard/webhooks/${d.id}/replay`, `<input type="hidden" name="back" value="${esc(replayBack)}"><button type="submit" class="secondary small">Replay</button>`, 'class="inline"')}</td>` : '';
+  const replay = replayBack
+    ? `<td>${postForm(v, `/dashboard/webhooks/${d.id}/replay`, `<input type="hidden" name="back" value="${esc(replayBack)}"><button type="submit" class="secondary small">Replay</button>`, 'class="inline"')}</td>`
+    : '';
   const last = d.lastStatus !== null ? `HTTP ${d.lastStatus}` : d.lastError ? esc(d.lastError.slice(0, 60)) : '—';
   return `<tr data-delivery="${d.id}"><td><a class="mono" href="/dashboard/webhooks/${d.id}">${d.id}</a></td><td>${esc(d.kind)}</td>${withObject ? `<td>${subjectLink(d)}</td><td>${esc(d.merchantId)}</td>` : ''}<td class="mono small break">${esc(d.method)} ${esc(d.url)}</td><td>${badge(d.status)}</td><td class="num">${d.attempts}</td><td>${last}</td><td>${time(v, d.createdAt)}</td>${replay}</tr>`;
 }
 
 function deliveriesCard(v: View, deliveries: Delivery[], here: string): string {
-  return `<section class="card" aria-labelledby="deliveries-h"><h2 id="deliveries-h">Webhook deliveries</h2>${table(['ID', 'Kind', 'Request', 'Status', 'Attempts', 'Last answer', 'Created (UTC)', ''], deliveries.map((d) => deliveryRow(v, d, here)), { id: 'deliveries', empty: 'No webhooks were sent for this object.', numCols: [4] })}</section>`;
+  return `<section class="card" aria-labelledby="deliveries-h"><h2 id="deliveries-h">Webhook deliveries</h2>${table(
+    ['ID', 'Kind', 'Request', 'Status', 'Attempts', 'Last answer', 'Created (UTC)', ''],
+    deliveries.map((d) => deliveryRow(v, d, here)),
+    { id: 'deliveries', empty: 'No webhooks were sent for this object.', numCols: [4] },
+  )}</section>`;
 }
 
 const KINDS: Array<[string, string]> = [
@@ -314,7 +435,8 @@ function timelineEntry(v: View, e: Entry): string {
     }
     case 'webhook': {
       const req = (d.request ?? {}) as { method?: string; url?: string; headers?: Record<string, string>; body?: string };
-      const answer = d.responseStatus !== null && d.responseStatus !== undefined ? `HTTP ${esc(d.responseStatus)}` : esc(d.error ?? 'no answer');
+      const answer =
+        d.responseStatus !== null && d.responseStatus !== undefined ? `HTTP ${esc(d.responseStatus)}` : esc(d.error ?? 'no answer');
       title = `Webhook attempt #${esc(d.attempt)}: ${esc(req.method)} <span class="mono">${esc(req.url)}</span> → ${answer}`;
       details = `<p class="small"><a href="/dashboard/webhooks/${esc(d.deliveryId)}">Delivery ${esc(d.deliveryId)}</a> · ${esc(d.durationMs)} ms${d.error ? ` · error: ${esc(d.error)}` : ''}</p><h3>Request headers</h3>${pretty(JSON.stringify(req.headers ?? {}))}<h3>Request body</h3>${pretty(req.body)}<h3>Response body</h3>${pretty(d.responseBody as string | null)}`;
       break;

@@ -73,7 +73,13 @@ export class Router {
 
   view(req: FastifyRequest, reply: FastifyReply, session: string, withFlash = true): View {
     const st = this.gw.engine.clock.state();
-    return { nonce: nonce(), csrf: csrfToken(this.gw, session), flash: withFlash ? readFlash(req, reply) : null, now: st.now, frozen: st.frozen };
+    return {
+      nonce: nonce(),
+      csrf: csrfToken(this.gw, session),
+      flash: withFlash ? readFlash(req, reply) : null,
+      now: st.now,
+      frozen: st.frozen,
+    };
   }
 
   get(path: string, handler: (c: Ctx) => Promise<PageOut>): void {
@@ -92,7 +98,12 @@ export class Router {
    * A state-changing action. `back` is where the operator returns (also after an error); the handler
    * may name another place and a message.
    */
-  post(path: string, back: (params: Record<string, string>) => string, handler: (c: Ctx, form: Record<string, string>) => Promise<ActionOut | string | void>, opts: { once?: boolean } = {}): void {
+  post(
+    path: string,
+    back: (params: Record<string, string>) => string,
+    handler: (c: Ctx, form: Record<string, string>) => Promise<ActionOut | string | void>,
+    opts: { once?: boolean } = {},
+  ): void {
     this.app.post(path, async (req, reply) => {
       const params = (req.params ?? {}) as Record<string, string>;
       // only dashboard paths, and never one a header cannot carry (a CR/LF in a decoded parameter or form field)
@@ -135,7 +146,8 @@ export class Router {
         setFlash(reply, out.flash);
         return reply.redirect(safeNext(out.to, to), 303);
       } catch (e) {
-        if (!isCoreError(e) && !(e instanceof DashError) && !(e instanceof RangeError)) req.log.error({ err: e }, 'dashboard action failed');
+        if (!isCoreError(e) && !(e instanceof DashError) && !(e instanceof RangeError))
+          req.log.error({ err: e }, 'dashboard action failed');
         setFlash(reply, { kind: 'error', text: errorText(e) });
         return reply.redirect(to, 303);
       }

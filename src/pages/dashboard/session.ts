@@ -18,7 +18,9 @@ const TTL_MS = 12 * 3600_000;
 const REVOKED = 'revoked';
 
 function sign(gw: Gateway, payload: string): string {
-  return createHmac('sha256', gw.adminToken).update('dashboard.' + payload).digest('base64url');
+  return createHmac('sha256', gw.adminToken)
+    .update('dashboard.' + payload)
+    .digest('base64url');
 }
 
 const sessionKey = (id: string) => `dashboard.session.${id}`;
@@ -131,11 +133,20 @@ export function registerDashboardSession(d: FastifyInstance, gw: Gateway): void 
     const s = await sessionOf(req, gw);
     if (s && !checkCsrf(gw, s, formFields(req)._csrf)) {
       const n = nonce();
-      return securePage(reply.code(403), n).send(bareLayout(n, 'Form refused', '<section class="card login"><h1>Form refused</h1><p>This sign-out form did not come from a page of this session.</p><p><a href="/dashboard">Back to the dashboard</a></p></section>'));
+      return securePage(reply.code(403), n).send(
+        bareLayout(
+          n,
+          'Form refused',
+          '<section class="card login"><h1>Form refused</h1><p>This sign-out form did not come from a page of this session.</p><p><a href="/dashboard">Back to the dashboard</a></p></section>',
+        ),
+      );
     }
     if (s) await revokeSession(gw, s);
     // the cookie of earlier versions lived under /dashboard: cleared too
-    reply.header('set-cookie', [sessionCookie('', 0, gw.isHttps(req)), `${COOKIE}=; Path=/dashboard; HttpOnly; SameSite=Strict; Max-Age=0`]);
+    reply.header('set-cookie', [
+      sessionCookie('', 0, gw.isHttps(req)),
+      `${COOKIE}=; Path=/dashboard; HttpOnly; SameSite=Strict; Max-Age=0`,
+    ]);
     return reply.redirect('/dashboard/login', 303);
   });
 }

@@ -150,7 +150,9 @@ window.addEventListener('pageshow',function(e){if(e.persisted)document.querySele
 
 export function page(v: View, o: { title: string; section: Section; body: string }): string {
   const nav = NAV.map(([s, label, href]) => `<a href="${href}"${s === o.section ? ' aria-current="page"' : ''}>${label}</a>`).join('');
-  const flash = v.flash ? `<div class="flash ${v.flash.kind}" role="${v.flash.kind === 'error' ? 'alert' : 'status'}" id="flash">${esc(v.flash.text)}</div>` : '';
+  const flash = v.flash
+    ? `<div class="flash ${v.flash.kind}" role="${v.flash.kind === 'error' ? 'alert' : 'status'}" id="flash">${esc(v.flash.text)}</div>`
+    : '';
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -311,14 +313,18 @@ export function bigJson(v: unknown, indent = 2): string {
 
 export function table(head: string[], rows: string[], opts: { empty?: string; id?: string; numCols?: number[] } = {}): string {
   const th = head.map((h, i) => `<th scope="col"${opts.numCols?.includes(i) ? ' class="num"' : ''}>${h}</th>`).join('');
-  const body = rows.length ? rows.join('') : `<tr><td class="empty" colspan="${head.length}">${esc(opts.empty ?? 'Nothing here yet.')}</td></tr>`;
+  const body = rows.length
+    ? rows.join('')
+    : `<tr><td class="empty" colspan="${head.length}">${esc(opts.empty ?? 'Nothing here yet.')}</td></tr>`;
   return `<div class="table-wrap"><table${opts.id ? ` id="${opts.id}"` : ''}><thead><tr>${th}</tr></thead><tbody>${body}</tbody></table></div>`;
 }
 
 export function options(values: Array<string | [string, string]>, selected: string | undefined, anyLabel?: string): string {
   const all: Array<[string, string]> = values.map((x) => (Array.isArray(x) ? x : [x, x]));
   if (anyLabel !== undefined) all.unshift(['', anyLabel]);
-  return all.map(([val, label]) => `<option value="${esc(val)}"${val === (selected ?? '') ? ' selected' : ''}>${esc(label)}</option>`).join('');
+  return all
+    .map(([val, label]) => `<option value="${esc(val)}"${val === (selected ?? '') ? ' selected' : ''}>${esc(label)}</option>`)
+    .join('');
 }
 
 /** A query string from the non-empty values. */
@@ -329,12 +335,24 @@ export function qs(params: Record<string, string | number | undefined | null>): 
   return s ? '?' + s : '';
 }
 
-export function pager(base: string, params: Record<string, string | undefined>, offset: number, limit: number, shown: number, total: number | null): string {
+export function pager(
+  base: string,
+  params: Record<string, string | undefined>,
+  offset: number,
+  limit: number,
+  shown: number,
+  total: number | null,
+): string {
   const from = shown ? offset + 1 : 0;
   const to = offset + shown;
   const hasNext = total === null ? shown >= limit : to < total;
-  const prev = offset > 0 ? `<a class="button secondary" rel="prev" href="${esc(base + qs({ ...params, offset: Math.max(0, offset - limit) || undefined }))}">← Newer</a>` : '';
-  const next = hasNext ? `<a class="button secondary" rel="next" href="${esc(base + qs({ ...params, offset: offset + limit }))}">Older →</a>` : '';
+  const prev =
+    offset > 0
+      ? `<a class="button secondary" rel="prev" href="${esc(base + qs({ ...params, offset: Math.max(0, offset - limit) || undefined }))}">← Newer</a>`
+      : '';
+  const next = hasNext
+    ? `<a class="button secondary" rel="next" href="${esc(base + qs({ ...params, offset: offset + limit }))}">Older →</a>`
+    : '';
   return `<div class="pager"><span class="muted small" id="range">${shown ? `${from}–${to}` : 'None'}${total !== null ? ` of ${total}` : ''}</span><span class="links">${prev}${next}</span></div>`;
 }
 
@@ -352,5 +370,9 @@ export function intParam(v: string | undefined, def: number, max: number): numbe
 }
 
 export function notFound(v: View, what: string): string {
-  return page(v, { title: 'Not found', section: 'none', body: `<h1>Not found</h1><div class="card"><p>${esc(what)}</p><p><a href="/dashboard">Back to the overview</a></p></div>` });
+  return page(v, {
+    title: 'Not found',
+    section: 'none',
+    body: `<h1>Not found</h1><div class="card"><p>${esc(what)}</p><p><a href="/dashboard">Back to the overview</a></p></div>`,
+  });
 }

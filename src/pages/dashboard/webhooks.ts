@@ -23,12 +23,18 @@ export function registerWebhooks(r: Router): void {
     const status = STATUSES.includes(q.status as DeliveryStatus) ? q.status : undefined;
     const merchant = merchants.some((m) => m.id === q.merchant) ? q.merchant : undefined;
     const offset = intParam(q.offset, 0, 10_000_000);
-    const items = await gw.engine.read((tx) => tx.listDeliveries({ ...(status ? { status } : {}), ...(merchant ? { merchantId: merchant } : {}), limit: PAGE, offset }));
+    const items = await gw.engine.read((tx) =>
+      tx.listDeliveries({ ...(status ? { status } : {}), ...(merchant ? { merchantId: merchant } : {}), limit: PAGE, offset }),
+    );
     const rows = items.map((d) => deliveryRow(v, d, '/dashboard/webhooks', true));
     const body = `<h1>Webhooks</h1>
 <div class="card"><form method="get" action="/dashboard/webhooks" class="filters" id="webhook-filters">
 <div class="f"><label for="wh-status">Status</label><select id="wh-status" name="status">${options(STATUSES, status, 'Any status')}</select></div>
-<div class="f"><label for="wh-merchant">Merchant</label><select id="wh-merchant" name="merchant">${options(merchants.map((m) => [m.id, m.name] as [string, string]), merchant, 'Any merchant')}</select></div>
+<div class="f"><label for="wh-merchant">Merchant</label><select id="wh-merchant" name="merchant">${options(
+      merchants.map((m) => [m.id, m.name] as [string, string]),
+      merchant,
+      'Any merchant',
+    )}</select></div>
 <div class="f btn"><button type="submit">Filter</button></div>
 </form></div>
 <div class="card">${table(['ID', 'Kind', 'Object', 'Merchant', 'Request', 'Status', 'Attempts', 'Last answer', 'Created (UTC)', ''], rows, { id: 'deliveries', empty: 'No webhook deliveries match.', numCols: [6] })}
@@ -42,7 +48,9 @@ ${pager('/dashboard/webhooks', { status, merchant }, offset, PAGE, items.length,
     if (!d) return { status: 404, html: notFound(v, `There is no webhook delivery ${params.id}.`) };
     const attempts = await gw.engine.read((tx) => tx.listAttempts(d.id));
     const subject = subjectLink(d);
-    const headers = Object.entries(d.headers).map(([k, val]) => `<tr><td class="mono">${esc(k)}</td><td class="mono secret">${esc(val)}</td></tr>`);
+    const headers = Object.entries(d.headers).map(
+      ([k, val]) => `<tr><td class="mono">${esc(k)}</td><td class="mono secret">${esc(val)}</td></tr>`,
+    );
     const attemptRows = attempts.map(
       (a) =>
         `<tr data-attempt="${a.attempt}"><td class="num">${a.attempt}</td><td>${time(v, a.at)}</td><td>${a.responseStatus !== null ? `<span class="badge ${a.responseStatus >= 200 && a.responseStatus < 300 ? 'ok' : 'bad'}">HTTP ${a.responseStatus}</span>` : '<span class="badge bad">no answer</span>'}</td><td class="num">${a.durationMs} ms</td><td>${a.error ? esc(a.error) : '<span class="muted">—</span>'}</td><td>${excerpt(a.responseBody)}</td><td><details><summary>Headers sent</summary>${pretty(JSON.stringify(a.request.headers))}</details></td></tr>`,
@@ -76,7 +84,10 @@ ${postForm(v, `/dashboard/webhooks/${d.id}/replay`, `<button type="submit" id="r
       const ok = a.responseStatus !== null && a.responseStatus >= 200 && a.responseStatus < 300;
       return {
         to,
-        flash: { kind: ok ? 'ok' : 'error', text: `Replayed delivery ${id}: ${a.responseStatus !== null ? `HTTP ${a.responseStatus}` : a.error ?? 'no answer'} in ${a.durationMs} ms (attempt ${a.attempt}).` },
+        flash: {
+          kind: ok ? 'ok' : 'error',
+          text: `Replayed delivery ${id}: ${a.responseStatus !== null ? `HTTP ${a.responseStatus}` : (a.error ?? 'no answer')} in ${a.durationMs} ms (attempt ${a.attempt}).`,
+        },
       };
     },
   );

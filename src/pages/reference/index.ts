@@ -20,7 +20,7 @@ export function documentFor(gw: Gateway, d: FaceDocument, baseUrl: string): Open
   // the face as this gateway mounts it (a face object may carry another prefix than the default one)
   if (face && doc.servers[0]) doc.servers[0] = { ...doc.servers[0], url: `${baseUrl}${face.prefix}` };
   const own = gw.facePortUrls[d.face];
-  if (own) doc.servers.push({ url: own, description: 'This gateway, the face\'s own port' });
+  if (own) doc.servers.push({ url: own, description: "This gateway, the face's own port" });
   return doc;
 }
 
@@ -29,7 +29,9 @@ export async function registerReference(app: FastifyInstance, gw: Gateway): Prom
   const find = (name: string) => served().find((d) => d.face === name);
   const notFound = (reply: FastifyReply) => {
     const n = nonce();
-    return securePage(reply.code(404), n).send(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Not found</title></head><body><p>No such API. <a href="/docs">All APIs</a></p></body></html>`);
+    return securePage(reply.code(404), n).send(
+      `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Not found</title></head><body><p>No such API. <a href="/docs">All APIs</a></p></body></html>`,
+    );
   };
 
   app.get('/docs', async (req: FastifyRequest, reply: FastifyReply) => {
@@ -37,7 +39,14 @@ export async function registerReference(app: FastifyInstance, gw: Gateway): Prom
     const demo = await demoCredentials(gw);
     const entries = served().map((d) => {
       const doc = documentFor(gw, d, base);
-      return { face: d.face, title: doc.info.title, summary: d.summary, operations: operations(doc).length, webhooks: Object.keys(doc['x-webhooks'] ?? {}).length, baseUrl: doc.servers[0]?.url ?? '' };
+      return {
+        face: d.face,
+        title: doc.info.title,
+        summary: d.summary,
+        operations: operations(doc).length,
+        webhooks: Object.keys(doc['x-webhooks'] ?? {}).length,
+        baseUrl: doc.servers[0]?.url ?? '',
+      };
     });
     const n = nonce();
     const operator = (await sessionOf(req, gw)) !== undefined;
@@ -70,7 +79,11 @@ export async function registerReference(app: FastifyInstance, gw: Gateway): Prom
 
   app.get('/docs/:face/openapi.json', async (req: FastifyRequest, reply: FastifyReply) => {
     const d = find((req.params as { face: string }).face);
-    if (!d) return reply.code(404).header('content-type', 'application/json; charset=utf-8').send(JSON.stringify({ error: 'no such API' }));
+    if (!d)
+      return reply
+        .code(404)
+        .header('content-type', 'application/json; charset=utf-8')
+        .send(JSON.stringify({ error: 'no such API' }));
     return reply
       .header('content-type', 'application/json; charset=utf-8')
       .header('access-control-allow-origin', '*')

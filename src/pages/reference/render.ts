@@ -3,7 +3,18 @@
 // form per operation that the page's script signs and sends.
 import { esc } from '../html.js';
 import { CLIENT_SCRIPT } from './client-script.js';
-import { FORM_TYPE, JSON_TYPE, operations, type Method, type OpenApiDocument, type Operation, type Parameter, type PathItem, type Response, type Schema } from '../../faces/kit/openapi.js';
+import {
+  FORM_TYPE,
+  JSON_TYPE,
+  operations,
+  type Method,
+  type OpenApiDocument,
+  type Operation,
+  type Parameter,
+  type PathItem,
+  type Response,
+  type Schema,
+} from '../../faces/kit/openapi.js';
 import { REFERENCE_CSS } from './styles.js';
 import { resolvePointer } from './validate.js';
 
@@ -124,7 +135,10 @@ function schemaParts(doc: OpenApiDocument, schema: Schema, depth: number, expand
         const p = schemaParts(doc, a as Schema, depth + 1, false);
         return `<li>${p.label}${p.children}</li>`;
       });
-      return { label: `<span class="type">${k === 'oneOf' ? 'one of' : 'any of'}${s.nullable ? ', nullable' : ''}</span>`, children: `<ul class="schema">${items.join('')}</ul>` };
+      return {
+        label: `<span class="type">${k === 'oneOf' ? 'one of' : 'any of'}${s.nullable ? ', nullable' : ''}</span>`,
+        children: `<ul class="schema">${items.join('')}</ul>`,
+      };
     }
   }
   const c = constraints(s);
@@ -163,7 +177,8 @@ function mdInline(text: string): string {
 
 function schemaBlock(doc: OpenApiDocument, schema: Schema): string {
   const parts = schemaParts(doc, schema, 0, true);
-  const d = typeof resolve(doc, schema).description === 'string' ? `<p class="note">${mdInline(String(resolve(doc, schema).description))}</p>` : '';
+  const d =
+    typeof resolve(doc, schema).description === 'string' ? `<p class="note">${mdInline(String(resolve(doc, schema).description))}</p>` : '';
   return `<div class="schema-root">${d}<div>${parts.label}</div>${parts.children}</div>`;
 }
 
@@ -194,8 +209,12 @@ function responseHtml(doc: OpenApiDocument, code: string, r: Response | { $ref: 
   }
   for (const [type, media] of Object.entries(resp.content ?? {})) {
     body.push(`<p class="note"><code>${esc(type)}</code></p>`, schemaBlock(doc, media.schema));
-    if (media.example !== undefined) body.push(`<p class="note">Example</p><pre>${esc(typeof media.example === 'string' && type !== JSON_TYPE ? media.example : json(media.example))}</pre>`);
-    for (const [n, ex] of Object.entries(media.examples ?? {})) body.push(`<p class="note">Example: ${esc(ex.summary ?? n)}</p><pre>${esc(json(ex.value))}</pre>`);
+    if (media.example !== undefined)
+      body.push(
+        `<p class="note">Example</p><pre>${esc(typeof media.example === 'string' && type !== JSON_TYPE ? media.example : json(media.example))}</pre>`,
+      );
+    for (const [n, ex] of Object.entries(media.examples ?? {}))
+      body.push(`<p class="note">Example: ${esc(ex.summary ?? n)}</p><pre>${esc(json(ex.value))}</pre>`);
   }
   return `<details class="resp"><summary><span class="code ${cls}">${esc(code)}</span> ${mdInline(resp.description)}</summary>${body.join('')}</details>`;
 }
@@ -238,8 +257,13 @@ function tryForm(input: FacePageInput, path: string, method: Method, op: Operati
             ['year', 'Year', '30'],
             ['cvv', 'CVV', '123'],
           ]
-            .map(([k, label, value]) => `<div><label for="${esc(id)}-card-${k}">${label}</label><input id="${esc(id)}-card-${k}" name="card.${k}" value="${value}" inputmode="numeric" autocomplete="off"></div>`)
-            .join('')}</div><div class="row"><button type="button" class="secondary" data-action="cryptogram" data-testid="cryptogram-${esc(id)}">Make cryptogram</button><span class="note" data-cryptogram-status></span></div><p class="note">Encrypted in this page with the gateway's key by <code>${esc(input.prefix)}/checkout.js</code>; 4000 0000 0000 3055 pays without 3-D Secure, 4242 4242 4242 4242 asks for it (docs/test-cards.md).</p></div>`
+            .map(
+              ([k, label, value]) =>
+                `<div><label for="${esc(id)}-card-${k}">${label}</label><input id="${esc(id)}-card-${k}" name="card.${k}" value="${value}" inputmode="numeric" autocomplete="off"></div>`,
+            )
+            .join(
+              '',
+            )}</div><div class="row"><button type="button" class="secondary" data-action="cryptogram" data-testid="cryptogram-${esc(id)}">Make cryptogram</button><span class="note" data-cryptogram-status></span></div><p class="note">Encrypted in this page with the gateway's key by <code>${esc(input.prefix)}/checkout.js</code>; 4000 0000 0000 3055 pays without 3-D Secure, 4242 4242 4242 4242 asks for it (docs/test-cards.md).</p></div>`
         : '';
     const text = json(example);
     const rows = Math.min(18, Math.max(4, text.split('\n').length + 1));
@@ -257,7 +281,13 @@ ${body}
 <div class="answer" data-answer="${esc(id)}" data-testid="answer-${esc(id)}" aria-live="polite" hidden></div>`;
 }
 
-function operationHtml(input: FacePageInput, path: string, method: Method, op: Operation, opts: { anchor: string; interactive: boolean }): string {
+function operationHtml(
+  input: FacePageInput,
+  path: string,
+  method: Method,
+  op: Operation,
+  opts: { anchor: string; interactive: boolean },
+): string {
   const { doc } = input;
   const ps = params(doc, op);
   const parts: string[] = [md(op.description)];
@@ -267,7 +297,10 @@ function operationHtml(input: FacePageInput, path: string, method: Method, op: O
   if (ps.length) {
     parts.push(
       `<h4>Parameters</h4><table class="params"><thead><tr><th>Name</th><th>In</th><th>Type</th><th>Description</th></tr></thead><tbody>${ps
-        .map((p) => `<tr><td><code>${esc(p.name)}</code>${p.required ? ' <span class="req">required</span>' : ''}</td><td>${esc(p.in)}</td><td>${schemaParts(doc, p.schema, 0, false).label}</td><td>${mdInline(p.description ?? '')}</td></tr>`)
+        .map(
+          (p) =>
+            `<tr><td><code>${esc(p.name)}</code>${p.required ? ' <span class="req">required</span>' : ''}</td><td>${esc(p.in)}</td><td>${schemaParts(doc, p.schema, 0, false).label}</td><td>${mdInline(p.description ?? '')}</td></tr>`,
+        )
         .join('')}</tbody></table>`,
     );
   }
@@ -280,13 +313,20 @@ function operationHtml(input: FacePageInput, path: string, method: Method, op: O
     parts.push(schemaBlock(doc, first.schema));
     if (first.example !== undefined && !opts.interactive) parts.push(`<p class="note">Example</p><pre>${esc(json(first.example))}</pre>`);
   }
-  parts.push(`<h4>Responses</h4>${Object.entries(op.responses)
-    .map(([code, r]) => responseHtml(doc, code, r))
-    .join('')}`);
+  parts.push(
+    `<h4>Responses</h4>${Object.entries(op.responses)
+      .map(([code, r]) => responseHtml(doc, code, r))
+      .join('')}`,
+  );
   if (op.callbacks) {
-    parts.push(`<h4>Callbacks</h4><ul>${Object.entries(op.callbacks)
-      .map(([name, exprs]) => `<li><code>${esc(name)}</code> to <code>${esc(Object.keys(exprs).join(', '))}</code>: see <a href="#webhook-${esc(name)}">Webhooks</a></li>`)
-      .join('')}</ul>`);
+    parts.push(
+      `<h4>Callbacks</h4><ul>${Object.entries(op.callbacks)
+        .map(
+          ([name, exprs]) =>
+            `<li><code>${esc(name)}</code> to <code>${esc(Object.keys(exprs).join(', '))}</code>: see <a href="#webhook-${esc(name)}">Webhooks</a></li>`,
+        )
+        .join('')}</ul>`,
+    );
   }
   if (opts.interactive && !op['x-polypay-browser']) parts.push(tryForm(input, path, method, op));
   return `<details class="op" id="${esc(opts.anchor)}" data-testid="${esc(opts.anchor)}"><summary><span class="method ${esc(method)}">${esc(method.toUpperCase())}</span><code class="path">${esc(path)}</code><span class="sum">${esc(op.summary)}</span></summary><div class="op-body">${parts.join('\n')}</div></details>`;
@@ -305,7 +345,7 @@ function credentialsHtml(input: FacePageInput): string {
   });
   const signIn = `<a href="/dashboard/login?next=${encodeURIComponent(`/docs/${input.face}`)}" data-testid="sign-in">sign in</a>`;
   const who = !input.demo
-    ? 'There is no merchant <code>demo</code> on this gateway: fill in your merchant\'s credentials (<code>GET /admin/api/merchants</code> lists them).'
+    ? "There is no merchant <code>demo</code> on this gateway: fill in your merchant's credentials (<code>GET /admin/api/merchants</code> lists them)."
     : input.operator
       ? 'Filled in with the credentials of the demo merchant (<code>demo</code>).'
       : `Filled in with the public identifiers of the demo merchant (<code>demo</code>); its secrets are shown to a signed-in operator only: ${signIn} with the admin token, or paste them.`;
@@ -318,13 +358,16 @@ function tocHtml(input: FacePageInput): string {
   for (const { path, method, op } of operations(doc)) {
     const tag = op.tags?.[0] ?? 'Other';
     const list = byTag.get(tag) ?? [];
-    list.push(`<li><a href="#op-${esc(op.operationId)}"><span class="method ${esc(method)}">${esc(method.toUpperCase())}</span><span>${esc(op.summary)}</span></a></li>`);
+    list.push(
+      `<li><a href="#op-${esc(op.operationId)}"><span class="method ${esc(method)}">${esc(method.toUpperCase())}</span><span>${esc(op.summary)}</span></a></li>`,
+    );
     byTag.set(tag, list);
     void path;
   }
   const sections = [...byTag.entries()].map(([tag, items]) => `<h3>${esc(tag)}</h3><ul>${items.join('')}</ul>`);
   const hooks = Object.keys(doc['x-webhooks'] ?? {});
-  if (hooks.length) sections.push(`<h3>Webhooks</h3><ul>${hooks.map((h) => `<li><a href="#webhook-${esc(h)}">${esc(h)}</a></li>`).join('')}</ul>`);
+  if (hooks.length)
+    sections.push(`<h3>Webhooks</h3><ul>${hooks.map((h) => `<li><a href="#webhook-${esc(h)}">${esc(h)}</a></li>`).join('')}</ul>`);
   sections.push(`<h3>Schemas</h3><ul><li><a href="#schemas">All schemas</a></li></ul>`);
   return `<nav class="toc" aria-label="Operations"><details open><summary>Operations</summary><p class="small"><a href="#credentials">Credentials</a></p>${sections.join('')}</details></nav>`;
 }
@@ -386,7 +429,11 @@ ${hooks.length ? `<section id="webhooks"><h2>Webhooks and callbacks</h2><p class
 <section id="schemas"><h2>Schemas</h2>${schemas.join('\n')}</section>
 </main>
 </div>`;
-  return shell(`${doc.info.title} · Polypay API reference`, input.nonce, body, { face: input.face, prefix: input.prefix, scripts: input.face === 'cloudpayments' ? [`${input.prefix}/checkout.js`] : [] });
+  return shell(`${doc.info.title} · Polypay API reference`, input.nonce, body, {
+    face: input.face,
+    prefix: input.prefix,
+    scripts: input.face === 'cloudpayments' ? [`${input.prefix}/checkout.js`] : [],
+  });
 }
 
 export interface IndexEntry {
@@ -400,7 +447,8 @@ export interface IndexEntry {
 
 export function renderIndex(entries: IndexEntry[], opts: { nonce: string; demo: boolean; operator: boolean }): string {
   const cards = entries.map(
-    (e) => `<div class="card" data-testid="face-${esc(e.face)}"><h2><a href="/docs/${esc(e.face)}">${esc(e.title)}</a></h2><p>${mdInline(e.summary)}</p><p class="note">${e.operations} operations${e.webhooks ? `, ${e.webhooks} webhook${e.webhooks > 1 ? 's' : ''}` : ''} · base URL <code>${esc(e.baseUrl)}</code></p><p><a href="/docs/${esc(e.face)}">Reference and try it</a> · <a href="/docs/${esc(e.face)}/openapi.json">OpenAPI JSON</a></p></div>`,
+    (e) =>
+      `<div class="card" data-testid="face-${esc(e.face)}"><h2><a href="/docs/${esc(e.face)}">${esc(e.title)}</a></h2><p>${mdInline(e.summary)}</p><p class="note">${e.operations} operations${e.webhooks ? `, ${e.webhooks} webhook${e.webhooks > 1 ? 's' : ''}` : ''} · base URL <code>${esc(e.baseUrl)}</code></p><p><a href="/docs/${esc(e.face)}">Reference and try it</a> · <a href="/docs/${esc(e.face)}/openapi.json">OpenAPI JSON</a></p></div>`,
   );
   cards.push(
     `<div class="card" data-testid="face-admin"><h2><a href="/admin/openapi.json">Polypay admin API</a></h2><p>Operator API: merchants and credentials, payments, timelines, ledger, webhooks and replay, the sandbox clock, faults, reset, seed export and import. <code>Authorization: Bearer &lt;admin token&gt;</code>.</p><p><a href="/admin/openapi.json">OpenAPI JSON</a> · <a href="/dashboard">Dashboard</a></p></div>`,
@@ -408,7 +456,7 @@ export function renderIndex(entries: IndexEntry[], opts: { nonce: string; demo: 
   const body = `<header class="top"><a class="brand" href="/docs">Polypay API reference</a><span class="links"><a href="/dashboard">Dashboard</a><a href="/healthz">Health</a></span></header>
 <main class="page">
 <div class="card"><h1>API reference</h1><p>The provider APIs this gateway speaks, wire-compatibly, each with an OpenAPI 3.0 document and an interactive page that signs requests in your browser exactly as the provider's clients do.</p>
-<p class="note">${!opts.demo ? 'There is no merchant <code>demo</code> on this gateway: the pages ask for your merchant\'s credentials.' : opts.operator ? 'The pages are filled in with the credentials of the demo merchant (<code>demo</code>).' : 'The pages are filled in with the public identifiers of the demo merchant (<code>demo</code>); its secrets are filled in for a signed-in operator only (<a href="/dashboard/login?next=%2Fdocs" data-testid="sign-in">sign in</a>).'}</p></div>
+<p class="note">${!opts.demo ? "There is no merchant <code>demo</code> on this gateway: the pages ask for your merchant's credentials." : opts.operator ? 'The pages are filled in with the credentials of the demo merchant (<code>demo</code>).' : 'The pages are filled in with the public identifiers of the demo merchant (<code>demo</code>); its secrets are filled in for a signed-in operator only (<a href="/dashboard/login?next=%2Fdocs" data-testid="sign-in">sign in</a>).'}</p></div>
 <div class="faces">${cards.join('\n')}</div>
 </main>`;
   return shell('Polypay API reference', opts.nonce, body);

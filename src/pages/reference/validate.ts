@@ -53,18 +53,25 @@ function typeOk(type: string, v: unknown): boolean {
 export function checkValue(doc: unknown, schema: Schema | undefined, value: unknown, at = '$'): string[] {
   const sc = deref(doc, schema) as Any | undefined;
   if (!sc || !isObj(sc)) return [];
-  if (value === null) return sc.nullable === true || (sc.type === undefined && !sc.oneOf && !sc.anyOf && !sc.allOf && !sc.enum) ? [] : [`${at}: null is not allowed`];
+  if (value === null)
+    return sc.nullable === true || (sc.type === undefined && !sc.oneOf && !sc.anyOf && !sc.allOf && !sc.enum)
+      ? []
+      : [`${at}: null is not allowed`];
   const out: string[] = [];
   if (Array.isArray(sc.allOf)) for (const part of sc.allOf) out.push(...checkValue(doc, part as Schema, value, at));
   if (Array.isArray(sc.oneOf)) {
     const ok = sc.oneOf.filter((alt) => checkValue(doc, alt as Schema, value, at).length === 0).length;
     if (ok !== 1) out.push(`${at}: matches ${ok} of the oneOf alternatives, not exactly one`);
   }
-  if (Array.isArray(sc.anyOf) && !sc.anyOf.some((alt) => checkValue(doc, alt as Schema, value, at).length === 0)) out.push(`${at}: matches none of the anyOf alternatives`);
-  if (typeof sc.type === 'string' && !typeOk(sc.type, value)) return [...out, `${at}: expected ${sc.type}, got ${Array.isArray(value) ? 'array' : typeof value}`];
-  if (Array.isArray(sc.enum) && !sc.enum.includes(value as never)) out.push(`${at}: ${JSON.stringify(value)} is not one of ${JSON.stringify(sc.enum)}`);
+  if (Array.isArray(sc.anyOf) && !sc.anyOf.some((alt) => checkValue(doc, alt as Schema, value, at).length === 0))
+    out.push(`${at}: matches none of the anyOf alternatives`);
+  if (typeof sc.type === 'string' && !typeOk(sc.type, value))
+    return [...out, `${at}: expected ${sc.type}, got ${Array.isArray(value) ? 'array' : typeof value}`];
+  if (Array.isArray(sc.enum) && !sc.enum.includes(value as never))
+    out.push(`${at}: ${JSON.stringify(value)} is not one of ${JSON.stringify(sc.enum)}`);
   if (typeof value === 'string') {
-    if (typeof sc.pattern === 'string' && !new RegExp(sc.pattern).test(value)) out.push(`${at}: ${JSON.stringify(value)} does not match ${sc.pattern}`);
+    if (typeof sc.pattern === 'string' && !new RegExp(sc.pattern).test(value))
+      out.push(`${at}: ${JSON.stringify(value)} does not match ${sc.pattern}`);
     if (typeof sc.maxLength === 'number' && value.length > sc.maxLength) out.push(`${at}: longer than ${sc.maxLength}`);
     if (typeof sc.minLength === 'number' && value.length < sc.minLength) out.push(`${at}: shorter than ${sc.minLength}`);
   }
@@ -75,7 +82,8 @@ export function checkValue(doc: unknown, schema: Schema | undefined, value: unkn
   if (Array.isArray(value) && sc.items) value.forEach((item, i) => out.push(...checkValue(doc, sc.items as Schema, item, `${at}[${i}]`)));
   if (isObj(value)) {
     const props = isObj(sc.properties) ? sc.properties : {};
-    for (const k of Array.isArray(sc.required) ? (sc.required as string[]) : []) if (!(k in value)) out.push(`${at}: missing required key "${k}"`);
+    for (const k of Array.isArray(sc.required) ? (sc.required as string[]) : [])
+      if (!(k in value)) out.push(`${at}: missing required key "${k}"`);
     for (const [k, v] of Object.entries(value)) {
       if (k in props) out.push(...checkValue(doc, props[k] as Schema, v, `${at}.${k}`));
       else if (sc.additionalProperties === false) out.push(`${at}: unexpected key "${k}"`);
@@ -99,7 +107,8 @@ export function validateDocument(doc: OpenApiDocument): string[] {
   const walk = (node: unknown, at: string) => {
     if (Array.isArray(node)) node.forEach((x, i) => walk(x, `${at}[${i}]`));
     else if (isObj(node)) {
-      if (typeof node.$ref === 'string' && resolvePointer(doc, node.$ref) === undefined) out.push(`${at}: $ref ${node.$ref} does not resolve`);
+      if (typeof node.$ref === 'string' && resolvePointer(doc, node.$ref) === undefined)
+        out.push(`${at}: $ref ${node.$ref} does not resolve`);
       for (const [k, v] of Object.entries(node)) if (k !== 'example' && k !== 'examples') walk(v, `${at}.${k}`);
     }
   };
@@ -108,19 +117,23 @@ export function validateDocument(doc: OpenApiDocument): string[] {
   // schemas use known types, and `required` names declared properties
   const walkSchema = (sc: unknown, at: string) => {
     if (!isObj(sc)) return;
-    if (sc.type !== undefined && (typeof sc.type !== 'string' || !TYPES.has(sc.type))) out.push(`${at}: unknown type ${JSON.stringify(sc.type)}`);
+    if (sc.type !== undefined && (typeof sc.type !== 'string' || !TYPES.has(sc.type)))
+      out.push(`${at}: unknown type ${JSON.stringify(sc.type)}`);
     if (sc.type === 'array' && !isObj(sc.items)) out.push(`${at}: an array schema needs items`);
-    if (Array.isArray(sc.required) && isObj(sc.properties)) for (const r of sc.required as string[]) if (!(r in sc.properties)) out.push(`${at}: required "${r}" is not a property`);
+    if (Array.isArray(sc.required) && isObj(sc.properties))
+      for (const r of sc.required as string[]) if (!(r in sc.properties)) out.push(`${at}: required "${r}" is not a property`);
     if (isObj(sc.properties)) for (const [k, v] of Object.entries(sc.properties)) walkSchema(v, `${at}.${k}`);
     if (isObj(sc.items)) walkSchema(sc.items, `${at}[]`);
-    for (const k of ['oneOf', 'anyOf', 'allOf'] as const) if (Array.isArray(sc[k])) (sc[k] as unknown[]).forEach((x, i) => walkSchema(x, `${at}.${k}[${i}]`));
+    for (const k of ['oneOf', 'anyOf', 'allOf'] as const)
+      if (Array.isArray(sc[k])) (sc[k] as unknown[]).forEach((x, i) => walkSchema(x, `${at}.${k}[${i}]`));
   };
   for (const [name, sc] of Object.entries(doc.components?.schemas ?? {})) walkSchema(sc, `#/components/schemas/${name}`);
 
   const schemes = doc.components?.securitySchemes ?? {};
   for (const [name, sc] of Object.entries(schemes)) {
     const t = (sc as Any).type;
-    if (t === 'apiKey' && (typeof (sc as Any).name !== 'string' || !['header', 'query', 'cookie'].includes(String((sc as Any).in)))) out.push(`securityScheme ${name}: apiKey needs name and in`);
+    if (t === 'apiKey' && (typeof (sc as Any).name !== 'string' || !['header', 'query', 'cookie'].includes(String((sc as Any).in))))
+      out.push(`securityScheme ${name}: apiKey needs name and in`);
     else if (t === 'http' && typeof (sc as Any).scheme !== 'string') out.push(`securityScheme ${name}: http needs a scheme`);
     else if (t !== 'apiKey' && t !== 'http') out.push(`securityScheme ${name}: unsupported type ${String(t)}`);
   }
@@ -140,7 +153,9 @@ export function validateDocument(doc: OpenApiDocument): string[] {
         continue;
       }
       if (m.example !== undefined) for (const e of checkValue(doc, m.schema as Schema, m.example)) out.push(`${at}.${type} example: ${e}`);
-      if (isObj(m.examples)) for (const [n, ex] of Object.entries(m.examples)) for (const e of checkValue(doc, m.schema as Schema, (ex as Any).value)) out.push(`${at}.${type} example ${n}: ${e}`);
+      if (isObj(m.examples))
+        for (const [n, ex] of Object.entries(m.examples))
+          for (const e of checkValue(doc, m.schema as Schema, (ex as Any).value)) out.push(`${at}.${type} example ${n}: ${e}`);
     }
   };
   const checkItem = (path: string, item: Any, at: string) => {
@@ -161,32 +176,46 @@ export function validateDocument(doc: OpenApiDocument): string[] {
       }
       const params = (Array.isArray(op.parameters) ? op.parameters : []).map((x) => deref(doc, x) as Any);
       for (const prm of params) {
-        if (!isObj(prm) || typeof prm.name !== 'string' || !['path', 'query', 'header', 'cookie'].includes(String(prm.in)) || !isObj(prm.schema)) {
+        if (
+          !isObj(prm) ||
+          typeof prm.name !== 'string' ||
+          !['path', 'query', 'header', 'cookie'].includes(String(prm.in)) ||
+          !isObj(prm.schema)
+        ) {
           out.push(`${where}: a parameter needs name, in and schema`);
           continue;
         }
         if (prm.in === 'path') {
           if (prm.required !== true) out.push(`${where}: path parameter ${prm.name} must be required`);
-          if (!path.startsWith('{$') && !path.includes(`{${prm.name}}`)) out.push(`${where}: path parameter ${prm.name} is not in the path`);
+          if (!path.startsWith('{$') && !path.includes(`{${prm.name}}`))
+            out.push(`${where}: path parameter ${prm.name} is not in the path`);
         }
-        if (prm.example !== undefined) for (const e of checkValue(doc, prm.schema as Schema, prm.example)) out.push(`${where} parameter ${prm.name}: ${e}`);
+        if (prm.example !== undefined)
+          for (const e of checkValue(doc, prm.schema as Schema, prm.example)) out.push(`${where} parameter ${prm.name}: ${e}`);
       }
-      if (!path.startsWith('{$')) for (const m of path.matchAll(/\{([^}]+)\}/g)) if (!params.some((x) => x.in === 'path' && x.name === m[1])) out.push(`${where}: path parameter ${m[1]} is not declared`);
+      if (!path.startsWith('{$'))
+        for (const m of path.matchAll(/\{([^}]+)\}/g))
+          if (!params.some((x) => x.in === 'path' && x.name === m[1])) out.push(`${where}: path parameter ${m[1]} is not declared`);
       if (op.requestBody !== undefined) {
         const rb = deref(doc, op.requestBody) as Any;
         if (!isObj(rb) || !isObj(rb.content)) out.push(`${where}: requestBody needs content`);
         else checkMedia(rb.content, `${where} requestBody`);
       }
       checkSecurity(op.security, where);
-      if (isObj(op.callbacks)) for (const [cb, expr] of Object.entries(op.callbacks)) for (const [url, ci] of Object.entries(expr as Any)) checkItem(url, ci as Any, `${where} callback ${cb} ${url}`);
+      if (isObj(op.callbacks))
+        for (const [cb, expr] of Object.entries(op.callbacks))
+          for (const [url, ci] of Object.entries(expr as Any)) checkItem(url, ci as Any, `${where} callback ${cb} ${url}`);
     }
   };
   for (const [path, item] of Object.entries(isObj(d.paths) ? d.paths : {})) {
     if (!path.startsWith('/')) out.push(`${path}: paths start with /`);
     if (!isObj(item)) continue;
-    for (const k of Object.keys(item)) if (!METHODS.includes(k as never) && !['summary', 'description', 'parameters', 'servers'].includes(k) && !k.startsWith('x-')) out.push(`${path}: unexpected key ${k}`);
+    for (const k of Object.keys(item))
+      if (!METHODS.includes(k as never) && !['summary', 'description', 'parameters', 'servers'].includes(k) && !k.startsWith('x-'))
+        out.push(`${path}: unexpected key ${k}`);
     checkItem(path, item, path);
   }
-  for (const [name, item] of Object.entries(isObj(d['x-webhooks']) ? (d['x-webhooks'] as Any) : {})) checkItem(`/${name}`, item as Any, `x-webhooks ${name}`);
+  for (const [name, item] of Object.entries(isObj(d['x-webhooks']) ? (d['x-webhooks'] as Any) : {}))
+    checkItem(`/${name}`, item as Any, `x-webhooks ${name}`);
   return out;
 }

@@ -59,7 +59,11 @@ function intQuery(v: unknown, def: number, max: number): number {
 function timeQuery(name: string, v: unknown): number | undefined {
   if (v === undefined || v === '') return undefined;
   const text = String(v).trim();
-  const t = /^\d{1,15}$/.test(text) ? Number(text) : /^\d{4}-\d{2}-\d{2}(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$/i.test(text) ? Date.parse(text) : NaN;
+  const t = /^\d{1,15}$/.test(text)
+    ? Number(text)
+    : /^\d{4}-\d{2}-\d{2}(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$/i.test(text)
+      ? Date.parse(text)
+      : NaN;
   if (!Number.isFinite(t)) throw new AdminError(400, `${name} must be an ISO 8601 date-time (2026-01-31T12:00:00Z) or epoch milliseconds`);
   return t;
 }
@@ -75,7 +79,8 @@ function oneOf<T extends string>(name: string, v: unknown, allowed: readonly T[]
 function numberQuery(name: string, v: unknown, def: number, max: number, integer: boolean): number {
   if (v === undefined || v === '') return def;
   const n = Number(v);
-  if (!Number.isFinite(n) || n <= 0 || n > max || (integer && !Number.isInteger(n))) throw new AdminError(400, `${name} must be a positive ${integer ? 'integer' : 'number'} up to ${max}`);
+  if (!Number.isFinite(n) || n <= 0 || n > max || (integer && !Number.isInteger(n)))
+    throw new AdminError(400, `${name} must be a positive ${integer ? 'integer' : 'number'} up to ${max}`);
   return n;
 }
 
@@ -95,7 +100,18 @@ export function payoutView(p: Payout) {
   return { ...serializePayout(p), amountDecimal: formatMajor(p.amount, p.currency), kind: 'payout' };
 }
 
-const STATUSES: PaymentStatus[] = ['created', 'requires_authentication', 'authorized', 'captured', 'partially_refunded', 'refunded', 'voided', 'declined', 'expired', 'failed'];
+const STATUSES: PaymentStatus[] = [
+  'created',
+  'requires_authentication',
+  'authorized',
+  'captured',
+  'partially_refunded',
+  'refunded',
+  'voided',
+  'declined',
+  'expired',
+  'failed',
+];
 
 export async function registerAdminApi(app: FastifyInstance, gw: Gateway, token: string): Promise<void> {
   const { engine } = gw;
@@ -104,7 +120,12 @@ export async function registerAdminApi(app: FastifyInstance, gw: Gateway, token:
     async (api) => {
       api.setErrorHandler((err, req, reply) => {
         if (err instanceof AdminError) return send(reply, { error: err.message }, err.status);
-        if (isCoreError(err)) return send(reply, { error: err.message, code: err.code }, err.code.endsWith('NOT_FOUND') ? 404 : err.code === 'INVALID_STATE' ? 409 : 400);
+        if (isCoreError(err))
+          return send(
+            reply,
+            { error: err.message, code: err.code },
+            err.code.endsWith('NOT_FOUND') ? 404 : err.code === 'INVALID_STATE' ? 409 : 400,
+          );
         const fe = err as { statusCode?: number; message?: string };
         if (fe.statusCode && fe.statusCode < 500) return send(reply, { error: fe.message ?? 'bad request' }, fe.statusCode);
         req.log.error({ err }, 'admin API failed');
@@ -128,7 +149,8 @@ export async function registerAdminApi(app: FastifyInstance, gw: Gateway, token:
       api.post('/merchants', async (req, reply) => {
         const body = jsonOf(req) as unknown as SeedMerchant;
         if (typeof body.name !== 'string' || !body.name.trim()) throw new AdminError(400, 'name is required');
-        if (body.id !== undefined && (typeof body.id !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(body.id))) throw new AdminError(400, 'id must be 1-64 letters, digits, _ or -');
+        if (body.id !== undefined && (typeof body.id !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(body.id)))
+          throw new AdminError(400, 'id must be 1-64 letters, digits, _ or -');
         if (body.id && (await engine.read((tx) => tx.getMerchant(body.id!)))) throw new AdminError(409, 'merchant already exists');
         const id = await createMerchantFromSeed(gw, { ...body, id: body.id ?? 'm_' + randomToken(12) }, 0);
         return send(reply, await gw.describeMerchant(id), 201);
@@ -150,7 +172,9 @@ export async function registerAdminApi(app: FastifyInstance, gw: Gateway, token:
       const faceNames = gw.faces.map((f) => f.name);
       api.get('/payments', async (req, reply) => {
         const raw = req.query as Record<string, unknown>;
-        const q = Object.fromEntries(['limit', 'offset', 'q', 'status', 'merchant', 'face', 'from', 'to'].map((k) => [k, single(raw, k)])) as Record<string, string | undefined>;
+        const q = Object.fromEntries(
+          ['limit', 'offset', 'q', 'status', 'merchant', 'face', 'from', 'to'].map((k) => [k, single(raw, k)]),
+        ) as Record<string, string | undefined>;
         const limit = intQuery(q.limit, 50, 500);
         const offset = intQuery(q.offset, 0, 10_000_000);
         if (q.q) {
@@ -169,23 +193,37 @@ export async function registerAdminApi(app: FastifyInstance, gw: Gateway, token:
           ...(from !== undefined ? { createdFrom: from } : {}),
           ...(to !== undefined ? { createdTo: to } : {}),
         };
-        const [items, total] = await engine.read(async (tx) => [await tx.listPayments({ ...f, limit, offset }), await tx.countPayments(f)] as const);
+        const [items, total] = await engine.read(
+          async (tx) => [await tx.listPayments({ ...f, limit, offset }), await tx.countPayments(f)] as const,
+        );
         return send(reply, { items: items.map(paymentView), total, limit, offset });
       });
       api.get('/payments/:id', async (req, reply) => {
         const id = Number((req.params as { id: string }).id);
         const p = Number.isSafeInteger(id) ? await engine.read((tx) => tx.getPayment(id)) : undefined;
         if (!p) throw new AdminError(404, 'payment not found');
-        const [refunds, refs] = await engine.read(async (tx) => [await tx.listRefunds(p.id), await tx.findRefsBySubject('payment', String(p.id))] as const);
+        const [refunds, refs] = await engine.read(
+          async (tx) => [await tx.listRefunds(p.id), await tx.findRefsBySubject('payment', String(p.id))] as const,
+        );
         return send(reply, { ...paymentView(p), refunds, refs });
       });
       api.get('/payouts', async (req, reply) => {
         const raw = req.query as Record<string, unknown>;
-        const q = Object.fromEntries(['limit', 'offset', 'merchant', 'face'].map((k) => [k, single(raw, k)])) as Record<string, string | undefined>;
+        const q = Object.fromEntries(['limit', 'offset', 'merchant', 'face'].map((k) => [k, single(raw, k)])) as Record<
+          string,
+          string | undefined
+        >;
         const limit = intQuery(q.limit, 50, 500);
         const offset = intQuery(q.offset, 0, 10_000_000);
         const face = oneOf('face', q.face, faceNames);
-        const items = await engine.read((tx) => tx.listPayouts({ ...(q.merchant ? { merchantId: q.merchant } : {}), ...(face ? { face: face as Payout['face'] } : {}), limit, offset }));
+        const items = await engine.read((tx) =>
+          tx.listPayouts({
+            ...(q.merchant ? { merchantId: q.merchant } : {}),
+            ...(face ? { face: face as Payout['face'] } : {}),
+            limit,
+            offset,
+          }),
+        );
         return send(reply, { items: items.map(payoutView), limit, offset });
       });
       api.get('/payouts/:id', async (req, reply) => {
@@ -204,14 +242,19 @@ export async function registerAdminApi(app: FastifyInstance, gw: Gateway, token:
       api.get('/ledger/balances', async (req, reply) => {
         const merchant = single(req.query as Record<string, unknown>, 'merchant');
         const accounts = await engine.read((tx) => tx.listAccounts(merchant));
-        return send(reply, accounts.map((a) => ({ ...balanceOf(a), merchantId: a.merchantId })));
+        return send(
+          reply,
+          accounts.map((a) => ({ ...balanceOf(a), merchantId: a.merchantId })),
+        );
       });
       api.get('/ledger/verify', async (_req, reply) => send(reply, { ok: true, ...(await engine.read((tx) => engine.ledger.verify(tx))) }));
 
       // ---- webhooks
       api.get('/webhooks/deliveries', async (req, reply) => {
         const raw = req.query as Record<string, unknown>;
-        const q = Object.fromEntries(['limit', 'offset', 'merchant', 'status', 'subjectType', 'subjectId'].map((k) => [k, single(raw, k)])) as Record<string, string | undefined>;
+        const q = Object.fromEntries(
+          ['limit', 'offset', 'merchant', 'status', 'subjectType', 'subjectId'].map((k) => [k, single(raw, k)]),
+        ) as Record<string, string | undefined>;
         const status = oneOf('status', q.status, DELIVERY_STATUSES);
         const limit = intQuery(q.limit, 50, 500);
         const offset = intQuery(q.offset, 0, 10_000_000);
@@ -263,7 +306,8 @@ export async function registerAdminApi(app: FastifyInstance, gw: Gateway, token:
               return paymentView((await engine.payments.refund(tx, id, amount)).payment);
             case 'expire': {
               const p = await engine.payments.lock(tx, id);
-              if (p.status !== 'created' && p.status !== 'requires_authentication' && p.status !== 'authorized') throw new CoreError('INVALID_STATE', `payment is ${p.status}`);
+              if (p.status !== 'created' && p.status !== 'requires_authentication' && p.status !== 'authorized')
+                throw new CoreError('INVALID_STATE', `payment is ${p.status}`);
               p.expiresAt = engine.clock.now();
               await tx.updatePayment(p);
               return paymentView((await engine.payments.expire(tx, id))!);
@@ -277,7 +321,14 @@ export async function registerAdminApi(app: FastifyInstance, gw: Gateway, token:
               const events = await tx.listEvents('payment', String(id));
               const last = events[events.length - 1];
               if (!last) throw new AdminError(409, 'the payment has no event to send again');
-              await engine.outbox.emit(tx, { merchantId: p.merchantId, face: p.face, type: last.type, subjectType: 'payment', subjectId: String(id), payload: { ...last.payload, payment: serializePayment(p), resent: true } });
+              await engine.outbox.emit(tx, {
+                merchantId: p.merchantId,
+                face: p.face,
+                type: last.type,
+                subjectType: 'payment',
+                subjectId: String(id),
+                payload: { ...last.payload, payment: serializePayment(p), resent: true },
+              });
               return paymentView(p);
             }
             default:
@@ -292,14 +343,33 @@ export async function registerAdminApi(app: FastifyInstance, gw: Gateway, token:
         const raw = req.query as Record<string, unknown>;
         const limit = intQuery(single(raw, 'limit'), 50, 500);
         const list = await engine.read((tx) => tx.listChallenges(single(raw, 'merchant') ?? null, limit));
-        return send(reply, list.filter((c) => c.kind === 'otp').map((c) => ({ id: c.id, merchantId: c.merchantId, subject: `${c.subjectType}:${c.subjectId}`, code: c.otpCode, status: c.status, attempts: c.attempts, createdAt: c.createdAt, expiresAt: c.expiresAt })));
+        return send(
+          reply,
+          list
+            .filter((c) => c.kind === 'otp')
+            .map((c) => ({
+              id: c.id,
+              merchantId: c.merchantId,
+              subject: `${c.subjectType}:${c.subjectId}`,
+              code: c.otpCode,
+              status: c.status,
+              attempts: c.attempts,
+              createdAt: c.createdAt,
+              expiresAt: c.expiresAt,
+            })),
+        );
       });
 
       // ---- clock
       api.get('/clock', async (_req, reply) => send(reply, clockView(gw)));
       api.post('/clock/advance', async (req, reply) => {
         const b = jsonOf(req);
-        const ms = Number(b.ms ?? 0) + Number(b.seconds ?? 0) * 1000 + Number(b.minutes ?? 0) * 60_000 + Number(b.hours ?? 0) * 3_600_000 + Number(b.days ?? 0) * 86_400_000;
+        const ms =
+          Number(b.ms ?? 0) +
+          Number(b.seconds ?? 0) * 1000 +
+          Number(b.minutes ?? 0) * 60_000 +
+          Number(b.hours ?? 0) * 3_600_000 +
+          Number(b.days ?? 0) * 86_400_000;
         if (!Number.isFinite(ms) || ms < 0) throw new AdminError(400, 'give a non-negative ms, seconds, minutes, hours or days');
         engine.clock.advance(ms);
         await engine.clockSaved();
@@ -332,12 +402,21 @@ export async function registerAdminApi(app: FastifyInstance, gw: Gateway, token:
         if (b.remaining !== undefined) rule.remaining = Number(b.remaining);
         if (b.latency !== undefined) {
           const l = b.latency as FaultRule['latency'];
-          if (!l || !['fixed', 'uniform', 'normal', 'exponential'].includes(l.distribution) || !(Number(l.ms) >= 0)) throw new AdminError(400, 'latency needs a distribution (fixed, uniform, normal, exponential) and ms');
-          rule.latency = { distribution: l.distribution, ms: Number(l.ms), ...(l.maxMs !== undefined ? { maxMs: Number(l.maxMs) } : {}), ...(l.stddevMs !== undefined ? { stddevMs: Number(l.stddevMs) } : {}) };
+          if (!l || !['fixed', 'uniform', 'normal', 'exponential'].includes(l.distribution) || !(Number(l.ms) >= 0))
+            throw new AdminError(400, 'latency needs a distribution (fixed, uniform, normal, exponential) and ms');
+          rule.latency = {
+            distribution: l.distribution,
+            ms: Number(l.ms),
+            ...(l.maxMs !== undefined ? { maxMs: Number(l.maxMs) } : {}),
+            ...(l.stddevMs !== undefined ? { stddevMs: Number(l.stddevMs) } : {}),
+          };
         }
-        if (rule.status !== undefined && !(rule.status >= 100 && rule.status <= 599)) throw new AdminError(400, 'status must be an HTTP status');
-        if (rule.probability !== undefined && !(rule.probability >= 0 && rule.probability <= 1)) throw new AdminError(400, 'probability must be between 0 and 1');
-        if (!rule.latency && rule.status === undefined && !rule.drop && !rule.webhookFail) throw new AdminError(400, 'a fault needs latency, status, drop or webhookFail');
+        if (rule.status !== undefined && !(rule.status >= 100 && rule.status <= 599))
+          throw new AdminError(400, 'status must be an HTTP status');
+        if (rule.probability !== undefined && !(rule.probability >= 0 && rule.probability <= 1))
+          throw new AdminError(400, 'probability must be between 0 and 1');
+        if (!rule.latency && rule.status === undefined && !rule.drop && !rule.webhookFail)
+          throw new AdminError(400, 'a fault needs latency, status, drop or webhookFail');
         return send(reply, await gw.faults.add(rule), 201);
       });
       api.delete('/faults/:id', async (req, reply) => {
@@ -434,16 +513,24 @@ export async function timeline(gw: Gateway, type: string, id: string) {
   return gw.engine.read(async (tx) => {
     const events = await tx.listEvents(type, id);
     const transfers = await tx.listTransfersByRef(type, id);
-    if (type === 'payment') for (const r of await tx.listRefunds(Number(id))) transfers.push(...(await tx.listTransfersByRef('refund', String(r.id))));
+    if (type === 'payment')
+      for (const r of await tx.listRefunds(Number(id))) transfers.push(...(await tx.listTransfersByRef('refund', String(r.id))));
     const deliveries = await tx.listDeliveries({ subjectType: type, subjectId: id, limit: 500 });
     const requests = await tx.listApiRequests({ subject: `${type}:${id}`, limit: 500 });
     const entries: Array<{ at: number; kind: string; title: string; data: unknown }> = [];
-    for (const e of events) entries.push({ at: e.createdAt, kind: 'event', title: e.type, data: { eventId: e.eventId, payload: e.payload } });
-    for (const t of transfers) entries.push({ at: t.createdAt, kind: 'ledger', title: `${t.code}: ${t.kind} ${t.amount} ${t.currency}`, data: t });
+    for (const e of events)
+      entries.push({ at: e.createdAt, kind: 'event', title: e.type, data: { eventId: e.eventId, payload: e.payload } });
+    for (const t of transfers)
+      entries.push({ at: t.createdAt, kind: 'ledger', title: `${t.code}: ${t.kind} ${t.amount} ${t.currency}`, data: t });
     for (const r of requests) entries.push({ at: r.at, kind: 'request', title: `${r.method} ${r.path} → ${r.status}`, data: r });
     for (const d of deliveries) {
       for (const a of await tx.listAttempts(d.id)) {
-        entries.push({ at: a.at, kind: 'webhook', title: `${d.kind} #${a.attempt} ${d.method} ${d.url} → ${a.responseStatus ?? a.error}`, data: { eventId: d.eventId, ...a } });
+        entries.push({
+          at: a.at,
+          kind: 'webhook',
+          title: `${d.kind} #${a.attempt} ${d.method} ${d.url} → ${a.responseStatus ?? a.error}`,
+          data: { eventId: d.eventId, ...a },
+        });
       }
     }
     entries.sort((a, b) => a.at - b.at);

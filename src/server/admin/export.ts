@@ -16,7 +16,8 @@ export async function exportSeed(gw: Gateway): Promise<Seed> {
       const mine = creds.filter((c) => c.face === face.name && c.status === 'active');
       if (!mine.length) continue;
       const section = face.exportSeed ? await gw.engine.read((tx) => face.exportSeed!(tx, m.id, mine)) : undefined;
-      entry[face.name] = section ?? ({ _credentials: mine.map((c) => ({ key: c.key, secret: c.secret, data: c.data })) } as unknown as JsonObject);
+      entry[face.name] =
+        section ?? ({ _credentials: mine.map((c) => ({ key: c.key, secret: c.secret, data: c.data })) } as unknown as JsonObject);
     }
     out.push(entry);
   }

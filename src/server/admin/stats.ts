@@ -19,17 +19,35 @@ function pct(sorted: number[], p: number): number | null {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
-export async function collectStats(gw: Gateway, o: { hours: number; buckets: number; merchantId?: string | undefined }): Promise<{ from: number; to: number; buckets: StatsBucket[] }> {
+export async function collectStats(
+  gw: Gateway,
+  o: { hours: number; buckets: number; merchantId?: string | undefined },
+): Promise<{ from: number; to: number; buckets: StatsBucket[] }> {
   const hours = Number.isFinite(o.hours) && o.hours > 0 ? Math.min(o.hours, 24 * 90) : 24;
   const n = Number.isInteger(o.buckets) && o.buckets > 0 ? Math.min(o.buckets, 500) : 24;
   await gw.apiLog.flush();
   const to = gw.engine.clock.now();
   const from = to - hours * 3_600_000;
   const width = (to - from) / n;
-  const buckets: StatsBucket[] = Array.from({ length: n }, (_, i) => ({ start: Math.round(from + i * width), payments: 0, approved: 0, declined: 0, approvalRate: null, volume: {}, requests: 0, latencyP50: null, latencyP95: null }));
+  const buckets: StatsBucket[] = Array.from({ length: n }, (_, i) => ({
+    start: Math.round(from + i * width),
+    payments: 0,
+    approved: 0,
+    declined: 0,
+    approvalRate: null,
+    volume: {},
+    requests: 0,
+    latencyP50: null,
+    latencyP95: null,
+  }));
   const at = (t: number) => Math.min(n - 1, Math.max(0, Math.floor((t - from) / width)));
   const { payments, requests } = await gw.engine.read(async (tx) => ({
-    payments: await tx.listPayments({ ...(o.merchantId ? { merchantId: o.merchantId } : {}), createdFrom: from, createdTo: to + 1, limit: 20_000 }),
+    payments: await tx.listPayments({
+      ...(o.merchantId ? { merchantId: o.merchantId } : {}),
+      createdFrom: from,
+      createdTo: to + 1,
+      limit: 20_000,
+    }),
     requests: await tx.listApiRequests({ ...(o.merchantId ? { merchantId: o.merchantId } : {}), limit: 20_000 }),
   }));
   const volume: Array<Record<string, bigint>> = buckets.map(() => ({}));

@@ -15,12 +15,16 @@ import type { CoreDatabase } from '../schema.js';
 const ops: DialectOps = {
   name: 'sqlite',
   async nextTransactionId(db) {
-    const r = await runPrepared<{ value: unknown }>(db, 'sqlite', 'sequences.next', () =>
-      db
-        .updateTable('sequences')
-        .set((eb) => ({ value: eb('value', '+', 1) }))
-        .where('name', '=', 'transaction_id')
-        .returning('value'),
+    const r = await runPrepared<{ value: unknown }>(
+      db,
+      'sqlite',
+      'sequences.next',
+      () =>
+        db
+          .updateTable('sequences')
+          .set((eb) => ({ value: eb('value', '+', 1) }))
+          .where('name', '=', 'transaction_id')
+          .returning('value'),
       [],
     );
     return Number(r.rows[0]!.value);
@@ -81,7 +85,10 @@ export async function openSqliteStore(opts: SqliteOptions): Promise<Store> {
   // reads see committed data only: on a connection of their own (WAL readers never wait for the writer); an
   // in-memory database has one connection, where reads queue with the transactions, each committed alone
   const reader = memory ? null : connect(opts.file, true);
-  const committer = new GroupCommitter(writer.raw, memory ? { maxGroup: 1, maxAgeMs: 0 } : (opts.groupCommit ?? { maxGroup: 128, maxAgeMs: 20 }));
+  const committer = new GroupCommitter(
+    writer.raw,
+    memory ? { maxGroup: 1, maxAgeMs: 0 } : (opts.groupCommit ?? { maxGroup: 128, maxAgeMs: 20 }),
+  );
   return new SqliteStore(writer, reader, committer);
 }
 

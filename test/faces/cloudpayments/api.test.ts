@@ -9,13 +9,39 @@ import type { DeclineReason } from '../../../src/core/network/reasons.js';
 import { buildCryptogram } from '../../../src/faces/cloudpayments/client.js';
 import type { TestGateway } from '../../helpers/gateway.js';
 import { STORES } from '../../helpers/stores.js';
-import { APPROVED, CODES_WITHOUT_A_DOCUMENTED_NAME, DECLINE_EXAMPLE_KEY_ORDER, reasonName, russianMessage, STATUS_CODES, THREE_DS_MODEL_KEYS, TRANSACTION_MODEL_KEYS } from './documented.js';
-import { card, client, cpSeed, LISTS, npmApi, npmService, OTHER, raw, SHOP, startCpGateway, threeDs, VISA_3DS, VISA_NO_3DS } from './helpers.js';
+import {
+  APPROVED,
+  CODES_WITHOUT_A_DOCUMENTED_NAME,
+  DECLINE_EXAMPLE_KEY_ORDER,
+  reasonName,
+  russianMessage,
+  STATUS_CODES,
+  THREE_DS_MODEL_KEYS,
+  TRANSACTION_MODEL_KEYS,
+} from './documented.js';
+import {
+  card,
+  client,
+  cpSeed,
+  LISTS,
+  npmApi,
+  npmService,
+  OTHER,
+  raw,
+  SHOP,
+  startCpGateway,
+  threeDs,
+  VISA_3DS,
+  VISA_NO_3DS,
+} from './helpers.js';
 
 const DATE_RE = /^\/Date\(\d+\)\/$/;
 const ISO_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/;
 /** The card-payment reason codes CloudPayments documents (5001…5300). */
-const DOC_CODES = [5001, 5003, 5004, 5005, 5006, 5007, 5012, 5013, 5014, 5015, 5017, 5019, 5030, 5031, 5033, 5034, 5036, 5041, 5043, 5051, 5054, 5055, 5057, 5058, 5059, 5061, 5062, 5063, 5065, 5082, 5091, 5092, 5096, 5204, 5206, 5207, 5300];
+const DOC_CODES = [
+  5001, 5003, 5004, 5005, 5006, 5007, 5012, 5013, 5014, 5015, 5017, 5019, 5030, 5031, 5033, 5034, 5036, 5041, 5043, 5051, 5054, 5055, 5057,
+  5058, 5059, 5061, 5062, 5063, 5065, 5082, 5091, 5092, 5096, 5204, 5206, 5207, 5300,
+];
 /**
  * The code the face answers for a core decline reason. A decline card embeds CloudPayments' code in its digits
  * (`4000 00CC CC00 000K`, docs/test-cards.md); the reasons CloudPayments has no code of its own for (9xxx cards)
@@ -76,7 +102,15 @@ describe.each(STORES)('CloudPayments API on %s', (store) => {
   async function charge(number: string, extra: Record<string, unknown> = {}, path: 'charge' | 'auth' = 'charge') {
     const c = cp();
     const packet = await c.cryptogram(card(number));
-    const body = { Amount: 10, Currency: 'RUB', IpAddress: '195.91.194.13', Name: 'CARDHOLDER NAME', CardCryptogramPacket: packet, AccountId: 'user_x', ...extra };
+    const body = {
+      Amount: 10,
+      Currency: 'RUB',
+      IpAddress: '195.91.194.13',
+      Name: 'CARDHOLDER NAME',
+      CardCryptogramPacket: packet,
+      AccountId: 'user_x',
+      ...extra,
+    };
     return path === 'charge' ? c.chargeCryptogram(body) : c.authCryptogram(body);
   }
 
@@ -158,7 +192,20 @@ describe.each(STORES)('CloudPayments API on %s', (store) => {
       expect(body.Success).toBe(false);
       expect(body.Message).toBeNull();
       expectTransactionKeys(body.Model);
-      expect(body.Model).toMatchObject({ Status: 'Declined', StatusCode: 5, Reason: 'InsufficientFunds', ReasonCode: 5051, CardHolderMessage: 'Недостаточно средств на карте', AuthCode: null, Token: null, CardFirstSix: '400005', CardLastFour: '5556', PaymentAmount: 10, PaymentCurrency: 'RUB', PaymentCurrencyCode: 0 });
+      expect(body.Model).toMatchObject({
+        Status: 'Declined',
+        StatusCode: 5,
+        Reason: 'InsufficientFunds',
+        ReasonCode: 5051,
+        CardHolderMessage: 'Недостаточно средств на карте',
+        AuthCode: null,
+        Token: null,
+        CardFirstSix: '400005',
+        CardLastFour: '5556',
+        PaymentAmount: 10,
+        PaymentCurrency: 'RUB',
+        PaymentCurrencyCode: 0,
+      });
       expect(body.Model.AuthDate).toBeNull();
     });
 
@@ -210,15 +257,27 @@ describe.each(STORES)('CloudPayments API on %s', (store) => {
       const c = cp();
       const base = { Currency: 'RUB' as const, IpAddress: '10.0.0.1', Name: 'NPM CLIENT', AccountId: 'npm_user' };
 
-      const charged = await api.chargeCryptogramPayment({ ...base, Amount: 12.34, CardCryptogramPacket: await c.cryptogram(card(VISA_NO_3DS)), InvoiceId: 'npm-1' });
+      const charged = await api.chargeCryptogramPayment({
+        ...base,
+        Amount: 12.34,
+        CardCryptogramPacket: await c.cryptogram(card(VISA_NO_3DS)),
+        InvoiceId: 'npm-1',
+      });
       expect(charged.isPaymentSuccessResponse()).toBe(true);
       const token = (charged.getResponse().Model as any).Token as string;
 
-      const authorized = await api.authorizeCryptogramPayment({ ...base, Amount: 20, CardCryptogramPacket: await c.cryptogram(card(VISA_NO_3DS)) });
+      const authorized = await api.authorizeCryptogramPayment({
+        ...base,
+        Amount: 20,
+        CardCryptogramPacket: await c.cryptogram(card(VISA_NO_3DS)),
+      });
       expect(authorized.isPaymentSuccessResponse()).toBe(true);
       const authModel = authorized.getResponse().Model as any;
       expect(authModel.Status).toBe('Authorized');
-      expect((await api.confirmPayment({ TransactionId: authModel.TransactionId, Amount: 15.5 })).getResponse()).toEqual({ Success: true, Message: null });
+      expect((await api.confirmPayment({ TransactionId: authModel.TransactionId, Amount: 15.5 })).getResponse()).toEqual({
+        Success: true,
+        Message: null,
+      });
       expect((await c.get({ TransactionId: authModel.TransactionId })).Model).toMatchObject({ Status: 'Completed', Amount: 20 });
 
       const secure = await api.chargeCryptogramPayment({ ...base, Amount: 5, CardCryptogramPacket: await c.cryptogram(card(VISA_3DS)) });
@@ -236,7 +295,10 @@ describe.each(STORES)('CloudPayments API on %s', (store) => {
       const tokenAuth = await api.authorizeTokenPayment({ ...base, Amount: 4, Token: token });
       expect(tokenAuth.getResponse().Model).toMatchObject({ Status: 'Authorized' });
       expect((await api.voidPayment({ TransactionId: (tokenAuth.getResponse().Model as any).TransactionId })).isSuccess()).toBe(true);
-      expect((await c.get({ TransactionId: (tokenAuth.getResponse().Model as any).TransactionId })).Model).toMatchObject({ Status: 'Cancelled', StatusCode: 4 });
+      expect((await c.get({ TransactionId: (tokenAuth.getResponse().Model as any).TransactionId })).Model).toMatchObject({
+        Status: 'Cancelled',
+        StatusCode: 4,
+      });
 
       const refund = await api.refundPayment({ TransactionId: (charged.getResponse().Model as any).TransactionId, Amount: 2.34 });
       expect(refund.isSuccess()).toBe(true);
@@ -255,19 +317,59 @@ describe.each(STORES)('CloudPayments API on %s', (store) => {
 
     it('creates an order, and creates, reads, lists, updates and cancels a subscription', async () => {
       const api = npmApi(h);
-      const order = await api.createOrder({ Amount: 10, Currency: 'RUB', Description: 'Оплата на сайте example.com', email: 'client@test.local' });
+      const order = await api.createOrder({
+        Amount: 10,
+        Currency: 'RUB',
+        Description: 'Оплата на сайте example.com',
+        email: 'client@test.local',
+      });
       expect(order.isSuccess()).toBe(true);
       const om = (order.getResponse() as any).Model;
-      expect(om).toMatchObject({ Number: expect.any(Number), Amount: 10, Currency: 'RUB', CurrencyCode: 0, Email: 'client@test.local', Description: 'Оплата на сайте example.com', RequireConfirmation: false, Status: 'Created', StatusCode: 0 });
+      expect(om).toMatchObject({
+        Number: expect.any(Number),
+        Amount: 10,
+        Currency: 'RUB',
+        CurrencyCode: 0,
+        Email: 'client@test.local',
+        Description: 'Оплата на сайте example.com',
+        RequireConfirmation: false,
+        Status: 'Created',
+        StatusCode: 0,
+      });
       expect(om.Id).toMatch(/^[A-Za-z0-9]{16}$/);
       expect(om.Url).toBe(`${h.url}/cloudpayments/orders/${om.Id}`);
 
       const token = (await paid(10, { AccountId: 'sub_user' })).Token;
       const start = new Date(h.gw.clock.now() + 86_400_000).toISOString();
-      const created = await api.createSubscription({ Token: token, AccountId: 'sub_user', Description: 'Monthly', Email: 'user@example.com', Amount: 1.02, Currency: 'RUB', RequireConfirmation: false, StartDate: start, Interval: 'Month', Period: 1 });
+      const created = await api.createSubscription({
+        Token: token,
+        AccountId: 'sub_user',
+        Description: 'Monthly',
+        Email: 'user@example.com',
+        Amount: 1.02,
+        Currency: 'RUB',
+        RequireConfirmation: false,
+        StartDate: start,
+        Interval: 'Month',
+        Period: 1,
+      });
       expect(created.isSuccess()).toBe(true);
       const sm = (created.getResponse() as any).Model;
-      expect(sm).toMatchObject({ AccountId: 'sub_user', Amount: 1.02, CurrencyCode: 0, IntervalCode: 1, Interval: 'Month', Period: 1, MaxPeriods: null, StatusCode: 0, Status: 'Active', SuccessfulTransactionsNumber: 0, FailedTransactionsNumber: 0, LastTransactionDate: null, LastTransactionDateIso: null });
+      expect(sm).toMatchObject({
+        AccountId: 'sub_user',
+        Amount: 1.02,
+        CurrencyCode: 0,
+        IntervalCode: 1,
+        Interval: 'Month',
+        Period: 1,
+        MaxPeriods: null,
+        StatusCode: 0,
+        Status: 'Active',
+        SuccessfulTransactionsNumber: 0,
+        FailedTransactionsNumber: 0,
+        LastTransactionDate: null,
+        LastTransactionDateIso: null,
+      });
       expect(sm.Id).toMatch(/^sc_[0-9a-f]{29}$/);
       expect(sm.StartDateIso).toBe(start.slice(0, 19));
       expect(sm.NextTransactionDateIso).toBe(start.slice(0, 19));
@@ -284,33 +386,67 @@ describe.each(STORES)('CloudPayments API on %s', (store) => {
       const api = npmApi(h);
       const c = cp();
       const funded = await paid(500, { AccountId: 'payee' });
-      const out = await api.chargeCryptogramPayout({ Name: 'CARDHOLDER NAME', CardCryptogramPacket: await c.cryptogram(card('5555555555554444')), Amount: 1, AccountId: 'user@example.com', Currency: 'RUB', InvoiceId: 'payout-1' });
+      const out = await api.chargeCryptogramPayout({
+        Name: 'CARDHOLDER NAME',
+        CardCryptogramPacket: await c.cryptogram(card('5555555555554444')),
+        Amount: 1,
+        AccountId: 'user@example.com',
+        Currency: 'RUB',
+        InvoiceId: 'payout-1',
+      });
       expect(out.isPayoutSuccessResponse()).toBe(true);
-      expect(out.getResponse().Model).toMatchObject({ Type: 2, Status: 'Completed', StatusCode: 3, Amount: 1, CardFirstSix: '555555', CardType: 'MasterCard', PublicId: SHOP.publicId });
+      expect(out.getResponse().Model).toMatchObject({
+        Type: 2,
+        Status: 'Completed',
+        StatusCode: 3,
+        Amount: 1,
+        CardFirstSix: '555555',
+        CardType: 'MasterCard',
+        PublicId: SHOP.publicId,
+      });
       const byToken = await api.chargeTokenPayout({ Token: funded.Token, Amount: 2, AccountId: 'payee', Currency: 'RUB' });
       expect(byToken.isPayoutSuccessResponse()).toBe(true);
       expect(byToken.getResponse().Model).toMatchObject({ Type: 2, Status: 'Completed', Token: funded.Token });
       // the literal path with a trailing space (%20) is served too
-      const spaced = await raw(h, '/payments/token/topup%20', JSON.stringify({ Token: funded.Token, Amount: 1, AccountId: 'payee', Currency: 'RUB' }));
+      const spaced = await raw(
+        h,
+        '/payments/token/topup%20',
+        JSON.stringify({ Token: funded.Token, Amount: 1, AccountId: 'payee', Currency: 'RUB' }),
+      );
       expect(spaced.json).toMatchObject({ Success: true, Model: { Type: 2 } });
     });
 
     it('creates a CloudKassir receipt with the ReceiptApi (idempotent by its object hash)', async () => {
       const receipts = npmService(h).getReceiptApi();
-      const r = await receipts.createReceipt({ Type: 'Income' as never, InvoiceId: 'rc-1', AccountId: 'user_x' }, { Items: [{ label: 'Товар', price: 100, quantity: 1, amount: 100, vat: 20 }], taxationSystem: 0, email: 'user@example.com' });
+      const r = await receipts.createReceipt(
+        { Type: 'Income' as never, InvoiceId: 'rc-1', AccountId: 'user_x' },
+        { Items: [{ label: 'Товар', price: 100, quantity: 1, amount: 100, vat: 20 }], taxationSystem: 0, email: 'user@example.com' },
+      );
       expect(r.isSuccess()).toBe(true);
       expect(Object.keys((r.getResponse() as any).Model)).toEqual(['Id', 'ErrorCode', 'ReceiptLocalUrl']);
-      const again = await receipts.createReceipt({ Type: 'Income' as never, InvoiceId: 'rc-1', AccountId: 'user_x' }, { Items: [{ label: 'Товар', price: 100, quantity: 1, amount: 100, vat: 20 }], taxationSystem: 0, email: 'user@example.com' });
+      const again = await receipts.createReceipt(
+        { Type: 'Income' as never, InvoiceId: 'rc-1', AccountId: 'user_x' },
+        { Items: [{ label: 'Товар', price: 100, quantity: 1, amount: 100, vat: 20 }], taxationSystem: 0, email: 'user@example.com' },
+      );
       expect((again.getResponse() as any).Model.Id).toBe((r.getResponse() as any).Model.Id);
       const bad = await raw(h, '/kkt/receipt', JSON.stringify({ Type: 'Income', Inn: '7708806063', CustomerReceipt: { Items: [] } }));
       expect(bad.json).toEqual({ Success: false, Message: 'CustomerReceipt.Items is required' });
     });
 
     it('also works with an endpoint ending in "/" (the client then requests //payments/…)', async () => {
-      const svc = new (await import('cloudpayments')).ClientService({ publicId: SHOP.publicId, privateKey: SHOP.apiSecret, endpoint: `${h.url}/cloudpayments/` });
+      const svc = new (await import('cloudpayments')).ClientService({
+        publicId: SHOP.publicId,
+        privateKey: SHOP.apiSecret,
+        endpoint: `${h.url}/cloudpayments/`,
+      });
       const api = svc.getClientApi();
       expect((await api.ping()).isSuccess()).toBe(true);
-      const r = await api.chargeCryptogramPayment({ Amount: 1, Currency: 'RUB', IpAddress: '1.1.1.1', CardCryptogramPacket: await cp().cryptogram(card(VISA_NO_3DS)) });
+      const r = await api.chargeCryptogramPayment({
+        Amount: 1,
+        Currency: 'RUB',
+        IpAddress: '1.1.1.1',
+        CardCryptogramPacket: await cp().cryptogram(card(VISA_NO_3DS)),
+      });
       expect(r.isPaymentSuccessResponse()).toBe(true);
     });
   });
@@ -319,13 +455,27 @@ describe.each(STORES)('CloudPayments API on %s', (store) => {
     it('every test card behaves as published; every documented reason code is reachable, with its documented name and message', async () => {
       // CloudPayments' published cards: [payment, token payment], 5051 = insufficient funds
       const PUBLISHED: Record<string, [number, number]> = {
-        '4242424242424242': [0, 0], '5555555555554444': [0, 0], '2200000000000004': [0, 0],
-        '4012888888881881': [5051, 5051], '5105105105105100': [5051, 5051], '2202202202202200': [5051, 5051],
-        '4000000000003055': [0, 0], '5205000000003055': [0, 0], '2202000000003055': [0, 0],
-        '4111111111111111': [0, 5051], '5200828282828210': [0, 5051], '2200000022222222': [0, 5051],
-        '4000056655665556': [5051, 5051], '5404000000000043': [5051, 5051], '2203000000000043': [5051, 5051],
+        '4242424242424242': [0, 0],
+        '5555555555554444': [0, 0],
+        '2200000000000004': [0, 0],
+        '4012888888881881': [5051, 5051],
+        '5105105105105100': [5051, 5051],
+        '2202202202202200': [5051, 5051],
+        '4000000000003055': [0, 0],
+        '5205000000003055': [0, 0],
+        '2202000000003055': [0, 0],
+        '4111111111111111': [0, 5051],
+        '5200828282828210': [0, 5051],
+        '2200000022222222': [0, 5051],
+        '4000056655665556': [5051, 5051],
+        '5404000000000043': [5051, 5051],
+        '2203000000000043': [5051, 5051],
       };
-      expect(TEST_CARDS.filter((tc) => tc.group === 'published').map((tc) => tc.pan).sort()).toEqual(Object.keys(PUBLISHED).sort());
+      expect(
+        TEST_CARDS.filter((tc) => tc.group === 'published')
+          .map((tc) => tc.pan)
+          .sort(),
+      ).toEqual(Object.keys(PUBLISHED).sort());
       const codeOf = (outcome: 'approve' | DeclineReason) => (outcome === 'approve' ? 0 : expectedCode(outcome));
       const seen = new Set<number>();
       await paid(100_000); // funds for the payout cases
@@ -341,7 +491,13 @@ describe.each(STORES)('CloudPayments API on %s', (store) => {
         if (payment === 0) {
           expect(r.Success, tc.label).toBe(true);
           expect(m, tc.label).toMatchObject({ Status: 'Completed', StatusCode: STATUS_CODES.Completed, ...APPROVED });
-          const t = await cp().chargeToken({ Amount: 1, Currency: 'RUB', AccountId: `cards_${tc.pan}`, Token: m.Token, TrInitiatorCode: 0 });
+          const t = await cp().chargeToken({
+            Amount: 1,
+            Currency: 'RUB',
+            AccountId: `cards_${tc.pan}`,
+            Token: m.Token,
+            TrInitiatorCode: 0,
+          });
           if (tokenPayment === 0) expect(t.Success, `${tc.label}: token`).toBe(true);
           else {
             expect(t.Success, `${tc.label}: token`).toBe(false);
@@ -369,7 +525,11 @@ describe.each(STORES)('CloudPayments API on %s', (store) => {
 
     it('an expired card is declined with 5054 (ExpiredCard)', async () => {
       const c = cp();
-      const r = await c.chargeCryptogram({ Amount: 1, Currency: 'RUB', CardCryptogramPacket: await c.cryptogram(card(VISA_NO_3DS, { expMonth: 1, expYear: 2020 })) });
+      const r = await c.chargeCryptogram({
+        Amount: 1,
+        Currency: 'RUB',
+        CardCryptogramPacket: await c.cryptogram(card(VISA_NO_3DS, { expMonth: 1, expYear: 2020 })),
+      });
       expect(r.Model).toMatchObject({ ReasonCode: 5054, Reason: 'ExpiredCard', CardExpDate: '01/20' });
     });
 
@@ -420,15 +580,27 @@ describe.each(STORES)('CloudPayments API on %s', (store) => {
       expect(await balance()).toBe(before);
       expect(await cp().confirm({ TransactionId: a.TransactionId, Amount: 60.5 })).toMatchObject({ Success: true, Message: null });
       expect(await balance()).toBe(before + 6050n);
-      expect((await cp().get({ TransactionId: a.TransactionId })).Model).toMatchObject({ Status: 'Completed', ConfirmDateIso: expect.stringMatching(ISO_RE) });
+      expect((await cp().get({ TransactionId: a.TransactionId })).Model).toMatchObject({
+        Status: 'Completed',
+        ConfirmDateIso: expect.stringMatching(ISO_RE),
+      });
       const again = await cp().confirm({ TransactionId: a.TransactionId, Amount: 1 });
-      expect(again).toMatchObject({ Success: false, Message: `Transaction ${a.TransactionId} cannot be confirmed: its status is Completed` });
+      expect(again).toMatchObject({
+        Success: false,
+        Message: `Transaction ${a.TransactionId} cannot be confirmed: its status is Completed`,
+      });
       const b = (await charge(VISA_NO_3DS, { Amount: 50 }, 'auth')).Model as any;
-      expect(await cp().confirm({ TransactionId: b.TransactionId, Amount: 50.01 })).toMatchObject({ Success: false, Message: 'Amount exceeds the available amount' });
+      expect(await cp().confirm({ TransactionId: b.TransactionId, Amount: 50.01 })).toMatchObject({
+        Success: false,
+        Message: 'Amount exceeds the available amount',
+      });
       expect(await cp().void({ TransactionId: b.TransactionId })).toMatchObject({ Success: true });
       expect(await balance()).toBe(before + 6050n);
       const c = (await paid(5)).TransactionId;
-      expect(await cp().void({ TransactionId: c })).toMatchObject({ Success: false, Message: `Transaction ${c} cannot be cancelled: its status is Completed` });
+      expect(await cp().void({ TransactionId: c })).toMatchObject({
+        Success: false,
+        Message: `Transaction ${c} cannot be cancelled: its status is Completed`,
+      });
     });
 
     it('refunds partly and in full, as transactions of their own; not more than was paid', async () => {
@@ -440,7 +612,10 @@ describe.each(STORES)('CloudPayments API on %s', (store) => {
       const refundTx = await cp().get({ TransactionId: refundId });
       expect(refundTx.Model).toMatchObject({ Type: 1, Amount: 30.25, OriginalTransactionId: p.TransactionId, Status: 'Completed' });
       expect((await cp().get({ TransactionId: p.TransactionId })).Model).toMatchObject({ Refunded: true, Status: 'Completed' });
-      expect(await cp().refund({ TransactionId: p.TransactionId, Amount: 70 })).toMatchObject({ Success: false, Message: 'Amount exceeds the available amount' });
+      expect(await cp().refund({ TransactionId: p.TransactionId, Amount: 70 })).toMatchObject({
+        Success: false,
+        Message: 'Amount exceeds the available amount',
+      });
       expect((await cp().refund({ TransactionId: p.TransactionId, Amount: 69.75 })).Success).toBe(true);
       expect(await cp().refund({ TransactionId: p.TransactionId, Amount: 1 })).toMatchObject({ Success: false });
       // /v2/payments/find also finds the refunds: the latest operation of the invoice
@@ -455,12 +630,27 @@ describe.each(STORES)('CloudPayments API on %s', (store) => {
     it('a payout beyond the balance is refused; a payout decline card declines', async () => {
       const c = client(h, OTHER);
       const packet = await c.cryptogram(card('5555555555554444'));
-      expect(await c.payoutCryptogram({ CardCryptogramPacket: packet, Amount: 1, Currency: 'RUB', AccountId: 'a' })).toMatchObject({ Success: false, Message: 'Insufficient funds on the balance' });
+      expect(await c.payoutCryptogram({ CardCryptogramPacket: packet, Amount: 1, Currency: 'RUB', AccountId: 'a' })).toMatchObject({
+        Success: false,
+        Message: 'Insufficient funds on the balance',
+      });
       await c.chargeCryptogram({ Amount: 10, Currency: 'RUB', CardCryptogramPacket: await c.cryptogram(card(VISA_NO_3DS)) });
-      const declined = await c.payoutCryptogram({ CardCryptogramPacket: await c.cryptogram(card(declineCardPan('stolen_card'))), Amount: 1, Currency: 'RUB', AccountId: 'a', InvoiceId: 'po-declined' });
-      expect(declined).toMatchObject({ Success: false, Message: null, Model: { Type: 2, Status: 'Declined', ReasonCode: 5043, Reason: 'StolenCard', AuthCode: null } });
+      const declined = await c.payoutCryptogram({
+        CardCryptogramPacket: await c.cryptogram(card(declineCardPan('stolen_card'))),
+        Amount: 1,
+        Currency: 'RUB',
+        AccountId: 'a',
+        InvoiceId: 'po-declined',
+      });
+      expect(declined).toMatchObject({
+        Success: false,
+        Message: null,
+        Model: { Type: 2, Status: 'Declined', ReasonCode: 5043, Reason: 'StolenCard', AuthCode: null },
+      });
       expect((await c.findV2({ InvoiceId: 'po-declined' })).Model).toMatchObject({ Type: 2, ReasonCode: 5043 });
-      expect(await c.payoutCryptogram({ CardCryptogramPacket: await c.cryptogram(card(VISA_NO_3DS)), Amount: 10.01, Currency: 'RUB' })).toMatchObject({ Success: false, Message: 'Insufficient funds on the balance' });
+      expect(
+        await c.payoutCryptogram({ CardCryptogramPacket: await c.cryptogram(card(VISA_NO_3DS)), Amount: 10.01, Currency: 'RUB' }),
+      ).toMatchObject({ Success: false, Message: 'Insufficient funds on the balance' });
     });
 
     it('lists saved tokens; a token of another payer or merchant is not found', async () => {
@@ -469,27 +659,53 @@ describe.each(STORES)('CloudPayments API on %s', (store) => {
       expect(again.Token).toBe(p.Token);
       const list = await cp().tokens();
       const entry = (list.Model as any[]).find((t) => t.Token === p.Token);
-      expect(entry).toEqual({ Token: p.Token, AccountId: 'token_owner', CardMask: '4000 00****** 3055', ExpirationDateMonth: 12, ExpirationDateYear: 2035 });
-      expect(await cp().chargeToken({ Amount: 1, Currency: 'RUB', AccountId: 'someone_else', Token: p.Token })).toEqual(expect.objectContaining({ Success: false, Message: 'Token not found' }));
-      expect(await client(h, OTHER).chargeToken({ Amount: 1, Currency: 'RUB', AccountId: 'token_owner', Token: p.Token })).toEqual(expect.objectContaining({ Success: false, Message: 'Token not found' }));
+      expect(entry).toEqual({
+        Token: p.Token,
+        AccountId: 'token_owner',
+        CardMask: '4000 00****** 3055',
+        ExpirationDateMonth: 12,
+        ExpirationDateYear: 2035,
+      });
+      expect(await cp().chargeToken({ Amount: 1, Currency: 'RUB', AccountId: 'someone_else', Token: p.Token })).toEqual(
+        expect.objectContaining({ Success: false, Message: 'Token not found' }),
+      );
+      expect(await client(h, OTHER).chargeToken({ Amount: 1, Currency: 'RUB', AccountId: 'token_owner', Token: p.Token })).toEqual(
+        expect.objectContaining({ Success: false, Message: 'Token not found' }),
+      );
     });
 
     it('/payments/list takes a day in a time zone; /v2/payments/list pages by 100, oldest first, filtered by status', async () => {
       const c = client(h, LISTS);
       const now = h.gw.clock.now();
       const day = new Date(now).toISOString().slice(0, 10);
-      const first = (await c.chargeCryptogram({ Amount: 1, Currency: 'RUB', CardCryptogramPacket: await c.cryptogram(card(VISA_NO_3DS)), InvoiceId: 'list-first', AccountId: 'lister' })).Model as any;
+      const first = (
+        await c.chargeCryptogram({
+          Amount: 1,
+          Currency: 'RUB',
+          CardCryptogramPacket: await c.cryptogram(card(VISA_NO_3DS)),
+          InvoiceId: 'list-first',
+          AccountId: 'lister',
+        })
+      ).Model as any;
       const utc = await c.list({ Date: day });
       const msk = await c.list({ Date: day, TimeZone: 'MSK' });
       const inUtc = (utc.Model as any[]).find((x) => x.TransactionId === first.TransactionId);
       expect(inUtc.CreatedDateIso).toBe(first.CreatedDateIso);
-      const inMsk = [...((msk.Model as any[]) ?? []), ...((await c.list({ Date: new Date(now + 86_400_000).toISOString().slice(0, 10), TimeZone: 'MSK' })).Model as any[])].find((x) => x.TransactionId === first.TransactionId);
+      const inMsk = [
+        ...((msk.Model as any[]) ?? []),
+        ...((await c.list({ Date: new Date(now + 86_400_000).toISOString().slice(0, 10), TimeZone: 'MSK' })).Model as any[]),
+      ].find((x) => x.TransactionId === first.TransactionId);
       expect(inMsk.CreatedDateIso).toBe(new Date(Number(/\d+/.exec(first.CreatedDate)![0]) + 3 * 3_600_000).toISOString().slice(0, 19));
       expect(await c.list({ Date: day, TimeZone: 'XYZ' })).toMatchObject({ Success: false, Message: 'Invalid TimeZone value' });
 
       const token = first.Token;
-      for (let i = 0; i < 10; i++) await Promise.all(Array.from({ length: 10 }, () => c.chargeToken({ Amount: 1, Currency: 'RUB', Token: token, AccountId: 'lister' })));
-      const declined = (await c.chargeCryptogram({ Amount: 1, Currency: 'RUB', CardCryptogramPacket: await c.cryptogram(card('4000056655665556')) })).Model as any;
+      for (let i = 0; i < 10; i++)
+        await Promise.all(
+          Array.from({ length: 10 }, () => c.chargeToken({ Amount: 1, Currency: 'RUB', Token: token, AccountId: 'lister' })),
+        );
+      const declined = (
+        await c.chargeCryptogram({ Amount: 1, Currency: 'RUB', CardCryptogramPacket: await c.cryptogram(card('4000056655665556')) })
+      ).Model as any;
       const from = new Date(now - 60_000).toISOString().slice(0, 19);
       const to = new Date(h.gw.clock.now() + 60_000).toISOString().slice(0, 19);
       const page1 = await c.listV2({ CreatedDateGte: from, CreatedDateLte: to, PageNumber: 1 });
@@ -502,9 +718,16 @@ describe.each(STORES)('CloudPayments API on %s', (store) => {
       expect([...ids].sort((a, b) => a - b)).toEqual(ids);
       const onlyDeclined = await c.listV2({ CreatedDateGte: from, CreatedDateLte: to, Statuses: ['Declined'] });
       expect((onlyDeclined.Model as any[]).map((x) => x.TransactionId)).toEqual([declined.TransactionId]);
-      const form = await c.call('/v2/payments/list', { CreatedDateGte: from, CreatedDateLte: to, Statuses: ['Declined', 'Cancelled'] }, { form: true });
+      const form = await c.call(
+        '/v2/payments/list',
+        { CreatedDateGte: from, CreatedDateLte: to, Statuses: ['Declined', 'Cancelled'] },
+        { form: true },
+      );
       expect((form.Model as any[]).map((x) => x.TransactionId)).toEqual([declined.TransactionId]);
-      expect(await c.listV2({ CreatedDateGte: from, CreatedDateLte: to, Statuses: ['Bogus'] })).toMatchObject({ Success: false, Message: 'Invalid Statuses value' });
+      expect(await c.listV2({ CreatedDateGte: from, CreatedDateLte: to, Statuses: ['Bogus'] })).toMatchObject({
+        Success: false,
+        Message: 'Invalid Statuses value',
+      });
       expect(await c.chargebacks({ CreatedDateGte: from, CreatedDateLte: to, PageNumber: 1 })).toMatchObject({ Success: true, Model: [] });
     });
   });
@@ -512,7 +735,12 @@ describe.each(STORES)('CloudPayments API on %s', (store) => {
   describe('idempotency by X-Request-ID', () => {
     it('replays a success byte for byte, without a second payment', async () => {
       const c = cp();
-      const body = JSON.stringify({ Amount: 15, Currency: 'RUB', CardCryptogramPacket: await c.cryptogram(card(VISA_NO_3DS)), InvoiceId: 'idem-1' });
+      const body = JSON.stringify({
+        Amount: 15,
+        Currency: 'RUB',
+        CardCryptogramPacket: await c.cryptogram(card(VISA_NO_3DS)),
+        InvoiceId: 'idem-1',
+      });
       const a = await raw(h, '/payments/cards/charge', body, { requestId: 'req-idem-1' });
       const b = await raw(h, '/payments/cards/charge', body, { requestId: 'req-idem-1' });
       expect(a.json.Success).toBe(true);
@@ -541,8 +769,15 @@ describe.each(STORES)('CloudPayments API on %s', (store) => {
 
     it('twenty concurrent requests with one X-Request-ID make one payment and twenty identical answers', async () => {
       const c = cp();
-      const body = JSON.stringify({ Amount: 33, Currency: 'RUB', CardCryptogramPacket: await c.cryptogram(card(VISA_NO_3DS)), InvoiceId: 'idem-concurrent' });
-      const answers = await Promise.all(Array.from({ length: 20 }, () => raw(h, '/payments/cards/charge', body, { requestId: 'req-concurrent' })));
+      const body = JSON.stringify({
+        Amount: 33,
+        Currency: 'RUB',
+        CardCryptogramPacket: await c.cryptogram(card(VISA_NO_3DS)),
+        InvoiceId: 'idem-concurrent',
+      });
+      const answers = await Promise.all(
+        Array.from({ length: 20 }, () => raw(h, '/payments/cards/charge', body, { requestId: 'req-concurrent' })),
+      );
       for (const a of answers) expect(a.status).toBe(200);
       expect(new Set(answers.map((a) => a.text)).size).toBe(1);
       expect(answers[0]!.json.Success).toBe(true);
@@ -557,8 +792,18 @@ describe.each(STORES)('CloudPayments API on %s', (store) => {
       const packet = await c.cryptogram(card(VISA_NO_3DS));
       // an amount has at most two decimals: 10.555 is refused, not rounded
       const tooPrecise = new URLSearchParams({ amount: '10.555', currency: 'rub', cardcryptogrampacket: packet }).toString();
-      expect((await raw(h, '/payments/cards/charge', tooPrecise, { type: 'application/x-www-form-urlencoded' })).json).toEqual({ Success: false, Message: 'Invalid Amount value' });
-      const form = new URLSearchParams({ amount: '10.550', currency: 'rub', cardcryptogrampacket: packet, invoiceid: 'form-1', jsondata: '{"name":"Ivan"}', 'Payer[FirstName]': 'Ivan' }).toString();
+      expect((await raw(h, '/payments/cards/charge', tooPrecise, { type: 'application/x-www-form-urlencoded' })).json).toEqual({
+        Success: false,
+        Message: 'Invalid Amount value',
+      });
+      const form = new URLSearchParams({
+        amount: '10.550',
+        currency: 'rub',
+        cardcryptogrampacket: packet,
+        invoiceid: 'form-1',
+        jsondata: '{"name":"Ivan"}',
+        'Payer[FirstName]': 'Ivan',
+      }).toString();
       const r = await raw(h, '/payments/cards/charge', form, { type: 'application/x-www-form-urlencoded' });
       expect(r.json.Success).toBe(true);
       expect(r.json.Model).toMatchObject({ Amount: 10.55, Currency: 'RUB', InvoiceId: 'form-1', JsonData: { name: 'Ivan' } });
@@ -571,13 +816,24 @@ describe.each(STORES)('CloudPayments API on %s', (store) => {
 
     it('answers 401 with a JSON body for missing, malformed or wrong credentials', async () => {
       const expected = { Success: false, Message: 'Authorization has been denied for this request.' };
-      for (const auth of [null, 'Bearer abc', 'Basic !!!', 'Basic ' + Buffer.from(`${SHOP.publicId}:wrong`).toString('base64'), 'Basic ' + Buffer.from(`pk_nobody:${SHOP.apiSecret}`).toString('base64'), 'Basic ' + Buffer.from('nocolon').toString('base64')]) {
+      for (const auth of [
+        null,
+        'Bearer abc',
+        'Basic !!!',
+        'Basic ' + Buffer.from(`${SHOP.publicId}:wrong`).toString('base64'),
+        'Basic ' + Buffer.from(`pk_nobody:${SHOP.apiSecret}`).toString('base64'),
+        'Basic ' + Buffer.from('nocolon').toString('base64'),
+      ]) {
         const r = await raw(h, '/payments/get', '{"TransactionId":1}', { auth });
         expect(r.status, String(auth)).toBe(401);
         expect(r.headers.get('content-type')).toContain('application/json');
         expect(r.json).toEqual(expected);
       }
-      const npm = new (await import('cloudpayments')).ClientService({ publicId: SHOP.publicId, privateKey: 'wrong', endpoint: `${h.url}/cloudpayments` });
+      const npm = new (await import('cloudpayments')).ClientService({
+        publicId: SHOP.publicId,
+        privateKey: 'wrong',
+        endpoint: `${h.url}/cloudpayments`,
+      });
       const res = await npm.getClientApi().getPayment({ TransactionId: 1 });
       expect(res.isSuccess()).toBe(false);
       expect(res.getMessage()).toBe(expected.Message);
@@ -587,7 +843,13 @@ describe.each(STORES)('CloudPayments API on %s', (store) => {
       const cases: Array<[string, string, string, number, string]> = [
         ['/payments/cards/charge', '{"Amount":', 'application/json', 400, 'Invalid JSON in the request body'],
         ['/payments/cards/charge', '[1,2]', 'application/json', 400, 'The request body must be a JSON object'],
-        ['/payments/cards/charge', 'Amount=%ZZ&Currency=RUB', 'application/x-www-form-urlencoded', 400, 'Invalid form-urlencoded request body'],
+        [
+          '/payments/cards/charge',
+          'Amount=%ZZ&Currency=RUB',
+          'application/x-www-form-urlencoded',
+          400,
+          'Invalid form-urlencoded request body',
+        ],
         ['/payments/cards/charge', '=1&Amount=2', 'application/x-www-form-urlencoded', 400, 'Invalid form-urlencoded request body'],
         ['/payments/cards/charge', '{}', 'application/json', 200, 'Amount is required'],
         ['/payments/cards/charge', '{"Amount":"abc"}', 'application/json', 200, 'Invalid Amount value'],
@@ -597,8 +859,20 @@ describe.each(STORES)('CloudPayments API on %s', (store) => {
         ['/payments/cards/charge', '{"Amount":{"a":1}}', 'application/json', 200, 'Invalid Amount value'],
         ['/payments/cards/charge', '{"Amount":10,"Currency":"XXX"}', 'application/json', 200, 'Invalid Currency value'],
         ['/payments/cards/charge', '{"Amount":10}', 'application/json', 200, 'CardCryptogramPacket is required'],
-        ['/payments/cards/charge', '{"Amount":10,"CardCryptogramPacket":"garbage"}', 'application/json', 200, 'Invalid CardCryptogramPacket'],
-        ['/payments/cards/charge', '{"Amount":10,"CardCryptogramPacket":["x"]}', 'application/json', 200, 'Invalid CardCryptogramPacket value'],
+        [
+          '/payments/cards/charge',
+          '{"Amount":10,"CardCryptogramPacket":"garbage"}',
+          'application/json',
+          200,
+          'Invalid CardCryptogramPacket',
+        ],
+        [
+          '/payments/cards/charge',
+          '{"Amount":10,"CardCryptogramPacket":["x"]}',
+          'application/json',
+          200,
+          'Invalid CardCryptogramPacket value',
+        ],
         ['/payments/tokens/charge', '{"Amount":10,"Token":"tk_nope"}', 'application/json', 200, 'AccountId is required'],
         ['/payments/tokens/charge', '{"Amount":10,"Token":"tk_nope","AccountId":"a"}', 'application/json', 200, 'Token not found'],
         ['/payments/cards/post3ds', '{"TransactionId":1}', 'application/json', 200, 'PaRes is required'],
@@ -616,16 +890,46 @@ describe.each(STORES)('CloudPayments API on %s', (store) => {
         ['/payments/list', '{"Date":"yesterday"}', 'application/json', 200, 'Invalid Date value'],
         ['/v2/payments/list', '{"CreatedDateGte":"2020-01-01"}', 'application/json', 200, 'CreatedDateLte is required'],
         ['/subscriptions/get', '{"Id":"sc_nope"}', 'application/json', 200, 'Not found'],
-        ['/subscriptions/create', '{"Token":"tk_x","AccountId":"a","Description":"d","Amount":1,"StartDate":"2030-01-01","Interval":"Year","Period":1}', 'application/json', 200, 'Invalid Interval value'],
-        ['/subscriptions/create', '{"Token":"tk_x","AccountId":"a","Description":"d","Amount":1,"StartDate":"2030-01-01","Interval":"Day","Period":0}', 'application/json', 200, 'Invalid Period value'],
-        ['/subscriptions/create', '{"Token":"tk_x","AccountId":"a","Description":"d","Amount":1,"StartDate":"2030-01-01","Interval":"Day","Period":1}', 'application/json', 200, 'Token not found'],
+        [
+          '/subscriptions/create',
+          '{"Token":"tk_x","AccountId":"a","Description":"d","Amount":1,"StartDate":"2030-01-01","Interval":"Year","Period":1}',
+          'application/json',
+          200,
+          'Invalid Interval value',
+        ],
+        [
+          '/subscriptions/create',
+          '{"Token":"tk_x","AccountId":"a","Description":"d","Amount":1,"StartDate":"2030-01-01","Interval":"Day","Period":0}',
+          'application/json',
+          200,
+          'Invalid Period value',
+        ],
+        [
+          '/subscriptions/create',
+          '{"Token":"tk_x","AccountId":"a","Description":"d","Amount":1,"StartDate":"2030-01-01","Interval":"Day","Period":1}',
+          'application/json',
+          200,
+          'Token not found',
+        ],
         ['/orders/create', '{"Amount":1}', 'application/json', 200, 'Description is required'],
-        ['/orders/create', '{"Amount":1,"Description":"x","SuccessRedirectUrl":"javascript:alert(1)"}', 'application/json', 200, 'Invalid SuccessRedirectUrl value'],
+        [
+          '/orders/create',
+          '{"Amount":1,"Description":"x","SuccessRedirectUrl":"javascript:alert(1)"}',
+          'application/json',
+          200,
+          'Invalid SuccessRedirectUrl value',
+        ],
         ['/orders/cancel', '{"Id":"nope"}', 'application/json', 200, 'Not found'],
         ['/site/notifications/bogus/get', '{}', 'application/json', 200, 'Invalid notification type'],
         ['/site/notifications/pay/update', '{"IsEnabled":true}', 'application/json', 200, 'Address is required'],
         ['/site/notifications/pay/update', '{"HttpMethod":"PUT"}', 'application/json', 200, 'Invalid HttpMethod value'],
-        ['/site/notifications/check/update', '{"IsEnabled":false}', 'application/json', 200, 'The Check notification cannot be changed through the API'],
+        [
+          '/site/notifications/check/update',
+          '{"IsEnabled":false}',
+          'application/json',
+          200,
+          'The Check notification cannot be changed through the API',
+        ],
         ['/kkt/receipt', '{"Inn":"7708806063"}', 'application/json', 200, 'Type is required'],
       ];
       for (const [path, body, type, status, message] of cases) {
@@ -634,7 +938,13 @@ describe.each(STORES)('CloudPayments API on %s', (store) => {
         expect(r.json, `${path} ${body}`).toEqual({ Success: false, Message: message });
       }
       // another merchant's transaction does not exist for this one
-      const theirs = (await client(h, OTHER).chargeCryptogram({ Amount: 1, Currency: 'RUB', CardCryptogramPacket: await client(h, OTHER).cryptogram(card(VISA_NO_3DS)) })).Model as any;
+      const theirs = (
+        await client(h, OTHER).chargeCryptogram({
+          Amount: 1,
+          Currency: 'RUB',
+          CardCryptogramPacket: await client(h, OTHER).cryptogram(card(VISA_NO_3DS)),
+        })
+      ).Model as any;
       expect((await cp().get({ TransactionId: theirs.TransactionId })).Message).toBe('Not found');
       expect((await cp().refund({ TransactionId: theirs.TransactionId, Amount: 1 })).Message).toBe('Not found');
     });
@@ -676,12 +986,39 @@ describe.each(STORES)('CloudPayments API on %s', (store) => {
       expect(unknown.json).toEqual({ Success: false, Message: 'Not found' });
       expect((await raw(h, '/payments/get', undefined, { method: 'GET' })).json).toEqual({ Success: false, Message: 'Not found' });
       const paths = [
-        '/payments/cards/charge', '/payments/cards/auth', '/payments/cards/post3ds', '/payments/tokens/charge', '/payments/tokens/auth', '/payments/confirm', '/payments/void', '/payments/refund',
-        '/payments/cards/topup', '/payments/token/topup', '/payments/get', '/payments/find', '/v2/payments/find', '/payments/list', '/v2/payments/list', '/payments/tokens/list', '/chargebacks/list',
-        '/subscriptions/create', '/subscriptions/get', '/subscriptions/find', '/subscriptions/update', '/subscriptions/cancel', '/orders/create', '/orders/cancel', '/site/notifications/pay/get', '/site/notifications/pay/update', '/kkt/receipt',
+        '/payments/cards/charge',
+        '/payments/cards/auth',
+        '/payments/cards/post3ds',
+        '/payments/tokens/charge',
+        '/payments/tokens/auth',
+        '/payments/confirm',
+        '/payments/void',
+        '/payments/refund',
+        '/payments/cards/topup',
+        '/payments/token/topup',
+        '/payments/get',
+        '/payments/find',
+        '/v2/payments/find',
+        '/payments/list',
+        '/v2/payments/list',
+        '/payments/tokens/list',
+        '/chargebacks/list',
+        '/subscriptions/create',
+        '/subscriptions/get',
+        '/subscriptions/find',
+        '/subscriptions/update',
+        '/subscriptions/cancel',
+        '/orders/create',
+        '/orders/cancel',
+        '/site/notifications/pay/get',
+        '/site/notifications/pay/update',
+        '/kkt/receipt',
       ];
       const bodies: Array<[string, string]> = [
-        ['{"TransactionId":{"a":1},"Amount":[1],"Token":{},"Id":[],"InvoiceId":{},"Date":5,"CreatedDateGte":[],"AccountId":{},"StartDate":{},"CustomerReceipt":7,"JsonData":{"x":[1,{"y":null}]}}', 'application/json'],
+        [
+          '{"TransactionId":{"a":1},"Amount":[1],"Token":{},"Id":[],"InvoiceId":{},"Date":5,"CreatedDateGte":[],"AccountId":{},"StartDate":{},"CustomerReceipt":7,"JsonData":{"x":[1,{"y":null}]}}',
+          'application/json',
+        ],
         ['{"TransactionId":1e308,"Amount":1e308,"PageNumber":-1,"Currency":"","Statuses":{"0":1}}', 'application/json'],
         ['\u0000\u0001\u0002', 'application/octet-stream'],
         ['a[b][c][][d]=1&a[b]=2&__proto__[x]=1&constructor[prototype][y]=2', 'application/x-www-form-urlencoded'],
@@ -703,7 +1040,10 @@ describe.each(STORES)('CloudPayments API on %s', (store) => {
     it('refuses refunds of payments older than one year (gateway clock)', async () => {
       const p = await paid(10);
       h.gw.clock.advance(366 * 86_400_000);
-      expect(await cp().refund({ TransactionId: p.TransactionId, Amount: 1 })).toMatchObject({ Success: false, Message: 'Refunds are not possible for transactions older than one year' });
+      expect(await cp().refund({ TransactionId: p.TransactionId, Amount: 1 })).toMatchObject({
+        Success: false,
+        Message: 'Refunds are not possible for transactions older than one year',
+      });
     });
   });
 });

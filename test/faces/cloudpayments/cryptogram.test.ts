@@ -41,7 +41,8 @@ describe('PKCS#1 v1.5 with implicit rejection', () => {
     const legacy = buildCryptogram({ number: pan, expMonth: 7, expYear: 31, cvv: '987' }, 'pk_me', key.publicPem, { format: 'legacy' });
     expect(legacy).toMatch(/^01400000305531070[1]/);
     expect(decodeCryptogram(key, legacy, 'pk_me').cvv).toBe('987');
-    const wrongPlain = (text: string) => Buffer.from(JSON.stringify({ Type: 'CloudCard', Value: enc(Buffer.from(text)).toString('base64') })).toString('base64');
+    const wrongPlain = (text: string) =>
+      Buffer.from(JSON.stringify({ Type: 'CloudCard', Value: enc(Buffer.from(text)).toString('base64') })).toString('base64');
     const wrongs = [
       buildCryptogram({ number: pan, expMonth: 7, expYear: 2031, cvv: '987' }, 'pk_other', key.publicPem),
       wrongPlain(`${pan}@3113@987@pk_me`), // month 13
@@ -104,21 +105,44 @@ describe.each(STORES)('the checkout script on %s', (store) => {
   it('creates a cryptogram (new cp.Checkout({publicId}).createPaymentCryptogram) that pays', async () => {
     const w = await browser();
     const checkout = new w.cp.Checkout({ publicId: SHOP.publicId });
-    const packet: string = await checkout.createPaymentCryptogram({ cvv: '123', cardNumber: '4000 0000 0000 3055', expDateMonth: '12', expDateYear: '2035', name: 'IVAN IVANOV' });
+    const packet: string = await checkout.createPaymentCryptogram({
+      cvv: '123',
+      cardNumber: '4000 0000 0000 3055',
+      expDateMonth: '12',
+      expDateYear: '2035',
+      name: 'IVAN IVANOV',
+    });
     expect(packet.startsWith('eyJUeXBlIjoiQ2xvdWRDYXJk')).toBe(true);
     const info = JSON.parse(Buffer.from(packet, 'base64').toString());
-    expect(info).toMatchObject({ Type: 'CloudCard', Format: 1, CardInfo: { FirstSixDigits: '400000', LastFourDigits: '3055', ExpDateYear: '35', ExpDateMonth: '12' }, KeyVersion: '1' });
-    const r = await npmApi(h).chargeCryptogramPayment({ Amount: 99.99, Currency: 'RUB', IpAddress: '127.0.0.1', Name: 'IVAN IVANOV', CardCryptogramPacket: packet });
+    expect(info).toMatchObject({
+      Type: 'CloudCard',
+      Format: 1,
+      CardInfo: { FirstSixDigits: '400000', LastFourDigits: '3055', ExpDateYear: '35', ExpDateMonth: '12' },
+      KeyVersion: '1',
+    });
+    const r = await npmApi(h).chargeCryptogramPayment({
+      Amount: 99.99,
+      Currency: 'RUB',
+      IpAddress: '127.0.0.1',
+      Name: 'IVAN IVANOV',
+      CardCryptogramPacket: packet,
+    });
     expect(r.isPaymentSuccessResponse()).toBe(true);
     expect(r.getResponse().Model).toMatchObject({ CardFirstSix: '400000', CardLastFour: '3055', CardExpDate: '12/35', Amount: 99.99 });
     // the same card data encrypts differently each time (random padding)
-    expect(await checkout.createPaymentCryptogram({ cvv: '123', cardNumber: '4000000000003055', expDateMonth: '12', expDateYear: '35' })).not.toBe(packet);
+    expect(
+      await checkout.createPaymentCryptogram({ cvv: '123', cardNumber: '4000000000003055', expDateMonth: '12', expDateYear: '35' }),
+    ).not.toBe(packet);
   });
 
   it('pays with packets built here from the documented formats (RSA PKCS#1 v1.5 over "PAN@YYMM@CVV@PublicId")', async () => {
     // built with node:crypto from the published layout, not with the face's client or checkout script
     const { Pem, Version } = (await (await fetch(`${h.url}/cloudpayments/payments/publickey`)).json()) as { Pem: string; Version: number };
-    const encrypt = (pan: string, yymm: string, cvv: string) => publicEncrypt({ key: Pem, padding: constants.RSA_PKCS1_PADDING }, Buffer.from(`${pan}@${yymm}@${cvv}@${SHOP.publicId}`, 'ascii')).toString('base64');
+    const encrypt = (pan: string, yymm: string, cvv: string) =>
+      publicEncrypt(
+        { key: Pem, padding: constants.RSA_PKCS1_PADDING },
+        Buffer.from(`${pan}@${yymm}@${cvv}@${SHOP.publicId}`, 'ascii'),
+      ).toString('base64');
     const keyVersion = String(Version).padStart(2, '0');
     // the legacy packet: "01" + first six + last four + YYMM + key version (2) + base64(ciphertext)
     const legacy = '01' + '400000' + '3055' + '3311' + keyVersion + encrypt('4000000000003055', '3311', '123');
@@ -126,7 +150,19 @@ describe.each(STORES)('the checkout script on %s', (store) => {
     const json = Buffer.from(
       JSON.stringify({
         Type: 'CloudCard',
-        BrowserInfoBase64: Buffer.from(JSON.stringify({ AcceptHeader: '*/*', JavaEnabled: false, JavaScriptEnabled: true, Language: 'ru-RU', ColorDepth: '24', Height: '800', Width: '1280', TimeZone: '-180', UserAgent: 'test' })).toString('base64'),
+        BrowserInfoBase64: Buffer.from(
+          JSON.stringify({
+            AcceptHeader: '*/*',
+            JavaEnabled: false,
+            JavaScriptEnabled: true,
+            Language: 'ru-RU',
+            ColorDepth: '24',
+            Height: '800',
+            Width: '1280',
+            TimeZone: '-180',
+            UserAgent: 'test',
+          }),
+        ).toString('base64'),
         Format: 1,
         CardInfo: { FirstSixDigits: '555555', LastFourDigits: '4444', ExpDateYear: '34', ExpDateMonth: '07' },
         KeyVersion: String(Version),
@@ -136,19 +172,38 @@ describe.each(STORES)('the checkout script on %s', (store) => {
     expect(json.startsWith('eyJUeXBlIjoiQ2xvdWRDYXJk')).toBe(true);
     const c = client(h);
     const paid = await c.chargeCryptogram({ Amount: 3, Currency: 'RUB', CardCryptogramPacket: legacy });
-    expect(paid).toMatchObject({ Success: true, Model: { CardFirstSix: '400000', CardLastFour: '3055', CardExpDate: '11/33', CardType: 'Visa', Status: 'Completed' } });
+    expect(paid).toMatchObject({
+      Success: true,
+      Model: { CardFirstSix: '400000', CardLastFour: '3055', CardExpDate: '11/33', CardType: 'Visa', Status: 'Completed' },
+    });
     const secure = await c.chargeCryptogram({ Amount: 3, Currency: 'RUB', CardCryptogramPacket: json });
     expect(secure.Model).toHaveProperty('AcsUrl');
-    expect((await c.get({ TransactionId: (secure.Model as any).TransactionId })).Model).toMatchObject({ CardFirstSix: '555555', CardLastFour: '4444', CardExpDate: '07/34', CardType: 'MasterCard', Status: 'AwaitingAuthentication' });
+    expect((await c.get({ TransactionId: (secure.Model as any).TransactionId })).Model).toMatchObject({
+      CardFirstSix: '555555',
+      CardLastFour: '4444',
+      CardExpDate: '07/34',
+      CardType: 'MasterCard',
+      Status: 'AwaitingAuthentication',
+    });
     // month and year the other way round (MMYY, as a third-party description has it) is not the format
     const swapped = '01' + '400000' + '3055' + '1133' + keyVersion + encrypt('4000000000003055', '1133', '123');
-    expect(await c.chargeCryptogram({ Amount: 3, Currency: 'RUB', CardCryptogramPacket: swapped })).toMatchObject({ Success: false, Message: 'Invalid CardCryptogramPacket' });
+    expect(await c.chargeCryptogram({ Amount: 3, Currency: 'RUB', CardCryptogramPacket: swapped })).toMatchObject({
+      Success: false,
+      Message: 'Invalid CardCryptogramPacket',
+    });
   });
 
   it('rejects bad card data with messages per field; the older synchronous API reads data-cp inputs', async () => {
     const w = await browser();
     const checkout = new w.cp.Checkout({ publicId: SHOP.publicId });
-    await expect(checkout.createPaymentCryptogram({ cvv: '1', cardNumber: '4242424242424241', expDateMonth: '13', expDateYear: '3' })).rejects.toEqual({ cardNumber: expect.any(String), expDateMonth: expect.any(String), expDateYear: expect.any(String), cvv: expect.any(String) });
+    await expect(
+      checkout.createPaymentCryptogram({ cvv: '1', cardNumber: '4242424242424241', expDateMonth: '13', expDateYear: '3' }),
+    ).rejects.toEqual({
+      cardNumber: expect.any(String),
+      expDateMonth: expect.any(String),
+      expDateYear: expect.any(String),
+      cvv: expect.any(String),
+    });
     const old = new w.cp.Checkout(SHOP.publicId, w.container);
     const result = old.createCryptogramPacket();
     expect(result.success).toBe(true);
@@ -156,9 +211,22 @@ describe.each(STORES)('the checkout script on %s', (store) => {
     const r = await c.chargeCryptogram({ Amount: 1, CardCryptogramPacket: result.packet });
     // this card needs 3-D Secure; the transaction holds the card the script read from the inputs
     expect(r.Model).toHaveProperty('AcsUrl');
-    expect((await c.get({ TransactionId: (r.Model as any).TransactionId })).Model).toMatchObject({ CardType: 'MasterCard', CardExpDate: '11/34', CardLastFour: '4444', Status: 'AwaitingAuthentication' });
+    expect((await c.get({ TransactionId: (r.Model as any).TransactionId })).Model).toMatchObject({
+      CardType: 'MasterCard',
+      CardExpDate: '11/34',
+      CardLastFour: '4444',
+      Status: 'AwaitingAuthentication',
+    });
     const other = new w.cp.Checkout({ publicId: 'pk_someone_else' });
-    const theirs = await other.createPaymentCryptogram({ cvv: '123', cardNumber: '4000000000003055', expDateMonth: '12', expDateYear: '35' });
-    expect(await c.chargeCryptogram({ Amount: 1, CardCryptogramPacket: theirs })).toMatchObject({ Success: false, Message: 'Invalid CardCryptogramPacket' });
+    const theirs = await other.createPaymentCryptogram({
+      cvv: '123',
+      cardNumber: '4000000000003055',
+      expDateMonth: '12',
+      expDateYear: '35',
+    });
+    expect(await c.chargeCryptogram({ Amount: 1, CardCryptogramPacket: theirs })).toMatchObject({
+      Success: false,
+      Message: 'Invalid CardCryptogramPacket',
+    });
   });
 });

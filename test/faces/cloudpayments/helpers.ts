@@ -21,7 +21,12 @@ export const FUTURE = { expMonth: 12, expYear: 2035 };
 export const VISA_NO_3DS = '4000000000003055';
 export const VISA_3DS = '4242424242424242';
 
-export type NotificationRoutes = Partial<Record<'check' | 'pay' | 'fail' | 'confirm' | 'refund' | 'recurrent' | 'cancel', { address: string; httpMethod?: 'GET' | 'POST'; encoding?: 'UTF8' | 'Windows1251' }>>;
+export type NotificationRoutes = Partial<
+  Record<
+    'check' | 'pay' | 'fail' | 'confirm' | 'refund' | 'recurrent' | 'cancel',
+    { address: string; httpMethod?: 'GET' | 'POST'; encoding?: 'UTF8' | 'Windows1251' }
+  >
+>;
 
 export function cpSeed(notifications: NotificationRoutes = {}): Seed {
   return {
@@ -36,7 +41,9 @@ export function cpSeed(notifications: NotificationRoutes = {}): Seed {
 
 /** A gateway with the CloudPayments face; `face` configures it (e.g. `{concurrency: 0}` lifts the 429 limit). */
 export function startCpGateway(kind: StoreKind, seed: Seed = cpSeed(), face: CloudPaymentsOptions = {}): Promise<TestGateway> {
-  return startTestGateway(kind, seed, undefined, { faces: [...ALL_FACES.filter((f) => f.name !== 'cloudpayments'), createCloudpaymentsFace(face)] });
+  return startTestGateway(kind, seed, undefined, {
+    faces: [...ALL_FACES.filter((f) => f.name !== 'cloudpayments'), createCloudpaymentsFace(face)],
+  });
 }
 
 export interface Creds {
@@ -46,7 +53,12 @@ export interface Creds {
 
 /** The npm `cloudpayments` package pointed at the gateway. */
 export function npmService(h: TestGateway, c: Creds = SHOP): ClientService {
-  return new ClientService({ publicId: c.publicId, privateKey: c.apiSecret, endpoint: `${h.url}/cloudpayments`, org: { inn: 7708806063, taxationSystem: 0 } });
+  return new ClientService({
+    publicId: c.publicId,
+    privateKey: c.apiSecret,
+    endpoint: `${h.url}/cloudpayments`,
+    org: { inn: 7708806063, taxationSystem: 0 },
+  });
 }
 
 export function npmApi(h: TestGateway, c: Creds = SHOP): ClientApi {
@@ -62,13 +74,22 @@ export function card(number: string, extra: Partial<CardData> = {}): CardData {
 }
 
 /** A raw request to the face: exact status and body bytes. */
-export async function raw(h: TestGateway, path: string, body: string | undefined, opts: { auth?: string | null; type?: string; requestId?: string; method?: string } = {}) {
+export async function raw(
+  h: TestGateway,
+  path: string,
+  body: string | undefined,
+  opts: { auth?: string | null; type?: string; requestId?: string; method?: string } = {},
+) {
   const headers: Record<string, string> = {};
   const auth = opts.auth === undefined ? 'Basic ' + Buffer.from(`${SHOP.publicId}:${SHOP.apiSecret}`).toString('base64') : opts.auth;
   if (auth) headers.authorization = auth;
   if (opts.type !== '') headers['content-type'] = opts.type ?? 'application/json';
   if (opts.requestId) headers['x-request-id'] = opts.requestId;
-  const res = await fetch(`${h.url}/cloudpayments${path}`, { method: opts.method ?? 'POST', headers, ...(body !== undefined ? { body } : {}) });
+  const res = await fetch(`${h.url}/cloudpayments${path}`, {
+    method: opts.method ?? 'POST',
+    headers,
+    ...(body !== undefined ? { body } : {}),
+  });
   const { text, json } = await bodyOf(res);
   return { status: res.status, text, json, headers: res.headers };
 }
@@ -80,12 +101,19 @@ export function handoffHtml(model: { TransactionId: number; PaReq: string; AcsUr
 }
 
 /** Passes (or fails) 3-D Secure for a 3-D Secure Model; returns MD and PaRes as the ACS posted them to TermUrl. */
-export async function threeDs(model: { TransactionId: number; PaReq: string; AcsUrl: string }, answer: { approve: boolean } | { otp: string }, termUrl: string): Promise<{ MD: string; PaRes: string }> {
+export async function threeDs(
+  model: { TransactionId: number; PaReq: string; AcsUrl: string },
+  answer: { approve: boolean } | { otp: string },
+  termUrl: string,
+): Promise<{ MD: string; PaRes: string }> {
   const html = handoffHtml(model, termUrl);
   const handoff = parseForm(html, model.AcsUrl);
   const acs = await postForm(handoff.action, handoff.fields);
   const acsForm = parseForm(await acs.text(), handoff.action, 'acs');
-  const fields = { ...acsForm.fields, ...('otp' in answer ? { action: 'otp', otp: answer.otp } : { action: answer.approve ? 'approve' : 'decline' }) };
+  const fields = {
+    ...acsForm.fields,
+    ...('otp' in answer ? { action: 'otp', otp: answer.otp } : { action: answer.approve ? 'approve' : 'decline' }),
+  };
   const back = await postForm(acsForm.action, fields);
   const term = parseForm(await back.text(), acsForm.action);
   if (term.action !== termUrl) throw new Error(`the ACS posted to ${term.action}`);
@@ -133,11 +161,23 @@ export class CpReceiver {
       const chunks: Buffer[] = [];
       const code = this.codes[type] ?? 0;
       const handled = method
-        ? (this.handlers[method] as (r: IncomingMessage, v?: (x: unknown) => Promise<number>) => Promise<{ request: unknown }>).call(this.handlers, req, async () => code)
+        ? (this.handlers[method] as (r: IncomingMessage, v?: (x: unknown) => Promise<number>) => Promise<{ request: unknown }>).call(
+            this.handlers,
+            req,
+            async () => code,
+          )
         : Promise.reject(new Error('unknown type'));
       req.on('data', (c: Buffer) => chunks.push(c));
       handled.then(
-        (r) => this.answer(res, { type, req, body: Buffer.concat(chunks).toString('utf8'), request: r.request as Record<string, any>, error: null, code }),
+        (r) =>
+          this.answer(res, {
+            type,
+            req,
+            body: Buffer.concat(chunks).toString('utf8'),
+            request: r.request as Record<string, any>,
+            error: null,
+            code,
+          }),
         (e: Error) => this.answer(res, { type, req, body: Buffer.concat(chunks).toString('utf8'), request: null, error: e.message, code }),
       );
     });
@@ -147,9 +187,21 @@ export class CpReceiver {
     return this;
   }
 
-  private answer(res: import('node:http').ServerResponse, x: { type: string; req: IncomingMessage; body: string; request: Record<string, any> | null; error: string | null; code: number }) {
+  private answer(
+    res: import('node:http').ServerResponse,
+    x: { type: string; req: IncomingMessage; body: string; request: Record<string, any> | null; error: string | null; code: number },
+  ) {
     const status = this.httpStatus[x.type] ?? 200;
-    this.got.push({ type: x.type, method: x.req.method ?? '', url: x.req.url ?? '', headers: x.req.headers, body: x.body, request: x.request, error: x.error, answered: status });
+    this.got.push({
+      type: x.type,
+      method: x.req.method ?? '',
+      url: x.req.url ?? '',
+      headers: x.req.headers,
+      body: x.body,
+      request: x.request,
+      error: x.error,
+      answered: status,
+    });
     res.writeHead(status, { 'content-type': 'application/json' }).end(status === 200 ? JSON.stringify({ code: x.code }) : 'error');
   }
 

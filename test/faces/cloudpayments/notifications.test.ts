@@ -46,18 +46,41 @@ describe.each(STORES)('CloudPayments notifications on %s', (store) => {
 
   async function charge(number: string, extra: Record<string, unknown> = {}, path: 'charge' | 'auth' = 'charge') {
     const c = cp();
-    const body = { Amount: 10, Currency: 'RUB', IpAddress: '195.91.194.13', Name: 'CARDHOLDER NAME', CardCryptogramPacket: await c.cryptogram(card(number)), AccountId: 'notified_user', ...extra };
+    const body = {
+      Amount: 10,
+      Currency: 'RUB',
+      IpAddress: '195.91.194.13',
+      Name: 'CARDHOLDER NAME',
+      CardCryptogramPacket: await c.cryptogram(card(number)),
+      AccountId: 'notified_user',
+      ...extra,
+    };
     return path === 'charge' ? c.chargeCryptogram(body) : c.authCryptogram(body);
   }
 
   it('Check, then Pay (POST form): signed, validated by the npm handlers, with the documented fields', async () => {
-    const r = await charge(VISA_NO_3DS, { InvoiceId: 'inv-pay', Email: 'payer@example.com', Description: 'Заказ №1 & co', JsonData: { name: 'Иван', comment: 'a=b&c' } });
+    const r = await charge(VISA_NO_3DS, {
+      InvoiceId: 'inv-pay',
+      Email: 'payer@example.com',
+      Description: 'Заказ №1 & co',
+      JsonData: { name: 'Иван', comment: 'a=b&c' },
+    });
     expect(r.Success).toBe(true);
     const m = r.Model as any;
     const check = rx.of('check', (g) => g.request?.InvoiceId === 'inv-pay')[0]!;
     expect(check.error).toBeNull();
     expect(check.method).toBe('POST');
-    expect(check.request).toMatchObject({ TransactionId: String(m.TransactionId), Amount: '10.00', Currency: 'RUB', Status: 'Completed', OperationType: 'Payment', InvoiceId: 'inv-pay', CardFirstSix: '400000', CardLastFour: '3055', TestMode: '1' });
+    expect(check.request).toMatchObject({
+      TransactionId: String(m.TransactionId),
+      Amount: '10.00',
+      Currency: 'RUB',
+      Status: 'Completed',
+      OperationType: 'Payment',
+      InvoiceId: 'inv-pay',
+      CardFirstSix: '400000',
+      CardLastFour: '3055',
+      TestMode: '1',
+    });
     const pay = await rx.waitFor('pay', (g) => g.request?.TransactionId === String(m.TransactionId));
     expect(pay.error).toBeNull();
     expect(pay.method).toBe('POST');
@@ -101,7 +124,14 @@ describe.each(STORES)('CloudPayments notifications on %s', (store) => {
     expect(fail.url.startsWith('/cp/fail?shop=1&TransactionId=')).toBe(true);
     const query = fail.url.slice(fail.url.indexOf('?') + 1);
     expect(fail.headers['content-hmac']).toBe(hmac(query));
-    expect(fail.request).toMatchObject({ Reason: 'InsufficientFunds', ReasonCode: '5051', Status: 'Declined', OperationType: 'Payment', InvoiceId: 'inv-fail', shop: '1' });
+    expect(fail.request).toMatchObject({
+      Reason: 'InsufficientFunds',
+      ReasonCode: '5051',
+      Status: 'Declined',
+      OperationType: 'Payment',
+      InvoiceId: 'inv-fail',
+      shop: '1',
+    });
   });
 
   it('two-stage: Pay (Authorized), then Confirm; a voided authorization sends Cancel; a refund sends Refund', async () => {
@@ -125,7 +155,13 @@ describe.each(STORES)('CloudPayments notifications on %s', (store) => {
     const got = await rx.waitFor('refund', (g) => g.request?.TransactionId === String(rid));
     expect(got.error).toBeNull();
     expect(got.method).toBe('GET');
-    expect(got.request).toMatchObject({ PaymentTransactionId: String(a.TransactionId), Amount: '15.50', OperationType: 'Refund', InvoiceId: 'inv-2stage', AccountId: 'notified_user' });
+    expect(got.request).toMatchObject({
+      PaymentTransactionId: String(a.TransactionId),
+      Amount: '15.50',
+      OperationType: 'Refund',
+      InvoiceId: 'inv-2stage',
+      AccountId: 'notified_user',
+    });
     expect(JSON.parse(got.request!.Data)).toEqual({ reason: 'return' });
   });
 
@@ -150,12 +186,20 @@ describe.each(STORES)('CloudPayments notifications on %s', (store) => {
     rx.codes.check = 0;
     const token = ((await charge(VISA_NO_3DS, { AccountId: 'tok' })).Model as any).Token;
     rx.codes.check = 12;
-    expect((await cp().chargeToken({ Amount: 1, Currency: 'RUB', AccountId: 'tok', Token: token })).Model).toMatchObject({ ReasonCode: 3003, Reason: 'InvalidAmount' });
+    expect((await cp().chargeToken({ Amount: 1, Currency: 'RUB', AccountId: 'tok', Token: token })).Model).toMatchObject({
+      ReasonCode: 3003,
+      Reason: 'InvalidAmount',
+    });
   });
 
   it('an idempotent replay sends no second Check', async () => {
     const c = cp();
-    const body = JSON.stringify({ Amount: 5, Currency: 'RUB', CardCryptogramPacket: await c.cryptogram(card(VISA_NO_3DS)), InvoiceId: 'inv-idem-check' });
+    const body = JSON.stringify({
+      Amount: 5,
+      Currency: 'RUB',
+      CardCryptogramPacket: await c.cryptogram(card(VISA_NO_3DS)),
+      InvoiceId: 'inv-idem-check',
+    });
     const a = await raw(h, '/payments/cards/charge', body, { auth: NOTIFY_AUTH, requestId: 'notify-idem' });
     const b = await raw(h, '/payments/cards/charge', body, { auth: NOTIFY_AUTH, requestId: 'notify-idem' });
     expect(b.text).toBe(a.text);
@@ -173,19 +217,36 @@ describe.each(STORES)('CloudPayments notifications on %s', (store) => {
     rx.codes = {};
     h.gw.clock.advance(2 * 60_000);
     await eventually(async () => {
-      const list = await h.gw.engine.read((tx) => tx.listDeliveries({ subjectType: 'payment', subjectId: String(m.TransactionId), limit: 10 }));
+      const list = await h.gw.engine.read((tx) =>
+        tx.listDeliveries({ subjectType: 'payment', subjectId: String(m.TransactionId), limit: 10 }),
+      );
       const pay = list.find((d) => d.kind === 'Pay')!;
-      expect([pay.status, pay.attempts, pay.maxAttempts, pay.schedule]).toEqual(['delivered', 3, 100, [60_000, 120_000, 300_000, 600_000, 1_800_000]]);
+      expect([pay.status, pay.attempts, pay.maxAttempts, pay.schedule]).toEqual([
+        'delivered',
+        3,
+        100,
+        [60_000, 120_000, 300_000, 600_000, 1_800_000],
+      ]);
     });
     expect(rx.of('pay', (g) => g.request?.TransactionId === String(m.TransactionId)).map((g) => g.answered)).toEqual([500, 200, 200]);
   });
 
   it('reads and changes /site/notifications settings: a Pay switched to GET comes as GET; Windows-1251 encoding', async () => {
     const settings = await cp().notificationSettings('pay');
-    expect(settings).toMatchObject({ Success: true, Message: null, Model: { IsEnabled: true, Address: `${rx.url}/cp/pay`, HttpMethod: 'POST', Encoding: 'UTF8', Format: 'CloudPayments' } });
+    expect(settings).toMatchObject({
+      Success: true,
+      Message: null,
+      Model: { IsEnabled: true, Address: `${rx.url}/cp/pay`, HttpMethod: 'POST', Encoding: 'UTF8', Format: 'CloudPayments' },
+    });
     expect(Object.keys(settings.Model!)).toEqual(['IsEnabled', 'Address', 'HttpMethod', 'Encoding', 'Format']);
     expect((await cp().notificationSettings('Check')).Model).toMatchObject({ IsEnabled: true, HttpMethod: 'POST' });
-    expect((await client(h).notificationSettings('Pay')).Model).toEqual({ IsEnabled: false, Address: null, HttpMethod: 'GET', Encoding: 'UTF8', Format: 'CloudPayments' });
+    expect((await client(h).notificationSettings('Pay')).Model).toEqual({
+      IsEnabled: false,
+      Address: null,
+      HttpMethod: 'GET',
+      Encoding: 'UTF8',
+      Format: 'CloudPayments',
+    });
     expect(await cp().updateNotificationSettings('pay', { HttpMethod: 'GET' })).toMatchObject({ Success: true, Message: null });
     const m = (await charge(VISA_NO_3DS, { InvoiceId: 'inv-get' })).Model as any;
     const pay = await rx.waitFor('pay', (g) => g.request?.TransactionId === String(m.TransactionId));
@@ -197,7 +258,9 @@ describe.each(STORES)('CloudPayments notifications on %s', (store) => {
     expect(fail.error).toBeNull();
     expect(fail.url).toContain('Description=%A8%EB%EA%E0');
     const query = fail.url.slice(fail.url.indexOf('?') + 1);
-    expect(fail.headers['x-content-hmac']).toBe(hmac(decodeURIComponent(query.replace(/%A8%EB%EA%E0/, encodeURIComponent('Ёлка')).replace(/\+/g, ' '))));
+    expect(fail.headers['x-content-hmac']).toBe(
+      hmac(decodeURIComponent(query.replace(/%A8%EB%EA%E0/, encodeURIComponent('Ёлка')).replace(/\+/g, ' '))),
+    );
     await cp().updateNotificationSettings('pay', { HttpMethod: 'POST' });
     await cp().updateNotificationSettings('fail', { Encoding: 'UTF8' });
     // switched off: nothing is sent
@@ -213,10 +276,27 @@ describe.each(STORES)('CloudPayments notifications on %s', (store) => {
   it('payouts notify Pay and Fail with OperationType CardPayout', async () => {
     await charge(VISA_NO_3DS, { Amount: 100 });
     const c = cp();
-    const ok = await c.payoutCryptogram({ CardCryptogramPacket: await c.cryptogram(card('5555555555554444')), Amount: 3, Currency: 'RUB', AccountId: 'payee', InvoiceId: 'inv-payout' });
+    const ok = await c.payoutCryptogram({
+      CardCryptogramPacket: await c.cryptogram(card('5555555555554444')),
+      Amount: 3,
+      Currency: 'RUB',
+      AccountId: 'payee',
+      InvoiceId: 'inv-payout',
+    });
     const pay = await rx.waitFor('pay', (g) => g.request?.TransactionId === String((ok.Model as any).TransactionId));
-    expect(pay.request).toMatchObject({ OperationType: 'CardPayout', Status: 'Completed', Amount: '3.00', InvoiceId: 'inv-payout', CardType: 'MasterCard' });
-    const bad = await c.payoutCryptogram({ CardCryptogramPacket: await c.cryptogram(card(declineCardPan('payout_not_permitted'))), Amount: 3, Currency: 'RUB', AccountId: 'payee' });
+    expect(pay.request).toMatchObject({
+      OperationType: 'CardPayout',
+      Status: 'Completed',
+      Amount: '3.00',
+      InvoiceId: 'inv-payout',
+      CardType: 'MasterCard',
+    });
+    const bad = await c.payoutCryptogram({
+      CardCryptogramPacket: await c.cryptogram(card(declineCardPan('payout_not_permitted'))),
+      Amount: 3,
+      Currency: 'RUB',
+      AccountId: 'payee',
+    });
     expect(bad.Model).toMatchObject({ Status: 'Declined', ReasonCode: 5057 });
     const fail = await rx.waitFor('fail', (g) => g.request?.TransactionId === String((bad.Model as any).TransactionId));
     expect(fail.error).toBeNull();
@@ -225,7 +305,21 @@ describe.each(STORES)('CloudPayments notifications on %s', (store) => {
 
   it('Recurrent on a subscription status change (handleRecurrentRequest)', async () => {
     const token = ((await charge(VISA_NO_3DS, { AccountId: 'rec_user' })).Model as any).Token;
-    const sub = (await cp().createSubscription({ Token: token, AccountId: 'rec_user', Description: 'Подписка', Email: 'rec@example.com', Amount: 99.9, Currency: 'RUB', RequireConfirmation: false, StartDate: new Date(h.gw.clock.now() + 3_600_000).toISOString(), Interval: 'Week', Period: 2, MaxPeriods: 5 })).Model as any;
+    const sub = (
+      await cp().createSubscription({
+        Token: token,
+        AccountId: 'rec_user',
+        Description: 'Подписка',
+        Email: 'rec@example.com',
+        Amount: 99.9,
+        Currency: 'RUB',
+        RequireConfirmation: false,
+        StartDate: new Date(h.gw.clock.now() + 3_600_000).toISOString(),
+        Interval: 'Week',
+        Period: 2,
+        MaxPeriods: 5,
+      })
+    ).Model as any;
     await cp().cancelSubscription({ Id: sub.Id });
     const rec = await rx.waitFor('recurrent', (g) => g.request?.Id === sub.Id);
     expect(rec.error).toBeNull();

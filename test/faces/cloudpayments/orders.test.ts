@@ -22,13 +22,25 @@ describe.each(STORES)('CloudPayments orders on %s', (store) => {
   });
 
   async function order(extra: Record<string, unknown> = {}) {
-    const r = await cp().createOrder({ Amount: 1500.5, Currency: 'RUB', Description: 'Оплата заказа №7', Email: 'buyer@example.com', InvoiceId: 'order-inv', AccountId: 'buyer', ...extra });
+    const r = await cp().createOrder({
+      Amount: 1500.5,
+      Currency: 'RUB',
+      Description: 'Оплата заказа №7',
+      Email: 'buyer@example.com',
+      InvoiceId: 'order-inv',
+      AccountId: 'buyer',
+      ...extra,
+    });
     expect(r.Success).toBe(true);
     return r.Model as any;
   }
 
   it('pays an order on its hosted page: a decline first (FailRedirectUrl), then 3-D Secure (SuccessRedirectUrl)', async () => {
-    const o = await order({ SuccessRedirectUrl: 'https://shop.example/ok', FailRedirectUrl: 'https://shop.example/fail', InvoiceId: 'order-1' });
+    const o = await order({
+      SuccessRedirectUrl: 'https://shop.example/ok',
+      FailRedirectUrl: 'https://shop.example/fail',
+      InvoiceId: 'order-1',
+    });
     const page = await fetch(o.Url);
     expect(page.status).toBe(200);
     expect(page.headers.get('cache-control')).toContain('no-store');
@@ -40,7 +52,13 @@ describe.each(STORES)('CloudPayments orders on %s', (store) => {
     expect(form.action).toBe(o.Url);
     const bad = await postForm(form.action, { ...form.fields, number: '4242424242424241', exp: '12/35', cvv: '123' });
     expect(bad.status).toBe(400);
-    const declined = await postForm(form.action, { ...form.fields, number: '4000 0566 5566 5556', exp: '12/35', cvv: '123', holder: 'IVAN' });
+    const declined = await postForm(form.action, {
+      ...form.fields,
+      number: '4000 0566 5566 5556',
+      exp: '12/35',
+      cvv: '123',
+      holder: 'IVAN',
+    });
     expect(declined.status).toBe(303);
     expect(declined.headers.get('location')).toBe('https://shop.example/fail');
     expect((await cp().find({ InvoiceId: 'order-1' })).Model).toMatchObject({ Status: 'Declined', ReasonCode: 5051 });
@@ -51,7 +69,14 @@ describe.each(STORES)('CloudPayments orders on %s', (store) => {
     expect(done.status).toBe(303);
     expect(done.headers.get('location')).toBe('https://shop.example/ok');
     const paid = (await cp().find({ InvoiceId: 'order-1' })).Model as any;
-    expect(paid).toMatchObject({ Status: 'Completed', Amount: 1500.5, AccountId: 'buyer', Email: 'buyer@example.com', Description: 'Оплата заказа №7', CardLastFour: '4242' });
+    expect(paid).toMatchObject({
+      Status: 'Completed',
+      Amount: 1500.5,
+      AccountId: 'buyer',
+      Email: 'buyer@example.com',
+      Description: 'Оплата заказа №7',
+      CardLastFour: '4242',
+    });
     // paid once: the page now only redirects, a second card cannot pay again
     expect((await fetch(o.Url, { redirect: 'manual' })).headers.get('location')).toBe('https://shop.example/ok');
     const again = await postForm(form.action, { ...form.fields, number: '4000000000003055', exp: '12/35', cvv: '123' });
@@ -84,7 +109,7 @@ describe.each(STORES)('CloudPayments orders on %s', (store) => {
     expect(await cp().cancelOrder({ Id: o.Id })).toEqual(expect.objectContaining({ Success: true, Message: null }));
     const page = await fetch(o.Url);
     expect(page.status).toBe(410);
-    const form = parseForm((await (await fetch((await order()).Url)).text()), o.Url, 'pay');
+    const form = parseForm(await (await fetch((await order()).Url)).text(), o.Url, 'pay');
     const refused = await postForm(o.Url, { ...form.fields, number: '4000000000003055', exp: '12/35', cvv: '123' });
     expect(refused.status).toBe(410);
     expect((await cp().find({ InvoiceId: 'order-3' })).Message).toBe('Not found');
@@ -94,6 +119,8 @@ describe.each(STORES)('CloudPayments orders on %s', (store) => {
     const f = parseForm(await (await fetch(monthly.Url)).text(), monthly.Url, 'pay');
     expect((await postForm(monthly.Url, { ...f.fields, number: '4000000000003055', exp: '12/35', cvv: '123' })).status).toBe(200);
     const subs = await cp().findSubscriptions({ accountId: 'subscriber' });
-    expect(subs.Model).toEqual([expect.objectContaining({ Interval: 'Month', Period: 1, Amount: 1500.5, Status: 'Active', Description: 'Оплата заказа №7' })]);
+    expect(subs.Model).toEqual([
+      expect.objectContaining({ Interval: 'Month', Period: 1, Amount: 1500.5, Status: 'Active', Description: 'Оплата заказа №7' }),
+    ]);
   });
 });

@@ -30,7 +30,14 @@ describe.each(STORES)('CloudPayments subscriptions on %s', (store) => {
 
   beforeAll(async () => {
     rx = await new CpReceiver(new NotificationHandlers({ publicId: NOTIFY.publicId, privateKey: NOTIFY.apiSecret })).start();
-    h = await startCpGateway(store, cpSeed({ pay: { address: `${rx.url}/cp/pay`, httpMethod: 'POST' }, fail: { address: `${rx.url}/cp/fail`, httpMethod: 'POST' }, recurrent: { address: `${rx.url}/cp/recurrent`, httpMethod: 'POST' } }));
+    h = await startCpGateway(
+      store,
+      cpSeed({
+        pay: { address: `${rx.url}/cp/pay`, httpMethod: 'POST' },
+        fail: { address: `${rx.url}/cp/fail`, httpMethod: 'POST' },
+        recurrent: { address: `${rx.url}/cp/recurrent`, httpMethod: 'POST' },
+      }),
+    );
   });
   afterAll(async () => {
     await h?.close();
@@ -42,7 +49,12 @@ describe.each(STORES)('CloudPayments subscriptions on %s', (store) => {
 
   async function tokenFor(number: string, accountId: string): Promise<string> {
     const c = cp();
-    const r = await c.chargeCryptogram({ Amount: 1, Currency: 'RUB', AccountId: accountId, CardCryptogramPacket: await c.cryptogram(card(number)) });
+    const r = await c.chargeCryptogram({
+      Amount: 1,
+      Currency: 'RUB',
+      AccountId: accountId,
+      CardCryptogramPacket: await c.cryptogram(card(number)),
+    });
     expect(r.Success).toBe(true);
     return (r.Model as any).Token;
   }
@@ -54,12 +66,28 @@ describe.each(STORES)('CloudPayments subscriptions on %s', (store) => {
   }
 
   const subscriptionPayments = (id: string) =>
-    h.gw.engine.read(async (tx) => (await tx.listPayments({ merchantId: NOTIFY.id, face: 'cloudpayments', limit: 1000 })).filter((p) => (p.metadata as { subscriptionId?: string }).subscriptionId === id));
+    h.gw.engine.read(async (tx) =>
+      (await tx.listPayments({ merchantId: NOTIFY.id, face: 'cloudpayments', limit: 1000 })).filter(
+        (p) => (p.metadata as { subscriptionId?: string }).subscriptionId === id,
+      ),
+    );
 
   it('charges three periods on schedule, then expires (MaxPeriods 3)', async () => {
     const token = await tokenFor(VISA_NO_3DS, 'sub_three');
     const start = h.gw.clock.now() + HOUR;
-    const created = await cp().createSubscription({ Token: token, AccountId: 'sub_three', Description: 'Daily plan', Email: 'three@example.com', Amount: 25, Currency: 'RUB', RequireConfirmation: false, StartDate: new Date(start).toISOString(), Interval: 'Day', Period: 1, MaxPeriods: 3 });
+    const created = await cp().createSubscription({
+      Token: token,
+      AccountId: 'sub_three',
+      Description: 'Daily plan',
+      Email: 'three@example.com',
+      Amount: 25,
+      Currency: 'RUB',
+      RequireConfirmation: false,
+      StartDate: new Date(start).toISOString(),
+      Interval: 'Day',
+      Period: 1,
+      MaxPeriods: 3,
+    });
     const id = (created.Model as any).Id as string;
     await advance(30 * 60_000);
     expect(await subscriptionPayments(id)).toEqual([]);
@@ -99,7 +127,21 @@ describe.each(STORES)('CloudPayments subscriptions on %s', (store) => {
     // 4111 1111 1111 1111 pays by card but its token payments are declined for insufficient funds
     const token = await tokenFor('4111111111111111', 'sub_fail');
     const start = h.gw.clock.now() + HOUR;
-    const id = ((await cp().createSubscription({ Token: token, AccountId: 'sub_fail', Description: 'Monthly', Amount: 10, Currency: 'RUB', RequireConfirmation: false, StartDate: new Date(start).toISOString(), Interval: 'Month', Period: 1 })).Model as any).Id as string;
+    const id = (
+      (
+        await cp().createSubscription({
+          Token: token,
+          AccountId: 'sub_fail',
+          Description: 'Monthly',
+          Amount: 10,
+          Currency: 'RUB',
+          RequireConfirmation: false,
+          StartDate: new Date(start).toISOString(),
+          Interval: 'Month',
+          Period: 1,
+        })
+      ).Model as any
+    ).Id as string;
     await advance(HOUR + 1000);
     await eventually(async () => expect(((await cp().getSubscription({ Id: id })).Model as any).FailedTransactionsNumber).toBe(1));
     let s = (await cp().getSubscription({ Id: id })).Model as any;
@@ -124,18 +166,40 @@ describe.each(STORES)('CloudPayments subscriptions on %s', (store) => {
 
   it('an update re-activates a cancelled subscription; a two-stage subscription authorizes', async () => {
     const token = await tokenFor(VISA_NO_3DS, 'sub_update');
-    const id = ((await cp().createSubscription({ Token: token, AccountId: 'sub_update', Description: 'Weekly', Amount: 5, Currency: 'RUB', RequireConfirmation: true, StartDate: new Date(h.gw.clock.now() + DAY).toISOString(), Interval: 'Week', Period: 1 })).Model as any).Id as string;
+    const id = (
+      (
+        await cp().createSubscription({
+          Token: token,
+          AccountId: 'sub_update',
+          Description: 'Weekly',
+          Amount: 5,
+          Currency: 'RUB',
+          RequireConfirmation: true,
+          StartDate: new Date(h.gw.clock.now() + DAY).toISOString(),
+          Interval: 'Week',
+          Period: 1,
+        })
+      ).Model as any
+    ).Id as string;
     await cp().cancelSubscription({ Id: id });
     await advance(2 * DAY);
     expect(await subscriptionPayments(id)).toEqual([]);
     const next = h.gw.clock.now() + HOUR;
     const updated = (await cp().updateSubscription({ Id: id, StartDate: new Date(next).toISOString(), Amount: 7 })).Model as any;
-    expect(updated).toMatchObject({ Status: 'Active', Amount: 7, NextTransactionDateIso: new Date(next).toISOString().slice(0, 19), IntervalCode: 0, Interval: 'Week' });
+    expect(updated).toMatchObject({
+      Status: 'Active',
+      Amount: 7,
+      NextTransactionDateIso: new Date(next).toISOString().slice(0, 19),
+      IntervalCode: 0,
+      Interval: 'Week',
+    });
     await advance(HOUR + 1000);
     await eventually(async () => expect((await subscriptionPayments(id)).length).toBe(1));
     const [p] = await subscriptionPayments(id);
     expect([p!.status, p!.amount]).toEqual(['authorized', 700n]);
-    expect(((await cp().getSubscription({ Id: id })).Model as any).NextTransactionDateIso).toBe(new Date(next + 7 * DAY).toISOString().slice(0, 19));
+    expect(((await cp().getSubscription({ Id: id })).Model as any).NextTransactionDateIso).toBe(
+      new Date(next + 7 * DAY).toISOString().slice(0, 19),
+    );
     expect(rx.of('recurrent', (g) => g.request?.Id === id).map((g) => g.request!.Status)).toEqual(['Cancelled', 'Active']);
     const found = await cp().findSubscriptions({ accountId: 'sub_update' });
     expect((found.Model as any[]).map((x) => x.Id)).toEqual([id]);

@@ -11,8 +11,24 @@ import { TestGateway, useGateway } from '../../helpers/gateway.js';
 import { STORES } from '../../helpers/stores.js';
 import { API_TOKEN, balance, CARDS, card, claimOtp, client, feesBalance, raw, startMbill, transferBody } from './helpers.js';
 
-const CLAIM_KEYS = ['id', 'type', 'external_id', 'status', 'token', 'token_expires_at', 'credential', 'auth', 'metadata', 'created_at', 'updated_at'];
-const E = (entry: string, rule: string, params: unknown, description: string) => ({ entry_type: 'json_data_property', entry, rules: [{ rule, params, description }] });
+const CLAIM_KEYS = [
+  'id',
+  'type',
+  'external_id',
+  'status',
+  'token',
+  'token_expires_at',
+  'credential',
+  'auth',
+  'metadata',
+  'created_at',
+  'updated_at',
+];
+const E = (entry: string, rule: string, params: unknown, description: string) => ({
+  entry_type: 'json_data_property',
+  entry,
+  rules: [{ rule, params, description }],
+});
 
 describe.each(STORES)('Mbill claims on %s', (store) => {
   const g = useGateway(() => startMbill(store));
@@ -21,7 +37,9 @@ describe.each(STORES)('Mbill claims on %s', (store) => {
   async function waitingTransfer(amount = 1000, fee = 10): Promise<TransferView> {
     const t = (
       await client(g.h).createTransfer(
-        transferBody(card(CARDS.visaNo3ds), { type: 'external-credential', metadata: { wallet: 'w-42' } }, amount, fee, { recipient: { phone: '+380631112244', credential: { type: 'external-credential', metadata: { wallet: 'w-42' } } } }),
+        transferBody(card(CARDS.visaNo3ds), { type: 'external-credential', metadata: { wallet: 'w-42' } }, amount, fee, {
+          recipient: { phone: '+380631112244', credential: { type: 'external-credential', metadata: { wallet: 'w-42' } } },
+        }),
       )
     ).data;
     const r = await client(g.h).authenticateTransfer(t.id, t.token, FIXED_TEST_OTP);
@@ -39,7 +57,11 @@ describe.each(STORES)('Mbill claims on %s', (store) => {
     const merchantBefore = await balance(g.h);
     const feesBefore = await feesBalance(g.h);
     const t = await waitingTransfer();
-    expect(t.recipient).toEqual({ phone: '+380631112244', email: null, credential: { type: 'external-credential', id: expect.stringMatching(/^\d{9}$/), metadata: { wallet: 'w-42' } } });
+    expect(t.recipient).toEqual({
+      phone: '+380631112244',
+      email: null,
+      credential: { type: 'external-credential', id: expect.stringMatching(/^\d{9}$/), metadata: { wallet: 'w-42' } },
+    });
     expect(t.auth).toBeUndefined();
     // the sender's money waits in the merchant's balance; the fee is kept
     expect((await balance(g.h)) - merchantBefore).toBe(100000n);
@@ -49,12 +71,21 @@ describe.each(STORES)('Mbill claims on %s', (store) => {
   it('creates a claim (201, the blueprint shape), completes it with the OTP and pays the claimant', async () => {
     const merchantBefore = await balance(g.h);
     const t = await waitingTransfer(2500, 25);
-    const r = await raw(g.h, 'POST', '/claims', { body: JSON.stringify({ id: claimIdOf(t), credential: { type: 'card-number', number: CARDS.mc3ds } }) });
+    const r = await raw(g.h, 'POST', '/claims', {
+      body: JSON.stringify({ id: claimIdOf(t), credential: { type: 'card-number', number: CARDS.mc3ds } }),
+    });
     expect(r.status).toBe(201);
     const c = r.json.data as ClaimView;
     expect(r.json.meta).toEqual({ url: `${g.h.url}/mbill/claims/${c.id}`, type: 'object', code: 201, request_id: expect.any(String) });
     expect(Object.keys(c)).toEqual(CLAIM_KEYS);
-    expect(c).toMatchObject({ type: 'claim', external_id: claimIdOf(t), status: 'authentication', credential: { type: 'card-number', number: '555555******4444' }, auth: { type: 'otp-code' }, metadata: null });
+    expect(c).toMatchObject({
+      type: 'claim',
+      external_id: claimIdOf(t),
+      status: 'authentication',
+      credential: { type: 'card-number', number: '555555******4444' },
+      auth: { type: 'otp-code' },
+      metadata: null,
+    });
     expect(c.token).toMatch(/^claim-token-[0-9a-f-]{36}$/);
     expect(c.token_expires_at).toMatch(/Z$/);
     expect(r.text).not.toContain(CARDS.mc3ds);
@@ -75,7 +106,18 @@ describe.each(STORES)('Mbill claims on %s', (store) => {
       return x;
     });
     expect(Object.keys(done)).toEqual([...CLAIM_KEYS, 'transfer', 'payment']);
-    expect(done.transfer).toEqual({ id: t.id, status: 'completed', amount: 2500, fee: 25, total: 2525, description: 'some content', sender: t.sender, recipient: t.recipient, created_at: t.created_at, updated_at: expect.any(String) });
+    expect(done.transfer).toEqual({
+      id: t.id,
+      status: 'completed',
+      amount: 2500,
+      fee: 25,
+      total: 2525,
+      description: 'some content',
+      sender: t.sender,
+      recipient: t.recipient,
+      created_at: t.created_at,
+      updated_at: expect.any(String),
+    });
     expect(done.payment).toEqual(done.transfer);
     expect((await client(g.h).getTransfer(t.id, t.token)).data.status).toBe('completed');
     expect(await balance(g.h)).toBe(merchantBefore);
@@ -83,7 +125,9 @@ describe.each(STORES)('Mbill claims on %s', (store) => {
     expect(payout).toMatchObject({ status: 'completed', amount: 250000n });
     expect(payout?.card?.last4).toBe('4444');
     // the transfer is no longer claimable
-    const again = await raw(g.h, 'POST', '/claims', { body: JSON.stringify({ id: claimIdOf(t), credential: { type: 'card-number', number: CARDS.mc3ds } }) });
+    const again = await raw(g.h, 'POST', '/claims', {
+      body: JSON.stringify({ id: claimIdOf(t), credential: { type: 'card-number', number: CARDS.mc3ds } }),
+    });
     expect(again.json.error.invalid).toEqual([E('$.id', 'claim_id', [], 'not found')]);
   });
 
@@ -95,16 +139,37 @@ describe.each(STORES)('Mbill claims on %s', (store) => {
       return r.json.error.invalid;
     };
     expect(await bad({})).toEqual([E('$.credential', 'required', [], "can't be blank"), E('$.id', 'required', [], "can't be blank")]);
-    expect(await bad({ id: '007', credential: { type: 'card-number', number: CARDS.mc3ds } })).toEqual([E('$.id', 'claim_id', [], 'not found')]);
-    expect(await bad({ id: claimIdOf(t), credential: card(CARDS.mc3ds) })).toEqual([E('$.credential', 'inclusion', ['card-number', 'card-token'], 'is invalid')]);
-    expect(await bad({ id: claimIdOf(t), credential: { type: 'card-number', number: '1473959513413611' } })).toEqual([E('$.credential.number', 'card_number', [], 'is not a valid card number')]);
-    expect(await bad({ id: claimIdOf(t), credential: { type: 'card-token', token: 'invalid_token' } })).toEqual([E('$.credential.token', 'token', [], 'is invalid')]);
-    expect(await bad({ id: claimIdOf(t), credential: { type: 'card-number', number: CARDS.mc3ds }, metadata: 1 })).toEqual([E('$.metadata', 'metadata', [], 'is not a valid metadata object')]);
-    expect(await bad({ id: '007', credential: { type: 'card-number', number: '1' } })).toEqual([E('$.credential.number', 'card_number', [], 'is not a valid card number'), E('$.id', 'claim_id', [], 'not found')]);
+    expect(await bad({ id: '007', credential: { type: 'card-number', number: CARDS.mc3ds } })).toEqual([
+      E('$.id', 'claim_id', [], 'not found'),
+    ]);
+    expect(await bad({ id: claimIdOf(t), credential: card(CARDS.mc3ds) })).toEqual([
+      E('$.credential', 'inclusion', ['card-number', 'card-token'], 'is invalid'),
+    ]);
+    expect(await bad({ id: claimIdOf(t), credential: { type: 'card-number', number: '1473959513413611' } })).toEqual([
+      E('$.credential.number', 'card_number', [], 'is not a valid card number'),
+    ]);
+    expect(await bad({ id: claimIdOf(t), credential: { type: 'card-token', token: 'invalid_token' } })).toEqual([
+      E('$.credential.token', 'token', [], 'is invalid'),
+    ]);
+    expect(await bad({ id: claimIdOf(t), credential: { type: 'card-number', number: CARDS.mc3ds }, metadata: 1 })).toEqual([
+      E('$.metadata', 'metadata', [], 'is not a valid metadata object'),
+    ]);
+    expect(await bad({ id: '007', credential: { type: 'card-number', number: '1' } })).toEqual([
+      E('$.credential.number', 'card_number', [], 'is not a valid card number'),
+      E('$.id', 'claim_id', [], 'not found'),
+    ]);
     // a transfer still waiting for its sender cannot be claimed
-    const unpaid = (await client(g.h).createTransfer(transferBody(card(CARDS.visaNo3ds), { type: 'external-credential' }, 1000, 10, { recipient: { phone: '+380631112244', credential: { type: 'external-credential' } } }))).data;
+    const unpaid = (
+      await client(g.h).createTransfer(
+        transferBody(card(CARDS.visaNo3ds), { type: 'external-credential' }, 1000, 10, {
+          recipient: { phone: '+380631112244', credential: { type: 'external-credential' } },
+        }),
+      )
+    ).data;
     expect(unpaid.status).toBe('authentication');
-    expect(await bad({ id: claimIdOf(unpaid), credential: { type: 'card-number', number: CARDS.mc3ds } })).toEqual([E('$.id', 'claim_id', [], 'not found')]);
+    expect(await bad({ id: claimIdOf(unpaid), credential: { type: 'card-number', number: CARDS.mc3ds } })).toEqual([
+      E('$.id', 'claim_id', [], 'not found'),
+    ]);
   });
 
   it('answers 404 before 401 with the claim token', async () => {
@@ -123,12 +188,19 @@ describe.each(STORES)('Mbill claims on %s', (store) => {
       ['POST', `/claims/${c.id}/auth`],
     ] as const) {
       const extra = method === 'POST' ? { body: '{"code":"1"}' } : {};
-      expect((await raw(g.h, method, path, extra)).json.error).toEqual({ type: 'access_denied', invalid: [{ entry_type: 'header', entry: 'Authorization' }], message: 'Send the claim token as the HTTP Basic username.' });
+      expect((await raw(g.h, method, path, extra)).json.error).toEqual({
+        type: 'access_denied',
+        invalid: [{ entry_type: 'header', entry: 'Authorization' }],
+        message: 'Send the claim token as the HTTP Basic username.',
+      });
       expect((await raw(g.h, method, path, { ...extra, token: 'invalid_token' })).status).toBe(401);
       expect((await raw(g.h, method, path, { ...extra, token: API_TOKEN })).status).toBe(401);
     }
     // the reference test sends base64(TOKEN) without a colon, and {"type":"otp-code","otp-code":…}
-    const r = await raw(g.h, 'POST', `/claims/${c.id}/auth`, { headers: { authorization: 'Basic ' + Buffer.from(c.token).toString('base64') }, body: JSON.stringify({ type: 'otp-code', 'otp-code': Number(FIXED_TEST_OTP) }) });
+    const r = await raw(g.h, 'POST', `/claims/${c.id}/auth`, {
+      headers: { authorization: 'Basic ' + Buffer.from(c.token).toString('base64') },
+      body: JSON.stringify({ type: 'otp-code', 'otp-code': Number(FIXED_TEST_OTP) }),
+    });
     expect(r.status).toBe(201);
     await eventually(async () => expect((await client(g.h).getClaim(c.id, c.token)).data.status).toBe('completed'));
   });
@@ -158,15 +230,24 @@ describe.each(STORES)('Mbill claims on %s', (store) => {
   it('three wrong codes decline a claim; an unauthenticated claim declines after 15 minutes', async () => {
     const t = await waitingTransfer();
     const c = await claim(t);
-    for (let i = 0; i < 3; i++) expect((await raw(g.h, 'POST', `/claims/${c.id}/auth`, { token: c.token, body: '{"code":"000000"}' })).status).toBe(422);
-    expect((await client(g.h).getClaim(c.id, c.token)).data).toMatchObject({ status: 'declined', decline: { code: 431, reason: '3DS_Failed' } });
-    expect((await raw(g.h, 'POST', `/claims/${c.id}/auth`, { token: c.token, body: JSON.stringify({ code: FIXED_TEST_OTP }) })).status).toBe(409);
+    for (let i = 0; i < 3; i++)
+      expect((await raw(g.h, 'POST', `/claims/${c.id}/auth`, { token: c.token, body: '{"code":"000000"}' })).status).toBe(422);
+    expect((await client(g.h).getClaim(c.id, c.token)).data).toMatchObject({
+      status: 'declined',
+      decline: { code: 431, reason: '3DS_Failed' },
+    });
+    expect(
+      (await raw(g.h, 'POST', `/claims/${c.id}/auth`, { token: c.token, body: JSON.stringify({ code: FIXED_TEST_OTP }) })).status,
+    ).toBe(409);
 
     const c2 = await claim(t);
     g.h.gw.clock.advance(15 * 60_000 + 1000);
     await eventually(async () => {
       await g.h.gw.engine.scheduler.drain();
-      expect((await client(g.h).getClaim(c2.id, c2.token)).data).toMatchObject({ status: 'declined', decline: { code: 435, reason: 'Declined__P2Y' } });
+      expect((await client(g.h).getClaim(c2.id, c2.token)).data).toMatchObject({
+        status: 'declined',
+        decline: { code: 435, reason: 'Declined__P2Y' },
+      });
     });
     const late = await raw(g.h, 'POST', `/claims/${c2.id}/auth`, { token: c2.token, body: JSON.stringify({ code: FIXED_TEST_OTP }) });
     expect(late.status).toBe(409);

@@ -37,10 +37,23 @@ export interface Raw {
 }
 
 /** A request with exact bytes and headers, for wire-shape assertions. */
-export async function raw(h: TestGateway, method: string, path: string, opts: { body?: string; token?: string; headers?: Record<string, string> } = {}): Promise<Raw> {
-  const headers: Record<string, string> = { ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}), ...(opts.headers ?? {}) };
+export async function raw(
+  h: TestGateway,
+  method: string,
+  path: string,
+  opts: { body?: string; token?: string; headers?: Record<string, string> } = {},
+): Promise<Raw> {
+  const headers: Record<string, string> = {
+    ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}),
+    ...(opts.headers ?? {}),
+  };
   if (opts.token !== undefined) headers.authorization = basicToken(opts.token);
-  const res = await fetch(`${h.url}/mbill${path}`, { method, headers, ...(opts.body !== undefined ? { body: opts.body } : {}), redirect: 'manual' });
+  const res = await fetch(`${h.url}/mbill${path}`, {
+    method,
+    headers,
+    ...(opts.body !== undefined ? { body: opts.body } : {}),
+    redirect: 'manual',
+  });
   const text = await res.text();
   let json: unknown;
   try {
@@ -103,7 +116,13 @@ export async function feesBalance(h: TestGateway, merchantId = 'shop1'): Promise
 }
 
 /** A transfer body as the blueprint shows it, with the fee the service demands. */
-export function transferBody(sender: SenderCredential, recipient: RecipientCredential, amount: number | string = 1000, fee: number | string = 10, extra: Record<string, unknown> = {}): TransferRequest {
+export function transferBody(
+  sender: SenderCredential,
+  recipient: RecipientCredential,
+  amount: number | string = 1000,
+  fee: number | string = 10,
+  extra: Record<string, unknown> = {},
+): TransferRequest {
   return {
     amount,
     fee,

@@ -10,7 +10,8 @@ import { useGateway } from '../../helpers/gateway.js';
 import { MbillClient } from '../../../src/faces/mbill/client.js';
 import { API_TOKEN, CARDS, card, client, EXP, raw, startMbill, transferBody } from './helpers.js';
 
-const VALIDATION_MESSAGE = 'Validation failed. You can find validators description at our API Manifest: http://docs.apimanifest.apiary.io/#introduction/interacting-with-api/errors.';
+const VALIDATION_MESSAGE =
+  'Validation failed. You can find validators description at our API Manifest: http://docs.apimanifest.apiary.io/#introduction/interacting-with-api/errors.';
 
 describe.each(STORES)('Mbill card tokens on %s', (store) => {
   const g = useGateway(() => startMbill(store));
@@ -26,7 +27,10 @@ describe.each(STORES)('Mbill card tokens on %s', (store) => {
 
   it('exchanges card data for a one-time token: 201 with the API Manifest envelope', async () => {
     const before = g.h.gw.clock.now();
-    const r = await raw(g.h, 'POST', '/tokens', { body: JSON.stringify({ type: 'card', number: '5591587543706253', expiration_month: '01', expiration_year: '2030', cvv: '160' }), headers: { 'x-request-id': 'req-adasdoijasdojsda' } });
+    const r = await raw(g.h, 'POST', '/tokens', {
+      body: JSON.stringify({ type: 'card', number: '5591587543706253', expiration_month: '01', expiration_year: '2030', cvv: '160' }),
+      headers: { 'x-request-id': 'req-adasdoijasdojsda' },
+    });
     expect(r.status).toBe(201);
     expect(r.headers.get('content-type')).toBe('application/json; charset=utf-8');
     expect(r.headers.get('x-request-id')).toBe('req-adasdoijasdojsda');
@@ -44,7 +48,14 @@ describe.each(STORES)('Mbill card tokens on %s', (store) => {
     expect(row?.sealed).toBeTruthy();
     expect(row!.sealed).not.toContain('5591587543706253');
     expect(row!.sealed).not.toContain('160"');
-    expect(JSON.parse(row!.sealed!)).toEqual({ v: 1, kid: g.h.gw.engine.vault.currentKeyId, wk: expect.any(String), iv: expect.any(String), ct: expect.any(String), mac: expect.any(String) });
+    expect(JSON.parse(row!.sealed!)).toEqual({
+      v: 1,
+      kid: g.h.gw.engine.vault.currentKeyId,
+      wk: expect.any(String),
+      iv: expect.any(String),
+      ct: expect.any(String),
+      mac: expect.any(String),
+    });
   });
 
   it('generates a request id when none is sent', async () => {
@@ -56,7 +67,11 @@ describe.each(STORES)('Mbill card tokens on %s', (store) => {
   });
 
   describe('every card rule, with its exact invalid[] entry', () => {
-    const entry = (path: string, rule: string, params: unknown, description: string) => ({ entry_type: 'json_data_property', entry: path, rules: [{ rule, params, description }] });
+    const entry = (path: string, rule: string, params: unknown, description: string) => ({
+      entry_type: 'json_data_property',
+      entry: path,
+      rules: [{ rule, params, description }],
+    });
 
     it('requires every field', async () => {
       expect(await invalidOf({})).toEqual([
@@ -75,7 +90,9 @@ describe.each(STORES)('Mbill card tokens on %s', (store) => {
       expect(await invalidOf(card('378282246310005'))).toEqual(numberRule); // American Express
       expect(await invalidOf(card('4242 4242 4242 424x'))).toEqual(numberRule);
       // a number sent as a JSON number is read as its digits (as a browser form would send it)
-      expect((await raw(g.h, 'POST', '/tokens', { body: JSON.stringify({ ...card(CARDS.visa3ds), number: 4242424242424242 }) })).status).toBe(201);
+      expect(
+        (await raw(g.h, 'POST', '/tokens', { body: JSON.stringify({ ...card(CARDS.visa3ds), number: 4242424242424242 }) })).status,
+      ).toBe(201);
       expect(await invalidOf({ ...card(CARDS.visa3ds), number: { x: 1 } })).toEqual([entry('$.number', 'cast', ['string'], 'is invalid')]);
       // spaces and dashes are accepted
       const ok = await raw(g.h, 'POST', '/tokens', { body: JSON.stringify(card('5555-5555-5555-4444')) });
@@ -85,25 +102,43 @@ describe.each(STORES)('Mbill card tokens on %s', (store) => {
 
     it('checks the expiry month (1–12) and year (2016–2030, as the reference server)', async () => {
       const month = entry('$.expiration_month', 'format', ['~r/^(0?[1-9]|1[0-2])$/'], 'has invalid format');
-      for (const m of ['00', '13', '1a', '123', '-1']) expect(await invalidOf(card(CARDS.visa3ds, { expiration_month: m })), m).toEqual([month]);
-      for (const m of ['1', '01', '9', '12']) expect((await raw(g.h, 'POST', '/tokens', { body: JSON.stringify(card(CARDS.visa3ds, { expiration_month: m })) })).status, m).toBe(201);
-      expect(await invalidOf(card(CARDS.visa3ds, { expiration_year: '30' }))).toEqual([entry('$.expiration_year', 'format', ['~r/^[0-9]{4}$/'], 'has invalid format')]);
+      for (const m of ['00', '13', '1a', '123', '-1'])
+        expect(await invalidOf(card(CARDS.visa3ds, { expiration_month: m })), m).toEqual([month]);
+      for (const m of ['1', '01', '9', '12'])
+        expect((await raw(g.h, 'POST', '/tokens', { body: JSON.stringify(card(CARDS.visa3ds, { expiration_month: m })) })).status, m).toBe(
+          201,
+        );
+      expect(await invalidOf(card(CARDS.visa3ds, { expiration_year: '30' }))).toEqual([
+        entry('$.expiration_year', 'format', ['~r/^[0-9]{4}$/'], 'has invalid format'),
+      ]);
       const range = { greater_than_or_equal_to: 2016, less_than_or_equal_to: 2030 };
-      expect(await invalidOf(card(CARDS.visa3ds, { expiration_year: '2015' }))).toEqual([entry('$.expiration_year', 'number', range, 'must be greater than or equal to 2016')]);
-      expect(await invalidOf(card(CARDS.visa3ds, { expiration_year: '2031' }))).toEqual([entry('$.expiration_year', 'number', range, 'must be less than or equal to 2030')]);
-      expect((await raw(g.h, 'POST', '/tokens', { body: JSON.stringify(card(CARDS.visa3ds, { expiration_year: '2016' })) })).status).toBe(201);
+      expect(await invalidOf(card(CARDS.visa3ds, { expiration_year: '2015' }))).toEqual([
+        entry('$.expiration_year', 'number', range, 'must be greater than or equal to 2016'),
+      ]);
+      expect(await invalidOf(card(CARDS.visa3ds, { expiration_year: '2031' }))).toEqual([
+        entry('$.expiration_year', 'number', range, 'must be less than or equal to 2030'),
+      ]);
+      expect((await raw(g.h, 'POST', '/tokens', { body: JSON.stringify(card(CARDS.visa3ds, { expiration_year: '2016' })) })).status).toBe(
+        201,
+      );
     });
 
     it('checks the CVV /^[0-9]{3,4}$/', async () => {
       const cvv = entry('$.cvv', 'format', ['~r/^[0-9]{3,4}$/'], 'has invalid format');
       for (const v of ['12', '12345', '12a', ' 123']) expect(await invalidOf(card(CARDS.visa3ds, { cvv: v })), v).toEqual([cvv]);
-      for (const v of ['123', '1234', '000']) expect((await raw(g.h, 'POST', '/tokens', { body: JSON.stringify(card(CARDS.visa3ds, { cvv: v })) })).status, v).toBe(201);
+      for (const v of ['123', '1234', '000'])
+        expect((await raw(g.h, 'POST', '/tokens', { body: JSON.stringify(card(CARDS.visa3ds, { cvv: v })) })).status, v).toBe(201);
     });
 
     it('reports every failure at once, sorted by path (the reference test card)', async () => {
       expect(await invalidOf({ number: '5591587543706251', expiration_month: '12', expiration_year: '1997', cvv: '11160' })).toEqual([
         entry('$.cvv', 'format', ['~r/^[0-9]{3,4}$/'], 'has invalid format'),
-        entry('$.expiration_year', 'number', { greater_than_or_equal_to: 2016, less_than_or_equal_to: 2030 }, 'must be greater than or equal to 2016'),
+        entry(
+          '$.expiration_year',
+          'number',
+          { greater_than_or_equal_to: 2016, less_than_or_equal_to: 2030 },
+          'must be greater than or equal to 2016',
+        ),
         entry('$.number', 'card_number', [], 'is not a valid card number'),
       ]);
     });
@@ -124,7 +159,13 @@ describe.each(STORES)('Mbill card tokens on %s', (store) => {
       expect(await g.h.gw.engine.read((tx) => mbillStore.getCardToken(tx, t))).toBeUndefined();
       const again = await raw(g.h, 'POST', '/transfers', { token: 'DGRsMpXDCj', body: JSON.stringify(senderToken(t)) });
       expect(again.status).toBe(422);
-      expect(again.json.error.invalid).toEqual([{ entry_type: 'json_data_property', entry: '$.sender.credential.token', rules: [{ rule: 'token', params: [], description: 'is invalid' }] }]);
+      expect(again.json.error.invalid).toEqual([
+        {
+          entry_type: 'json_data_property',
+          entry: '$.sender.credential.token',
+          rules: [{ rule: 'token', params: [], description: 'is invalid' }],
+        },
+      ]);
     });
 
     it('an unknown token is invalid, and bad input does not use a token', async () => {
@@ -134,14 +175,25 @@ describe.each(STORES)('Mbill card tokens on %s', (store) => {
       expect(bad.json.error.invalid.map((e: { entry: string }) => e.entry)).toEqual(['$.fee']);
       // the token still works after a refused request
       expect((await client(g.h).createTransfer(senderToken(t))).status).toBe(201);
-      const unknown = await raw(g.h, 'POST', '/transfers', { token: 'DGRsMpXDCj', body: JSON.stringify(senderToken('card-token-3055-deadbeef')) });
-      expect(unknown.json.error.invalid).toEqual([{ entry_type: 'json_data_property', entry: '$.sender.credential.token', rules: [{ rule: 'token', params: [], description: 'is invalid' }] }]);
+      const unknown = await raw(g.h, 'POST', '/transfers', {
+        token: 'DGRsMpXDCj',
+        body: JSON.stringify(senderToken('card-token-3055-deadbeef')),
+      });
+      expect(unknown.json.error.invalid).toEqual([
+        {
+          entry_type: 'json_data_property',
+          entry: '$.sender.credential.token',
+          rules: [{ rule: 'token', params: [], description: 'is invalid' }],
+        },
+      ]);
     });
 
     it('two concurrent transfers with one token: exactly one succeeds', async () => {
       for (let round = 0; round < 3; round++) {
         const t = await token();
-        const results = await Promise.all([0, 1, 2].map(() => raw(g.h, 'POST', '/transfers', { token: 'DGRsMpXDCj', body: JSON.stringify(senderToken(t)) })));
+        const results = await Promise.all(
+          [0, 1, 2].map(() => raw(g.h, 'POST', '/transfers', { token: 'DGRsMpXDCj', body: JSON.stringify(senderToken(t)) })),
+        );
         expect(results.map((r) => r.status).sort()).toEqual([201, 422, 422]);
         for (const r of results.filter((x) => x.status === 422)) expect(r.json.error.invalid[0].rules[0].rule).toBe('token');
       }
@@ -155,7 +207,13 @@ describe.each(STORES)('Mbill card tokens on %s', (store) => {
       g.h.gw.clock.advance(60_000 + 1000);
       const r = await raw(g.h, 'POST', '/transfers', { token: 'DGRsMpXDCj', body: JSON.stringify(senderToken(t)) });
       expect(r.status).toBe(422);
-      expect(r.json.error.invalid).toEqual([{ entry_type: 'json_data_property', entry: '$.sender.credential.token', rules: [{ rule: 'token_expiration', params: [], description: 'card token is expired' }] }]);
+      expect(r.json.error.invalid).toEqual([
+        {
+          entry_type: 'json_data_property',
+          entry: '$.sender.credential.token',
+          rules: [{ rule: 'token_expiration', params: [], description: 'card token is expired' }],
+        },
+      ]);
       // the expiry job removes the card data; a tombstone keeps saying "expired" for a day
       await eventually(async () => {
         await g.h.gw.engine.scheduler.drain();
@@ -170,29 +228,48 @@ describe.each(STORES)('Mbill card tokens on %s', (store) => {
       expect(later.json.error.invalid[0].rules[0].rule).toBe('token');
     });
 
-    it.runIf(store === 'postgres')('works across two gateway processes sharing the database: made on one, used once on either', async () => {
-      // two gateway child processes (the CLI's `start`), sharing only the database with this one
-      const [one, two] = await startChildGateways(g.h.target, 2);
-      try {
-        const at = (c: ChildGateway) => new MbillClient({ baseUrl: `${c.info!.url}/mbill`, apiToken: API_TOKEN });
-        const made = await at(one!).createToken(card(CARDS.visaNo3ds));
-        const used = await at(two!).createTransfer(senderToken(made.data.token));
-        expect(used.data.sender.credential).toMatchObject({ type: 'card-token', number: '400000******3055' });
-        for (let round = 0; round < 3; round++) {
-          const t = (await at(two!).createToken(card(CARDS.visaNo3ds))).data.token;
-          // fired at both processes at once: exactly one transfer is made
-          const results = await Promise.all([one!, two!, one!, two!].map((c) => fetch(`${c.info!.url}/mbill/transfers`, { method: 'POST', headers: { authorization: 'Basic ' + Buffer.from(`${API_TOKEN}:`).toString('base64'), 'content-type': 'application/json' }, body: JSON.stringify(senderToken(t)) })));
-          expect(results.map((r) => r.status).sort()).toEqual([201, 422, 422, 422]);
+    it.runIf(store === 'postgres')(
+      'works across two gateway processes sharing the database: made on one, used once on either',
+      async () => {
+        // two gateway child processes (the CLI's `start`), sharing only the database with this one
+        const [one, two] = await startChildGateways(g.h.target, 2);
+        try {
+          const at = (c: ChildGateway) => new MbillClient({ baseUrl: `${c.info!.url}/mbill`, apiToken: API_TOKEN });
+          const made = await at(one!).createToken(card(CARDS.visaNo3ds));
+          const used = await at(two!).createTransfer(senderToken(made.data.token));
+          expect(used.data.sender.credential).toMatchObject({ type: 'card-token', number: '400000******3055' });
+          for (let round = 0; round < 3; round++) {
+            const t = (await at(two!).createToken(card(CARDS.visaNo3ds))).data.token;
+            // fired at both processes at once: exactly one transfer is made
+            const results = await Promise.all(
+              [one!, two!, one!, two!].map((c) =>
+                fetch(`${c.info!.url}/mbill/transfers`, {
+                  method: 'POST',
+                  headers: {
+                    authorization: 'Basic ' + Buffer.from(`${API_TOKEN}:`).toString('base64'),
+                    'content-type': 'application/json',
+                  },
+                  body: JSON.stringify(senderToken(t)),
+                }),
+              ),
+            );
+            expect(results.map((r) => r.status).sort()).toEqual([201, 422, 422, 422]);
+          }
+        } finally {
+          await Promise.all([one, two].map((c) => c?.stop()));
         }
-      } finally {
-        await Promise.all([one, two].map((c) => c?.stop()));
-      }
-    });
+      },
+    );
 
     it('a token used as the recipient card', async () => {
       const t = await token(CARDS.mc3ds);
       const r = await client(g.h).createTransfer(transferBody(card(CARDS.visaNo3ds), { type: 'card-token', token: t }));
-      expect(r.data.recipient.credential).toEqual({ type: 'card-token', token: t, token_expires_at: expect.stringMatching(/Z$/), number: '555555******4444' });
+      expect(r.data.recipient.credential).toEqual({
+        type: 'card-token',
+        token: t,
+        token_expires_at: expect.stringMatching(/Z$/),
+        number: '555555******4444',
+      });
     });
   });
 
@@ -233,7 +310,10 @@ describe.each(STORES)('Mbill card tokens on %s', (store) => {
     });
 
     it('answers CORS preflights (the reference server allows any origin)', async () => {
-      const res = await fetch(`${g.h.url}/mbill/tokens`, { method: 'OPTIONS', headers: { origin: 'https://shop.example', 'access-control-request-method': 'POST' } });
+      const res = await fetch(`${g.h.url}/mbill/tokens`, {
+        method: 'OPTIONS',
+        headers: { origin: 'https://shop.example', 'access-control-request-method': 'POST' },
+      });
       expect(res.status).toBe(204);
       expect(res.headers.get('access-control-allow-origin')).toBe('https://shop.example');
       expect(res.headers.get('access-control-allow-headers')).toContain('authorization');

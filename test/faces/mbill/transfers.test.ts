@@ -14,10 +14,28 @@ import { STORES } from '../../helpers/stores.js';
 import { BLUEPRINT_AUTHORIZATION, BLUEPRINT_TOKEN, pay2youGroup } from './documented.js';
 import { balance, CARDS, card, client, feesBalance, raw, startMbill, transferBody, transferOtp } from './helpers.js';
 
-const TRANSFER_KEYS = ['id', 'type', 'external_id', 'token', 'token_expires_at', 'amount', 'fee', 'total', 'description', 'status', 'metadata', 'sender', 'recipient', 'created_at', 'updated_at'];
+const TRANSFER_KEYS = [
+  'id',
+  'type',
+  'external_id',
+  'token',
+  'token_expires_at',
+  'amount',
+  'fee',
+  'total',
+  'description',
+  'status',
+  'metadata',
+  'sender',
+  'recipient',
+  'created_at',
+  'updated_at',
+];
 const NAIVE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}$/;
 const UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
-const OTP_CODE_INVALID = [{ entry_type: 'json_data_property', entry: '$.code', rules: [{ rule: 'otp_code', params: [], description: 'is invalid' }] }];
+const OTP_CODE_INVALID = [
+  { entry_type: 'json_data_property', entry: '$.code', rules: [{ rule: 'otp_code', params: [], description: 'is invalid' }] },
+];
 
 function escAttr(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/"/g, '&quot;');
@@ -43,7 +61,11 @@ describe.each(STORES)('Mbill transfers on %s', (store) => {
 
   describe('3-D Secure', () => {
     it('creates a transfer with the blueprint shape and an auth object for the ACS', async () => {
-      const r = await raw(g.h, 'POST', '/transfers', { token: 'DGRsMpXDCj', body: JSON.stringify(transferBody(card(CARDS.visa3ds), { type: 'card-number', number: CARDS.mc3ds })), headers: { 'x-request-id': 'req-1' } });
+      const r = await raw(g.h, 'POST', '/transfers', {
+        token: 'DGRsMpXDCj',
+        body: JSON.stringify(transferBody(card(CARDS.visa3ds), { type: 'card-number', number: CARDS.mc3ds })),
+        headers: { 'x-request-id': 'req-1' },
+      });
       expect(r.status).toBe(201);
       expect(Object.keys(r.json)).toEqual(['meta', 'data']);
       const d = r.json.data;
@@ -66,7 +88,13 @@ describe.each(STORES)('Mbill transfers on %s', (store) => {
       expect(d.token_expires_at).toMatch(UTC);
       expect(d.created_at).toMatch(NAIVE);
       expect(d.updated_at).toMatch(NAIVE);
-      expect(d.auth).toEqual({ type: '3d-secure', acs_url: `${g.h.url}/acs`, pa_req: expect.stringMatching(/^[\w-]+\.[\w-]+$/), md: d.external_id, terminal_url: `${g.h.url}/mbill/3ds/terminal` });
+      expect(d.auth).toEqual({
+        type: '3d-secure',
+        acs_url: `${g.h.url}/acs`,
+        pa_req: expect.stringMatching(/^[\w-]+\.[\w-]+$/),
+        md: d.external_id,
+        terminal_url: `${g.h.url}/mbill/3ds/terminal`,
+      });
       expect(r.text).not.toContain(CARDS.visa3ds);
       expect(r.text).not.toContain(CARDS.mc3ds);
       expect(r.text).not.toContain('"cvv"');
@@ -75,7 +103,9 @@ describe.each(STORES)('Mbill transfers on %s', (store) => {
     it('completes through the ACS, redirects the browser to `arrival`, pays out and keeps the fee', async () => {
       const merchantBefore = await balance(g.h);
       const feesBefore = await feesBalance(g.h);
-      const t = (await client(g.h).createTransfer(transferBody(card(CARDS.mc3ds), { type: 'card-number', number: CARDS.visaNo3ds }, 12345.67, 123))).data;
+      const t = (
+        await client(g.h).createTransfer(transferBody(card(CARDS.mc3ds), { type: 'card-number', number: CARDS.visaNo3ds }, 12345.67, 123))
+      ).data;
       expect(t).toMatchObject({ amount: 12345.67, fee: 123, total: 12468.67, status: 'authentication' });
       const arrival = 'https://example.com/#!/send/success';
       const done = await passAcs(handoffPage(t, arrival), `${g.h.url}/merchant/checkout`, { approve: true });
@@ -101,7 +131,10 @@ describe.each(STORES)('Mbill transfers on %s', (store) => {
       // the ACS answer cannot be replayed, and a forged MD is unknown
       const again = await passAcs(handoffPage(t, arrival), `${g.h.url}/merchant/checkout`, { approve: true }).catch((e: Error) => e);
       expect(again).toBeInstanceOf(Error);
-      const forged = await postForm(`${g.h.url}/mbill/3ds/terminal?arrival=${encodeURIComponent(arrival)}`, { MD: '000000000000', PaRes: 'x.y' });
+      const forged = await postForm(`${g.h.url}/mbill/3ds/terminal?arrival=${encodeURIComponent(arrival)}`, {
+        MD: '000000000000',
+        PaRes: 'x.y',
+      });
       expect(forged.status).toBe(404);
       expect(forged.headers.get('location')).toBeNull();
     });
@@ -128,7 +161,10 @@ describe.each(STORES)('Mbill transfers on %s', (store) => {
       expect(done.headers.get('location')).toBe('https://example.com/fail');
       const got = (await client(g.h).getTransfer(t.id, t.token)).data;
       expect(Object.keys(got)).toEqual([...TRANSFER_KEYS, 'decline']);
-      expect(got).toMatchObject({ status: 'declined', decline: { code: 431, reason: '3DS_Failed', message: DECLINE_REASONS.authentication_failed } });
+      expect(got).toMatchObject({
+        status: 'declined',
+        decline: { code: 431, reason: '3DS_Failed', message: DECLINE_REASONS.authentication_failed },
+      });
       // a finished transfer keeps no recipient card data
       expect((await g.h.gw.engine.read((tx) => mbillStore.getTransfer(tx, Number(t.id))))?.recipientCard).toBeNull();
       expect(await balance(g.h)).toBe(merchantBefore);
@@ -136,13 +172,20 @@ describe.each(STORES)('Mbill transfers on %s', (store) => {
     });
 
     it('declines after 3-D Secure when the issuer refuses (insufficient funds, do not honor)', async () => {
-      const t = (await client(g.h).createTransfer(transferBody(card(CARDS.insufficient3ds), { type: 'card-number', number: CARDS.mc3ds }))).data;
+      const t = (await client(g.h).createTransfer(transferBody(card(CARDS.insufficient3ds), { type: 'card-number', number: CARDS.mc3ds })))
+        .data;
       await passAcs(handoffPage(t), `${g.h.url}/x`, { approve: true });
-      expect((await client(g.h).getTransfer(t.id, t.token)).data).toMatchObject({ status: 'declined', decline: { code: 116, reason: 'Funds_Insufficient' } });
+      expect((await client(g.h).getTransfer(t.id, t.token)).data).toMatchObject({
+        status: 'declined',
+        decline: { code: 116, reason: 'Funds_Insufficient' },
+      });
       const dnh = '400000000000020' + luhnCheckDigit('400000000000020');
       const t2 = (await client(g.h).createTransfer(transferBody(card(dnh), { type: 'card-number', number: CARDS.mc3ds }))).data;
       await passAcs(handoffPage(t2), `${g.h.url}/x`, { approve: true });
-      expect((await client(g.h).getTransfer(t2.id, t2.token)).data).toMatchObject({ status: 'declined', decline: { code: 100, reason: 'Declined__Emitent' } });
+      expect((await client(g.h).getTransfer(t2.id, t2.token)).data).toMatchObject({
+        status: 'declined',
+        decline: { code: 100, reason: 'Declined__Emitent' },
+      });
     });
 
     it('gives cards enrolled for one-time codes a lookup code', async () => {
@@ -163,9 +206,15 @@ describe.each(STORES)('Mbill transfers on %s', (store) => {
       const wrong = await raw(g.h, 'POST', `/transfers/${t.id}/auth`, { token: t.token, body: JSON.stringify({ code: 123456 }) });
       expect(wrong.status).toBe(422);
       expect(wrong.json.meta).toMatchObject({ code: 422, url: `${g.h.url}/mbill/transfers/${t.id}/auth` });
-      expect(wrong.json.error).toEqual({ type: 'validation_failed', invalid: OTP_CODE_INVALID, message: expect.stringContaining('Validation failed') });
+      expect(wrong.json.error).toEqual({
+        type: 'validation_failed',
+        invalid: OTP_CODE_INVALID,
+        message: expect.stringContaining('Validation failed'),
+      });
       const missing = await raw(g.h, 'POST', `/transfers/${t.id}/auth`, { token: t.token, body: '{}' });
-      expect(missing.json.error.invalid).toEqual([{ entry_type: 'json_data_property', entry: '$.code', rules: [{ rule: 'required', params: [], description: "can't be blank" }] }]);
+      expect(missing.json.error.invalid).toEqual([
+        { entry_type: 'json_data_property', entry: '$.code', rules: [{ rule: 'required', params: [], description: "can't be blank" }] },
+      ]);
       // the operator sees the code the sandbox generated
       const otp = await transferOtp(g.h, t.id);
       expect(otp).toMatch(/^\d{6}$/);
@@ -196,7 +245,10 @@ describe.each(STORES)('Mbill transfers on %s', (store) => {
         expect(r.status, `attempt ${i + 1}`).toBe(422);
         expect(r.json.error.invalid).toEqual(OTP_CODE_INVALID);
       }
-      expect((await client(g.h).getTransfer(t.id, t.token)).data).toMatchObject({ status: 'declined', decline: { code: 431, reason: '3DS_Failed' } });
+      expect((await client(g.h).getTransfer(t.id, t.token)).data).toMatchObject({
+        status: 'declined',
+        decline: { code: 431, reason: '3DS_Failed' },
+      });
       const after = await raw(g.h, 'POST', `/transfers/${t.id}/auth`, { token: t.token, body: JSON.stringify({ code: FIXED_TEST_OTP }) });
       expect(after.status).toBe(409);
       // a 3-D Secure transfer does not take lookup codes
@@ -216,7 +268,10 @@ describe.each(STORES)('Mbill transfers on %s', (store) => {
       for (const x of [t, s]) {
         await eventually(async () => {
           await g.h.gw.engine.scheduler.drain();
-          expect((await client(g.h).getTransfer(x.id, x.token)).data).toMatchObject({ status: 'declined', decline: { code: 435, reason: 'Declined__P2Y', message: DECLINE_REASONS.expired_authentication } });
+          expect((await client(g.h).getTransfer(x.id, x.token)).data).toMatchObject({
+            status: 'declined',
+            decline: { code: 435, reason: 'Declined__P2Y', message: DECLINE_REASONS.expired_authentication },
+          });
         });
       }
       const late = await raw(g.h, 'POST', `/transfers/${t.id}/auth`, { token: t.token, body: JSON.stringify({ code: FIXED_TEST_OTP }) });
@@ -233,7 +288,10 @@ describe.each(STORES)('Mbill transfers on %s', (store) => {
       for (const reason of ALL_DECLINE_REASONS.filter((r) => r !== 'payout_not_permitted')) {
         const t = (await c.createTransfer(transferBody(card(declineCardPan(reason)), { type: 'card-number', number: CARDS.mc3ds }))).data;
         const r = await c.authenticateTransfer(t.id, t.token, FIXED_TEST_OTP);
-        expect(r.data, reason).toMatchObject({ status: 'declined', decline: { code: expect.any(Number), reason: expect.any(String), message: DECLINE_REASONS[reason] } });
+        expect(r.data, reason).toMatchObject({
+          status: 'declined',
+          decline: { code: expect.any(Number), reason: expect.any(String), message: DECLINE_REASONS[reason] },
+        });
         const d = r.data.decline!;
         expect(Object.keys(d), reason).toEqual(['code', 'reason', 'message']);
         // the reason is the reference server's group of the code: a code it knows, and the group it gives that code
@@ -242,7 +300,20 @@ describe.each(STORES)('Mbill transfers on %s', (store) => {
         codes.set(reason, d.code);
       }
       // where the processing partner has a code of the same meaning, it is that one
-      expect(Object.fromEntries([...codes].filter(([r]) => ['insufficient_funds', 'incorrect_cvv', 'expired_card', 'amount_error', 'invalid_card_number', 'authentication_failed'].includes(r)))).toEqual({
+      expect(
+        Object.fromEntries(
+          [...codes].filter(([r]) =>
+            [
+              'insufficient_funds',
+              'incorrect_cvv',
+              'expired_card',
+              'amount_error',
+              'invalid_card_number',
+              'authentication_failed',
+            ].includes(r),
+          ),
+        ),
+      ).toEqual({
         insufficient_funds: 116, // Funds_Insufficient
         incorrect_cvv: 5, // CVV_Invalid
         expired_card: 201, // Card_Expired
@@ -253,7 +324,14 @@ describe.each(STORES)('Mbill transfers on %s', (store) => {
     });
 
     it('declines a card that has expired without asking for authentication', async () => {
-      const t = (await client(g.h).createTransfer(transferBody(card(CARDS.visaNo3ds, { expiration_month: '01', expiration_year: '2020' }), { type: 'card-number', number: CARDS.mc3ds }))).data;
+      const t = (
+        await client(g.h).createTransfer(
+          transferBody(card(CARDS.visaNo3ds, { expiration_month: '01', expiration_year: '2020' }), {
+            type: 'card-number',
+            number: CARDS.mc3ds,
+          }),
+        )
+      ).data;
       expect(Object.keys(t)).toEqual([...TRANSFER_KEYS, 'decline']);
       expect(t).toMatchObject({ status: 'declined', decline: { code: 201, reason: 'Card_Expired' } });
     });
@@ -261,7 +339,11 @@ describe.each(STORES)('Mbill transfers on %s', (store) => {
     it('refunds the sender and returns the fee when the payout is declined (RecipientPAN_Invalid)', async () => {
       const merchantBefore = await balance(g.h);
       const feesBefore = await feesBalance(g.h);
-      const t = (await client(g.h).createTransfer(transferBody(card(CARDS.visaNo3ds), { type: 'card-number', number: declineCardPan('payout_not_permitted') }, 500, 5))).data;
+      const t = (
+        await client(g.h).createTransfer(
+          transferBody(card(CARDS.visaNo3ds), { type: 'card-number', number: declineCardPan('payout_not_permitted') }, 500, 5),
+        )
+      ).data;
       await client(g.h).authenticateTransfer(t.id, t.token, FIXED_TEST_OTP);
       const final = await settle(t, 'declined');
       expect(final.decline).toEqual({ code: 8, reason: 'RecipientPAN_Invalid', message: DECLINE_REASONS.payout_not_permitted });
@@ -291,7 +373,11 @@ describe.each(STORES)('Mbill transfers on %s', (store) => {
         const body = method === 'POST' ? { body: '{"code":"1"}' } : {};
         const none = await raw(g.h, method, path, body);
         expect(none.status).toBe(401);
-        expect(none.json.error).toEqual({ type: 'access_denied', invalid: [{ entry_type: 'header', entry: 'Authorization' }], message: 'Send the transfer token as the HTTP Basic username.' });
+        expect(none.json.error).toEqual({
+          type: 'access_denied',
+          invalid: [{ entry_type: 'header', entry: 'Authorization' }],
+          message: 'Send the transfer token as the HTTP Basic username.',
+        });
         const bad = await raw(g.h, method, path, { ...body, token: 'invalid_token' });
         expect(bad.status).toBe(401);
         expect(bad.json.error.type).toBe('access_denied');
@@ -300,13 +386,22 @@ describe.each(STORES)('Mbill transfers on %s', (store) => {
       }
       const byUser = await raw(g.h, 'GET', `/transfers/${t.id}`, { token: t.token });
       expect(byUser.status).toBe(200);
-      expect(byUser.json.meta).toEqual({ url: `${g.h.url}/mbill/transfers/${t.id}`, type: 'object', code: 200, request_id: expect.any(String) });
-      const byPassword = await raw(g.h, 'GET', `/transfers/${t.id}`, { headers: { authorization: 'Basic ' + Buffer.from(':' + t.token).toString('base64') } });
+      expect(byUser.json.meta).toEqual({
+        url: `${g.h.url}/mbill/transfers/${t.id}`,
+        type: 'object',
+        code: 200,
+        request_id: expect.any(String),
+      });
+      const byPassword = await raw(g.h, 'GET', `/transfers/${t.id}`, {
+        headers: { authorization: 'Basic ' + Buffer.from(':' + t.token).toString('base64') },
+      });
       expect(byPassword.status).toBe(200);
       // the merchant's API token reads its own transfers, not another merchant's; it cannot authenticate them
       expect((await raw(g.h, 'GET', `/transfers/${t.id}`, { token: 'DGRsMpXDCj' })).status).toBe(200);
       expect((await raw(g.h, 'GET', `/transfers/${t.id}`, { token: 'other_shop_token_2' })).status).toBe(401);
-      expect((await raw(g.h, 'POST', `/transfers/${t.id}/auth`, { token: 'DGRsMpXDCj', body: JSON.stringify({ code: FIXED_TEST_OTP }) })).status).toBe(401);
+      expect(
+        (await raw(g.h, 'POST', `/transfers/${t.id}/auth`, { token: 'DGRsMpXDCj', body: JSON.stringify({ code: FIXED_TEST_OTP }) })).status,
+      ).toBe(401);
     });
 
     it('requires the merchant API token to create a transfer', async () => {
@@ -315,7 +410,11 @@ describe.each(STORES)('Mbill transfers on %s', (store) => {
       expect(none.status).toBe(401);
       expect(none.json).toEqual({
         meta: { url: `${g.h.url}/mbill/transfers`, type: 'object', code: 401, request_id: expect.any(String) },
-        error: { type: 'access_denied', invalid: [{ entry_type: 'header', entry: 'Authorization' }], message: 'Send your API token as the HTTP Basic username.' },
+        error: {
+          type: 'access_denied',
+          invalid: [{ entry_type: 'header', entry: 'Authorization' }],
+          message: 'Send your API token as the HTTP Basic username.',
+        },
       });
       const unknown = await raw(g.h, 'POST', '/transfers', { body, token: 'nobody' });
       expect(unknown.status).toBe(401);
@@ -325,7 +424,14 @@ describe.each(STORES)('Mbill transfers on %s', (store) => {
       const blueprintHeader = await raw(g.h, 'POST', '/transfers', { body, headers: { authorization: BLUEPRINT_AUTHORIZATION } });
       expect(blueprintHeader.status).toBe(201);
       // the same token as curl -uDGRsMpXDCj: sends it, without the newline
-      expect((await raw(g.h, 'POST', '/transfers', { body, headers: { authorization: 'Basic ' + Buffer.from(`${BLUEPRINT_TOKEN}:`).toString('base64') } })).status).toBe(201);
+      expect(
+        (
+          await raw(g.h, 'POST', '/transfers', {
+            body,
+            headers: { authorization: 'Basic ' + Buffer.from(`${BLUEPRINT_TOKEN}:`).toString('base64') },
+          })
+        ).status,
+      ).toBe(201);
       await expect(client(g.h, 'nobody').createTransfer(JSON.parse(body))).rejects.toBeInstanceOf(MbillApiError);
     });
   });

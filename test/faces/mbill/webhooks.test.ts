@@ -14,7 +14,8 @@ import { API_TOKEN, CARDS, card, client, MBILL_SEED, OTHER_TOKEN, raw, startMbil
 const SEEDED_TOKEN = 'seeded_hooks_token';
 
 /** The documented signature (docs/mbill.md), computed here: `sha256=` + hex HMAC-SHA256 keyed with the API token, over the raw body. */
-const documentedSignature = (apiToken: string, rawBody: string) => 'sha256=' + createHmac('sha256', apiToken).update(rawBody, 'utf8').digest('hex');
+const documentedSignature = (apiToken: string, rawBody: string) =>
+  'sha256=' + createHmac('sha256', apiToken).update(rawBody, 'utf8').digest('hex');
 
 describe.each(STORES)('Mbill webhooks on %s', (store) => {
   let h: TestGateway;
@@ -22,7 +23,12 @@ describe.each(STORES)('Mbill webhooks on %s', (store) => {
 
   beforeAll(async () => {
     rx = await new Receiver().start();
-    h = await startMbill(store, { merchants: [...MBILL_SEED.merchants, { id: 'shop3', name: 'Hooked Shop', mbill: { apiToken: SEEDED_TOKEN, webhookUrl: `${rx.url}/seeded` } }] });
+    h = await startMbill(store, {
+      merchants: [
+        ...MBILL_SEED.merchants,
+        { id: 'shop3', name: 'Hooked Shop', mbill: { apiToken: SEEDED_TOKEN, webhookUrl: `${rx.url}/seeded` } },
+      ],
+    });
   });
   afterAll(async () => {
     await h?.close();
@@ -33,18 +39,28 @@ describe.each(STORES)('Mbill webhooks on %s', (store) => {
   });
 
   const hooksOf = (t: TransferView) => rx.requests.filter((r) => r.body.includes(`"token":"${t.token}"`));
-  const parsed = (r: Received) => JSON.parse(r.body) as { meta: { type: string; event: string; event_id: string; created_at: string }; data: TransferView };
+  const parsed = (r: Received) =>
+    JSON.parse(r.body) as { meta: { type: string; event: string; event_id: string; created_at: string }; data: TransferView };
 
   it('sets the webhook URL with the API token (PUT /mbill/webhook) and reads it back', async () => {
     expect((await client(h).getWebhook()).data).toEqual({ type: 'webhook', url: null });
     const r = await raw(h, 'PUT', '/webhook', { token: API_TOKEN, body: JSON.stringify({ url: `${rx.url}/hooks/shop1` }) });
     expect(r.status).toBe(200);
-    expect(r.json).toEqual({ meta: { url: `${h.url}/mbill/webhook`, type: 'object', code: 200, request_id: expect.any(String) }, data: { type: 'webhook', url: `${rx.url}/hooks/shop1` } });
+    expect(r.json).toEqual({
+      meta: { url: `${h.url}/mbill/webhook`, type: 'object', code: 200, request_id: expect.any(String) },
+      data: { type: 'webhook', url: `${rx.url}/hooks/shop1` },
+    });
     expect((await client(h).getWebhook()).data.url).toBe(`${rx.url}/hooks/shop1`);
     expect((await client(h, SEEDED_TOKEN).getWebhook()).data.url).toBe(`${rx.url}/seeded`);
     const bad = await raw(h, 'PUT', '/webhook', { token: API_TOKEN, body: JSON.stringify({ url: 'ftp://example.com' }) });
     expect(bad.status).toBe(422);
-    expect(bad.json.error.invalid).toEqual([{ entry_type: 'json_data_property', entry: '$.url', rules: [{ rule: 'format', params: ['~r/^https?:\\/\\//'], description: 'has invalid format' }] }]);
+    expect(bad.json.error.invalid).toEqual([
+      {
+        entry_type: 'json_data_property',
+        entry: '$.url',
+        rules: [{ rule: 'format', params: ['~r/^https?:\\/\\//'], description: 'has invalid format' }],
+      },
+    ]);
     expect((await raw(h, 'PUT', '/webhook', { token: API_TOKEN, body: '{}' })).json.error.invalid[0].rules[0].rule).toBe('required');
     expect((await raw(h, 'PUT', '/webhook', { body: JSON.stringify({ url: 'https://example.com' }) })).status).toBe(401);
   });
@@ -66,13 +82,24 @@ describe.each(STORES)('Mbill webhooks on %s', (store) => {
       expect(x.headers['x-mbill-signature']).toMatch(/^sha256=[0-9a-f]{64}$/);
       expect(verifyWebhookSignature(API_TOKEN, x.body, x.headers['x-mbill-signature'])).toBe(true);
       expect(verifyWebhookSignature(OTHER_TOKEN, x.body, x.headers['x-mbill-signature'])).toBe(false);
-      expect(verifyWebhookSignature(API_TOKEN, x.body.replace('"amount":1000', '"amount":9000'), x.headers['x-mbill-signature'])).toBe(false);
+      expect(verifyWebhookSignature(API_TOKEN, x.body.replace('"amount":1000', '"amount":9000'), x.headers['x-mbill-signature'])).toBe(
+        false,
+      );
       const body = parsed(x);
       expect(Object.keys(body)).toEqual(['meta', 'data']);
-      expect(body.meta).toEqual({ type: 'object', event: x.headers['x-mbill-event'], event_id: x.headers['x-polypay-event-id'], created_at: expect.stringMatching(/Z$/) });
+      expect(body.meta).toEqual({
+        type: 'object',
+        event: x.headers['x-mbill-event'],
+        event_id: x.headers['x-polypay-event-id'],
+        created_at: expect.stringMatching(/Z$/),
+      });
       expect(x.headers['x-polypay-event-id']).toMatch(/^[0-9a-f-]{36}$/);
     }
-    expect(parsed(byEvent('transfer.authentication')).data).toMatchObject({ id: t.id, status: 'authentication', auth: { type: 'lookup-code', md: t.external_id } });
+    expect(parsed(byEvent('transfer.authentication')).data).toMatchObject({
+      id: t.id,
+      status: 'authentication',
+      auth: { type: 'lookup-code', md: t.external_id },
+    });
     expect(parsed(byEvent('transfer.processing')).data).toMatchObject({ id: t.id, status: 'processing' });
     expect(parsed(byEvent('transfer.completed')).data).toEqual((await client(h).getTransfer(t.id, t.token)).data);
     expect(new Set(hooks.map((x) => x.headers['x-polypay-event-id'])).size).toBe(3);
@@ -96,12 +123,15 @@ describe.each(STORES)('Mbill webhooks on %s', (store) => {
   });
 
   it('uses the URL from the seed; merchants without one get none; clearing the URL stops them', async () => {
-    const s = (await client(h, SEEDED_TOKEN).createTransfer(transferBody(card(CARDS.visa3ds), { type: 'card-number', number: CARDS.mc3ds }))).data;
+    const s = (
+      await client(h, SEEDED_TOKEN).createTransfer(transferBody(card(CARDS.visa3ds), { type: 'card-number', number: CARDS.mc3ds }))
+    ).data;
     const got = await rx.waitFor(() => hooksOf(s).length >= 1);
     expect(got.find((x) => x.body.includes(s.token))!.url).toBe('/seeded');
     expect(hooksOf(s)[0]!.headers['x-mbill-signature']).toBe(documentedSignature(SEEDED_TOKEN, hooksOf(s)[0]!.body));
     expect(verifyWebhookSignature(SEEDED_TOKEN, hooksOf(s)[0]!.body, hooksOf(s)[0]!.headers['x-mbill-signature'])).toBe(true);
-    const o = (await client(h, OTHER_TOKEN).createTransfer(transferBody(card(CARDS.visa3ds), { type: 'card-number', number: CARDS.mc3ds }))).data;
+    const o = (await client(h, OTHER_TOKEN).createTransfer(transferBody(card(CARDS.visa3ds), { type: 'card-number', number: CARDS.mc3ds })))
+      .data;
     await client(h).setWebhook(null);
     const t = (await client(h).createTransfer(transferBody(card(CARDS.visa3ds), { type: 'card-number', number: CARDS.mc3ds }))).data;
     // the dispatcher has handled both events once nothing is left to fan out

@@ -10,7 +10,18 @@ import { Receiver, type Received } from '../../helpers/receiver.js';
 import { eventually } from '../../helpers/eventually.js';
 import { parseForm, postForm } from '../../helpers/browser-lite.js';
 import { STORES } from '../../helpers/stores.js';
-import { client, FACES, msToKyivMidnight, NOVAPAY_SEED, payOnPage, POSTBACK_KEYS, returnLink, signaturesOf, STATUS_KEYS, ISO_RE } from './setup.js';
+import {
+  client,
+  FACES,
+  msToKyivMidnight,
+  NOVAPAY_SEED,
+  payOnPage,
+  POSTBACK_KEYS,
+  returnLink,
+  signaturesOf,
+  STATUS_KEYS,
+  ISO_RE,
+} from './setup.js';
 
 const PHONE = '+380501112233';
 
@@ -40,12 +51,23 @@ describe.each(STORES)('NovaPay face on %s: sessions, holds, voids and postbacks'
   const statusesOf = (id: string) => postbacks(id).map((r) => r.json.status as string);
   const waitStatus = (id: string, status: string) => eventually(async () => expect((await client(h).getStatus(id)).status).toBe(status));
   const newSession = (extra: Record<string, unknown> = {}) =>
-    client(h).createSession({ client_phone: PHONE, callback_url: `${rx.url}/postback`, success_url: `${rx.url}/ok`, fail_url: `${rx.url}/fail`, ...extra });
+    client(h).createSession({
+      client_phone: PHONE,
+      callback_url: `${rx.url}/postback`,
+      success_url: `${rx.url}/ok`,
+      fail_url: `${rx.url}/fail`,
+      ...extra,
+    });
 
   it('a held session: the hosted page with 3-D Secure, partial completion, a signed postback on every change', async () => {
     const c = client(h);
     const before = await balance();
-    const { id, metadata } = await newSession({ client_first_name: 'Тарас', client_last_name: 'Шевченко', client_patronymic: 'Григорович', metadata: { order: 'A-1' } });
+    const { id, metadata } = await newSession({
+      client_first_name: 'Тарас',
+      client_last_name: 'Шевченко',
+      client_patronymic: 'Григорович',
+      metadata: { order: 'A-1' },
+    });
     expect(metadata).toEqual({ order: 'A-1' });
     const products = [{ description: 'Кобзар', count: 1, price: 150.5 }];
     const pay = await c.addPayment({ session_id: id, amount: 150.5, external_id: 'A-1', products, use_hold: true });
@@ -86,7 +108,12 @@ describe.each(STORES)('NovaPay face on %s: sessions, holds, voids and postbacks'
     expect(await c.completeHold(id, 100)).toBeNull();
     await waitStatus(id, 'paid');
     const paid = await c.getStatus(id);
-    expect(paid).toMatchObject({ status: 'paid', amount: '100.00', transaction_status: 'APPROVED', operations: [{ amount: '100.00', status: 'paid' }] });
+    expect(paid).toMatchObject({
+      status: 'paid',
+      amount: '100.00',
+      transaction_status: 'APPROVED',
+      operations: [{ amount: '100.00', status: 'paid' }],
+    });
     expect(await balance()).toBe(before + 10000n);
     await expect(c.completeHold(id)).rejects.toMatchObject({ code: 'SessionInvalidStatusError' });
 
@@ -147,7 +174,12 @@ describe.each(STORES)('NovaPay face on %s: sessions, holds, voids and postbacks'
     h.gw.clock.advance(MINUTE + 1000);
     await rx.waitFor((r) => r.length >= start + 3);
     h.gw.clock.advance(5 * MINUTE + 1000);
-    await rx.waitFor(() => statusesOf(id).filter((s) => s === 'paid').length >= 1 && statusesOf(id).filter((s) => s === 'processing').length >= 1 && rx.requests.slice(start).length >= 4);
+    await rx.waitFor(
+      () =>
+        statusesOf(id).filter((s) => s === 'paid').length >= 1 &&
+        statusesOf(id).filter((s) => s === 'processing').length >= 1 &&
+        rx.requests.slice(start).length >= 4,
+    );
     const deliveries = await eventually(async () => {
       const list = await h.gw.engine.read((tx) => tx.listDeliveries({ subjectType: 'novapay_session', subjectId: id, limit: 10 }));
       expect(list.map((d) => d.status)).toEqual(['delivered', 'delivered']);
@@ -164,15 +196,29 @@ describe.each(STORES)('NovaPay face on %s: sessions, holds, voids and postbacks'
     const pa = await c.addPayment({ session_id: a.id, amount: 50 });
     const { statusPage } = await payOnPage(pa.url, '5555555555554444', 'decline');
     expect(returnLink(statusPage)).toBe(`${rx.url}/fail`);
-    expect(await c.getStatus(a.id)).toMatchObject({ status: 'failed', transaction_status: 'DECLINED', card_type: 'MASTERCARD', pan: '555555xxxxxx4444', processing_result: 'Помилка автентифікації 3-D Secure' });
+    expect(await c.getStatus(a.id)).toMatchObject({
+      status: 'failed',
+      transaction_status: 'DECLINED',
+      card_type: 'MASTERCARD',
+      pan: '555555xxxxxx4444',
+      processing_result: 'Помилка автентифікації 3-D Secure',
+    });
 
     const b = await newSession();
     const pb = await c.addPayment({ session_id: b.id, amount: 50 });
     const r = await payOnPage(pb.url, declineCardPan('insufficient_funds'));
     expect(r.statusPage).toContain('Недостатньо коштів');
-    expect(await c.getStatus(b.id)).toMatchObject({ status: 'failed', processing_result: 'Недостатньо коштів', operations: [{ status: 'failed' }] });
+    expect(await c.getStatus(b.id)).toMatchObject({
+      status: 'failed',
+      processing_result: 'Недостатньо коштів',
+      operations: [{ status: 'failed' }],
+    });
     await rx.waitFor(() => statusesOf(b.id).includes('failed'));
-    expect(postbacks(b.id).find((p) => p.json.status === 'failed')!.json).toMatchObject({ processing_result: 'Недостатньо коштів', paytype: 'card', amount: 50 });
+    expect(postbacks(b.id).find((p) => p.json.status === 'failed')!.json).toMatchObject({
+      processing_result: 'Недостатньо коштів',
+      paytype: 'card',
+      amount: 50,
+    });
     // each decline reason has its own text (docs/novapay.md: a Ukrainian text per core decline reason)
     const texts: Array<[DeclineReason, string]> = [
       ['do_not_honor', 'Відмова банку-емітента'],
@@ -225,15 +271,24 @@ describe.each(STORES)('NovaPay face on %s: sessions, holds, voids and postbacks'
     h.gw.clock.advance(msToKyivMidnight(h.gw.clock.now()) - 2 * MINUTE);
     expect(await c.void(a)).toBeNull();
     await waitStatus(a, 'voided');
-    expect(await c.getStatus(a)).toMatchObject({ status: 'voided', transaction_status: 'REFUNDED', operations: [{ status: 'voided', refunded_amount: null }] });
+    expect(await c.getStatus(a)).toMatchObject({
+      status: 'voided',
+      transaction_status: 'REFUNDED',
+      operations: [{ status: 'voided', refunded_amount: null }],
+    });
     expect(await balance()).toBe(before + 2000n);
-    await expect(c.void(a)).rejects.toMatchObject({ status: 400, body: { type: 'processing', error: 'session already refunded', code: 'SessionAlreadyRefundedError' } });
+    await expect(c.void(a)).rejects.toMatchObject({
+      status: 400,
+      body: { type: 'processing', error: 'session already refunded', code: 'SessionAlreadyRefundedError' },
+    });
     await rx.waitFor(() => statusesOf(a).includes('voided'));
     expect(statusesOf(a).sort()).toEqual(['paid', 'processing', 'processing_void', 'voided']);
 
     // after midnight the paid session b can no longer be voided
     h.gw.clock.advance(3 * MINUTE);
-    await expect(c.void(b)).rejects.toMatchObject({ body: { type: 'processing', error: 'void is available only until 23:59 of the payment day', code: 'VoidPeriodExpiredError' } });
+    await expect(c.void(b)).rejects.toMatchObject({
+      body: { type: 'processing', error: 'void is available only until 23:59 of the payment day', code: 'VoidPeriodExpiredError' },
+    });
     expect((await c.getStatus(b)).status).toBe('paid');
 
     // a hold can be voided any time
@@ -249,7 +304,9 @@ describe.each(STORES)('NovaPay face on %s: sessions, holds, voids and postbacks'
     const s = await newSession();
     const p = await c.addPayment({ session_id: s.id, amount: '250.25', use_hold: true });
     await payOnPage(p.url, '4000000000003055');
-    await expect(c.completeHold(s.id, 250.26)).rejects.toMatchObject({ body: { type: 'processing', error: 'amount exceeds holded amount', code: 'AmountExceedsHoldError' } });
+    await expect(c.completeHold(s.id, 250.26)).rejects.toMatchObject({
+      body: { type: 'processing', error: 'amount exceeds holded amount', code: 'AmountExceedsHoldError' },
+    });
     expect(await c.completeHold(s.id)).toBeNull();
     await waitStatus(s.id, 'paid');
     expect(await c.getStatus(s.id)).toMatchObject({ amount: '250.25', operations: [{ amount: '250.25', status: 'paid' }] });
@@ -258,7 +315,12 @@ describe.each(STORES)('NovaPay face on %s: sessions, holds, voids and postbacks'
 
   it('frames: /frames/init answers {session_id, url} to a frameable page', async () => {
     const c = client(h);
-    const r = await c.framesInit({ amount: '12.34', callback_url: `${rx.url}/postback`, products: [{ description: 'Чай', count: '2', price: '6.17' }], metadata: { f: 1 } });
+    const r = await c.framesInit({
+      amount: '12.34',
+      callback_url: `${rx.url}/postback`,
+      products: [{ description: 'Чай', count: '2', price: '6.17' }],
+      metadata: { f: 1 },
+    });
     expect(Object.keys(r)).toEqual(['session_id', 'url']);
     expect(r.url).toBe(`${h.url}/novapay/frames/pay?sid=${r.session_id}`);
     const page = await fetch(r.url);

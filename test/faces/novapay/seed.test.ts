@@ -7,17 +7,32 @@ import { createPublicKey } from 'node:crypto';
 import { GATEWAY_KEY_SETTING } from '../../../src/faces/novapay/keys.js';
 import { startTestGateway, type TestGateway } from '../../helpers/gateway.js';
 import { STORES } from '../../helpers/stores.js';
-import { client, FACES, MERCHANT1_PRIVATE, MERCHANT2_PRIVATE, NOVAPAY_QE_PUBLIC, NOVAPAY_SEED, rsaSignature, rsaVerifies, signaturesOf, STATUS_KEYS, UUID_RE, ISO_RE } from './setup.js';
+import {
+  client,
+  FACES,
+  MERCHANT1_PRIVATE,
+  MERCHANT2_PRIVATE,
+  NOVAPAY_QE_PUBLIC,
+  NOVAPAY_SEED,
+  rsaSignature,
+  rsaVerifies,
+  signaturesOf,
+  STATUS_KEYS,
+  UUID_RE,
+  ISO_RE,
+} from './setup.js';
 import { parseJson } from '../../helpers/http.js';
 
 // The seed's examples, exactly as curl sent them (UTF-8 bytes), with their own signatures.
-const SEED_SESSION_BODY = '{"merchant_id":1,"client_first_name":"Иванов","client_last_name":"Иван","client_patronymic":"Иванович","client_phone":"+380982850654","metadata":{"lol":"kek"},"callback_url":"http://test.com"}';
+const SEED_SESSION_BODY =
+  '{"merchant_id":1,"client_first_name":"Иванов","client_last_name":"Иван","client_patronymic":"Иванович","client_phone":"+380982850654","metadata":{"lol":"kek"},"callback_url":"http://test.com"}';
 const SEED_SESSION_SIGN =
   'JUmrQmn92kwzsZG1zwTDtYW7RGBC/4ftrfl7e9ik6vksq9qK03ifZEXpQl8+uygAWSos5fAGUqSvqtHR/JxRicaaz9+cnKbwddkm1v/0IeyRcYU9oUI46ut2phaP1br40xlofgSvjbs1Z77x6wlNh2QPke/oHT/LfZKtCCjo/AOIVpPD+jQ14DhRSgepd20JYJHBTyAGkIO6oDeAjgtczcTyARJwYQn4vR9cpedfJx+hvwUD8RZgUYvlKU1ojNNjVmwojklfvxOJVD0G29tNh+I8M5K7qdh/+Ewo5zaLlbB5WLVppwBNIqRsE3PS1xAZyWqVt3tkO2iy6T3DZ08+vQ==';
 const SEED_SESSION_RESPONSE = '{"id":"28c72df1-6bcc-4fda-9119-d89928de74c5","metadata":{"lol":"kek"}}';
 const SEED_SESSION_RESPONSE_SIGN =
   'gzD5ICXRWsG/i2ctOIQUVnhYKUNKJiwgKS5IDyQD7X9JqOWwy9qwZPgZNHVSmVL7IibBocfMNvlaw4tNvnZLNHQ3hRSezEBHGb1RWqEsj6d8FlaQqR+NtGmjA02YvMH9MEIlsw6u1v7WrTB9RdIbkr08R9ISRSM5rkpEQOxGZq9AWNI6bxik9OHL2fM8+xUOy5C1xY/8/RvKUO6U6XNK7NVDPu8ZM3lqQCyUmcDxTFG2wjnp8wM9417I+STnsxskSEbQ2xxOl0QX8K2m3kH7pOGSRt6rEdY+ZRdDbER9xqOAQekGHpm0rvVlL16XzKa93i7w9HCbhUtLdHuhelR6fQ==';
-const SEED_INFO_BODY = '{"merchant_id":1,"modelName":"Address","calledMethod":"getCities","methodProperties":{"Ref":"ebc0eda9-93ec-11e3-b441-0050568002cf"}}';
+const SEED_INFO_BODY =
+  '{"merchant_id":1,"modelName":"Address","calledMethod":"getCities","methodProperties":{"Ref":"ebc0eda9-93ec-11e3-b441-0050568002cf"}}';
 const SEED_INFO_SIGN =
   'IZfzX4zQEniwANKACIeNaBe4eUiXaQBhZCi/eH9sb7IMtnOYn8DqSvIza5muRLHg7ocyncrxXI+ifV0fJP8M5Z6HOC2EEjaunH5LC7/JOLmVfFsFPPStmtDEHcMFjEICOE2ujNhS2g4BUWb4IygygNjn1LRfi6uib7Sj41S3LTI+kUo2MdBdnDhfBHZo7cbjEqfUoWX0d/7HUJg2UrboHNQClC+DW8Qo+sF3WRyiDqb6G2Tbu1iqlFJBXZStfmEncDb0fybIa0DkJG9g2eLM2LfEDolAZs6St7IlJWXDiSyh9ntyLwBaGWHyz1nH1A7LGL+Pj8QEdmRnpzYU6bx8yA==';
 const SEED_INFO_RESPONSE =
@@ -28,7 +43,11 @@ describe.each(STORES)('NovaPay face on %s: the seed and signatures', (store) => 
   let gatewayPublic: string;
 
   async function post(path: string, body: string, sign: string | null, headers: Record<string, string> = {}) {
-    const res = await fetch(`${h.url}/novapay/v1${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(sign === null ? {} : { 'x-sign': sign }), ...headers }, body });
+    const res = await fetch(`${h.url}/novapay/v1${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(sign === null ? {} : { 'x-sign': sign }), ...headers },
+      body,
+    });
     const bytes = Buffer.from(await res.arrayBuffer());
     const text = bytes.toString('utf8');
     return { status: res.status, headers: res.headers, bytes, text, json: parseJson(text) as Record<string, unknown> };
@@ -65,7 +84,14 @@ describe.each(STORES)('NovaPay face on %s: the seed and signatures', (store) => 
       expect(r.text).toBe(SEED_SESSION_RESPONSE.replace('28c72df1-6bcc-4fda-9119-d89928de74c5', r.json.id as string));
       expectSigned(r);
       const st = await client(h).getStatus(r.json.id as string);
-      expect(st).toMatchObject({ status: 'created', client_first_name: 'Иванов', client_last_name: 'Иван', client_patronymic: 'Иванович', client_phone: '+380982850654', metadata: { lol: 'kek' } });
+      expect(st).toMatchObject({
+        status: 'created',
+        client_first_name: 'Иванов',
+        client_last_name: 'Иван',
+        client_patronymic: 'Иванович',
+        client_phone: '+380982850654',
+        metadata: { lol: 'kek' },
+      });
     });
 
     it("POST /delivery-info with the seed body and x-sign answers the seed's Nova Poshta response exactly", async () => {
@@ -111,7 +137,11 @@ describe.each(STORES)('NovaPay face on %s: the seed and signatures', (store) => 
       expect((await post('/session', SEED_SESSION_BODY.replace(',', ', '), SEED_SESSION_SIGN)).json).toEqual(expected);
       // an unknown merchant
       const unknown = JSON.stringify({ merchant_id: 77, client_phone: '+380501112233' });
-      expect((await post('/session', unknown, rsaSignature(unknown, MERCHANT1_PRIVATE, 'sha1'))).json).toEqual({ type: 'processing', error: 'merchant not found', code: 'MerchantNotFoundError' });
+      expect((await post('/session', unknown, rsaSignature(unknown, MERCHANT1_PRIVATE, 'sha1'))).json).toEqual({
+        type: 'processing',
+        error: 'merchant not found',
+        code: 'MerchantNotFoundError',
+      });
     });
 
     it('accepts clients that sign the JSON_UNESCAPED_UNICODE text but send \\uXXXX escapes (some PHP clients do)', async () => {
@@ -160,18 +190,38 @@ describe.each(STORES)('NovaPay face on %s: the seed and signatures', (store) => 
     const { generateKeyPairSync } = await import('node:crypto');
     const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const pem = pair.privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
-    const seed = { merchants: [{ id: 'k1', name: 'Keyed', novapay: { merchantId: 1, publicKey: createPublicKey(MERCHANT1_PRIVATE).export({ type: 'spki', format: 'pem' }).toString(), gatewayPrivateKey: pem } }] };
+    const seed = {
+      merchants: [
+        {
+          id: 'k1',
+          name: 'Keyed',
+          novapay: {
+            merchantId: 1,
+            publicKey: createPublicKey(MERCHANT1_PRIVATE).export({ type: 'spki', format: 'pem' }).toString(),
+            gatewayPrivateKey: pem,
+          },
+        },
+      ],
+    };
     const g = await startTestGateway(store, seed, undefined, { faces: FACES });
     try {
       const served = await (await fetch(`${g.url}/novapay/v1/public-key`)).text();
       expect(served).toBe(pair.publicKey.export({ type: 'spki', format: 'pem' }).toString());
       const body = JSON.stringify({ merchant_id: 1, client_phone: '+380501112233' });
-      const res = await fetch(`${g.url}/novapay/v1/session`, { method: 'POST', headers: { 'x-sign': rsaSignature(body, MERCHANT1_PRIVATE, 'sha1') }, body });
+      const res = await fetch(`${g.url}/novapay/v1/session`, {
+        method: 'POST',
+        headers: { 'x-sign': rsaSignature(body, MERCHANT1_PRIVATE, 'sha1') },
+        body,
+      });
       const bytes = Buffer.from(await res.arrayBuffer());
       expect(signaturesOf(bytes, res.headers, served)).toEqual({ sha1: true, sha256: true });
       // describe() shows what a developer needs
       const info = await g.gw.describeMerchant('k1');
-      expect(info.faces.novapay).toEqual({ baseUrl: `${g.url}/novapay/v1`, merchantId: '1', gatewayPublicKey: `${g.url}/novapay/v1/public-key` });
+      expect(info.faces.novapay).toEqual({
+        baseUrl: `${g.url}/novapay/v1`,
+        merchantId: '1',
+        gatewayPublicKey: `${g.url}/novapay/v1/public-key`,
+      });
     } finally {
       await g.close();
     }
@@ -182,28 +232,87 @@ describe.each(STORES)('NovaPay face on %s: the seed and signatures', (store) => 
       const cases: Array<[string, unknown, Array<{ dataPath: string; message: string }>]> = [
         ['/session', { merchant_id: 1 }, [{ dataPath: '', message: "should have required property 'client_phone'" }]],
         ['/session', { merchant_id: 1, client_phone: 380501112233 }, [{ dataPath: '.client_phone', message: 'should be string' }]],
-        ['/session', { merchant_id: 1, client_phone: '12' }, [{ dataPath: '.client_phone', message: 'should pass "validPhone" keyword validation' }]],
-        ['/session', { merchant_id: 1, client_phone: '+380501112233', client_first_name: 'x'.repeat(256) }, [{ dataPath: '.client_first_name', message: 'should NOT be longer than 255 characters' }]],
-        ['/session', { merchant_id: 1, client_phone: '+380501112233', callback_url: 'not a url' }, [{ dataPath: '.callback_url', message: 'should match format "uri"' }]],
-        ['/session', { merchant_id: 1, client_phone: '+380501112233', client_email: 'nope' }, [{ dataPath: '.client_email', message: 'should match format "email"' }]],
-        ['/session', { merchant_id: 1, client_phone: '+380501112233', metadata: [1] }, [{ dataPath: '.metadata', message: 'should be object,null' }]],
-        ['/session', { merchant_id: 1, client_phone: '+380501112233', client_last_name: 5 }, [{ dataPath: '.client_last_name', message: 'should be string,null' }]],
-        ['/payment', { merchant_id: 1 }, [{ dataPath: '', message: "should have required property 'session_id'" }, { dataPath: '', message: "should have required property 'amount'" }]],
+        [
+          '/session',
+          { merchant_id: 1, client_phone: '12' },
+          [{ dataPath: '.client_phone', message: 'should pass "validPhone" keyword validation' }],
+        ],
+        [
+          '/session',
+          { merchant_id: 1, client_phone: '+380501112233', client_first_name: 'x'.repeat(256) },
+          [{ dataPath: '.client_first_name', message: 'should NOT be longer than 255 characters' }],
+        ],
+        [
+          '/session',
+          { merchant_id: 1, client_phone: '+380501112233', callback_url: 'not a url' },
+          [{ dataPath: '.callback_url', message: 'should match format "uri"' }],
+        ],
+        [
+          '/session',
+          { merchant_id: 1, client_phone: '+380501112233', client_email: 'nope' },
+          [{ dataPath: '.client_email', message: 'should match format "email"' }],
+        ],
+        [
+          '/session',
+          { merchant_id: 1, client_phone: '+380501112233', metadata: [1] },
+          [{ dataPath: '.metadata', message: 'should be object,null' }],
+        ],
+        [
+          '/session',
+          { merchant_id: 1, client_phone: '+380501112233', client_last_name: 5 },
+          [{ dataPath: '.client_last_name', message: 'should be string,null' }],
+        ],
+        [
+          '/payment',
+          { merchant_id: 1 },
+          [
+            { dataPath: '', message: "should have required property 'session_id'" },
+            { dataPath: '', message: "should have required property 'amount'" },
+          ],
+        ],
         ['/payment', { merchant_id: 1, session_id: 'x', amount: 0 }, [{ dataPath: '.amount', message: 'should be >= 0.01' }]],
         ['/payment', { merchant_id: 1, session_id: 'x', amount: 'ten' }, [{ dataPath: '.amount', message: 'should be number' }]],
-        ['/payment', { merchant_id: 1, session_id: 'x', amount: 10.001 }, [{ dataPath: '.amount', message: 'should pass "validAmount" keyword validation' }]],
-        ['/payment', { merchant_id: 1, session_id: 'x', amount: 10, products: [{ description: 'a', count: 0, price: 1 }] }, [{ dataPath: '.products[0].count', message: 'should be >= 1' }]],
-        ['/payment', { merchant_id: 1, session_id: 'x', amount: 10, products: [{ description: 'a', count: 1, price: 0 }] }, [{ dataPath: '.products[0].price', message: 'should be >= 0.01' }]],
-        ['/payment', { merchant_id: 1, session_id: 'x', amount: 10, use_hold: 'yes' }, [{ dataPath: '.use_hold', message: 'should be boolean' }]],
-        ['/payment', { merchant_id: 1, session_id: 'x', amount: 10, delivery: { volume_weight: 0.0001, weight: 0.05, recipient_city: 'a' } }, [
-          { dataPath: '.delivery.volume_weight', message: 'should be >= 0.0004' },
-          { dataPath: '.delivery.weight', message: 'should be >= 0.1' },
-          { dataPath: '.delivery', message: "should have required property 'recipient_warehouse'" },
-        ]],
+        [
+          '/payment',
+          { merchant_id: 1, session_id: 'x', amount: 10.001 },
+          [{ dataPath: '.amount', message: 'should pass "validAmount" keyword validation' }],
+        ],
+        [
+          '/payment',
+          { merchant_id: 1, session_id: 'x', amount: 10, products: [{ description: 'a', count: 0, price: 1 }] },
+          [{ dataPath: '.products[0].count', message: 'should be >= 1' }],
+        ],
+        [
+          '/payment',
+          { merchant_id: 1, session_id: 'x', amount: 10, products: [{ description: 'a', count: 1, price: 0 }] },
+          [{ dataPath: '.products[0].price', message: 'should be >= 0.01' }],
+        ],
+        [
+          '/payment',
+          { merchant_id: 1, session_id: 'x', amount: 10, use_hold: 'yes' },
+          [{ dataPath: '.use_hold', message: 'should be boolean' }],
+        ],
+        [
+          '/payment',
+          { merchant_id: 1, session_id: 'x', amount: 10, delivery: { volume_weight: 0.0001, weight: 0.05, recipient_city: 'a' } },
+          [
+            { dataPath: '.delivery.volume_weight', message: 'should be >= 0.0004' },
+            { dataPath: '.delivery.weight', message: 'should be >= 0.1' },
+            { dataPath: '.delivery', message: "should have required property 'recipient_warehouse'" },
+          ],
+        ],
         ['/void', { merchant_id: 1 }, [{ dataPath: '', message: "should have required property 'session_id'" }]],
         ['/complete-hold', { merchant_id: 1, session_id: 'x', amount: -1 }, [{ dataPath: '.amount', message: 'should be >= 0.01' }]],
-        ['/delivery-info', { merchant_id: 1, modelName: 'Address' }, [{ dataPath: '', message: "should have required property 'calledMethod'" }]],
-        ['/delivery-price', { merchant_id: 1, amount: 100, weight: 1, volume_weight: 0.001, recipient_city: 'x' }, [{ dataPath: '', message: "should have required property 'recipient_warehouse'" }]],
+        [
+          '/delivery-info',
+          { merchant_id: 1, modelName: 'Address' },
+          [{ dataPath: '', message: "should have required property 'calledMethod'" }],
+        ],
+        [
+          '/delivery-price',
+          { merchant_id: 1, amount: 100, weight: 1, volume_weight: 0.001, recipient_city: 'x' },
+          [{ dataPath: '', message: "should have required property 'recipient_warehouse'" }],
+        ],
         ['/session', '[1,2]', [{ dataPath: '', message: 'should be object' }]],
       ];
       for (const [path, body, errors] of cases) {
@@ -220,8 +329,14 @@ describe.each(STORES)('NovaPay face on %s: the seed and signatures', (store) => 
       expect(Object.keys(r.json)).toEqual(['uuid', 'type', 'errors']);
       expect(r.json.uuid).toMatch(UUID_RE);
       // the very body recorded from NovaPay's QE host, apart from the uuid
-      expect(r.json.errors).toEqual([{ message: 'Invalid input: expected string, received undefined', code: 'invalid_type', path: 'client_phone' }]);
-      const p = await signed('/payment', { merchant_id: '1', session_id: 'x', amount: 1.5, products: [{ description: 'a', count: 0 }] }, 'sha256');
+      expect(r.json.errors).toEqual([
+        { message: 'Invalid input: expected string, received undefined', code: 'invalid_type', path: 'client_phone' },
+      ]);
+      const p = await signed(
+        '/payment',
+        { merchant_id: '1', session_id: 'x', amount: 1.5, products: [{ description: 'a', count: 0 }] },
+        'sha256',
+      );
       expect(p.json.errors).toEqual([{ message: 'Too small: expected number to be >=1', code: 'too_small', path: 'products.0.count' }]);
       const u = await signed('/session', { merchant_id: '1', client_phone: '+380501112233', success_url: 'ftp://x' }, 'sha256');
       expect(u.json.errors).toEqual([{ message: 'Invalid URL', code: 'invalid_format', path: 'success_url' }]);
@@ -243,7 +358,15 @@ describe.each(STORES)('NovaPay face on %s: the seed and signatures', (store) => 
       const c = client(h);
       const c256 = client(h, { algorithm: 'sha256' });
       const missing = '00000000-0000-4000-8000-000000000000';
-      for (const path of ['/get-status', '/expire', '/void', '/complete-hold', '/confirm-delivery-hold', '/print-express-waybill', '/payment']) {
+      for (const path of [
+        '/get-status',
+        '/expire',
+        '/void',
+        '/complete-hold',
+        '/confirm-delivery-hold',
+        '/print-express-waybill',
+        '/payment',
+      ]) {
         const r = await signed(path, { merchant_id: 1, session_id: missing, ...(path === '/payment' ? { amount: 1 } : {}) });
         expect(r.status, path).toBe(400);
         expect(r.json, path).toEqual({ type: 'processing', error: 'session not found', code: 'SessionNotFoundError' });
@@ -266,10 +389,20 @@ describe.each(STORES)('NovaPay face on %s: the seed and signatures', (store) => 
       expect(await c.expire(id)).toBeNull();
       await expect(c.expire(id)).rejects.toMatchObject({ code: 'SessionExpiredError', message: 'session expired' });
       await expect(c.addPayment({ session_id: id, amount: 5 })).rejects.toMatchObject({ code: 'SessionExpiredError' });
-      await expect(c256.void(id)).rejects.toMatchObject({ body: { type: 'processing', error: 'session expired', description: '', code: 'SessionExpiredError' } });
+      await expect(c256.void(id)).rejects.toMatchObject({
+        body: { type: 'processing', error: 'session expired', description: '', code: 'SessionExpiredError' },
+      });
 
       // delivery price for an unknown warehouse
-      await expect(c.deliveryPrice({ amount: 100, volume_weight: 0.001, weight: 1, recipient_city: 'db5c88f5-391c-11dd-90d9-001a92567626', recipient_warehouse: '00000000-0000-0000-0000-000000000000' })).rejects.toMatchObject({
+      await expect(
+        c.deliveryPrice({
+          amount: 100,
+          volume_weight: 0.001,
+          weight: 1,
+          recipient_city: 'db5c88f5-391c-11dd-90d9-001a92567626',
+          recipient_warehouse: '00000000-0000-0000-0000-000000000000',
+        }),
+      ).rejects.toMatchObject({
         body: { type: 'processing', error: 'delivery price calculation failed', code: 'DeliveryPriceCalculationError' },
       });
     });

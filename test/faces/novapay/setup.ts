@@ -23,7 +23,12 @@ export const MERCHANT2_PRIVATE = other.privateKey.export({ type: 'pkcs8', format
 export const NOVAPAY_SEED: Seed = {
   merchants: [
     { id: 'np1', name: 'Nova Shop', currencies: ['UAH'], novapay: { merchantId: 1, publicKey: MERCHANT1_PUBLIC } },
-    { id: 'np2', name: 'Other Shop', currencies: ['UAH'], novapay: { merchantId: '2', privateKey: MERCHANT2_PRIVATE, senderCity: 'db5c88f5-391c-11dd-90d9-001a92567626' } },
+    {
+      id: 'np2',
+      name: 'Other Shop',
+      currencies: ['UAH'],
+      novapay: { merchantId: '2', privateKey: MERCHANT2_PRIVATE, senderCity: 'db5c88f5-391c-11dd-90d9-001a92567626' },
+    },
   ],
 };
 
@@ -107,18 +112,29 @@ export function rsaVerifies(bytes: string | Buffer, signature: string, publicKey
 }
 
 /** Both signatures of an answer or a postback: `x-sign` (SHA-1) and `x-sign-v2` (SHA-256) over the raw body. */
-export function signaturesOf(bytes: string | Buffer, headers: Headers | Record<string, string | string[] | undefined>, gatewayPublicKey: string): { sha1: boolean; sha256: boolean } {
+export function signaturesOf(
+  bytes: string | Buffer,
+  headers: Headers | Record<string, string | string[] | undefined>,
+  gatewayPublicKey: string,
+): { sha1: boolean; sha256: boolean } {
   const header = (name: string) => {
     const v = headers instanceof Headers ? headers.get(name) : headers[name];
     return (Array.isArray(v) ? v[0] : v) ?? '';
   };
-  return { sha1: rsaVerifies(bytes, header('x-sign'), gatewayPublicKey, 'sha1'), sha256: rsaVerifies(bytes, header('x-sign-v2'), gatewayPublicKey, 'sha256') };
+  return {
+    sha1: rsaVerifies(bytes, header('x-sign'), gatewayPublicKey, 'sha1'),
+    sha256: rsaVerifies(bytes, header('x-sign-v2'), gatewayPublicKey, 'sha256'),
+  };
 }
 
 export const CARD = { exp: '12/30', cvv: '123', holder: 'TARAS SHEVCHENKO' };
 
 /** Pays a session through the hosted page; returns the final response (a redirect to the status page). */
-export async function payOnPage(url: string, number: string, acs: 'approve' | 'decline' | 'none' = 'none'): Promise<{ final: Response; statusPage: string; statusUrl: string }> {
+export async function payOnPage(
+  url: string,
+  number: string,
+  acs: 'approve' | 'decline' | 'none' = 'none',
+): Promise<{ final: Response; statusPage: string; statusUrl: string }> {
   const page = await fetch(url, { redirect: 'manual' });
   if (page.status !== 200) throw new Error(`payment page answered ${page.status}`);
   const form = parseForm(await page.text(), url, 'pay');
@@ -141,7 +157,13 @@ export function returnLink(html: string): string | null {
 
 /** Milliseconds from `now` to the next midnight in Kyiv. */
 export function msToKyivMidnight(now: number): number {
-  const f = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Kyiv', hourCycle: 'h23', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  const f = new Intl.DateTimeFormat('en-CA', {
+    timeZone: 'Europe/Kyiv',
+    hourCycle: 'h23',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  });
   const [hh, mm, ss] = f.format(new Date(now)).split(':').map(Number) as [number, number, number];
   return ((23 - hh) * 3600 + (59 - mm) * 60 + (60 - ss)) * 1000 - (now % 1000);
 }

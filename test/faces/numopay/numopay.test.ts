@@ -16,14 +16,32 @@ const RUB = '423e5010-24d7-11ea-a0af-ad4afa2c683c';
 const USD = '523e5010-24d7-11ea-a0af-ad4afa2c683d';
 const OTHER = '9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6d';
 const FUTURE = { month: '12', year: '2099', cvv: '123', holder: 'NUMO PAY' };
-const STATUS_KEYS = ['order_slug', 'is_completed', 'status', 'type', 'amount', 'currency', 'card_number', 'state_code', 'state_description'].sort();
+const STATUS_KEYS = [
+  'order_slug',
+  'is_completed',
+  'status',
+  'type',
+  'amount',
+  'currency',
+  'card_number',
+  'state_code',
+  'state_description',
+].sort();
 
 /**
  * The documented Authorization header, computed here from the published formula (not with the face's signing
  * code): `NP-ACCESS-TOKEN <version>.<timestamp>.<apiKey>.<signature>`, the signature being the hex HMAC-SHA256,
  * keyed with the secret, of the prehash string `timestamp + method + requestPath + query + body`.
  */
-function documentedAuthorization(apiKey: string, secret: string, timestamp: number, method: string, requestPath: string, query: string, body: string): string {
+function documentedAuthorization(
+  apiKey: string,
+  secret: string,
+  timestamp: number,
+  method: string,
+  requestPath: string,
+  query: string,
+  body: string,
+): string {
   const signature = createHmac('sha256', secret).update(`${timestamp}${method.toUpperCase()}${requestPath}${query}${body}`).digest('hex');
   return `NP-ACCESS-TOKEN 2019-12-22.${timestamp}.${apiKey}.${signature}`;
 }
@@ -68,12 +86,29 @@ describe.each(STORES)('Numopay face on %s', (store) => {
   });
 
   /** A raw request signed as the documentation says (computed in this file), to check exact bytes on the wire. */
-  async function raw(method: string, path: string, body?: string, opts: { key?: string; secret?: string; ts?: number; query?: string; signPath?: string } = {}) {
+  async function raw(
+    method: string,
+    path: string,
+    body?: string,
+    opts: { key?: string; secret?: string; ts?: number; query?: string; signPath?: string } = {},
+  ) {
     const ts = opts.ts ?? Math.floor(Date.now() / 1000);
     const query = opts.query ?? '';
-    const payload = method === 'GET' ? '' : body ?? '';
-    const auth = documentedAuthorization(opts.key ?? 'np_test_key_1', opts.secret ?? 'np_test_secret_1', ts, method, opts.signPath ?? path, query, payload);
-    const res = await fetch(`${h.url}/numopay${path}${query}`, { method, headers: { authorization: auth, 'content-type': 'application/json' }, ...(method === 'GET' ? {} : { body: payload }) });
+    const payload = method === 'GET' ? '' : (body ?? '');
+    const auth = documentedAuthorization(
+      opts.key ?? 'np_test_key_1',
+      opts.secret ?? 'np_test_secret_1',
+      ts,
+      method,
+      opts.signPath ?? path,
+      query,
+      payload,
+    );
+    const res = await fetch(`${h.url}/numopay${path}${query}`, {
+      method,
+      headers: { authorization: auth, 'content-type': 'application/json' },
+      ...(method === 'GET' ? {} : { body: payload }),
+    });
     const text = await res.text();
     return { status: res.status, text, json: text ? JSON.parse(text) : undefined };
   }
@@ -96,7 +131,12 @@ describe.each(STORES)('Numopay face on %s', (store) => {
     it('lists and shows accounts', async () => {
       const list = await raw('GET', '/v2/accounts');
       expect(list.status).toBe(200);
-      expect(list.json).toEqual({ data: [{ id: RUB, currency: 'RUB' }, { id: USD, currency: 'USD' }] });
+      expect(list.json).toEqual({
+        data: [
+          { id: RUB, currency: 'RUB' },
+          { id: USD, currency: 'USD' },
+        ],
+      });
       const one = await raw('GET', `/v2/accounts/${RUB}`);
       expect(one.json).toEqual({ data: { id: RUB, currency: 'RUB' } });
     });
@@ -108,18 +148,35 @@ describe.each(STORES)('Numopay face on %s', (store) => {
     });
 
     it('creates a charge token {token, order_slug} and a charge {charge_link}', async () => {
-      const t = await raw('POST', `/v2/accounts/${RUB}/charge/token`, JSON.stringify({ amount: '100', redirect_url: 'https://example.com' }));
+      const t = await raw(
+        'POST',
+        `/v2/accounts/${RUB}/charge/token`,
+        JSON.stringify({ amount: '100', redirect_url: 'https://example.com' }),
+      );
       expect(t.status).toBe(200);
       expect(Object.keys(t.json.data).sort()).toEqual(['order_slug', 'token']);
       expect(t.json.data.token).toMatch(/^[0-9a-f-]{36}$/);
       expect(t.json.data.order_slug).toMatch(/^client_wof_\d+_[0-9a-f]+$/);
-      const c = await raw('POST', `/v2/accounts/${RUB}/charge`, JSON.stringify({ token: t.json.data.token, card_info: { number: '4242424242424242', ...FUTURE } }));
+      const c = await raw(
+        'POST',
+        `/v2/accounts/${RUB}/charge`,
+        JSON.stringify({ token: t.json.data.token, card_info: { number: '4242424242424242', ...FUTURE } }),
+      );
       expect(c.status).toBe(200);
       expect(Object.keys(c.json.data)).toEqual(['charge_link']);
       expect(c.json.data.charge_link).toMatch(new RegExp(`^${h.url}/numopay/v2/charge/[A-Za-z0-9]{32}$`));
       const s = await raw('GET', `/v2/accounts/${RUB}/payment/${t.json.data.order_slug}`);
       expect(Object.keys(s.json.data).sort()).toEqual(STATUS_KEYS);
-      expect(s.json.data).toMatchObject({ order_slug: t.json.data.order_slug, is_completed: false, status: 'pending', type: 'charge_unregistered', amount: '100', currency: 'RUB', card_number: '4242********4242', state_code: 0 });
+      expect(s.json.data).toMatchObject({
+        order_slug: t.json.data.order_slug,
+        is_completed: false,
+        status: 'pending',
+        type: 'charge_unregistered',
+        amount: '100',
+        currency: 'RUB',
+        card_number: '4242********4242',
+        state_code: 0,
+      });
     });
 
     it('answers the seed example payment status shape after a completed charge', async () => {
@@ -144,26 +201,57 @@ describe.each(STORES)('Numopay face on %s', (store) => {
     it('creates a refill token and refills a card: {token}', async () => {
       const t = await chargeToken('5000');
       await client().charge(RUB, { token: t.token, card_info: { number: '4000000000003055', ...FUTURE } });
-      const r = await raw('POST', `/v2/accounts/${RUB}/refill/token`, JSON.stringify({ amount: '100', redirect_url: 'https://example.com' }));
+      const r = await raw(
+        'POST',
+        `/v2/accounts/${RUB}/refill/token`,
+        JSON.stringify({ amount: '100', redirect_url: 'https://example.com' }),
+      );
       expect(r.status).toBe(200);
       expect(Object.keys(r.json.data).sort()).toEqual(['order_slug', 'token']);
       expect(r.json.data.order_slug).toMatch(/^client_frg_\d+_[0-9a-f]+$/);
-      const f = await raw('POST', `/v2/accounts/${RUB}/refill`, JSON.stringify({ token: r.json.data.token, card_number: '5555555555554444' }));
+      const f = await raw(
+        'POST',
+        `/v2/accounts/${RUB}/refill`,
+        JSON.stringify({ token: r.json.data.token, card_number: '5555555555554444' }),
+      );
       expect(f.status).toBe(200);
       expect(f.json).toEqual({ data: { token: r.json.data.token } });
       const s = await client().paymentStatus(RUB, r.json.data.order_slug);
-      expect(s).toEqual({ order_slug: r.json.data.order_slug, is_completed: true, status: 'success', type: 'refill_unregistered', amount: '100', currency: 'RUB', card_number: '5555********4444', state_code: 0, state_description: 'Нет ошибки' });
+      expect(s).toEqual({
+        order_slug: r.json.data.order_slug,
+        is_completed: true,
+        status: 'success',
+        type: 'refill_unregistered',
+        amount: '100',
+        currency: 'RUB',
+        card_number: '5555********4444',
+        state_code: 0,
+        state_description: 'Нет ошибки',
+      });
     });
 
     it('manages webhook endpoints with the seed shapes (DELETE signs the {} body)', async () => {
-      const c = await raw('POST', `/v2/accounts/${USD}/webhook-endpoints`, JSON.stringify({ url: 'https://example.com/webhook/secret', event: 'order' }));
+      const c = await raw(
+        'POST',
+        `/v2/accounts/${USD}/webhook-endpoints`,
+        JSON.stringify({ url: 'https://example.com/webhook/secret', event: 'order' }),
+      );
       expect(c.status).toBe(200);
       expect(Object.keys(c.json.data)).toEqual(['id', 'url', 'event', 'created_at', 'updated_at']);
       expect(c.json.data).toMatchObject({ url: 'https://example.com/webhook/secret', event: 'order' });
       expect(c.json.data.created_at).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
       const id = c.json.data.id;
-      const u = await raw('PUT', `/v2/accounts/${USD}/webhook-endpoints/${id}`, JSON.stringify({ url: 'https://example.com/webhook2/secret2', event: 'order' }));
-      expect(u.json.data).toMatchObject({ id, url: 'https://example.com/webhook2/secret2', event: 'order', created_at: c.json.data.created_at });
+      const u = await raw(
+        'PUT',
+        `/v2/accounts/${USD}/webhook-endpoints/${id}`,
+        JSON.stringify({ url: 'https://example.com/webhook2/secret2', event: 'order' }),
+      );
+      expect(u.json.data).toMatchObject({
+        id,
+        url: 'https://example.com/webhook2/secret2',
+        event: 'order',
+        created_at: c.json.data.created_at,
+      });
       const l = await raw('GET', `/v2/accounts/${USD}/webhook-endpoints`);
       expect(l.json.data).toEqual([u.json.data]);
       const ts = Math.floor(Date.now() / 1000);
@@ -171,13 +259,22 @@ describe.each(STORES)('Numopay face on %s', (store) => {
       expect(d.json).toEqual({ data: { id } });
       expect((await raw('GET', `/v2/accounts/${USD}/webhook-endpoints`)).json).toEqual({ data: [] });
       // the same signed request again (same second): a replay, refused; signed anew, the endpoint is gone
-      expect((await raw('DELETE', `/v2/accounts/${USD}/webhook-endpoints/${id}`, '{}', { ts })).json).toEqual({ error: 'Request signature already used' });
+      expect((await raw('DELETE', `/v2/accounts/${USD}/webhook-endpoints/${id}`, '{}', { ts })).json).toEqual({
+        error: 'Request signature already used',
+      });
       expect((await raw('DELETE', `/v2/accounts/${USD}/webhook-endpoints/${id}`, '{}', { ts: ts - 1 })).status).toBe(404);
     });
 
     it('refuses the seed example card, which fails the Luhn check, with a 400', async () => {
       const t = await chargeToken('100');
-      const c = await raw('POST', `/v2/accounts/${RUB}/charge`, JSON.stringify({ token: t.token, card_info: { number: '4444555566667777', month: '12', year: '2021', cvv: '123', holder: 'NUMO PAY' } }));
+      const c = await raw(
+        'POST',
+        `/v2/accounts/${RUB}/charge`,
+        JSON.stringify({
+          token: t.token,
+          card_info: { number: '4444555566667777', month: '12', year: '2021', cvv: '123', holder: 'NUMO PAY' },
+        }),
+      );
       expect(c.status).toBe(400);
       expect(c.json).toEqual({ error: 'Invalid card number' });
       // bad input writes nothing: the token is still usable once
@@ -214,7 +311,12 @@ describe.each(STORES)('Numopay face on %s', (store) => {
       const done = await passAcs(await (await fetch(charge_link)).text(), charge_link, { approve: false });
       expect(done.status).toBe(303);
       const s = await client().paymentStatus(RUB, t.order_slug);
-      expect(s).toMatchObject({ status: 'error', is_completed: true, state_code: 17, state_description: 'Отказ эмитента или платежной системы' });
+      expect(s).toMatchObject({
+        status: 'error',
+        is_completed: true,
+        state_code: 17,
+        state_description: 'Отказ эмитента или платежной системы',
+      });
       expect((await client().balance(RUB)).amount).toBe(before);
     });
 
@@ -248,16 +350,24 @@ describe.each(STORES)('Numopay face on %s', (store) => {
       const t = await chargeToken('300');
       const { charge_link } = await client().charge(RUB, { token: t.token, card_info: { number: '4012888888881881', ...FUTURE } });
       await passAcs(await (await fetch(charge_link)).text(), charge_link, { approve: true });
-      expect(await client().paymentStatus(RUB, t.order_slug)).toMatchObject({ status: 'error', state_code: 10, state_description: 'Недостаточно средств' });
+      expect(await client().paymentStatus(RUB, t.order_slug)).toMatchObject({
+        status: 'error',
+        state_code: 10,
+        state_description: 'Недостаточно средств',
+      });
     });
 
     it('a charge token allows one attempt and lives 15 minutes', async () => {
       const t = await chargeToken('100');
       await client().charge(RUB, { token: t.token, card_info: { number: '4000000000003055', ...FUTURE } });
-      await expect(client().charge(RUB, { token: t.token, card_info: { number: '4000000000003055', ...FUTURE } })).rejects.toThrow('Token already used');
+      await expect(client().charge(RUB, { token: t.token, card_info: { number: '4000000000003055', ...FUTURE } })).rejects.toThrow(
+        'Token already used',
+      );
       const t2 = await chargeToken('100');
       h.gw.clock.advance(15 * 60_000 + 1000);
-      await expect(client().charge(RUB, { token: t2.token, card_info: { number: '4000000000003055', ...FUTURE } })).rejects.toThrow('Token expired');
+      await expect(client().charge(RUB, { token: t2.token, card_info: { number: '4000000000003055', ...FUTURE } })).rejects.toThrow(
+        'Token expired',
+      );
       await h.gw.engine.scheduler.drain();
       expect(await client().paymentStatus(RUB, t2.order_slug)).toMatchObject({ status: 'expired', is_completed: true, state_code: 0 });
     });
@@ -279,7 +389,12 @@ describe.each(STORES)('Numopay face on %s', (store) => {
           slug = t.order_slug;
         }
         const s = await raw('GET', `/v2/accounts/${RUB}/payment/${slug}`);
-        expect(s.json.data, `state ${code}`).toMatchObject({ status: 'error', is_completed: true, state_code: code, state_description: description });
+        expect(s.json.data, `state ${code}`).toMatchObject({
+          status: 'error',
+          is_completed: true,
+          state_code: code,
+          state_description: description,
+        });
       }
     });
   });
@@ -395,7 +510,13 @@ describe.each(STORES)('Numopay face on %s', (store) => {
       const again = await postForm(form.action, { ...form.fields, number: '4242424242424242', exp: '12/99', cvv: '123' });
       expect(again.status).toBe(303);
       const txs = await client().transactions(RUB, { limit: 1 });
-      expect(txs[0]).toMatchObject({ status: 'success', amount: '200000', checkout_session_id: s.id, original_amount: '200000', original_currency: 'RUB' });
+      expect(txs[0]).toMatchObject({
+        status: 'success',
+        amount: '200000',
+        checkout_session_id: s.id,
+        original_amount: '200000',
+        original_currency: 'RUB',
+      });
     });
 
     it('answers sandbox rates', async () => {
@@ -411,7 +532,9 @@ describe.each(STORES)('Numopay face on %s', (store) => {
       expect(await noAuth.json()).toEqual({ error: 'Authorization header is required' });
       const malformed = await fetch(`${h.url}/numopay/v2/accounts`, { headers: { authorization: 'Bearer x' } });
       expect(malformed.status).toBe(401);
-      expect((await raw('GET', '/v2/accounts', undefined, { ts: Math.floor(Date.now() / 1000) - 31 })).json).toEqual({ error: 'Request expired' });
+      expect((await raw('GET', '/v2/accounts', undefined, { ts: Math.floor(Date.now() / 1000) - 31 })).json).toEqual({
+        error: 'Request expired',
+      });
       expect((await raw('GET', '/v2/accounts', undefined, { ts: Math.floor(Date.now() / 1000) + 31 })).status).toBe(401);
       expect((await raw('GET', '/v2/accounts', undefined, { ts: Math.floor(Date.now() / 1000) - 29 })).status).toBe(200);
       expect((await raw('GET', '/v2/accounts', undefined, { secret: 'wrong' })).json).toEqual({ error: 'Invalid signature' });
@@ -423,8 +546,20 @@ describe.each(STORES)('Numopay face on %s', (store) => {
       expect((await raw('GET', '/v2/accounts', undefined, { signPath: '/numopay/v2/accounts' })).status).toBe(401);
       // a tampered body does not pass
       const ts = Math.floor(Date.now() / 1000);
-      const auth = documentedAuthorization('np_test_key_1', 'np_test_secret_1', ts, 'POST', `/v2/accounts/${RUB}/charge/token`, '', '{"amount":"100"}');
-      const tampered = await fetch(`${h.url}/numopay/v2/accounts/${RUB}/charge/token`, { method: 'POST', headers: { authorization: auth }, body: '{"amount":"999"}' });
+      const auth = documentedAuthorization(
+        'np_test_key_1',
+        'np_test_secret_1',
+        ts,
+        'POST',
+        `/v2/accounts/${RUB}/charge/token`,
+        '',
+        '{"amount":"100"}',
+      );
+      const tampered = await fetch(`${h.url}/numopay/v2/accounts/${RUB}/charge/token`, {
+        method: 'POST',
+        headers: { authorization: auth },
+        body: '{"amount":"999"}',
+      });
       expect(tampered.status).toBe(401);
     });
 
@@ -432,7 +567,15 @@ describe.each(STORES)('Numopay face on %s', (store) => {
       const q = '?limit=1&offset=0';
       expect((await raw('GET', `/v2/accounts/${RUB}/transactions`, undefined, { query: q })).status).toBe(200);
       const ts = Math.floor(Date.now() / 1000);
-      const auth = documentedAuthorization('np_test_key_1', 'np_test_secret_1', ts, 'GET', `/v2/accounts/${RUB}/transactions`, '?limit=1&offset=0', '');
+      const auth = documentedAuthorization(
+        'np_test_key_1',
+        'np_test_secret_1',
+        ts,
+        'GET',
+        `/v2/accounts/${RUB}/transactions`,
+        '?limit=1&offset=0',
+        '',
+      );
       const res = await fetch(`${h.url}/numopay/v2/accounts/${RUB}/transactions?limit=2&offset=0`, { headers: { authorization: auth } });
       expect(res.status).toBe(401);
     });
@@ -446,9 +589,21 @@ describe.each(STORES)('Numopay face on %s', (store) => {
         ['POST', `/v2/accounts/${RUB}/charge/token`, '{"amount":"1.5"}', 400, 'amount must be a string of digits (minor units)'],
         ['POST', `/v2/accounts/${RUB}/charge/token`, '{"amount":"0"}', 400, 'amount must be greater than zero'],
         ['POST', `/v2/accounts/${RUB}/charge/token`, '{"amount":{"x":1}}', 400, 'amount must be a string of digits (minor units)'],
-        ['POST', `/v2/accounts/${RUB}/charge/token`, '{"amount":"100","redirect_url":"javascript:alert(1)"}', 400, 'redirect_url must be an http(s) URL'],
+        [
+          'POST',
+          `/v2/accounts/${RUB}/charge/token`,
+          '{"amount":"100","redirect_url":"javascript:alert(1)"}',
+          400,
+          'redirect_url must be an http(s) URL',
+        ],
         ['POST', `/v2/accounts/${RUB}/charge/token`, '{"amount":"100","currency":"XXX"}', 400, 'Unsupported currency'],
-        ['POST', `/v2/accounts/${RUB}/charge`, '{"token":"nope","card_info":{"number":"4242424242424242","month":"12","year":"2099","cvv":"123"}}', 400, 'Token not found'],
+        [
+          'POST',
+          `/v2/accounts/${RUB}/charge`,
+          '{"token":"nope","card_info":{"number":"4242424242424242","month":"12","year":"2099","cvv":"123"}}',
+          400,
+          'Token not found',
+        ],
         ['POST', `/v2/accounts/${RUB}/charge`, '{"token":"nope"}', 400, 'card_info is required'],
         ['POST', `/v2/accounts/${RUB}/charge`, '{"token":5}', 400, 'token must be a string'],
         ['GET', `/v2/accounts/00000000-0000-0000-0000-000000000000`, undefined, 404, 'Account not found'],
@@ -468,7 +623,9 @@ describe.each(STORES)('Numopay face on %s', (store) => {
       const mine = await chargeToken('100');
       const other = new NumopayClient({ baseUrl: `${h.url}/numopay`, apiKey: 'np_test_key_2', secret: 'np_test_secret_2' });
       await expect(other.paymentStatus(OTHER, mine.order_slug)).rejects.toMatchObject({ status: 404 });
-      await expect(other.charge(OTHER, { token: mine.token, card_info: { number: '4000000000003055', ...FUTURE } })).rejects.toMatchObject({ status: 400 });
+      await expect(other.charge(OTHER, { token: mine.token, card_info: { number: '4000000000003055', ...FUTURE } })).rejects.toMatchObject({
+        status: 400,
+      });
       await expect(other.paymentStatus(RUB, mine.order_slug)).rejects.toBeInstanceOf(NumopayApiError);
     });
 

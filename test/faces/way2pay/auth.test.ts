@@ -10,11 +10,34 @@ import { TestGateway, startTestGateway, useGateway } from '../../helpers/gateway
 import { Receiver } from '../../helpers/receiver.js';
 import { startChildGateways } from '../../helpers/child-gateway.js';
 import { STORES } from '../../helpers/stores.js';
-import { client, EMPTY, ext, FACES, GEN1, GEN3, generation3Signature, GHOST, hmac256, ISO_MS, raw, REVOKED, RICH, W2P_SEED, type RawResponse } from './helpers.js';
+import {
+  client,
+  EMPTY,
+  ext,
+  FACES,
+  GEN1,
+  GEN3,
+  generation3Signature,
+  GHOST,
+  hmac256,
+  ISO_MS,
+  raw,
+  REVOKED,
+  RICH,
+  W2P_SEED,
+  type RawResponse,
+} from './helpers.js';
 
 /** The seed's example request body, key order as in the seed. */
-const SEED_BODY = { externalID: 'test123', currency: 'RUB', callbackURL: 'https://test.com/callback', description: 'Тестовый платеж', amount: '1000' };
-const SEED_MESSAGE = '{"externalID":"test123","currency":"RUB","callbackURL":"https://test.com/callback","description":"Тестовый платеж","amount":"1000"}1721585422';
+const SEED_BODY = {
+  externalID: 'test123',
+  currency: 'RUB',
+  callbackURL: 'https://test.com/callback',
+  description: 'Тестовый платеж',
+  amount: '1000',
+};
+const SEED_MESSAGE =
+  '{"externalID":"test123","currency":"RUB","callbackURL":"https://test.com/callback","description":"Тестовый платеж","amount":"1000"}1721585422';
 const SEED_KEYS = ['id', 'externalID', 'currency', 'amount', 'status', 'method', 'bank', 'cardNumber', 'holder', 'createdAt', 'updatedAt'];
 
 /**
@@ -84,11 +107,21 @@ describe.each(STORES)('Way2Pay auth and errors on %s', (store) => {
       // the header set of the seed's example: Content-Type, Nonce, Public-Key, Signature (hex HMAC-SHA256)
       const c = client(g.h, GEN1, { nonce: () => '1721585422' });
       const signed = c.sign('POST', '/api/v1/pay-in', SEED_BODY);
-      expect(signed.headers).toEqual({ 'Content-Type': 'application/json', Nonce: '1721585422', 'Public-Key': GEN1.publicKey, Signature: hmac256(GEN1.secretKey, SEED_MESSAGE) });
+      expect(signed.headers).toEqual({
+        'Content-Type': 'application/json',
+        Nonce: '1721585422',
+        'Public-Key': GEN1.publicKey,
+        Signature: hmac256(GEN1.secretKey, SEED_MESSAGE),
+      });
       expect(signed.body).toBe(SEED_MESSAGE.slice(0, -'1721585422'.length));
       expect(signed.url).toBe(`${g.h.url}/way2pay/api/v1/pay-in`);
       // and on the wire, as a receiving server sees it
-      const wire = new Way2PayClient({ baseUrl: g.rx.url, publicKey: GEN1.publicKey, secretKey: GEN1.secretKey, nonce: () => '1721585422' });
+      const wire = new Way2PayClient({
+        baseUrl: g.rx.url,
+        publicKey: GEN1.publicKey,
+        secretKey: GEN1.secretKey,
+        nonce: () => '1721585422',
+      });
       await wire.createPayIn(SEED_BODY).catch(() => undefined);
       const got = g.rx.requests.at(-1)!;
       expect(got.method).toBe('POST');
@@ -118,12 +151,22 @@ describe.each(STORES)('Way2Pay auth and errors on %s', (store) => {
       expect(d.createdAt).toMatch(ISO_MS);
       expect(d.updatedAt).toBe(d.createdAt);
       // the seed's own nonce (1721585422) is long past: the request has timed out
-      const old = await raw(g.h, 'POST', '/api/v1/pay-in', { body: JSON.stringify({ ...SEED_BODY, externalID: 'test124' }), nonce: '1721585422' });
+      const old = await raw(g.h, 'POST', '/api/v1/pay-in', {
+        body: JSON.stringify({ ...SEED_BODY, externalID: 'test124' }),
+        nonce: '1721585422',
+      });
       expectError(old, 60007);
     });
 
     it('signs the later generation as path + sorted JSON + nonce (HMAC-SHA512)', async () => {
-      const body = { bankId: 1, externalID: 'test123', currencyId: 1, callbackURL: 'https://test.com/callback', amount: '1000', method: 'CARD' };
+      const body = {
+        bankId: 1,
+        externalID: 'test123',
+        currencyId: 1,
+        callbackURL: 'https://test.com/callback',
+        amount: '1000',
+        method: 'CARD',
+      };
       expect(gen3Message('/api/v1/pay-in', body, 1721585422)).toBe(
         '/api/v1/pay-in{"amount":"1000","bankId":1,"callbackURL":"https://test.com/callback","currencyId":1,"externalID":"test123","method":"CARD"}1721585422',
       );
@@ -133,7 +176,11 @@ describe.each(STORES)('Way2Pay auth and errors on %s', (store) => {
       // the signature: hex HMAC-SHA512 of that text, keyed with the private key (computed here from the documented rule)
       expect(gen3Signature('k', '/api/v1/balance', '', 7)).toBe(createHmac('sha512', 'k').update('/api/v1/balance7').digest('hex'));
       expect(gen3Signature('your_private_key_here', '/api/v1/pay-in', body, 1721585422)).toBe(
-        createHmac('sha512', 'your_private_key_here').update('/api/v1/pay-in{"amount":"1000","bankId":1,"callbackURL":"https://test.com/callback","currencyId":1,"externalID":"test123","method":"CARD"}1721585422').digest('hex'),
+        createHmac('sha512', 'your_private_key_here')
+          .update(
+            '/api/v1/pay-in{"amount":"1000","bankId":1,"callbackURL":"https://test.com/callback","currencyId":1,"externalID":"test123","method":"CARD"}1721585422',
+          )
+          .digest('hex'),
       );
       // the typed client's headers carry that signature
       const signedGet = client(g.h, GEN3, { nonce: () => '172325680000000111' }).sign('GET', '/api/v1/balance');
@@ -143,15 +190,34 @@ describe.each(STORES)('Way2Pay auth and errors on %s', (store) => {
       // a generation 3 merchant works with the typed client, and with PHP/Python-style bodies (unsorted on the
       // wire, non-ASCII escaped as \uXXXX in the signed JSON)
       expect((await client(g.h, GEN3).balance()).balance.payout.currency).toBe('RUB');
-      const unsorted = JSON.stringify({ method: 'CARD', externalID: ext('php'), currencyId: 1, bankId: 2, amount: '150.50', description: 'Оплата заказа' });
-      const sortedAscii = JSON.stringify(JSON.parse(unsorted), Object.keys(JSON.parse(unsorted)).sort()).replace(/[\u0080-\uffff]/g, (ch) => '\\u' + ch.charCodeAt(0).toString(16).padStart(4, '0'));
+      const unsorted = JSON.stringify({
+        method: 'CARD',
+        externalID: ext('php'),
+        currencyId: 1,
+        bankId: 2,
+        amount: '150.50',
+        description: 'Оплата заказа',
+      });
+      const sortedAscii = JSON.stringify(JSON.parse(unsorted), Object.keys(JSON.parse(unsorted)).sort()).replace(
+        /[\u0080-\uffff]/g,
+        (ch) => '\\u' + ch.charCodeAt(0).toString(16).padStart(4, '0'),
+      );
       const php = await raw(g.h, 'POST', '/api/v1/pay-in', { keys: GEN3, body: unsorted, signBody: sortedAscii });
       expect(php.status, php.text).toBe(200);
-      expect(php.json.data).toMatchObject({ amount: '150.5', bank: 'Т-Банк', method: 'CARD', status: 'PENDING', description: 'Оплата заказа' });
+      expect(php.json.data).toMatchObject({
+        amount: '150.5',
+        bank: 'Т-Банк',
+        method: 'CARD',
+        status: 'PENDING',
+        description: 'Оплата заказа',
+      });
       // the query string is part of the signed path (parameters in alphabetical order)
       expect((await raw(g.h, 'GET', '/api/v1/pay-in/list?limit=1&offset=0', { keys: GEN3 })).status).toBe(200);
       expectError(await raw(g.h, 'GET', '/api/v1/pay-in/list?limit=1&offset=0', { keys: GEN3, signPath: '/api/v1/pay-in/list' }), 2005);
-      expectError(await raw(g.h, 'GET', '/api/v1/pay-in/list?limit=1&offset=0', { keys: GEN3, signPath: '/api/v1/pay-in/list?limit=2&offset=0' }), 2005);
+      expectError(
+        await raw(g.h, 'GET', '/api/v1/pay-in/list?limit=1&offset=0', { keys: GEN3, signPath: '/api/v1/pay-in/list?limit=2&offset=0' }),
+        2005,
+      );
       // but not another path, nor the full URL path with the mount prefix
       expectError(await raw(g.h, 'GET', '/api/v1/balance', { keys: GEN3, signPath: '/api/v1/banks' }), 2005);
       expectError(await raw(g.h, 'GET', '/api/v1/balance', { keys: GEN3, signPath: '/way2pay/api/v1/balance' }), 2005);
@@ -177,7 +243,11 @@ describe.each(STORES)('Way2Pay auth and errors on %s', (store) => {
       expect((await raw(g.h, 'GET', '/api/v1/balance', { keys: GEN3, nonce: n })).status).toBe(200);
       expectError(await raw(g.h, 'GET', '/api/v1/balance', { keys: GEN3, nonce: n }), 2007, 'replayed');
       expectError(await raw(g.h, 'GET', '/api/v1/balance', { keys: GEN3, nonce: String(BigInt(n) - 5n) }), 2007, 'lower');
-      expectError(await raw(g.h, 'GET', '/api/v1/balance', { keys: GEN3, nonce: String(BigInt(Date.now() - 10 * 60_000) * 100_000n) }), 2004, 'stale');
+      expectError(
+        await raw(g.h, 'GET', '/api/v1/balance', { keys: GEN3, nonce: String(BigInt(Date.now() - 10 * 60_000) * 100_000n) }),
+        2004,
+        'stale',
+      );
       expectError(await raw(g.h, 'GET', '/api/v1/balance', { keys: GEN3, nonce: '12x' }), 2007, 'malformed');
     });
 
@@ -187,65 +257,112 @@ describe.each(STORES)('Way2Pay auth and errors on %s', (store) => {
       expectError(await raw(g.h, 'GET', path, { nonce: n }), 60011);
       expectError(await raw(g.h, 'GET', path, { nonce: n }), 20006);
       // a failed pay-out (no balance) cannot be replayed later, once the balance is there
-      const body = JSON.stringify({ externalID: ext('replay'), bankId: 1, method: 'SBP', currencyId: 1, callbackURL: 'https://example.com/cb', amount: '100', receiver: '79991234567', holder: 'Иван Иванов' });
+      const body = JSON.stringify({
+        externalID: ext('replay'),
+        bankId: 1,
+        method: 'SBP',
+        currencyId: 1,
+        callbackURL: 'https://example.com/cb',
+        amount: '100',
+        receiver: '79991234567',
+        holder: 'Иван Иванов',
+      });
       const m = nextNonce(GEN1.publicKey, 1);
       expectError(await raw(g.h, 'POST', '/api/v1/pay-out', { body, nonce: m }), 30004);
-      const topUp = await fetch(`${g.h.url}/way2pay/sandbox/balance`, { method: 'POST', headers: { authorization: `Bearer ${g.h.gw.adminToken}` }, body: JSON.stringify({ publicKey: GEN1.publicKey, amount: '500' }) });
+      const topUp = await fetch(`${g.h.url}/way2pay/sandbox/balance`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${g.h.gw.adminToken}` },
+        body: JSON.stringify({ publicKey: GEN1.publicKey, amount: '500' }),
+      });
       expect(topUp.status).toBe(200);
       expectError(await raw(g.h, 'POST', '/api/v1/pay-out', { body, nonce: m }), 20006);
     });
 
     // on PostgreSQL, fired at two gateway processes (the CLI's `start`, child processes sharing only the database)
-    it('lets exactly one of many concurrent requests with one nonce pass' + (store === 'postgres' ? ', across two gateway processes' : ''), async () => {
-      const children = store === 'postgres' ? await startChildGateways(g.h.target, 2) : [];
-      try {
-        const urls = children.length ? children.map((c) => c.info!.url) : [g.h.url];
-        // generation 1, a read
-        const c1 = client(g.h, GEN1);
-        const r1 = c1.sign('GET', '/api/v1/balance');
-        const res1 = await Promise.all(Array.from({ length: 24 }, (_, i) => fetch(urls[i % urls.length] + r1.url.slice(g.h.url.length), { method: 'GET', headers: r1.headers })));
-        const codes1 = await Promise.all(res1.map(async (r) => [r.status, ((await r.json()) as { error?: { code: number } }).error?.code ?? 0]));
-        expect(codes1.filter(([s]) => s === 200)).toHaveLength(1);
-        expect(codes1.filter(([s, c]) => s === 400 && c === 20006)).toHaveLength(23);
-        // generation 3, a write: one pay-in is created
-        const x = ext('race');
-        const c3 = client(g.h, GEN3);
-        const r3 = c3.sign('POST', '/api/v1/pay-in', { bankId: 1, externalID: x, currencyId: 1, amount: '1000', method: 'CARD' });
-        const res3 = await Promise.all(Array.from({ length: 24 }, (_, i) => fetch(urls[i % urls.length] + r3.url.slice(g.h.url.length), { method: 'POST', headers: r3.headers, body: r3.body! })));
-        const codes3 = await Promise.all(res3.map(async (r) => [r.status, ((await r.json()) as { error?: { code: number } }).error?.code ?? 0]));
-        expect(codes3.filter(([s]) => s === 200)).toHaveLength(1);
-        expect(codes3.filter(([s, c]) => s === 401 && c === 2007)).toHaveLength(23);
-        const list = await client(g.h, GEN3).listPayIns({ externalID: x });
-        expect(list.total).toBe(1);
-      } finally {
-        await Promise.all(children.map((c) => c.stop()));
-      }
-    });
+    it(
+      'lets exactly one of many concurrent requests with one nonce pass' + (store === 'postgres' ? ', across two gateway processes' : ''),
+      async () => {
+        const children = store === 'postgres' ? await startChildGateways(g.h.target, 2) : [];
+        try {
+          const urls = children.length ? children.map((c) => c.info!.url) : [g.h.url];
+          // generation 1, a read
+          const c1 = client(g.h, GEN1);
+          const r1 = c1.sign('GET', '/api/v1/balance');
+          const res1 = await Promise.all(
+            Array.from({ length: 24 }, (_, i) =>
+              fetch(urls[i % urls.length] + r1.url.slice(g.h.url.length), { method: 'GET', headers: r1.headers }),
+            ),
+          );
+          const codes1 = await Promise.all(
+            res1.map(async (r) => [r.status, ((await r.json()) as { error?: { code: number } }).error?.code ?? 0]),
+          );
+          expect(codes1.filter(([s]) => s === 200)).toHaveLength(1);
+          expect(codes1.filter(([s, c]) => s === 400 && c === 20006)).toHaveLength(23);
+          // generation 3, a write: one pay-in is created
+          const x = ext('race');
+          const c3 = client(g.h, GEN3);
+          const r3 = c3.sign('POST', '/api/v1/pay-in', { bankId: 1, externalID: x, currencyId: 1, amount: '1000', method: 'CARD' });
+          const res3 = await Promise.all(
+            Array.from({ length: 24 }, (_, i) =>
+              fetch(urls[i % urls.length] + r3.url.slice(g.h.url.length), { method: 'POST', headers: r3.headers, body: r3.body! }),
+            ),
+          );
+          const codes3 = await Promise.all(
+            res3.map(async (r) => [r.status, ((await r.json()) as { error?: { code: number } }).error?.code ?? 0]),
+          );
+          expect(codes3.filter(([s]) => s === 200)).toHaveLength(1);
+          expect(codes3.filter(([s, c]) => s === 401 && c === 2007)).toHaveLength(23);
+          const list = await client(g.h, GEN3).listPayIns({ externalID: x });
+          expect(list.total).toBe(1);
+        } finally {
+          await Promise.all(children.map((c) => c.stop()));
+        }
+      },
+    );
 
     it('creates one pay-in for concurrent requests with one externalID (the unique constraint decides)', async () => {
       // several keys of one merchant, so that every request passes its own nonce check and they truly race
       const keys = Array.from({ length: 8 }, (_, i) => ({ ...GEN3, publicKey: `w2p_pk_gen3_race_${store}_${i}` }));
       await g.h.gw.engine.transaction(async (tx) => {
-        for (const k of keys) await g.h.gw.engine.merchants.addCredential(tx, GEN3.merchantId, { face: 'way2pay', key: k.publicKey, secret: k.secretKey, data: { generation: 3 } });
+        for (const k of keys)
+          await g.h.gw.engine.merchants.addCredential(tx, GEN3.merchantId, {
+            face: 'way2pay',
+            key: k.publicKey,
+            secret: k.secretKey,
+            data: { generation: 3 },
+          });
       });
       const x = ext('dup');
-      const reqs = keys.map((k) => client(g.h, k).sign('POST', '/api/v1/pay-in', { bankId: 1, externalID: x, currencyId: 1, amount: '1000', method: 'CARD' }));
+      const reqs = keys.map((k) =>
+        client(g.h, k).sign('POST', '/api/v1/pay-in', { bankId: 1, externalID: x, currencyId: 1, amount: '1000', method: 'CARD' }),
+      );
       const res = await Promise.all(reqs.map((r) => fetch(r.url, { method: 'POST', headers: r.headers, body: r.body! })));
       const out = await Promise.all(res.map(async (r) => [r.status, ((await r.json()) as { error?: { code: number } }).error?.code ?? 0]));
       expect(out.filter(([s]) => s === 200)).toHaveLength(1);
       expect(out.filter(([s, code]) => s === 409 && code === 60010)).toHaveLength(keys.length - 1);
       const c = client(g.h, GEN3);
       expect((await c.listPayIns({ externalID: x })).total).toBe(1);
-      await expect(c.createPayIn({ bankId: 1, externalID: x, currencyId: 1, amount: '1000', method: 'CARD' })).rejects.toMatchObject({ status: 409, code: 60010 });
+      await expect(c.createPayIn({ bankId: 1, externalID: x, currencyId: 1, amount: '1000', method: 'CARD' })).rejects.toMatchObject({
+        status: 409,
+        code: 60010,
+      });
     });
   });
 
   describe('every error code of the table, in the seed envelope', () => {
     it('answers each one with its code and HTTP status', async () => {
       const uuid0 = '00000000-0000-4000-8000-000000000000';
-      const payIn = (b: Record<string, unknown>, keys = GEN1) => raw(g.h, 'POST', '/api/v1/pay-in', { keys, body: JSON.stringify({ externalID: ext('err'), currency: 'RUB', amount: '1000', ...b }) });
+      const payIn = (b: Record<string, unknown>, keys = GEN1) =>
+        raw(g.h, 'POST', '/api/v1/pay-in', {
+          keys,
+          body: JSON.stringify({ externalID: ext('err'), currency: 'RUB', amount: '1000', ...b }),
+        });
       const cases: Array<[string, () => Promise<RawResponse>, Way2PayCode]> = [
-        ['no auth headers', () => raw(g.h, 'GET', '/api/v1/balance', { headers: { 'public-key': undefined, nonce: undefined, signature: undefined } }), 10000],
+        [
+          'no auth headers',
+          () => raw(g.h, 'GET', '/api/v1/balance', { headers: { 'public-key': undefined, nonce: undefined, signature: undefined } }),
+          10000,
+        ],
         ['wrong input', () => payIn({ amount: 'abc' }), 20000],
         ['wrong input (3 decimals)', () => payIn({ amount: '10.001' }), 20000],
         ['wrong input (bad callbackURL)', () => payIn({ callbackURL: 'ftp://x' }), 20000],
@@ -258,17 +375,47 @@ describe.each(STORES)('Way2Pay auth and errors on %s', (store) => {
         ['malformed signature', () => raw(g.h, 'GET', '/api/v1/balance', { headers: { signature: 'xyz' } }), 20004],
         ['malformed public key', () => raw(g.h, 'GET', '/api/v1/balance', { headers: { 'public-key': 'has space' } }), 20005],
         ['malformed nonce', () => raw(g.h, 'GET', '/api/v1/balance', { nonce: 'abc' }), 20006],
-        ['forbidden status', async () => raw(g.h, 'PUT', `/api/v1/pay-in/${(await payIn({})).json.data.id}/status/COMPLETED`, { body: '{}' }), 30000],
+        [
+          'forbidden status',
+          async () => raw(g.h, 'PUT', `/api/v1/pay-in/${(await payIn({})).json.data.id}/status/COMPLETED`, { body: '{}' }),
+          30000,
+        ],
         ['revoked key', () => raw(g.h, 'GET', '/api/v1/balance', { keys: REVOKED }), 30001],
         ['merchant gone', () => raw(g.h, 'GET', '/api/v1/balance', { keys: GHOST }), 30003],
         [
           'zero balance',
-          () => raw(g.h, 'POST', '/api/v1/pay-out', { keys: GEN3, body: JSON.stringify({ externalID: ext('p'), bankId: 1, method: 'CARD', currencyId: 1, callbackURL: 'https://e.x/c', amount: '100', receiver: '4000000000003055', holder: 'Ivan Ivanov' }) }),
+          () =>
+            raw(g.h, 'POST', '/api/v1/pay-out', {
+              keys: GEN3,
+              body: JSON.stringify({
+                externalID: ext('p'),
+                bankId: 1,
+                method: 'CARD',
+                currencyId: 1,
+                callbackURL: 'https://e.x/c',
+                amount: '100',
+                receiver: '4000000000003055',
+                holder: 'Ivan Ivanov',
+              }),
+            }),
           30004,
         ],
         [
           'not enough balance',
-          () => raw(g.h, 'POST', '/api/v1/pay-out', { keys: RICH, body: JSON.stringify({ externalID: ext('p'), bankId: 1, method: 'CARD', currencyId: 1, callbackURL: 'https://e.x/c', amount: '49000', receiver: '4000000000003055', holder: 'Ivan Ivanov' }) }),
+          () =>
+            raw(g.h, 'POST', '/api/v1/pay-out', {
+              keys: RICH,
+              body: JSON.stringify({
+                externalID: ext('p'),
+                bankId: 1,
+                method: 'CARD',
+                currencyId: 1,
+                callbackURL: 'https://e.x/c',
+                amount: '49000',
+                receiver: '4000000000003055',
+                holder: 'Ivan Ivanov',
+              }),
+            }),
           30005,
         ],
         ['amount below min', () => payIn({ amount: '99.99' }), 30006],
@@ -278,16 +425,32 @@ describe.each(STORES)('Way2Pay auth and errors on %s', (store) => {
         ['inactive currency', () => payIn({ currency: 'KZT' }), 60001],
         ['currency no bank serves', () => payIn({ currency: 'USD' }), 60001],
         ['currency of another bank', () => payIn({ currency: 'USD', bankId: 1 }), 60001],
-        ['invalid status', async () => raw(g.h, 'PUT', `/api/v1/pay-in/${(await payIn({})).json.data.id}/status/PAID`, { body: '{}' }), 60002],
+        [
+          'invalid status',
+          async () => raw(g.h, 'PUT', `/api/v1/pay-in/${(await payIn({})).json.data.id}/status/PAID`, { body: '{}' }),
+          60002,
+        ],
         ['empty Public-Key', () => raw(g.h, 'GET', '/api/v1/balance', { headers: { 'public-key': undefined } }), 60003],
         ['empty Nonce', () => raw(g.h, 'GET', '/api/v1/balance', { headers: { nonce: undefined } }), 60004],
         ['empty Signature', () => raw(g.h, 'GET', '/api/v1/balance', { headers: { signature: undefined } }), 60005],
         ['invalid Signature', () => raw(g.h, 'GET', '/api/v1/balance', { secret: 'wrong' }), 60006],
-        ['tampered body', () => raw(g.h, 'POST', '/api/v1/pay-in', { body: JSON.stringify({ externalID: ext(), currency: 'RUB', amount: '5000' }), signBody: '{"amount":"1000"}' }), 60006],
+        [
+          'tampered body',
+          () =>
+            raw(g.h, 'POST', '/api/v1/pay-in', {
+              body: JSON.stringify({ externalID: ext(), currency: 'RUB', amount: '5000' }),
+              signBody: '{"amount":"1000"}',
+            }),
+          60006,
+        ],
         ['request timeout', () => raw(g.h, 'GET', '/api/v1/balance', { nonce: String(Math.floor(Date.now() / 1000) - 60) }), 60007],
         // an unknown Public-Key is answered as a wrong signature of the scheme its signature claims (60008 is never sent: it would tell which keys exist)
         ['unknown Public-Key', () => raw(g.h, 'GET', '/api/v1/balance', { keys: { ...GEN1, publicKey: 'w2p_pk_nobody' } }), 60006],
-        ['unknown Public-Key (generation 3 signature)', () => raw(g.h, 'GET', '/api/v1/balance', { keys: { ...GEN3, publicKey: 'w2p_pk_nobody' } }), 2005],
+        [
+          'unknown Public-Key (generation 3 signature)',
+          () => raw(g.h, 'GET', '/api/v1/balance', { keys: { ...GEN3, publicKey: 'w2p_pk_nobody' } }),
+          2005,
+        ],
         ['empty externalID', () => payIn({ externalID: '' }), 60009],
         ['externalID exists', () => payIn({ externalID: 'test123' }), 60010],
         ["payment doesn't exist", () => raw(g.h, 'GET', `/api/v1/pay-in/${uuid0}`), 60011],
@@ -338,7 +501,11 @@ describe.each(STORES)('Way2Pay auth and errors on %s', (store) => {
 
     it('throws typed errors from the client', async () => {
       await expect(client(g.h, GEN1).getPayIn('00000000-0000-4000-8000-000000000000')).rejects.toBeInstanceOf(Way2PayApiError);
-      await expect(client(g.h, { ...GEN1, secretKey: 'nope' }).balance()).rejects.toMatchObject({ status: 401, code: 60006, message: 'invalid Signature' });
+      await expect(client(g.h, { ...GEN1, secretKey: 'nope' }).balance()).rejects.toMatchObject({
+        status: 401,
+        code: 60006,
+        message: 'invalid Signature',
+      });
     });
   });
 
@@ -353,12 +520,51 @@ describe.each(STORES)('Way2Pay auth and errors on %s', (store) => {
         () => raw(g.h, 'POST', '/api/v1/pay-in', { body: '{"externalID":"a","currency":"RUB","amount":"-5"}' }),
         () => raw(g.h, 'POST', '/api/v1/pay-in', { body: '{"externalID":"a","currencyId":1.5,"amount":"5"}' }),
         () => raw(g.h, 'POST', '/api/v1/pay-in', { body: '{"__proto__":{"externalID":"x"},"currency":"RUB","amount":"5000"}' }),
-        () => raw(g.h, 'POST', '/api/v1/pay-in', { keys: GEN3, body: '[' .repeat(5000) + ']'.repeat(5000) }),
+        () => raw(g.h, 'POST', '/api/v1/pay-in', { keys: GEN3, body: '['.repeat(5000) + ']'.repeat(5000) }),
         () => raw(g.h, 'POST', '/api/v1/pay-in', { keys: GEN3, body: '{"a":' }),
         () => raw(g.h, 'POST', '/api/v1/pay-out', { body: '{"externalID":"a","bankId":"x","currencyId":1,"amount":"5","method":"CARD"}' }),
-        () => raw(g.h, 'POST', '/api/v1/pay-out', { keys: RICH, body: JSON.stringify({ externalID: ext(), bankId: 1, method: 'CARD', currencyId: 1, callbackURL: 'https://e.x', amount: '100', receiver: '4000000000000000', holder: 'Ivan Ivanov' }) }),
-        () => raw(g.h, 'POST', '/api/v1/pay-out', { keys: RICH, body: JSON.stringify({ externalID: ext(), bankId: 1, method: 'SBP', currencyId: 1, callbackURL: 'https://e.x', amount: '100', receiver: 'call me', holder: 'Ivan Ivanov' }) }),
-        () => raw(g.h, 'POST', '/api/v1/pay-out', { keys: RICH, body: JSON.stringify({ externalID: ext(), bankId: 1, method: 'ACCOUNT', currencyId: 1, callbackURL: 'https://e.x', amount: '100', receiver: '408178', holder: 'Iv' }) }),
+        () =>
+          raw(g.h, 'POST', '/api/v1/pay-out', {
+            keys: RICH,
+            body: JSON.stringify({
+              externalID: ext(),
+              bankId: 1,
+              method: 'CARD',
+              currencyId: 1,
+              callbackURL: 'https://e.x',
+              amount: '100',
+              receiver: '4000000000000000',
+              holder: 'Ivan Ivanov',
+            }),
+          }),
+        () =>
+          raw(g.h, 'POST', '/api/v1/pay-out', {
+            keys: RICH,
+            body: JSON.stringify({
+              externalID: ext(),
+              bankId: 1,
+              method: 'SBP',
+              currencyId: 1,
+              callbackURL: 'https://e.x',
+              amount: '100',
+              receiver: 'call me',
+              holder: 'Ivan Ivanov',
+            }),
+          }),
+        () =>
+          raw(g.h, 'POST', '/api/v1/pay-out', {
+            keys: RICH,
+            body: JSON.stringify({
+              externalID: ext(),
+              bankId: 1,
+              method: 'ACCOUNT',
+              currencyId: 1,
+              callbackURL: 'https://e.x',
+              amount: '100',
+              receiver: '408178',
+              holder: 'Iv',
+            }),
+          }),
         () => raw(g.h, 'GET', '/api/v1/pay-in/list?limit=1&limit=2'),
         () => raw(g.h, 'GET', '/api/v1/pay-in/list?status=NOPE'),
         () => raw(g.h, 'GET', '/api/v1/pay-in/list?offset=-1'),

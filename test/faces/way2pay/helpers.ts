@@ -19,19 +19,66 @@ export interface Keys {
   callbackSecret: string;
 }
 
-export const GEN1: Keys = { merchantId: 'w2p_gen1', publicKey: 'w2p_pk_gen1', secretKey: 'w2p_sk_gen1', generation: 1, callbackSecret: 'w2p_sk_gen1' };
-export const GEN3: Keys = { merchantId: 'w2p_gen3', publicKey: 'w2p_pk_gen3', secretKey: 'w2p_sk_gen3', generation: 3, callbackSecret: 'w2p_cb_gen3' };
+export const GEN1: Keys = {
+  merchantId: 'w2p_gen1',
+  publicKey: 'w2p_pk_gen1',
+  secretKey: 'w2p_sk_gen1',
+  generation: 1,
+  callbackSecret: 'w2p_sk_gen1',
+};
+export const GEN3: Keys = {
+  merchantId: 'w2p_gen3',
+  publicKey: 'w2p_pk_gen3',
+  secretKey: 'w2p_sk_gen3',
+  generation: 3,
+  callbackSecret: 'w2p_cb_gen3',
+};
 /** a generation 3 merchant that opens with 10 000.00 on its payout balance */
-export const RICH: Keys = { merchantId: 'w2p_rich', publicKey: 'w2p_pk_rich', secretKey: 'w2p_sk_rich', generation: 3, callbackSecret: 'w2p_sk_rich' };
+export const RICH: Keys = {
+  merchantId: 'w2p_rich',
+  publicKey: 'w2p_pk_rich',
+  secretKey: 'w2p_sk_rich',
+  generation: 3,
+  callbackSecret: 'w2p_sk_rich',
+};
 /** a generation 1 merchant whose pool has no card requisite: CARD pay-ins wait in CREATED */
-export const EMPTY: Keys = { merchantId: 'w2p_empty', publicKey: 'w2p_pk_empty', secretKey: 'w2p_sk_empty', generation: 1, callbackSecret: 'w2p_sk_empty' };
+export const EMPTY: Keys = {
+  merchantId: 'w2p_empty',
+  publicKey: 'w2p_pk_empty',
+  secretKey: 'w2p_sk_empty',
+  generation: 1,
+  callbackSecret: 'w2p_sk_empty',
+};
 /** a generation 1 merchant whose pay-outs are not executed automatically (they time out after 24 h) */
-export const MANUAL: Keys = { merchantId: 'w2p_manual', publicKey: 'w2p_pk_manual', secretKey: 'w2p_sk_manual', generation: 1, callbackSecret: 'w2p_sk_manual' };
+export const MANUAL: Keys = {
+  merchantId: 'w2p_manual',
+  publicKey: 'w2p_pk_manual',
+  secretKey: 'w2p_sk_manual',
+  generation: 1,
+  callbackSecret: 'w2p_sk_manual',
+};
 /** merchants the error tests take apart (a revoked key, a deleted merchant) */
-export const REVOKED: Keys = { merchantId: 'w2p_revoked', publicKey: 'w2p_pk_revoked', secretKey: 'w2p_sk_revoked', generation: 1, callbackSecret: 'w2p_sk_revoked' };
-export const GHOST: Keys = { merchantId: 'w2p_ghost', publicKey: 'w2p_pk_ghost', secretKey: 'w2p_sk_ghost', generation: 1, callbackSecret: 'w2p_sk_ghost' };
+export const REVOKED: Keys = {
+  merchantId: 'w2p_revoked',
+  publicKey: 'w2p_pk_revoked',
+  secretKey: 'w2p_sk_revoked',
+  generation: 1,
+  callbackSecret: 'w2p_sk_revoked',
+};
+export const GHOST: Keys = {
+  merchantId: 'w2p_ghost',
+  publicKey: 'w2p_pk_ghost',
+  secretKey: 'w2p_sk_ghost',
+  generation: 1,
+  callbackSecret: 'w2p_sk_ghost',
+};
 
-const section = (k: Keys, extra: Record<string, unknown> = {}) => ({ publicKey: k.publicKey, secretKey: k.secretKey, generation: k.generation, ...extra });
+const section = (k: Keys, extra: Record<string, unknown> = {}) => ({
+  publicKey: k.publicKey,
+  secretKey: k.secretKey,
+  generation: k.generation,
+  ...extra,
+});
 
 export const W2P_SEED: Seed = {
   merchants: [
@@ -43,14 +90,25 @@ export const W2P_SEED: Seed = {
       name: 'Way2Pay Empty Pool',
       way2pay: section(EMPTY, { requisites: [{ bank: 'SBER', kind: 'phone', value: '79990001122', holder: 'Тестов Тест' }] }),
     },
-    { id: MANUAL.merchantId, name: 'Way2Pay Manual Payouts', settings: { way2pay: { autoProcessPayOuts: false } }, way2pay: section(MANUAL, { payoutBalance: { RUB: '1000' } }) },
+    {
+      id: MANUAL.merchantId,
+      name: 'Way2Pay Manual Payouts',
+      settings: { way2pay: { autoProcessPayOuts: false } },
+      way2pay: section(MANUAL, { payoutBalance: { RUB: '1000' } }),
+    },
     { id: REVOKED.merchantId, name: 'Way2Pay Revoked', way2pay: section(REVOKED) },
     { id: GHOST.merchantId, name: 'Way2Pay Ghost', way2pay: section(GHOST) },
   ],
 };
 
 export function client(h: TestGateway, k: Keys, opts: { nonce?: () => string } = {}): Way2PayClient {
-  return new Way2PayClient({ baseUrl: `${h.url}/way2pay`, publicKey: k.publicKey, secretKey: k.secretKey, generation: k.generation, ...opts });
+  return new Way2PayClient({
+    baseUrl: `${h.url}/way2pay`,
+    publicKey: k.publicKey,
+    secretKey: k.secretKey,
+    generation: k.generation,
+    ...opts,
+  });
 }
 
 export interface RawOptions {
@@ -79,7 +137,7 @@ export async function raw(h: TestGateway, method: string, path: string, o: RawOp
   const k = o.keys ?? GEN1;
   const nonce = o.nonce ?? nextNonce(k.publicKey, k.generation);
   const bodyless = method === 'GET' || method === 'HEAD';
-  const body = bodyless ? undefined : o.body ?? '';
+  const body = bodyless ? undefined : (o.body ?? '');
   const secret = o.secret ?? k.secretKey;
   let signature: string;
   if (k.generation === 1) {

@@ -10,9 +10,38 @@ import { eventually } from '../../helpers/eventually.js';
 import { STORES } from '../../helpers/stores.js';
 import { client, EMPTY, ext, FACES, GEN1, GEN3, hmac256, ISO_MS, raw, UUID, W2P_SEED, type Keys } from './helpers.js';
 
-const CURRENT_KEYS = ['id', 'externalID', 'trackerID', 'status', 'amount', 'commission', 'currency', 'bank', 'method', 'receiver', 'holder', 'description', 'createdAt', 'updatedAt'];
+const CURRENT_KEYS = [
+  'id',
+  'externalID',
+  'trackerID',
+  'status',
+  'amount',
+  'commission',
+  'currency',
+  'bank',
+  'method',
+  'receiver',
+  'holder',
+  'description',
+  'createdAt',
+  'updatedAt',
+];
 const SEED_KEYS = ['id', 'externalID', 'currency', 'amount', 'status', 'method', 'bank', 'cardNumber', 'holder', 'createdAt', 'updatedAt'];
-const CALLBACK_KEYS = ['id', 'externalID', 'trackerID', 'status', 'amount', 'commission', 'currency', 'bank', 'method', 'receiver', 'holder', 'description', 'timestamp'];
+const CALLBACK_KEYS = [
+  'id',
+  'externalID',
+  'trackerID',
+  'status',
+  'amount',
+  'commission',
+  'currency',
+  'bank',
+  'method',
+  'receiver',
+  'holder',
+  'description',
+  'timestamp',
+];
 const LIFETIME = 15 * 60_000;
 
 describe.each(STORES)('Way2Pay pay-ins on %s', (store) => {
@@ -20,7 +49,11 @@ describe.each(STORES)('Way2Pay pay-ins on %s', (store) => {
 
   const sandbox = async (path: string, body: unknown = {}) => {
     // the sandbox operator routes take the admin token
-    const res = await fetch(`${g.h.url}/way2pay/sandbox${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${g.h.gw.adminToken}` }, body: JSON.stringify(body) });
+    const res = await fetch(`${g.h.url}/way2pay/sandbox${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${g.h.gw.adminToken}` },
+      body: JSON.stringify(body),
+    });
     return { status: res.status, json: (await res.json()) as any };
   };
 
@@ -46,9 +79,26 @@ describe.each(STORES)('Way2Pay pay-ins on %s', (store) => {
     const c = client(g.h, GEN3);
     const before = (await balance(GEN3)).balance.payment;
     const x = ext('done');
-    const p = await c.createPayIn({ bankId: 1, externalID: x, currencyId: 1, callbackURL: `${g.rx.url}/cb/gen3`, description: 'Тестовая оплата', amount: '1000.50', method: 'CARD' });
+    const p = await c.createPayIn({
+      bankId: 1,
+      externalID: x,
+      currencyId: 1,
+      callbackURL: `${g.rx.url}/cb/gen3`,
+      description: 'Тестовая оплата',
+      amount: '1000.50',
+      method: 'CARD',
+    });
     expect(Object.keys(p)).toEqual(CURRENT_KEYS);
-    expect(p).toMatchObject({ externalID: x, status: 'PENDING', amount: '1000.5', commission: '106.05', currency: 'RUB', bank: 'Сбер', method: 'CARD', description: 'Тестовая оплата' });
+    expect(p).toMatchObject({
+      externalID: x,
+      status: 'PENDING',
+      amount: '1000.5',
+      commission: '106.05',
+      currency: 'RUB',
+      bank: 'Сбер',
+      method: 'CARD',
+      description: 'Тестовая оплата',
+    });
     expect(p.id).toMatch(UUID);
     expect(p.trackerID).toMatch(UUID);
     expect(p.receiver).toMatch(/^220070010000001\d$/);
@@ -60,7 +110,20 @@ describe.each(STORES)('Way2Pay pay-ins on %s', (store) => {
     expect(paid.json).toMatchObject({ success: true, data: { id: p.id, status: 'COMPLETED' } });
     const { body } = await callback(p.id, 'COMPLETED', GEN3);
     expect(Object.keys(body)).toEqual(CALLBACK_KEYS);
-    expect(body).toMatchObject({ id: p.id, externalID: x, trackerID: p.trackerID, status: 'COMPLETED', amount: '1000.5', commission: '106.05', currency: 'RUB', bank: 'Сбер', method: 'CARD', receiver: p.receiver, holder: p.holder, description: 'Тестовая оплата' });
+    expect(body).toMatchObject({
+      id: p.id,
+      externalID: x,
+      trackerID: p.trackerID,
+      status: 'COMPLETED',
+      amount: '1000.5',
+      commission: '106.05',
+      currency: 'RUB',
+      bank: 'Сбер',
+      method: 'CARD',
+      receiver: p.receiver,
+      holder: p.holder,
+      description: 'Тестовая оплата',
+    });
     expect(body.timestamp).toMatch(ISO_MS);
     const got = await c.getPayIn(p.id);
     expect(got).toEqual({ ...p, status: 'COMPLETED', updatedAt: got.updatedAt });
@@ -82,7 +145,13 @@ describe.each(STORES)('Way2Pay pay-ins on %s', (store) => {
 
   it("completes a pay-in (seed generation) through PROCESSING and the operator's confirmation", async () => {
     const c = client(g.h, GEN1);
-    const p = await c.createPayIn({ externalID: ext('seed'), currency: 'RUB', callbackURL: `${g.rx.url}/cb/gen1`, description: 'Тестовый платеж', amount: '1000' });
+    const p = await c.createPayIn({
+      externalID: ext('seed'),
+      currency: 'RUB',
+      callbackURL: `${g.rx.url}/cb/gen1`,
+      description: 'Тестовый платеж',
+      amount: '1000',
+    });
     expect(Object.keys(p)).toEqual(SEED_KEYS);
     expect(p).toMatchObject({ currency: 'RUB', amount: '1000', status: 'PENDING', method: 'CARD' });
     expect(p.bank).toMatch(/^(SBER|TBANK|ALFA|VTB|OZON)$/);
@@ -98,20 +167,39 @@ describe.each(STORES)('Way2Pay pay-ins on %s', (store) => {
     expect(done.json.data).toEqual({ ...p, status: 'COMPLETED', updatedAt: done.json.data.updatedAt });
     await callback(p.id, 'COMPLETED', GEN1);
     expect((await balance(GEN1)).balance.payment).toMatchObject({ frozen: '0' });
-    expect((await transfers(p.id)).map((t) => t.code)).toEqual(['way2pay_payin_hold', 'way2pay_payin_fee_hold', 'way2pay_payin', 'way2pay_payin']);
+    expect((await transfers(p.id)).map((t) => t.code)).toEqual([
+      'way2pay_payin_hold',
+      'way2pay_payin_fee_hold',
+      'way2pay_payin',
+      'way2pay_payin',
+    ]);
   });
 
   it('ends in INCORRECT_AMOUNT when the payer transfers another amount, with no credit', async () => {
     const c = client(g.h, GEN3);
     const before = (await balance(GEN3)).balance.payment;
-    const a = await c.createPayIn({ bankId: 2, externalID: ext('wrong'), currencyId: 1, callbackURL: `${g.rx.url}/cb`, amount: '2500', method: 'SBP' });
+    const a = await c.createPayIn({
+      bankId: 2,
+      externalID: ext('wrong'),
+      currencyId: 1,
+      callbackURL: `${g.rx.url}/cb`,
+      amount: '2500',
+      method: 'SBP',
+    });
     expect(a).toMatchObject({ status: 'PENDING', bank: 'Т-Банк', method: 'SBP' });
     expect(a.receiver).toMatch(/^7999\d{7}$/);
     const r = await sandbox(`/pay-in/${a.id}/pay`, { amount: '2499.99' });
     expect(r.json.data.status).toBe('INCORRECT_AMOUNT');
     expect((await callback(a.id, 'INCORRECT_AMOUNT', GEN3)).body).toMatchObject({ amount: '2500', status: 'INCORRECT_AMOUNT' });
     // reported first, then confirmed with another amount: the frozen money is released
-    const b = await c.createPayIn({ bankId: 3, externalID: ext('wrong'), currencyId: 1, callbackURL: `${g.rx.url}/cb`, amount: '300', method: 'ACCOUNT' });
+    const b = await c.createPayIn({
+      bankId: 3,
+      externalID: ext('wrong'),
+      currencyId: 1,
+      callbackURL: `${g.rx.url}/cb`,
+      amount: '300',
+      method: 'ACCOUNT',
+    });
     expect(b.receiver).toMatch(/^40817810\d{12}$/);
     await sandbox(`/pay-in/${b.id}/pay`, { amount: '30', confirm: false });
     expect((await balance(GEN3)).balance.payment.frozen).not.toBe('0');
@@ -123,7 +211,14 @@ describe.each(STORES)('Way2Pay pay-ins on %s', (store) => {
 
   it('times out a pay-in nobody paid within its lifetime (the Clock), with a callback', async () => {
     const c = client(g.h, GEN3);
-    const p = await c.createPayIn({ bankId: 4, externalID: ext('late'), currencyId: 1, callbackURL: `${g.rx.url}/cb`, amount: '777', method: 'CARD' });
+    const p = await c.createPayIn({
+      bankId: 4,
+      externalID: ext('late'),
+      currencyId: 1,
+      callbackURL: `${g.rx.url}/cb`,
+      amount: '777',
+      method: 'CARD',
+    });
     g.h.gw.clock.advance(LIFETIME - 60_000);
     await new Promise((r) => setTimeout(r, 200));
     expect((await c.getPayIn(p.id)).status).toBe('PENDING');
@@ -131,7 +226,10 @@ describe.each(STORES)('Way2Pay pay-ins on %s', (store) => {
     await eventually(async () => expect((await c.getPayIn(p.id)).status).toBe('TIMEOUT'));
     expect((await callback(p.id, 'TIMEOUT', GEN3)).body).toMatchObject({ id: p.id, status: 'TIMEOUT' });
     // too late to pay or cancel
-    expect((await sandbox(`/pay-in/${p.id}/pay`)).json).toEqual({ success: false, error: { message: 'payment is finalized', code: 60012 } });
+    expect((await sandbox(`/pay-in/${p.id}/pay`)).json).toEqual({
+      success: false,
+      error: { message: 'payment is finalized', code: 60012 },
+    });
     await expect(c.cancelPayIn(p.id)).rejects.toMatchObject({ status: 409, code: 60012 });
   });
 
@@ -143,7 +241,14 @@ describe.each(STORES)('Way2Pay pay-ins on %s', (store) => {
     const sbp = await c.createPayIn({ externalID: ext('wait'), currency: 'RUB', amount: '1500', method: 'SBP' } as never);
     expect(sbp).toMatchObject({ status: 'PENDING', cardNumber: '79990001122' });
     // the operator adds a card requisite (the admin API calls this face function)
-    await g.h.gw.engine.transaction((tx) => way2payService(g.h.gw.engine).addRequisite(tx, EMPTY.merchantId, { bank: 'VTB', kind: 'card', value: '2200700199990007', holder: 'Оператор Опер' }));
+    await g.h.gw.engine.transaction((tx) =>
+      way2payService(g.h.gw.engine).addRequisite(tx, EMPTY.merchantId, {
+        bank: 'VTB',
+        kind: 'card',
+        value: '2200700199990007',
+        holder: 'Оператор Опер',
+      }),
+    );
     const { body } = await callback(p.id, 'PENDING', EMPTY);
     expect(body).toMatchObject({ status: 'PENDING', receiver: '2200700199990007', holder: 'Оператор Опер', bank: 'VTB' });
     expect(await c.getPayIn(p.id)).toMatchObject({ status: 'PENDING', cardNumber: '2200700199990007', bank: 'VTB' });
@@ -158,7 +263,14 @@ describe.each(STORES)('Way2Pay pay-ins on %s', (store) => {
 
   it('cancels with PATCH /cancel and with the older PUT /status/CANCELLED, each with a callback', async () => {
     const c3 = client(g.h, GEN3);
-    const a = await c3.createPayIn({ bankId: 5, externalID: ext('cancel'), currencyId: 1, callbackURL: `${g.rx.url}/cb`, amount: '1200', method: 'CARD' });
+    const a = await c3.createPayIn({
+      bankId: 5,
+      externalID: ext('cancel'),
+      currencyId: 1,
+      callbackURL: `${g.rx.url}/cb`,
+      amount: '1200',
+      method: 'CARD',
+    });
     expect(await c3.cancelPayIn(a.id)).toEqual({ id: a.id, status: 'CANCELLED' });
     expect((await callback(a.id, 'CANCELLED', GEN3)).body.status).toBe('CANCELLED');
     expect((await c3.getPayIn(a.id)).status).toBe('CANCELLED');
@@ -167,8 +279,25 @@ describe.each(STORES)('Way2Pay pay-ins on %s', (store) => {
     const b = await c1.createPayIn({ externalID: ext('cancel'), currency: 'RUB', callbackURL: `${g.rx.url}/cb`, amount: '1300' });
     const put = await raw(g.h, 'PUT', `/api/v1/pay-in/${b.id}/status/CANCELLED`, { body: '{}' });
     expect(put.status).toBe(200);
-    expect(Object.keys(put.json.data)).toEqual(['id', 'externalID', 'trackerID', 'status', 'amount', 'currency', 'method', 'createdAt', 'updatedAt']);
-    expect(put.json.data).toMatchObject({ id: b.id, externalID: b.externalID, status: 'CANCELLED', amount: '1300', currency: 'RUB', method: 'CARD' });
+    expect(Object.keys(put.json.data)).toEqual([
+      'id',
+      'externalID',
+      'trackerID',
+      'status',
+      'amount',
+      'currency',
+      'method',
+      'createdAt',
+      'updatedAt',
+    ]);
+    expect(put.json.data).toMatchObject({
+      id: b.id,
+      externalID: b.externalID,
+      status: 'CANCELLED',
+      amount: '1300',
+      currency: 'RUB',
+      method: 'CARD',
+    });
     await callback(b.id, 'CANCELLED', GEN1);
     // a PROCESSING pay-in can be cancelled too: the frozen money is released
     const d = await c1.createPayIn({ externalID: ext('cancel'), currency: 'RUB', callbackURL: `${g.rx.url}/cb`, amount: '1400' });
@@ -181,11 +310,25 @@ describe.each(STORES)('Way2Pay pay-ins on %s', (store) => {
 
   it('fails (ERROR) and refunds (REFUNDED) through the operator functions, with callbacks', async () => {
     const c = client(g.h, GEN3);
-    const e = await c.createPayIn({ bankId: 1, externalID: ext('err'), currencyId: 1, callbackURL: `${g.rx.url}/cb`, amount: '1000', method: 'CARD' });
+    const e = await c.createPayIn({
+      bankId: 1,
+      externalID: ext('err'),
+      currencyId: 1,
+      callbackURL: `${g.rx.url}/cb`,
+      amount: '1000',
+      method: 'CARD',
+    });
     expect((await sandbox(`/pay-in/${e.id}/fail`)).json.data.status).toBe('ERROR');
     await callback(e.id, 'ERROR', GEN3);
     const before = (await balance(GEN3)).balance.payment;
-    const p = await c.createPayIn({ bankId: 1, externalID: ext('ref'), currencyId: 1, callbackURL: `${g.rx.url}/cb`, amount: '2000', method: 'CARD' });
+    const p = await c.createPayIn({
+      bankId: 1,
+      externalID: ext('ref'),
+      currencyId: 1,
+      callbackURL: `${g.rx.url}/cb`,
+      amount: '2000',
+      method: 'CARD',
+    });
     // the operator confirms through the face function the admin API will call
     const done = await g.h.gw.engine.transaction((tx) => way2payService(g.h.gw.engine).confirmPayIn(tx, p.id, 200_000n));
     expect(done.status).toBe('COMPLETED');
@@ -202,7 +345,14 @@ describe.each(STORES)('Way2Pay pay-ins on %s', (store) => {
     try {
       const c = client(g.h, GEN3);
       // two failures, then success on the third attempt (1 min, then 5 min later)
-      const p = await c.createPayIn({ bankId: 1, externalID: ext('retry'), currencyId: 1, callbackURL: `${r2.url}/cb`, amount: '1000', method: 'CARD' });
+      const p = await c.createPayIn({
+        bankId: 1,
+        externalID: ext('retry'),
+        currencyId: 1,
+        callbackURL: `${r2.url}/cb`,
+        amount: '1000',
+        method: 'CARD',
+      });
       r2.failNext = 2;
       await sandbox(`/pay-in/${p.id}/pay`);
       await r2.waitFor((l) => l.length >= 1);
@@ -214,7 +364,10 @@ describe.each(STORES)('Way2Pay pay-ins on %s', (store) => {
       expect(mine).toHaveLength(3);
       expect(new Set(mine.map((x) => x.headers['x-polypay-event-id'])).size).toBe(1);
       expect(new Set(mine.map((x) => x.body)).size).toBe(1);
-      for (const x of mine) expect(x.headers['x-webhook-signature']).toBe('sha256=' + hmac256(GEN3.callbackSecret, `${x.headers['x-webhook-timestamp']}.${x.body}`));
+      for (const x of mine)
+        expect(x.headers['x-webhook-signature']).toBe(
+          'sha256=' + hmac256(GEN3.callbackSecret, `${x.headers['x-webhook-timestamp']}.${x.body}`),
+        );
       const [d] = await eventually(async () => {
         const list = await g.h.gw.engine.read((tx) => tx.listDeliveries({ subjectType: 'way2pay_payin', subjectId: p.id, limit: 10 }));
         expect(list.map((x) => [x.status, x.attempts])).toEqual([['delivered', 3]]);
@@ -225,7 +378,14 @@ describe.each(STORES)('Way2Pay pay-ins on %s', (store) => {
       expect(attempts.map((a) => a.request.headers['x-webhook-signature'])).toEqual(mine.map((x) => x.headers['x-webhook-signature']));
 
       // four failures: 1 attempt + 3 retries, then the delivery is given up
-      const q = await c.createPayIn({ bankId: 1, externalID: ext('retry'), currencyId: 1, callbackURL: `${r2.url}/cb`, amount: '1000', method: 'CARD' });
+      const q = await c.createPayIn({
+        bankId: 1,
+        externalID: ext('retry'),
+        currencyId: 1,
+        callbackURL: `${r2.url}/cb`,
+        amount: '1000',
+        method: 'CARD',
+      });
       r2.failNext = 10;
       await c.cancelPayIn(q.id);
       const count = () => r2.requests.filter((x) => x.body.includes(q.id)).length;

@@ -12,8 +12,36 @@ import { eventually } from '../../helpers/eventually.js';
 import { STORES } from '../../helpers/stores.js';
 import { client, ext, FACES, GEN1, GEN3, hmac256, ISO_MS, MANUAL, raw, RICH, UUID, W2P_SEED, type Keys } from './helpers.js';
 
-const CREATED_KEYS = ['id', 'externalID', 'trackerID', 'status', 'amount', 'commission', 'currency', 'bank', 'method', 'receiver', 'holder', 'description', 'createdAt'];
-const CALLBACK_KEYS = ['id', 'externalID', 'trackerId', 'status', 'amount', 'commission', 'currency', 'bank', 'method', 'receiver', 'holder', 'description', 'timestamp'];
+const CREATED_KEYS = [
+  'id',
+  'externalID',
+  'trackerID',
+  'status',
+  'amount',
+  'commission',
+  'currency',
+  'bank',
+  'method',
+  'receiver',
+  'holder',
+  'description',
+  'createdAt',
+];
+const CALLBACK_KEYS = [
+  'id',
+  'externalID',
+  'trackerId',
+  'status',
+  'amount',
+  'commission',
+  'currency',
+  'bank',
+  'method',
+  'receiver',
+  'holder',
+  'description',
+  'timestamp',
+];
 
 describe.each(STORES)('Way2Pay pay-outs and balances on %s', (store) => {
   const g = useGateway(() => startTestGateway(store, W2P_SEED, undefined, { faces: FACES }), { receiver: true });
@@ -29,14 +57,21 @@ describe.each(STORES)('Way2Pay pay-outs and balances on %s', (store) => {
     holder: 'Иванов Иван Иванович',
     ...b,
   });
-  const payout = (b: Record<string, unknown>) => fetch(`${g.h.url}/way2pay/sandbox/${b.path}`, { method: 'POST', headers: { authorization: `Bearer ${g.h.gw.adminToken}` }, body: JSON.stringify(b.body ?? {}) }).then(async (r) => (await r.json()) as any);
+  const payout = (b: Record<string, unknown>) =>
+    fetch(`${g.h.url}/way2pay/sandbox/${b.path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${g.h.gw.adminToken}` },
+      body: JSON.stringify(b.body ?? {}),
+    }).then(async (r) => (await r.json()) as any);
   const payoutSide = async (k: Keys) => (await client(g.h, k).balance()).balance.payout;
 
   async function callback(id: string, status: string, k: Keys) {
     const got = await g.rx.waitFor((l) => l.some((x) => x.body.includes(id) && JSON.parse(x.body).status === status));
     const req = got.find((x) => x.body.includes(id) && JSON.parse(x.body).status === status)!;
     expect(req.headers['user-agent']).toBe('Way2Pay-Callback/1.0');
-    expect(req.headers['x-webhook-signature']).toBe('sha256=' + hmac256(k.callbackSecret, `${req.headers['x-webhook-timestamp']}.${req.body}`));
+    expect(req.headers['x-webhook-signature']).toBe(
+      'sha256=' + hmac256(k.callbackSecret, `${req.headers['x-webhook-timestamp']}.${req.body}`),
+    );
     return JSON.parse(req.body);
   }
 
@@ -44,8 +79,20 @@ describe.each(STORES)('Way2Pay pay-outs and balances on %s', (store) => {
     it('answers /balance with payment and payout sides as decimal strings', async () => {
       const r = await raw(g.h, 'GET', '/api/v1/balance', { keys: RICH });
       expect(r.status).toBe(200);
-      expect(r.json).toEqual({ success: true, data: { balance: { payment: { currency: 'RUB', available: '0', frozen: '0' }, payout: { currency: 'RUB', available: '10000', frozen: '0' } } } });
-      expect((await client(g.h, RICH).balance({ currency: 'USD' })).balance.payout).toEqual({ currency: 'USD', available: '0', frozen: '0' });
+      expect(r.json).toEqual({
+        success: true,
+        data: {
+          balance: {
+            payment: { currency: 'RUB', available: '0', frozen: '0' },
+            payout: { currency: 'RUB', available: '10000', frozen: '0' },
+          },
+        },
+      });
+      expect((await client(g.h, RICH).balance({ currency: 'USD' })).balance.payout).toEqual({
+        currency: 'USD',
+        available: '0',
+        frozen: '0',
+      });
       await expect(client(g.h, RICH).balance({ currency: 'XYZ' })).rejects.toMatchObject({ status: 400, code: 60000 });
     });
 
@@ -65,20 +112,49 @@ describe.each(STORES)('Way2Pay pay-outs and balances on %s', (store) => {
       const c = await client(g.h, GEN3).commissions();
       expect(Object.keys(c)).toEqual(['payIn', 'payOut']);
       expect(Object.keys(c.payIn[0]!)).toEqual(['id', 'bank', 'method', 'percent', 'minAmount', 'maxAmount', 'isActive']);
-      expect(c.payIn[0]).toMatchObject({ bank: 'Сбер', method: 'CARD', percent: 10.6, minAmount: '100', maxAmount: '100000', isActive: true });
-      expect(c.payOut[0]).toMatchObject({ bank: 'Сбер', method: 'CARD', percent: 2.5, minAmount: '100', maxAmount: '50000', isActive: true });
+      expect(c.payIn[0]).toMatchObject({
+        bank: 'Сбер',
+        method: 'CARD',
+        percent: 10.6,
+        minAmount: '100',
+        maxAmount: '100000',
+        isActive: true,
+      });
+      expect(c.payOut[0]).toMatchObject({
+        bank: 'Сбер',
+        method: 'CARD',
+        percent: 2.5,
+        minAmount: '100',
+        maxAmount: '50000',
+        isActive: true,
+      });
       // the operator changes a commission (face function): the next pay-in uses it
-      await g.h.gw.engine.transaction((tx) => way2payService(g.h.gw.engine).setCommission(tx, GEN3.merchantId, { direction: 'payin', bank: 'SBER', method: 'CARD', percent: '3.5', minAmount: '10', maxAmount: '500' }));
+      await g.h.gw.engine.transaction((tx) =>
+        way2payService(g.h.gw.engine).setCommission(tx, GEN3.merchantId, {
+          direction: 'payin',
+          bank: 'SBER',
+          method: 'CARD',
+          percent: '3.5',
+          minAmount: '10',
+          maxAmount: '500',
+        }),
+      );
       const p = await client(g.h, GEN3).createPayIn({ bankId: 1, externalID: ext('fee'), currencyId: 1, amount: '200', method: 'CARD' });
       expect(p.commission).toBe('7');
-      await expect(client(g.h, GEN3).createPayIn({ bankId: 1, externalID: ext('fee'), currencyId: 1, amount: '500.01', method: 'CARD' })).rejects.toMatchObject({ code: 30007 });
+      await expect(
+        client(g.h, GEN3).createPayIn({ bankId: 1, externalID: ext('fee'), currencyId: 1, amount: '500.01', method: 'CARD' }),
+      ).rejects.toMatchObject({ code: 30007 });
     });
   });
 
   describe('pay-outs against the payout balance', () => {
     it('fails upfront with zero balance (30004, 403) and not enough balance (30005, 402)', async () => {
       await expect(client(g.h, GEN3).createPayOut(body())).rejects.toMatchObject({ status: 403, code: 30004, message: 'zero balance' });
-      await expect(client(g.h, MANUAL).createPayOut(body({ amount: '980' }))).rejects.toMatchObject({ status: 402, code: 30005, message: 'not enough balance' });
+      await expect(client(g.h, MANUAL).createPayOut(body({ amount: '980' }))).rejects.toMatchObject({
+        status: 402,
+        code: 30005,
+        message: 'not enough balance',
+      });
       // nothing was created or frozen
       expect(await payoutSide(MANUAL)).toEqual({ currency: 'RUB', available: '1000', frozen: '0' });
       expect((await client(g.h, GEN3).listPayOuts()).total).toBe(0);
@@ -89,7 +165,17 @@ describe.each(STORES)('Way2Pay pay-outs and balances on %s', (store) => {
       const start = await payoutSide(RICH);
       const p = await c.createPayOut(body({ amount: '1000', description: 'Тестовая выплата' }));
       expect(Object.keys(p)).toEqual(CREATED_KEYS);
-      expect(p).toMatchObject({ status: 'PROCESSING', amount: '1000', commission: '25', currency: 'RUB', bank: 'Сбер', method: 'CARD', receiver: '400000******3055', holder: 'Иванов Иван Иванович', description: 'Тестовая выплата' });
+      expect(p).toMatchObject({
+        status: 'PROCESSING',
+        amount: '1000',
+        commission: '25',
+        currency: 'RUB',
+        bank: 'Сбер',
+        method: 'CARD',
+        receiver: '400000******3055',
+        holder: 'Иванов Иван Иванович',
+        description: 'Тестовая выплата',
+      });
       expect(p.id).toMatch(UUID);
       expect(p.createdAt).toMatch(ISO_MS);
       // frozen
@@ -101,7 +187,15 @@ describe.each(STORES)('Way2Pay pay-outs and balances on %s', (store) => {
       expect(await payoutSide(RICH)).toEqual({ currency: 'RUB', available: frozen.available, frozen: '0' });
       const cb = await callback(p.id, 'COMPLETED', RICH);
       expect(Object.keys(cb)).toEqual(CALLBACK_KEYS);
-      expect(cb).toMatchObject({ id: p.id, externalID: p.externalID, trackerId: p.trackerID, status: 'COMPLETED', amount: '1000', commission: '25', receiver: '400000******3055' });
+      expect(cb).toMatchObject({
+        id: p.id,
+        externalID: p.externalID,
+        trackerId: p.trackerID,
+        status: 'COMPLETED',
+        amount: '1000',
+        commission: '25',
+        receiver: '400000******3055',
+      });
       expect(JSON.stringify(cb)).not.toContain('4000000000003055');
       const got = await c.getPayOut(p.id);
       expect(got).toEqual({ ...p, status: 'COMPLETED', updatedAt: got.updatedAt });
@@ -143,7 +237,17 @@ describe.each(STORES)('Way2Pay pay-outs and balances on %s', (store) => {
       const p = await c.createPayOut(body({ amount: '100' }));
       const res = await c.setPayOutStatus(p.id, 'CANCELLED');
       expect(res).toMatchObject({ id: p.id, status: 'CANCELLED', amount: '100', currency: 'RUB', method: 'CARD' });
-      expect(Object.keys(res)).toEqual(['id', 'externalID', 'trackerID', 'status', 'amount', 'currency', 'method', 'createdAt', 'updatedAt']);
+      expect(Object.keys(res)).toEqual([
+        'id',
+        'externalID',
+        'trackerID',
+        'status',
+        'amount',
+        'currency',
+        'method',
+        'createdAt',
+        'updatedAt',
+      ]);
       await callback(p.id, 'CANCELLED', RICH);
       expect(await payoutSide(RICH)).toEqual(before);
       await expect(c.setPayOutStatus(p.id, 'COMPLETED')).rejects.toMatchObject({ status: 403, code: 30000 });
@@ -171,7 +275,10 @@ describe.each(STORES)('Way2Pay pay-outs and balances on %s', (store) => {
       await g.h.gw.engine.transaction((tx) => svc.confirmPayIn(tx, pin.id));
       await g.h.gw.engine.transaction((tx) => svc.transferToPayout(tx, GEN1.merchantId, 'RUB', 89_400n));
       const b = await c.balance();
-      expect(b.balance).toEqual({ payment: { currency: 'RUB', available: '0', frozen: '0' }, payout: { currency: 'RUB', available: '894', frozen: '0' } });
+      expect(b.balance).toEqual({
+        payment: { currency: 'RUB', available: '0', frozen: '0' },
+        payout: { currency: 'RUB', available: '894', frozen: '0' },
+      });
       const start = b.balance.payout;
       const p = await c.createPayOut(body({ amount: '100', method: 'SBP', receiver: '79990000001' }));
       await g.h.gw.engine.transaction((tx) => svc.completePayOut(tx, p.id));
@@ -187,13 +294,21 @@ describe.each(STORES)('Way2Pay pay-outs and balances on %s', (store) => {
       // a fresh balance of 1025 covers one pay-out of 1000 (+25 commission); several keys race for it
       const keys = Array.from({ length: 6 }, (_, i) => ({ ...GEN3, publicKey: `w2p_pk_gen3_spend_${store}_${i}` }));
       await g.h.gw.engine.transaction(async (tx) => {
-        for (const k of keys) await g.h.gw.engine.merchants.addCredential(tx, GEN3.merchantId, { face: 'way2pay', key: k.publicKey, secret: k.secretKey, data: { generation: 3 } });
+        for (const k of keys)
+          await g.h.gw.engine.merchants.addCredential(tx, GEN3.merchantId, {
+            face: 'way2pay',
+            key: k.publicKey,
+            secret: k.secretKey,
+            data: { generation: 3 },
+          });
         await way2payService(g.h.gw.engine).deposit(tx, GEN3.merchantId, 'RUB', 102_500n, 'payout');
       });
       const results = await Promise.allSettled(keys.map((k) => client(g.h, k).createPayOut(body({ amount: '1000' }))));
       expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
       for (const r of results) if (r.status === 'rejected') expect(r.reason).toMatchObject({ code: expect.any(Number) });
-      expect(results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason.code)).toEqual(Array(5).fill(30004));
+      expect(results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason.code)).toEqual(
+        Array(5).fill(30004),
+      );
       expect(await payoutSide(GEN3)).toEqual({ currency: 'RUB', available: '0', frozen: '1025' });
       const list = await client(g.h, GEN3).listPayOuts();
       expect(list.total).toBe(1);
