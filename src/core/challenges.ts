@@ -56,7 +56,7 @@ export class Challenges {
       createdAt: now,
       completedAt: null,
     };
-    await tx.insertChallenge(c);
+    await tx.challenges.insert(c);
     return c;
   }
 
@@ -79,12 +79,12 @@ export class Challenges {
     challengeId: string,
     answer: { approve: boolean } | { otp: string },
   ): Promise<{ challenge: Challenge; paRes: string | null; wrongOtp: boolean; attemptsLeft: number }> {
-    const c = await tx.getChallenge(challengeId);
+    const c = await tx.challenges.get(challengeId);
     if (!c) throw new CoreError('CHALLENGE_NOT_FOUND');
     if (c.status !== 'pending') throw new CoreError('CHALLENGE_ALREADY_COMPLETED');
     const now = this.clock.now();
     if (now >= c.expiresAt) {
-      await tx.updateChallenge(c.id, { status: 'expired', completedAt: now }, 'pending');
+      await tx.challenges.update(c.id, { status: 'expired', completedAt: now }, 'pending');
       throw new CoreError('CHALLENGE_EXPIRED');
     }
     let passed: boolean;
@@ -93,10 +93,10 @@ export class Challenges {
       if (!ok) {
         const attempts = c.attempts + 1;
         if (attempts < OTP_MAX_ATTEMPTS) {
-          await tx.updateChallenge(c.id, { attempts }, 'pending');
+          await tx.challenges.update(c.id, { attempts }, 'pending');
           return { challenge: { ...c, attempts }, paRes: null, wrongOtp: true, attemptsLeft: OTP_MAX_ATTEMPTS - attempts };
         }
-        await tx.updateChallenge(c.id, { attempts, status: 'failed', completedAt: now }, 'pending');
+        await tx.challenges.update(c.id, { attempts, status: 'failed', completedAt: now }, 'pending');
         const failed = { ...c, attempts, status: 'failed' as const, completedAt: now };
         return { challenge: failed, paRes: this.paRes({ challengeId: c.id, status: 'N' }), wrongOtp: true, attemptsLeft: 0 };
       }
@@ -105,7 +105,7 @@ export class Challenges {
       passed = answer.approve;
     }
     const status = passed ? 'passed' : 'failed';
-    if (!(await tx.updateChallenge(c.id, { status, completedAt: now }, 'pending'))) throw new CoreError('CHALLENGE_ALREADY_COMPLETED');
+    if (!(await tx.challenges.update(c.id, { status, completedAt: now }, 'pending'))) throw new CoreError('CHALLENGE_ALREADY_COMPLETED');
     return {
       challenge: { ...c, status, completedAt: now },
       paRes: this.paRes({ challengeId: c.id, status: passed ? 'Y' : 'N' }),
@@ -133,19 +133,19 @@ export class Challenges {
    */
   async consume(tx: Tx, paRes: string, subject: { type: string; id: string }): Promise<{ passed: boolean; challenge: Challenge }> {
     const p = this.verifyPaRes(paRes);
-    const c = await tx.getChallenge(p.challengeId);
+    const c = await tx.challenges.get(p.challengeId);
     if (!c || c.subjectType !== subject.type || c.subjectId !== subject.id) throw new CoreError('CHALLENGE_NOT_FOUND');
     if (c.status === 'consumed') throw new CoreError('CHALLENGE_ALREADY_COMPLETED');
     if (c.status !== 'passed' && c.status !== 'failed') throw new CoreError('INVALID_STATE', 'authentication not completed');
     const expected = c.status === 'passed' ? 'Y' : 'N';
     if (expected !== p.status) throw new CoreError('SIGNATURE_INVALID', 'PaRes does not match the authentication');
-    if (!(await tx.updateChallenge(c.id, { status: 'consumed' }, c.status))) throw new CoreError('CHALLENGE_ALREADY_COMPLETED');
+    if (!(await tx.challenges.update(c.id, { status: 'consumed' }, c.status))) throw new CoreError('CHALLENGE_ALREADY_COMPLETED');
     return { passed: c.status === 'passed', challenge: c };
   }
 
   /** Marks a challenge expired (scheduler). */
   async expire(tx: Tx, challengeId: string): Promise<boolean> {
-    return tx.updateChallenge(challengeId, { status: 'expired', completedAt: this.clock.now() }, 'pending');
+    return tx.challenges.update(challengeId, { status: 'expired', completedAt: this.clock.now() }, 'pending');
   }
 
   private sign(purpose: string, body: string): string {

@@ -3,7 +3,7 @@
 // in the store, so a restart resumes where it stopped; rows are claimed, so processes share the work.
 import type { Clock } from './clock.js';
 import type { Delivery, DeliveryAttempt, FaceName, OutboxEvent } from './model.js';
-import type { Store, Tx } from './ports.js';
+import type { DeliveryRepo, Store, Tx } from './ports.js';
 import { inTransaction } from './unit-of-work.js';
 
 export interface DeliveryPlan {
@@ -145,7 +145,7 @@ export class Dispatcher {
     const renderer = this.renderers.get(e.face);
     const plans = renderer ? await renderer.render(tx, e) : [];
     for (const plan of plans) {
-      await tx.insertDelivery(newDelivery(e, plan, { nextAttemptAt: now, createdAt: e.createdAt }));
+      await tx.deliveries.insert(newDelivery(e, plan, { nextAttemptAt: now, createdAt: e.createdAt }));
     }
     return plans.length;
   }
@@ -162,7 +162,7 @@ export class Dispatcher {
       try {
         if ((await this.renderEvent(tx, e, now)) > 0) work = true;
       } catch {
-        await tx.markEventFannedOut(e.id, false);
+        await tx.outbox.markFannedOut(e.id, false);
         this.eventsPending = true;
         work = true;
       }
@@ -177,10 +177,10 @@ export class Dispatcher {
     for (;;) {
       const n = await inTransaction(this.store, async (tx) => {
         const now = this.clock.now();
-        const events = await tx.claimEvents(batch, now, this.opts.lockMs ?? 30_000);
+        const events = await tx.outbox.claim(batch, now, this.opts.lockMs ?? 30_000);
         for (const e of events) {
           await this.renderEvent(tx, e, now);
-          await tx.markEventFannedOut(e.id);
+          await tx.outbox.markFannedOut(e.id);
         }
         return events.length;
       });
@@ -200,10 +200,10 @@ export class Dispatcher {
       const recorded = done;
       const due = await inTransaction(this.store, async (tx) => {
         for (const r of recorded) {
-          await tx.insertAttempt(r.attempt);
-          await tx.updateDelivery(r.delivery.id, r.patch);
+          await tx.deliveries.insertAttempt(r.attempt);
+          await tx.deliveries.update(r.delivery.id, r.patch);
         }
-        return tx.claimDeliveries(batch, now, this.opts.lockMs ?? 60_000);
+        return tx.deliveries.claim(batch, now, this.opts.lockMs ?? 60_000);
       });
       for (const r of recorded) for (const l of this.listeners) l(r.delivery, r.attempt);
       total += recorded.length;
@@ -224,15 +224,15 @@ export class Dispatcher {
     const now = this.clock.now();
     const id = await inTransaction(this.store, (tx) =>
       // never due for the background loop: this one is sent here
-      tx.insertDelivery(
+      tx.deliveries.insert(
         newDelivery(meta, { ...plan, schedule: [], maxAttempts: 1 }, { nextAttemptAt: Number.MAX_SAFE_INTEGER, createdAt: now }),
       ),
     );
-    const d = (await this.store.read((tx) => tx.getDelivery(id)))!;
+    const d = (await this.store.read((tx) => tx.deliveries.get(id)))!;
     const r = await this.attempt(d, false, timeoutMs);
     await inTransaction(this.store, async (tx) => {
-      await tx.insertAttempt(r.attempt);
-      await tx.updateDelivery(d.id, { ...r.patch, status: r.patch.status === 'delivered' ? 'delivered' : 'failed' });
+      await tx.deliveries.insertAttempt(r.attempt);
+      await tx.deliveries.update(d.id, { ...r.patch, status: r.patch.status === 'delivered' ? 'delivered' : 'failed' });
     });
     for (const l of this.listeners) l(r.delivery, r.attempt);
     return { ok: r.patch.status === 'delivered', status: r.attempt.responseStatus, body: r.attempt.responseBody, error: r.attempt.error };
@@ -240,12 +240,12 @@ export class Dispatcher {
 
   /** Sends one delivery again now (operator replay), as a new attempt. */
   async replay(deliveryId: number): Promise<DeliveryAttempt | undefined> {
-    const d = await this.store.read((tx) => tx.getDelivery(deliveryId));
+    const d = await this.store.read((tx) => tx.deliveries.get(deliveryId));
     if (!d) return undefined;
     const r = await this.attempt(d, true);
     const id = await inTransaction(this.store, async (tx) => {
-      const id = await tx.insertAttempt(r.attempt);
-      await tx.updateDelivery(d.id, r.patch);
+      const id = await tx.deliveries.insertAttempt(r.attempt);
+      await tx.deliveries.update(d.id, r.patch);
       return id;
     });
     for (const l of this.listeners) l(r.delivery, r.attempt);
@@ -289,7 +289,7 @@ export class Dispatcher {
       error,
     };
     this.stats.attempts++;
-    let patch: Parameters<Tx['updateDelivery']>[1];
+    let patch: Parameters<DeliveryRepo['update']>[1];
     if (ok) {
       this.stats.delivered++;
       if (!replay) this.stats.lagMs.push(Math.max(0, at - d.createdAt));

@@ -75,7 +75,7 @@ export class Engine {
       await this.payouts.expire(tx, Number(job.ref));
     });
     this.scheduler.register('idempotency.purge', async (tx) => {
-      await tx.purgeIdempotency(this.clock.now());
+      await tx.idempotency.purge(this.clock.now());
       return this.clock.now() + 10 * 60_000;
     });
 
@@ -114,12 +114,12 @@ export class Engine {
   /** The sandbox clock's offset and freeze live in the store: they survive restarts and are shared by processes. */
   private saveClock(): Promise<void> {
     return this.clockGuard.save(async () => {
-      await this.store.transaction((tx) => tx.setSetting('clock', JSON.stringify(this.clock.snapshot())));
+      await this.store.transaction((tx) => tx.settings.set('clock', JSON.stringify(this.clock.snapshot())));
     });
   }
 
   async loadClock(): Promise<void> {
-    const text = await this.clockGuard.load(() => this.store.read((tx) => tx.getSetting('clock')));
+    const text = await this.clockGuard.load(() => this.store.read((tx) => tx.settings.get('clock')));
     if (!text) return;
     this.restoring = true;
     try {
@@ -133,7 +133,7 @@ export class Engine {
     await this.loadClock();
     this.clockTimer = setInterval(() => void this.loadClock().catch(() => {}), 1000);
     this.clockTimer.unref();
-    await this.transaction((tx) => tx.scheduleJob('idempotency.purge', 'all', this.clock.now() + 10 * 60_000, {}));
+    await this.transaction((tx) => tx.jobs.schedule('idempotency.purge', 'all', this.clock.now() + 10 * 60_000, {}));
     this.scheduler.start();
     this.dispatcher.start();
   }

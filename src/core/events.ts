@@ -48,7 +48,7 @@ export class Outbox {
     } else if (this.fanOut && beforeCommit(tx, () => this.flush(tx))) {
       this.queued.set(tx, [event]);
     } else {
-      await tx.insertEvent(event);
+      await tx.outbox.insert(event);
       afterCommit(tx, this.wake);
     }
     afterCommit(tx, () => {
@@ -62,7 +62,7 @@ export class Outbox {
     this.queued.delete(tx);
     // stored as fanned out, in one statement: the fan-out marks an event it could not render as pending again
     const rows = events.map((e) => ({ ...e, fannedOut: true }));
-    const ids = await tx.insertEvents(rows);
+    const ids = await tx.outbox.insertMany(rows);
     const stored: OutboxEvent[] = rows.map((e, i) => ({ ...e, id: ids[i]! }));
     if (await this.fanOut!(tx, stored)) afterCommit(tx, this.wake);
   }

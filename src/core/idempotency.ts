@@ -34,16 +34,16 @@ export class Idempotency {
   async run(req: IdempotentRequest, work: (tx: Tx) => Promise<StoredResponse>): Promise<StoredResponse & { replayed: boolean }> {
     return inTransaction(this.store, async (tx) => {
       const now = this.clock.now();
-      const claimed = await tx.claimIdempotency(req.scope, req.key, req.requestHash, now, now + req.ttlMs);
+      const claimed = await tx.idempotency.claim(req.scope, req.key, req.requestHash, now, now + req.ttlMs);
       if (!claimed) {
-        const prev = await tx.getIdempotency(req.scope, req.key);
+        const prev = await tx.idempotency.get(req.scope, req.key);
         if (!prev) throw new CoreError('CONFLICT', 'a request with this key is in progress');
         if (req.compareRequest && prev.requestHash !== req.requestHash) throw new CoreError('IDEMPOTENCY_CONFLICT');
         return { status: prev.responseStatus, headers: prev.responseHeaders, body: prev.responseBody, replayed: true };
       }
       const res = await work(tx);
-      if (req.keep(res)) await tx.completeIdempotency(req.scope, req.key, res);
-      else await tx.releaseIdempotency(req.scope, req.key);
+      if (req.keep(res)) await tx.idempotency.complete(req.scope, req.key, res);
+      else await tx.idempotency.release(req.scope, req.key);
       return { ...res, replayed: false };
     });
   }
@@ -56,6 +56,6 @@ export class Idempotency {
    */
   async useOnce(tx: Tx, scope: string, key: string, ttlMs: number): Promise<boolean> {
     const now = this.clock.now();
-    return tx.claimIdempotency(scope, key, '', now, now + ttlMs);
+    return tx.idempotency.claim(scope, key, '', now, now + ttlMs);
   }
 }

@@ -64,9 +64,9 @@ export class Ledger {
 
   /** The account of an owner in a currency, created on first use. */
   async account(tx: Tx, merchantId: string, currency: string, kind: string): Promise<LedgerAccount> {
-    const found = await tx.findAccount(merchantId, currency, kind);
+    const found = await tx.ledger.findAccount(merchantId, currency, kind);
     if (found) return found;
-    await tx.insertAccount({
+    await tx.ledger.insertAccount({
       id: uuid(),
       merchantId,
       currency,
@@ -77,7 +77,7 @@ export class Ledger {
       creditsPosted: 0n,
       createdAt: this.clock.now(),
     });
-    return (await tx.findAccount(merchantId, currency, kind))!;
+    return (await tx.ledger.findAccount(merchantId, currency, kind))!;
   }
 
   /**
@@ -107,8 +107,8 @@ export class Ledger {
     if (opts.requireFunds) await this.assertFunds(tx, debit.id, amount);
     assertRoom(debit, credit, amount);
     const id = await this.insert(tx, 'posted', debit, credit, amount, null, null, ref);
-    await tx.addToAccount(debit.id, { debitsPosted: amount });
-    await tx.addToAccount(credit.id, { creditsPosted: amount });
+    await tx.ledger.addToAccount(debit.id, { debitsPosted: amount });
+    await tx.ledger.addToAccount(credit.id, { creditsPosted: amount });
     return id;
   }
 
@@ -125,8 +125,8 @@ export class Ledger {
     if (opts.requireFunds) await this.assertFunds(tx, debit.id, amount);
     assertRoom(debit, credit, amount);
     const id = await this.insert(tx, 'pending', debit, credit, amount, null, 'pending', ref);
-    await tx.addToAccount(debit.id, { debitsPending: amount });
-    await tx.addToAccount(credit.id, { creditsPending: amount });
+    await tx.ledger.addToAccount(debit.id, { debitsPending: amount });
+    await tx.ledger.addToAccount(credit.id, { creditsPending: amount });
     return id;
   }
 
@@ -135,7 +135,7 @@ export class Ledger {
     const p = await this.pending(tx, pendingId);
     const value = amount ?? p.amount;
     if (value < 0n || value > p.amount) throw new CoreError('AMOUNT_EXCEEDS_AVAILABLE', 'cannot post more than was held');
-    if (!(await tx.setPendingState(p.id, 'pending', 'posted'))) throw new CoreError('INVALID_STATE', 'hold already resolved');
+    if (!(await tx.ledger.setPendingState(p.id, 'pending', 'posted'))) throw new CoreError('INVALID_STATE', 'hold already resolved');
     const id = await this.insert(
       tx,
       'post_pending',
@@ -146,15 +146,15 @@ export class Ledger {
       null,
       ref,
     );
-    await tx.addToAccount(p.debitAccountId, { debitsPending: -p.amount, debitsPosted: value });
-    await tx.addToAccount(p.creditAccountId, { creditsPending: -p.amount, creditsPosted: value });
+    await tx.ledger.addToAccount(p.debitAccountId, { debitsPending: -p.amount, debitsPosted: value });
+    await tx.ledger.addToAccount(p.creditAccountId, { creditsPending: -p.amount, creditsPosted: value });
     return id;
   }
 
   /** Releases a pending transfer entirely. */
   async voidPending(tx: Tx, pendingId: number, ref: TransferRef): Promise<number> {
     const p = await this.pending(tx, pendingId);
-    if (!(await tx.setPendingState(p.id, 'pending', 'voided'))) throw new CoreError('INVALID_STATE', 'hold already resolved');
+    if (!(await tx.ledger.setPendingState(p.id, 'pending', 'voided'))) throw new CoreError('INVALID_STATE', 'hold already resolved');
     const id = await this.insert(
       tx,
       'void_pending',
@@ -165,14 +165,14 @@ export class Ledger {
       null,
       ref,
     );
-    await tx.addToAccount(p.debitAccountId, { debitsPending: -p.amount });
-    await tx.addToAccount(p.creditAccountId, { creditsPending: -p.amount });
+    await tx.ledger.addToAccount(p.debitAccountId, { debitsPending: -p.amount });
+    await tx.ledger.addToAccount(p.creditAccountId, { creditsPending: -p.amount });
     return id;
   }
 
   /** The balance of an account; an account not yet used has none (it is not created: this may be a read). */
   async balance(tx: Tx, merchantId: string, currency: string, kind = AVAILABLE): Promise<BalanceView> {
-    const found = await tx.findAccount(merchantId, currency, kind);
+    const found = await tx.ledger.findAccount(merchantId, currency, kind);
     if (found) return balanceOf(found);
     return balanceOf({
       id: '',
@@ -192,8 +192,8 @@ export class Ledger {
    * negative, and per currency all debits equal all credits (the sum of postings is zero).
    */
   async verify(tx: Tx): Promise<{ accounts: number; currencies: Record<string, { debits: bigint; credits: bigint }> }> {
-    const accounts = await tx.listAccounts();
-    const totals = new Map((await tx.transferTotals()).map((t) => [t.accountId, t]));
+    const accounts = await tx.ledger.listAccounts();
+    const totals = new Map((await tx.ledger.transferTotals()).map((t) => [t.accountId, t]));
     const currencies: Record<string, { debits: bigint; credits: bigint }> = {};
     for (const a of accounts) {
       const t = totals.get(a.id) ?? { debitsPending: 0n, debitsPosted: 0n, creditsPending: 0n, creditsPosted: 0n };
@@ -226,7 +226,7 @@ export class Ledger {
   }
 
   private async assertFunds(tx: Tx, accountId: string, amount: bigint): Promise<void> {
-    const a = await tx.lockAccount(accountId);
+    const a = await tx.ledger.lockAccount(accountId);
     invariant(a, 'account exists');
     const available = a.creditsPosted - a.debitsPosted - a.debitsPending;
     if (available <= 0n) throw new CoreError('ZERO_BALANCE');
@@ -234,7 +234,7 @@ export class Ledger {
   }
 
   private async pending(tx: Tx, id: number): Promise<LedgerTransfer> {
-    const p = await tx.getTransfer(id);
+    const p = await tx.ledger.getTransfer(id);
     invariant(p && p.kind === 'pending', `transfer ${id} is not a hold`);
     return p;
   }
@@ -249,7 +249,7 @@ export class Ledger {
     pendingState: LedgerTransfer['pendingState'],
     ref: TransferRef,
   ): Promise<number> {
-    return tx.insertTransfer({
+    return tx.ledger.insertTransfer({
       kind,
       debitAccountId: debit.id,
       creditAccountId: credit.id,

@@ -31,8 +31,8 @@ export class Merchants {
   async create(tx: Tx, input: CreateMerchant): Promise<{ merchant: Merchant; credentials: Credential[] }> {
     const now = this.clock.now();
     const merchant: Merchant = { id: input.id ?? 'm_' + randomToken(16), name: input.name, settings: input.settings ?? {}, createdAt: now };
-    if (await tx.getMerchant(merchant.id)) throw new CoreError('DUPLICATE', `merchant ${merchant.id} already exists`);
-    await tx.insertMerchant(merchant);
+    if (await tx.merchants.get(merchant.id)) throw new CoreError('DUPLICATE', `merchant ${merchant.id} already exists`);
+    await tx.merchants.insert(merchant);
     const credentials: Credential[] = [];
     for (const spec of input.credentials) credentials.push(await this.addCredential(tx, merchant.id, spec));
     for (const cur of input.currencies ?? []) await this.ledger.account(tx, merchant.id, cur, AVAILABLE);
@@ -40,7 +40,7 @@ export class Merchants {
   }
 
   async addCredential(tx: Tx, merchantId: string, spec: CredentialSpec): Promise<Credential> {
-    if (await tx.findCredential(spec.face, spec.key))
+    if (await tx.credentials.find(spec.face, spec.key))
       throw new CoreError('DUPLICATE', `${spec.face} credential ${spec.key} already exists`);
     const c: Credential = {
       id: 'cred_' + randomToken(16),
@@ -52,20 +52,20 @@ export class Merchants {
       status: 'active',
       createdAt: this.clock.now(),
     };
-    await tx.insertCredential(c);
+    await tx.credentials.insert(c);
     return c;
   }
 
   /** The active credential a client presents, with its merchant. */
   async authenticate(tx: Tx, face: FaceName, key: string): Promise<{ credential: Credential; merchant: Merchant } | undefined> {
-    const credential = await tx.findCredential(face, key);
+    const credential = await tx.credentials.find(face, key);
     if (!credential || credential.status !== 'active') return undefined;
-    const merchant = await tx.getMerchant(credential.merchantId);
+    const merchant = await tx.merchants.get(credential.merchantId);
     return merchant && { credential, merchant };
   }
 
   async get(tx: Tx, id: string): Promise<Merchant> {
-    const m = await tx.getMerchant(id);
+    const m = await tx.merchants.get(id);
     if (!m) throw new CoreError('MERCHANT_NOT_FOUND');
     return m;
   }

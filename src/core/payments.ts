@@ -67,21 +67,21 @@ export class Payments {
 
   async create(tx: Tx, input: CreatePayment): Promise<Payment> {
     checkAmount(input.amount);
-    const p = draftPayment({ ...input, id: input.id ?? (await tx.nextTransactionId()) }, this.d.clock.now());
-    await tx.insertPayment(p);
+    const p = draftPayment({ ...input, id: input.id ?? (await tx.sequences.nextTransactionId()) }, this.d.clock.now());
+    await tx.payments.insert(p);
     await this.emit(tx, p, 'payment.created');
-    if (p.expiresAt !== null) await tx.scheduleJob('payment.expire', String(p.id), p.expiresAt, {});
+    if (p.expiresAt !== null) await tx.jobs.schedule('payment.expire', String(p.id), p.expiresAt, {});
     return p;
   }
 
   async get(tx: Tx, id: number, merchantId?: string): Promise<Payment> {
-    const p = await tx.getPayment(id);
+    const p = await tx.payments.get(id);
     if (!p || (merchantId !== undefined && p.merchantId !== merchantId)) throw new CoreError('PAYMENT_NOT_FOUND');
     return p;
   }
 
   async lock(tx: Tx, id: number, merchantId?: string): Promise<Payment> {
-    const p = await tx.lockPayment(id);
+    const p = await tx.payments.lock(id);
     if (!p || (merchantId !== undefined && p.merchantId !== merchantId)) throw new CoreError('PAYMENT_NOT_FOUND');
     return p;
   }
@@ -117,9 +117,9 @@ export class Payments {
       p.status = 'requires_authentication';
       p.challengeId = challenge.id;
       p.updatedAt = now;
-      await tx.updatePayment(p);
+      await tx.payments.update(p);
       await this.emit(tx, p, 'payment.requires_authentication');
-      await tx.scheduleJob('payment.expire', String(p.id), Math.min(challenge.expiresAt, p.expiresAt ?? Infinity), {});
+      await tx.jobs.schedule('payment.expire', String(p.id), Math.min(challenge.expiresAt, p.expiresAt ?? Infinity), {});
       return { kind: 'challenge', payment: p, challenge };
     }
     return this.applyDecision(tx, p, decision);
@@ -162,8 +162,8 @@ export class Payments {
     p.capturedAmount = value;
     p.capturedAt = now;
     p.updatedAt = now;
-    await tx.updatePayment(p);
-    await tx.cancelJob('payment.expire', String(p.id));
+    await tx.payments.update(p);
+    await tx.jobs.cancel('payment.expire', String(p.id));
     await this.emit(tx, p, 'payment.captured', { amount: value.toString(), partial: value < p.amount });
     return p;
   }
@@ -186,8 +186,8 @@ export class Payments {
     p.status = 'voided';
     p.voidedAt = now;
     p.updatedAt = now;
-    await tx.updatePayment(p);
-    await tx.cancelJob('payment.expire', String(p.id));
+    await tx.payments.update(p);
+    await tx.jobs.cancel('payment.expire', String(p.id));
     await this.emit(tx, p, 'payment.voided', { from });
     return p;
   }
@@ -207,7 +207,7 @@ export class Payments {
     const value = amount ?? left;
     if (value <= 0n) throw new CoreError('AMOUNT_TOO_SMALL', 'refund amount must be positive');
     if (value > left) throw new CoreError('AMOUNT_EXCEEDS_AVAILABLE', 'refund amount exceeds the amount left to refund');
-    const refundId = await tx.nextTransactionId();
+    const refundId = await tx.sequences.nextTransactionId();
     const transferId = await this.reverse(tx, p, value, 'refund', String(refundId));
     const refund: Refund = {
       id: refundId,
@@ -220,18 +220,18 @@ export class Payments {
       metadata: opts.metadata ?? {},
       createdAt: now,
     };
-    await tx.insertRefund(refund);
+    await tx.refunds.insert(refund);
     p.refundedAmount += value;
     p.status = p.refundedAmount === p.capturedAmount ? 'refunded' : 'partially_refunded';
     p.updatedAt = now;
-    await tx.updatePayment(p);
+    await tx.payments.update(p);
     await this.emit(tx, p, 'payment.refunded', { refundId, amount: value.toString() });
     return { payment: p, refund };
   }
 
   /** Expiry (scheduler): an unpaid payment expires; an authorized hold past its life is released. */
   async expire(tx: Tx, paymentId: number): Promise<Payment | null> {
-    const p = await tx.lockPayment(paymentId);
+    const p = await tx.payments.lock(paymentId);
     if (!p) return null;
     const now = this.d.clock.now();
     if (p.status === 'created' || p.status === 'requires_authentication') {
@@ -254,8 +254,8 @@ export class Payments {
     p.declineReason = reason;
     p.declinedAt = now;
     p.updatedAt = now;
-    await tx.updatePayment(p);
-    await tx.cancelJob('payment.expire', String(p.id));
+    await tx.payments.update(p);
+    await tx.jobs.cancel('payment.expire', String(p.id));
     await this.emit(tx, p, 'payment.declined', { reason });
     return p;
   }
@@ -264,7 +264,7 @@ export class Payments {
   async setMetadata(tx: Tx, p: Payment, metadata: JsonObject): Promise<Payment> {
     p.metadata = metadata;
     p.updatedAt = this.d.clock.now();
-    await tx.updatePayment(p);
+    await tx.payments.update(p);
     return p;
   }
 
@@ -274,8 +274,8 @@ export class Payments {
     p.status = 'expired';
     if (from === 'requires_authentication') p.declineReason = 'expired_authentication';
     p.updatedAt = now;
-    await tx.updatePayment(p);
-    await tx.cancelJob('payment.expire', String(p.id));
+    await tx.payments.update(p);
+    await tx.jobs.cancel('payment.expire', String(p.id));
     await this.emit(tx, p, 'payment.expired', { from });
     return p;
   }
@@ -301,10 +301,10 @@ export class Payments {
       await this.emit(tx, p, 'payment.authorized');
       return { kind: 'approved', payment: await this.captureLocked(tx, p, null) };
     }
-    await tx.updatePayment(p);
-    await tx.cancelJob('payment.expire', String(p.id));
+    await tx.payments.update(p);
+    await tx.jobs.cancel('payment.expire', String(p.id));
     await this.emit(tx, p, 'payment.authorized');
-    if (p.expiresAt !== null) await tx.scheduleJob('payment.expire', String(p.id), p.expiresAt, {});
+    if (p.expiresAt !== null) await tx.jobs.schedule('payment.expire', String(p.id), p.expiresAt, {});
     return { kind: 'approved', payment: p };
   }
 

@@ -41,7 +41,7 @@ export class Payouts {
     checkAmount(input.amount);
     const now = this.d.clock.now();
     const p: Payout = {
-      id: await tx.nextTransactionId(),
+      id: await tx.sequences.nextTransactionId(),
       merchantId: input.merchantId,
       face: input.face,
       status: 'created',
@@ -56,14 +56,14 @@ export class Payouts {
       updatedAt: now,
       completedAt: null,
     };
-    await tx.insertPayout(p);
+    await tx.payouts.insert(p);
     await this.emit(tx, p, 'payout.created');
-    if (p.expiresAt !== null) await tx.scheduleJob('payout.expire', String(p.id), p.expiresAt, {});
+    if (p.expiresAt !== null) await tx.jobs.schedule('payout.expire', String(p.id), p.expiresAt, {});
     return p;
   }
 
   async get(tx: Tx, id: number, merchantId?: string): Promise<Payout> {
-    const p = await tx.getPayout(id);
+    const p = await tx.payouts.get(id);
     if (!p || (merchantId !== undefined && p.merchantId !== merchantId)) throw new CoreError('PAYOUT_NOT_FOUND');
     return p;
   }
@@ -77,7 +77,7 @@ export class Payouts {
     payoutId: number,
     target: { number: string; expMonth?: number; expYear?: number; holder?: string | null } | { cardId: string },
   ): Promise<Payout> {
-    const p = await tx.lockPayout(payoutId);
+    const p = await tx.payouts.lock(payoutId);
     if (!p) throw new CoreError('PAYOUT_NOT_FOUND');
     if (p.status !== 'created') throw new CoreError('INVALID_STATE', `payout is ${p.status}`);
     const now = this.d.clock.now();
@@ -122,20 +122,20 @@ export class Payouts {
       p.declineReason = decision.outcome === 'declined' ? decision.reason : 'processing_error';
     }
     p.updatedAt = now;
-    await tx.updatePayout(p);
-    await tx.cancelJob('payout.expire', String(p.id));
+    await tx.payouts.update(p);
+    await tx.jobs.cancel('payout.expire', String(p.id));
     await this.emit(tx, p, p.status === 'completed' ? 'payout.completed' : 'payout.declined');
     return p;
   }
 
   async expire(tx: Tx, payoutId: number): Promise<Payout | null> {
-    const p = await tx.lockPayout(payoutId);
+    const p = await tx.payouts.lock(payoutId);
     if (!p || p.status !== 'created') return null;
     const now = this.d.clock.now();
     if (p.expiresAt !== null && now < p.expiresAt) return null;
     p.status = 'expired';
     p.updatedAt = now;
-    await tx.updatePayout(p);
+    await tx.payouts.update(p);
     await this.emit(tx, p, 'payout.expired');
     return p;
   }
@@ -143,7 +143,7 @@ export class Payouts {
   async setMetadata(tx: Tx, p: Payout, metadata: JsonObject): Promise<Payout> {
     p.metadata = metadata;
     p.updatedAt = this.d.clock.now();
-    await tx.updatePayout(p);
+    await tx.payouts.update(p);
     return p;
   }
 

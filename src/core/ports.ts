@@ -42,25 +42,63 @@ export interface PaymentFilter {
   offset?: number;
 }
 
-export interface Tx {
-  readonly dialect: 'sqlite' | 'postgres';
+/** A ledger account's totals, as changed by one transfer. */
+export interface AccountDelta {
+  debitsPending?: bigint;
+  debitsPosted?: bigint;
+  creditsPending?: bigint;
+  creditsPosted?: bigint;
+}
 
-  // sequences
+export interface PayoutFilter {
+  merchantId?: string;
+  face?: FaceName;
+  currency?: string;
+  createdFrom?: number;
+  createdTo?: number;
+  order?: 'asc' | 'desc';
+  limit: number;
+  offset?: number;
+}
+
+export interface DeliveryFilter {
+  merchantId?: string;
+  subjectType?: string;
+  subjectId?: string;
+  status?: string;
+  limit: number;
+  offset?: number;
+}
+
+// ---- the store port's roles: one repository per kind of record
+
+export interface SequenceRepo {
+  /** the next id of the shared transaction sequence (payments, refunds, payouts) */
   nextTransactionId(): Promise<number>;
+}
 
-  // merchants and credentials
-  insertMerchant(m: Merchant): Promise<void>;
-  getMerchant(id: string): Promise<Merchant | undefined>;
-  listMerchants(): Promise<Merchant[]>;
-  updateMerchantSettings(id: string, settings: JsonObject): Promise<void>;
-  deleteMerchant(id: string): Promise<void>;
-  insertCredential(c: Credential): Promise<void>;
-  findCredential(face: FaceName, key: string): Promise<Credential | undefined>;
-  listCredentialsByFace(face: FaceName, limit: number): Promise<Credential[]>;
-  listCredentials(merchantId: string): Promise<Credential[]>;
-  updateCredential(id: string, patch: Partial<Pick<Credential, 'secret' | 'status' | 'data'>>): Promise<void>;
+export interface MerchantRepo {
+  insert(m: Merchant): Promise<void>;
+  get(id: string): Promise<Merchant | undefined>;
+  list(): Promise<Merchant[]>;
+  updateSettings(id: string, settings: JsonObject): Promise<void>;
+  delete(id: string): Promise<void>;
+  /**
+   * Deletes every row of a merchant in every table that has a merchant_id (and the ledger transfers and
+   * delivery attempts hanging off them), then recomputes the system accounts from the remaining transfers.
+   */
+  purge(merchantId: string): Promise<void>;
+}
 
-  // ledger
+export interface CredentialRepo {
+  insert(c: Credential): Promise<void>;
+  find(face: FaceName, key: string): Promise<Credential | undefined>;
+  listByFace(face: FaceName, limit: number): Promise<Credential[]>;
+  list(merchantId: string): Promise<Credential[]>;
+  update(id: string, patch: Partial<Pick<Credential, 'secret' | 'status' | 'data'>>): Promise<void>;
+}
+
+export interface LedgerRepo {
   getAccount(id: string): Promise<LedgerAccount | undefined>;
   findAccount(merchantId: string, currency: string, kind: string): Promise<LedgerAccount | undefined>;
   /** locks the row for the rest of the transaction where the dialect needs it */
@@ -68,134 +106,154 @@ export interface Tx {
   insertAccount(a: LedgerAccount): Promise<boolean>;
   listAccounts(merchantId?: string): Promise<LedgerAccount[]>;
   /** changes an account's totals; stores apply them at the end of the transaction, reads through it include them */
-  addToAccount(
-    id: string,
-    delta: { debitsPending?: bigint; debitsPosted?: bigint; creditsPending?: bigint; creditsPosted?: bigint },
-  ): Promise<void>;
+  addToAccount(id: string, delta: AccountDelta): Promise<void>;
   insertTransfer(t: Omit<LedgerTransfer, 'id'>): Promise<number>;
   getTransfer(id: number): Promise<LedgerTransfer | undefined>;
   setPendingState(id: number, from: 'pending', to: 'posted' | 'voided'): Promise<boolean>;
   listTransfersByRef(refType: string, refId: string): Promise<LedgerTransfer[]>;
   /** totals of all transfers touching each account, for invariant checks */
-  transferTotals(): Promise<
-    Array<{ accountId: string; debitsPending: bigint; debitsPosted: bigint; creditsPending: bigint; creditsPosted: bigint }>
-  >;
+  transferTotals(): Promise<Array<{ accountId: string } & Required<AccountDelta>>>;
+}
 
-  // cards
-  findCardByFingerprint(fp: string): Promise<StoredCard | undefined>;
-  getCard(id: string): Promise<StoredCard | undefined>;
-  insertCard(c: StoredCard): Promise<void>;
-  updateCard(
+export interface CardRepo {
+  findByFingerprint(fp: string): Promise<StoredCard | undefined>;
+  get(id: string): Promise<StoredCard | undefined>;
+  insert(c: StoredCard): Promise<void>;
+  update(
     id: string,
     patch: Partial<Pick<StoredCard, 'expMonth' | 'expYear' | 'holder' | 'panEncrypted' | 'keyId' | 'fingerprint'>>,
   ): Promise<void>;
-  listCards(afterId: string | null, limit: number): Promise<StoredCard[]>;
-  insertCardToken(t: CardToken): Promise<void>;
-  getCardToken(token: string): Promise<CardToken | undefined>;
-  markCardTokenUsed(token: string, at: number): Promise<boolean>;
-  listCardTokens(merchantId: string, face: FaceName, limit: number, offset: number): Promise<CardToken[]>;
+  list(afterId: string | null, limit: number): Promise<StoredCard[]>;
+}
 
-  // payments
-  insertPayment(p: Payment): Promise<void>;
-  getPayment(id: number): Promise<Payment | undefined>;
-  lockPayment(id: number): Promise<Payment | undefined>;
-  updatePayment(p: Payment): Promise<void>;
-  listPayments(f: PaymentFilter): Promise<Payment[]>;
-  countPayments(f: Omit<PaymentFilter, 'limit' | 'offset' | 'order'>): Promise<number>;
-  insertRefund(r: Refund): Promise<void>;
-  listRefunds(paymentId: number): Promise<Refund[]>;
-  getRefund(id: number): Promise<Refund | undefined>;
+export interface CardTokenRepo {
+  insert(t: CardToken): Promise<void>;
+  get(token: string): Promise<CardToken | undefined>;
+  markUsed(token: string, at: number): Promise<boolean>;
+  list(merchantId: string, face: FaceName, limit: number, offset: number): Promise<CardToken[]>;
+}
 
-  // payouts
-  insertPayout(p: Payout): Promise<void>;
-  getPayout(id: number): Promise<Payout | undefined>;
-  lockPayout(id: number): Promise<Payout | undefined>;
-  updatePayout(p: Payout): Promise<void>;
-  listPayouts(f: {
-    merchantId?: string;
-    face?: FaceName;
-    currency?: string;
-    createdFrom?: number;
-    createdTo?: number;
-    order?: 'asc' | 'desc';
-    limit: number;
-    offset?: number;
-  }): Promise<Payout[]>;
+export interface PaymentRepo {
+  insert(p: Payment): Promise<void>;
+  get(id: number): Promise<Payment | undefined>;
+  lock(id: number): Promise<Payment | undefined>;
+  update(p: Payment): Promise<void>;
+  list(f: PaymentFilter): Promise<Payment[]>;
+  count(f: Omit<PaymentFilter, 'limit' | 'offset' | 'order'>): Promise<number>;
+}
 
-  // authentication challenges
-  insertChallenge(c: Challenge): Promise<void>;
-  getChallenge(id: string): Promise<Challenge | undefined>;
-  updateChallenge(
+export interface RefundRepo {
+  insert(r: Refund): Promise<void>;
+  list(paymentId: number): Promise<Refund[]>;
+  get(id: number): Promise<Refund | undefined>;
+}
+
+export interface PayoutRepo {
+  insert(p: Payout): Promise<void>;
+  get(id: number): Promise<Payout | undefined>;
+  lock(id: number): Promise<Payout | undefined>;
+  update(p: Payout): Promise<void>;
+  list(f: PayoutFilter): Promise<Payout[]>;
+}
+
+/** Authentication challenges (3-D Secure, one-time codes). */
+export interface ChallengeRepo {
+  insert(c: Challenge): Promise<void>;
+  get(id: string): Promise<Challenge | undefined>;
+  update(
     id: string,
     patch: Partial<Pick<Challenge, 'status' | 'attempts' | 'completedAt'>>,
     expectStatus?: Challenge['status'],
   ): Promise<boolean>;
-  listChallenges(merchantId: string | null, limit: number): Promise<Challenge[]>;
+  list(merchantId: string | null, limit: number): Promise<Challenge[]>;
+}
 
-  // face object references (order slugs, session ids, external ids)
-  insertRef(r: ObjectRef): Promise<boolean>;
-  findRef(face: FaceName, merchantId: string, kind: string, ref: string): Promise<ObjectRef | undefined>;
-  findRefsBySubject(subjectType: string, subjectId: string): Promise<ObjectRef[]>;
-  searchRefs(ref: string, limit: number): Promise<ObjectRef[]>;
+/** Face object references (order slugs, session ids, external ids) to core subjects. */
+export interface RefRepo {
+  insert(r: ObjectRef): Promise<boolean>;
+  find(face: FaceName, merchantId: string, kind: string, ref: string): Promise<ObjectRef | undefined>;
+  findBySubject(subjectType: string, subjectId: string): Promise<ObjectRef[]>;
+  search(ref: string, limit: number): Promise<ObjectRef[]>;
+}
 
-  // outbox and webhook deliveries
-  insertEvent(e: Omit<OutboxEvent, 'id'>): Promise<number>;
+export interface OutboxRepo {
+  insert(e: Omit<OutboxEvent, 'id'>): Promise<number>;
   /** several events in one statement; their ids in the order given */
-  insertEvents(events: Array<Omit<OutboxEvent, 'id'>>): Promise<number[]>;
-  claimEvents(limit: number, now: number, lockMs: number): Promise<OutboxEvent[]>;
-  markEventFannedOut(id: number, fannedOut?: boolean): Promise<void>;
-  countPendingEvents(): Promise<number>;
-  listEvents(subjectType: string, subjectId: string): Promise<OutboxEvent[]>;
-  getEvent(eventId: string): Promise<OutboxEvent | undefined>;
-  insertDelivery(d: Omit<Delivery, 'id'>): Promise<number>;
-  claimDeliveries(limit: number, now: number, lockMs: number): Promise<Delivery[]>;
-  getDelivery(id: number): Promise<Delivery | undefined>;
-  updateDelivery(
+  insertMany(events: Array<Omit<OutboxEvent, 'id'>>): Promise<number[]>;
+  claim(limit: number, now: number, lockMs: number): Promise<OutboxEvent[]>;
+  markFannedOut(id: number, fannedOut?: boolean): Promise<void>;
+  countPending(): Promise<number>;
+  list(subjectType: string, subjectId: string): Promise<OutboxEvent[]>;
+  get(eventId: string): Promise<OutboxEvent | undefined>;
+}
+
+/** Webhook deliveries and their attempts. */
+export interface DeliveryRepo {
+  insert(d: Omit<Delivery, 'id'>): Promise<number>;
+  claim(limit: number, now: number, lockMs: number): Promise<Delivery[]>;
+  get(id: number): Promise<Delivery | undefined>;
+  update(
     id: number,
     patch: Partial<Pick<Delivery, 'status' | 'attempts' | 'nextAttemptAt' | 'lastStatus' | 'lastError' | 'deliveredAt'>>,
   ): Promise<void>;
   insertAttempt(a: Omit<DeliveryAttempt, 'id'>): Promise<number>;
   listAttempts(deliveryId: number): Promise<DeliveryAttempt[]>;
-  listDeliveries(f: {
-    merchantId?: string;
-    subjectType?: string;
-    subjectId?: string;
-    status?: string;
-    limit: number;
-    offset?: number;
-  }): Promise<Delivery[]>;
-  countPendingDeliveries(): Promise<number>;
+  list(f: DeliveryFilter): Promise<Delivery[]>;
+  countPending(): Promise<number>;
+}
 
-  // idempotency
+export interface IdempotencyRepo {
   /** inserts a placeholder; false when the key exists (after waiting for a concurrent holder on PostgreSQL) */
-  claimIdempotency(scope: string, key: string, requestHash: string, now: number, expiresAt: number): Promise<boolean>;
-  getIdempotency(scope: string, key: string): Promise<IdempotencyRecord | undefined>;
-  completeIdempotency(scope: string, key: string, res: { status: number; headers: Record<string, string>; body: string }): Promise<void>;
-  releaseIdempotency(scope: string, key: string): Promise<void>;
-  purgeIdempotency(before: number): Promise<number>;
+  claim(scope: string, key: string, requestHash: string, now: number, expiresAt: number): Promise<boolean>;
+  get(scope: string, key: string): Promise<IdempotencyRecord | undefined>;
+  complete(scope: string, key: string, res: { status: number; headers: Record<string, string>; body: string }): Promise<void>;
+  release(scope: string, key: string): Promise<void>;
+  purge(before: number): Promise<number>;
+}
 
-  // scheduler
-  scheduleJob(kind: string, ref: string, runAt: number, payload: JsonObject): Promise<void>;
-  cancelJob(kind: string, ref: string): Promise<void>;
-  claimJobs(limit: number, now: number, lockMs: number): Promise<Job[]>;
-  finishJob(id: number, status: 'done' | 'failed' | 'pending', patch?: { runAt?: number; lastError?: string | null }): Promise<void>;
-  nextJobAt(): Promise<number | null>;
+/** Scheduled jobs (the scheduler's queue). */
+export interface JobRepo {
+  schedule(kind: string, ref: string, runAt: number, payload: JsonObject): Promise<void>;
+  cancel(kind: string, ref: string): Promise<void>;
+  claim(limit: number, now: number, lockMs: number): Promise<Job[]>;
+  finish(id: number, status: 'done' | 'failed' | 'pending', patch?: { runAt?: number; lastError?: string | null }): Promise<void>;
+  nextAt(): Promise<number | null>;
+}
 
-  // API request log (for timelines)
-  insertApiRequests(rows: ApiRequestRecord[]): Promise<void>;
-  listApiRequests(f: { merchantId?: string; subject?: string; limit: number; beforeId?: number }): Promise<ApiRequestRecord[]>;
+/** The API request log behind timelines. */
+export interface ApiRequestRepo {
+  insert(rows: ApiRequestRecord[]): Promise<void>;
+  list(f: { merchantId?: string; subject?: string; limit: number; beforeId?: number }): Promise<ApiRequestRecord[]>;
+}
 
-  // key-value settings
-  getSetting(key: string): Promise<string | undefined>;
-  setSetting(key: string, value: string): Promise<void>;
+/** Key-value settings shared by every process of the gateway. */
+export interface SettingRepo {
+  get(key: string): Promise<string | undefined>;
+  set(key: string, value: string): Promise<void>;
   /** sets the value only when the key has none; returns the value in force (race-free across processes) */
-  setSettingIfAbsent(key: string, value: string): Promise<string>;
+  setIfAbsent(key: string, value: string): Promise<string>;
+}
 
-  /**
-   * Deletes every row of a merchant in every table that has a merchant_id (and the ledger transfers and
-   * delivery attempts hanging off them), then recomputes the system accounts from the remaining transfers.
-   */
-  purgeMerchant(merchantId: string): Promise<void>;
+/** One store transaction: every repository a command needs; what it changes commits together. */
+export interface Tx {
+  readonly dialect: 'sqlite' | 'postgres';
+  readonly sequences: SequenceRepo;
+  readonly merchants: MerchantRepo;
+  readonly credentials: CredentialRepo;
+  readonly ledger: LedgerRepo;
+  readonly cards: CardRepo;
+  readonly cardTokens: CardTokenRepo;
+  readonly payments: PaymentRepo;
+  readonly refunds: RefundRepo;
+  readonly payouts: PayoutRepo;
+  readonly challenges: ChallengeRepo;
+  readonly refs: RefRepo;
+  readonly outbox: OutboxRepo;
+  readonly deliveries: DeliveryRepo;
+  readonly idempotency: IdempotencyRepo;
+  readonly jobs: JobRepo;
+  readonly apiRequests: ApiRequestRepo;
+  readonly settings: SettingRepo;
 
   /** face-owned tables use the query layer directly through this escape hatch (see src/store) */
   readonly raw: unknown;

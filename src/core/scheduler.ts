@@ -78,7 +78,7 @@ export class Scheduler {
     let total = 0;
     for (;;) {
       const now = this.clock.now();
-      const jobs = await inTransaction(this.store, (tx) => tx.claimJobs(this.opts.batch ?? 50, now, this.opts.lockMs ?? 60_000));
+      const jobs = await inTransaction(this.store, (tx) => tx.jobs.claim(this.opts.batch ?? 50, now, this.opts.lockMs ?? 60_000));
       if (jobs.length === 0) return total;
       for (const job of jobs) {
         await this.runOne(job);
@@ -92,12 +92,12 @@ export class Scheduler {
     try {
       await inTransaction(this.store, async (tx) => {
         if (!handler) {
-          await tx.finishJob(job.id, 'failed', { lastError: `no handler for ${job.kind}` });
+          await tx.jobs.finish(job.id, 'failed', { lastError: `no handler for ${job.kind}` });
           return;
         }
         const next = await handler(tx, job);
-        if (typeof next === 'number') await tx.finishJob(job.id, 'pending', { runAt: next, lastError: null });
-        else await tx.finishJob(job.id, 'done', { lastError: null });
+        if (typeof next === 'number') await tx.jobs.finish(job.id, 'pending', { runAt: next, lastError: null });
+        else await tx.jobs.finish(job.id, 'done', { lastError: null });
       });
       this.stats.ran++;
     } catch (e) {
@@ -105,7 +105,7 @@ export class Scheduler {
       this.onError(e, job);
       const retryAt = this.clock.now() + Math.min(60_000 * 2 ** Math.min(job.attempts, 6), 3_600_000);
       await inTransaction(this.store, (tx) =>
-        tx.finishJob(job.id, job.attempts >= 10 ? 'failed' : 'pending', {
+        tx.jobs.finish(job.id, job.attempts >= 10 ? 'failed' : 'pending', {
           runAt: retryAt,
           lastError: e instanceof Error ? e.message : String(e),
         }),
@@ -125,7 +125,7 @@ export class Scheduler {
     if (this.stopped) return;
     let delay = this.opts.pollMs ?? 1000;
     try {
-      const next = await this.store.read((tx) => tx.nextJobAt());
+      const next = await this.store.read((tx) => tx.jobs.nextAt());
       if (next !== null) delay = Math.max(5, Math.min(delay, next - this.clock.now()));
     } catch {
       /* poll again later */

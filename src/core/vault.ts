@@ -80,7 +80,7 @@ export class CardVault {
   ): Promise<CardSnapshot & { brand: CardBrand }> {
     const { pan, brand } = validateCardNumber(input.number);
     const fp = this.fingerprint(pan);
-    let card = await tx.findCardByFingerprint(fp);
+    let card = await tx.cards.findByFingerprint(fp);
     if (!card) {
       card = {
         id: 'card_' + uuid().replace(/-/g, ''),
@@ -95,11 +95,11 @@ export class CardVault {
         holder: null,
         createdAt: this.clock.now(),
       };
-      await tx.insertCard(card);
+      await tx.cards.insert(card);
       // A concurrent insert of the same card wins the unique fingerprint; read back the stored row.
-      card = (await tx.findCardByFingerprint(fp))!;
+      card = (await tx.cards.findByFingerprint(fp))!;
     } else if (card.expMonth !== input.expMonth || card.expYear !== input.expYear) {
-      await tx.updateCard(card.id, { expMonth: input.expMonth, expYear: input.expYear });
+      await tx.cards.update(card.id, { expMonth: input.expMonth, expYear: input.expYear });
     }
     return {
       cardId: card.id,
@@ -113,7 +113,7 @@ export class CardVault {
   }
 
   async reveal(tx: Tx, cardId: string): Promise<{ pan: string; card: StoredCard }> {
-    const card = await tx.getCard(cardId);
+    const card = await tx.cards.get(cardId);
     if (!card) throw new CoreError('NOT_FOUND', 'card not found');
     return { pan: this.decrypt(card), card };
   }
@@ -135,13 +135,13 @@ export class CardVault {
     let after: string | null = null;
     let count = 0;
     for (;;) {
-      const cards: StoredCard[] = await store.read((tx) => tx.listCards(after, batch));
+      const cards: StoredCard[] = await store.read((tx) => tx.cards.list(after, batch));
       if (cards.length === 0) break;
       await store.transaction(async (tx) => {
         for (const c of cards) {
           if (c.keyId === derived.id) continue;
           const pan = this.decrypt(c);
-          await tx.updateCard(c.id, { panEncrypted: this.encrypt(pan), keyId: derived.id, fingerprint: this.fingerprint(pan) });
+          await tx.cards.update(c.id, { panEncrypted: this.encrypt(pan), keyId: derived.id, fingerprint: this.fingerprint(pan) });
           count++;
         }
       });

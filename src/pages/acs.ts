@@ -30,7 +30,7 @@ export function registerAcs(app: FastifyInstance, engine: Engine): void {
     const termUrl = f.TermUrl ?? '';
     const md = f.MD ?? '';
     const id = engine.challenges.challengeIdFromPaReq(paReq);
-    const c = id ? await engine.read((tx) => tx.getChallenge(id)) : undefined;
+    const c = id ? await engine.read((tx) => tx.challenges.get(id)) : undefined;
     if (!c || !isHttpUrl(termUrl)) return { n, status: 400, html: messagePage(lang, n, s.acsTitle, s.notFound) };
     if (c.status !== 'pending') return { n, status: 409, html: messagePage(lang, n, s.acsTitle, s.alreadyDone) };
     if (engine.clock.now() >= c.expiresAt) return { n, status: 410, html: messagePage(lang, n, s.expiredTitle, s.expiredTitle) };

@@ -36,7 +36,7 @@ export class ApiLog {
     if (batch.length === 0) return this.flushing;
     this.flushing = this.flushing.then(async () => {
       try {
-        for (let i = 0; i < batch.length; i += 200) await this.store.transaction((tx) => tx.insertApiRequests(batch.slice(i, i + 200)));
+        for (let i = 0; i < batch.length; i += 200) await this.store.transaction((tx) => tx.apiRequests.insert(batch.slice(i, i + 200)));
       } catch (e) {
         this.log.warn({ err: e }, 'could not write the API request log');
       }

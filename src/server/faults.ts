@@ -87,7 +87,7 @@ export class Faults {
   }
 
   async load(): Promise<void> {
-    const stored = await this.guard.load(() => this.store.read((tx) => tx.getSetting('faults')));
+    const stored = await this.guard.load(() => this.store.read((tx) => tx.settings.get('faults')));
     if (stored === undefined) return;
     const text = stored ?? '[]';
     if (text !== this.version) {
@@ -109,7 +109,7 @@ export class Faults {
   private async save(): Promise<void> {
     const text = JSON.stringify(this.rules);
     this.version = text;
-    await this.guard.save(() => this.store.transaction((tx) => tx.setSetting('faults', text)));
+    await this.guard.save(() => this.store.transaction((tx) => tx.settings.set('faults', text)));
   }
 
   private match(face: string, path: string, merchantId: string | undefined, phase: 'before' | 'after'): FaultRule | undefined {

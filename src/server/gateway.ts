@@ -140,12 +140,12 @@ export class Gateway {
 
   private async resolveAdminToken(): Promise<string> {
     if (this.config.adminToken) return this.config.adminToken;
-    const existing = await this.store.read((tx) => tx.getSetting('admin.token'));
+    const existing = await this.store.read((tx) => tx.settings.get('admin.token'));
     if (existing) return existing;
     await this.store.transaction(async (tx) => {
-      if (!(await tx.getSetting('admin.token'))) await tx.setSetting('admin.token', 'adm_' + randomToken(32));
+      if (!(await tx.settings.get('admin.token'))) await tx.settings.set('admin.token', 'adm_' + randomToken(32));
     });
-    return (await this.store.read((tx) => tx.getSetting('admin.token')))!;
+    return (await this.store.read((tx) => tx.settings.get('admin.token')))!;
   }
 
   private warnProduction(): void {
@@ -277,11 +277,11 @@ export class Gateway {
     if (this.config.masterKeys.length) return this.config.masterKeys.map((k) => parseMasterKey(k));
     if (this.config.databaseUrl) {
       // No key configured for a shared database: keep one in the store so every process agrees.
-      const existing = await this.store.read((tx) => tx.getSetting('vault.master_key'));
+      const existing = await this.store.read((tx) => tx.settings.get('vault.master_key'));
       if (existing) return [parseMasterKey(existing)];
       const fresh = randomBytes(32).toString('hex');
-      await this.store.transaction((tx) => tx.setSetting('vault.master_key', fresh));
-      const stored = (await this.store.read((tx) => tx.getSetting('vault.master_key')))!;
+      await this.store.transaction((tx) => tx.settings.set('vault.master_key', fresh));
+      const stored = (await this.store.read((tx) => tx.settings.get('vault.master_key')))!;
       this.log.warn('no POLYPAY_MASTER_KEY set: a vault key was generated and kept in the database (sandbox use only)');
       return [parseMasterKey(stored)];
     }
@@ -298,7 +298,7 @@ export class Gateway {
     const seed = this.opts.seed ?? (this.config.seedFile ? loadSeed(this.config.seedFile) : undefined);
     if (seed) await applySeed(this, seed);
     else if (this.config.demoMerchant) {
-      const any = await this.engine.read((tx) => tx.listMerchants());
+      const any = await this.engine.read((tx) => tx.merchants.list());
       if (any.length === 0) await createDemoMerchant(this);
     }
   }
@@ -306,8 +306,8 @@ export class Gateway {
   /** Credentials and base URLs of a merchant, per face. */
   async describeMerchant(merchantId: string): Promise<MerchantInfo> {
     const { merchant, credentials } = await this.engine.read(async (tx) => ({
-      merchant: (await tx.getMerchant(merchantId))!,
-      credentials: await tx.listCredentials(merchantId),
+      merchant: (await tx.merchants.get(merchantId))!,
+      credentials: await tx.credentials.list(merchantId),
     }));
     const faces: Record<string, Record<string, string>> = {};
     for (const f of this.faces) {
@@ -318,14 +318,14 @@ export class Gateway {
   }
 
   async merchants(): Promise<MerchantInfo[]> {
-    const list = await this.engine.read((tx) => tx.listMerchants());
+    const list = await this.engine.read((tx) => tx.merchants.list());
     return Promise.all(list.map((m) => this.describeMerchant(m.id)));
   }
 
   /** Deletes one merchant's data and recreates it from the seed (or as the demo merchant). */
   async resetMerchant(id: string): Promise<void> {
     await this.apiLog.flush();
-    await this.engine.transaction((tx) => tx.purgeMerchant(id));
+    await this.engine.transaction((tx) => tx.merchants.purge(id));
     const seed = this.opts.seed ?? (this.config.seedFile ? loadSeed(this.config.seedFile) : undefined);
     const entry = seed?.merchants.find((m) => m.id === id);
     if (entry) await applySeed(this, { merchants: [entry] });

@@ -53,7 +53,7 @@ export class Metrics {
       labelNames: ['queue'],
       registers: [r],
       async collect() {
-        const [events, deliveries] = await engine.read(async (tx) => [await tx.countPendingEvents(), await tx.countPendingDeliveries()]);
+        const [events, deliveries] = await engine.read(async (tx) => [await tx.outbox.countPending(), await tx.deliveries.countPending()]);
         this.set({ queue: 'events' }, events);
         this.set({ queue: 'deliveries' }, deliveries);
       },

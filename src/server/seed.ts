@@ -28,7 +28,7 @@ export function loadSeed(file: string): Seed {
 export async function createMerchantFromSeed(gw: Gateway, m: SeedMerchant, index: number): Promise<string> {
   const id = m.id ?? undefined;
   return gw.engine.transaction(async (tx) => {
-    if (id && (await tx.getMerchant(id))) return id;
+    if (id && (await tx.merchants.get(id))) return id;
     const specs: CredentialSpec[] = [];
     const draftId = id ?? `m_${Date.now().toString(36)}${index}`;
     for (const face of gw.faces) {

@@ -2,7 +2,27 @@
 // SKIP LOCKED claims) come from a DialectOps object of the dialect's own file.
 import { sql, type Compilable, type Kysely, type SelectQueryBuilder, type Transaction } from 'kysely';
 import { CoreError } from '../core/errors.js';
-import type { PaymentFilter, Tx } from '../core/ports.js';
+import type {
+  ApiRequestRepo,
+  CardRepo,
+  CardTokenRepo,
+  ChallengeRepo,
+  CredentialRepo,
+  DeliveryRepo,
+  IdempotencyRepo,
+  JobRepo,
+  LedgerRepo,
+  MerchantRepo,
+  OutboxRepo,
+  PaymentFilter,
+  PaymentRepo,
+  PayoutRepo,
+  RefRepo,
+  RefundRepo,
+  SequenceRepo,
+  SettingRepo,
+  Tx,
+} from '../core/ports.js';
 import type {
   ApiRequestRecord,
   CardToken,
@@ -55,6 +75,126 @@ export class KyselyTx implements Tx {
   get raw(): Db {
     return this.db;
   }
+
+  // ---- the port's repositories (each delegates to this transaction's queries below)
+  readonly sequences: SequenceRepo = {
+    nextTransactionId: (...a) => this.nextTransactionId(...a),
+  };
+  readonly merchants: MerchantRepo = {
+    insert: (...a) => this.insertMerchant(...a),
+    get: (...a) => this.getMerchant(...a),
+    list: (...a) => this.listMerchants(...a),
+    updateSettings: (...a) => this.updateMerchantSettings(...a),
+    delete: (...a) => this.deleteMerchant(...a),
+    purge: (...a) => this.purgeMerchant(...a),
+  };
+  readonly credentials: CredentialRepo = {
+    insert: (...a) => this.insertCredential(...a),
+    find: (...a) => this.findCredential(...a),
+    listByFace: (...a) => this.listCredentialsByFace(...a),
+    list: (...a) => this.listCredentials(...a),
+    update: (...a) => this.updateCredential(...a),
+  };
+  readonly ledger: LedgerRepo = {
+    getAccount: (...a) => this.getAccount(...a),
+    findAccount: (...a) => this.findAccount(...a),
+    lockAccount: (...a) => this.lockAccount(...a),
+    insertAccount: (...a) => this.insertAccount(...a),
+    listAccounts: (...a) => this.listAccounts(...a),
+    addToAccount: (...a) => this.addToAccount(...a),
+    insertTransfer: (...a) => this.insertTransfer(...a),
+    getTransfer: (...a) => this.getTransfer(...a),
+    setPendingState: (...a) => this.setPendingState(...a),
+    listTransfersByRef: (...a) => this.listTransfersByRef(...a),
+    transferTotals: (...a) => this.transferTotals(...a),
+  };
+  readonly cards: CardRepo = {
+    findByFingerprint: (...a) => this.findCardByFingerprint(...a),
+    get: (...a) => this.getCard(...a),
+    insert: (...a) => this.insertCard(...a),
+    update: (...a) => this.updateCard(...a),
+    list: (...a) => this.listCards(...a),
+  };
+  readonly cardTokens: CardTokenRepo = {
+    insert: (...a) => this.insertCardToken(...a),
+    get: (...a) => this.getCardToken(...a),
+    markUsed: (...a) => this.markCardTokenUsed(...a),
+    list: (...a) => this.listCardTokens(...a),
+  };
+  readonly payments: PaymentRepo = {
+    insert: (...a) => this.insertPayment(...a),
+    get: (...a) => this.getPayment(...a),
+    lock: (...a) => this.lockPayment(...a),
+    update: (...a) => this.updatePayment(...a),
+    list: (...a) => this.listPayments(...a),
+    count: (...a) => this.countPayments(...a),
+  };
+  readonly refunds: RefundRepo = {
+    insert: (...a) => this.insertRefund(...a),
+    list: (...a) => this.listRefunds(...a),
+    get: (...a) => this.getRefund(...a),
+  };
+  readonly payouts: PayoutRepo = {
+    insert: (...a) => this.insertPayout(...a),
+    get: (...a) => this.getPayout(...a),
+    lock: (...a) => this.lockPayout(...a),
+    update: (...a) => this.updatePayout(...a),
+    list: (...a) => this.listPayouts(...a),
+  };
+  readonly challenges: ChallengeRepo = {
+    insert: (...a) => this.insertChallenge(...a),
+    get: (...a) => this.getChallenge(...a),
+    update: (...a) => this.updateChallenge(...a),
+    list: (...a) => this.listChallenges(...a),
+  };
+  readonly refs: RefRepo = {
+    insert: (...a) => this.insertRef(...a),
+    find: (...a) => this.findRef(...a),
+    findBySubject: (...a) => this.findRefsBySubject(...a),
+    search: (...a) => this.searchRefs(...a),
+  };
+  readonly outbox: OutboxRepo = {
+    insert: (...a) => this.insertEvent(...a),
+    insertMany: (...a) => this.insertEvents(...a),
+    claim: (...a) => this.claimEvents(...a),
+    markFannedOut: (...a) => this.markEventFannedOut(...a),
+    countPending: (...a) => this.countPendingEvents(...a),
+    list: (...a) => this.listEvents(...a),
+    get: (...a) => this.getEvent(...a),
+  };
+  readonly deliveries: DeliveryRepo = {
+    insert: (...a) => this.insertDelivery(...a),
+    claim: (...a) => this.claimDeliveries(...a),
+    get: (...a) => this.getDelivery(...a),
+    update: (...a) => this.updateDelivery(...a),
+    insertAttempt: (...a) => this.insertAttempt(...a),
+    listAttempts: (...a) => this.listAttempts(...a),
+    list: (...a) => this.listDeliveries(...a),
+    countPending: (...a) => this.countPendingDeliveries(...a),
+  };
+  readonly idempotency: IdempotencyRepo = {
+    claim: (...a) => this.claimIdempotency(...a),
+    get: (...a) => this.getIdempotency(...a),
+    complete: (...a) => this.completeIdempotency(...a),
+    release: (...a) => this.releaseIdempotency(...a),
+    purge: (...a) => this.purgeIdempotency(...a),
+  };
+  readonly jobs: JobRepo = {
+    schedule: (...a) => this.scheduleJob(...a),
+    cancel: (...a) => this.cancelJob(...a),
+    claim: (...a) => this.claimJobs(...a),
+    finish: (...a) => this.finishJob(...a),
+    nextAt: (...a) => this.nextJobAt(...a),
+  };
+  readonly apiRequests: ApiRequestRepo = {
+    insert: (...a) => this.insertApiRequests(...a),
+    list: (...a) => this.listApiRequests(...a),
+  };
+  readonly settings: SettingRepo = {
+    get: (...a) => this.getSetting(...a),
+    set: (...a) => this.setSetting(...a),
+    setIfAbsent: (...a) => this.setSettingIfAbsent(...a),
+  };
 
   /** A hot query by its prepared shape (prepared.ts): built and compiled once, then only its values change. */
   private prepared<Row = any>(key: string, build: (slot: SlotOf) => Compilable<unknown>, args: readonly unknown[]) {
@@ -663,7 +803,7 @@ export class KyselyTx implements Tx {
 
   // ---- outbox
   async insertEvent(e: Omit<OutboxEvent, 'id'>): Promise<number> {
-    return (await this.insertEvents([e]))[0]!;
+    return (await this.outbox.insertMany([e]))[0]!;
   }
   /** Inserts events in one statement; returns their ids in the order given. */
   async insertEvents(events: Array<Omit<OutboxEvent, 'id'>>): Promise<number[]> {
@@ -671,7 +811,7 @@ export class KyselyTx implements Tx {
     // a statement holds at most 64 events (10 parameters each, far below either database's limit)
     if (events.length > 64) {
       const ids: number[] = [];
-      for (let i = 0; i < events.length; i += 64) ids.push(...(await this.insertEvents(events.slice(i, i + 64))));
+      for (let i = 0; i < events.length; i += 64) ids.push(...(await this.outbox.insertMany(events.slice(i, i + 64))));
       return ids;
     }
     const cols = [
@@ -1079,8 +1219,8 @@ export class KyselyTx implements Tx {
     }
     await db.deleteFrom('merchants').where('id', '=', merchantId).execute();
     // the system accounts' totals are recomputed from what remains
-    const totals = new Map((await this.transferTotals()).map((t) => [t.accountId, t]));
-    for (const a of await this.listAccounts()) {
+    const totals = new Map((await this.ledger.transferTotals()).map((t) => [t.accountId, t]));
+    for (const a of await this.ledger.listAccounts()) {
       const t = totals.get(a.id) ?? { debitsPending: 0n, debitsPosted: 0n, creditsPending: 0n, creditsPosted: 0n };
       await db
         .updateTable('accounts')
@@ -1113,6 +1253,6 @@ export class KyselyTx implements Tx {
       .values({ key, value })
       .onConflict((oc) => oc.column('key').doNothing())
       .execute();
-    return (await this.getSetting(key))!;
+    return (await this.settings.get(key))!;
   }
 }

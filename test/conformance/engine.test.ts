@@ -126,7 +126,7 @@ describe.each(STORES)('engine on %s', (kind) => {
       const r2 = await engine.transaction((tx) => engine.payments.refund(tx, p.id, null));
       expect([r2.payment.status, r2.refund.amount]).toEqual(['refunded', 5_000n]);
       expect((await balance()).posted).toBe(before.posted);
-      const events = await engine.read((tx) => tx.listEvents('payment', String(p.id)));
+      const events = await engine.read((tx) => tx.outbox.list('payment', String(p.id)));
       expect(events.map((e) => e.type)).toEqual([
         'payment.created',
         'payment.authorized',
@@ -172,14 +172,14 @@ describe.each(STORES)('engine on %s', (kind) => {
           String(over),
         ).rejects.toSatisfy((e: unknown) => isCoreError(e, 'AMOUNT_EXCEEDS_AVAILABLE'));
       }
-      const kept = await engine.read((tx) => tx.getPayment(p.id));
+      const kept = await engine.read((tx) => tx.payments.get(p.id));
       expect([kept!.status, kept!.capturedAmount, kept!.refundedAmount]).toEqual(['partially_refunded', 10_000n, 7_000n]);
       expect((await balance()).posted - before.posted).toBe(3_000n);
       // exactly what is left can be refunded
       const r3 = await engine.transaction((tx) => engine.payments.refund(tx, p.id, 3_000n));
       expect([r3.refund.amount, r3.payment.status, r3.payment.refundedAmount]).toEqual([3_000n, 'refunded', 10_000n]);
       expect((await balance()).posted).toBe(before.posted);
-      const events = await engine.read((tx) => tx.listEvents('payment', String(p.id)));
+      const events = await engine.read((tx) => tx.outbox.list('payment', String(p.id)));
       expect(events.filter((e) => e.type === 'payment.refunded')).toHaveLength(3);
     });
 
@@ -190,7 +190,7 @@ describe.each(STORES)('engine on %s', (kind) => {
         Array.from({ length: 25 }, () => engine.transaction((tx) => engine.payments.refund(tx, p.id, 10n))),
       );
       expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(10);
-      const after = await engine.read((tx) => tx.getPayment(p.id));
+      const after = await engine.read((tx) => tx.payments.get(p.id));
       expect([after!.status, after!.refundedAmount]).toEqual(['refunded', 100n]);
     });
 
@@ -203,7 +203,7 @@ describe.each(STORES)('engine on %s', (kind) => {
         ),
       );
       expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
-      const transfers = await engine.read((tx) => tx.listTransfersByRef('payment', String(p.id)));
+      const transfers = await engine.read((tx) => tx.ledger.listTransfersByRef('payment', String(p.id)));
       expect(transfers.filter((t) => t.kind === 'post_pending' || t.kind === 'void_pending')).toHaveLength(1);
     });
 
@@ -214,11 +214,11 @@ describe.each(STORES)('engine on %s', (kind) => {
       await authorize(held.id);
       engine.clock.advance(61_000);
       await engine.scheduler.drain();
-      expect((await engine.read((tx) => tx.getPayment(unpaid.id)))!.status).toBe('expired');
-      expect((await engine.read((tx) => tx.getPayment(held.id)))!.status).toBe('authorized');
+      expect((await engine.read((tx) => tx.payments.get(unpaid.id)))!.status).toBe('expired');
+      expect((await engine.read((tx) => tx.payments.get(held.id)))!.status).toBe('authorized');
       engine.clock.advance(60_000);
       await engine.scheduler.drain();
-      expect((await engine.read((tx) => tx.getPayment(held.id)))!.status).toBe('expired');
+      expect((await engine.read((tx) => tx.payments.get(held.id)))!.status).toBe('expired');
     });
   });
 
@@ -276,7 +276,7 @@ describe.each(STORES)('engine on %s', (kind) => {
       engine.dispatcher.register('way2pay', {
         async render(tx, e) {
           if (failRender) throw new Error('renderer down');
-          const m = await tx.getMerchant(e.merchantId);
+          const m = await tx.merchants.get(e.merchantId);
           return [
             {
               kind: 'test',
@@ -291,7 +291,7 @@ describe.each(STORES)('engine on %s', (kind) => {
         },
       });
     });
-    const deliveries = (subjectId: string) => engine.read((tx) => tx.listDeliveries({ subjectType: 'test', subjectId, limit: 10 }));
+    const deliveries = (subjectId: string) => engine.read((tx) => tx.deliveries.list({ subjectType: 'test', subjectId, limit: 10 }));
 
     it("renders an event's deliveries in the command's transaction: they commit, or roll back, with it", async () => {
       await engine.transaction(async (tx) => {
@@ -301,7 +301,7 @@ describe.each(STORES)('engine on %s', (kind) => {
       expect((await deliveries('kept')).map((d) => [d.kind, d.status, d.body])).toEqual([
         ['test', 'pending', '{"merchant":"M1","subject":"kept"}'],
       ]);
-      expect(await engine.read((tx) => tx.countPendingEvents())).toBe(0);
+      expect(await engine.read((tx) => tx.outbox.countPending())).toBe(0);
       await expect(
         engine.transaction(async (tx) => {
           await engine.outbox.emit(tx, event('rolled-back'));
@@ -309,14 +309,14 @@ describe.each(STORES)('engine on %s', (kind) => {
         }),
       ).rejects.toThrow('the command fails');
       expect(await deliveries('rolled-back')).toEqual([]);
-      expect(await engine.read((tx) => tx.listEvents('test', 'rolled-back'))).toEqual([]);
+      expect(await engine.read((tx) => tx.outbox.list('test', 'rolled-back'))).toEqual([]);
     });
 
     it("stores a command's many events in statements of up to 64, in the order they were emitted", async () => {
       await engine.transaction(async (tx) => {
         for (let n = 0; n < 70; n++) await engine.outbox.emit(tx, { ...event('many'), payload: { n } });
       });
-      const stored = await engine.read((tx) => tx.listEvents('test', 'many'));
+      const stored = await engine.read((tx) => tx.outbox.list('test', 'many'));
       expect(stored.map((e) => e.payload.n)).toEqual(Array.from({ length: 70 }, (_, n) => n));
       expect((await deliveries('many')).length).toBe(10);
       expect(new Set(stored.map((e) => e.eventId)).size).toBe(70);
@@ -330,10 +330,10 @@ describe.each(STORES)('engine on %s', (kind) => {
         failRender = false;
       }
       expect(await deliveries('late')).toEqual([]);
-      expect(await engine.read((tx) => tx.countPendingEvents())).toBe(1);
+      expect(await engine.read((tx) => tx.outbox.countPending())).toBe(1);
       expect(await engine.dispatcher.fanOut()).toBe(1);
       expect((await deliveries('late')).map((d) => d.body)).toEqual(['{"merchant":"M1","subject":"late"}']);
-      expect(await engine.read((tx) => tx.countPendingEvents())).toBe(0);
+      expect(await engine.read((tx) => tx.outbox.countPending())).toBe(0);
     });
   });
 
@@ -356,7 +356,7 @@ describe.each(STORES)('engine on %s', (kind) => {
         await c.end();
         expect(dump.includes('5200828282828210')).toBe(false);
       }
-      const card = (await engine.read((tx) => tx.getPayment(p.id)))!.card!;
+      const card = (await engine.read((tx) => tx.payments.get(p.id)))!.card!;
       const k2 = parseMasterKey('ffeeddccbbaa99887766554433221100ffeeddccbbaa99887766554433221100');
       const rotated = await engine.vault.rotate(store, k2);
       expect(rotated).toBeGreaterThan(0);

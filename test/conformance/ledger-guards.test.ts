@@ -11,7 +11,7 @@ import { systemClock } from '../../src/core/clock.js';
 import { isCoreError, type ErrorCode } from '../../src/core/errors.js';
 import { AVAILABLE, FEES_ACCOUNT, Ledger, NETWORK_ACCOUNT } from '../../src/core/ledger.js';
 import type { LedgerAccount } from '../../src/core/model.js';
-import type { Store, Tx } from '../../src/core/ports.js';
+import type { AccountDelta, Store } from '../../src/core/ports.js';
 import { migrationProvider } from '../../src/store/migrations.js';
 import { openStore } from '../../src/store/open-store.js';
 import { freshStore, STORES, type StoreTarget } from '../helpers/stores.js';
@@ -47,16 +47,16 @@ describe.each(STORES)('ledger guards on %s', (kind) => {
     const t = await freshStore(kind);
     store = await openStore({ dataDir: t.dataDir, databaseUrl: t.databaseUrl });
     await store.transaction(async (tx) => {
-      await tx.insertAccount(account('acc_full', 'm1'));
-      await tx.insertAccount(account('acc_split', 'm1', 'network'));
-      await tx.insertAccount(account('acc_zero', 'm2'));
+      await tx.ledger.insertAccount(account('acc_full', 'm1'));
+      await tx.ledger.insertAccount(account('acc_split', 'm1', 'network'));
+      await tx.ledger.insertAccount(account('acc_zero', 'm2'));
     });
   });
   afterAll(async () => {
     await store?.close();
   });
-  const get = (id: string) => store.read((tx) => tx.getAccount(id));
-  const add = (id: string, delta: Parameters<Tx['addToAccount']>[1]) => store.transaction((tx) => tx.addToAccount(id, delta));
+  const get = (id: string) => store.read((tx) => tx.ledger.getAccount(id));
+  const add = (id: string, delta: AccountDelta) => store.transaction((tx) => tx.ledger.addToAccount(id, delta));
 
   it('keeps a total of exactly 2^63 - 1 and refuses one more, leaving the row as it was', async () => {
     await add('acc_full', { creditsPosted: INT64_MAX });
@@ -91,7 +91,7 @@ describe.each(STORES)('ledger guards on %s', (kind) => {
   it('refuses a transfer of a negative amount or beyond 2^63 - 1', async () => {
     const transfer = (amount: bigint) =>
       store.transaction((tx) =>
-        tx.insertTransfer({
+        tx.ledger.insertTransfer({
           kind: 'posted',
           debitAccountId: 'acc_zero',
           creditAccountId: 'acc_full',
@@ -107,7 +107,7 @@ describe.each(STORES)('ledger guards on %s', (kind) => {
       );
     await refusedWith(transfer(-5n), 'LEDGER_INVARIANT');
     await refusedWith(transfer(INT64_MAX + 1n), 'AMOUNT_TOO_LARGE');
-    expect(await store.read((tx) => tx.listTransfersByRef('guard', '-5'))).toEqual([]);
+    expect(await store.read((tx) => tx.ledger.listTransfersByRef('guard', '-5'))).toEqual([]);
   });
 });
 
@@ -156,8 +156,8 @@ describe.each(STORES)('the checked ledger on %s', (kind) => {
     await store.transaction((tx) => ledger.post(tx, net, avail, 999_999_999_999_999n, { code: 't', refType: 'big', refId: '2' }));
     // years of volume, written through the store port: the credit side 10 below the limit
     await store.transaction(async (tx) => {
-      await tx.addToAccount(avail.id, { creditsPending: INT64_MAX - 999_999_999_999_999n - 10n });
-      await tx.addToAccount(net.id, { debitsPending: INT64_MAX - 999_999_999_999_999n - 10n });
+      await tx.ledger.addToAccount(avail.id, { creditsPending: INT64_MAX - 999_999_999_999_999n - 10n });
+      await tx.ledger.addToAccount(net.id, { debitsPending: INT64_MAX - 999_999_999_999_999n - 10n });
     });
     ({ net, avail } = await accounts());
     await refusedWith(
@@ -168,11 +168,11 @@ describe.each(STORES)('the checked ledger on %s', (kind) => {
       store.transaction((tx) => ledger.post(tx, net, avail, 11n, { code: 't', refType: 'big', refId: '3' })),
       'AMOUNT_TOO_LARGE',
     );
-    expect(await store.read((tx) => tx.listTransfersByRef('big', '3'))).toEqual([]);
+    expect(await store.read((tx) => tx.ledger.listTransfersByRef('big', '3'))).toEqual([]);
     const hold = await store.transaction((tx) => ledger.hold(tx, net, avail, 10n, { code: 't', refType: 'big', refId: '4' }));
     // posting a hold moves pending to posted: never past the limit
     await store.transaction((tx) => ledger.postPending(tx, hold, 10n, { code: 't', refType: 'big', refId: '4' }));
-    expect((await store.read((tx) => tx.getAccount(avail.id)))!).toMatchObject({
+    expect((await store.read((tx) => tx.ledger.getAccount(avail.id)))!).toMatchObject({
       creditsPosted: 1_000_000_000_000_009n,
       creditsPending: INT64_MAX - 1_000_000_000_000_009n,
     });
@@ -246,11 +246,15 @@ describe.each(STORES)('a %s store made before the ledger guards', (kind) => {
 
   it('keeps its accounts and transfers, continues the transfer ids, and gets the guards', async () => {
     const s = store!;
-    expect((await s.read((tx) => tx.getAccount('old_net')))!).toMatchObject({ merchantId: '_system', kind: 'network', debitsPosted: 700n });
-    const old = await s.read((tx) => tx.listTransfersByRef('old', '1'));
+    expect((await s.read((tx) => tx.ledger.getAccount('old_net')))!).toMatchObject({
+      merchantId: '_system',
+      kind: 'network',
+      debitsPosted: 700n,
+    });
+    const old = await s.read((tx) => tx.ledger.listTransfersByRef('old', '1'));
     expect(old.map((t) => t.amount)).toEqual([300n, 400n]);
     const next = await s.transaction((tx) =>
-      tx.insertTransfer({
+      tx.ledger.insertTransfer({
         kind: 'posted',
         debitAccountId: 'old_avail',
         creditAccountId: 'old_net',
@@ -266,9 +270,9 @@ describe.each(STORES)('a %s store made before the ledger guards', (kind) => {
     );
     expect(next).toBe(old[1]!.id + 1);
     await refusedWith(
-      s.transaction((tx) => tx.addToAccount('old_net', { debitsPosted: INT64_MAX })),
+      s.transaction((tx) => tx.ledger.addToAccount('old_net', { debitsPosted: INT64_MAX })),
       'AMOUNT_TOO_LARGE',
     );
-    expect((await s.read((tx) => tx.getAccount('old_net')))!.debitsPosted).toBe(700n);
+    expect((await s.read((tx) => tx.ledger.getAccount('old_net')))!.debitsPosted).toBe(700n);
   });
 });

@@ -60,7 +60,7 @@ describe.each(STORES)('operator dashboard on %s', (store) => {
     paid = { slug: t.order_slug, id: Number(/client_wof_(\d+)_/.exec(t.order_slug)![1]) };
     payoutId = Number(/client_frg_(\d+)_/.exec(r.order_slug)![1]);
     deliveryId = await eventually(async () => {
-      const list = await h.gw.engine.read((tx) => tx.listDeliveries({ subjectType: 'payment', subjectId: String(paid.id), limit: 10 }));
+      const list = await h.gw.engine.read((tx) => tx.deliveries.list({ subjectType: 'payment', subjectId: String(paid.id), limit: 10 }));
       expect(list[0]?.status).toBe('delivered');
       return list[0]!.id;
     });
@@ -277,7 +277,7 @@ describe.each(STORES)('operator dashboard on %s', (store) => {
     expect(JSON.parse(Buffer.from(flash, 'base64url').toString()).text).toBe(
       'This form was already submitted; nothing was done a second time.',
     );
-    const p = await h.gw.engine.read((tx) => tx.getPayment(paid.id));
+    const p = await h.gw.engine.read((tx) => tx.payments.get(paid.id));
     expect(p!.refundedAmount).toBe(5150n);
   });
 
@@ -318,7 +318,7 @@ describe.each(STORES)('operator dashboard on %s', (store) => {
     expect(h.gw.engine.clock.state().offsetMs - offset0).toBe(29 * 60_000);
     expect(await page.textContent('#clock-offset')).toMatch(/^\+29 min/);
     // the change is kept in the store for restarts and other processes
-    expect(JSON.parse((await h.gw.store.read((tx) => tx.getSetting('clock')))!).offsetMs).toBe(h.gw.engine.clock.snapshot().offsetMs);
+    expect(JSON.parse((await h.gw.store.read((tx) => tx.settings.get('clock')))!).offsetMs).toBe(h.gw.engine.clock.snapshot().offsetMs);
     await eventually(async () => expect((await np().paymentStatus(RUB, t.order_slug)).status).toBe('expired'));
     await expect(np().charge(RUB, { token: t.token, card_info: { number: '4000000000003055', ...CARD } })).rejects.toThrow();
     await shot(page, 'dashboard-clock');
@@ -364,7 +364,7 @@ describe.each(STORES)('operator dashboard on %s', (store) => {
   it('lists one-time codes sent', async () => {
     const t = await np().createChargeToken(RUB, { amount: '100' });
     await np().charge(RUB, { token: t.token, card_info: { number: '4000000000000101', ...CARD } });
-    const code = (await h.gw.engine.read((tx) => tx.listChallenges('shop1', 5))).find((c) => c.kind === 'otp')!.otpCode!;
+    const code = (await h.gw.engine.read((tx) => tx.challenges.list('shop1', 5))).find((c) => c.kind === 'otp')!.otpCode!;
     await page.goto(`${h.url}/dashboard/clock`);
     expect(await page.textContent('#otp-table tbody tr:first-child')).toContain(code);
   });

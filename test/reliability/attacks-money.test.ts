@@ -116,22 +116,22 @@ describe.each(STORES)('money attacks on %s', (kind) => {
     const first = await charge('100');
     expect(first.charge?.status, first.charge?.text).toBe(200);
     const paymentId = await h.gw.engine.read(
-      async (tx) => (await tx.findRef('numopay', 'rel_a', 'order_slug', first.token.json.data.order_slug))!.subjectId,
+      async (tx) => (await tx.refs.find('numopay', 'rel_a', 'order_slug', first.token.json.data.order_slug))!.subjectId,
     );
     const [capture] = await h.gw.engine.read(async (tx) =>
-      (await tx.listTransfersByRef('payment', paymentId)).filter((t) => t.kind === 'post_pending'),
+      (await tx.ledger.listTransfersByRef('payment', paymentId)).filter((t) => t.kind === 'post_pending'),
     );
     expect(capture).toBeDefined();
     // Fill both of them up to 10 kopecks below the store's limit with one transfer written through the store
     // port (a consistent ledger: the transfer and both totals), as years of volume would.
     await h.gw.engine.transaction(async (tx) => {
-      const debit = (await tx.getAccount(capture!.debitAccountId))!;
-      const credit = (await tx.getAccount(capture!.creditAccountId))!;
+      const debit = (await tx.ledger.getAccount(capture!.debitAccountId))!;
+      const credit = (await tx.ledger.getAccount(capture!.creditAccountId))!;
       const used = [debit.debitsPosted + debit.debitsPending, credit.creditsPosted + credit.creditsPending].reduce((a, b) =>
         a > b ? a : b,
       );
       const amount = INT64_MAX - used - 10n;
-      await tx.insertTransfer({
+      await tx.ledger.insertTransfer({
         kind: 'posted',
         debitAccountId: debit.id,
         creditAccountId: credit.id,
@@ -144,8 +144,8 @@ describe.each(STORES)('money attacks on %s', (kind) => {
         refId: null,
         createdAt: Date.now(),
       });
-      await tx.addToAccount(debit.id, { debitsPosted: amount });
-      await tx.addToAccount(credit.id, { creditsPosted: amount });
+      await tx.ledger.addToAccount(debit.id, { debitsPosted: amount });
+      await tx.ledger.addToAccount(credit.id, { creditsPosted: amount });
     });
     await verifyLedger();
 

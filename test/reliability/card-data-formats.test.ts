@@ -216,7 +216,7 @@ describe.each(STORES)('card data in the request log, whatever its formatting, on
     await h.gw.apiLog.flush();
 
     // ---- the scan
-    const rows = await h.gw.engine.read((tx) => tx.listApiRequests({ limit: 100_000 }));
+    const rows = await h.gw.engine.read((tx) => tx.apiRequests.list({ limit: 100_000 }));
     expect(rows.length).toBeGreaterThanOrEqual(sent.length);
     const problems: string[] = [];
     for (const r of rows) {

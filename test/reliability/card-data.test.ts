@@ -141,7 +141,7 @@ describe.each(STORES)('card data is never in clear on %s', (store) => {
   });
 
   it('rotates the master key without losing a card', async () => {
-    const cards = await gw.engine.read((tx) => tx.listCards(null, 100));
+    const cards = await gw.engine.read((tx) => tx.cards.list(null, 100));
     expect(cards.length).toBeGreaterThanOrEqual(PANS.length);
     await gw.close();
     gw = await start([TEST_MASTER_KEY, KEY2]);
@@ -155,6 +155,6 @@ describe.each(STORES)('card data is never in clear on %s', (store) => {
     const np = new NumopayClient({ baseUrl: `${gw.url}/numopay`, apiKey: 'np_test_key_1', secret: 'np_test_secret_1' });
     const t = await np.createChargeToken(RUB, { amount: '100' });
     await np.charge(RUB, { token: t.token, card_info: { number: '4000000000003055', month: '12', year: '2099', cvv: '123' } });
-    expect((await gw.engine.read((tx) => tx.listCards(null, 100))).length).toBe(cards.length);
+    expect((await gw.engine.read((tx) => tx.cards.list(null, 100))).length).toBe(cards.length);
   });
 });

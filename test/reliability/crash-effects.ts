@@ -71,8 +71,8 @@ export async function readStore(store: Store): Promise<StoreView> {
       ).n,
     );
     return {
-      payments: await tx.listPayments({ limit: 1_000_000 }),
-      payouts: await tx.listPayouts({ limit: 1_000_000 }),
+      payments: await tx.payments.list({ limit: 1_000_000 }),
+      payouts: await tx.payouts.list({ limit: 1_000_000 }),
       refunds,
       transfers,
       mbTransfers,

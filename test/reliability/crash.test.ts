@@ -175,8 +175,8 @@ describe.each(STORES)('crash safety on %s', (kind) => {
       eventually(
         async () => {
           await gw!.admin('POST', '/clock/advance', { minutes: 30 });
-          const all = await store.read((tx) => tx.listDeliveries({ limit: 1_000_000 }));
-          expect(await store.read((tx) => tx.countPendingEvents())).toBe(0);
+          const all = await store.read((tx) => tx.deliveries.list({ limit: 1_000_000 }));
+          expect(await store.read((tx) => tx.outbox.countPending())).toBe(0);
           expect(all.filter((d) => d.status !== 'delivered')).toEqual([]);
           await store.read((tx) => new Ledger(systemClock).verify(tx));
           return all;

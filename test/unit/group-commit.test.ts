@@ -28,14 +28,14 @@ describe('SQLite group commit', () => {
     const results = await Promise.allSettled(
       Array.from({ length: 30 }, (_, i) =>
         store.transaction(async (tx) => {
-          await tx.insertMerchant(merchant(`gc_${i}`));
+          await tx.merchants.insert(merchant(`gc_${i}`));
           if (i % 3 === 0) throw new Error(`transaction ${i} fails`);
           return i;
         }),
       ),
     );
     expect(results.filter((r) => r.status === 'rejected')).toHaveLength(10);
-    const kept = await store.read(async (tx) => (await tx.listMerchants()).map((m) => m.id).filter((id) => id.startsWith('gc_')));
+    const kept = await store.read(async (tx) => (await tx.merchants.list()).map((m) => m.id).filter((id) => id.startsWith('gc_')));
     expect(kept.sort()).toEqual(
       Array.from({ length: 30 }, (_, i) => i)
         .filter((i) => i % 3 !== 0)
@@ -54,7 +54,7 @@ describe('SQLite group commit', () => {
     let answered = false;
     const slow = store
       .transaction(async (tx) => {
-        await tx.insertMerchant(merchant('gc_slow'));
+        await tx.merchants.insert(merchant('gc_slow'));
         await gate;
         return 'done';
       })
@@ -63,18 +63,18 @@ describe('SQLite group commit', () => {
         return v;
       });
     // a transaction queued behind the open one is not answered before the common commit either
-    const queued = store.transaction(async (tx) => tx.insertMerchant(merchant('gc_queued')));
+    const queued = store.transaction(async (tx) => tx.merchants.insert(merchant('gc_queued')));
     await new Promise((r) => setTimeout(r, 50));
     expect(answered).toBe(false);
-    expect(await store.read((tx) => tx.getMerchant('gc_slow'))).toBeUndefined();
+    expect(await store.read((tx) => tx.merchants.get('gc_slow'))).toBeUndefined();
     release();
     expect(await slow).toBe('done');
     await queued;
-    expect((await store.read((tx) => tx.getMerchant('gc_slow')))?.id).toBe('gc_slow');
-    expect((await store.read((tx) => tx.getMerchant('gc_queued')))?.id).toBe('gc_queued');
+    expect((await store.read((tx) => tx.merchants.get('gc_slow')))?.id).toBe('gc_slow');
+    expect((await store.read((tx) => tx.merchants.get('gc_queued')))?.id).toBe('gc_queued');
   });
 
   it('refuses writes on the read connection', async () => {
-    await expect(store.read((tx) => tx.insertMerchant(merchant('gc_read')))).rejects.toThrow(/readonly/);
+    await expect(store.read((tx) => tx.merchants.insert(merchant('gc_read')))).rejects.toThrow(/readonly/);
   });
 });

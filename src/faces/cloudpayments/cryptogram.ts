@@ -77,7 +77,7 @@ export class KeyRing {
   constructor(private readonly engine: Engine) {}
 
   async get(): Promise<GatewayKey> {
-    const text = await this.engine.read((tx) => tx.getSetting(KEY_SETTING));
+    const text = await this.engine.read((tx) => tx.settings.get(KEY_SETTING));
     if (text) return this.parse(text);
     this.generating ??= this.create().finally(() => {
       this.generating = null;
@@ -99,9 +99,9 @@ export class KeyRing {
     const text = await this.engine.transaction(async (tx: Tx) => {
       // one key for every process: PostgreSQL serialises the check-and-set with an advisory lock
       if (tx.dialect === 'postgres') await sql`select pg_advisory_xact_lock(4242500)`.execute(tx.raw as never);
-      const existing = await tx.getSetting(KEY_SETTING);
+      const existing = await tx.settings.get(KEY_SETTING);
       if (existing) return existing;
-      await tx.setSetting(KEY_SETTING, fresh);
+      await tx.settings.set(KEY_SETTING, fresh);
       return fresh;
     });
     return this.parse(text);

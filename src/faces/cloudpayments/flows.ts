@@ -82,7 +82,7 @@ export async function prepare(ctx: FaceContext, input: PayInput): Promise<Prepar
   const { engine } = ctx;
   const settings = await engine.read((tx) => cpStore.getSettings(tx, input.merchant.id, 'Check'));
   if (!settings.isEnabled || !settings.address) return { check: null };
-  const id = await engine.transaction((tx) => tx.nextTransactionId());
+  const id = await engine.transaction((tx) => tx.sequences.nextTransactionId());
   const now = engine.clock.now();
   const card: CardSnapshot =
     input.source.kind === 'token'
@@ -123,10 +123,10 @@ function paymentOf(input: PayInput): CreatePayment {
 /** A recurring token for the card and payer: the same one again for the same card and AccountId. */
 export async function saveToken(tx: Tx, merchantId: string, cardId: string, accountId: string | null, now: number): Promise<string> {
   const ref = `${cardId}|${accountId ?? ''}`;
-  const existing = await tx.findRef('cloudpayments', merchantId, 'card_token', ref);
+  const existing = await tx.refs.find('cloudpayments', merchantId, 'card_token', ref);
   if (existing) return existing.subjectId;
   const token = 'tk_' + randomHex(15).slice(0, 29);
-  await tx.insertCardToken({
+  await tx.cardTokens.insert({
     token,
     merchantId,
     cardId,
@@ -137,7 +137,7 @@ export async function saveToken(tx: Tx, merchantId: string, cardId: string, acco
     usedAt: null,
     createdAt: now,
   });
-  await tx.insertRef({ face: 'cloudpayments', merchantId, kind: 'card_token', ref, subjectType: 'card_token', subjectId: token });
+  await tx.refs.insert({ face: 'cloudpayments', merchantId, kind: 'card_token', ref, subjectType: 'card_token', subjectId: token });
   return token;
 }
 
@@ -256,10 +256,10 @@ export function renderPayout(p: Payout, w: WireContext): JsonObject {
 
 /** A saved token of this merchant (and of this payer when the token has one). */
 export async function tokenCard(tx: Tx, merchantId: string, token: string, accountId: string | null): Promise<StoredCard> {
-  const t = await tx.getCardToken(token);
+  const t = await tx.cardTokens.get(token);
   if (!t || t.merchantId !== merchantId || t.face !== 'cloudpayments' || t.kind !== 'recurring') throw new CpError('Token not found');
   if (t.payerRef !== null && accountId !== null && t.payerRef !== accountId) throw new CpError('Token not found');
-  const card = await tx.getCard(t.cardId);
+  const card = await tx.cards.get(t.cardId);
   if (!card) throw new CoreError('TOKEN_NOT_FOUND');
   return card;
 }

@@ -323,7 +323,7 @@ function deserializeSubscription(j: JsonObject): Subscription {
 }
 
 async function secretOf(tx: Tx, merchantId: string): Promise<string | null> {
-  const creds = await tx.listCredentials(merchantId);
+  const creds = await tx.credentials.list(merchantId);
   return creds.find((c) => c.face === 'cloudpayments' && c.status === 'active')?.secret ?? null;
 }
 
@@ -349,7 +349,7 @@ async function build(tx: Tx, e: OutboxEvent): Promise<{ type: NotificationType; 
     const p = deserializePayment(e.payload.payment as JsonObject);
     // face fields set after the event (the token saved on approval) come from the stored payment, read only for
     // the events that make a notification
-    const stored = async () => ((await tx.getPayment(p.id))?.metadata ?? p.metadata) as CpPaymentMeta;
+    const stored = async () => ((await tx.payments.get(p.id))?.metadata ?? p.metadata) as CpPaymentMeta;
     switch (e.type) {
       case 'payment.authorized': {
         if (p.captureMode !== 'manual') return null;
@@ -385,7 +385,7 @@ async function build(tx: Tx, e: OutboxEvent): Promise<{ type: NotificationType; 
         return { type: 'Cancel', fields: cancelFields(p, e.createdAt) };
       case 'payment.refunded': {
         const amount = BigInt(String(e.payload.amount));
-        const refund = await tx.getRefund(Number(e.payload.refundId));
+        const refund = await tx.refunds.get(Number(e.payload.refundId));
         return {
           type: 'Refund',
           fields: [

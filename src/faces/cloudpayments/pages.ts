@@ -88,8 +88,8 @@ export function registerOrderPages(app: FastifyInstance, ctx: FaceContext): void
     engine.read(async (tx) => {
       const o = await cpStore.getOrder(tx, id);
       if (!o) return undefined;
-      const p = o.paymentId !== null ? await tx.getPayment(o.paymentId) : undefined;
-      const m = await tx.getMerchant(o.merchantId);
+      const p = o.paymentId !== null ? await tx.payments.get(o.paymentId) : undefined;
+      const m = await tx.merchants.get(o.merchantId);
       return { o, p, merchant: m?.name ?? '' };
     });
 
@@ -129,7 +129,7 @@ export function registerOrderPages(app: FastifyInstance, ctx: FaceContext): void
   };
 
   const toAcs = async (req: FastifyRequest, reply: FastifyReply, o: Order, p: Payment, lang: Lang) => {
-    const c = p.challengeId ? await engine.read((tx) => tx.getChallenge(p.challengeId!)) : undefined;
+    const c = p.challengeId ? await engine.read((tx) => tx.challenges.get(p.challengeId!)) : undefined;
     if (!c) return resultPage(reply, lang, t(lang).failedTitle, false, o, 409);
     const n = nonce();
     return securePage(reply, n).send(
@@ -190,7 +190,7 @@ export function registerOrderPages(app: FastifyInstance, ctx: FaceContext): void
     const m = /^(\d{1,2})\s*\/\s*(\d{2}|\d{4})$/.exec(f.exp ?? '');
     if (!/^\d{3,4}$/.test(f.cvv ?? '')) return form(req, reply, x, lang, s.errCvv, 400);
     if (!m) return form(req, reply, x, lang, s.errExpiry, 400);
-    const merchant = await engine.read((tx) => tx.getMerchant(x.o.merchantId));
+    const merchant = await engine.read((tx) => tx.merchants.get(x.o.merchantId));
     if (!merchant) return resultPage(reply, lang, s.notFound, false, undefined, 404);
     try {
       const exp = parseExpiry(m[1]!, m[2]!);
@@ -218,7 +218,7 @@ export function registerOrderPages(app: FastifyInstance, ctx: FaceContext): void
         const o = await cpStore.lockOrder(tx, x.o.id);
         if (!o || o.status !== 'Created') return null;
         if (o.paymentId !== null) {
-          const prev = await tx.getPayment(o.paymentId);
+          const prev = await tx.payments.get(o.paymentId);
           if (prev && (IN_FLIGHT.has(prev.status) || PAID.has(prev.status))) return null;
         }
         const r: AuthorizeResult = await payInTx(tx, ctx, input, prepared);

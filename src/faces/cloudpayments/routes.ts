@@ -205,7 +205,7 @@ export function registerCloudPaymentsRoutes(app: FastifyInstance, ctx: FaceConte
     const kept = async (req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | null> => {
       const key = requestId(req);
       if (!key) return null;
-      const rec = await engine.read((tx) => tx.getIdempotency(scope(req.cloudpayments!), key));
+      const rec = await engine.read((tx) => tx.idempotency.get(scope(req.cloudpayments!), key));
       if (!rec || rec.expiresAt <= engine.clock.now()) return null;
       if (rec.requestHash !== requestHash(req)) throw new CoreError('IDEMPOTENCY_CONFLICT');
       return reply.code(rec.responseStatus).headers(rec.responseHeaders).send(rec.responseBody);
@@ -431,15 +431,15 @@ export function registerCloudPaymentsRoutes(app: FastifyInstance, ctx: FaceConte
       id: number,
       w: WireContext,
     ): Promise<{ model: TransactionModel; success: boolean } | null> => {
-      const p = await tx.getPayment(id);
+      const p = await tx.payments.get(id);
       if (p && p.merchantId === a.merchant.id && p.face === 'cloudpayments')
         return { model: paymentModel(p, w), success: isSuccessStatus(PAYMENT_STATUS[p.status]) };
-      const r = await tx.getRefund(id);
+      const r = await tx.refunds.get(id);
       if (r && r.merchantId === a.merchant.id) {
-        const pay = await tx.getPayment(r.paymentId);
+        const pay = await tx.payments.get(r.paymentId);
         if (pay && pay.face === 'cloudpayments') return { model: refundModel(r, pay, w), success: r.status === 'completed' };
       }
-      const po = await tx.getPayout(id);
+      const po = await tx.payouts.get(id);
       if (po && po.merchantId === a.merchant.id && po.face === 'cloudpayments')
         return { model: payoutModel(po, w), success: isSuccessStatus(PAYOUT_STATUS[po.status]) };
       return null;
@@ -459,7 +459,7 @@ export function registerCloudPaymentsRoutes(app: FastifyInstance, ctx: FaceConte
       const p = bodyParams(req);
       const invoiceId = p.str('InvoiceId', { required: true, max: 100 })!;
       const found = await engine.read(async (tx) => {
-        const payments = await tx.listPayments({
+        const payments = await tx.payments.list({
           merchantId: a.merchant.id,
           face: 'cloudpayments',
           invoiceId,
@@ -468,7 +468,7 @@ export function registerCloudPaymentsRoutes(app: FastifyInstance, ctx: FaceConte
         });
         const candidates: Array<{ at: number; id: number }> = payments.map((x) => ({ at: x.createdAt, id: x.id }));
         if (all) {
-          for (const pay of payments) for (const r of await tx.listRefunds(pay.id)) candidates.push({ at: r.createdAt, id: r.id });
+          for (const pay of payments) for (const r of await tx.refunds.list(pay.id)) candidates.push({ at: r.createdAt, id: r.id });
           for (const s of await cpStore.invoiceSubjects(tx, a.merchant.id, invoiceId))
             candidates.push({ at: s.createdAt, id: s.subjectId });
         }
@@ -496,7 +496,7 @@ export function registerCloudPaymentsRoutes(app: FastifyInstance, ctx: FaceConte
       const date = p.str('Date', { required: true, max: 40 })!;
       const day = localDate(date.trim().slice(0, 10), 'Date', offset).at;
       const list = await engine.read((tx) =>
-        tx.listPayments({
+        tx.payments.list({
           merchantId: a.merchant.id,
           face: 'cloudpayments',
           createdFrom: day,
@@ -520,7 +520,7 @@ export function registerCloudPaymentsRoutes(app: FastifyInstance, ctx: FaceConte
         throw new CpError('Invalid Statuses value');
       const statuses = names && names.length ? coreStatusesFor(names) : undefined;
       const list = await engine.read((tx) =>
-        tx.listPayments({
+        tx.payments.list({
           merchantId: a.merchant.id,
           face: 'cloudpayments',
           createdFrom: gte.at,
@@ -539,10 +539,10 @@ export function registerCloudPaymentsRoutes(app: FastifyInstance, ctx: FaceConte
       const p = bodyParams(req);
       const page = p.int('PageNumber', { min: 1 }) ?? 1;
       const items = await engine.read(async (tx) => {
-        const tokens = await tx.listCardTokens(a.merchant.id, 'cloudpayments', 1000, (page - 1) * 1000);
+        const tokens = await tx.cardTokens.list(a.merchant.id, 'cloudpayments', 1000, (page - 1) * 1000);
         const out: JsonObject[] = [];
         for (const t of tokens) {
-          const card = await tx.getCard(t.cardId);
+          const card = await tx.cards.get(t.cardId);
           if (!card) continue;
           out.push({
             Token: t.token,
@@ -748,7 +748,7 @@ export function registerCloudPaymentsRoutes(app: FastifyInstance, ctx: FaceConte
         const now = engine.clock.now();
         const o: Order = {
           id: randomToken(16),
-          number: await tx.nextTransactionId(),
+          number: await tx.sequences.nextTransactionId(),
           merchantId: a.merchant.id,
           amount,
           currency,
@@ -774,7 +774,7 @@ export function registerCloudPaymentsRoutes(app: FastifyInstance, ctx: FaceConte
         if (!o || o.merchantId !== a.merchant.id) throw new CpError('Not found');
         if (o.status === 'Paid') throw new CpError('The order has already been paid');
         if (o.paymentId !== null) {
-          const pm = await tx.getPayment(o.paymentId);
+          const pm = await tx.payments.get(o.paymentId);
           if (pm && (pm.status === 'created' || pm.status === 'requires_authentication')) await engine.payments.void(tx, pm.id);
         }
         o.status = 'Cancelled';

@@ -50,8 +50,8 @@ export async function saveSubscription(
   if (opts.insert) await cpStore.insertSubscription(tx, sub);
   else await cpStore.updateSubscription(tx, sub);
   if (!opts.fromJob) {
-    if (isLive(sub.status) && sub.nextTransactionAt !== null) await tx.scheduleJob(SUBSCRIPTION_JOB, sub.id, sub.nextTransactionAt, {});
-    else await tx.cancelJob(SUBSCRIPTION_JOB, sub.id);
+    if (isLive(sub.status) && sub.nextTransactionAt !== null) await tx.jobs.schedule(SUBSCRIPTION_JOB, sub.id, sub.nextTransactionAt, {});
+    else await tx.jobs.cancel(SUBSCRIPTION_JOB, sub.id);
   }
   if (before !== null && before !== sub.status) {
     await ctx.engine.outbox.emit(tx, {
@@ -70,9 +70,9 @@ async function chargePeriod(tx: Tx, ctx: FaceContext, sub: Subscription): Promis
   const { engine } = ctx;
   const now = engine.clock.now();
   const before = sub.status;
-  const merchant = await tx.getMerchant(sub.merchantId);
-  const token = await tx.getCardToken(sub.token);
-  const card = token ? await tx.getCard(token.cardId) : undefined;
+  const merchant = await tx.merchants.get(sub.merchantId);
+  const token = await tx.cardTokens.get(sub.token);
+  const card = token ? await tx.cards.get(token.cardId) : undefined;
   let approved = false;
   if (merchant && card) {
     const r = await payInTx(

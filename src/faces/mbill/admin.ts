@@ -49,9 +49,9 @@ export function registerMbillAdmin(app: FastifyInstance, ctx: FaceContext): void
       return json({
         merchantId: t.merchantId,
         transfer: await svc.transferView(tx, t, svc.bases(req)),
-        payment: paymentView(await tx.getPayment(t.paymentId)),
-        payout: payoutView(t.payoutId !== null ? await tx.getPayout(t.payoutId) : undefined),
-        challenge: challengeView(t.challengeId ? await tx.getChallenge(t.challengeId) : undefined),
+        payment: paymentView(await tx.payments.get(t.paymentId)),
+        payout: payoutView(t.payoutId !== null ? await tx.payouts.get(t.payoutId) : undefined),
+        challenge: challengeView(t.challengeId ? await tx.challenges.get(t.challengeId) : undefined),
         activeClaimId: t.activeClaimId,
       });
     });
@@ -67,8 +67,8 @@ export function registerMbillAdmin(app: FastifyInstance, ctx: FaceContext): void
         merchantId: c.merchantId,
         transferId: String(c.transferId),
         claim: await svc.claimView(tx, c),
-        payout: payoutView(c.payoutId !== null ? await tx.getPayout(c.payoutId) : undefined),
-        challenge: challengeView(c.challengeId ? await tx.getChallenge(c.challengeId) : undefined),
+        payout: payoutView(c.payoutId !== null ? await tx.payouts.get(c.payoutId) : undefined),
+        challenge: challengeView(c.challengeId ? await tx.challenges.get(c.challengeId) : undefined),
       });
     });
     return reply.code(out.status).header('content-type', 'application/json; charset=utf-8').send(out.body);

@@ -313,7 +313,7 @@ export function registerMbillRoutes(app: FastifyInstance, ctx: FaceContext): voi
     const data = { ...credential.data };
     if (url === null) delete data.webhookUrl;
     else data.webhookUrl = url;
-    await engine.transaction((tx) => tx.updateCredential(credential.id, { data }));
+    await engine.transaction((tx) => tx.credentials.update(credential.id, { data }));
     return send(req, reply, root(req), { status: 200, data: webhookView({ ...credential, data }) });
   });
 }

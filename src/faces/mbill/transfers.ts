@@ -95,7 +95,7 @@ export class MbillService {
     const expiresAt = now + CARD_TOKEN_TTL;
     const sealed = sealCard(this.engine.vault, { number: card.number, expMonth: card.expMonth, expYear: card.expYear }, token);
     await S.insertCardToken(tx, { token, last4: card.number.slice(-4), sealed, expiresAt, createdAt: now });
-    await tx.scheduleJob(JOBS.cardTokenExpire, token, expiresAt, {});
+    await tx.jobs.schedule(JOBS.cardTokenExpire, token, expiresAt, {});
     return { type: 'card-token', token, token_expires_at: isoUtc(expiresAt) };
   }
 
@@ -112,7 +112,7 @@ export class MbillService {
     const now = this.now();
     const row = await S.takeCardToken(tx, token, now);
     if (row?.sealed) {
-      await tx.cancelJob(JOBS.cardTokenExpire, token);
+      await tx.jobs.cancel(JOBS.cardTokenExpire, token);
       return { card: openCard(this.engine.vault, row.sealed, token), expiresAt: row.expiresAt };
     }
     const left = await S.getCardToken(tx, token);
@@ -175,7 +175,7 @@ export class MbillService {
     if (!inv.empty || !senderCard || !senderView || !recipientView) throw new ValidationFailed(inv.list());
 
     const now = this.now();
-    const id = await tx.nextTransactionId();
+    const id = await tx.sequences.nextTransactionId();
     await this.engine.payments.create(tx, {
       id,
       merchantId: merchant.id,
@@ -220,7 +220,7 @@ export class MbillService {
     };
     await S.insertTransfer(tx, t);
     // operators find the transfer by the id its partner system shows, too
-    await tx.insertRef({
+    await tx.refs.insert({
       face: 'mbill',
       merchantId: merchant.id,
       kind: 'external_id',
@@ -241,7 +241,7 @@ export class MbillService {
         authExpiresAt: expiresAt,
       };
       await S.updateTransfer(tx, id, patch);
-      await tx.scheduleJob(JOBS.transferExpire, String(id), expiresAt, {});
+      await tx.jobs.schedule(JOBS.transferExpire, String(id), expiresAt, {});
       const fresh = { ...t, ...patch };
       await this.emit(tx, fresh, bases);
       return fresh;
@@ -295,7 +295,7 @@ export class MbillService {
   }
 
   private async afterAuthentication(tx: Tx, t: Transfer, r: AuthorizeResult, bases: Bases): Promise<Transfer> {
-    await tx.cancelJob(JOBS.transferExpire, String(t.id));
+    await tx.jobs.cancel(JOBS.transferExpire, String(t.id));
     if (r.kind === 'approved') return this.onSenderCharged(tx, t, bases);
     if (r.kind === 'declined')
       return this.transition(
@@ -321,7 +321,7 @@ export class MbillService {
   }
 
   private async schedulePayout(tx: Tx, transferId: number): Promise<void> {
-    await tx.scheduleJob(JOBS.transferPayout, String(transferId), this.now(), {});
+    await tx.jobs.schedule(JOBS.transferPayout, String(transferId), this.now(), {});
     afterCommit(tx, () => this.engine.scheduler.wake());
   }
 
@@ -412,7 +412,7 @@ export class MbillService {
     const after = await this.engine.payments.get(tx, p.id);
     const status = TRANSFER_STATUS_OF_PAYMENT[after.status];
     if (status === 'authentication') return t;
-    await tx.cancelJob(JOBS.transferExpire, String(t.id));
+    await tx.jobs.cancel(JOBS.transferExpire, String(t.id));
     return this.transition(tx, t, status, { declineReason: after.declineReason ?? 'expired_authentication' }, bases);
   }
 
@@ -476,7 +476,7 @@ export class MbillService {
     if (!inv.empty || !t || !card || !view) throw new ValidationFailed(inv.list());
     const merchant = await this.engine.merchants.get(tx, t.merchantId);
     const now = this.now();
-    const id = await tx.nextTransactionId();
+    const id = await tx.sequences.nextTransactionId();
     const challenge = await this.engine.challenges.create(tx, {
       merchantId: t.merchantId,
       subjectType: CLAIM_SUBJECT,
@@ -503,7 +503,7 @@ export class MbillService {
       updatedAt: now,
     };
     await S.insertClaim(tx, claim);
-    await tx.scheduleJob(JOBS.claimExpire, String(id), challenge.expiresAt, {});
+    await tx.jobs.schedule(JOBS.claimExpire, String(id), challenge.expiresAt, {});
     return claim;
   }
 
@@ -532,7 +532,7 @@ export class MbillService {
     if (!answer.paRes) return { kind: 'wrong_code', claim };
     const { passed } = await this.engine.challenges.consume(tx, answer.paRes, { type: CLAIM_SUBJECT, id: String(claim.id) });
     const now = this.now();
-    await tx.cancelJob(JOBS.claimExpire, String(claim.id));
+    await tx.jobs.cancel(JOBS.claimExpire, String(claim.id));
     if (!passed) {
       await S.updateClaim(tx, claim.id, { status: 'declined', declineReason: 'authentication_failed', card: null, updatedAt: now });
       return { kind: 'wrong_code', claim: (await S.getClaim(tx, claim.id))! };
@@ -560,7 +560,7 @@ export class MbillService {
       { status: 'declined', declineReason: 'expired_authentication', card: null, updatedAt: this.now() },
       'authentication',
     );
-    await tx.cancelJob(JOBS.claimExpire, String(c.id));
+    await tx.jobs.cancel(JOBS.claimExpire, String(c.id));
   }
 
   // ---------------------------------------------------------------- access
@@ -610,7 +610,7 @@ export class MbillService {
       updated_at: isoNaive(t.updatedAt),
     };
     if (t.status === 'authentication' && t.authType === '3d-secure' && t.challengeId) {
-      const c = await tx.getChallenge(t.challengeId);
+      const c = await tx.challenges.get(t.challengeId);
       if (c)
         v.auth = {
           type: '3d-secure',

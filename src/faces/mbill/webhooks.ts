@@ -16,7 +16,7 @@ export const MBILL_MAX_ATTEMPTS = 10;
 export const mbillWebhooks: WebhookRenderer = {
   async render(tx: Tx, e: OutboxEvent): Promise<DeliveryPlan[]> {
     if (e.subjectType !== TRANSFER_SUBJECT || !e.type.startsWith('transfer.')) return [];
-    const creds = (await tx.listCredentials(e.merchantId)).filter(
+    const creds = (await tx.credentials.list(e.merchantId)).filter(
       (c) => c.face === 'mbill' && c.status === 'active' && typeof c.data.webhookUrl === 'string',
     );
     const plans: DeliveryPlan[] = [];

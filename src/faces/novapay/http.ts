@@ -60,14 +60,14 @@ async function candidates(ctx: FaceContext, parsed: unknown): Promise<Array<{ cr
     let merchants: Merchant[];
     if (typeof o.session_id === 'string' && o.session_id.length <= 255) {
       const s = await S.getSession(tx, o.session_id);
-      const m = s && (await tx.getMerchant(s.merchantId));
+      const m = s && (await tx.merchants.get(s.merchantId));
       merchants = m ? [m] : [];
     } else {
-      merchants = (await tx.listMerchants()).slice(0, MAX_CANDIDATES);
+      merchants = (await tx.merchants.list()).slice(0, MAX_CANDIDATES);
     }
     const out: Array<{ credential: Credential; merchant: Merchant }> = [];
     for (const m of merchants) {
-      for (const c of await tx.listCredentials(m.id))
+      for (const c of await tx.credentials.list(m.id))
         if (c.face === 'novapay' && c.status === 'active') out.push({ credential: c, merchant: m });
     }
     return out;

@@ -48,13 +48,13 @@ async function lockKeyRow(tx: Tx): Promise<void> {
 
 /** Reads the key inside a transaction, generating and storing it when there is none yet. */
 export async function ensureGatewayKeyText(tx: Tx): Promise<{ text: string; created: boolean }> {
-  const existing = await tx.getSetting(GATEWAY_KEY_SETTING);
+  const existing = await tx.settings.get(GATEWAY_KEY_SETTING);
   if (existing) return { text: existing, created: false };
   await lockKeyRow(tx);
-  const again = await tx.getSetting(GATEWAY_KEY_SETTING);
+  const again = await tx.settings.get(GATEWAY_KEY_SETTING);
   if (again) return { text: again, created: false };
   const text = JSON.stringify({ privateKey: generateGatewayKey() });
-  await tx.setSetting(GATEWAY_KEY_SETTING, text);
+  await tx.settings.set(GATEWAY_KEY_SETTING, text);
   return { text, created: true };
 }
 
@@ -63,7 +63,7 @@ export async function setGatewayKey(tx: Tx, engine: Engine, privatePem: string):
   const key = keyFromPrivatePem(privatePem);
   await lockKeyRow(tx);
   const text = JSON.stringify({ privateKey: key.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() });
-  await tx.setSetting(GATEWAY_KEY_SETTING, text);
+  await tx.settings.set(GATEWAY_KEY_SETTING, text);
   cache.set(engine, { key, text, loadedAt: 0 });
 }
 
@@ -74,7 +74,7 @@ export async function gatewayKey(engine: Engine): Promise<GatewayKey> {
   const pending = loading.get(engine);
   if (pending) return pending;
   const p = (async () => {
-    let text = await engine.read((tx) => tx.getSetting(GATEWAY_KEY_SETTING));
+    let text = await engine.read((tx) => tx.settings.get(GATEWAY_KEY_SETTING));
     if (!text) text = (await engine.transaction((tx) => ensureGatewayKeyText(tx))).text;
     const prev = cache.get(engine);
     const key = prev && prev.text === text ? prev.key : parseSetting(text);

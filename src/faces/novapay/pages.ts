@@ -51,7 +51,7 @@ export function registerNovapayPages(app: FastifyInstance, ctx: FaceContext, ses
     engine.read(async (tx) => {
       const s = sid ? await S.getSession(tx, sid) : undefined;
       if (!s || (v === 'checkout/pay') !== (s.kind === 'checkout')) return undefined;
-      const m = await tx.getMerchant(s.merchantId);
+      const m = await tx.merchants.get(s.merchantId);
       return { s, p: await sessions.payment(tx, s), merchant: m?.name ?? '' };
     });
 
@@ -118,7 +118,7 @@ export function registerNovapayPages(app: FastifyInstance, ctx: FaceContext, ses
 
   /** Sends the payer's browser to the ACS for the payment's pending challenge. */
   const toAcs = async (req: FastifyRequest, reply: FastifyReply, v: Variant, x: Loaded, lang: Lang) => {
-    const c = x.p?.challengeId ? await engine.read((tx) => tx.getChallenge(x.p!.challengeId!)) : undefined;
+    const c = x.p?.challengeId ? await engine.read((tx) => tx.challenges.get(x.p!.challengeId!)) : undefined;
     if (!c) return resultPage(reply, v, lang, x, 409);
     const n = nonce();
     const html = autoPostPage(

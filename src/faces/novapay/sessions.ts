@@ -98,7 +98,7 @@ export class Sessions {
   }
 
   async payment(tx: Tx, s: NovapaySession): Promise<Payment | undefined> {
-    return s.paymentId === null ? undefined : tx.getPayment(s.paymentId);
+    return s.paymentId === null ? undefined : tx.payments.get(s.paymentId);
   }
 
   /** A session of this merchant, locked; `session not found` otherwise. */
@@ -110,7 +110,7 @@ export class Sessions {
 
   /** The postback body of the session now (the event carries it, so each postback shows its own change). */
   async postback(tx: Tx, s: NovapaySession, p: Payment | undefined): Promise<JsonObject> {
-    const m = await tx.getMerchant(s.merchantId);
+    const m = await tx.merchants.get(s.merchantId);
     const names = s.delivery
       ? { city: cityName(s.delivery.recipient_city), warehouse: warehouseName(s.delivery.recipient_warehouse) }
       : undefined;
@@ -173,7 +173,7 @@ export class Sessions {
       expiresAt: now + SESSION_LIFETIME_MS,
     };
     await S.insertSession(tx, s);
-    await tx.scheduleJob(JOBS.expire, s.id, s.expiresAt, {});
+    await tx.jobs.schedule(JOBS.expire, s.id, s.expiresAt, {});
     return s;
   }
 
@@ -197,7 +197,7 @@ export class Sessions {
       email: s.clientEmail,
       metadata: { novapaySessionId: s.id },
     });
-    await tx.insertRef({
+    await tx.refs.insert({
       face: 'novapay',
       merchantId: s.merchantId,
       kind: 'session',
@@ -206,7 +206,7 @@ export class Sessions {
       subjectId: String(p.id),
     });
     if (input.externalId)
-      await tx.insertRef({
+      await tx.refs.insert({
         face: 'novapay',
         merchantId: s.merchantId,
         kind: 'external_id',
@@ -258,10 +258,10 @@ export class Sessions {
     if (r.kind === 'challenge') {
       s.updatedAt = this.engine.clock.now();
       await S.updateSession(tx, s);
-      await tx.scheduleJob(JOBS.sync, s.id, r.challenge.expiresAt + 1000, {});
+      await tx.jobs.schedule(JOBS.sync, s.id, r.challenge.expiresAt + 1000, {});
       return;
     }
-    await tx.cancelJob(JOBS.sync, s.id);
+    await tx.jobs.cancel(JOBS.sync, s.id);
     if (r.kind === 'declined') {
       s.processingResult = processingResultOf(p.declineReason);
       await this.setStatus(tx, s, 'failed', p);
@@ -277,7 +277,7 @@ export class Sessions {
     if (!s || s.status !== 'processing' || s.paymentId === null) return;
     let p = await this.engine.payments.lock(tx, s.paymentId);
     if (p.status === 'requires_authentication') {
-      const c = p.challengeId ? await tx.getChallenge(p.challengeId) : undefined;
+      const c = p.challengeId ? await tx.challenges.get(p.challengeId) : undefined;
       if (c && this.engine.clock.now() < c.expiresAt) return c.expiresAt + 1000;
       p = (await this.engine.payments.expire(tx, p.id)) ?? p;
     }
@@ -299,8 +299,8 @@ export class Sessions {
           ? ((await this.engine.payments.expire(tx, cur.id)) ?? cur)
           : cur;
     }
-    await tx.cancelJob(JOBS.expire, s.id);
-    await tx.cancelJob(JOBS.sync, s.id);
+    await tx.jobs.cancel(JOBS.expire, s.id);
+    await tx.jobs.cancel(JOBS.sync, s.id);
     await this.setStatus(tx, s, 'expired', p);
   }
 
@@ -318,9 +318,9 @@ export class Sessions {
     if (s.status === 'expired') throw processing('SESSION_EXPIRED');
     if ((s.status !== 'holded' && s.status !== 'hold_confirmed') || !p || p.status !== 'authorized') throw processing('INVALID_STATUS');
     if (amount !== null && amount > p.amount) throw processing('AMOUNT_EXCEEDS_HOLD');
-    await tx.cancelJob(JOBS.waybill, s.id);
+    await tx.jobs.cancel(JOBS.waybill, s.id);
     await this.setStatus(tx, s, 'processing_hold_completion', p);
-    await tx.scheduleJob(JOBS.complete, s.id, this.engine.clock.now(), { amount: amount === null ? null : amount.toString() });
+    await tx.jobs.schedule(JOBS.complete, s.id, this.engine.clock.now(), { amount: amount === null ? null : amount.toString() });
     this.wakeScheduler(tx);
   }
 
@@ -351,9 +351,9 @@ export class Sessions {
     } else {
       throw processing('INVALID_STATUS');
     }
-    await tx.cancelJob(JOBS.waybill, s.id);
+    await tx.jobs.cancel(JOBS.waybill, s.id);
     await this.setStatus(tx, s, 'processing_void', p);
-    await tx.scheduleJob(JOBS.void, s.id, this.engine.clock.now(), {});
+    await tx.jobs.schedule(JOBS.void, s.id, this.engine.clock.now(), {});
     this.wakeScheduler(tx);
   }
 
@@ -378,7 +378,7 @@ export class Sessions {
     const first = TRACKING[0]!;
     s.deliveryStatusCode = first.code;
     s.deliveryStatusText = first.text(cityName(await this.senderCity(tx, s.merchantId)), cityName(s.delivery.recipient_city));
-    await tx.insertRef({
+    await tx.refs.insert({
       face: 'novapay',
       merchantId: s.merchantId,
       kind: 'express_waybill',
@@ -387,13 +387,13 @@ export class Sessions {
       subjectId: s.id,
     });
     await this.setStatus(tx, s, 'hold_confirmed', p);
-    await tx.scheduleJob(JOBS.waybill, s.id, now + first.stayMs, {});
+    await tx.jobs.schedule(JOBS.waybill, s.id, now + first.stayMs, {});
     return s;
   }
 
   /** The merchant's sender city (its NovaPay seed's `senderCity` ref; Kyiv by default). */
   async senderCity(tx: Tx, merchantId: string): Promise<string> {
-    const c = (await tx.listCredentials(merchantId)).find((x) => x.face === 'novapay' && x.status === 'active');
+    const c = (await tx.credentials.list(merchantId)).find((x) => x.face === 'novapay' && x.status === 'active');
     return typeof c?.data.senderCity === 'string' ? c.data.senderCity : DEFAULT_SENDER_CITY;
   }
 
@@ -415,7 +415,7 @@ export class Sessions {
     }
     // received by the buyer: the secure payment's hold is completed
     await this.setStatus(tx, s, 'processing_hold_completion');
-    await tx.scheduleJob(JOBS.complete, s.id, now, { amount: null });
+    await tx.jobs.schedule(JOBS.complete, s.id, now, { amount: null });
     this.wakeScheduler(tx);
   }
 }

@@ -34,7 +34,7 @@ export function registerNumopayPages(app: FastifyInstance, ctx: FaceContext): vo
 
   /** Sends the payer's browser to the ACS for the payment's pending challenge. */
   const toAcs = async (req: FastifyRequest, reply: FastifyReply, p: Payment, md: string, termUrl: string, lang: Lang) => {
-    const c = p.challengeId ? await engine.read((tx) => tx.getChallenge(p.challengeId!)) : undefined;
+    const c = p.challengeId ? await engine.read((tx) => tx.challenges.get(p.challengeId!)) : undefined;
     if (!c) return resultPage(reply, lang, p, null, 409);
     const n = nonce();
     // the payer's language rides along through the ACS and back (the ACS reads `lang`; TermUrl keeps it)
@@ -50,7 +50,7 @@ export function registerNumopayPages(app: FastifyInstance, ctx: FaceContext): vo
     const link = (req.params as { link: string }).link;
     const found = await engine.read(async (tx) => {
       const tok = await S.getTokenByLink(tx, link);
-      return tok && { tok, p: await tx.getPayment(tok.subjectId) };
+      return tok && { tok, p: await tx.payments.get(tok.subjectId) };
     });
     if (!found?.p) return resultPage(reply, lang, undefined, null, 404);
     const { tok, p } = found;
@@ -79,7 +79,7 @@ export function registerNumopayPages(app: FastifyInstance, ctx: FaceContext): vo
       return r.payment;
     } catch (e) {
       if (!isCoreError(e)) throw e;
-      return engine.read((tx) => tx.getPayment(paymentId));
+      return engine.read((tx) => tx.payments.get(paymentId));
     }
   };
 
@@ -91,8 +91,8 @@ export function registerNumopayPages(app: FastifyInstance, ctx: FaceContext): vo
       const s = await S.getSession(tx, sid);
       // the session token is a secret: compared in constant time
       if (!s || !safeEqual(s.token, token)) return undefined;
-      const p = await tx.getPayment(s.paymentId);
-      const m = await tx.getMerchant(s.merchantId);
+      const p = await tx.payments.get(s.paymentId);
+      const m = await tx.merchants.get(s.merchantId);
       return p && m ? { s, p, merchant: m.name } : undefined;
     });
   };

@@ -61,10 +61,10 @@ export async function orderStatus(
   subjectId: number,
 ): Promise<StatusObject | undefined> {
   if (kind === 'charge') {
-    const p = await tx.getPayment(subjectId);
+    const p = await tx.payments.get(subjectId);
     return p && paymentStatusObject(p, orderSlug);
   }
-  const p = await tx.getPayout(subjectId);
+  const p = await tx.payouts.get(subjectId);
   return p && payoutStatusObject(p, orderSlug);
 }
 
@@ -171,7 +171,7 @@ export function registerNumopayRoutes(app: FastifyInstance, ctx: FaceContext): v
           usedAt: null,
           createdAt: now,
         });
-        await tx.insertRef({
+        await tx.refs.insert({
           face: 'numopay',
           merchantId: a.merchantId,
           kind: 'order_slug',
@@ -248,7 +248,7 @@ export function registerNumopayRoutes(app: FastifyInstance, ctx: FaceContext): v
           usedAt: null,
           createdAt: now,
         });
-        await tx.insertRef({
+        await tx.refs.insert({
           face: 'numopay',
           merchantId: a.merchantId,
           kind: 'order_slug',
@@ -297,7 +297,7 @@ export function registerNumopayRoutes(app: FastifyInstance, ctx: FaceContext): v
           limit: offset + limit,
           offset: 0,
         };
-        const [payments, payouts] = await Promise.all([tx.listPayments(f), tx.listPayouts(f)]);
+        const [payments, payouts] = await Promise.all([tx.payments.list(f), tx.payouts.list(f)]);
         const merged: Array<{ at: number; id: number; kind: 'charge' | 'refill'; obj: Payment | Payout }> = [
           ...payments.map((p) => ({ at: p.createdAt, id: p.id, kind: 'charge' as const, obj: p })),
           ...payouts.map((p) => ({ at: p.createdAt, id: p.id, kind: 'refill' as const, obj: p })),
@@ -426,7 +426,7 @@ export function registerNumopayRoutes(app: FastifyInstance, ctx: FaceContext): v
           cancelUrl,
           createdAt: now,
         });
-        await tx.insertRef({
+        await tx.refs.insert({
           face: 'numopay',
           merchantId: a.merchantId,
           kind: 'order_slug',
@@ -434,7 +434,7 @@ export function registerNumopayRoutes(app: FastifyInstance, ctx: FaceContext): v
           subjectType: 'payment',
           subjectId: String(p.id),
         });
-        await tx.insertRef({
+        await tx.refs.insert({
           face: 'numopay',
           merchantId: a.merchantId,
           kind: 'checkout_session',
@@ -469,7 +469,7 @@ export function registerNumopayRoutes(app: FastifyInstance, ctx: FaceContext): v
       const s = await S.getSession(tx, sessionId);
       // the session token is a secret: compared in constant time
       if (!s || !safeEqual(s.token, sessionToken)) return false;
-      const creds = await tx.listCredentials(s.merchantId);
+      const creds = await tx.credentials.list(s.merchantId);
       return creds.some((c) => c.face === 'numopay' && c.status === 'active' && c.data.publishableKey === key);
     });
     if (!ok) throw new NumopayError(404, 'Checkout session not found');

@@ -72,7 +72,7 @@ export function registerWay2payAdmin(app: FastifyInstance, ctx: FaceContext, svc
     if (!KINDS.includes(kind)) throw new CoreError('VALIDATION', `kind must be one of ${KINDS.join(', ')}`);
     const bank = typeof b.bank === 'number' ? b.bank : str(b, 'bank');
     const r = await engine.transaction(async (tx) => {
-      if (!(await tx.getMerchant(merchant))) throw new CoreError('MERCHANT_NOT_FOUND');
+      if (!(await tx.merchants.get(merchant))) throw new CoreError('MERCHANT_NOT_FOUND');
       // pay-ins waiting for requisites get them now
       const waiting = (await S.listWaitingPayIns(tx, merchant)).length;
       const requisite = await svc.addRequisite(tx, merchant, { bank, kind, value: str(b, 'value'), holder: str(b, 'holder') });

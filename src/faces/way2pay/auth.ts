@@ -98,9 +98,9 @@ export async function verifyRequest(req: FastifyRequest, ctx: FaceContext, opts:
   if (!NONCE_RE.test(nonce)) throw new Way2PayError(genCode(claimed, 20006, 2007));
 
   const found = await ctx.engine.read(async (tx) => {
-    const credential = await tx.findCredential('way2pay', publicKey);
+    const credential = await tx.credentials.find('way2pay', publicKey);
     if (!credential) return undefined;
-    return { credential, merchant: await tx.getMerchant(credential.merchantId) };
+    return { credential, merchant: await tx.merchants.get(credential.merchantId) };
   });
   const generation = found ? generationOf(found.credential) : claimed;
   const secret = found && generation === claimed ? (found.credential.secret ?? '') : NO_SUCH_KEY;

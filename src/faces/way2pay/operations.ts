@@ -380,9 +380,9 @@ export class Way2PayService {
       ['payin_external_id', p.externalId],
       ['payin_tracker_id', p.trackerId],
     ] as const) {
-      await tx.insertRef({ face: 'way2pay', merchantId: merchant.id, kind: k, ref, subjectType: PAYIN_SUBJECT, subjectId: p.id });
+      await tx.refs.insert({ face: 'way2pay', merchantId: merchant.id, kind: k, ref, subjectType: PAYIN_SUBJECT, subjectId: p.id });
     }
-    await tx.scheduleJob(JOB_PAYIN_TIMEOUT, p.id, p.expiresAt, {});
+    await tx.jobs.schedule(JOB_PAYIN_TIMEOUT, p.id, p.expiresAt, {});
     await this.emitPayIn(tx, p, 'way2pay.payin.created', null);
     return p;
   }
@@ -558,7 +558,7 @@ export class Way2PayService {
       await money(next);
       await S.updatePayIn(tx, next, to);
     }
-    if (to !== 'CREATED' && to !== 'PENDING') await tx.cancelJob(JOB_PAYIN_TIMEOUT, next.id);
+    if (to !== 'CREATED' && to !== 'PENDING') await tx.jobs.cancel(JOB_PAYIN_TIMEOUT, next.id);
     await this.emitPayIn(tx, next, 'way2pay.payin.status', from);
   }
 
@@ -631,7 +631,7 @@ export class Way2PayService {
 
     // freeze: the payout balance row is locked (PostgreSQL) for the check and both holds
     const from = await this.account(tx, merchant.id, p.currency, PAYOUT_KIND);
-    const locked = await tx.lockAccount(from.id);
+    const locked = await tx.ledger.lockAccount(from.id);
     const available = locked ? locked.creditsPosted - locked.debitsPosted - locked.debitsPending : 0n;
     if (available <= 0n) throw new Way2PayError(30004);
     if (available < p.amount + p.commission) throw new Way2PayError(30005);
@@ -661,10 +661,10 @@ export class Way2PayService {
       ['payout_external_id', p.externalId],
       ['payout_tracker_id', p.trackerId],
     ] as const) {
-      await tx.insertRef({ face: 'way2pay', merchantId: merchant.id, kind: k, ref: r, subjectType: PAYOUT_SUBJECT, subjectId: p.id });
+      await tx.refs.insert({ face: 'way2pay', merchantId: merchant.id, kind: k, ref: r, subjectType: PAYOUT_SUBJECT, subjectId: p.id });
     }
-    if (cfg.autoProcessPayOuts) await tx.scheduleJob(JOB_PAYOUT_PROCESS, p.id, now + cfg.payOutDelayMs, {});
-    else await tx.scheduleJob(JOB_PAYOUT_TIMEOUT, p.id, p.expiresAt, {});
+    if (cfg.autoProcessPayOuts) await tx.jobs.schedule(JOB_PAYOUT_PROCESS, p.id, now + cfg.payOutDelayMs, {});
+    else await tx.jobs.schedule(JOB_PAYOUT_TIMEOUT, p.id, p.expiresAt, {});
     await this.emitPayOut(tx, p, 'way2pay.payout.created', null);
     return p;
   }
@@ -761,8 +761,8 @@ export class Way2PayService {
       throw new Way2PayError(cur && FINAL.has(cur.status) ? 60012 : 60002);
     }
     if (money) await money();
-    await tx.cancelJob(JOB_PAYOUT_PROCESS, next.id);
-    await tx.cancelJob(JOB_PAYOUT_TIMEOUT, next.id);
+    await tx.jobs.cancel(JOB_PAYOUT_PROCESS, next.id);
+    await tx.jobs.cancel(JOB_PAYOUT_TIMEOUT, next.id);
     await this.emitPayOut(tx, next, 'way2pay.payout.status', from);
   }
 

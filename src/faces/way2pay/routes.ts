@@ -457,7 +457,7 @@ function sandboxRoutes(app: FastifyInstance, ctx: FaceContext, svc: Way2PayServi
 
   /** The merchant's generation decides how the answer looks. */
   async function generationFor(tx: Tx, merchantId: string): Promise<Generation> {
-    const c = (await tx.listCredentials(merchantId)).find((x) => x.face === 'way2pay' && x.status === 'active');
+    const c = (await tx.credentials.list(merchantId)).find((x) => x.face === 'way2pay' && x.status === 'active');
     return c ? generationOf(c) : 1;
   }
 
@@ -521,7 +521,7 @@ function sandboxRoutes(app: FastifyInstance, ctx: FaceContext, svc: Way2PayServi
       const b = body(req);
       const key = b.publicKey;
       if (typeof key !== 'string' || !key) wrong('publicKey is required');
-      const cred = await tx.findCredential('way2pay', key);
+      const cred = await tx.credentials.find('way2pay', key);
       if (!cred || cred.status !== 'active') throw new Way2PayError(60008);
       const currency = b.currency === undefined && b.currencyId === undefined ? CURRENCIES[0]! : bodyCurrency(b);
       const which = b.balance ?? 'payout';

@@ -31,8 +31,8 @@ export function way2payWebhooks(ctx: FaceContext, svc: Way2PayService): WebhookR
 
   async function load(): Promise<void> {
     await ctx.engine.read(async (tx) => {
-      for (const m of await tx.listMerchants()) {
-        const c = activeCredential(await tx.listCredentials(m.id));
+      for (const m of await tx.merchants.list()) {
+        const c = activeCredential(await tx.credentials.list(m.id));
         if (c) secrets.set(m.id, callbackSecretOf(c));
         else secrets.delete(m.id);
       }
@@ -54,7 +54,7 @@ export function way2payWebhooks(ctx: FaceContext, svc: Way2PayService): WebhookR
   return {
     async render(tx: Tx, e: OutboxEvent): Promise<DeliveryPlan[]> {
       if (e.type !== 'way2pay.payin.status' && e.type !== 'way2pay.payout.status') return [];
-      const cred = activeCredential(await tx.listCredentials(e.merchantId));
+      const cred = activeCredential(await tx.credentials.list(e.merchantId));
       if (!cred) return [];
       secrets.set(e.merchantId, callbackSecretOf(cred));
       const generation = generationOf(cred);

@@ -51,8 +51,8 @@ function describeFault(f: FaultRule): { scope: string; effect: string } {
 export function registerClock(r: Router): void {
   r.get('/clock', async ({ gw, v }) => {
     const s = gw.engine.clock.state();
-    const merchants = await gw.engine.read((tx) => tx.listMerchants());
-    const challenges = (await gw.engine.read((tx) => tx.listChallenges(null, 50))).filter((c) => c.kind === 'otp');
+    const merchants = await gw.engine.read((tx) => tx.merchants.list());
+    const challenges = (await gw.engine.read((tx) => tx.challenges.list(null, 50))).filter((c) => c.kind === 'otp');
     const faults = gw.faults.list();
     const faceNames = gw.faces.map((f) => f.name);
 
@@ -158,7 +158,7 @@ ${table(['Sent (UTC)', 'Merchant', 'Object', 'Code', 'Status', 'Attempts', 'Expi
       rule.route = route;
     }
     if (f.merchant) {
-      if (!(await gw.engine.read((tx) => tx.getMerchant(f.merchant!)))) throw new DashError(`There is no merchant ${f.merchant}.`);
+      if (!(await gw.engine.read((tx) => tx.merchants.get(f.merchant!)))) throw new DashError(`There is no merchant ${f.merchant}.`);
       rule.merchantId = f.merchant;
     }
     const probability = num(f.probability, 'Probability', { min: 0, max: 1 });

@@ -62,7 +62,7 @@ ${reset}
 export function registerMerchants(r: Router): void {
   r.get('/merchants', async ({ gw, v }) => {
     const list = await gw.merchants();
-    const accounts = await gw.engine.read((tx) => tx.listAccounts());
+    const accounts = await gw.engine.read((tx) => tx.ledger.listAccounts());
     const cards = list
       .map((info) =>
         merchantCard(
@@ -86,7 +86,7 @@ ${postForm(v, '/dashboard/reset', `<div class="f"><label for="confirm-all">Type 
     () => '/dashboard/merchants',
     async ({ gw, params }, form) => {
       const id = params.id ?? '';
-      if (!(await gw.engine.read((tx) => tx.getMerchant(id)))) throw new DashError(`There is no merchant ${id}.`);
+      if (!(await gw.engine.read((tx) => tx.merchants.get(id)))) throw new DashError(`There is no merchant ${id}.`);
       if ((form.confirm ?? '').trim() !== id) throw new DashError(`Not reset: type the merchant id “${id}” to confirm.`);
       await gw.resetMerchant(id);
       return `Merchant ${id} was reset.`;

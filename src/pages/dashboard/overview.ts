@@ -35,12 +35,12 @@ export function registerOverview(r: Router): void {
   r.get('/', async ({ gw, req, v }) => {
     const q = queryOf(req);
     const range = RANGES.find((x) => String(x.hours) === q.hours) ?? RANGES[1]!;
-    const merchants = await gw.engine.read((tx) => tx.listMerchants());
+    const merchants = await gw.engine.read((tx) => tx.merchants.list());
     const merchant = merchants.some((m) => m.id === q.merchant) ? q.merchant : undefined;
     const stats = await collectStats(gw, { hours: range.hours, buckets: range.buckets, merchantId: merchant });
     const [latest, pendingDeliveries] = await gw.engine.read(
       async (tx) =>
-        [await tx.listPayments({ ...(merchant ? { merchantId: merchant } : {}), limit: 10 }), await tx.countPendingDeliveries()] as const,
+        [await tx.payments.list({ ...(merchant ? { merchantId: merchant } : {}), limit: 10 }), await tx.deliveries.countPending()] as const,
     );
     const body = `<h1>Overview</h1>
 <div class="card"><form method="get" action="/dashboard" class="filters" id="range-form">

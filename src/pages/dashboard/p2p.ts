@@ -15,9 +15,9 @@ export function registerP2p(r: Router): void {
     const q = req.query as { merchant?: string; status?: string };
     const merchants = (
       await gw.engine.read(async (tx) => {
-        const all = await tx.listMerchants();
+        const all = await tx.merchants.list();
         const out = [];
-        for (const m of all) if ((await tx.listCredentials(m.id)).some((c) => c.face === 'way2pay' && c.status === 'active')) out.push(m);
+        for (const m of all) if ((await tx.credentials.list(m.id)).some((c) => c.face === 'way2pay' && c.status === 'active')) out.push(m);
         return out;
       })
     ).map((m) => m.id);

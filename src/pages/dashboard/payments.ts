@@ -71,7 +71,7 @@ function jsonMoney(x: JsonObject): string {
 export function registerPayments(r: Router): void {
   r.get('/payments', async ({ gw, req, v }) => {
     const q = queryOf(req);
-    const merchants = await gw.engine.read((tx) => tx.listMerchants());
+    const merchants = await gw.engine.read((tx) => tx.merchants.list());
     const faces = faceNames(gw);
     const text = (q.q ?? '').trim().slice(0, 200);
     const status = STATUSES.includes(q.status as PaymentStatus) ? (q.status as PaymentStatus) : undefined;
@@ -111,7 +111,7 @@ ${text || status || merchant || face ? '<div class="f btn"><a class="button seco
     } else {
       const f = { ...(merchant ? { merchantId: merchant } : {}), ...(face ? { face } : {}), ...(status ? { statuses: [status] } : {}) };
       const [items, total] = await gw.engine.read(
-        async (tx) => [await tx.listPayments({ ...f, limit: PAGE, offset }), await tx.countPayments(f)] as const,
+        async (tx) => [await tx.payments.list({ ...f, limit: PAGE, offset }), await tx.payments.count(f)] as const,
       );
       const rows = items.map((p) =>
         paymentRow(
@@ -131,12 +131,12 @@ ${pager('/dashboard/payments', { status, merchant, face }, offset, PAGE, items.l
 
   r.get('/payouts', async ({ gw, req, v }) => {
     const q = queryOf(req);
-    const merchants = await gw.engine.read((tx) => tx.listMerchants());
+    const merchants = await gw.engine.read((tx) => tx.merchants.list());
     const merchant = merchants.some((m) => m.id === q.merchant) ? q.merchant : undefined;
     const face = FACE_NAMES.includes(q.face as FaceName) ? (q.face as FaceName) : undefined;
     const offset = intParam(q.offset, 0, 10_000_000);
     const items = await gw.engine.read((tx) =>
-      tx.listPayouts({ ...(merchant ? { merchantId: merchant } : {}), ...(face ? { face } : {}), limit: PAGE, offset }),
+      tx.payouts.list({ ...(merchant ? { merchantId: merchant } : {}), ...(face ? { face } : {}), limit: PAGE, offset }),
     );
     const rows = items.map(
       (p) =>
@@ -161,14 +161,14 @@ ${pager('/dashboard/payouts', { merchant, face }, offset, PAGE, items.length, nu
   r.get('/payments/:id', async (c) => {
     const { gw, v } = c;
     const id = Number(c.params.id);
-    const p = Number.isSafeInteger(id) && id > 0 ? await gw.engine.read((tx) => tx.getPayment(id)) : undefined;
+    const p = Number.isSafeInteger(id) && id > 0 ? await gw.engine.read((tx) => tx.payments.get(id)) : undefined;
     if (!p) return { status: 404, html: notFound(v, `There is no payment ${c.params.id}.`) };
     const [refunds, refs, deliveries] = await gw.engine.read(
       async (tx) =>
         [
-          await tx.listRefunds(p.id),
-          await tx.findRefsBySubject('payment', String(p.id)),
-          await tx.listDeliveries({ subjectType: 'payment', subjectId: String(p.id), limit: 100 }),
+          await tx.refunds.list(p.id),
+          await tx.refs.findBySubject('payment', String(p.id)),
+          await tx.deliveries.list({ subjectType: 'payment', subjectId: String(p.id), limit: 100 }),
         ] as const,
     );
     const facts: Array<[string, string]> = [
@@ -228,13 +228,13 @@ ${await timelineCard(c, 'payment', String(p.id))}`;
   r.get('/payouts/:id', async (c) => {
     const { gw, v } = c;
     const id = Number(c.params.id);
-    const p = Number.isSafeInteger(id) && id > 0 ? await gw.engine.read((tx) => tx.getPayout(id)) : undefined;
+    const p = Number.isSafeInteger(id) && id > 0 ? await gw.engine.read((tx) => tx.payouts.get(id)) : undefined;
     if (!p) return { status: 404, html: notFound(v, `There is no payout ${c.params.id}.`) };
     const [refs, deliveries] = await gw.engine.read(
       async (tx) =>
         [
-          await tx.findRefsBySubject('payout', String(p.id)),
-          await tx.listDeliveries({ subjectType: 'payout', subjectId: String(p.id), limit: 100 }),
+          await tx.refs.findBySubject('payout', String(p.id)),
+          await tx.deliveries.list({ subjectType: 'payout', subjectId: String(p.id), limit: 100 }),
         ] as const,
     );
     const facts: Array<[string, string]> = [
@@ -265,7 +265,7 @@ ${await timelineCard(c, 'payout', String(p.id))}`;
   const back = (p: Record<string, string>) => `/dashboard/payments/${encodeURIComponent(p.id ?? '')}`;
   const paymentOf = async (c: Ctx): Promise<Payment> => {
     const id = Number(c.params.id);
-    const p = Number.isSafeInteger(id) && id > 0 ? await c.gw.engine.read((tx) => tx.getPayment(id)) : undefined;
+    const p = Number.isSafeInteger(id) && id > 0 ? await c.gw.engine.read((tx) => tx.payments.get(id)) : undefined;
     if (!p) throw new DashError(`There is no payment ${c.params.id}.`);
     return p;
   };

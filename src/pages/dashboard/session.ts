@@ -34,7 +34,7 @@ function parts(session: string): { expiry: string; id: string } {
 /** Records a session in the store (a sign-in, or the operator's own session again after a reset emptied the store). */
 export async function recordSession(gw: Gateway, session: string): Promise<void> {
   const { expiry, id } = parts(session);
-  await gw.engine.transaction((tx) => tx.setSetting(sessionKey(id), expiry));
+  await gw.engine.transaction((tx) => tx.settings.set(sessionKey(id), expiry));
 }
 
 /** A new signed session, recorded in the store. */
@@ -48,7 +48,7 @@ export async function makeSession(gw: Gateway): Promise<string> {
 /** Revokes a session for every process sharing the store. */
 export async function revokeSession(gw: Gateway, session: string): Promise<void> {
   const { id } = parts(session);
-  await gw.engine.transaction((tx) => tx.setSetting(sessionKey(id), REVOKED));
+  await gw.engine.transaction((tx) => tx.settings.set(sessionKey(id), REVOKED));
 }
 
 /** The session of a request, or undefined when it has none, or it is forged, expired or revoked. */
@@ -69,7 +69,7 @@ export async function sessionOf(req: FastifyRequest, gw: Gateway): Promise<strin
   const { expiry, id } = parts(payload);
   if (!id || Number(expiry) < Date.now()) return undefined;
   // signed by this gateway's token, and still recorded (not signed out, not from before a reset)
-  const recorded = await gw.engine.read((tx) => tx.getSetting(sessionKey(id)));
+  const recorded = await gw.engine.read((tx) => tx.settings.get(sessionKey(id)));
   if (recorded !== expiry) return undefined;
   return value;
 }

@@ -19,12 +19,12 @@ const PAGE = 25;
 export function registerWebhooks(r: Router): void {
   r.get('/webhooks', async ({ gw, req, v }) => {
     const q = queryOf(req);
-    const merchants = await gw.engine.read((tx) => tx.listMerchants());
+    const merchants = await gw.engine.read((tx) => tx.merchants.list());
     const status = STATUSES.includes(q.status as DeliveryStatus) ? q.status : undefined;
     const merchant = merchants.some((m) => m.id === q.merchant) ? q.merchant : undefined;
     const offset = intParam(q.offset, 0, 10_000_000);
     const items = await gw.engine.read((tx) =>
-      tx.listDeliveries({ ...(status ? { status } : {}), ...(merchant ? { merchantId: merchant } : {}), limit: PAGE, offset }),
+      tx.deliveries.list({ ...(status ? { status } : {}), ...(merchant ? { merchantId: merchant } : {}), limit: PAGE, offset }),
     );
     const rows = items.map((d) => deliveryRow(v, d, '/dashboard/webhooks', true));
     const body = `<h1>Webhooks</h1>
@@ -44,9 +44,9 @@ ${pager('/dashboard/webhooks', { status, merchant }, offset, PAGE, items.length,
 
   r.get('/webhooks/:id', async ({ gw, v, params }) => {
     const id = Number(params.id);
-    const d = Number.isSafeInteger(id) && id > 0 ? await gw.engine.read((tx) => tx.getDelivery(id)) : undefined;
+    const d = Number.isSafeInteger(id) && id > 0 ? await gw.engine.read((tx) => tx.deliveries.get(id)) : undefined;
     if (!d) return { status: 404, html: notFound(v, `There is no webhook delivery ${params.id}.`) };
-    const attempts = await gw.engine.read((tx) => tx.listAttempts(d.id));
+    const attempts = await gw.engine.read((tx) => tx.deliveries.listAttempts(d.id));
     const subject = subjectLink(d);
     const headers = Object.entries(d.headers).map(
       ([k, val]) => `<tr><td class="mono">${esc(k)}</td><td class="mono secret">${esc(val)}</td></tr>`,

@@ -11,7 +11,7 @@ export const DEMO_MERCHANT = 'demo';
 
 /** The demo merchant's credentials per face (as `describe` prints them), or undefined without one. */
 export async function demoCredentials(gw: Gateway): Promise<Record<string, Record<string, string>> | undefined> {
-  const exists = await gw.engine.read((tx) => tx.getMerchant(DEMO_MERCHANT));
+  const exists = await gw.engine.read((tx) => tx.merchants.get(DEMO_MERCHANT));
   if (!exists) return undefined;
   return (await gw.describeMerchant(DEMO_MERCHANT)).faces;
 }

@@ -141,9 +141,9 @@ export async function registerAdminApi(app: FastifyInstance, gw: Gateway, token:
       api.get('/merchants', async (_req, reply) => send(reply, await gw.merchants()));
       api.get('/merchants/:id', async (req, reply) => {
         const id = (req.params as { id: string }).id;
-        if (!(await engine.read((tx) => tx.getMerchant(id)))) throw new AdminError(404, 'merchant not found');
+        if (!(await engine.read((tx) => tx.merchants.get(id)))) throw new AdminError(404, 'merchant not found');
         const info = await gw.describeMerchant(id);
-        const balances = (await engine.read((tx) => tx.listAccounts(id))).map(balanceOf);
+        const balances = (await engine.read((tx) => tx.ledger.listAccounts(id))).map(balanceOf);
         return send(reply, { ...info, balances });
       });
       api.post('/merchants', async (req, reply) => {
@@ -151,18 +151,18 @@ export async function registerAdminApi(app: FastifyInstance, gw: Gateway, token:
         if (typeof body.name !== 'string' || !body.name.trim()) throw new AdminError(400, 'name is required');
         if (body.id !== undefined && (typeof body.id !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(body.id)))
           throw new AdminError(400, 'id must be 1-64 letters, digits, _ or -');
-        if (body.id && (await engine.read((tx) => tx.getMerchant(body.id!)))) throw new AdminError(409, 'merchant already exists');
+        if (body.id && (await engine.read((tx) => tx.merchants.get(body.id!)))) throw new AdminError(409, 'merchant already exists');
         const id = await createMerchantFromSeed(gw, { ...body, id: body.id ?? 'm_' + randomToken(12) }, 0);
         return send(reply, await gw.describeMerchant(id), 201);
       });
       api.post('/merchants/:id/credentials/:credId/rotate', async (req, reply) => {
         const { id, credId } = req.params as { id: string; credId: string };
         const cred = await engine.transaction(async (tx) => {
-          const c = (await tx.listCredentials(id)).find((x) => x.id === credId);
+          const c = (await tx.credentials.list(id)).find((x) => x.id === credId);
           if (!c) throw new AdminError(404, 'credential not found');
           if (c.secret === null) throw new AdminError(409, 'this credential has no shared secret to rotate');
           const secret = randomToken(40);
-          await tx.updateCredential(c.id, { secret });
+          await tx.credentials.update(c.id, { secret });
           return { ...c, secret };
         });
         return send(reply, cred);
@@ -194,16 +194,16 @@ export async function registerAdminApi(app: FastifyInstance, gw: Gateway, token:
           ...(to !== undefined ? { createdTo: to } : {}),
         };
         const [items, total] = await engine.read(
-          async (tx) => [await tx.listPayments({ ...f, limit, offset }), await tx.countPayments(f)] as const,
+          async (tx) => [await tx.payments.list({ ...f, limit, offset }), await tx.payments.count(f)] as const,
         );
         return send(reply, { items: items.map(paymentView), total, limit, offset });
       });
       api.get('/payments/:id', async (req, reply) => {
         const id = Number((req.params as { id: string }).id);
-        const p = Number.isSafeInteger(id) ? await engine.read((tx) => tx.getPayment(id)) : undefined;
+        const p = Number.isSafeInteger(id) ? await engine.read((tx) => tx.payments.get(id)) : undefined;
         if (!p) throw new AdminError(404, 'payment not found');
         const [refunds, refs] = await engine.read(
-          async (tx) => [await tx.listRefunds(p.id), await tx.findRefsBySubject('payment', String(p.id))] as const,
+          async (tx) => [await tx.refunds.list(p.id), await tx.refs.findBySubject('payment', String(p.id))] as const,
         );
         return send(reply, { ...paymentView(p), refunds, refs });
       });
@@ -217,7 +217,7 @@ export async function registerAdminApi(app: FastifyInstance, gw: Gateway, token:
         const offset = intQuery(q.offset, 0, 10_000_000);
         const face = oneOf('face', q.face, faceNames);
         const items = await engine.read((tx) =>
-          tx.listPayouts({
+          tx.payouts.list({
             ...(q.merchant ? { merchantId: q.merchant } : {}),
             ...(face ? { face: face as Payout['face'] } : {}),
             limit,
@@ -228,9 +228,9 @@ export async function registerAdminApi(app: FastifyInstance, gw: Gateway, token:
       });
       api.get('/payouts/:id', async (req, reply) => {
         const id = Number((req.params as { id: string }).id);
-        const p = Number.isSafeInteger(id) ? await engine.read((tx) => tx.getPayout(id)) : undefined;
+        const p = Number.isSafeInteger(id) ? await engine.read((tx) => tx.payouts.get(id)) : undefined;
         if (!p) throw new AdminError(404, 'payout not found');
-        return send(reply, { ...payoutView(p), refs: await engine.read((tx) => tx.findRefsBySubject('payout', String(p.id))) });
+        return send(reply, { ...payoutView(p), refs: await engine.read((tx) => tx.refs.findBySubject('payout', String(p.id))) });
       });
       api.get('/search', async (req, reply) => send(reply, await search(gw, single(req.query as Record<string, unknown>, 'q') ?? '')));
       api.get('/objects/:type/:id/timeline', async (req, reply) => {
@@ -241,7 +241,7 @@ export async function registerAdminApi(app: FastifyInstance, gw: Gateway, token:
       // ---- ledger
       api.get('/ledger/balances', async (req, reply) => {
         const merchant = single(req.query as Record<string, unknown>, 'merchant');
-        const accounts = await engine.read((tx) => tx.listAccounts(merchant));
+        const accounts = await engine.read((tx) => tx.ledger.listAccounts(merchant));
         return send(
           reply,
           accounts.map((a) => ({ ...balanceOf(a), merchantId: a.merchantId })),
@@ -259,7 +259,7 @@ export async function registerAdminApi(app: FastifyInstance, gw: Gateway, token:
         const limit = intQuery(q.limit, 50, 500);
         const offset = intQuery(q.offset, 0, 10_000_000);
         const items = await engine.read((tx) =>
-          tx.listDeliveries({
+          tx.deliveries.list({
             ...(q.merchant ? { merchantId: q.merchant } : {}),
             ...(status ? { status } : {}),
             ...(q.subjectType ? { subjectType: q.subjectType } : {}),
@@ -272,9 +272,9 @@ export async function registerAdminApi(app: FastifyInstance, gw: Gateway, token:
       });
       api.get('/webhooks/deliveries/:id', async (req, reply) => {
         const id = Number((req.params as { id: string }).id);
-        const d = Number.isSafeInteger(id) ? await engine.read((tx) => tx.getDelivery(id)) : undefined;
+        const d = Number.isSafeInteger(id) ? await engine.read((tx) => tx.deliveries.get(id)) : undefined;
         if (!d) throw new AdminError(404, 'delivery not found');
-        return send(reply, { ...d, attempts: await engine.read((tx) => tx.listAttempts(d.id)) });
+        return send(reply, { ...d, attempts: await engine.read((tx) => tx.deliveries.listAttempts(d.id)) });
       });
       api.post('/webhooks/deliveries/:id/replay', async (req, reply) => {
         const id = Number((req.params as { id: string }).id);
@@ -309,7 +309,7 @@ export async function registerAdminApi(app: FastifyInstance, gw: Gateway, token:
               if (p.status !== 'created' && p.status !== 'requires_authentication' && p.status !== 'authorized')
                 throw new CoreError('INVALID_STATE', `payment is ${p.status}`);
               p.expiresAt = engine.clock.now();
-              await tx.updatePayment(p);
+              await tx.payments.update(p);
               return paymentView((await engine.payments.expire(tx, id))!);
             }
             case 'decline': {
@@ -318,7 +318,7 @@ export async function registerAdminApi(app: FastifyInstance, gw: Gateway, token:
             }
             case 'resend': {
               const p = await engine.payments.get(tx, id);
-              const events = await tx.listEvents('payment', String(id));
+              const events = await tx.outbox.list('payment', String(id));
               const last = events[events.length - 1];
               if (!last) throw new AdminError(409, 'the payment has no event to send again');
               await engine.outbox.emit(tx, {
@@ -342,7 +342,7 @@ export async function registerAdminApi(app: FastifyInstance, gw: Gateway, token:
       api.get('/otp', async (req, reply) => {
         const raw = req.query as Record<string, unknown>;
         const limit = intQuery(single(raw, 'limit'), 50, 500);
-        const list = await engine.read((tx) => tx.listChallenges(single(raw, 'merchant') ?? null, limit));
+        const list = await engine.read((tx) => tx.challenges.list(single(raw, 'merchant') ?? null, limit));
         return send(
           reply,
           list
@@ -433,7 +433,7 @@ export async function registerAdminApi(app: FastifyInstance, gw: Gateway, token:
         const b = jsonOf(req);
         if (b.merchant !== undefined) {
           const id = String(b.merchant);
-          if (!(await engine.read((tx) => tx.getMerchant(id)))) throw new AdminError(404, 'merchant not found');
+          if (!(await engine.read((tx) => tx.merchants.get(id)))) throw new AdminError(404, 'merchant not found');
           await gw.resetMerchant(id);
           return send(reply, { reset: 'merchant', merchant: id });
         }
@@ -491,10 +491,10 @@ export async function search(gw: Gateway, q: string): Promise<Array<JsonObject>>
       if (seen.has(key)) return;
       seen.add(key);
       if (type === 'payment') {
-        const p = await tx.getPayment(Number(id));
+        const p = await tx.payments.get(Number(id));
         if (p) out.push({ ...(paymentView(p) as unknown as JsonObject), via });
       } else if (type === 'payout') {
-        const p = await tx.getPayout(Number(id));
+        const p = await tx.payouts.get(Number(id));
         if (p) out.push({ ...(payoutView(p) as unknown as JsonObject), via });
       } else out.push({ kind: type, id, via });
     };
@@ -502,7 +502,7 @@ export async function search(gw: Gateway, q: string): Promise<Array<JsonObject>>
       await push('payment', text, 'id');
       await push('payout', text, 'id');
     }
-    for (const r of await tx.searchRefs(text, 20)) await push(r.subjectType, r.subjectId, `${r.face} ${r.kind}`);
+    for (const r of await tx.refs.search(text, 20)) await push(r.subjectType, r.subjectId, `${r.face} ${r.kind}`);
     return out;
   });
 }
@@ -511,12 +511,12 @@ export async function search(gw: Gateway, q: string): Promise<Array<JsonObject>>
 export async function timeline(gw: Gateway, type: string, id: string) {
   await gw.apiLog.flush();
   return gw.engine.read(async (tx) => {
-    const events = await tx.listEvents(type, id);
-    const transfers = await tx.listTransfersByRef(type, id);
+    const events = await tx.outbox.list(type, id);
+    const transfers = await tx.ledger.listTransfersByRef(type, id);
     if (type === 'payment')
-      for (const r of await tx.listRefunds(Number(id))) transfers.push(...(await tx.listTransfersByRef('refund', String(r.id))));
-    const deliveries = await tx.listDeliveries({ subjectType: type, subjectId: id, limit: 500 });
-    const requests = await tx.listApiRequests({ subject: `${type}:${id}`, limit: 500 });
+      for (const r of await tx.refunds.list(Number(id))) transfers.push(...(await tx.ledger.listTransfersByRef('refund', String(r.id))));
+    const deliveries = await tx.deliveries.list({ subjectType: type, subjectId: id, limit: 500 });
+    const requests = await tx.apiRequests.list({ subject: `${type}:${id}`, limit: 500 });
     const entries: Array<{ at: number; kind: string; title: string; data: unknown }> = [];
     for (const e of events)
       entries.push({ at: e.createdAt, kind: 'event', title: e.type, data: { eventId: e.eventId, payload: e.payload } });
@@ -524,7 +524,7 @@ export async function timeline(gw: Gateway, type: string, id: string) {
       entries.push({ at: t.createdAt, kind: 'ledger', title: `${t.code}: ${t.kind} ${t.amount} ${t.currency}`, data: t });
     for (const r of requests) entries.push({ at: r.at, kind: 'request', title: `${r.method} ${r.path} → ${r.status}`, data: r });
     for (const d of deliveries) {
-      for (const a of await tx.listAttempts(d.id)) {
+      for (const a of await tx.deliveries.listAttempts(d.id)) {
         entries.push({
           at: a.at,
           kind: 'webhook',

@@ -5,12 +5,12 @@ import type { Gateway } from '../gateway.js';
 import type { Seed, SeedMerchant } from '../seed.js';
 
 export async function exportSeed(gw: Gateway): Promise<Seed> {
-  const merchants = await gw.engine.read((tx) => tx.listMerchants());
+  const merchants = await gw.engine.read((tx) => tx.merchants.list());
   const out: SeedMerchant[] = [];
   for (const m of merchants) {
     const entry: SeedMerchant = { id: m.id, name: m.name, settings: m.settings };
-    const creds = await gw.engine.read((tx) => tx.listCredentials(m.id));
-    const currencies = [...new Set((await gw.engine.read((tx) => tx.listAccounts(m.id))).map((a) => a.currency))];
+    const creds = await gw.engine.read((tx) => tx.credentials.list(m.id));
+    const currencies = [...new Set((await gw.engine.read((tx) => tx.ledger.listAccounts(m.id))).map((a) => a.currency))];
     if (currencies.length) entry.currencies = currencies;
     for (const face of gw.faces) {
       const mine = creds.filter((c) => c.face === face.name && c.status === 'active');

@@ -42,13 +42,13 @@ export async function collectStats(
   }));
   const at = (t: number) => Math.min(n - 1, Math.max(0, Math.floor((t - from) / width)));
   const { payments, requests } = await gw.engine.read(async (tx) => ({
-    payments: await tx.listPayments({
+    payments: await tx.payments.list({
       ...(o.merchantId ? { merchantId: o.merchantId } : {}),
       createdFrom: from,
       createdTo: to + 1,
       limit: 20_000,
     }),
-    requests: await tx.listApiRequests({ ...(o.merchantId ? { merchantId: o.merchantId } : {}), limit: 20_000 }),
+    requests: await tx.apiRequests.list({ ...(o.merchantId ? { merchantId: o.merchantId } : {}), limit: 20_000 }),
   }));
   const volume: Array<Record<string, bigint>> = buckets.map(() => ({}));
   for (const p of payments) {

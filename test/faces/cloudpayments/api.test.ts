@@ -745,7 +745,7 @@ describe.each(STORES)('CloudPayments API on %s', (store) => {
       const b = await raw(h, '/payments/cards/charge', body, { requestId: 'req-idem-1' });
       expect(a.json.Success).toBe(true);
       expect(b.text).toBe(a.text);
-      const list = await h.gw.engine.read((tx) => tx.listPayments({ invoiceId: 'idem-1', limit: 10 }));
+      const list = await h.gw.engine.read((tx) => tx.payments.list({ invoiceId: 'idem-1', limit: 10 }));
       expect(list.length).toBe(1);
       // kept for an hour (of the gateway's clock)
       h.gw.clock.advance(61 * 60_000);
@@ -781,7 +781,7 @@ describe.each(STORES)('CloudPayments API on %s', (store) => {
       for (const a of answers) expect(a.status).toBe(200);
       expect(new Set(answers.map((a) => a.text)).size).toBe(1);
       expect(answers[0]!.json.Success).toBe(true);
-      const list = await h.gw.engine.read((tx) => tx.listPayments({ invoiceId: 'idem-concurrent', limit: 100 }));
+      const list = await h.gw.engine.read((tx) => tx.payments.list({ invoiceId: 'idem-concurrent', limit: 100 }));
       expect(list.length).toBe(1);
     });
   });

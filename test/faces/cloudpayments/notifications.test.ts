@@ -179,7 +179,7 @@ describe.each(STORES)('CloudPayments notifications on %s', (store) => {
     rx.httpStatus.check = 500;
     expect((await charge(VISA_NO_3DS)).Model).toMatchObject({ ReasonCode: 3007, Reason: 'UnableToConnect' });
     // the Check delivery is recorded, with its one attempt
-    const deliveries = await h.gw.engine.read((tx) => tx.listDeliveries({ merchantId: NOTIFY.id, limit: 500 }));
+    const deliveries = await h.gw.engine.read((tx) => tx.deliveries.list({ merchantId: NOTIFY.id, limit: 500 }));
     expect(deliveries.filter((d) => d.kind === 'Check' && d.status === 'failed').length).toBeGreaterThanOrEqual(3);
     // a token payment is checked too
     rx.httpStatus = {};
@@ -218,7 +218,7 @@ describe.each(STORES)('CloudPayments notifications on %s', (store) => {
     h.gw.clock.advance(2 * 60_000);
     await eventually(async () => {
       const list = await h.gw.engine.read((tx) =>
-        tx.listDeliveries({ subjectType: 'payment', subjectId: String(m.TransactionId), limit: 10 }),
+        tx.deliveries.list({ subjectType: 'payment', subjectId: String(m.TransactionId), limit: 10 }),
       );
       const pay = list.find((d) => d.kind === 'Pay')!;
       expect([pay.status, pay.attempts, pay.maxAttempts, pay.schedule]).toEqual([

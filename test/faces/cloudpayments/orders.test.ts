@@ -81,7 +81,7 @@ describe.each(STORES)('CloudPayments orders on %s', (store) => {
     expect((await fetch(o.Url, { redirect: 'manual' })).headers.get('location')).toBe('https://shop.example/ok');
     const again = await postForm(form.action, { ...form.fields, number: '4000000000003055', exp: '12/35', cvv: '123' });
     expect(again.status).toBe(303);
-    const payments = await h.gw.engine.read((tx) => tx.listPayments({ invoiceId: 'order-1', limit: 10 }));
+    const payments = await h.gw.engine.read((tx) => tx.payments.list({ invoiceId: 'order-1', limit: 10 }));
     expect(payments.map((p) => p.status).sort()).toEqual(['captured', 'declined']);
     expect(await cp().cancelOrder({ Id: o.Id })).toMatchObject({ Success: false, Message: 'The order has already been paid' });
   });

@@ -67,7 +67,7 @@ describe.each(STORES)('CloudPayments subscriptions on %s', (store) => {
 
   const subscriptionPayments = (id: string) =>
     h.gw.engine.read(async (tx) =>
-      (await tx.listPayments({ merchantId: NOTIFY.id, face: 'cloudpayments', limit: 1000 })).filter(
+      (await tx.payments.list({ merchantId: NOTIFY.id, face: 'cloudpayments', limit: 1000 })).filter(
         (p) => (p.metadata as { subscriptionId?: string }).subscriptionId === id,
       ),
     );

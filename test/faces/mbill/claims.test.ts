@@ -121,7 +121,7 @@ describe.each(STORES)('Mbill claims on %s', (store) => {
     expect(done.payment).toEqual(done.transfer);
     expect((await client(g.h).getTransfer(t.id, t.token)).data.status).toBe('completed');
     expect(await balance(g.h)).toBe(merchantBefore);
-    const payout = await g.h.gw.engine.read(async (tx) => tx.getPayout((await mbillStore.getTransfer(tx, Number(t.id)))!.payoutId!));
+    const payout = await g.h.gw.engine.read(async (tx) => tx.payouts.get((await mbillStore.getTransfer(tx, Number(t.id)))!.payoutId!));
     expect(payout).toMatchObject({ status: 'completed', amount: 250000n });
     expect(payout?.card?.last4).toBe('4444');
     // the transfer is no longer claimable

@@ -91,7 +91,7 @@ export async function transferOtp(h: TestGateway, transferId: string): Promise<s
   const engine = h.gw.engine;
   return engine.read(async (tx) => {
     const t = await mbillStore.getTransfer(tx, Number(transferId));
-    const c = t?.challengeId ? await tx.getChallenge(t.challengeId) : undefined;
+    const c = t?.challengeId ? await tx.challenges.get(t.challengeId) : undefined;
     if (!c?.otpCode) throw new Error('no OTP for transfer ' + transferId);
     return c.otpCode;
   });
@@ -100,7 +100,7 @@ export async function transferOtp(h: TestGateway, transferId: string): Promise<s
 export async function claimOtp(h: TestGateway, claimId: string): Promise<string> {
   return h.gw.engine.read(async (tx) => {
     const c = await mbillStore.getClaim(tx, Number(claimId));
-    const ch = c?.challengeId ? await tx.getChallenge(c.challengeId) : undefined;
+    const ch = c?.challengeId ? await tx.challenges.get(c.challengeId) : undefined;
     if (!ch?.otpCode) throw new Error('no OTP for claim ' + claimId);
     return ch.otpCode;
   });

@@ -122,7 +122,7 @@ describe.each(STORES)('Mbill transfers on %s', (store) => {
       expect((await feesBalance(g.h)) - feesBefore).toBe(12300n);
       const legs = await g.h.gw.engine.read(async (tx) => {
         const row = await mbillStore.getTransfer(tx, Number(t.id));
-        return { payment: await tx.getPayment(row!.paymentId), payout: await tx.getPayout(row!.payoutId!), row };
+        return { payment: await tx.payments.get(row!.paymentId), payout: await tx.payouts.get(row!.payoutId!), row };
       });
       expect(legs.payment).toMatchObject({ status: 'captured', amount: 1246867n, currency: 'UAH', face: 'mbill' });
       expect(legs.payout).toMatchObject({ status: 'completed', amount: 1234567n, currency: 'UAH' });
@@ -276,7 +276,7 @@ describe.each(STORES)('Mbill transfers on %s', (store) => {
       }
       const late = await raw(g.h, 'POST', `/transfers/${t.id}/auth`, { token: t.token, body: JSON.stringify({ code: FIXED_TEST_OTP }) });
       expect(late.status).toBe(409);
-      const payment = await g.h.gw.engine.read((tx) => tx.getPayment(Number(t.id)));
+      const payment = await g.h.gw.engine.read((tx) => tx.payments.get(Number(t.id)));
       expect(payment).toMatchObject({ status: 'expired', declineReason: 'expired_authentication' });
     });
   });
@@ -349,7 +349,7 @@ describe.each(STORES)('Mbill transfers on %s', (store) => {
       expect(final.decline).toEqual({ code: 8, reason: 'RecipientPAN_Invalid', message: DECLINE_REASONS.payout_not_permitted });
       expect(await balance(g.h)).toBe(merchantBefore);
       expect(await feesBalance(g.h)).toBe(feesBefore);
-      const p = await g.h.gw.engine.read((tx) => tx.getPayment(Number(t.id)));
+      const p = await g.h.gw.engine.read((tx) => tx.payments.get(Number(t.id)));
       expect(p).toMatchObject({ status: 'refunded', refundedAmount: 50500n });
     });
   });

@@ -115,7 +115,7 @@ describe.each(STORES)('Mbill webhooks on %s', (store) => {
     expect(a!.headers['x-polypay-event-id']).toBe(b!.headers['x-polypay-event-id']);
     expect(a!.body).toBe(b!.body);
     const deliveries = await eventually(async () => {
-      const list = await h.gw.engine.read((tx) => tx.listDeliveries({ subjectType: 'mbill_transfer', subjectId: t.id, limit: 10 }));
+      const list = await h.gw.engine.read((tx) => tx.deliveries.list({ subjectType: 'mbill_transfer', subjectId: t.id, limit: 10 }));
       expect(list.map((d) => [d.kind, d.status, d.attempts])).toEqual([['transfer.authentication', 'delivered', 2]]);
       return list;
     });
@@ -135,7 +135,7 @@ describe.each(STORES)('Mbill webhooks on %s', (store) => {
     await client(h).setWebhook(null);
     const t = (await client(h).createTransfer(transferBody(card(CARDS.visa3ds), { type: 'card-number', number: CARDS.mc3ds }))).data;
     // the dispatcher has handled both events once nothing is left to fan out
-    await eventually(async () => expect(await h.gw.engine.read((tx) => tx.countPendingEvents())).toBe(0));
+    await eventually(async () => expect(await h.gw.engine.read((tx) => tx.outbox.countPending())).toBe(0));
     await h.gw.engine.dispatcher.fanOut();
     expect(hooksOf(o)).toEqual([]);
     expect(hooksOf(t)).toEqual([]);

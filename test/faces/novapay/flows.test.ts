@@ -181,11 +181,11 @@ describe.each(STORES)('NovaPay face on %s: sessions, holds, voids and postbacks'
         rx.requests.slice(start).length >= 4,
     );
     const deliveries = await eventually(async () => {
-      const list = await h.gw.engine.read((tx) => tx.listDeliveries({ subjectType: 'novapay_session', subjectId: id, limit: 10 }));
+      const list = await h.gw.engine.read((tx) => tx.deliveries.list({ subjectType: 'novapay_session', subjectId: id, limit: 10 }));
       expect(list.map((d) => d.status)).toEqual(['delivered', 'delivered']);
       return list;
     });
-    const attempts = (await Promise.all(deliveries.map((d) => h.gw.engine.read((tx) => tx.listAttempts(d.id))))).flat();
+    const attempts = (await Promise.all(deliveries.map((d) => h.gw.engine.read((tx) => tx.deliveries.listAttempts(d.id))))).flat();
     expect(attempts.map((a) => a.responseStatus).sort()).toEqual([200, 200, 500, 500]);
   });
 

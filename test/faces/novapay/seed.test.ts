@@ -176,7 +176,7 @@ describe.each(STORES)('NovaPay face on %s: the seed and signatures', (store) => 
       const pem = await res.text();
       expect(pem).toMatch(/^-----BEGIN PUBLIC KEY-----\n[\s\S]+-----END PUBLIC KEY-----\n$/);
       expect(createPublicKey(pem).asymmetricKeyDetails?.modulusLength).toBe(2048);
-      const stored = await h.gw.engine.read((tx) => tx.getSetting(GATEWAY_KEY_SETTING));
+      const stored = await h.gw.engine.read((tx) => tx.settings.get(GATEWAY_KEY_SETTING));
       expect(stored).toContain('PRIVATE KEY');
       await h.restart();
       expect(await (await fetch(`${h.url}/novapay/v1/public-key`)).text()).toBe(pem);

@@ -448,11 +448,13 @@ describe.each(STORES)('Numopay face on %s', (store) => {
         const after = await rx.waitFor((r) => r.filter((x) => x.body.includes(t2.order_slug)).length >= 2);
         expect(JSON.parse(after.filter((x) => x.body.includes(t2.order_slug)).pop()!.body).data.status).toBe('success');
         const deliveries = await eventually(async () => {
-          const list = await h.gw.engine.read((tx) => tx.listDeliveries({ subjectType: 'payment', limit: 100 }));
+          const list = await h.gw.engine.read((tx) => tx.deliveries.list({ subjectType: 'payment', limit: 100 }));
           expect(list.filter((d) => d.body.includes(t2.order_slug)).map((d) => [d.status, d.attempts])).toEqual([['delivered', 2]]);
           return list;
         });
-        const attempts = await h.gw.engine.read((tx) => tx.listAttempts(deliveries.find((d) => d.body.includes(t2.order_slug))!.id));
+        const attempts = await h.gw.engine.read((tx) =>
+          tx.deliveries.listAttempts(deliveries.find((d) => d.body.includes(t2.order_slug))!.id),
+        );
         expect(attempts.map((a) => a.responseStatus)).toEqual([500, 200]);
       } finally {
         await client().deleteWebhookEndpoint(RUB, ep.id);

@@ -478,9 +478,9 @@ describe.each(STORES)('Way2Pay auth and errors on %s', (store) => {
       ];
       // take two merchants apart for 30001 and 30003
       await g.h.gw.engine.transaction(async (tx) => {
-        const cred = (await tx.listCredentials(REVOKED.merchantId)).find((c) => c.face === 'way2pay')!;
-        await tx.updateCredential(cred.id, { status: 'revoked' });
-        await tx.deleteMerchant(GHOST.merchantId);
+        const cred = (await tx.credentials.list(REVOKED.merchantId)).find((c) => c.face === 'way2pay')!;
+        await tx.credentials.update(cred.id, { status: 'revoked' });
+        await tx.merchants.delete(GHOST.merchantId);
       });
       const seen = new Set<number>();
       for (const [what, run, code] of cases) {

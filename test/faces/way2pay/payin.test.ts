@@ -73,7 +73,7 @@ describe.each(STORES)('Way2Pay pay-ins on %s', (store) => {
   }
 
   const balance = (k: Keys) => client(g.h, k).balance();
-  const transfers = (id: string) => g.h.gw.engine.read((tx) => tx.listTransfersByRef('way2pay_payin', id));
+  const transfers = (id: string) => g.h.gw.engine.read((tx) => tx.ledger.listTransfersByRef('way2pay_payin', id));
 
   it('completes a pay-in (current generation): requisites, commission, signed callback, payment balance', async () => {
     const c = client(g.h, GEN3);
@@ -369,11 +369,11 @@ describe.each(STORES)('Way2Pay pay-ins on %s', (store) => {
           'sha256=' + hmac256(GEN3.callbackSecret, `${x.headers['x-webhook-timestamp']}.${x.body}`),
         );
       const [d] = await eventually(async () => {
-        const list = await g.h.gw.engine.read((tx) => tx.listDeliveries({ subjectType: 'way2pay_payin', subjectId: p.id, limit: 10 }));
+        const list = await g.h.gw.engine.read((tx) => tx.deliveries.list({ subjectType: 'way2pay_payin', subjectId: p.id, limit: 10 }));
         expect(list.map((x) => [x.status, x.attempts])).toEqual([['delivered', 3]]);
         return list;
       });
-      const attempts = await g.h.gw.engine.read((tx) => tx.listAttempts(d!.id));
+      const attempts = await g.h.gw.engine.read((tx) => tx.deliveries.listAttempts(d!.id));
       expect(attempts.map((a) => a.responseStatus)).toEqual([500, 500, 200]);
       expect(attempts.map((a) => a.request.headers['x-webhook-signature'])).toEqual(mine.map((x) => x.headers['x-webhook-signature']));
 
@@ -400,9 +400,11 @@ describe.each(STORES)('Way2Pay pay-ins on %s', (store) => {
       }
       g.h.gw.clock.advance(60 * 60_000);
       await eventually(async () => {
-        const list = await g.h.gw.engine.read((tx) => tx.listDeliveries({ subjectType: 'way2pay_payin', subjectId: q.id, limit: 10 }));
+        const list = await g.h.gw.engine.read((tx) => tx.deliveries.list({ subjectType: 'way2pay_payin', subjectId: q.id, limit: 10 }));
         expect(list.map((x) => [x.status, x.attempts])).toEqual([['failed', 4]]);
-        expect((await g.h.gw.engine.read((tx) => tx.listAttempts(list[0]!.id))).map((a) => a.responseStatus)).toEqual([500, 500, 500, 500]);
+        expect((await g.h.gw.engine.read((tx) => tx.deliveries.listAttempts(list[0]!.id))).map((a) => a.responseStatus)).toEqual([
+          500, 500, 500, 500,
+        ]);
       });
       expect(count()).toBe(4);
     } finally {

@@ -199,7 +199,7 @@ describe.each(STORES)('Way2Pay pay-outs and balances on %s', (store) => {
       expect(JSON.stringify(cb)).not.toContain('4000000000003055');
       const got = await c.getPayOut(p.id);
       expect(got).toEqual({ ...p, status: 'COMPLETED', updatedAt: got.updatedAt });
-      const transfers = await g.h.gw.engine.read((tx) => tx.listTransfersByRef('way2pay_payout', p.id));
+      const transfers = await g.h.gw.engine.read((tx) => tx.ledger.listTransfersByRef('way2pay_payout', p.id));
       expect(transfers.map((t) => [t.kind, t.code, t.amount])).toEqual([
         ['pending', 'way2pay_payout_hold', 100000n],
         ['pending', 'way2pay_payout_fee_hold', 2500n],
