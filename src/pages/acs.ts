@@ -5,17 +5,10 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Engine } from '../core/engine.js';
 import { isCoreError } from '../core/errors.js';
 import { FIXED_TEST_OTP } from '../core/network/test-cards.js';
-import { autoPostPage, esc, isHttpUrl, layout, nonce, securePage } from './html.js';
-import { fmt, pickLang, t, type Lang } from './i18n.js';
-import { formatAmount } from './payment-page.js';
-
-export function formFields(req: FastifyRequest): Record<string, string> {
-  const body = req.body;
-  const text = Buffer.isBuffer(body) ? body.toString('utf8') : typeof body === 'string' ? body : '';
-  const out: Record<string, string> = {};
-  for (const [k, v] of new URLSearchParams(text)) out[k] = v;
-  return out;
-}
+import { autoPostPage, esc, formFields, layout, nonce, securePage } from '../faces/kit/html.js';
+import { isHttpUrl } from '../faces/kit/urls.js';
+import { fmt, pickLang, t, type Lang } from '../faces/kit/i18n.js';
+import { formatAmount } from '../faces/kit/payment-page.js';
 
 function messagePage(lang: Lang, n: string, title: string, text: string): string {
   return layout({ title, lang, nonce: n, body: `<h1>${esc(title)}</h1><p>${esc(text)}</p>` });

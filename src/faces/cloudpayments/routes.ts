@@ -14,7 +14,7 @@ import type { Tx } from '../../core/ports.js';
 import type { StoredResponse } from '../../core/idempotency.js';
 import type { FaceContext } from '../face.js';
 import { annotate } from '../kit/request-context.js';
-import { isHttpUrl } from '../../pages/html.js';
+import { isHttpUrl } from '../kit/urls.js';
 import { checkoutScript } from './checkout-script.js';
 import { decodeCryptogram, type KeyRing } from './cryptogram.js';
 import { checkCardInput, payInTx, payoutInTx, prepare, renderCharge, renderPayout, tokenCard, withToken, type PayInput } from './flows.js';

@@ -3,9 +3,10 @@
 // posts the token, or the validation errors, to the parent page's configured origin only), and the 3-D
 // Secure terminal (the TermUrl the ACS posts MD + PaRes to, which then sends the browser to `arrival`).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { formFields } from '../../pages/acs.js';
-import { esc, layout, nonce, safeLocation, securePage } from '../../pages/html.js';
-import { pickLang, type Lang } from '../../pages/i18n.js';
+import { formFields } from '../kit/html.js';
+import { esc, layout, nonce, securePage } from '../kit/html.js';
+import { safeLocation } from '../kit/urls.js';
+import { pickLang, type Lang } from '../kit/i18n.js';
 import type { FaceContext } from '../face.js';
 import { mbillStore as S, type Transfer } from './store.js';
 import type { MbillService } from './transfers.js';

@@ -3,7 +3,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DAY } from '../../core/clock.js';
 import { sha256Hex } from '../../core/crypto.js';
-import { isHttpUrl } from '../../pages/html.js';
+import { isHttpUrl } from '../kit/urls.js';
 import type { Credential, Merchant } from '../../core/model.js';
 import type { Tx } from '../../core/ports.js';
 import type { FaceContext } from '../face.js';

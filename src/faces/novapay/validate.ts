@@ -3,7 +3,7 @@
 // (`path` + `code` + "Invalid input: expected string, received number"). No schema library.
 import { CoreError } from '../../core/errors.js';
 import { parseMajor } from '../../core/money.js';
-import { isHttpUrl } from '../../pages/html.js';
+import { isHttpUrl } from '../kit/urls.js';
 import { jsonDepthExceeds, MAX_JSON_DEPTH } from '../kit/json-depth.js';
 import { CURRENCY, type Issue } from './wire.js';
 

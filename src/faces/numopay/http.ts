@@ -5,7 +5,7 @@ import { safeEqual } from '../../core/crypto.js';
 import { MAX_AMOUNT } from '../../core/money.js';
 import type { Credential, Merchant } from '../../core/model.js';
 import type { FaceContext } from '../face.js';
-import { isHttpUrl } from '../../pages/html.js';
+import { isHttpUrl } from '../kit/urls.js';
 import { numopaySignature, parseAuthorization } from './signing.js';
 import { API_VERSION, wireError } from './wire.js';
 

@@ -7,10 +7,11 @@ import { safeEqual } from '../../core/crypto.js';
 import { isCoreError } from '../../core/errors.js';
 import { formatMajor } from '../../core/money.js';
 import type { Payment } from '../../core/model.js';
-import { formFields } from '../../pages/acs.js';
-import { autoPostPage, esc, layout, nonce, safeLocation, securePage } from '../../pages/html.js';
-import { pickLang, t, type Lang } from '../../pages/i18n.js';
-import { renderPaymentPage } from '../../pages/payment-page.js';
+import { formFields } from '../kit/html.js';
+import { autoPostPage, esc, layout, nonce, securePage } from '../kit/html.js';
+import { safeLocation } from '../kit/urls.js';
+import { pickLang, t, type Lang } from '../kit/i18n.js';
+import { renderPaymentPage } from '../kit/payment-page.js';
 import type { FaceContext } from '../face.js';
 import { numopayStore as S, type CheckoutSession } from './store.js';
 

@@ -6,7 +6,7 @@ import { isCoreError } from '../../core/errors.js';
 import { parseMajor } from '../../core/money.js';
 import type { Tx } from '../../core/ports.js';
 import type { FaceContext } from '../face.js';
-import { isHttpUrl } from '../../pages/html.js';
+import { isHttpUrl } from '../kit/urls.js';
 import { generationOf, parseJson, rawBody, verifyRequest, type Authed } from './auth.js';
 import type { Way2PayService } from './operations.js';
 import { way2payStore as S } from './store.js';

@@ -1,5 +1,5 @@
 // Charts drawn on the server as inline SVG (no script, CSP-safe: colours come from CSS classes).
-import { esc } from '../html.js';
+import { esc } from '../../faces/kit/html.js';
 
 export interface Series {
   name: string;

@@ -2,7 +2,7 @@
 // and the one-time codes the simulated issuer sent.
 import type { FaultRule, LatencySpec } from '../../server/faults.js';
 import type { Gateway } from '../../server/gateway.js';
-import { esc } from '../html.js';
+import { esc } from '../../faces/kit/html.js';
 import { clockCard } from './overview.js';
 import { DashError, type Router } from './router.js';
 import { badge, duration, options, page, postForm, table, time } from './ui.js';

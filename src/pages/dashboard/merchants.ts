@@ -2,7 +2,7 @@
 // merchant's data, or of everything, with a typed confirmation.
 import { balanceOf } from '../../core/ledger.js';
 import type { LedgerAccount } from '../../core/model.js';
-import { esc } from '../html.js';
+import { esc } from '../../faces/kit/html.js';
 import { DashError, type Router } from './router.js';
 import { recordSession } from './session.js';
 import { money, page, postForm, table, time, type View } from './ui.js';

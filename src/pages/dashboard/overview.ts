@@ -3,7 +3,7 @@
 import { formatMajor } from '../../core/money.js';
 import type { Payment } from '../../core/model.js';
 import { collectStats, type StatsBucket } from '../../server/admin/stats.js';
-import { esc } from '../html.js';
+import { esc } from '../../faces/kit/html.js';
 import { chart, type Series } from './charts.js';
 import type { Router } from './router.js';
 import { badge, duration, fmtTime, maskedCard, money, options, pad, page, qs, queryOf, table, time } from './ui.js';

@@ -4,7 +4,7 @@ import { formatMajor, parseMajor } from '../../core/money.js';
 import { way2payService } from '../../faces/way2pay/operations.js';
 import { way2payStore as S } from '../../faces/way2pay/store.js';
 import { bankById, BANKS, PAYIN_METHODS, STATUSES, type RequisiteKind } from '../../faces/way2pay/wire.js';
-import { esc } from '../html.js';
+import { esc } from '../../faces/kit/html.js';
 import { DashError, type Router } from './router.js';
 import { badge, money, options, page, postForm, qs, table, time } from './ui.js';
 

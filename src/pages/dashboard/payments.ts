@@ -14,7 +14,7 @@ import {
 } from '../../core/model.js';
 import { search, timeline } from '../../server/admin/admin-api.js';
 import type { Gateway } from '../../server/gateway.js';
-import { esc } from '../html.js';
+import { esc } from '../../faces/kit/html.js';
 import { paymentRow } from './overview.js';
 import { DashError, type Ctx, type Router } from './router.js';
 import {

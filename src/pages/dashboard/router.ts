@@ -4,8 +4,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isCoreError } from '../../core/errors.js';
 import type { Gateway } from '../../server/gateway.js';
-import { formFields } from '../acs.js';
-import { esc, nonce } from '../html.js';
+import { formFields } from '../../faces/kit/html.js';
+import { esc, nonce } from '../../faces/kit/html.js';
 import { checkCsrf, csrfToken, requireSession, safeNext, sessionOf } from './session.js';
 import { type Flash, notFound, page, send, type View } from './ui.js';
 

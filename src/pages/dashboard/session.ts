@@ -9,8 +9,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { safeEqual } from '../../core/crypto.js';
 import { randomToken } from '../../core/ids.js';
 import type { Gateway } from '../../server/gateway.js';
-import { formFields } from '../acs.js';
-import { esc, nonce, securePage } from '../html.js';
+import { formFields } from '../../faces/kit/html.js';
+import { esc, nonce, securePage } from '../../faces/kit/html.js';
 import { bareLayout } from './ui.js';
 
 const COOKIE = 'polypay_dash';

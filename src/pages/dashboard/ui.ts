@@ -3,7 +3,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { formatMajor } from '../../core/money.js';
 import type { CardSnapshot } from '../../core/model.js';
-import { esc, securePage } from '../html.js';
+import { esc, securePage } from '../../faces/kit/html.js';
 
 export type Section = 'overview' | 'payments' | 'webhooks' | 'merchants' | 'p2p' | 'clock' | 'none';
 

@@ -1,6 +1,6 @@
 // Webhook deliveries: the list with a status filter, one delivery's request and every attempt, replay.
 import type { DeliveryStatus } from '../../core/model.js';
-import { esc } from '../html.js';
+import { esc } from '../../faces/kit/html.js';
 import { deliveryRow, subjectLink } from './payments.js';
 import { DashError, type Router } from './router.js';
 import { badge, intParam, notFound, options, page, pager, postForm, pretty, queryOf, table, time } from './ui.js';

@@ -4,7 +4,7 @@
 // demo merchant's secrets are filled in only for an operator signed in to the dashboard (its session cookie).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Gateway } from '../../server/gateway.js';
-import { nonce, securePage } from '../html.js';
+import { nonce, securePage } from '../../faces/kit/html.js';
 import { credentialFields, demoCredentials, exampleValues } from './credentials.js';
 import { FACE_DOCUMENTS, type FaceDocument } from './documents.js';
 import { operations, type OpenApiDocument } from '../../faces/kit/openapi.js';

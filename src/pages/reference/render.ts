@@ -1,7 +1,7 @@
 // Server-side rendering of the API reference from an OpenAPI document: the index of the faces, and a page per
 // face with every operation (description, parameters, schemas, examples), a credentials panel and a "Try it"
 // form per operation that the page's script signs and sends.
-import { esc } from '../html.js';
+import { esc } from '../../faces/kit/html.js';
 import { CLIENT_SCRIPT } from './client-script.js';
 import {
   FORM_TYPE,

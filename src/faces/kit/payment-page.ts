@@ -1,6 +1,7 @@
 // The one payment page every face uses: card form with live checks, amount and merchant shown,
 // inline errors, a disabled button with a spinner while paying. Card data goes only to `action`.
-import { esc, layout, safeLocation } from './html.js';
+import { esc, layout } from './html.js';
+import { safeLocation } from './urls.js';
 import { fmt, t, type Lang } from './i18n.js';
 
 export interface PaymentPageInput {

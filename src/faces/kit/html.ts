@@ -1,6 +1,6 @@
 // Server-rendered HTML helpers: escaping, the page layout, security headers.
 import { randomBytes } from 'node:crypto';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 
 export function esc(v: unknown): string {
   return String(v ?? '')
@@ -104,4 +104,11 @@ export function autoPostPage(action: string, fields: Record<string, string>, n: 
   });
 }
 
-export { hasControlChars, isHttpUrl, safeLocation } from '../faces/kit/urls.js';
+/** The fields of a form a payer's browser posted (application/x-www-form-urlencoded). */
+export function formFields(req: FastifyRequest): Record<string, string> {
+  const body = req.body;
+  const text = Buffer.isBuffer(body) ? body.toString('utf8') : typeof body === 'string' ? body : '';
+  const out: Record<string, string> = {};
+  for (const [k, v] of new URLSearchParams(text)) out[k] = v;
+  return out;
+}
