@@ -5,6 +5,7 @@ import type { Clock } from './clock.js';
 import type { Delivery, DeliveryAttempt, FaceName, OutboxEvent } from './model.js';
 import type { DeliveryRepo, Store, Tx } from './ports.js';
 import { inTransaction } from './unit-of-work.js';
+import { WorkLoop } from './work-loop.js';
 
 export interface DeliveryPlan {
   kind: string;
@@ -88,13 +89,9 @@ function newDelivery(
 
 export class Dispatcher {
   private renderers = new Map<FaceName, WebhookRenderer>();
-  private running = false;
-  private again = false;
+  private readonly loop: WorkLoop;
   /** events may be waiting for the background fan-out (at start, on every poll, after an inline render failed) */
   private eventsPending = true;
-  private stopped = true;
-  private timer: NodeJS.Timeout | null = null;
-  private idle: Promise<void> = Promise.resolve();
   private listeners: Array<(d: Delivery, a: Omit<DeliveryAttempt, 'id'>) => void> = [];
   readonly stats = { attempts: 0, delivered: 0, failed: 0, lagMs: [] as number[] };
 
@@ -103,7 +100,22 @@ export class Dispatcher {
     private readonly clock: Clock,
     private readonly transport: WebhookTransport,
     private readonly opts: DispatcherOptions = {},
-  ) {}
+  ) {
+    this.loop = new WorkLoop({
+      pass: async () => {
+        if (this.eventsPending) {
+          this.eventsPending = false;
+          await this.fanOut();
+        }
+        await this.deliverDue();
+      },
+      nextDelay: async () => this.opts.pollMs ?? 1000,
+      // other processes, and bare store transactions, leave events for the background fan-out
+      onPoll: () => {
+        this.eventsPending = true;
+      },
+    });
+  }
 
   register(face: FaceName, renderer: WebhookRenderer): void {
     this.renderers.set(face, renderer);
@@ -115,29 +127,15 @@ export class Dispatcher {
   }
 
   start(): void {
-    this.stopped = false;
-    this.wake();
+    this.loop.start();
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    await this.idle;
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   wake(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    this.running = true;
-    this.idle = this.loop().finally(() => {
-      this.running = false;
-    });
+    this.loop.wake();
   }
 
   /** Renders the deliveries of one event; returns how many were queued. */
@@ -305,27 +303,5 @@ export class Dispatcher {
       patch = { status: 'pending', attempts, nextAttemptAt: at + delay, lastStatus: status, lastError: error ?? `HTTP ${status}` };
     }
     return { delivery: { ...d, attempts }, attempt, patch };
-  }
-
-  private async loop(): Promise<void> {
-    do {
-      this.again = false;
-      try {
-        if (this.eventsPending) {
-          this.eventsPending = false;
-          await this.fanOut();
-        }
-        await this.deliverDue();
-      } catch {
-        /* the store may be closing; the next poll retries */
-      }
-    } while (this.again && !this.stopped);
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      // other processes, and bare store transactions, leave events for the background fan-out
-      this.eventsPending = true;
-      this.wake();
-    }, this.opts.pollMs ?? 1000);
-    this.timer.unref();
   }
 }

@@ -4,6 +4,7 @@ import type { Clock } from './clock.js';
 import type { Job } from './model.js';
 import type { Store, Tx } from './ports.js';
 import { inTransaction } from './unit-of-work.js';
+import { WorkLoop } from './work-loop.js';
 
 /** Runs in the job's transaction; may return a time to run again (recurring work). */
 export type JobHandler = (tx: Tx, job: Job) => Promise<number | void>;
@@ -17,11 +18,7 @@ export interface SchedulerOptions {
 
 export class Scheduler {
   private handlers = new Map<string, JobHandler>();
-  private timer: NodeJS.Timeout | null = null;
-  private running = false;
-  private stopped = true;
-  private again = false;
-  private idle: Promise<void> = Promise.resolve();
+  private readonly loop: WorkLoop;
   readonly stats = { ran: 0, failed: 0 };
 
   constructor(
@@ -29,37 +26,34 @@ export class Scheduler {
     private readonly clock: Clock,
     private readonly opts: SchedulerOptions = {},
     private readonly onError: (e: unknown, job: Job) => void = () => {},
-  ) {}
+  ) {
+    this.loop = new WorkLoop({
+      pass: async () => {
+        await this.runDue();
+      },
+      nextDelay: async () => {
+        const poll = this.opts.pollMs ?? 1000;
+        const next = await this.store.read((tx) => tx.jobs.nextAt());
+        return next === null ? poll : Math.max(5, Math.min(poll, next - this.clock.now()));
+      },
+    });
+  }
 
   register(kind: string, handler: JobHandler): void {
     this.handlers.set(kind, handler);
   }
 
   start(): void {
-    this.stopped = false;
-    this.wake();
+    this.loop.start();
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    await this.idle;
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** Look for due jobs now (after a clock change, or when a job was scheduled for now). */
   wake(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    this.running = true;
-    this.idle = this.loop().finally(() => {
-      this.running = false;
-    });
+    this.loop.wake();
   }
 
   /**
@@ -67,9 +61,9 @@ export class Scheduler {
    * (tests and operators call this after moving the clock).
    */
   async drain(): Promise<number> {
-    await this.idle;
+    await this.loop.idle();
     const n = await this.runDue();
-    await this.idle;
+    await this.loop.idle();
     return n;
   }
 
@@ -111,27 +105,5 @@ export class Scheduler {
         }),
       ).catch(() => {});
     }
-  }
-
-  private async loop(): Promise<void> {
-    do {
-      this.again = false;
-      try {
-        await this.runDue();
-      } catch {
-        /* the store may be closing or briefly unavailable; the next poll retries */
-      }
-    } while (this.again && !this.stopped);
-    if (this.stopped) return;
-    let delay = this.opts.pollMs ?? 1000;
-    try {
-      const next = await this.store.read((tx) => tx.jobs.nextAt());
-      if (next !== null) delay = Math.max(5, Math.min(delay, next - this.clock.now()));
-    } catch {
-      /* poll again later */
-    }
-    if (this.stopped) return;
-    this.timer = setTimeout(() => this.wake(), delay);
-    this.timer.unref();
   }
 }
