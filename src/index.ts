@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ControlledClock } from './core/clock.js';
 import { Gateway, startGateway, type MerchantInfo } from './server/gateway.js';
-import { loadSeed, type Seed } from './server/seed.js';
+import { loadSeed, type Seed } from './operator/seed.js';
 
 export interface CreateGatewayOptions {
   /** a seed object or the path of a seed file (JSON or YAML); without one, a demo merchant is created */
@@ -78,7 +78,7 @@ export async function createGateway(opts: CreateGatewayOptions = {}): Promise<Po
 }
 
 export { Gateway, startGateway } from './server/gateway.js';
-export type { Seed, SeedMerchant } from './server/seed.js';
+export type { Seed, SeedMerchant } from './operator/seed.js';
 export { NumopayClient, NumopayApiError } from './faces/numopay/client.js';
 export { CloudPaymentsClient, buildCryptogram, verifyNotification } from './faces/cloudpayments/client.js';
 export { NovapayClient } from './faces/novapay/client.js';

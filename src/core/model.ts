@@ -1,8 +1,11 @@
 // Domain records shared by the core and the store port. Money is bigint minor units; times are epoch ms.
 import type { CardBrand } from './cards.js';
 
-export type FaceName = 'numopay' | 'novapay' | 'mbill' | 'way2pay' | 'cloudpayments';
-export const FACE_NAMES: readonly FaceName[] = ['numopay', 'novapay', 'mbill', 'way2pay', 'cloudpayments'];
+/**
+ * The name of a face (a provider API the gateway speaks), as the face registers itself: the core keeps it on the
+ * records a face owns and knows no list of faces.
+ */
+export type FaceName = string;
 
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 export type JsonObject = { [k: string]: Json };

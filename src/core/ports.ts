@@ -1,5 +1,6 @@
 // The store port: what the core needs from storage. Implemented in src/store for SQLite and PostgreSQL.
 // Everything a command changes goes through one Tx and commits together.
+import type { Kysely } from 'kysely';
 import type {
   ApiRequestRecord,
   CardToken,
@@ -255,8 +256,11 @@ export interface Tx {
   readonly apiRequests: ApiRequestRepo;
   readonly settings: SettingRepo;
 
-  /** face-owned tables use the query layer directly through this escape hatch (see src/store) */
-  readonly raw: unknown;
+  /**
+   * The query layer (Kysely) over this transaction, for a face's own tables: typed by the face's table definitions
+   * (`DatabaseOf` in src/store/table.ts), e.g. `tx.db<NumopayDatabase>()`. (A type-only import: the core runs no SQL.)
+   */
+  db<Database>(): Kysely<Database>;
 }
 
 export interface Store {

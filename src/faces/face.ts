@@ -8,6 +8,8 @@ import type { Credential, FaceName, JsonObject, Merchant } from '../core/model.j
 import type { Tx } from '../core/ports.js';
 import type { MigrationFactory } from '../store/migrations.js';
 import type { Logger } from 'pino';
+import type { DashboardPages } from './kit/dashboard.js';
+import type { OpenApiDocument } from './kit/openapi.js';
 
 export interface FaceContext {
   engine: Engine;
@@ -39,12 +41,44 @@ export interface SensitiveFields {
   readonly secret: readonly string[];
 }
 
+/** A field of the API reference's credentials panel (what a face's page asks for to sign requests). */
+export interface ConnectionField {
+  name: string;
+  label: string;
+  value: string;
+  kind?: 'text' | 'textarea' | 'select';
+  options?: string[];
+  hint?: string;
+  /** a secret: its value is shown to a signed-in operator only */
+  secret?: boolean;
+}
+
+/** Values the API reference fills into a face's examples for a merchant. */
+export interface ExampleValues {
+  /** path parameters by name (the merchant's account id, ...) */
+  params: Record<string, string>;
+  /** top-level body keys of request examples (merchant_id, key, publicKey, ...) */
+  body: Record<string, unknown>;
+}
+
+/**
+ * The whole of what the rest of the gateway knows of a face: the gateway mounts its routes, webhooks and jobs;
+ * the operator module creates, exports and describes merchants with it and serves its admin routes and dashboard
+ * pages; the API reference serves its document and credentials panel. Besides its folder, a new face is named only
+ * in src/faces/registry.ts, src/index.ts and package.json's exports (its client).
+ */
 export interface Face {
   readonly name: FaceName;
   /** what the request log must mask in this face's requests and answers */
   readonly sensitive: SensitiveFields;
   /** default mount prefix on the shared port */
   readonly prefix: string;
+  /**
+   * The provider's own API host names (production and sandbox, lower case). A request whose Host is one of them is
+   * served by this face at the root (`/v1/...` as on the provider), so a client with a fixed host works unchanged
+   * once the name resolves to the gateway; the local certificate authority's server certificate names them too.
+   */
+  readonly apiHosts: readonly string[];
   readonly title: string;
   migrations?: Record<string, MigrationFactory>;
   /** registers the face's routes on an encapsulated Fastify instance (already under its prefix) */
@@ -68,4 +102,19 @@ export interface Face {
   exportSeed?(tx: Tx, merchantId: string, credentials: Credential[]): Promise<JsonObject | undefined>;
   /** what a developer needs to connect a client: base URL and credentials, for printing */
   describe(credentials: Credential[], baseUrl: string): Record<string, string>;
+  /** face-specific pages of the operator dashboard (Way2Pay's P2P desk), drawn with the dashboard's UI kit */
+  dashboard?(pages: DashboardPages, ctx: FaceContext): void;
+
+  // ---- the API reference (/docs/<name>)
+  /** one line for the reference's index */
+  readonly summary: string;
+  /** the provider's API as this gateway serves it, its server `${baseUrl}${prefix}` */
+  openapi(baseUrl: string, prefix: string): OpenApiDocument;
+  /**
+   * The credentials panel of the face's reference page, filled from `describe`'s answer for the demo merchant
+   * (undefined when there is none).
+   */
+  connectionFields(described: Record<string, string> | undefined): ConnectionField[];
+  /** values for the reference's examples from a merchant's own objects and credentials (`described`) */
+  exampleValues?(tx: Tx, merchantId: string, described: Record<string, string>): Promise<ExampleValues>;
 }

@@ -1,4 +1,6 @@
 // Gateway configuration from flags and environment.
+import { ALL_FACES } from '../faces/registry.js';
+
 export interface GatewayConfig {
   host: string;
   /** 0 picks a free port */
@@ -83,9 +85,9 @@ export function parseCount(v: string | undefined, name: string, fallback: number
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env, overrides: Partial<GatewayConfig> = {}): GatewayConfig {
   const facePorts: Record<string, number> = {};
-  for (const face of ['numopay', 'novapay', 'mbill', 'way2pay', 'cloudpayments']) {
-    const v = env[`POLYPAY_${face.toUpperCase()}_PORT`];
-    if (v) facePorts[face] = Number(v);
+  for (const { name } of ALL_FACES) {
+    const v = env[`POLYPAY_${name.toUpperCase()}_PORT`];
+    if (v) facePorts[name] = Number(v);
   }
   const base: GatewayConfig = {
     host: env.POLYPAY_HOST ?? '127.0.0.1',

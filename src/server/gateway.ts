@@ -1,6 +1,6 @@
 // The composition root: store, engine, faces, pages and HTTP server in one object. Used by the CLI
 // (`polypay start`), by tests, and by users' test suites (`createGateway`).
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { isIPv4, isIPv6 } from 'node:net';
@@ -8,29 +8,28 @@ import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
 import { Engine } from '../core/engine.js';
 import { ControlledClock } from '../core/clock.js';
-import type { Credential, Merchant } from '../core/model.js';
 import type { Store } from '../core/ports.js';
 import { parseMasterKey, type MasterKey } from '../core/vault.js';
 import type { Face, FaceContext } from '../faces/face.js';
 import { ALL_FACES } from '../faces/registry.js';
 import { registerAcs } from '../pages/acs.js';
-import { registerMigrations } from '../store/migrations.js';
+import { migrationsFor } from '../store/migrations.js';
 import { openStore } from '../store/open-store.js';
 import { configFromEnv, sandboxRoutesOn, type GatewayConfig } from './config.js';
-import { loadSeed, applySeed, createDemoMerchant, type Seed } from './seed.js';
+import { loadSeed, applySeed, createDemoMerchant, type Seed } from '../operator/seed.js';
 import { createFetchTransport, type PolicyTransport } from './transport.js';
 import { OutboundPolicy } from './outbound-policy.js';
-import { isAdminRequest } from './admin/admin-auth.js';
+import { isAdminRequest } from '../operator/admin-auth.js';
 import { privateFolder, writePrivateFile } from '../store/sqlite/data-folder.js';
 import type { WebhookTransport } from '../core/dispatcher.js';
 import { randomToken } from '../core/ids.js';
 import { ApiLog, safeUrl } from './api-log.js';
 import { Redactor } from './redaction.js';
-import { Faults } from './faults.js';
+import { holdsNulCharacter } from './nul-character.js';
+import { Faults } from '../operator/faults.js';
 import { Metrics } from './metrics.js';
-import { registerAdminApi } from './admin/admin-api.js';
-import { registerDashboard } from '../pages/dashboard/index.js';
-import { registerReference } from '../pages/reference/index.js';
+import { isSignedInOperator, registerOperator, type MerchantInfo, type OperatorContext } from '../operator/index.js';
+import { registerReference, type ReferenceContext } from '../pages/reference/index.js';
 import '../faces/kit/request-context.js';
 
 export interface GatewayOptions extends Partial<GatewayConfig> {
@@ -43,11 +42,7 @@ export interface GatewayOptions extends Partial<GatewayConfig> {
   faces?: Face[];
 }
 
-export interface MerchantInfo {
-  merchant: Merchant;
-  credentials: Credential[];
-  faces: Record<string, Record<string, string>>;
-}
+export type { MerchantInfo } from '../operator/index.js';
 
 export class Gateway {
   readonly faces: Face[];
@@ -58,6 +53,8 @@ export class Gateway {
   faults!: Faults;
   apiLog!: ApiLog;
   metrics!: Metrics;
+  /** what the operator module (admin API, dashboard, seeds) gets of this gateway */
+  private operator!: OperatorContext;
   adminToken = '';
   url = '';
   readonly facePortUrls: Record<string, string> = {};
@@ -73,7 +70,6 @@ export class Gateway {
     private readonly opts: GatewayOptions,
   ) {
     this.faces = opts.faces ?? ALL_FACES;
-    for (const f of this.faces) if (f.migrations) registerMigrations(f.migrations);
   }
 
   /** Where webhooks may go (outbound-policy.ts): the allow-list, production mode, and this gateway's own addresses. */
@@ -92,7 +88,11 @@ export class Gateway {
   async start(): Promise<this> {
     const policy = this.outboundPolicy();
     this.warnProduction();
-    this.store = await openStore({ databaseUrl: this.config.databaseUrl, dataDir: this.config.dataDir });
+    this.store = await openStore({
+      databaseUrl: this.config.databaseUrl,
+      dataDir: this.config.dataDir,
+      migrations: migrationsFor(this.faces),
+    });
     this.faults = new Faults(this.store);
     await this.faults.load();
     this.engine = new Engine({
@@ -106,9 +106,9 @@ export class Gateway {
     this.metrics = new Metrics(this.engine);
     this.adminToken = await this.resolveAdminToken();
     this.app = this.buildApp(this.faces.map((f) => ({ face: f, prefix: f.prefix })));
-    await registerAdminApi(this.app, this, this.adminToken);
-    await registerDashboard(this.app, this);
-    await registerReference(this.app, this);
+    this.operator = this.operatorContext();
+    await registerOperator(this.app, this.operator);
+    await registerReference(this.app, this.referenceContext());
     for (const face of this.faces) {
       const ctx = this.context(face.prefix);
       const r = face.webhooks?.(ctx);
@@ -140,12 +140,9 @@ export class Gateway {
 
   private async resolveAdminToken(): Promise<string> {
     if (this.config.adminToken) return this.config.adminToken;
+    // one token for every process sharing the store: the first stored wins
     const existing = await this.store.read((tx) => tx.settings.get('admin.token'));
-    if (existing) return existing;
-    await this.store.transaction(async (tx) => {
-      if (!(await tx.settings.get('admin.token'))) await tx.settings.set('admin.token', 'adm_' + randomToken(32));
-    });
-    return (await this.store.read((tx) => tx.settings.get('admin.token')))!;
+    return existing ?? this.store.transaction((tx) => tx.settings.setIfAbsent('admin.token', 'adm_' + randomToken(32)));
   }
 
   private warnProduction(): void {
@@ -163,6 +160,39 @@ export class Gateway {
       this.log.warn('production mode with --sandbox-routes on: the sandbox operator routes are served (behind the admin token)');
     if (!c.databaseUrl && c.masterKeys.length === 0)
       this.log.warn('production mode without POLYPAY_MASTER_KEY: the vault key is kept in the data folder beside the database');
+  }
+
+  /** The operator module's view of this gateway: the parts it needs, not the gateway itself. */
+  private operatorContext(): OperatorContext {
+    return {
+      engine: this.engine,
+      faces: this.faces,
+      log: this.log,
+      adminToken: this.adminToken,
+      faults: this.faults,
+      faceContext: (face) => this.context(face.prefix),
+      url: () => this.url,
+      isHttps: (req) => this.isHttps(req),
+      merchants: {
+        list: () => this.merchants(),
+        describe: (id) => this.describeMerchant(id),
+        reset: (id) => this.resetMerchant(id),
+      },
+      resetAll: () => this.reset(),
+      flushApiLog: () => this.apiLog.flush(),
+    };
+  }
+
+  /** What the API reference needs: the faces, their URLs, the demo merchant's credentials, the operator's session. */
+  private referenceContext(): ReferenceContext {
+    return {
+      engine: this.engine,
+      faces: this.faces,
+      baseUrl: (req) => this.baseUrl(req),
+      facePortUrl: (name) => this.facePortUrls[name],
+      describeMerchant: (id) => this.describeMerchant(id),
+      isOperator: (req) => isSignedInOperator(req, this.operator),
+    };
   }
 
   /** The merchant-facing context a face gets. */
@@ -200,6 +230,17 @@ export class Gateway {
   private buildApp(mounts: Array<{ face: Face; prefix: string }>): FastifyInstance {
     const c = this.config;
     const headersTimeout = c.requestTimeoutMs > 0 ? Math.min(60_000, c.requestTimeoutMs) : 60_000;
+    /** The answer of the face whose prefix the URL starts with, for a request refused before any face reads it. */
+    const refuseBeforeRouting = (code: string, req: FastifyRequest, reply: FastifyReply): FastifyReply => {
+      const path = (req.raw.url ?? '').split('?')[0] ?? '';
+      const m = mounts.find((x) => x.prefix === '' || path === x.prefix || path.startsWith(x.prefix + '/'));
+      const a = m?.face.frameworkError?.(code, req.raw.url ?? '') ?? {
+        status: 400,
+        contentType: 'application/json; charset=utf-8',
+        body: JSON.stringify({ error: 'bad request' }),
+      };
+      return reply.code(a.status).header('content-type', a.contentType).send(a.body);
+    };
     const options = {
       // the request line as pino logs it: its URL redacted as the request log redacts it (no card in a path or query)
       loggerInstance: this.log.child({ component: 'http' }, { serializers: { req: logSerializedRequest } }),
@@ -224,15 +265,8 @@ export class Gateway {
       forceCloseConnections: false,
       routerOptions: { ignoreDuplicateSlashes: true, maxParamLength: 500 },
       // errors raised before routing get the answer of the face whose prefix the URL starts with
-      frameworkErrors: (error: Error & { code?: string }, req: FastifyRequest, reply: import('fastify').FastifyReply) => {
-        const path = (req.raw.url ?? '').split('?')[0] ?? '';
-        const m = mounts.find((x) => x.prefix === '' || path === x.prefix || path.startsWith(x.prefix + '/'));
-        const a = m?.face.frameworkError?.(error.code ?? 'FST_ERR_BAD_URL', req.raw.url ?? '') ?? {
-          status: 400,
-          contentType: 'application/json; charset=utf-8',
-          body: JSON.stringify({ error: 'bad request' }),
-        };
-        void reply.code(a.status).header('content-type', a.contentType).send(a.body);
+      frameworkErrors: (error: Error & { code?: string }, req: FastifyRequest, reply: FastifyReply) => {
+        void refuseBeforeRouting(error.code ?? 'FST_ERR_BAD_URL', req, reply);
       },
     };
     const app = Fastify(options) as unknown as FastifyInstance;
@@ -241,6 +275,11 @@ export class Gateway {
     // Every body stays raw bytes: faces verify signatures over exactly what was sent, then parse.
     app.removeAllContentTypeParsers();
     app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+    // a NUL character in the URL or the body is refused on every store alike (src/server/nul-character.ts)
+    app.addHook('preValidation', async (req, reply) => {
+      if (holdsNulCharacter(req.raw.url ?? '', req.body, req.headers['content-type']))
+        return refuseBeforeRouting('POLYPAY_NUL_CHARACTER', req, reply);
+    });
     const faceOf = (req: FastifyRequest): { face: string; path: string } => {
       const path = (req.raw.url ?? req.url).split('?')[0]!.replace(/\/{2,}/g, '/');
       for (const m of mounts)
@@ -280,8 +319,7 @@ export class Gateway {
       const existing = await this.store.read((tx) => tx.settings.get('vault.master_key'));
       if (existing) return [parseMasterKey(existing)];
       const fresh = randomBytes(32).toString('hex');
-      await this.store.transaction((tx) => tx.settings.set('vault.master_key', fresh));
-      const stored = (await this.store.read((tx) => tx.settings.get('vault.master_key')))!;
+      const stored = await this.store.transaction((tx) => tx.settings.setIfAbsent('vault.master_key', fresh));
       this.log.warn('no POLYPAY_MASTER_KEY set: a vault key was generated and kept in the database (sandbox use only)');
       return [parseMasterKey(stored)];
     }
@@ -296,10 +334,10 @@ export class Gateway {
 
   private async seedData(): Promise<void> {
     const seed = this.opts.seed ?? (this.config.seedFile ? loadSeed(this.config.seedFile) : undefined);
-    if (seed) await applySeed(this, seed);
+    if (seed) await applySeed(this.operator, seed);
     else if (this.config.demoMerchant) {
       const any = await this.engine.read((tx) => tx.merchants.list());
-      if (any.length === 0) await createDemoMerchant(this);
+      if (any.length === 0) await createDemoMerchant(this.operator);
     }
   }
 
@@ -328,8 +366,8 @@ export class Gateway {
     await this.engine.transaction((tx) => tx.merchants.purge(id));
     const seed = this.opts.seed ?? (this.config.seedFile ? loadSeed(this.config.seedFile) : undefined);
     const entry = seed?.merchants.find((m) => m.id === id);
-    if (entry) await applySeed(this, { merchants: [entry] });
-    else if (id === 'demo' && !seed) await createDemoMerchant(this);
+    if (entry) await applySeed(this.operator, { merchants: [entry] });
+    else if (id === 'demo' && !seed) await createDemoMerchant(this.operator);
   }
 
   /** Empties every table and applies the seed (or the demo merchant) again. */

@@ -1,20 +1,15 @@
-// One set of migrations for both dialects. Faces add their own (named `<nnnn>_<face>_...`) through
-// `registerMigrations`; every migration gets the dialect so that the few differences stay explicit.
+// One set of migrations for both dialects: the history of the DDL (a migration once released is never edited; a
+// change is a new one). Each face brings its own (named `<nnnn>_<face>`, in the face's store.ts); whoever opens a
+// store passes the core's and its faces' (`migrationsFor`). Every migration gets the dialect so that the few
+// differences stay explicit. The tables are defined for the code in tables.ts (and the faces' store.ts); a test
+// checks that what these migrations make is what is defined there.
 import { Kysely, Migrator, sql, type CreateTableBuilder, type Migration, type MigrationProvider } from 'kysely';
 import { MAX_STORED } from '../core/money.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 export type MigrationFactory = (dialect: Dialect) => Migration;
-
-const registry = new Map<string, MigrationFactory>();
-
-export function registerMigrations(migrations: Record<string, MigrationFactory>): void {
-  for (const [name, factory] of Object.entries(migrations)) {
-    const existing = registry.get(name);
-    if (existing && existing !== factory) throw new Error(`duplicate migration name ${name}`);
-    registry.set(name, factory);
-  }
-}
+/** Migrations by name; they run in the order of their names. */
+export type Migrations = Record<string, MigrationFactory>;
 
 /** An auto-incrementing bigint primary key named `id`. */
 export function serialId<T extends string>(t: CreateTableBuilder<T, never>, dialect: Dialect): CreateTableBuilder<T, 'id'> {
@@ -446,20 +441,32 @@ const ledgerLimits: MigrationFactory = (dialect) => ({
   },
 });
 
-registerMigrations({ '0001_core': core, '0002_api_log': apiLog, '0003_ledger_limits': ledgerLimits });
+/** The core's migrations. */
+export const coreMigrations: Migrations = { '0001_core': core, '0002_api_log': apiLog, '0003_ledger_limits': ledgerLimits };
 
-export function migrationProvider(dialect: Dialect): MigrationProvider {
+/** The core's migrations and those of each face (a name used twice is refused). */
+export function migrationsFor(faces: ReadonlyArray<{ readonly migrations?: Migrations | undefined }>): Migrations {
+  const out: Migrations = { ...coreMigrations };
+  for (const f of faces)
+    for (const [name, factory] of Object.entries(f.migrations ?? {})) {
+      if (out[name] && out[name] !== factory) throw new Error(`duplicate migration name ${name}`);
+      out[name] = factory;
+    }
+  return out;
+}
+
+export function migrationProvider(migrations: Migrations, dialect: Dialect): MigrationProvider {
   return {
     async getMigrations() {
       const out: Record<string, Migration> = {};
-      for (const name of [...registry.keys()].sort()) out[name] = registry.get(name)!(dialect);
+      for (const name of Object.keys(migrations).sort()) out[name] = migrations[name]!(dialect);
       return out;
     },
   };
 }
 
-export async function migrateToLatest(db: Kysely<any>, dialect: Dialect): Promise<void> {
-  const migrator = new Migrator({ db, provider: migrationProvider(dialect), allowUnorderedMigrations: true });
+export async function migrateToLatest(db: Kysely<any>, dialect: Dialect, migrations: Migrations): Promise<void> {
+  const migrator = new Migrator({ db, provider: migrationProvider(migrations, dialect), allowUnorderedMigrations: true });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error');

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { Store } from '../core/ports.js';
+import type { Migrations } from './migrations.js';
 import { openPostgresStore } from './postgres/postgres-store.js';
 import { openSqliteStore } from './sqlite/sqlite-store.js';
 import { DATABASE_FILE, secureDataFolder } from './sqlite/data-folder.js';
@@ -9,13 +10,15 @@ export interface StoreConfig {
   databaseUrl?: string | undefined;
   /** data folder for SQLite; ':memory:' for an in-memory database */
   dataDir?: string | undefined;
+  /** the core's migrations and those of the faces served (migrations.ts `migrationsFor`) */
+  migrations: Migrations;
 }
 
 export async function openStore(cfg: StoreConfig): Promise<Store> {
-  if (cfg.databaseUrl) return openPostgresStore({ url: cfg.databaseUrl });
+  if (cfg.databaseUrl) return openPostgresStore({ url: cfg.databaseUrl, migrations: cfg.migrations });
   const dir = cfg.dataDir ?? './data';
-  if (dir === ':memory:') return openSqliteStore({ file: ':memory:' });
+  if (dir === ':memory:') return openSqliteStore({ file: ':memory:', migrations: cfg.migrations });
   // the folder holds every secret: 0700, its files 0600 (also a folder an earlier version left readable)
   secureDataFolder(dir);
-  return openSqliteStore({ file: join(dir, DATABASE_FILE) });
+  return openSqliteStore({ file: join(dir, DATABASE_FILE), migrations: cfg.migrations });
 }

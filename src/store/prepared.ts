@@ -2,8 +2,7 @@
 // SQLite takes to run it. A hot query is built once per dialect with slot markers in place of its values; the
 // SQL text and the positions of the slots are kept, and later calls only fill the slots. A shape that lost a
 // slot in compilation (a value inlined into the SQL) is refused when it is first built.
-import { CompiledQuery, type Compilable, type QueryResult } from 'kysely';
-import type { Db } from './kysely-tx.js';
+import { CompiledQuery, type Compilable, type Kysely, type QueryResult } from 'kysely';
 
 class Slot {
   constructor(readonly index: number) {}
@@ -37,7 +36,7 @@ function shapeOf(dialect: string, key: string, build: (slot: SlotOf) => Compilab
 
 /** Runs the shape named key (built by build on first use) with these arguments in its slots. */
 export function runPrepared<R>(
-  db: Db,
+  db: Kysely<any>,
   dialect: string,
   key: string,
   build: (slot: SlotOf) => Compilable<unknown>,

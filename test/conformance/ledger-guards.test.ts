@@ -12,7 +12,7 @@ import { isCoreError, type ErrorCode } from '../../src/core/errors.js';
 import { AVAILABLE, FEES_ACCOUNT, Ledger, NETWORK_ACCOUNT } from '../../src/core/ledger.js';
 import type { LedgerAccount } from '../../src/core/model.js';
 import type { AccountDelta, Store } from '../../src/core/ports.js';
-import { migrationProvider } from '../../src/store/migrations.js';
+import { coreMigrations, migrationProvider } from '../../src/store/migrations.js';
 import { openStore } from '../../src/store/open-store.js';
 import { freshStore, STORES, type StoreTarget } from '../helpers/stores.js';
 
@@ -45,7 +45,7 @@ describe.each(STORES)('ledger guards on %s', (kind) => {
   let store: Store;
   beforeAll(async () => {
     const t = await freshStore(kind);
-    store = await openStore({ dataDir: t.dataDir, databaseUrl: t.databaseUrl });
+    store = await openStore({ dataDir: t.dataDir, databaseUrl: t.databaseUrl, migrations: coreMigrations });
     await store.transaction(async (tx) => {
       await tx.ledger.insertAccount(account('acc_full', 'm1'));
       await tx.ledger.insertAccount(account('acc_split', 'm1', 'network'));
@@ -116,7 +116,7 @@ describe.each(STORES)('the checked ledger on %s', (kind) => {
   const ledger = new Ledger(systemClock);
   beforeAll(async () => {
     const t = await freshStore(kind);
-    store = await openStore({ dataDir: t.dataDir, databaseUrl: t.databaseUrl });
+    store = await openStore({ dataDir: t.dataDir, databaseUrl: t.databaseUrl, migrations: coreMigrations });
   });
   afterAll(async () => {
     await store?.close();
@@ -199,7 +199,7 @@ describe.each(STORES)('a %s store made before the ledger guards', (kind) => {
       db = new Kysely<any>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: t.databaseUrl, max: 1 }) }) });
       close = async () => db.destroy();
     }
-    const migrator = new Migrator({ db, provider: migrationProvider(kind), allowUnorderedMigrations: true });
+    const migrator = new Migrator({ db, provider: migrationProvider(coreMigrations, kind), allowUnorderedMigrations: true });
     const r = await migrator.migrateTo('0002_api_log');
     if (r.error) throw r.error;
     const acc = (id: string, merchant: string, k: string, debits: bigint, credits: bigint) => ({
@@ -241,7 +241,7 @@ describe.each(STORES)('a %s store made before the ledger guards', (kind) => {
   beforeAll(async () => {
     target = await freshStore(kind);
     await oldStore(target);
-    store = await openStore({ dataDir: target.dataDir, databaseUrl: target.databaseUrl });
+    store = await openStore({ dataDir: target.dataDir, databaseUrl: target.databaseUrl, migrations: coreMigrations });
   });
 
   it('keeps its accounts and transfers, continues the transfer ids, and gets the guards', async () => {

@@ -12,7 +12,7 @@ import { startTestGateway, TEST_SEED, type TestGateway } from '../helpers/gatewa
 import { STORES } from '../helpers/stores.js';
 import { Receiver } from '../helpers/receiver.js';
 import { eventually } from '../helpers/eventually.js';
-import { chart, niceScale } from '../../src/pages/dashboard/charts.js';
+import { chart, niceScale } from '../../src/operator/dashboard/charts.js';
 
 const RUB = '423e5010-24d7-11ea-a0af-ad4afa2c683c';
 const CARD = { month: '12', year: '2099', cvv: '123', holder: 'IVAN IVANOV' };

@@ -71,6 +71,8 @@ describe.each(STORES)('Way2Pay operator tools on %s', (store) => {
     await Promise.all([page.waitForURL(`${h.url}/dashboard`), page.click('#sign-in')]);
     await page.goto(`${h.url}/dashboard/p2p?merchant=${GEN1.merchantId}&status=PENDING`);
     expect(await page.textContent('#payins')).toContain('dash-p2p-1');
+    // the face's page is in the dashboard's navigation, marked as the current one
+    expect(await page.getAttribute('nav.main a[href="/dashboard/p2p"]', 'aria-current')).toBe('page');
     await shot(page, 'dashboard-p2p');
     await Promise.all([page.waitForLoadState('load'), page.click(`#confirm-${p.id}`)]);
     await page.waitForSelector('#flash');

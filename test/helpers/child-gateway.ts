@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Seed } from '../../src/server/seed.js';
+import type { Seed } from '../../src/operator/seed.js';
 import type { StoreTarget } from './stores.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';

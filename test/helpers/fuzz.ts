@@ -250,7 +250,7 @@ export const VOLATILE_TABLES = ['api_requests', 'outbox', 'deliveries', 'deliver
  */
 export async function stateDigest(engine: Engine, exclude: string[] = VOLATILE_TABLES): Promise<Record<string, string>> {
   return engine.read(async (tx) => {
-    const db = tx.raw as Kysely<any>;
+    const db = tx.db<any>();
     const tables = (await db.introspection.getTables())
       .map((t) => t.name)
       .filter((n) => !exclude.includes(n) && !n.startsWith('kysely_'))
@@ -399,7 +399,7 @@ async function logChecksum(db: Kysely<any>, upTo?: number): Promise<{ text: stri
 /** The store's tables (the migrations' own left out). */
 export async function tableNames(engine: Engine): Promise<string[]> {
   return engine.read(async (tx) =>
-    (await (tx.raw as Kysely<any>).introspection.getTables())
+    (await tx.db<any>().introspection.getTables())
       .map((t) => t.name)
       .filter((n) => !n.startsWith('kysely_'))
       .sort(),
@@ -424,7 +424,7 @@ export interface FullDigest {
 export async function fullDigest(engine: Engine, names: string[], logUpTo?: number): Promise<FullDigest> {
   if (!names.includes(REQUEST_LOG)) throw new Error(`no ${REQUEST_LOG} table among ${names.join(', ')}`);
   return engine.read(async (tx) => {
-    const db = tx.raw as Kysely<any>;
+    const db = tx.db<any>();
     const tables: Record<string, string> = {};
     const all = await logChecksum(db);
     tables[REQUEST_LOG] = logUpTo === undefined ? all.text : (await logChecksum(db, logUpTo)).text;
@@ -472,7 +472,7 @@ export async function settleGateway(gw: Watched): Promise<void> {
         n: unknown;
       }>`select (select count(*) from deliveries where status = 'pending' and (locked_until > ${now} or next_attempt_at <= ${now}))
           + (select count(*) from outbox where fanned_out = 0) + (select count(*) from jobs where status = 'pending' and run_at <= ${now}) as n`.execute(
-        tx.raw as Kysely<any>,
+        tx.db<any>(),
       );
       return Number(r.rows[0]!.n);
     });
@@ -486,7 +486,7 @@ export async function settleGateway(gw: Watched): Promise<void> {
 /** The request log's rows after an id, in order. */
 export async function logRowsAfter(engine: Engine, id: number): Promise<LogRow[]> {
   return engine.read(async (tx) => {
-    const db = tx.raw as Kysely<any>;
+    const db = tx.db<any>();
     const rows = await db
       .selectFrom(REQUEST_LOG)
       .select(['id', 'request_id', 'merchant_id', 'face', 'method', 'status'])

@@ -2,7 +2,7 @@
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { Receiver } from './receiver.js';
 import { Gateway, startGateway } from '../../src/server/gateway.js';
-import type { Seed } from '../../src/server/seed.js';
+import type { Seed } from '../../src/operator/seed.js';
 import type { Face } from '../../src/faces/face.js';
 import type { WebhookTransport } from '../../src/core/dispatcher.js';
 import { freshStore, type StoreKind, type StoreTarget } from './stores.js';

@@ -6,7 +6,7 @@
 // CR/LF. Each was possible before (docs/reliability.md, threat model); each must be refused now.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
-import { sql, type Kysely } from 'kysely';
+import { sql } from 'kysely';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { connect, type AddressInfo, type Socket } from 'node:net';
@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Way2PayClient } from '../../src/faces/way2pay/client.js';
 import { startGateway, type Gateway, type GatewayOptions } from '../../src/server/gateway.js';
-import type { Seed } from '../../src/server/seed.js';
+import type { Seed } from '../../src/operator/seed.js';
 import { TEST_MASTER_KEY } from '../helpers/gateway.js';
 import { Receiver } from '../helpers/receiver.js';
 import { eventually } from '../helpers/eventually.js';
@@ -417,7 +417,7 @@ describe.each(STORES)('attacks on the server and its operators on %s', (store) =
   // (on PostgreSQL durability is the server's synchronous_commit, on by default; the tests' server runs without it)
   it.runIf(store === 'sqlite')('commits durably: synchronous=FULL on the write connection', async () => {
     const rows = await g1.store.transaction(
-      async (tx) => (await sql<{ synchronous: bigint | number }>`pragma synchronous`.execute(tx.raw as Kysely<any>)).rows,
+      async (tx) => (await sql<{ synchronous: bigint | number }>`pragma synchronous`.execute(tx.db<any>())).rows,
     );
     expect(Number(rows[0]!.synchronous)).toBe(2);
   });

@@ -3,7 +3,6 @@
 // of the store, the logs, any response or any webhook; on SQLite, not in the database files either (database and
 // WAL, read as bytes). And the vault's master key can be rotated without losing a card.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Kysely } from 'kysely';
 import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,7 +36,7 @@ async function storeText(gw: Gateway): Promise<string> {
   return gw.engine.read(async (tx) => {
     const parts: string[] = [];
     for (const t of names) {
-      const rows = await (tx.raw as Kysely<any>).selectFrom(t).selectAll().execute();
+      const rows = await tx.db<any>().selectFrom(t).selectAll().execute();
       // each value as it is stored (a JSON column as its own text, not escaped once more)
       for (const r of rows)
         parts.push(

@@ -1,7 +1,6 @@
 // What the store holds for the crash load's writes, read directly (another connection, as an operator would):
 // each write's effects counted by its key, the money of each payment against the acknowledged captures and
 // refunds, objects no request accounts for, and the consistency of the whole store.
-import type { Kysely } from 'kysely';
 import { Ledger } from '../../src/core/ledger.js';
 import { systemClock } from '../../src/core/clock.js';
 import type { Payment, Payout } from '../../src/core/model.js';
@@ -29,7 +28,7 @@ const parse = (s: unknown): any => (typeof s === 'string' ? JSON.parse(s) : s);
 export async function readStore(store: Store): Promise<StoreView> {
   return store.read(async (tx) => {
     await new Ledger(systemClock).verify(tx);
-    const db = tx.raw as Kysely<any>;
+    const db = tx.db<any>();
     const transfers = new Map<string, { holds: number; posts: number }>();
     for (const t of (await db.selectFrom('ledger_transfers').select(['kind', 'ref_type', 'ref_id']).execute()) as Row[]) {
       const k = `${String(t.ref_type)}:${String(t.ref_id)}`;

@@ -8,7 +8,7 @@ import { buildCryptogram } from '../../src/faces/cloudpayments/client.js';
 import { basicAuthorization } from '../../src/faces/mbill/signing.js';
 import { numopayAuthorization, sortedQuery } from '../../src/faces/numopay/signing.js';
 import { Way2PayClient } from '../../src/faces/way2pay/client.js';
-import type { Seed } from '../../src/server/seed.js';
+import type { Seed } from '../../src/operator/seed.js';
 
 // ---- merchants: one per client, so that each face's per-key rules (Way2Pay's increasing nonces,
 // CloudPayments' five requests per terminal) hold while the clients run side by side

@@ -11,7 +11,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore } from '../../src/store/open-store.js';
-import { registerMigrations } from '../../src/store/migrations.js';
+import { migrationsFor } from '../../src/store/migrations.js';
 import { ALL_FACES } from '../../src/faces/registry.js';
 import { Ledger } from '../../src/core/ledger.js';
 import { systemClock } from '../../src/core/clock.js';
@@ -35,10 +35,8 @@ const ROUND_ACKS = Math.ceil((MIN_ACKNOWLEDGED * 1.1) / KILLS);
 const mayBeRefused = (o: Op) =>
   (o.kind === 'np_refill' || o.kind === 'cp_topup') && /Insufficient funds on the (account )?balance/.test(o.refusal ?? '');
 
-for (const f of ALL_FACES) if (f.migrations) registerMigrations(f.migrations);
-
 async function withStore<T>(target: StoreTarget, fn: (s: Store) => Promise<T>): Promise<T> {
-  const store = await openStore({ dataDir: target.dataDir, databaseUrl: target.databaseUrl });
+  const store = await openStore({ dataDir: target.dataDir, databaseUrl: target.databaseUrl, migrations: migrationsFor(ALL_FACES) });
   try {
     return await fn(store);
   } finally {

@@ -6,7 +6,7 @@ import { numopayAuthorization } from '../../src/faces/numopay/signing.js';
 import { signBody, type SignAlgorithm } from '../../src/faces/novapay/signing.js';
 import { basicAuthorization } from '../../src/faces/mbill/signing.js';
 import { canonicalJson, gen1Signature, gen3Signature, nextNonce } from '../../src/faces/way2pay/signing.js';
-import type { Seed } from '../../src/server/seed.js';
+import type { Seed } from '../../src/operator/seed.js';
 import { bodyOf } from '../helpers/http.js';
 
 // ---- credentials

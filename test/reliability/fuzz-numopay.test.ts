@@ -4,7 +4,6 @@
 // over another path, query or body). Never a 5xx, always `{"error": "..."}` on a 4xx, each request logged once
 // and attributed to no merchant but the signer, and a refused request changes nothing in the store.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Kysely } from 'kysely';
 import fc from 'fast-check';
 import { NumopayClient } from '../../src/faces/numopay/client.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
@@ -326,7 +325,8 @@ describe.each(STORES)('the store comparison of the fuzzing on %s', (store) => {
     expect(r.status).toBe(200);
     await watch.mark();
     await h.gw.engine.transaction(async (tx) => {
-      await (tx.raw as Kysely<any>)
+      await tx
+        .db<any>()
         .updateTable('api_requests')
         .set({ status: 599 })
         .where('request_id', '=', r.headers.get('x-polypay-request-id'))

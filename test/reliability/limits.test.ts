@@ -12,6 +12,8 @@ import { startTestGateway, TEST_MASTER_KEY, type TestGateway } from '../helpers/
 import { freshStore, STORES } from '../helpers/stores.js';
 import { call, CP, errorShape, MB, MERCHANT_A, NOVA, NP, REL_SEED, sign, W2P } from './faces.js';
 
+/** how long the answers of the clients that hang up are held */
+const HELD = { distribution: 'fixed', ms: 4000 };
 const SLOW = { distribution: 'fixed', ms: 300 };
 
 async function addFault(url: string, token: string, rule: Record<string, unknown>): Promise<string> {
@@ -103,7 +105,9 @@ describe.each(STORES)('limits on %s', (store) => {
         face: 'cloudpayments',
         route: '/payments/get',
         merchantId: MERCHANT_A,
-        latency: SLOW,
+        // long enough that a slot given back only when the held answer is sent would still be taken below, with
+        // room for a loaded machine to see the five requests arrive and their connections close
+        latency: HELD,
       });
       try {
         // five clients that hang up while their answers are held (each on a connection of its own)
@@ -122,10 +126,10 @@ describe.each(STORES)('limits on %s', (store) => {
           req.end(body);
           return req;
         });
-        await new Promise((r) => setTimeout(r, 100));
+        await new Promise((r) => setTimeout(r, 500));
         for (const req of gone) req.destroy();
-        // their answers are still held for 200 ms: the slots were given back when the connections closed
-        await new Promise((r) => setTimeout(r, 50));
+        // their answers are still held for seconds: the slots were given back when the connections closed
+        await new Promise((r) => setTimeout(r, 500));
         expect((await burst(h.url, CP.A, paymentA, 5)).map((a) => a.status)).toEqual([200, 200, 200, 200, 200]);
       } finally {
         await removeFault(h.url, h.gw.adminToken, fault);

@@ -13,7 +13,6 @@ import { signBody } from '../../src/faces/novapay/signing.js';
 import { numopayAuthorization } from '../../src/faces/numopay/signing.js';
 import { canonicalJson, gen1Signature, gen3Signature, nextNonce } from '../../src/faces/way2pay/signing.js';
 import { ALL_FACES } from '../../src/faces/registry.js';
-import { FACE_DOCUMENTS } from '../../src/pages/reference/documents.js';
 import {
   METHODS,
   operations,
@@ -24,7 +23,7 @@ import {
   type Schema,
 } from '../../src/faces/kit/openapi.js';
 import { checkValue, resolvePointer, validateDocument } from '../../src/pages/reference/validate.js';
-import type { Seed } from '../../src/server/seed.js';
+import type { Seed } from '../../src/operator/seed.js';
 import { startTestGateway, TEST_SEED, type TestGateway } from '../helpers/gateway.js';
 
 const PEM = readFileSync(new URL('../fixtures/novapay/qe-merchant-1-private.pem', import.meta.url), 'utf8');
@@ -89,7 +88,7 @@ function exampleAnswer(o: Operation, status: number): any {
 
 describe('API reference', () => {
   let h: TestGateway;
-  const docs = () => Object.fromEntries(FACE_DOCUMENTS.map((d) => [d.face, d.build(h.url)])) as Record<string, OpenApiDocument>;
+  const docs = () => Object.fromEntries(ALL_FACES.map((f) => [f.name, f.openapi(h.url, f.prefix)])) as Record<string, OpenApiDocument>;
 
   /** The answer matches the documented schema of its status; the problems, if any, fail the test. */
   async function answerOf(doc: OpenApiDocument, id: string, res: Response | globalThis.Response, expected: number): Promise<Any> {
@@ -109,7 +108,7 @@ describe('API reference', () => {
   });
 
   describe('the documents', () => {
-    it.each(FACE_DOCUMENTS.map((d) => d.face))(
+    it.each(ALL_FACES.map((f) => f.name))(
       '%s: valid OpenAPI 3.0 structure, every $ref resolves, every example matches its schema',
       (face) => {
         const doc = docs()[face]!;
@@ -515,16 +514,16 @@ describe('API reference', () => {
       expect(res.headers.get('content-type')).toMatch(/^text\/html/);
       expect(res.headers.get('content-security-policy')).toMatch(/script-src 'nonce-[^']+'; .*connect-src 'self'/);
       const html = await res.text();
-      for (const d of FACE_DOCUMENTS) {
-        expect(html).toContain(`href="/docs/${d.face}"`);
-        expect(html).toContain(`href="/docs/${d.face}/openapi.json"`);
+      for (const f of ALL_FACES) {
+        expect(html).toContain(`href="/docs/${f.name}"`);
+        expect(html).toContain(`href="/docs/${f.name}/openapi.json"`);
       }
       expect(html).toContain('href="/admin/openapi.json"');
       expect(html).not.toMatch(/ style="/);
       expect((await fetch(`${h.url}/docs/`, { redirect: 'manual' })).headers.get('location')).toBe('/docs');
     });
 
-    it.each(FACE_DOCUMENTS.map((d) => d.face))('GET /docs/%s/openapi.json serves the document', async (face) => {
+    it.each(ALL_FACES.map((f) => f.name))('GET /docs/%s/openapi.json serves the document', async (face) => {
       const res = await fetch(`${h.url}/docs/${face}/openapi.json`);
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
@@ -552,26 +551,23 @@ describe('API reference', () => {
       way2pay: [DEMO.way2pay.secretKey],
     };
 
-    it.each(FACE_DOCUMENTS.map((d) => d.face))(
-      'GET /docs/%s shows a visitor the public identifiers only, with a sign-in link',
-      async (face) => {
-        const html = await (await fetch(`${h.url}/docs/${face}`)).text();
-        for (const v of SECRETS[face]!) expect(html).not.toContain(v);
-        expect(html).toContain(`href="/dashboard/login?next=%2Fdocs%2F${face}"`);
-        const publicIds: Record<string, string[]> = {
-          numopay: [DEMO.numopay.apiKey, ACCOUNT],
-          cloudpayments: [DEMO.cloudpayments.publicId],
-          novapay: ['value="1"'],
-          mbill: [],
-          way2pay: [DEMO.way2pay.publicKey],
-        };
-        for (const v of publicIds[face]!) expect(html).toContain(v);
-        const index = await (await fetch(`${h.url}/docs`)).text();
-        expect(index).toContain('href="/dashboard/login?next=%2Fdocs"');
-      },
-    );
+    it.each(ALL_FACES.map((f) => f.name))('GET /docs/%s shows a visitor the public identifiers only, with a sign-in link', async (face) => {
+      const html = await (await fetch(`${h.url}/docs/${face}`)).text();
+      for (const v of SECRETS[face]!) expect(html).not.toContain(v);
+      expect(html).toContain(`href="/dashboard/login?next=%2Fdocs%2F${face}"`);
+      const publicIds: Record<string, string[]> = {
+        numopay: [DEMO.numopay.apiKey, ACCOUNT],
+        cloudpayments: [DEMO.cloudpayments.publicId],
+        novapay: ['value="1"'],
+        mbill: [],
+        way2pay: [DEMO.way2pay.publicKey],
+      };
+      for (const v of publicIds[face]!) expect(html).toContain(v);
+      const index = await (await fetch(`${h.url}/docs`)).text();
+      expect(index).toContain('href="/dashboard/login?next=%2Fdocs"');
+    });
 
-    it.each(FACE_DOCUMENTS.map((d) => d.face))(
+    it.each(ALL_FACES.map((f) => f.name))(
       'GET /docs/%s renders every operation with a form, filled with the demo credentials for an operator',
       async (face) => {
         const res = await fetch(`${h.url}/docs/${face}`, { headers: { cookie: await operatorCookie() } });

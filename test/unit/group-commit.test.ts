@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/core/ports.js';
 import type { GroupCommitter } from '../../src/store/sqlite/group-commit.js';
+import { coreMigrations } from '../../src/store/migrations.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 
 const merchant = (id: string) => ({ id, name: id, settings: {}, createdAt: 1 });
@@ -15,7 +16,7 @@ describe('SQLite group commit', () => {
   let store: Store;
   let committer: GroupCommitter;
   beforeAll(async () => {
-    store = await openSqliteStore({ file: join(dir, 'db.sqlite') });
+    store = await openSqliteStore({ file: join(dir, 'db.sqlite'), migrations: coreMigrations });
     committer = (store as unknown as { committer: GroupCommitter }).committer;
   });
   afterAll(async () => {

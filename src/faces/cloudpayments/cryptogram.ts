@@ -18,7 +18,6 @@ import {
   type KeyObject,
 } from 'node:crypto';
 import { promisify } from 'node:util';
-import { sql } from 'kysely';
 import { safeEqual } from '../../core/crypto.js';
 import type { Engine } from '../../core/engine.js';
 import type { Tx } from '../../core/ports.js';
@@ -96,14 +95,8 @@ export class KeyRing {
   private async create(): Promise<GatewayKey> {
     const { privateKey } = await generateKeyPairAsync('rsa', { modulusLength: 2048, publicExponent: 65537 });
     const fresh = JSON.stringify({ version: KEY_VERSION, privatePem: privateKey.export({ format: 'pem', type: 'pkcs8' }).toString() });
-    const text = await this.engine.transaction(async (tx: Tx) => {
-      // one key for every process: PostgreSQL serialises the check-and-set with an advisory lock
-      if (tx.dialect === 'postgres') await sql`select pg_advisory_xact_lock(4242500)`.execute(tx.raw as never);
-      const existing = await tx.settings.get(KEY_SETTING);
-      if (existing) return existing;
-      await tx.settings.set(KEY_SETTING, fresh);
-      return fresh;
-    });
+    // one key for every process: the first stored wins, the others use it
+    const text = await this.engine.transaction((tx: Tx) => tx.settings.setIfAbsent(KEY_SETTING, fresh));
     return this.parse(text);
   }
 }

@@ -11,6 +11,7 @@ import { cloudpaymentsWebhooks } from './notifications.js';
 import { registerCloudPaymentsRoutes } from './routes.js';
 import { cloudpaymentsMigrations, cpStore, NOTIFICATION_TYPES, defaultSettings, type NotificationSettings } from './store.js';
 import { subscriptionJobs } from './subscriptions.js';
+import { cloudpaymentsConnectionFields, cloudpaymentsOpenApi } from './openapi.js';
 
 /** The seed section of a merchant: fixed credentials and, optionally, notification settings by type. */
 export interface CloudPaymentsSeed {
@@ -45,6 +46,7 @@ export function createCloudpaymentsFace(options: CloudPaymentsOptions = {}): Fac
   return {
     name: 'cloudpayments',
     prefix: '/cloudpayments',
+    apiHosts: ['api.cloudpayments.ru'],
     title: 'CloudPayments API',
     // cryptograms and 3-D Secure results in the API (names are case-insensitive, as the API reads them), the
     // order page's form (number, cvv) and its 3-D Secure return
@@ -81,6 +83,10 @@ export function createCloudpaymentsFace(options: CloudPaymentsOptions = {}): Fac
         await cpStore.putSettings(tx, merchant.id, settings, ctx.engine.clock.now());
       }
     },
+    summary:
+      'Cryptogram and token payments, 3-D Secure, two-stage payments, refunds, payouts, subscriptions, orders, notifications. HTTP Basic auth.',
+    openapi: cloudpaymentsOpenApi,
+    connectionFields: cloudpaymentsConnectionFields,
     describe(creds, baseUrl) {
       const c = creds[0]!;
       return { endpoint: baseUrl, publicId: c.key, apiSecret: c.secret ?? '', checkoutScript: `${baseUrl}/checkout.js` };

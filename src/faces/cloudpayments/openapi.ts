@@ -14,7 +14,7 @@ import {
   type PathItem,
   type Schema,
 } from '../kit/openapi.js';
-import { cloudpaymentsFace } from './face.js';
+import type { ConnectionField } from '../face.js';
 import { ORDER_KEYS, SUBSCRIPTION_KEYS, THREE_DS_KEYS, TRANSACTION_KEYS, TIME_ZONES } from './wire.js';
 
 const PUBLIC_ID = 'pk_2f3c4d5e6f708192a3b4c5d6e7f80';
@@ -554,8 +554,8 @@ const page = (operationId: string, summary: string, description: string, method:
   'x-polypay-browser': true,
 });
 
-export function cloudpaymentsOpenApi(baseUrl: string): OpenApiDocument {
-  const base = `${baseUrl}${cloudpaymentsFace.prefix}`;
+export function cloudpaymentsOpenApi(baseUrl: string, prefix: string): OpenApiDocument {
+  const base = `${baseUrl}${prefix}`;
   const today = '2026-11-23';
   const chargeResponses = {
     200: jsonExamples(
@@ -1317,4 +1317,12 @@ export function cloudpaymentsOpenApi(baseUrl: string): OpenApiDocument {
     },
     'x-webhooks': NOTIFICATIONS,
   };
+}
+
+/** The reference page's credentials panel: HTTP Basic `PublicId:ApiSecret`. */
+export function cloudpaymentsConnectionFields(c: Record<string, string> | undefined): ConnectionField[] {
+  return [
+    { name: 'publicId', label: 'Public ID', value: c?.publicId ?? '' },
+    { name: 'apiSecret', label: 'API Secret', value: c?.apiSecret ?? '', secret: true, hint: 'HTTP Basic `PublicId:ApiSecret`.' },
+  ];
 }

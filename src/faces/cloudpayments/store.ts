@@ -1,88 +1,85 @@
 // CloudPayments-owned tables: notification settings, subscriptions, orders, and an invoice index of payouts
-// (for /v2/payments/find). Kysely over `tx.raw`, one migration for both dialects.
-import type { Kysely, Transaction } from 'kysely';
+// (for /v2/payments/find). Tables defined once (src/store/table.ts), queried through
+// `tx.db<CloudPaymentsDatabase>()`; one migration for both dialects.
+import type { Kysely } from 'kysely';
 import type { Json, JsonObject } from '../../core/model.js';
 import type { Tx } from '../../core/ports.js';
-import type { MigrationFactory } from '../../store/migrations.js';
-import { big, num, numOrNull } from '../../store/rows.js';
+import type { Migrations } from '../../store/migrations.js';
+import { bigint, bool, int, json, table, text, type DatabaseOf, type Expect, type RecordOf, type Same } from '../../store/table.js';
 import type { Interval, OrderStatus, SubscriptionStatus, SubscriptionView, OrderView } from './wire.js';
 
-type Int = bigint | number;
+export const cloudpaymentsTables = {
+  notifications: table('cloudpayments_notifications', {
+    merchantId: text(),
+    type: text<NotificationType>(),
+    isEnabled: bool().int4(),
+    address: text().nullable(),
+    httpMethod: text<NotificationSettings['httpMethod']>(),
+    encoding: text<NotificationSettings['encoding']>(),
+    format: text<NotificationSettings['format']>(),
+    updatedAt: int(),
+  }),
+  subscriptions: table('cloudpayments_subscriptions', {
+    id: text(),
+    merchantId: text(),
+    accountId: text(),
+    token: text(),
+    cardId: text(),
+    description: text(),
+    email: text().nullable(),
+    amount: bigint(),
+    currency: text(),
+    requireConfirmation: bool().int4(),
+    startDate: int(),
+    interval: text<Interval>(),
+    period: int().int4(),
+    maxPeriods: int().int4().nullable(),
+    cultureName: text().nullable(),
+    status: text<SubscriptionStatus>(),
+    successful: int().int4(),
+    failed: int().int4(),
+    lastTransactionAt: int().nullable(),
+    nextTransactionAt: int().nullable(),
+    periodAt: int().nullable(),
+    receipt: json<Json>().nullable(),
+    createdAt: int(),
+    updatedAt: int(),
+  }),
+  orders: table('cloudpayments_orders', {
+    id: text(),
+    number: int(),
+    merchantId: text(),
+    amount: bigint(),
+    currency: text(),
+    description: text(),
+    email: text().nullable(),
+    phone: text().nullable(),
+    requireConfirmation: bool().int4(),
+    invoiceId: text().nullable(),
+    accountId: text().nullable(),
+    cultureName: text().nullable(),
+    successRedirectUrl: text().nullable(),
+    failRedirectUrl: text().nullable(),
+    jsonData: json<Json>().nullable(),
+    extra: json<JsonObject>(),
+    status: text<OrderStatus>(),
+    paymentId: int().nullable(),
+    createdAt: int(),
+    paidAt: int().nullable(),
+    updatedAt: int(),
+  }),
+  invoices: table('cloudpayments_invoices', {
+    merchantId: text(),
+    invoiceId: text(),
+    kind: text(),
+    subjectId: int(),
+    createdAt: int(),
+  }),
+};
+export type CloudPaymentsDatabase = DatabaseOf<typeof cloudpaymentsTables>;
+const T = cloudpaymentsTables;
 
-interface NotificationsTable {
-  merchant_id: string;
-  type: string;
-  is_enabled: Int;
-  address: string | null;
-  http_method: string;
-  encoding: string;
-  format: string;
-  updated_at: Int;
-}
-interface SubscriptionsTable {
-  id: string;
-  merchant_id: string;
-  account_id: string;
-  token: string;
-  card_id: string;
-  description: string;
-  email: string | null;
-  amount: Int;
-  currency: string;
-  require_confirmation: Int;
-  start_date: Int;
-  interval: string;
-  period: Int;
-  max_periods: Int | null;
-  culture_name: string | null;
-  status: string;
-  successful: Int;
-  failed: Int;
-  last_transaction_at: Int | null;
-  next_transaction_at: Int | null;
-  period_at: Int | null;
-  receipt: string | null;
-  created_at: Int;
-  updated_at: Int;
-}
-interface OrdersTable {
-  id: string;
-  number: Int;
-  merchant_id: string;
-  amount: Int;
-  currency: string;
-  description: string;
-  email: string | null;
-  phone: string | null;
-  require_confirmation: Int;
-  invoice_id: string | null;
-  account_id: string | null;
-  culture_name: string | null;
-  success_redirect_url: string | null;
-  fail_redirect_url: string | null;
-  json_data: string | null;
-  extra: string;
-  status: string;
-  payment_id: Int | null;
-  created_at: Int;
-  paid_at: Int | null;
-  updated_at: Int;
-}
-interface InvoicesTable {
-  merchant_id: string;
-  invoice_id: string;
-  kind: string;
-  subject_id: Int;
-  created_at: Int;
-}
-export interface CloudPaymentsDatabase {
-  cloudpayments_notifications: NotificationsTable;
-  cloudpayments_subscriptions: SubscriptionsTable;
-  cloudpayments_orders: OrdersTable;
-  cloudpayments_invoices: InvoicesTable;
-}
-
-export const cloudpaymentsMigrations: Record<string, MigrationFactory> = {
+export const cloudpaymentsMigrations: Migrations = {
   '0500_cloudpayments': () => ({
     async up(db: Kysely<any>) {
       await db.schema
@@ -211,120 +208,16 @@ export interface Order extends OrderView {
   updatedAt: number;
 }
 
-function db(tx: Tx): Kysely<CloudPaymentsDatabase> | Transaction<CloudPaymentsDatabase> {
-  return tx.raw as Kysely<CloudPaymentsDatabase>;
+/** the records are the face's types exactly */
+export type RecordsMatch = [
+  Expect<Same<RecordOf<typeof T.subscriptions.definition>, Subscription>>,
+  Expect<Same<RecordOf<typeof T.orders.definition>, Order>>,
+  Expect<Same<Omit<RecordOf<typeof T.notifications.definition>, 'merchantId' | 'updatedAt'>, NotificationSettings>>,
+];
+
+function db(tx: Tx): Kysely<CloudPaymentsDatabase> {
+  return tx.db<CloudPaymentsDatabase>();
 }
-
-const toSettings = (r: NotificationsTable): NotificationSettings => ({
-  type: r.type as NotificationType,
-  isEnabled: num(r.is_enabled) === 1,
-  address: r.address,
-  httpMethod: r.http_method as NotificationSettings['httpMethod'],
-  encoding: r.encoding as NotificationSettings['encoding'],
-  format: r.format as NotificationSettings['format'],
-});
-
-const toSubscription = (r: SubscriptionsTable): Subscription => ({
-  id: r.id,
-  merchantId: r.merchant_id,
-  accountId: r.account_id,
-  token: r.token,
-  cardId: r.card_id,
-  description: r.description,
-  email: r.email,
-  amount: big(r.amount),
-  currency: r.currency,
-  requireConfirmation: num(r.require_confirmation) === 1,
-  startDate: num(r.start_date),
-  interval: r.interval as Interval,
-  period: num(r.period),
-  maxPeriods: numOrNull(r.max_periods),
-  cultureName: r.culture_name,
-  status: r.status as SubscriptionStatus,
-  successful: num(r.successful),
-  failed: num(r.failed),
-  lastTransactionAt: numOrNull(r.last_transaction_at),
-  nextTransactionAt: numOrNull(r.next_transaction_at),
-  periodAt: numOrNull(r.period_at),
-  receipt: r.receipt === null ? null : (JSON.parse(r.receipt) as Json),
-  createdAt: num(r.created_at),
-  updatedAt: num(r.updated_at),
-});
-
-const fromSubscription = (s: Subscription): SubscriptionsTable => ({
-  id: s.id,
-  merchant_id: s.merchantId,
-  account_id: s.accountId,
-  token: s.token,
-  card_id: s.cardId,
-  description: s.description,
-  email: s.email,
-  amount: s.amount,
-  currency: s.currency,
-  require_confirmation: s.requireConfirmation ? 1 : 0,
-  start_date: s.startDate,
-  interval: s.interval,
-  period: s.period,
-  max_periods: s.maxPeriods,
-  culture_name: s.cultureName,
-  status: s.status,
-  successful: s.successful,
-  failed: s.failed,
-  last_transaction_at: s.lastTransactionAt,
-  next_transaction_at: s.nextTransactionAt,
-  period_at: s.periodAt,
-  receipt: s.receipt === null || s.receipt === undefined ? null : JSON.stringify(s.receipt),
-  created_at: s.createdAt,
-  updated_at: s.updatedAt,
-});
-
-const toOrder = (r: OrdersTable): Order => ({
-  id: r.id,
-  number: num(r.number),
-  merchantId: r.merchant_id,
-  amount: big(r.amount),
-  currency: r.currency,
-  description: r.description,
-  email: r.email,
-  phone: r.phone,
-  requireConfirmation: num(r.require_confirmation) === 1,
-  invoiceId: r.invoice_id,
-  accountId: r.account_id,
-  cultureName: r.culture_name,
-  successRedirectUrl: r.success_redirect_url,
-  failRedirectUrl: r.fail_redirect_url,
-  jsonData: r.json_data === null ? null : (JSON.parse(r.json_data) as Json),
-  extra: JSON.parse(r.extra) as JsonObject,
-  status: r.status as OrderStatus,
-  paymentId: numOrNull(r.payment_id),
-  createdAt: num(r.created_at),
-  paidAt: numOrNull(r.paid_at),
-  updatedAt: num(r.updated_at),
-});
-
-const fromOrder = (o: Order): OrdersTable => ({
-  id: o.id,
-  number: o.number,
-  merchant_id: o.merchantId,
-  amount: o.amount,
-  currency: o.currency,
-  description: o.description,
-  email: o.email,
-  phone: o.phone,
-  require_confirmation: o.requireConfirmation ? 1 : 0,
-  invoice_id: o.invoiceId,
-  account_id: o.accountId,
-  culture_name: o.cultureName,
-  success_redirect_url: o.successRedirectUrl,
-  fail_redirect_url: o.failRedirectUrl,
-  json_data: o.jsonData === null || o.jsonData === undefined ? null : JSON.stringify(o.jsonData),
-  extra: JSON.stringify(o.extra),
-  status: o.status,
-  payment_id: o.paymentId,
-  created_at: o.createdAt,
-  paid_at: o.paidAt,
-  updated_at: o.updatedAt,
-});
 
 export const cpStore = {
   // notification settings
@@ -335,52 +228,37 @@ export const cpStore = {
       .where('merchant_id', '=', merchantId)
       .where('type', '=', type)
       .executeTakeFirst();
-    return r ? toSettings(r) : defaultSettings(type);
+    if (!r) return defaultSettings(type);
+    const { merchantId: _merchant, updatedAt: _at, ...settings } = T.notifications.read(r);
+    return settings;
   },
   async putSettings(tx: Tx, merchantId: string, s: NotificationSettings, now: number): Promise<void> {
-    const row = {
-      merchant_id: merchantId,
-      type: s.type,
-      is_enabled: s.isEnabled ? 1 : 0,
-      address: s.address,
-      http_method: s.httpMethod,
-      encoding: s.encoding,
-      format: s.format,
-      updated_at: now,
-    };
+    const row = T.notifications.write({ ...s, merchantId, updatedAt: now });
+    const { merchant_id: _merchant, type: _type, ...changed } = row;
     await db(tx)
       .insertInto('cloudpayments_notifications')
       .values(row)
-      .onConflict((oc) =>
-        oc.columns(['merchant_id', 'type']).doUpdateSet({
-          is_enabled: row.is_enabled,
-          address: row.address,
-          http_method: row.http_method,
-          encoding: row.encoding,
-          format: row.format,
-          updated_at: now,
-        }),
-      )
+      .onConflict((oc) => oc.columns(['merchant_id', 'type']).doUpdateSet(changed))
       .execute();
   },
 
   // subscriptions
   async insertSubscription(tx: Tx, s: Subscription): Promise<void> {
-    await db(tx).insertInto('cloudpayments_subscriptions').values(fromSubscription(s)).execute();
+    await db(tx).insertInto('cloudpayments_subscriptions').values(T.subscriptions.write(s)).execute();
   },
   async updateSubscription(tx: Tx, s: Subscription): Promise<void> {
-    const { id: _id, ...rest } = fromSubscription(s);
-    await db(tx).updateTable('cloudpayments_subscriptions').set(rest).where('id', '=', s.id).execute();
+    const { id: _id, ...rest } = s;
+    await db(tx).updateTable('cloudpayments_subscriptions').set(T.subscriptions.write(rest)).where('id', '=', s.id).execute();
   },
   async getSubscription(tx: Tx, id: string): Promise<Subscription | undefined> {
     const r = await db(tx).selectFrom('cloudpayments_subscriptions').selectAll().where('id', '=', id).executeTakeFirst();
-    return r && toSubscription(r);
+    return r && T.subscriptions.read(r);
   },
   async lockSubscription(tx: Tx, id: string): Promise<Subscription | undefined> {
     let q = db(tx).selectFrom('cloudpayments_subscriptions').selectAll().where('id', '=', id);
     if (tx.dialect === 'postgres') q = q.forUpdate();
     const r = await q.executeTakeFirst();
-    return r && toSubscription(r);
+    return r && T.subscriptions.read(r);
   },
   async findSubscriptions(tx: Tx, merchantId: string, accountId: string): Promise<Subscription[]> {
     const rows = await db(tx)
@@ -392,33 +270,33 @@ export const cpStore = {
       .orderBy('id')
       .limit(1000)
       .execute();
-    return rows.map(toSubscription);
+    return rows.map((r) => T.subscriptions.read(r));
   },
 
   // orders
   async insertOrder(tx: Tx, o: Order): Promise<void> {
-    await db(tx).insertInto('cloudpayments_orders').values(fromOrder(o)).execute();
+    await db(tx).insertInto('cloudpayments_orders').values(T.orders.write(o)).execute();
   },
   async updateOrder(tx: Tx, o: Order): Promise<void> {
-    const { id: _id, ...rest } = fromOrder(o);
-    await db(tx).updateTable('cloudpayments_orders').set(rest).where('id', '=', o.id).execute();
+    const { id: _id, ...rest } = o;
+    await db(tx).updateTable('cloudpayments_orders').set(T.orders.write(rest)).where('id', '=', o.id).execute();
   },
   async getOrder(tx: Tx, id: string): Promise<Order | undefined> {
     const r = await db(tx).selectFrom('cloudpayments_orders').selectAll().where('id', '=', id).executeTakeFirst();
-    return r && toOrder(r);
+    return r && T.orders.read(r);
   },
   async lockOrder(tx: Tx, id: string): Promise<Order | undefined> {
     let q = db(tx).selectFrom('cloudpayments_orders').selectAll().where('id', '=', id);
     if (tx.dialect === 'postgres') q = q.forUpdate();
     const r = await q.executeTakeFirst();
-    return r && toOrder(r);
+    return r && T.orders.read(r);
   },
 
   // invoice index (payouts)
   async indexInvoice(tx: Tx, merchantId: string, invoiceId: string, kind: 'payout', subjectId: number, at: number): Promise<void> {
     await db(tx)
       .insertInto('cloudpayments_invoices')
-      .values({ merchant_id: merchantId, invoice_id: invoiceId, kind, subject_id: subjectId, created_at: at })
+      .values(T.invoices.write({ merchantId, invoiceId, kind, subjectId, createdAt: at }))
       .execute();
   },
   async invoiceSubjects(
@@ -434,6 +312,9 @@ export const cpStore = {
       .orderBy('created_at', 'desc')
       .limit(100)
       .execute();
-    return rows.map((r) => ({ kind: r.kind, subjectId: num(r.subject_id), createdAt: num(r.created_at) }));
+    return rows.map((r) => {
+      const { kind, subjectId, createdAt } = T.invoices.read(r);
+      return { kind, subjectId, createdAt };
+    });
   },
 };

@@ -12,6 +12,7 @@ import { mbillMigrations } from './store.js';
 import { JOBS, MbillService } from './transfers.js';
 import { mbillWebhooks } from './webhooks.js';
 import { CURRENCY } from './wire.js';
+import { mbillConnectionFields, mbillOpenApi } from './openapi.js';
 
 export interface MbillSeed {
   /** the API token clients send as the HTTP Basic username */
@@ -23,6 +24,7 @@ export interface MbillSeed {
 export const mbillFace: Face = {
   name: 'mbill',
   prefix: '/mbill',
+  apiHosts: ['transfers.mbill.co', 'tokenizer-api.herokuapp.com'],
   title: 'Mbill Transfer Tokenization Service',
   // card tokens (number, cvv), transfers (a sender card, a card-number recipient), claims, the lookup (OTP) code
   // of transfers and claims (`code` or `otp-code`), and the 3-D Secure return
@@ -73,6 +75,9 @@ export const mbillFace: Face = {
     return out;
   },
   admin: (app, ctx) => registerMbillAdmin(app, ctx),
+  summary: 'One-time card tokens, card-to-card transfers with 3-D Secure or lookup codes, claims, webhooks. HTTP Basic tokens.',
+  openapi: mbillOpenApi,
+  connectionFields: mbillConnectionFields,
   describe(creds, baseUrl) {
     const c = creds[0]!;
     const out: Record<string, string> = { baseUrl, apiToken: c.secret ?? '' };

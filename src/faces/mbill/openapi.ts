@@ -14,7 +14,7 @@ import {
   type Response,
   type Schema,
 } from '../kit/openapi.js';
-import { mbillFace } from './face.js';
+import type { ConnectionField } from '../face.js';
 import { ERROR_STATUS, VALIDATION_MESSAGE } from './wire.js';
 
 const TRANSFER_STATUSES = ['authentication', 'processing', 'waiting_for_claim', 'completed', 'declined', 'error'];
@@ -202,8 +202,8 @@ const page = (
   'x-polypay-browser': true,
 });
 
-export function mbillOpenApi(baseUrl: string): OpenApiDocument {
-  const base = `${baseUrl}${mbillFace.prefix}`;
+export function mbillOpenApi(baseUrl: string, prefix: string): OpenApiDocument {
+  const base = `${baseUrl}${prefix}`;
   const webhook = transferWebhook(base, baseUrl);
   const transferId = p.path('id', 'Transfer ID', '1000018');
   const claimId = p.path('id', 'Claim ID', '1000022');
@@ -746,4 +746,24 @@ export function mbillOpenApi(baseUrl: string): OpenApiDocument {
     },
     'x-webhooks': { transfer: webhook },
   };
+}
+
+/** The reference page's credentials panel: the API token, and a transfer's or a claim's token to act on it. */
+export function mbillConnectionFields(c: Record<string, string> | undefined): ConnectionField[] {
+  return [
+    {
+      name: 'apiToken',
+      label: 'API token',
+      value: c?.apiToken ?? '',
+      secret: true,
+      hint: 'HTTP Basic user name for creating and listing transfers.',
+    },
+    {
+      name: 'transferToken',
+      label: 'Transfer token',
+      value: '',
+      hint: "A transfer's `token` (`transfer-token-…`), to read or authenticate it.",
+    },
+    { name: 'claimToken', label: 'Claim token', value: '', hint: "A claim's `token` (`claim-token-…`)." },
+  ];
 }

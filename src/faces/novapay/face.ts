@@ -11,6 +11,7 @@ import { JOBS, Sessions } from './sessions.js';
 import { publicKeyOf } from './signing.js';
 import { novapayMigrations } from './store.js';
 import { novapayWebhooks } from './webhooks.js';
+import { novapayConnectionFields, novapayOpenApi } from './openapi.js';
 
 /** A merchant's `novapay` seed section. */
 export interface NovapaySeed {
@@ -34,6 +35,7 @@ function publicPemOf(privatePem: string): string {
 export const novapayFace: Face = {
   name: 'novapay',
   prefix: '/novapay',
+  apiHosts: ['api-qecom.novapay.ua', 'api-ecom.novapay.ua'],
   title: 'NovaPay qecom API v1',
   // the API takes no card data; the payer pages' form (number, cvv) and their 3-D Secure return do
   sensitive: {
@@ -85,6 +87,14 @@ export const novapayFace: Face = {
     await ctx.engine.ledger.account(tx, merchant.id, 'UAH', 'available');
     const s = (seed ?? {}) as NovapaySeed;
     if (s.gatewayPrivateKey) await setGatewayKey(tx, ctx.engine, s.gatewayPrivateKey);
+  },
+  summary:
+    'Payment sessions with holds, void, secure delivery through Nova Poshta, frames and checkout, postbacks. RSA `x-sign` (SHA-1 or SHA-256).',
+  openapi: novapayOpenApi,
+  connectionFields: novapayConnectionFields,
+  async exampleValues(_tx, _merchantId, c) {
+    if (!c.merchantId) return { params: {}, body: {} };
+    return { params: {}, body: { merchant_id: /^\d{1,15}$/.test(c.merchantId) ? Number(c.merchantId) : c.merchantId } };
   },
   describe(creds, baseUrl) {
     const c = creds[0]!;

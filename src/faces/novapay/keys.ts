@@ -2,7 +2,6 @@
 // key does). Generated once and kept in the store's settings, so every process and every restart signs
 // with the same key; a seed may set it. Merchants download the public half from `GET /v1/public-key`.
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { sql } from 'kysely';
 import type { Engine } from '../../core/engine.js';
 import type { Tx } from '../../core/ports.js';
 
@@ -41,27 +40,21 @@ function parseSetting(text: string): GatewayKey {
   return keyFromPrivatePem(j.privateKey);
 }
 
-async function lockKeyRow(tx: Tx): Promise<void> {
-  // PostgreSQL: two processes starting on an empty database must not both generate a key.
-  if (tx.dialect === 'postgres') await sql`select pg_advisory_xact_lock(4206900101)`.execute(tx.raw as never);
-}
-
-/** Reads the key inside a transaction, generating and storing it when there is none yet. */
+/**
+ * Reads the key inside a transaction, generating and storing it when there is none yet. Two processes starting on
+ * an empty database may both generate one: the first stored is the one both use.
+ */
 export async function ensureGatewayKeyText(tx: Tx): Promise<{ text: string; created: boolean }> {
   const existing = await tx.settings.get(GATEWAY_KEY_SETTING);
   if (existing) return { text: existing, created: false };
-  await lockKeyRow(tx);
-  const again = await tx.settings.get(GATEWAY_KEY_SETTING);
-  if (again) return { text: again, created: false };
-  const text = JSON.stringify({ privateKey: generateGatewayKey() });
-  await tx.settings.set(GATEWAY_KEY_SETTING, text);
-  return { text, created: true };
+  const fresh = JSON.stringify({ privateKey: generateGatewayKey() });
+  const text = await tx.settings.setIfAbsent(GATEWAY_KEY_SETTING, fresh);
+  return { text, created: text === fresh };
 }
 
 /** Replaces the key (a seed's `gatewayPrivateKey`). */
 export async function setGatewayKey(tx: Tx, engine: Engine, privatePem: string): Promise<void> {
   const key = keyFromPrivatePem(privatePem);
-  await lockKeyRow(tx);
   const text = JSON.stringify({ privateKey: key.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() });
   await tx.settings.set(GATEWAY_KEY_SETTING, text);
   cache.set(engine, { key, text, loadedAt: 0 });

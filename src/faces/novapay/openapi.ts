@@ -16,7 +16,7 @@ import {
   type Response,
   type Schema,
 } from '../kit/openapi.js';
-import { novapayFace } from './face.js';
+import type { ConnectionField } from '../face.js';
 import { PROCESSING_ERRORS } from './wire.js';
 
 const SESSION = '6ce78f80-7206-43a6-8012-d55b4fba2cd7';
@@ -175,8 +175,8 @@ const page = (operationId: string, summary: string, description: string, method:
   'x-polypay-browser': true,
 });
 
-export function novapayOpenApi(baseUrl: string): OpenApiDocument {
-  const base = `${baseUrl}${novapayFace.prefix}`;
+export function novapayOpenApi(baseUrl: string, prefix: string): OpenApiDocument {
+  const base = `${baseUrl}${prefix}`;
   const pages: Record<string, PathItem> = {};
   for (const [v, label] of [
     ['pay', 'Payment page'],
@@ -693,4 +693,31 @@ export function novapayOpenApi(baseUrl: string): OpenApiDocument {
     },
     'x-webhooks': { postback: postbackWebhook },
   };
+}
+
+/** The reference page's credentials panel: merchant_id, the x-sign algorithm and the merchant's private key (pasted). */
+export function novapayConnectionFields(c: Record<string, string> | undefined): ConnectionField[] {
+  return [
+    {
+      name: 'merchantId',
+      label: 'merchant_id',
+      value: c?.merchantId ?? '',
+      hint: 'Changing it updates `merchant_id` in the request bodies below.',
+    },
+    {
+      name: 'algorithm',
+      label: 'x-sign algorithm',
+      value: 'SHA-1',
+      kind: 'select',
+      options: ['SHA-1', 'SHA-256'],
+      hint: "SHA-1 as the original SDK README and the PHP SDKs sign; SHA-256 as the current Node SDK (errors then come in today's shape).",
+    },
+    {
+      name: 'privateKey',
+      label: 'Merchant private key (PEM)',
+      value: '',
+      kind: 'textarea',
+      hint: "Paste the PKCS#8 (`BEGIN PRIVATE KEY`) or PKCS#1 (`BEGIN RSA PRIVATE KEY`) key whose public half the merchant registered. `polypay start` writes the demo merchant's key to `<data folder>/credentials/demo-novapay-privateKey.pem`. The key is used by this page only and never sent anywhere.",
+    },
+  ];
 }

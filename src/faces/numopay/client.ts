@@ -55,13 +55,17 @@ export class NumopayApiError extends Error {
   }
 }
 
+/** How far ahead of the clock a write's timestamp may be when it is sent, in seconds. */
+const MAX_LEAD = 10;
+
 /** The timestamp last used per identical write (key, method, path, body) in this process. */
 const lastWrites = new Map<string, number>();
 
 /**
  * The gateway refuses a state-changing request whose signature it has seen (a replay), and the signature of two
- * identical writes in one second is the same: the second gets the next free second as its timestamp (still well
- * inside the ±30 s window).
+ * identical writes in one second is the same: the second gets the next free second as its timestamp. A timestamp is
+ * never more than MAX_LEAD seconds ahead of the clock when sent (the client waits instead), so a burst of identical
+ * writes stays inside the ±30 s window.
  */
 function writeTimestamp(key: string, ts: number): number {
   const last = lastWrites.get(key);
@@ -80,8 +84,9 @@ export class NumopayClient {
     const isRead = method === 'GET' || method === 'HEAD';
     const query = isRead ? sortedQuery(params as Record<string, string>) : '';
     const body = isRead ? '' : JSON.stringify(params);
-    let ts = this.o.now ? this.o.now() : Math.floor(Date.now() / 1000);
-    if (!isRead) ts = writeTimestamp(`${this.o.apiKey} ${method} ${path} ${body}`, ts);
+    const now = this.o.now ? this.o.now() : Math.floor(Date.now() / 1000);
+    const ts = isRead ? now : writeTimestamp(`${this.o.apiKey} ${method} ${path} ${body}`, now);
+    if (!this.o.now && ts - now > MAX_LEAD) await new Promise((r) => setTimeout(r, (ts - now - MAX_LEAD) * 1000));
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (opts.signed !== false) headers.authorization = numopayAuthorization(this.o.apiKey, this.o.secret, ts, method, path, query, body);
     const res = await fetch(this.o.baseUrl.replace(/\/$/, '') + path + query, { method, headers, ...(isRead ? {} : { body }) });

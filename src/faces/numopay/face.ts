@@ -1,10 +1,11 @@
 // The Numopay face (API v2): NP-ACCESS-TOKEN HMAC auth, accounts, charge and refill tokens, payment
 // status, webhook endpoints, transactions, checkout sessions and payment pages.
 import { randomToken, uuid } from '../../core/ids.js';
-import type { Face } from '../face.js';
+import type { ExampleValues, Face } from '../face.js';
 import { registerNumopayRoutes } from './routes.js';
 import { numopayMigrations, numopayStore } from './store.js';
 import { numopayWebhooks } from './webhooks.js';
+import { numopayConnectionFields, numopayOpenApi } from './openapi.js';
 
 interface NumopaySeed {
   apiKey?: string;
@@ -16,6 +17,7 @@ interface NumopaySeed {
 export const numopayFace: Face = {
   name: 'numopay',
   prefix: '/numopay',
+  apiHosts: ['api.numopay.com'],
   title: 'Numopay API v2',
   // charges (card_info), refills (card_number), the checkout payment page's form (number, cvv) and its 3-D Secure return
   sensitive: {
@@ -55,6 +57,17 @@ export const numopayFace: Face = {
       publishableKey: String(c.data.publishableKey ?? ''),
       accounts: accounts.map((a) => ({ id: a.id, currency: a.currency })),
     };
+  },
+  summary:
+    'Accounts, charge and refill tokens with 3-D Secure, payment status, webhook endpoints, checkout sessions. NP-ACCESS-TOKEN (HMAC-SHA256) auth.',
+  openapi: numopayOpenApi,
+  connectionFields: numopayConnectionFields,
+  async exampleValues(tx, merchantId, c) {
+    const values: ExampleValues = { params: {}, body: {} };
+    const accounts = await numopayStore.listAccounts(tx, merchantId);
+    if (accounts[0]) values.params.account_id = accounts[0].id;
+    if (c.publishableKey) values.body.key = c.publishableKey;
+    return values;
   },
   describe(creds, baseUrl) {
     const c = creds[0]!;

@@ -13,7 +13,7 @@ import {
   type PathItem,
   type Schema,
 } from '../kit/openapi.js';
-import { numopayFace } from './face.js';
+import type { ConnectionField } from '../face.js';
 import { STATE_DESCRIPTIONS } from './wire.js';
 
 const ACCOUNT = '423e5010-24d7-11ea-a0af-ad4afa2c683c';
@@ -97,7 +97,7 @@ const page = (
   'x-polypay-browser': true,
 });
 
-export function numopayOpenApi(baseUrl: string): OpenApiDocument {
+export function numopayOpenApi(baseUrl: string, prefix: string): OpenApiDocument {
   return {
     openapi: '3.0.3',
     info: {
@@ -109,7 +109,7 @@ export function numopayOpenApi(baseUrl: string): OpenApiDocument {
         '**Authentication.** Every `/v2/accounts…` request carries `Authorization: NP-ACCESS-TOKEN <version>.<timestamp>.<apiKey>.<signature>` where `version` is `2019-12-22`, `timestamp` is Unix seconds (within 30 s of the server time: `GET /v2/time`), and `signature` is the hex HMAC-SHA256, keyed with the API secret, of `timestamp + METHOD + path + query + body`. `path` is the path after the base URL (`/v2/accounts`, not `/numopay/v2/accounts`), `query` is `""` or `?` + the parameters sorted by name with strict URI encoding, `body` is `""` for GET and the exact JSON sent otherwise (`{}` for a DELETE without parameters, as Client.js does).',
       ].join('\n'),
     },
-    servers: [{ url: `${baseUrl}${numopayFace.prefix}`, description: 'This gateway' }],
+    servers: [{ url: `${baseUrl}${prefix}`, description: 'This gateway' }],
     tags: [
       { name: 'Accounts', description: "A merchant's accounts, one per currency" },
       { name: 'Charges', description: 'Charging a card: a token, then the card data, then 3-D Secure through the `charge_link`' },
@@ -203,7 +203,7 @@ export function numopayOpenApi(baseUrl: string): OpenApiDocument {
             ),
             responses: {
               200: json("The payer's link", data(s.obj({ charge_link: s.str({ format: 'uri' }) }, 'all')), {
-                data: { charge_link: `${baseUrl}${numopayFace.prefix}/v2/charge/50udXT4fHUupHGCECKJkwSsVJrQQPvRU` },
+                data: { charge_link: `${baseUrl}${prefix}/v2/charge/50udXT4fHUupHGCECKJkwSsVJrQQPvRU` },
               }),
             },
           },
@@ -449,7 +449,7 @@ export function numopayOpenApi(baseUrl: string): OpenApiDocument {
           }),
           responses: {
             200: json('The page', data(s.obj({ url: s.str({ format: 'uri' }) }, 'all')), {
-              data: { url: `${baseUrl}${numopayFace.prefix}/pay/cs_live_DgKs7b4grFqhTGkd6Iew8OH1?token=GJDRWzp6ahTroGZRTar8twyWnJIsVwN1` },
+              data: { url: `${baseUrl}${prefix}/pay/cs_live_DgKs7b4grFqhTGkd6Iew8OH1?token=GJDRWzp6ahTroGZRTar8twyWnJIsVwN1` },
             }),
             400: errors[400],
             404: json('Unknown session, token or key', s.ref('Error'), { error: 'Checkout session not found' }),
@@ -591,4 +591,18 @@ export function numopayOpenApi(baseUrl: string): OpenApiDocument {
     },
     'x-webhooks': { order: orderWebhook },
   };
+}
+
+/** The reference page's credentials panel: the API key, and the secret that signs requests. */
+export function numopayConnectionFields(c: Record<string, string> | undefined): ConnectionField[] {
+  return [
+    { name: 'apiKey', label: 'API key', value: c?.apiKey ?? '' },
+    {
+      name: 'secret',
+      label: 'Secret',
+      value: c?.secret ?? '',
+      secret: true,
+      hint: 'Signs `timestamp + METHOD + path + query + body` with HMAC-SHA256.',
+    },
+  ];
 }

@@ -1,6 +1,7 @@
 // Way2Pay operator endpoints under /admin/api/faces/way2pay (behind the admin token): the pool of
 // requisites payers transfer to, pay-ins awaiting confirmation, and the operator's confirmations.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { stringifyWithBigints } from '../../core/bigint-json.js';
 import { CoreError } from '../../core/errors.js';
 import { parseMajor } from '../../core/money.js';
 import type { FaceContext } from '../face.js';
@@ -39,7 +40,7 @@ function amountOf(b: Record<string, unknown>, currency: string): bigint | undefi
 export function registerWay2payAdmin(app: FastifyInstance, ctx: FaceContext, svc: Way2PayService): void {
   const { engine } = ctx;
   // money is bigint minor units: sent as strings
-  app.setReplySerializer((payload) => JSON.stringify(payload, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)));
+  app.setReplySerializer((payload) => stringifyWithBigints(payload));
   // face errors become the admin API's {error} answers
   app.setErrorHandler((err, _req, reply: FastifyReply) => {
     const own = (err as { status?: unknown }).status;

@@ -16,10 +16,12 @@ import {
   type Way2PayConfig,
 } from './operations.js';
 import { registerWay2payAdmin } from './admin.js';
+import { registerP2pDesk } from './p2p-desk.js';
 import { registerWay2payRoutes } from './routes.js';
 import { way2payMigrations, way2payStore as S } from './store.js';
 import { way2payWebhooks } from './webhooks.js';
 import { errorBody, findBank, PAYIN_METHODS, PAYOUT_METHODS, type RequisiteKind } from './wire.js';
+import { way2payConnectionFields, way2payOpenApi } from './openapi.js';
 
 /** The merchant's `way2pay` section of a seed file. */
 export interface Way2PaySeed {
@@ -57,6 +59,7 @@ export function createWay2payFace(options: Partial<Way2PayConfig> = {}): Face {
   return {
     name: 'way2pay',
     prefix: '/way2pay',
+    apiHosts: ['way2pay.app', 'api.way2pay.com'],
     title: 'Way2Pay API v1',
     // a pay-out's receiver (a card number for method CARD; a phone or an account number is not kept either)
     sensitive: {
@@ -70,6 +73,7 @@ export function createWay2payFace(options: Partial<Way2PayConfig> = {}): Face {
     },
     routes: (app, ctx) => registerWay2payRoutes(app, ctx, way2payService(ctx.engine, config)),
     admin: (app, ctx) => registerWay2payAdmin(app, ctx, way2payService(ctx.engine, config)),
+    dashboard: (pages, ctx) => registerP2pDesk(pages, ctx, way2payService(ctx.engine, config)),
     webhooks: (ctx) => way2payWebhooks(ctx, way2payService(ctx.engine, config)),
     jobs(ctx) {
       const svc = way2payService(ctx.engine, config);
@@ -118,6 +122,12 @@ export function createWay2payFace(options: Partial<Way2PayConfig> = {}): Face {
         await svc.deposit(tx, merchant.id, currency, parseMajor(amount, currency), 'payout');
       for (const [currency, amount] of balances(s.paymentBalance))
         await svc.deposit(tx, merchant.id, currency, parseMajor(amount, currency), 'payment');
+    },
+    summary: 'P2P pay-ins with requisites, pay-outs, balances, reference data, callbacks. HMAC auth, generations 1 and 3.',
+    openapi: way2payOpenApi,
+    connectionFields: way2payConnectionFields,
+    async exampleValues(_tx, _merchantId, c) {
+      return { params: {}, body: c.publicKey ? { publicKey: c.publicKey } : {} };
     },
     describe(creds, baseUrl) {
       const c = creds[0]!;

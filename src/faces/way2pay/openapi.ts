@@ -15,7 +15,7 @@ import {
   type Response,
   type Schema,
 } from '../kit/openapi.js';
-import { way2payFace } from './face.js';
+import type { ConnectionField } from '../face.js';
 import { ERRORS, PAYIN_METHODS, PAYOUT_METHODS, STATUSES } from './wire.js';
 
 const PAYIN_ID = '4723210b-a2bc-4598-97fe-0f9bdece9041';
@@ -152,7 +152,7 @@ const sandbox = (
   },
 });
 
-export function way2payOpenApi(baseUrl: string): OpenApiDocument {
+export function way2payOpenApi(baseUrl: string, prefix: string): OpenApiDocument {
   const payInId = p.path('id', 'Pay-in id (UUID)', PAYIN_ID, s.str({ format: 'uuid' }));
   const payOutId = p.path('id', 'Pay-out id (UUID)', PAYOUT_ID, s.str({ format: 'uuid' }));
   const statusParam = p.path('status', 'Only CANCELLED may be set by the merchant', 'CANCELLED', s.enum(STATUSES));
@@ -189,7 +189,7 @@ export function way2payOpenApi(baseUrl: string): OpenApiDocument {
           '.',
       ].join('\n'),
     },
-    servers: [{ url: `${baseUrl}${way2payFace.prefix}`, description: 'This gateway' }],
+    servers: [{ url: `${baseUrl}${prefix}`, description: 'This gateway' }],
     tags: [
       { name: 'Pay-in', description: 'Collecting money through requisites' },
       { name: 'Pay-out', description: 'Paying out from the payout balance' },
@@ -714,4 +714,27 @@ export function way2payOpenApi(baseUrl: string): OpenApiDocument {
     },
     'x-webhooks': { payIn: callbackItem('payIn'), payOut: callbackItem('payOut') },
   };
+}
+
+/** The reference page's credentials panel: the key pair, the merchant's auth generation, and the admin token of the sandbox routes. */
+export function way2payConnectionFields(c: Record<string, string> | undefined): ConnectionField[] {
+  return [
+    { name: 'publicKey', label: 'Public key', value: c?.publicKey ?? '' },
+    { name: 'secretKey', label: 'Secret key', value: c?.secretKey ?? '', secret: true },
+    {
+      name: 'generation',
+      label: 'Auth generation',
+      value: c?.generation === '3' ? '3' : '1',
+      kind: 'select',
+      options: ['1', '3'],
+      hint: "1: HMAC-SHA256 over body + nonce (the original README). 3: HMAC-SHA512 over path + sorted JSON + nonce. Use the merchant's.",
+    },
+    {
+      name: 'adminToken',
+      label: 'Admin token (sandbox routes)',
+      value: '',
+      secret: true,
+      hint: "The gateway's admin token, sent as `Authorization: Bearer` by the Sandbox operations only (never filled in by this page).",
+    },
+  ];
 }

@@ -1,99 +1,104 @@
-// Way2Pay-owned tables: nonces (last accepted per Public-Key), the requisites pool, commissions, pay-ins
-// and pay-outs. Kysely over `tx.raw`; uniqueness (externalID) is a constraint, state changes are
-// conditional updates, so concurrent requests and processes cannot both win.
-import { sql, type Generated, type Kysely, type Selectable } from 'kysely';
+// Way2Pay-owned tables: nonces (last accepted per Public-Key), the requisites pool, commissions, pay-ins and
+// pay-outs, defined once (src/store/table.ts) and queried through `tx.db<Way2PayDatabase>()`. Uniqueness
+// (externalID) is a constraint, state changes are conditional updates, so concurrent requests and processes cannot
+// both win.
+import { sql, type Kysely } from 'kysely';
 import type { Tx } from '../../core/ports.js';
-import { serialId, type MigrationFactory } from '../../store/migrations.js';
-import { big, num, numOrNull } from '../../store/rows.js';
+import { serialId, type Migrations } from '../../store/migrations.js';
+import { bigint, bool, int, table, text, toBigint, type DatabaseOf, type Expect, type RecordOf, type Same } from '../../store/table.js';
 import type { PayIn, PayOut, RequisiteKind, Way2PayStatus } from './wire.js';
 
-type Int = bigint | number;
+export const way2payTables = {
+  nonces: table('way2pay_nonces', {
+    publicKey: text(),
+    lastNonce: bigint(),
+    updatedAt: int(),
+  }),
+  requisites: table('way2pay_requisites', {
+    id: int().generated(),
+    merchantId: text(),
+    bankId: int(),
+    kind: text<RequisiteKind>(),
+    value: text(),
+    holder: text(),
+    isActive: bool(),
+    lastUsedAt: int(),
+    createdAt: int(),
+  }),
+  commissions: table('way2pay_commissions', {
+    id: int().generated(),
+    merchantId: text(),
+    direction: text<'payin' | 'payout'>(),
+    bankId: int(),
+    method: text(),
+    percentBp: bigint(),
+    minAmount: bigint(),
+    maxAmount: bigint(),
+    isActive: bool(),
+  }),
+  payIns: table('way2pay_payins', {
+    id: text(),
+    merchantId: text(),
+    externalId: text(),
+    trackerId: text(),
+    status: text<Way2PayStatus>(),
+    amount: bigint(),
+    commission: bigint(),
+    currency: text(),
+    bankId: int(),
+    bankFixed: bool(),
+    method: text(),
+    requisiteId: int().nullable(),
+    receiver: text().nullable(),
+    holder: text().nullable(),
+    description: text().nullable(),
+    callbackUrl: text().nullable(),
+    paidAmount: bigint().nullable(),
+    holdNetId: int().nullable(),
+    holdFeeId: int().nullable(),
+    expiresAt: int(),
+    createdAt: int(),
+    updatedAt: int(),
+  }),
+  payOuts: table('way2pay_payouts', {
+    id: text(),
+    merchantId: text(),
+    externalId: text(),
+    trackerId: text(),
+    status: text<Way2PayStatus>(),
+    amount: bigint(),
+    commission: bigint(),
+    currency: text(),
+    bankId: int(),
+    method: text(),
+    receiver: text(),
+    cardId: text().nullable(),
+    holder: text(),
+    description: text().nullable(),
+    callbackUrl: text(),
+    holdAmountId: int().nullable(),
+    holdFeeId: int().nullable(),
+    declineReason: text().nullable(),
+    expiresAt: int(),
+    createdAt: int(),
+    updatedAt: int(),
+  }),
+};
+export type Way2PayDatabase = DatabaseOf<typeof way2payTables>;
+const T = way2payTables;
 
-interface NoncesTable {
-  public_key: string;
-  last_nonce: Int;
-  updated_at: Int;
-}
-interface RequisitesTable {
-  id: Generated<Int>;
-  merchant_id: string;
-  bank_id: Int;
-  kind: string;
-  value: string;
-  holder: string;
-  is_active: Int;
-  last_used_at: Int;
-  created_at: Int;
-}
-interface CommissionsTable {
-  id: Generated<Int>;
-  merchant_id: string;
-  direction: string;
-  bank_id: Int;
-  method: string;
-  percent_bp: Int;
-  min_amount: Int;
-  max_amount: Int;
-  is_active: Int;
-}
-interface PayInsTable {
-  id: string;
-  merchant_id: string;
-  external_id: string;
-  tracker_id: string;
-  status: string;
-  amount: Int;
-  commission: Int;
-  currency: string;
-  bank_id: Int;
-  bank_fixed: Int;
-  method: string;
-  requisite_id: Int | null;
-  receiver: string | null;
-  holder: string | null;
-  description: string | null;
-  callback_url: string | null;
-  paid_amount: Int | null;
-  hold_net_id: Int | null;
-  hold_fee_id: Int | null;
-  expires_at: Int;
-  created_at: Int;
-  updated_at: Int;
-}
-interface PayOutsTable {
-  id: string;
-  merchant_id: string;
-  external_id: string;
-  tracker_id: string;
-  status: string;
-  amount: Int;
-  commission: Int;
-  currency: string;
-  bank_id: Int;
-  method: string;
-  receiver: string;
-  card_id: string | null;
-  holder: string;
-  description: string | null;
-  callback_url: string;
-  hold_amount_id: Int | null;
-  hold_fee_id: Int | null;
-  decline_reason: string | null;
-  expires_at: Int;
-  created_at: Int;
-  updated_at: Int;
-}
-export interface Way2PayDatabase {
-  way2pay_nonces: NoncesTable;
-  way2pay_requisites: RequisitesTable;
-  way2pay_commissions: CommissionsTable;
-  way2pay_payins: PayInsTable;
-  way2pay_payouts: PayOutsTable;
-}
+export type Requisite = RecordOf<typeof T.requisites.definition>;
+export type Commission = RecordOf<typeof T.commissions.definition>;
+
+/** the records are the face's types exactly */
+export type RecordsMatch = [
+  Expect<Same<RecordOf<typeof T.payIns.definition>, PayIn>>,
+  Expect<Same<RecordOf<typeof T.payOuts.definition>, PayOut>>,
+];
 
 const BIG = 'bigint' as const;
 
-export const way2payMigrations: Record<string, MigrationFactory> = {
+export const way2payMigrations: Migrations = {
   '0400_way2pay': (dialect) => ({
     async up(db: Kysely<any>) {
       await db.schema
@@ -181,150 +186,9 @@ export const way2payMigrations: Record<string, MigrationFactory> = {
   }),
 };
 
-export interface Requisite {
-  id: number;
-  merchantId: string;
-  bankId: number;
-  kind: RequisiteKind;
-  value: string;
-  holder: string;
-  isActive: boolean;
-  lastUsedAt: number;
-  createdAt: number;
-}
-
-export interface Commission {
-  id: number;
-  merchantId: string;
-  direction: 'payin' | 'payout';
-  bankId: number;
-  method: string;
-  percentBp: bigint;
-  minAmount: bigint;
-  maxAmount: bigint;
-  isActive: boolean;
-}
-
 function db(tx: Tx): Kysely<Way2PayDatabase> {
-  return tx.raw as Kysely<Way2PayDatabase>;
+  return tx.db<Way2PayDatabase>();
 }
-
-const toRequisite = (r: Selectable<RequisitesTable>): Requisite => ({
-  id: num(r.id),
-  merchantId: r.merchant_id,
-  bankId: num(r.bank_id),
-  kind: r.kind as RequisiteKind,
-  value: r.value,
-  holder: r.holder,
-  isActive: num(r.is_active) === 1,
-  lastUsedAt: num(r.last_used_at),
-  createdAt: num(r.created_at),
-});
-const toCommission = (r: Selectable<CommissionsTable>): Commission => ({
-  id: num(r.id),
-  merchantId: r.merchant_id,
-  direction: r.direction as Commission['direction'],
-  bankId: num(r.bank_id),
-  method: r.method,
-  percentBp: big(r.percent_bp),
-  minAmount: big(r.min_amount),
-  maxAmount: big(r.max_amount),
-  isActive: num(r.is_active) === 1,
-});
-const toPayIn = (r: PayInsTable): PayIn => ({
-  id: r.id,
-  merchantId: r.merchant_id,
-  externalId: r.external_id,
-  trackerId: r.tracker_id,
-  status: r.status as Way2PayStatus,
-  amount: big(r.amount),
-  commission: big(r.commission),
-  currency: r.currency,
-  bankId: num(r.bank_id),
-  bankFixed: num(r.bank_fixed) === 1,
-  method: r.method,
-  requisiteId: numOrNull(r.requisite_id),
-  receiver: r.receiver,
-  holder: r.holder,
-  description: r.description,
-  callbackUrl: r.callback_url,
-  paidAmount: r.paid_amount === null ? null : big(r.paid_amount),
-  holdNetId: numOrNull(r.hold_net_id),
-  holdFeeId: numOrNull(r.hold_fee_id),
-  expiresAt: num(r.expires_at),
-  createdAt: num(r.created_at),
-  updatedAt: num(r.updated_at),
-});
-const fromPayIn = (p: PayIn): PayInsTable => ({
-  id: p.id,
-  merchant_id: p.merchantId,
-  external_id: p.externalId,
-  tracker_id: p.trackerId,
-  status: p.status,
-  amount: p.amount,
-  commission: p.commission,
-  currency: p.currency,
-  bank_id: p.bankId,
-  bank_fixed: p.bankFixed ? 1 : 0,
-  method: p.method,
-  requisite_id: p.requisiteId,
-  receiver: p.receiver,
-  holder: p.holder,
-  description: p.description,
-  callback_url: p.callbackUrl,
-  paid_amount: p.paidAmount,
-  hold_net_id: p.holdNetId,
-  hold_fee_id: p.holdFeeId,
-  expires_at: p.expiresAt,
-  created_at: p.createdAt,
-  updated_at: p.updatedAt,
-});
-const toPayOut = (r: PayOutsTable): PayOut => ({
-  id: r.id,
-  merchantId: r.merchant_id,
-  externalId: r.external_id,
-  trackerId: r.tracker_id,
-  status: r.status as Way2PayStatus,
-  amount: big(r.amount),
-  commission: big(r.commission),
-  currency: r.currency,
-  bankId: num(r.bank_id),
-  method: r.method,
-  receiver: r.receiver,
-  cardId: r.card_id,
-  holder: r.holder,
-  description: r.description,
-  callbackUrl: r.callback_url,
-  holdAmountId: numOrNull(r.hold_amount_id),
-  holdFeeId: numOrNull(r.hold_fee_id),
-  declineReason: r.decline_reason,
-  expiresAt: num(r.expires_at),
-  createdAt: num(r.created_at),
-  updatedAt: num(r.updated_at),
-});
-const fromPayOut = (p: PayOut): PayOutsTable => ({
-  id: p.id,
-  merchant_id: p.merchantId,
-  external_id: p.externalId,
-  tracker_id: p.trackerId,
-  status: p.status,
-  amount: p.amount,
-  commission: p.commission,
-  currency: p.currency,
-  bank_id: p.bankId,
-  method: p.method,
-  receiver: p.receiver,
-  card_id: p.cardId,
-  holder: p.holder,
-  description: p.description,
-  callback_url: p.callbackUrl,
-  hold_amount_id: p.holdAmountId,
-  hold_fee_id: p.holdFeeId,
-  decline_reason: p.declineReason,
-  expires_at: p.expiresAt,
-  created_at: p.createdAt,
-  updated_at: p.updatedAt,
-});
 
 export interface ListFilter {
   merchantId: string;
@@ -338,46 +202,51 @@ export interface ListFilter {
  * Pay-ins and pay-outs are stored alike: inserted once per (merchant, externalID) by a unique constraint,
  * updated only from the status the caller read, listed newest first.
  */
-function operationTable<T extends { id: string; status: Way2PayStatus }, Row extends { id: string }>(
-  table: 'way2pay_payins' | 'way2pay_payouts',
-  from: (x: T) => Row,
-  to: (r: Row) => T,
-) {
-  const q = (tx: Tx) => db(tx) as unknown as Kysely<any>;
+function operationTable<R extends { id: string; status: Way2PayStatus }>(t: typeof T.payIns | typeof T.payOuts) {
+  // typed as the pay-ins' table: the queries name only the columns both tables have alike
+  const table = t.name as 'way2pay_payins';
+  const q = (tx: Tx) => db(tx);
+  const read = (r: object) => t.read(r) as unknown as R;
+  const write = (x: Partial<R>) => (t as typeof T.payIns).write(x as unknown as Partial<PayIn>);
   return {
     /** false when the externalID is taken (the unique constraint decides, also under races) */
-    async insert(tx: Tx, x: T): Promise<boolean> {
+    async insert(tx: Tx, x: R): Promise<boolean> {
       const r = await q(tx)
         .insertInto(table)
-        .values(from(x))
-        .onConflict((oc: any) => oc.columns(['merchant_id', 'external_id']).doNothing())
+        .values(write(x))
+        .onConflict((oc) => oc.columns(['merchant_id', 'external_id']).doNothing())
         .returning('id')
         .executeTakeFirst();
       return r !== undefined;
     },
-    async get(tx: Tx, id: string): Promise<T | undefined> {
+    async get(tx: Tx, id: string): Promise<R | undefined> {
       const r = await q(tx).selectFrom(table).selectAll().where('id', '=', id).executeTakeFirst();
-      return r && to(r as Row);
+      return r && read(r);
     },
     /** writes the object if it is still in `fromStatus` (a conditional update); false when something else changed it */
-    async update(tx: Tx, x: T, fromStatus: Way2PayStatus): Promise<boolean> {
-      const { id: _id, ...rest } = from(x);
-      const res = await q(tx).updateTable(table).set(rest).where('id', '=', x.id).where('status', '=', fromStatus).executeTakeFirst();
+    async update(tx: Tx, x: R, fromStatus: Way2PayStatus): Promise<boolean> {
+      const { id: _id, ...rest } = x;
+      const res = await q(tx)
+        .updateTable(table)
+        .set(write(rest as Partial<R>))
+        .where('id', '=', x.id)
+        .where('status', '=', fromStatus)
+        .executeTakeFirst();
       return Number(res.numUpdatedRows) === 1;
     },
-    async list(tx: Tx, f: ListFilter): Promise<{ total: number; items: T[] }> {
+    async list(tx: Tx, f: ListFilter): Promise<{ total: number; items: R[] }> {
       let sel = q(tx).selectFrom(table).where('merchant_id', '=', f.merchantId);
       if (f.status) sel = sel.where('status', '=', f.status);
       if (f.externalId !== undefined) sel = sel.where('external_id', '=', f.externalId);
-      const total = await sel.select((eb: any) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+      const total = await sel.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
       const rows = await sel.selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(f.limit).offset(f.offset).execute();
-      return { total: num((total as { n: unknown }).n), items: (rows as Row[]).map(to) };
+      return { total: Number(total.n), items: rows.map(read) };
     },
   };
 }
 
-const payIns = operationTable('way2pay_payins', fromPayIn, toPayIn);
-const payOuts = operationTable('way2pay_payouts', fromPayOut, toPayOut);
+const payIns = operationTable<PayIn>(T.payIns);
+const payOuts = operationTable<PayOut>(T.payOuts);
 
 export const way2payStore = {
   // ---- nonces
@@ -388,12 +257,12 @@ export const way2payStore = {
   async acceptNonce(tx: Tx, publicKey: string, nonce: bigint, now: number): Promise<boolean> {
     await db(tx)
       .insertInto('way2pay_nonces')
-      .values({ public_key: publicKey, last_nonce: 0n, updated_at: now })
+      .values(T.nonces.write({ publicKey, lastNonce: 0n, updatedAt: now }))
       .onConflict((oc) => oc.column('public_key').doNothing())
       .execute();
     const res = await db(tx)
       .updateTable('way2pay_nonces')
-      .set({ last_nonce: nonce, updated_at: now })
+      .set(T.nonces.write({ lastNonce: nonce, updatedAt: now }))
       .where('public_key', '=', publicKey)
       .where('last_nonce', '<', nonce)
       .executeTakeFirst();
@@ -401,11 +270,11 @@ export const way2payStore = {
   },
   async lastNonce(tx: Tx, publicKey: string): Promise<bigint | undefined> {
     const r = await db(tx).selectFrom('way2pay_nonces').select('last_nonce').where('public_key', '=', publicKey).executeTakeFirst();
-    return r ? big(r.last_nonce) : undefined;
+    return r ? toBigint(r.last_nonce) : undefined;
   },
 
   /** Runs fn under a savepoint: on a thrown error its writes are undone, the transaction's earlier writes stay. */
-  async savepoint<T>(tx: Tx, fn: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
+  async savepoint<R>(tx: Tx, fn: () => Promise<R>): Promise<{ ok: true; value: R } | { ok: false; error: unknown }> {
     await sql`savepoint way2pay_request`.execute(db(tx));
     try {
       const value = await fn();
@@ -422,25 +291,15 @@ export const way2payStore = {
   async insertRequisite(tx: Tx, r: Omit<Requisite, 'id'>): Promise<number | undefined> {
     const row = await db(tx)
       .insertInto('way2pay_requisites')
-      .values({
-        merchant_id: r.merchantId,
-        bank_id: r.bankId,
-        kind: r.kind,
-        value: r.value,
-        holder: r.holder,
-        is_active: r.isActive ? 1 : 0,
-        last_used_at: r.lastUsedAt,
-        created_at: r.createdAt,
-      })
+      .values(T.requisites.write(r))
       .onConflict((oc) => oc.columns(['merchant_id', 'bank_id', 'kind', 'value']).doNothing())
       .returning('id')
       .executeTakeFirst();
-    return row ? num(row.id) : undefined;
+    return row ? Number(row.id) : undefined;
   },
   async listRequisites(tx: Tx, merchantId: string): Promise<Requisite[]> {
-    return (await db(tx).selectFrom('way2pay_requisites').selectAll().where('merchant_id', '=', merchantId).orderBy('id').execute()).map(
-      toRequisite,
-    );
+    const rows = await db(tx).selectFrom('way2pay_requisites').selectAll().where('merchant_id', '=', merchantId).orderBy('id').execute();
+    return rows.map((r) => T.requisites.read(r));
   },
   async countRequisites(tx: Tx, merchantId: string): Promise<number> {
     const r = await db(tx)
@@ -448,12 +307,12 @@ export const way2payStore = {
       .select((eb) => eb.fn.countAll().as('n'))
       .where('merchant_id', '=', merchantId)
       .executeTakeFirstOrThrow();
-    return num(r.n);
+    return Number(r.n);
   },
   async setRequisiteActive(tx: Tx, merchantId: string, id: number, active: boolean): Promise<boolean> {
     const res = await db(tx)
       .updateTable('way2pay_requisites')
-      .set({ is_active: active ? 1 : 0 })
+      .set(T.requisites.write({ isActive: active }))
       .where('merchant_id', '=', merchantId)
       .where('id', '=', id)
       .executeTakeFirst();
@@ -475,51 +334,33 @@ export const way2payStore = {
       .executeTakeFirst();
     if (!r) return undefined;
     await db(tx).updateTable('way2pay_requisites').set({ last_used_at: now }).where('id', '=', r.id).execute();
-    return toRequisite(r);
+    return T.requisites.read(r);
   },
 
   // ---- commissions
   async upsertCommission(tx: Tx, c: Omit<Commission, 'id'>): Promise<void> {
-    const values = {
-      merchant_id: c.merchantId,
-      direction: c.direction,
-      bank_id: c.bankId,
-      method: c.method,
-      percent_bp: c.percentBp,
-      min_amount: c.minAmount,
-      max_amount: c.maxAmount,
-      is_active: c.isActive ? 1 : 0,
-    };
+    const row = T.commissions.write(c);
     await db(tx)
       .insertInto('way2pay_commissions')
-      .values(values)
+      .values(row)
       .onConflict((oc) =>
         oc
           .columns(['merchant_id', 'direction', 'bank_id', 'method'])
-          .doUpdateSet({ percent_bp: c.percentBp, min_amount: c.minAmount, max_amount: c.maxAmount, is_active: c.isActive ? 1 : 0 }),
+          .doUpdateSet({ percent_bp: row.percent_bp, min_amount: row.min_amount, max_amount: row.max_amount, is_active: row.is_active }),
       )
       .execute();
   },
   async insertCommissionIfMissing(tx: Tx, c: Omit<Commission, 'id'>): Promise<void> {
     await db(tx)
       .insertInto('way2pay_commissions')
-      .values({
-        merchant_id: c.merchantId,
-        direction: c.direction,
-        bank_id: c.bankId,
-        method: c.method,
-        percent_bp: c.percentBp,
-        min_amount: c.minAmount,
-        max_amount: c.maxAmount,
-        is_active: c.isActive ? 1 : 0,
-      })
+      .values(T.commissions.write(c))
       .onConflict((oc) => oc.columns(['merchant_id', 'direction', 'bank_id', 'method']).doNothing())
       .execute();
   },
   async listCommissions(tx: Tx, merchantId: string, direction?: Commission['direction']): Promise<Commission[]> {
     let q = db(tx).selectFrom('way2pay_commissions').selectAll().where('merchant_id', '=', merchantId);
     if (direction) q = q.where('direction', '=', direction);
-    return (await q.orderBy('id').execute()).map(toCommission);
+    return (await q.orderBy('id').execute()).map((r) => T.commissions.read(r));
   },
   async countCommissions(tx: Tx, merchantId: string): Promise<number> {
     const r = await db(tx)
@@ -527,7 +368,7 @@ export const way2payStore = {
       .select((eb) => eb.fn.countAll().as('n'))
       .where('merchant_id', '=', merchantId)
       .executeTakeFirstOrThrow();
-    return num(r.n);
+    return Number(r.n);
   },
 
   // ---- pay-ins and pay-outs
@@ -537,16 +378,15 @@ export const way2payStore = {
   listPayIns: payIns.list,
   /** Pay-ins still waiting for requisites, oldest first. */
   async listWaitingPayIns(tx: Tx, merchantId: string): Promise<PayIn[]> {
-    return (
-      await db(tx)
-        .selectFrom('way2pay_payins')
-        .selectAll()
-        .where('merchant_id', '=', merchantId)
-        .where('status', '=', 'CREATED')
-        .orderBy('created_at')
-        .orderBy('id')
-        .execute()
-    ).map(toPayIn);
+    const rows = await db(tx)
+      .selectFrom('way2pay_payins')
+      .selectAll()
+      .where('merchant_id', '=', merchantId)
+      .where('status', '=', 'CREATED')
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
+    return rows.map((r) => T.payIns.read(r));
   },
 
   insertPayOut: payOuts.insert,

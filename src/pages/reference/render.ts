@@ -1,6 +1,7 @@
 // Server-side rendering of the API reference from an OpenAPI document: the index of the faces, and a page per
 // face with every operation (description, parameters, schemas, examples), a credentials panel and a "Try it"
 // form per operation that the page's script signs and sends.
+import type { ConnectionField } from '../../faces/face.js';
 import { esc } from '../../faces/kit/html.js';
 import { CLIENT_SCRIPT } from './client-script.js';
 import {
@@ -21,23 +22,12 @@ import { resolvePointer } from './validate.js';
 type Any = Record<string, unknown>;
 const isObj = (v: unknown): v is Any => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-export interface CredentialField {
-  name: string;
-  label: string;
-  value: string;
-  kind?: 'text' | 'textarea' | 'select';
-  options?: string[];
-  hint?: string;
-  /** a secret: filled in for a signed-in operator only */
-  secret?: boolean;
-}
-
 export interface FacePageInput {
   doc: OpenApiDocument;
   face: string;
   prefix: string;
   nonce: string;
-  credentials: CredentialField[];
+  credentials: ConnectionField[];
   /** who filled the credentials in: the demo merchant, or nobody */
   demo: boolean;
   /** whether the visitor is a signed-in operator (the demo merchant's secrets are filled in) */

@@ -3,24 +3,15 @@
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Store, Tx } from '../../core/ports.js';
-import { KyselyTx, type DialectOps } from '../kysely-tx.js';
+import { KyselyTx } from '../kysely-tx.js';
 import { guarded } from '../ledger-guards.js';
-import { listTables, migrateToLatest } from '../migrations.js';
-import type { CoreDatabase } from '../schema.js';
+import { listTables, migrateToLatest, type Migrations } from '../migrations.js';
+import type { CoreDatabase } from '../tables.js';
+import { accountTotalsSql } from './account-totals.js';
+import { postgresOps as ops } from './dialect-ops.js';
 
 // int8 → bigint; numeric stays a string
 pg.types.setTypeParser(20, (v) => BigInt(v));
-
-const ops: DialectOps = {
-  name: 'postgres',
-  async nextTransactionId(db) {
-    const r = await sql<{ id: bigint }>`select nextval('transaction_id_seq') as id`.execute(db);
-    return Number(r.rows[0]!.id);
-  },
-  forUpdate: (qb) => qb.forUpdate() as typeof qb,
-  skipLocked: (qb) => qb.forUpdate().skipLocked() as typeof qb,
-  isUniqueViolation: (e) => typeof e === 'object' && e !== null && (e as { code?: string }).code === '23505',
-};
 
 /**
  * Runs the query layer's statements as named prepared statements: PostgreSQL parses and plans each distinct
@@ -59,6 +50,8 @@ function namedStatements(pool: pg.Pool) {
 
 export interface PostgresOptions {
   url: string;
+  /** the core's migrations and the faces' (migrations.ts `migrationsFor`) */
+  migrations: Migrations;
   poolSize?: number;
 }
 
@@ -68,7 +61,7 @@ export async function openPostgresStore(opts: PostgresOptions): Promise<Store> {
     /* idle client errors are reported by the next query */
   });
   const db = new Kysely<CoreDatabase>({ dialect: new PostgresDialect({ pool: namedStatements(pool) }) });
-  await migrateToLatest(db, 'postgres');
+  await migrateToLatest(db, 'postgres', opts.migrations);
   return new PostgresStore(db);
 }
 
@@ -88,8 +81,9 @@ class PostgresStore implements Store {
       try {
         const tx = new KyselyTx(conn, ops);
         const r = await fn(tx);
-        const totals = tx.takeAccountsSql();
+        const totals = accountTotalsSql(tx.deltas.changed());
         if (totals === null) await tx.flushAccounts();
+        else tx.deltas.clear();
         // the account totals' guards (CHECK constraints, bigint range) answer here: as their coded CoreError
         await guarded(() => sql.raw(`${totals ?? ''}commit`).execute(conn));
         return r;

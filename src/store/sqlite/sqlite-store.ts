@@ -6,37 +6,17 @@ import { Kysely, SqliteDialect, sql } from 'kysely';
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Store, Tx } from '../../core/ports.js';
-import { KyselyTx, type DialectOps } from '../kysely-tx.js';
-import { runPrepared } from '../prepared.js';
+import { KyselyTx } from '../kysely-tx.js';
 import { GroupCommitter, type GroupCommitOptions } from './group-commit.js';
-import { listTables, migrateToLatest } from '../migrations.js';
-import type { CoreDatabase } from '../schema.js';
-
-const ops: DialectOps = {
-  name: 'sqlite',
-  async nextTransactionId(db) {
-    const r = await runPrepared<{ value: unknown }>(
-      db,
-      'sqlite',
-      'sequences.next',
-      () =>
-        db
-          .updateTable('sequences')
-          .set((eb) => ({ value: eb('value', '+', 1) }))
-          .where('name', '=', 'transaction_id')
-          .returning('value'),
-      [],
-    );
-    return Number(r.rows[0]!.value);
-  },
-  forUpdate: (qb) => qb,
-  skipLocked: (qb) => qb,
-  isUniqueViolation: (e) => e instanceof Error && /UNIQUE constraint failed|PRIMARY KEY/.test(e.message),
-};
+import { listTables, migrateToLatest, type Migrations } from '../migrations.js';
+import type { CoreDatabase } from '../tables.js';
+import { sqliteOps as ops } from './dialect-ops.js';
 
 export interface SqliteOptions {
   /** file path, or ':memory:' */
   file: string;
+  /** the core's migrations and the faces' (migrations.ts `migrationsFor`) */
+  migrations: Migrations;
   /** group commit limits (default 128 transactions or 20 ms per commit) */
   groupCommit?: GroupCommitOptions;
 }
@@ -81,7 +61,7 @@ export async function openSqliteStore(opts: SqliteOptions): Promise<Store> {
     chmodSync(opts.file, 0o600);
   }
   const writer = connect(opts.file, false);
-  await migrateToLatest(writer.db, 'sqlite');
+  await migrateToLatest(writer.db, 'sqlite', opts.migrations);
   // reads see committed data only: on a connection of their own (WAL readers never wait for the writer); an
   // in-memory database has one connection, where reads queue with the transactions, each committed alone
   const reader = memory ? null : connect(opts.file, true);

@@ -6,7 +6,7 @@ import { ClientService, type ClientApi, type NotificationHandlers } from 'cloudp
 import { ALL_FACES } from '../../../src/faces/registry.js';
 import { createCloudpaymentsFace, type CloudPaymentsOptions } from '../../../src/faces/cloudpayments/face.js';
 import { CloudPaymentsClient, type CardData } from '../../../src/faces/cloudpayments/client.js';
-import type { Seed } from '../../../src/server/seed.js';
+import type { Seed } from '../../../src/operator/seed.js';
 import { startTestGateway, type TestGateway } from '../../helpers/gateway.js';
 import type { StoreKind } from '../../helpers/stores.js';
 import { parseForm, passAcs, postForm } from '../../helpers/browser-lite.js';

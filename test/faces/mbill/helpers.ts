@@ -4,7 +4,7 @@ import { ALL_FACES } from '../../../src/faces/registry.js';
 import { mbillFace } from '../../../src/faces/mbill/face.js';
 import { MbillClient, type RecipientCredential, type SenderCredential, type TransferRequest } from '../../../src/faces/mbill/client.js';
 import { mbillStore } from '../../../src/faces/mbill/store.js';
-import type { Seed } from '../../../src/server/seed.js';
+import type { Seed } from '../../../src/operator/seed.js';
 import { startTestGateway, type TestGateway } from '../../helpers/gateway.js';
 import type { StoreKind } from '../../helpers/stores.js';
 import { basicToken } from './documented.js';

@@ -6,7 +6,7 @@ import { ALL_FACES } from '../../../src/faces/registry.js';
 import { novapayFace } from '../../../src/faces/novapay/face.js';
 import { NovapayClient } from '../../../src/faces/novapay/client.js';
 import type { SignAlgorithm } from '../../../src/faces/novapay/signing.js';
-import type { Seed } from '../../../src/server/seed.js';
+import type { Seed } from '../../../src/operator/seed.js';
 import type { Face } from '../../../src/faces/face.js';
 import type { TestGateway } from '../../helpers/gateway.js';
 import { passAcs, parseForm, postForm } from '../../helpers/browser-lite.js';

@@ -4,7 +4,7 @@ import { ALL_FACES } from '../../../src/faces/registry.js';
 import { way2payFace } from '../../../src/faces/way2pay/face.js';
 import { Way2PayClient } from '../../../src/faces/way2pay/client.js';
 import { nextNonce } from '../../../src/faces/way2pay/signing.js';
-import type { Seed } from '../../../src/server/seed.js';
+import type { Seed } from '../../../src/operator/seed.js';
 import type { TestGateway } from '../../helpers/gateway.js';
 import { bodyOf } from '../../helpers/http.js';
 

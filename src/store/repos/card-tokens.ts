@@ -1,0 +1,42 @@
+// Card tokens: a merchant's recurring or one-time reference to a stored card.
+import type { CardToken, FaceName } from '../../core/model.js';
+import type { CardTokenRepo } from '../../core/ports.js';
+import type { Queries } from '../queries.js';
+import { cardTokens } from '../tables.js';
+
+export class CardTokenRepository implements CardTokenRepo {
+  constructor(private readonly q: Queries) {}
+
+  async insert(t: CardToken): Promise<void> {
+    await this.q.db.insertInto('card_tokens').values(cardTokens.write(t)).execute();
+  }
+  async get(token: string): Promise<CardToken | undefined> {
+    const r = await this.q.first('cardTokens.get', (slot) => this.q.db.selectFrom('card_tokens').selectAll().where('token', '=', slot(0)), [
+      token,
+    ]);
+    return r && cardTokens.read(r);
+  }
+  async markUsed(token: string, at: number): Promise<boolean> {
+    const res = await this.q.db
+      .updateTable('card_tokens')
+      .set({ used_at: at })
+      .where('token', '=', token)
+      .where('used_at', 'is', null)
+      .executeTakeFirst();
+    return Number(res.numUpdatedRows) === 1;
+  }
+  async list(merchantId: string, face: FaceName, limit: number, offset: number): Promise<CardToken[]> {
+    const rows = await this.q.db
+      .selectFrom('card_tokens')
+      .selectAll()
+      .where('merchant_id', '=', merchantId)
+      .where('face', '=', face)
+      .where('kind', '=', 'recurring')
+      .orderBy('created_at')
+      .orderBy('token')
+      .limit(limit)
+      .offset(offset)
+      .execute();
+    return rows.map((r) => cardTokens.read(r));
+  }
+}

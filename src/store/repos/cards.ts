@@ -1,0 +1,37 @@
+// The vault's stored cards (PAN encrypted), one per card fingerprint.
+import type { StoredCard } from '../../core/model.js';
+import type { CardRepo } from '../../core/ports.js';
+import type { Queries } from '../queries.js';
+import { cards } from '../tables.js';
+
+export class CardRepository implements CardRepo {
+  constructor(private readonly q: Queries) {}
+
+  async findByFingerprint(fp: string): Promise<StoredCard | undefined> {
+    const r = await this.q.db.selectFrom('cards').selectAll().where('fingerprint', '=', fp).executeTakeFirst();
+    return r && cards.read(r);
+  }
+  async get(id: string): Promise<StoredCard | undefined> {
+    const r = await this.q.first('cards.get', (slot) => this.q.db.selectFrom('cards').selectAll().where('id', '=', slot(0)), [id]);
+    return r && cards.read(r);
+  }
+  async insert(c: StoredCard): Promise<void> {
+    await this.q.db
+      .insertInto('cards')
+      .values(cards.write(c))
+      .onConflict((oc) => oc.column('fingerprint').doNothing())
+      .execute();
+  }
+  async update(
+    id: string,
+    patch: Partial<Pick<StoredCard, 'expMonth' | 'expYear' | 'holder' | 'panEncrypted' | 'keyId' | 'fingerprint'>>,
+  ): Promise<void> {
+    const set = cards.write(patch);
+    if (Object.keys(set).length) await this.q.db.updateTable('cards').set(set).where('id', '=', id).execute();
+  }
+  async list(afterId: string | null, limit: number): Promise<StoredCard[]> {
+    let q = this.q.db.selectFrom('cards').selectAll();
+    if (afterId) q = q.where('id', '>', afterId);
+    return (await q.orderBy('id').limit(limit).execute()).map((r) => cards.read(r));
+  }
+}

@@ -1,0 +1,45 @@
+// Merchants' credentials per face (API keys, public ids, key pairs).
+import type { Credential, FaceName } from '../../core/model.js';
+import type { CredentialRepo } from '../../core/ports.js';
+import type { Queries } from '../queries.js';
+import { credentials } from '../tables.js';
+
+export class CredentialRepository implements CredentialRepo {
+  constructor(private readonly q: Queries) {}
+
+  async insert(c: Credential): Promise<void> {
+    await this.q.db.insertInto('credentials').values(credentials.write(c)).execute();
+  }
+  async find(face: FaceName, key: string): Promise<Credential | undefined> {
+    const r = await this.q.first(
+      'credentials.find',
+      (slot) => this.q.db.selectFrom('credentials').selectAll().where('face', '=', slot(0)).where('key', '=', slot(1)),
+      [face, key],
+    );
+    return r && credentials.read(r);
+  }
+  async listByFace(face: FaceName, limit: number): Promise<Credential[]> {
+    const rows = await this.q.db
+      .selectFrom('credentials')
+      .selectAll()
+      .where('face', '=', face)
+      .where('status', '=', 'active')
+      .orderBy('created_at')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => credentials.read(r));
+  }
+  async list(merchantId: string): Promise<Credential[]> {
+    const rows = await this.q.db
+      .selectFrom('credentials')
+      .selectAll()
+      .where('merchant_id', '=', merchantId)
+      .orderBy('created_at')
+      .execute();
+    return rows.map((r) => credentials.read(r));
+  }
+  async update(id: string, patch: Partial<Pick<Credential, 'secret' | 'status' | 'data'>>): Promise<void> {
+    const set = credentials.write(patch);
+    if (Object.keys(set).length) await this.q.db.updateTable('credentials').set(set).where('id', '=', id).execute();
+  }
+}

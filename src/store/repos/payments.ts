@@ -1,0 +1,70 @@
+// Payments. The hot queries (insert, get, lock, update) are prepared shapes.
+import type { Payment } from '../../core/model.js';
+import type { PaymentFilter, PaymentRepo } from '../../core/ports.js';
+import type { Queries } from '../queries.js';
+import { Queries as Q } from '../queries.js';
+import { payments } from '../tables.js';
+
+/** every column but the id: an update writes them all (a field left undefined becomes null) */
+const UPDATED = payments.columns.map((c) => c.name).filter((c) => c !== 'id');
+
+export class PaymentRepository implements PaymentRepo {
+  constructor(private readonly q: Queries) {}
+
+  async insert(p: Payment): Promise<void> {
+    await this.q.insertRow('payments', payments.write(p));
+  }
+  async get(id: number): Promise<Payment | undefined> {
+    const r = await this.q.first('payments.get', (slot) => this.q.db.selectFrom('payments').selectAll().where('id', '=', slot(0)), [id]);
+    return r && payments.read(r);
+  }
+  async lock(id: number): Promise<Payment | undefined> {
+    const r = await this.q.first(
+      'payments.lock',
+      (slot) => this.q.ops.forUpdate(this.q.db.selectFrom('payments').selectAll().where('id', '=', slot(0))),
+      [id],
+    );
+    return r && payments.read(r);
+  }
+  async update(p: Payment): Promise<void> {
+    const row = payments.write(p) as Record<string, unknown>;
+    await this.q.prepared(
+      `payments.update:${UPDATED.join(',')}`,
+      (slot) =>
+        this.q.db
+          .updateTable('payments')
+          .set(Object.fromEntries(UPDATED.map((c, i) => [c, slot(i)])))
+          .where('id', '=', slot(UPDATED.length)),
+      [...UPDATED.map((c) => row[c] ?? null), p.id],
+    );
+  }
+  private filtered(f: Omit<PaymentFilter, 'limit' | 'offset' | 'order'>) {
+    let q = this.q.db.selectFrom('payments');
+    if (f.merchantId !== undefined) q = q.where('merchant_id', '=', f.merchantId);
+    if (f.face !== undefined) q = q.where('face', '=', f.face);
+    if (f.statuses?.length) q = q.where('status', 'in', f.statuses);
+    if (f.createdFrom !== undefined) q = q.where('created_at', '>=', f.createdFrom);
+    if (f.createdTo !== undefined) q = q.where('created_at', '<', f.createdTo);
+    if (f.currency !== undefined) q = q.where('currency', '=', f.currency);
+    if (f.invoiceId !== undefined) q = q.where('invoice_id', '=', f.invoiceId);
+    if (f.payerRef !== undefined) q = q.where('payer_ref', '=', f.payerRef);
+    return q;
+  }
+  async list(f: PaymentFilter): Promise<Payment[]> {
+    const dir = f.order ?? 'desc';
+    const rows = await this.filtered(f)
+      .selectAll()
+      .orderBy('created_at', dir)
+      .orderBy('id', dir)
+      .limit(f.limit)
+      .offset(f.offset ?? 0)
+      .execute();
+    return rows.map((r) => payments.read(r));
+  }
+  async count(f: Omit<PaymentFilter, 'limit' | 'offset' | 'order'>): Promise<number> {
+    const r = await this.filtered(f)
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirstOrThrow();
+    return Q.count(r);
+  }
+}
