@@ -9,6 +9,7 @@ import { isCoreError } from '../../src/core/errors.js';
 import { AVAILABLE, NETWORK_ACCOUNT } from '../../src/core/ledger.js';
 import { declineCardPan } from '../../src/core/network/test-cards.js';
 import type { Store } from '../../src/core/ports.js';
+import { coreMigrations } from '../../src/store/migrations.js';
 import { openStore } from '../../src/store/open-store.js';
 import { fetchTransport } from '../../src/server/transport.js';
 import { parseMasterKey } from '../../src/core/vault.js';
@@ -24,7 +25,7 @@ describe.each(STORES)('engine on %s', (kind) => {
 
   beforeAll(async () => {
     target = await freshStore(kind);
-    store = await openStore({ dataDir: target.dataDir, databaseUrl: target.databaseUrl });
+    store = await openStore({ dataDir: target.dataDir, databaseUrl: target.databaseUrl, migrations: coreMigrations });
     engine = new Engine({ store, masterKeys: [parseMasterKey(TEST_MASTER_KEY)], transport: fetchTransport });
     await engine.transaction((tx) => engine.merchants.create(tx, { id: 'm1', name: 'M1', credentials: [], currencies: ['RUB'] }));
   });
