@@ -33,6 +33,7 @@ import { cryptoTable, machine, table, targetsTable, type Row, type RunResults, t
 import { SCENARIOS, tokenChargeSpec, type Scenario, type ScenarioContext } from './lib/scenarios.js';
 import { benchSeed, CP, CP_NOTIFY } from './lib/seed.js';
 import { openBenchStore } from './lib/store.js';
+import { postgresCeiling, sqliteCeiling, type CeilingResult } from './lib/store-ceiling.js';
 import { lagStats, Receiver } from './lib/webhooks.js';
 
 const { values: a } = parseArgs({
@@ -227,6 +228,35 @@ async function main(): Promise<RunResults> {
   const seedFile = join(seedDir, 'seed.json');
   writeFileSync(seedFile, JSON.stringify(benchSeed(Math.max(cfg.connections, 1))));
 
+  // ---- the store ceiling: a token charge's rows written by the store's cheapest correct means (store-ceiling.ts)
+  let storeCeiling: CeilingResult | null = null;
+  if (selected('store-ceiling')) {
+    const target = await freshTarget();
+    progress.phase(`ceiling: the store itself, writing a token charge's rows (${cfg.warmupS} s warm-up, ${cfg.durationS} s)`);
+    storeCeiling = target.databaseUrl
+      ? await postgresCeiling(target.databaseUrl, cfg.connections, cfg.durationS, cfg.warmupS)
+      : await sqliteCeiling(target.dataDir!, cfg.durationS, cfg.warmupS);
+    progress.phase(
+      `  store ceiling: ${n0(storeCeiling.rps)} charges/s (${storeCeiling.how})${storeCeiling.cpuMsPerCharge === null ? '' : `, ${storeCeiling.cpuMsPerCharge.toFixed(3)} CPU ms per charge`}`,
+    );
+    results.rows.push({
+      key: 'store-ceiling',
+      title: `Store ceiling: a token charge's rows (${storeCeiling.how})`,
+      group: 'ceiling',
+      rps: storeCeiling.rps,
+      p50: null,
+      p99: null,
+      errors: 0,
+      ceiling: null,
+      ceilingRps: null,
+      ratio: null,
+      cpuMsPerReq: storeCeiling.cpuMsPerCharge,
+      rssMb: null,
+      notes: `${n0(storeCeiling.charges)} charges in ${storeCeiling.seconds.toFixed(1)} s, row counts checked; CPU: ${cfg.pg ? "PostgreSQL's processes" : 'the writing process'}`,
+    });
+  }
+  const withStoreRatio = (r: Row): Row => (storeCeiling ? { ...r, storeRatio: r.rps / storeCeiling.rps } : r);
+
   const main = await freshTarget();
   progress.phase(
     `starting ${cfg.processes} gateway process${cfg.processes > 1 ? 'es' : ''} on a fresh ${cfg.pg ? 'PostgreSQL database' : 'SQLite data folder'}`,
@@ -253,7 +283,8 @@ async function main(): Promise<RunResults> {
     progress.phase(`${s.title}: preparing`);
     const spec = await s.prepare(ctx());
     const r = await run(s, spec);
-    results.rows.push(scenarioRow(s, r, echoCeiling, crypto));
+    const row = scenarioRow(s, r, echoCeiling, crypto);
+    results.rows.push(s.key === 'cp-token-charge' ? withStoreRatio(row) : row);
   }
 
   // ---- webhooks
@@ -419,13 +450,15 @@ async function main(): Promise<RunResults> {
       const rel = `p50 ×${(r.latencyMs.p50 / base.latencyMs.p50).toFixed(2)}, p99 ×${(r.latencyMs.p99 / base.latencyMs.p99).toFixed(2)} of the ${n0(stores[0]!.size)} case`;
       const rounds = st.runs.length > 1 ? `; best of ${st.runs.length} rounds (${st.runs.map((x) => n0(x.rps)).join(', ')} req/s)` : '';
       results.rows.push(
-        rowOf(
-          `populated-${st.size}`,
-          `Token charge with ${n0(st.size)} payments stored`,
-          'populated',
-          r,
-          echoCeiling,
-          `${n0(st.count)} payments in the store; ${rel}${rounds}`,
+        withStoreRatio(
+          rowOf(
+            `populated-${st.size}`,
+            `Token charge with ${n0(st.size)} payments stored`,
+            'populated',
+            r,
+            echoCeiling,
+            `${n0(st.count)} payments in the store; ${rel}${rounds}`,
+          ),
         ),
       );
     }
@@ -467,6 +500,15 @@ function targets(res: RunResults): Target[] {
     });
   };
   ratioTarget('Token charge throughput', 'cp-token-charge', 0.5);
+  const charge = row('cp-token-charge');
+  const store = row('store-ceiling');
+  if (charge?.storeRatio !== undefined && charge.storeRatio !== null && store)
+    out.push({
+      name: 'Token charge vs the store ceiling',
+      want: '≥ 0.5 of store-ceiling',
+      got: `${charge.storeRatio.toFixed(2)} (${n0(charge.rps)} of ${n0(store.rps)} charges/s)`,
+      met: charge.storeRatio >= 0.5 && charge.errors === 0,
+    });
   const tc = row('cp-token-charge');
   if (tc?.p99 !== null && tc?.p99 !== undefined)
     out.push({ name: 'Token charge p99 at 64 connections', want: '≤ 25 ms', got: ms(tc.p99), met: tc.p99 <= 25 });

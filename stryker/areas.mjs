@@ -3,8 +3,12 @@
 //
 // When the face folders are restructured, only the globs below change: they match the module names (signing.ts,
 // wire.ts, http.ts/auth.ts) anywhere under the face's folder.
-/** A face's signing, wire-table and authentication modules, wherever they sit under src/faces/<face>/. */
-const faceModules = (face, ...extra) => [`src/faces/${face}/**/{signing,wire,http,auth}.ts`, ...extra.map((f) => `src/faces/${face}/${f}`)];
+/** A face's signing, wire-table (wire.ts and wire/*.ts) and authentication modules, wherever they sit under src/faces/<face>/. */
+const faceModules = (face, ...extra) => [
+  `src/faces/${face}/**/{signing,wire,http,auth}.ts`,
+  `src/faces/${face}/wire/*.ts`,
+  ...extra.map((f) => `src/faces/${face}/${f}`),
+];
 /** A face's own suites, and the unit tests named after it. */
 const faceTests = (face) => [`test/faces/${face}/**/*.test.ts`, `test/unit/${face}-*.test.ts`];
 

@@ -30,8 +30,6 @@ if (!tableOnly) {
 }
 
 // ---- the table
-const DETECTED = ['Killed', 'Timeout'];
-const COUNTED = ['Killed', 'Timeout', 'Survived', 'NoCoverage'];
 
 /** Module groups the targets are set for. */
 function groupOf(file) {

@@ -19,6 +19,8 @@ export interface Row {
   ceiling: string | null;
   ceilingRps: number | null;
   ratio: number | null;
+  /** req/s over the store ceiling's charges/s (the token charge rows) */
+  storeRatio?: number | null;
   /** server CPU time per request (gateway processes, and PostgreSQL's) */
   cpuMsPerReq?: number | null;
   /** the ratio per CPU-second: requests per server CPU-second over the ceiling's (robust to other load) */
@@ -88,7 +90,20 @@ const f2 = (x: number | null | undefined) =>
 
 /** A Markdown table of the rows (also readable in a terminal). */
 export function table(rows: Row[]): string {
-  const head = ['Scenario', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'ceiling', 'ratio', 'CPU ms/req', 'ratio/CPU', 'RSS MB', 'notes'];
+  const head = [
+    'Scenario',
+    'req/s',
+    'p50 ms',
+    'p99 ms',
+    'errors',
+    'ceiling',
+    'ratio',
+    'ratio to store',
+    'CPU ms/req',
+    'ratio/CPU',
+    'RSS MB',
+    'notes',
+  ];
   const body = rows.map((r) => [
     r.title,
     f0(r.rps) + (r.ops !== undefined && r.ops !== r.rps ? ` (${f0(r.ops)} ops/s)` : ''),
@@ -97,6 +112,7 @@ export function table(rows: Row[]): string {
     String(r.errors),
     r.ceiling ? `${r.ceiling} ${f0(r.ceilingRps)}/s` : '–',
     r.ratio === null ? '–' : r.ratio.toFixed(2),
+    r.storeRatio === null || r.storeRatio === undefined ? '–' : r.storeRatio.toFixed(2),
     r.cpuMsPerReq === null || r.cpuMsPerReq === undefined ? '–' : r.cpuMsPerReq.toFixed(3),
     r.cpuRatio === null || r.cpuRatio === undefined ? '–' : r.cpuRatio.toFixed(2),
     f0(r.rssMb),

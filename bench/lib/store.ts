@@ -46,7 +46,7 @@ const NUMOPAY_ORDER_BODY = (i: number) =>
   });
 
 /** The outbox payload of a stored CloudPayments payment (the shape and size the engine writes). */
-function paymentPayload(id: number, merchantId: string, status: string, amount: number, currency: string, at: number): string {
+export function paymentPayload(id: number, merchantId: string, status: string, amount: number, currency: string, at: number): string {
   return JSON.stringify({
     payment: {
       id,
@@ -89,9 +89,9 @@ function paymentPayload(id: number, merchantId: string, status: string, amount: 
   });
 }
 
-const RESPONSE_EXCERPT =
+export const RESPONSE_EXCERPT =
   '{"Model":{"TransactionId":0,"Amount":10,"Currency":"RUB","CurrencyCode":0,"PaymentAmount":10,"PaymentCurrency":"RUB","PaymentCurrencyCode":0,"InvoiceId":null,"AccountId":"bench_populated","Email":null,"Description":"Benchmark order","JsonData":null,"CreatedDate":"/Date(0)/","CreatedDateIso":"2026-01-01T00:00:00","AuthDate":"/Date(0)/","AuthDateIso":"2026-01-01T00:00:00","ConfirmDate":"/Date(0)/","ConfirmDateIso":"2026-01-01T00:00:00","AuthCode":"B58VGU","TestMode":true,"Rrn":"749712646334","OriginalTransactionId":null,"FallBackScenarioDeclinedTransactionId":null,"IpAddress":"127.0.0.1","IpCountry":"","IpCity":null,"IpRegion":null,"IpDistrict":null,"IpLatitude":null,"IpLongitude":null,"CardFirstSix":"400000","CardLastFour":"3055","CardExpDate":"12/35","CardType":"Visa","CardProduct":null,"CardCategory":null,"EscrowAccumulationId":null,"IssuerBankCountry":"RU","Issuer":"Polypay Test Bank","CardTypeCode":0,"Status":"Completed","StatusCode":3,"CultureName":"ru-RU","Reason":"Approved","CardHolderMessage":"Оплата успешно проведена","Type":0,"Refunded":false,"Name":"BENCH CARDHOLDER","Token":"tk_bench","SubscriptionId":null,"GatewayName":"Test","ApplePay":false,"AndroidPay":false,"WalletType":"","TotalFee":0},"Success":true,"Message":null}';
-const REQUEST_EXCERPT =
+export const REQUEST_EXCERPT =
   '{"Amount":10,"Currency":"RUB","AccountId":"bench_populated","Token":"tk_bench","Description":"Benchmark order","IpAddress":"127.0.0.1"}';
 
 interface Raw {

@@ -9,6 +9,7 @@ import type { Challenges } from './challenges.js';
 import type { Outbox } from './events.js';
 import { AVAILABLE, Ledger, NETWORK_ACCOUNT } from './ledger.js';
 import { checkAmount, formatMajor } from './money.js';
+import { maskCardNumbers, maskCardNumbersIn } from './card-text.js';
 import type { CardSnapshot, Challenge, FaceName, JsonObject, Payment, PaymentStatus, Refund } from './model.js';
 import type { CardNetwork, NetworkDecision, OperationKind } from './network/network.js';
 import type { DeclineReason } from './network/reasons.js';
@@ -262,7 +263,7 @@ export class Payments {
 
   /** Updates face-specific fields of a payment (no state change). */
   async setMetadata(tx: Tx, p: Payment, metadata: JsonObject): Promise<Payment> {
-    p.metadata = metadata;
+    p.metadata = maskCardNumbersIn(metadata);
     p.updatedAt = this.d.clock.now();
     await tx.payments.update(p);
     return p;
@@ -374,12 +375,13 @@ export function draftPayment(input: CreatePayment & { id: number }, now: number,
     rrn: null,
     holdTransferId: null,
     challengeId: null,
-    description: input.description ?? null,
+    // a card number a merchant wrote into a free-text field is never kept in clear (card-text.ts)
+    description: input.description == null ? null : maskCardNumbers(input.description),
     invoiceId: input.invoiceId ?? null,
-    payerRef: input.payerRef ?? null,
+    payerRef: input.payerRef == null ? null : maskCardNumbers(input.payerRef),
     email: input.email ?? null,
     ip: input.ip ?? null,
-    metadata: input.metadata ?? {},
+    metadata: maskCardNumbersIn(input.metadata ?? {}),
     testMode: input.testMode ?? true,
     expiresAt: input.expiresAt ?? null,
     createdAt: now,

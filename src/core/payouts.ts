@@ -7,6 +7,7 @@ import type { Clock } from './clock.js';
 import type { Outbox } from './events.js';
 import { AVAILABLE, Ledger, NETWORK_ACCOUNT } from './ledger.js';
 import { checkAmount } from './money.js';
+import { maskCardNumbersIn } from './card-text.js';
 import type { FaceName, JsonObject, Payout } from './model.js';
 import type { CardNetwork } from './network/network.js';
 import type { Tx } from './ports.js';
@@ -50,7 +51,8 @@ export class Payouts {
       card: null,
       declineReason: null,
       holdTransferId: null,
-      metadata: input.metadata ?? {},
+      // a card number a merchant wrote into its metadata is never kept in clear (card-text.ts)
+      metadata: maskCardNumbersIn(input.metadata ?? {}),
       expiresAt: input.expiresAt ?? null,
       createdAt: now,
       updatedAt: now,
@@ -141,7 +143,7 @@ export class Payouts {
   }
 
   async setMetadata(tx: Tx, p: Payout, metadata: JsonObject): Promise<Payout> {
-    p.metadata = metadata;
+    p.metadata = maskCardNumbersIn(metadata);
     p.updatedAt = this.d.clock.now();
     await tx.payouts.update(p);
     return p;

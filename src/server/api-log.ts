@@ -52,37 +52,37 @@ export class ApiLog {
     const redactors = new Map(faces.map((f) => [f.name as string, new Redactor(f.sensitive)]));
     const common = new Redactor();
     const redactorOf = (face: string) => redactors.get(face) ?? common;
-    app.addHook('onSend', async (req, _reply, payload) => {
-      if (req.polypay && req.polypay.face !== 'gateway') {
-        const r = redactorOf(req.polypay.face);
-        try {
-          req.polypay.requestExcerpt = r.request(req.body);
-          req.polypay.responseExcerpt = r.answer(payload);
-        } catch (e) {
-          // the log never costs the client its answer; what could not be redacted is not kept
-          this.log.warn({ err: e }, 'could not redact a request for the API request log');
-          req.polypay.requestExcerpt = null;
-          req.polypay.responseExcerpt = null;
-        }
-      }
-      return payload;
-    });
-    app.addHook('onResponse', async (req, reply) => {
+    // recorded as the answer is sent, not once it has been written: a client that has its answer and asks for the
+    // object's timeline next finds this request there
+    app.addHook('onSend', async (req, reply, payload) => {
       const c = req.polypay;
-      if (!c || c.face === 'gateway') return;
+      if (!c || c.face === 'gateway') return payload;
+      const r = redactorOf(c.face);
+      let requestBody: string | null;
+      let responseBody: string | null;
+      try {
+        requestBody = r.request(req.body);
+        responseBody = r.answer(payload);
+      } catch (e) {
+        // the log never costs the client its answer; what could not be redacted is not kept
+        this.log.warn({ err: e }, 'could not redact a request for the API request log');
+        requestBody = null;
+        responseBody = null;
+      }
       this.record({
         at: clock.now(),
         merchantId: c.merchantId ?? null,
         face: c.face,
         method: req.method,
-        path: safeUrl(redactorOf(c.face), req.url),
+        path: safeUrl(r, req.url),
         status: reply.statusCode,
         durationMs: Math.round(performance.now() - c.started),
         requestId: c.id,
         subjects: c.subjects,
-        requestBody: c.requestExcerpt ?? null,
-        responseBody: c.responseExcerpt ?? null,
+        requestBody,
+        responseBody,
       });
+      return payload;
     });
   }
 }

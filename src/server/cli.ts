@@ -1,44 +1,11 @@
 #!/usr/bin/env node
 // The `polypay` command line.
 import { Command } from 'commander';
-import { join } from 'node:path';
-import { startGateway, type Gateway } from './gateway.js';
-import { parseCount, parseList, parseSwitch, parseTrustProxy } from './config.js';
-import { CREDENTIALS_FOLDER, privateFolder, writePrivateFile } from '../store/sqlite/data-folder.js';
+import { startGateway } from './gateway.js';
+import { configFromEnv, parseCount, parseList, parsePort, parseSwitch, parseTrustProxy } from './config.js';
 import { registerAdminCommands } from './cli-admin.js';
-
-function banner(gw: Gateway, infos: Awaited<ReturnType<Gateway['merchants']>>): string {
-  const lines = [
-    ``,
-    `Polypay is running at ${gw.url}  (store: ${gw.store.dialect}${gw.store.dialect === 'sqlite' ? `, data folder ${gw.config.dataDir}` : ''})`,
-    ``,
-  ];
-  for (const info of infos) {
-    lines.push(`Merchant ${info.merchant.id} (${info.merchant.name})`);
-    for (const [face, fields] of Object.entries(info.faces)) {
-      lines.push(`  ${face}`);
-      for (const [k, v] of Object.entries(fields)) lines.push(`    ${k.padEnd(16)} ${printable(gw, info.merchant.id, face, k, v)}`);
-    }
-    lines.push('');
-  }
-  lines.push(`Dashboard:  ${gw.url}/dashboard  (sign in with the admin token)`);
-  lines.push(`API docs:   ${gw.url}/docs  (OpenAPI for each face; try requests in the browser)`);
-  lines.push(`Admin API:  ${gw.url}/admin/api  (token ${gw.adminToken}; OpenAPI at ${gw.url}/admin/openapi.json)`);
-  lines.push(`Test cards: docs/test-cards.md   Health: ${gw.url}/healthz   Metrics: ${gw.url}/metrics`, '');
-  return lines.join('\n');
-}
-
-/** Multi-line values (PEM keys) go to a file beside the data, and the banner shows its path. */
-function printable(gw: Gateway, merchantId: string, face: string, key: string, value: string): string {
-  if (!value.includes('\n')) return value;
-  if (gw.store.dialect !== 'sqlite' || gw.config.dataDir === ':memory:')
-    return '(PEM: `polypay merchant list --json` or GET /admin/api/merchants)';
-  const dir = join(gw.config.dataDir, CREDENTIALS_FOLDER);
-  privateFolder(dir);
-  const file = join(dir, `${merchantId}-${face}-${key}.pem`);
-  writePrivateFile(file, value.endsWith('\n') ? value : value + '\n');
-  return file;
-}
+import { banner } from './banner.js';
+import { trustInstructions } from './tls/trust-commands.js';
 
 interface StartFlags {
   port?: number;
@@ -56,6 +23,10 @@ interface StartFlags {
   connectionTimeout?: string;
   keepAliveTimeout?: string;
   maxConnections?: string;
+  tls?: boolean;
+  tlsPort?: string;
+  tlsCert?: string;
+  tlsKey?: string;
 }
 
 const program = new Command();
@@ -91,6 +62,10 @@ program
   .option('--connection-timeout <ms>', 'a silent connection is closed after this (env POLYPAY_CONNECTION_TIMEOUT; default 120000; 0: none)')
   .option('--keep-alive-timeout <ms>', 'an idle keep-alive connection is closed after this (env POLYPAY_KEEP_ALIVE_TIMEOUT; default 72000)')
   .option('--max-connections <n>', 'open connections per listening port (env POLYPAY_MAX_CONNECTIONS; default 4096)')
+  .option('--tls', 'also serve HTTPS, with a local certificate authority kept in the data folder (env POLYPAY_TLS=1)')
+  .option('--tls-port <port>', 'HTTPS port (env POLYPAY_TLS_PORT; default 8443; 0: a free port)')
+  .option('--tls-cert <file>', "your own certificate (PEM) for HTTPS instead of the local CA's; implies --tls (env POLYPAY_TLS_CERT)")
+  .option('--tls-key <file>', 'the private key (PEM) of --tls-cert (env POLYPAY_TLS_KEY)')
   .action(async (o: StartFlags, cmd: Command) => {
     const json = Boolean((cmd.optsWithGlobals() as { json?: boolean }).json);
     const gw = await startGateway({
@@ -109,12 +84,17 @@ program
       connectionTimeoutMs: o.connectionTimeout === undefined ? undefined : parseCount(o.connectionTimeout, '--connection-timeout', 0),
       keepAliveTimeoutMs: o.keepAliveTimeout === undefined ? undefined : parseCount(o.keepAliveTimeout, '--keep-alive-timeout', 0),
       maxConnections: o.maxConnections === undefined ? undefined : parseCount(o.maxConnections, '--max-connections', 0),
+      tls: o.tls,
+      tlsPort: o.tlsPort === undefined ? undefined : parsePort(o.tlsPort, '--tls-port', 0),
+      tlsCert: o.tlsCert,
+      tlsKey: o.tlsKey,
     });
     const infos = await gw.merchants();
     if (json)
       process.stdout.write(
         JSON.stringify({
           url: gw.url,
+          ...(gw.tlsUrl ? { tlsUrl: gw.tlsUrl, caFile: gw.tls?.caFile ?? null } : {}),
           adminToken: gw.adminToken,
           merchants: infos.map((i) => ({ id: i.merchant.id, name: i.merchant.name, faces: i.faces })),
         }) + '\n',
@@ -135,6 +115,24 @@ program
     };
     process.on('SIGINT', () => shutdown('SIGINT'));
     process.on('SIGTERM', () => shutdown('SIGTERM'));
+  });
+
+program
+  .command('ca')
+  .description('print the local certificate authority of --tls (made if absent) and how to trust it')
+  .option('-d, --data-dir <dir>', 'SQLite data folder (env POLYPAY_DATA_DIR)')
+  .option('--tls-port <port>', 'HTTPS port, for the example (env POLYPAY_TLS_PORT; default 8443)')
+  .action(async (o: { dataDir?: string; tlsPort?: string }, cmd: Command) => {
+    const json = Boolean((cmd.optsWithGlobals() as { json?: boolean }).json);
+    const config = configFromEnv(process.env, {
+      dataDir: o.dataDir,
+      tlsPort: o.tlsPort === undefined ? undefined : parsePort(o.tlsPort, '--tls-port', 0),
+    });
+    if (config.dataDir === ':memory:') throw new Error('polypay ca needs a data folder (--data-dir)');
+    const { ensureCaOnly, localCaFiles } = await import('./tls/local-ca.js');
+    const files = localCaFiles(config.dataDir);
+    await ensureCaOnly(files);
+    process.stdout.write(json ? JSON.stringify({ caFile: files.caCert }) + '\n' : trustInstructions(files.caCert, config.tlsPort));
   });
 
 registerAdminCommands(program);

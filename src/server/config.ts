@@ -40,12 +40,20 @@ export interface GatewayConfig {
   keepAliveTimeoutMs: number;
   /** open connections per listening port; more are refused */
   maxConnections: number;
+  /** serve HTTPS beside HTTP (`--tls`, POLYPAY_TLS); a certificate and key given imply it */
+  tls: boolean;
+  /** the HTTPS port; 0 picks a free port */
+  tlsPort: number;
+  /** the user's own certificate (PEM, chain allowed) and private key; undefined: the local CA's (docs/https.md) */
+  tlsCert: string | undefined;
+  tlsKey: string | undefined;
 }
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 export const DEFAULT_CONNECTION_TIMEOUT_MS = 120_000;
 export const DEFAULT_KEEP_ALIVE_TIMEOUT_MS = 72_000;
 export const DEFAULT_MAX_CONNECTIONS = 4096;
+export const DEFAULT_TLS_PORT = 8443;
 
 /** `1`, `true`, `on`, `yes` → true; `0`, `false`, `off`, `no` → false; empty or absent → undefined. */
 export function parseSwitch(v: string | undefined, name: string): boolean | undefined {
@@ -83,6 +91,13 @@ export function parseCount(v: string | undefined, name: string, fallback: number
   return n;
 }
 
+/** A TCP port, 0 to 65535 (0: a free one). */
+export function parsePort(v: string | undefined, name: string, fallback: number): number {
+  const n = parseCount(v, name, fallback);
+  if (n > 65535) throw new Error(`${name} must be a port, 0 to 65535 (got ${JSON.stringify(v)})`);
+  return n;
+}
+
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env, overrides: Partial<GatewayConfig> = {}): GatewayConfig {
   const facePorts: Record<string, number> = {};
   for (const { name } of ALL_FACES) {
@@ -113,9 +128,15 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, overrides: P
     connectionTimeoutMs: parseCount(env.POLYPAY_CONNECTION_TIMEOUT, 'POLYPAY_CONNECTION_TIMEOUT', DEFAULT_CONNECTION_TIMEOUT_MS),
     keepAliveTimeoutMs: parseCount(env.POLYPAY_KEEP_ALIVE_TIMEOUT, 'POLYPAY_KEEP_ALIVE_TIMEOUT', DEFAULT_KEEP_ALIVE_TIMEOUT_MS),
     maxConnections: parseCount(env.POLYPAY_MAX_CONNECTIONS, 'POLYPAY_MAX_CONNECTIONS', DEFAULT_MAX_CONNECTIONS),
+    tls: parseSwitch(env.POLYPAY_TLS, 'POLYPAY_TLS') ?? false,
+    tlsPort: parsePort(env.POLYPAY_TLS_PORT, 'POLYPAY_TLS_PORT', DEFAULT_TLS_PORT),
+    tlsCert: env.POLYPAY_TLS_CERT || undefined,
+    tlsKey: env.POLYPAY_TLS_KEY || undefined,
   };
   const merged = { ...base };
   for (const [k, v] of Object.entries(overrides)) if (v !== undefined) (merged as Record<string, unknown>)[k] = v;
+  // a certificate of one's own means HTTPS
+  if (merged.tlsCert || merged.tlsKey) merged.tls = true;
   return merged;
 }
 

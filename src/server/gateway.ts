@@ -3,6 +3,7 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
 import { isIPv4, isIPv6 } from 'node:net';
 import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
@@ -30,6 +31,8 @@ import { Faults } from '../operator/faults.js';
 import { Metrics } from './metrics.js';
 import { isSignedInOperator, registerOperator, type MerchantInfo, type OperatorContext } from '../operator/index.js';
 import { registerReference, type ReferenceContext } from '../pages/reference/index.js';
+import { ProviderHosts } from './provider-hosts.js';
+import type { ServerTls } from './tls/server-tls.js';
 import '../faces/kit/request-context.js';
 
 export interface GatewayOptions extends Partial<GatewayConfig> {
@@ -47,6 +50,8 @@ export type { MerchantInfo } from '../operator/index.js';
 export class Gateway {
   readonly faces: Face[];
   app!: FastifyInstance;
+  /** the HTTPS listener (`--tls`): the same routes as `app` */
+  tlsApp: FastifyInstance | undefined;
   private extraApps: FastifyInstance[] = [];
   engine!: Engine;
   store!: Store;
@@ -57,6 +62,12 @@ export class Gateway {
   private operator!: OperatorContext;
   adminToken = '';
   url = '';
+  /** the HTTPS URL with `--tls` ('' without) */
+  tlsUrl = '';
+  /** what the HTTPS listener serves, and the local CA's certificate file when it is the local CA's */
+  tls: ServerTls | undefined;
+  /** the faces' provider host names, served at the root (provider-hosts.ts) */
+  private providerHosts!: ProviderHosts;
   readonly facePortUrls: Record<string, string> = {};
   /** the webhook transport this gateway made (closed with it); none when one was given */
   private ownTransport: PolicyTransport | undefined;
@@ -88,6 +99,17 @@ export class Gateway {
   async start(): Promise<this> {
     const policy = this.outboundPolicy();
     this.warnProduction();
+    // the certificate first: a bad one stops the start before anything is opened (the certificate library is
+    // loaded only for HTTPS)
+    if (this.config.tls)
+      this.tls = await (
+        await import('./tls/server-tls.js')
+      ).resolveServerTls({
+        dataDir: this.config.dataDir,
+        certFile: this.config.tlsCert,
+        keyFile: this.config.tlsKey,
+        providerHosts: this.faces.flatMap((f) => f.apiHosts ?? []),
+      });
     this.store = await openStore({
       databaseUrl: this.config.databaseUrl,
       dataDir: this.config.dataDir,
@@ -105,10 +127,14 @@ export class Gateway {
     this.apiLog = new ApiLog(this.store, this.log);
     this.metrics = new Metrics(this.engine);
     this.adminToken = await this.resolveAdminToken();
-    this.app = this.buildApp(this.faces.map((f) => ({ face: f, prefix: f.prefix })));
+    const mounts = this.faces.map((f) => ({ face: f, prefix: f.prefix }));
+    this.providerHosts = new ProviderHosts(
+      mounts.map((m) => ({ hosts: m.face.apiHosts ?? [], prefix: m.prefix })),
+      this.config.trustProxy,
+    );
     this.operator = this.operatorContext();
-    await registerOperator(this.app, this.operator);
-    await registerReference(this.app, this.referenceContext());
+    this.app = await this.buildGatewayApp(mounts);
+    if (this.tls) this.tlsApp = await this.buildGatewayApp(mounts, { cert: this.tls.cert, key: this.tls.key });
     for (const face of this.faces) {
       const ctx = this.context(face.prefix);
       const r = face.webhooks?.(ctx);
@@ -119,8 +145,14 @@ export class Gateway {
     const addr = this.app.server.address();
     const port = typeof addr === 'object' && addr ? addr.port : this.config.port;
     this.listeningPorts.push(port);
-    this.url =
-      this.config.publicUrl?.replace(/\/$/, '') ?? `http://${this.config.host === '0.0.0.0' ? '127.0.0.1' : this.config.host}:${port}`;
+    this.url = this.config.publicUrl?.replace(/\/$/, '') ?? `http://${this.shownHost()}:${port}`;
+    if (this.tlsApp) {
+      await this.tlsApp.listen({ host: this.config.host, port: this.config.tlsPort });
+      const a = this.tlsApp.server.address();
+      const tlsPort = typeof a === 'object' && a ? a.port : this.config.tlsPort;
+      this.listeningPorts.push(tlsPort);
+      this.tlsUrl = `https://${this.shownHost()}:${tlsPort}`;
+    }
     for (const [name, facePort] of Object.entries(this.config.facePorts)) {
       const face = this.faces.find((f) => f.name === name);
       if (!face || facePort === undefined) continue;
@@ -136,6 +168,24 @@ export class Gateway {
     await this.engine.start();
     this.faults.start();
     return this;
+  }
+
+  /** The host of the gateway's own URLs: the bound interface, 127.0.0.1 for every interface; IPv6 in brackets. */
+  private shownHost(): string {
+    const h = this.config.host;
+    if (h === '0.0.0.0' || h === '::') return '127.0.0.1';
+    return isIPv6(h) ? `[${h}]` : h;
+  }
+
+  /** A listener with every route: the faces under their prefixes and at their provider hosts, operator, reference. */
+  private async buildGatewayApp(
+    mounts: Array<{ face: Face; prefix: string }>,
+    https?: { cert: string; key: string },
+  ): Promise<FastifyInstance> {
+    const app = this.buildApp(mounts, { https, providerHosts: this.providerHosts });
+    await registerOperator(app, this.operator);
+    await registerReference(app, this.referenceContext());
+    return app;
   }
 
   private async resolveAdminToken(): Promise<string> {
@@ -214,6 +264,8 @@ export class Gateway {
    */
   baseUrl(req?: FastifyRequest): string {
     if (this.config.publicUrl) return this.config.publicUrl.replace(/\/$/, '');
+    // a request to a provider's host name: links go to the gateway's own address, where the pages are
+    if (req && this.providerHosts?.providerHostOf(req.raw)) return this.url;
     const host = req ? plausibleHost(req.host) : undefined;
     if (host) return `${req!.protocol === 'https' ? 'https' : 'http'}://${host}`;
     return this.url;
@@ -227,9 +279,20 @@ export class Gateway {
     return req.protocol === 'https';
   }
 
-  private buildApp(mounts: Array<{ face: Face; prefix: string }>): FastifyInstance {
+  private buildApp(
+    mounts: Array<{ face: Face; prefix: string }>,
+    listener: { https?: { cert: string; key: string }; providerHosts?: ProviderHosts } = {},
+  ): FastifyInstance {
     const c = this.config;
     const headersTimeout = c.requestTimeoutMs > 0 ? Math.min(60_000, c.requestTimeoutMs) : 60_000;
+    const serverOptions = {
+      headersTimeout,
+      connectionsCheckingInterval: Math.max(
+        50,
+        Math.min(30_000, Math.floor(Math.min(headersTimeout, c.requestTimeoutMs || headersTimeout) / 4)),
+      ),
+    };
+    const hosts = listener.providerHosts;
     /** The answer of the face whose prefix the URL starts with, for a request refused before any face reads it. */
     const refuseBeforeRouting = (code: string, req: FastifyRequest, reply: FastifyReply): FastifyReply => {
       const path = (req.raw.url ?? '').split('?')[0] ?? '';
@@ -253,13 +316,10 @@ export class Gateway {
       connectionTimeout: c.connectionTimeoutMs,
       keepAliveTimeout: c.keepAliveTimeoutMs,
       // Node checks those deadlines every connectionsCheckingInterval (30 s by default): often enough for short ones
-      http: {
-        headersTimeout,
-        connectionsCheckingInterval: Math.max(
-          50,
-          Math.min(30_000, Math.floor(Math.min(headersTimeout, c.requestTimeoutMs || headersTimeout) / 4)),
-        ),
-      },
+      // (an HTTPS listener takes them with its certificate and key)
+      ...(listener.https ? { https: { ...listener.https, ...serverOptions } } : { http: serverOptions }),
+      // a request to a face's provider host name is routed under that face's prefix (provider-hosts.ts)
+      ...(hosts ? { rewriteUrl: (req: IncomingMessage) => hosts.rewrite(req) } : {}),
       requestIdHeader: false as const,
       return503OnClosing: true,
       forceCloseConnections: false,
@@ -385,6 +445,7 @@ export class Gateway {
     if (this.closed) return;
     this.closed = true;
     for (const a of this.extraApps) await a.close();
+    await this.tlsApp?.close();
     await this.app.close();
     this.faults.stop();
     await this.apiLog.flush();

@@ -13,12 +13,13 @@
 //   (CloudPayments' JsonData, a form hidden in a JSON string) is read and masked the same way.
 // Answers are JSON the gateway wrote and go through the same walk (anything else is not kept); the query string
 // of a URL is read as a form, and each path segment is searched like a string (decoded as a form value).
-import { luhnValid, maskPan, normalizePan, PAN_SEPARATOR_CLASS } from '../core/cards.js';
+import { luhnValid, maskPan, normalizePan } from '../core/cards.js';
+import { CVV_LIKE, maskCardRuns, REDACTED } from '../core/card-text.js';
 import { numberToPlainString } from '../core/money.js';
 import type { SensitiveFields } from '../faces/face.js';
 import { parseRawJson, RawJsonError, type RawJson } from './raw-json.js';
 
-export const REDACTED = '[redacted]';
+export { REDACTED };
 /** Bodies larger than this are not parsed for the log, and so not kept. */
 export const MAX_PARSED_BYTES = 256 * 1024;
 /** Kept excerpts are cut to this many characters (after redaction). */
@@ -60,42 +61,8 @@ export const COMMON_SENSITIVE: SensitiveFields = {
     'privateKey',
   ],
 };
-/** Any key naming a card verification code (`card_cvv`, `CvvCode`, ...) is a secret too. */
-const CVV_LIKE = /cvv|cvc|cvn/i;
 
 // ------------------------------------------------------------------------------------------- text
-
-const SEPARATORS = new RegExp(PAN_SEPARATOR_CLASS, 'g');
-/** Digits joined by separators (the same characters normalizePan removes, in any number). */
-const DIGIT_RUN = new RegExp(`[0-9](?:${PAN_SEPARATOR_CLASS}*[0-9])+`, 'g');
-
-function containsCardNumber(digits: string): boolean {
-  for (let len = 13; len <= 19; len++) for (let i = 0; i + len <= digits.length; i++) if (luhnValid(digits.slice(i, i + len))) return true;
-  return false;
-}
-
-/** Whether a text has 13 digits joined by separators at all (most texts do not: they are left as they are at once). */
-const LONG_RUN = new RegExp(`[0-9](?:${PAN_SEPARATOR_CLASS}*[0-9]){12}`);
-
-/** Masks card numbers written inside any text: a Luhn-valid 13–19 digit run to first 6 + last 4, a longer run holding one to [redacted]. */
-export function maskCardRuns(text: string): { text: string; changed: boolean } {
-  if (!LONG_RUN.test(text)) return { text, changed: false };
-  let changed = false;
-  const out = text.replace(DIGIT_RUN, (run) => {
-    const digits = run.replace(SEPARATORS, '');
-    if (digits.length < 13) return run;
-    if (digits.length <= 19 && luhnValid(digits)) {
-      changed = true;
-      return maskPan(digits);
-    }
-    if (containsCardNumber(digits)) {
-      changed = true;
-      return REDACTED;
-    }
-    return run;
-  });
-  return { text: out, changed };
-}
 
 /** Percent escapes decoded as a browser or a query-string parser decodes them (malformed ones stay as they are). */
 export function percentDecode(s: string): string {

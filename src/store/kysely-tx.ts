@@ -4,7 +4,7 @@
 import type { Kysely } from 'kysely';
 import type { SequenceRepo, Tx } from '../core/ports.js';
 import { AccountDeltas } from './account-deltas.js';
-import { Queries, type Db, type DialectOps } from './queries.js';
+import { Queries, type Db, type DeferredWrites, type DialectOps } from './queries.js';
 import { ApiRequestRepository } from './repos/api-requests.js';
 import { CardTokenRepository } from './repos/card-tokens.js';
 import { CardRepository } from './repos/cards.js';
@@ -46,9 +46,10 @@ export class KyselyTx implements Tx {
   readonly apiRequests: ApiRequestRepository;
   readonly settings: SettingRepository;
 
-  constructor(db: Db, ops: DialectOps) {
+  /** deferred: where the transaction keeps its writes whose answer nobody reads (PostgreSQL), if anywhere */
+  constructor(db: Db, ops: DialectOps, deferred: DeferredWrites | null = null) {
     this.dialect = ops.name;
-    const q = (this.q = new Queries(db, ops));
+    const q = (this.q = new Queries(db, ops, deferred));
     this.sequences = ops.sequences(q);
     this.ledger = new LedgerRepository(q, this.deltas);
     this.merchants = new MerchantRepository(q, this.ledger);

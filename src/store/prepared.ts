@@ -34,6 +34,20 @@ function shapeOf(dialect: string, key: string, build: (slot: SlotOf) => Compilab
   return s;
 }
 
+/** The shape named key (built by build on first use) with these arguments in its slots. */
+export function compilePrepared(
+  dialect: string,
+  key: string,
+  build: (slot: SlotOf) => Compilable<unknown>,
+  args: readonly unknown[],
+): CompiledQuery {
+  const s = shapeOf(dialect, key, build, args.length);
+  return CompiledQuery.raw(
+    s.sql,
+    s.params.map((p) => (p instanceof Slot ? args[p.index] : p.value)),
+  );
+}
+
 /** Runs the shape named key (built by build on first use) with these arguments in its slots. */
 export function runPrepared<R>(
   db: Kysely<any>,
@@ -42,7 +56,5 @@ export function runPrepared<R>(
   build: (slot: SlotOf) => Compilable<unknown>,
   args: readonly unknown[],
 ): Promise<QueryResult<R>> {
-  const s = shapeOf(dialect, key, build, args.length);
-  const params = s.params.map((p) => (p instanceof Slot ? args[p.index] : p.value));
-  return db.executeQuery<R>(CompiledQuery.raw(s.sql, params));
+  return db.executeQuery<R>(compilePrepared(dialect, key, build, args));
 }

@@ -1,8 +1,8 @@
 // What every repository of a transaction shares: the transaction's query-layer handle, the dialect's few
 // differences, and the prepared query shapes (prepared.ts) over that handle.
-import type { Compilable, Kysely, SelectQueryBuilder } from 'kysely';
+import type { Compilable, CompiledQuery, Kysely, SelectQueryBuilder } from 'kysely';
 import type { SequenceRepo } from '../core/ports.js';
-import { runPrepared, type SlotOf } from './prepared.js';
+import { compilePrepared, runPrepared, type SlotOf } from './prepared.js';
 import type { CoreDatabase } from './tables.js';
 
 /** The query layer over the core's tables (a transaction is a Kysely instance too). */
@@ -19,11 +19,51 @@ export interface DialectOps {
   sequences(q: Queries): SequenceRepo;
 }
 
+/**
+ * Where a transaction keeps its writes whose answer nobody reads until its next statement that needs an answer,
+ * or its COMMIT (PostgreSQL: postgres/statement-batch.ts). Absent where a write may as well run at once (SQLite,
+ * in process; a read outside a transaction).
+ */
+export interface DeferredWrites {
+  /** keeps the write (false: it cannot be kept, the caller runs it at once) */
+  defer(sql: string, params: readonly unknown[]): boolean;
+  /** changes when a rollback to a savepoint undoes writes: what the transaction remembers of its rows is stale */
+  readonly undoCount: number;
+}
+
 export class Queries {
   constructor(
     readonly db: Db,
     readonly ops: DialectOps,
+    readonly deferred: DeferredWrites | null = null,
   ) {}
+
+  /**
+   * A write whose answer nobody reads (no RETURNING, no affected-row check): in a PostgreSQL transaction it
+   * travels with the next statement that needs an answer, or with COMMIT; a failure fails that statement and the
+   * transaction. Elsewhere it runs at once.
+   */
+  async write(query: Compilable<unknown> | CompiledQuery): Promise<void> {
+    const c = 'compile' in query ? query.compile() : query;
+    if (this.deferred?.defer(c.sql, c.parameters)) return;
+    await this.db.executeQuery(c);
+  }
+
+  /** A deferrable write (as `write`) by its prepared shape. */
+  writePrepared(key: string, build: (slot: SlotOf) => Compilable<unknown>, args: readonly unknown[]): Promise<void> {
+    return this.write(compilePrepared(this.ops.name, key, build, args));
+  }
+
+  /** Inserts a row whose columns are all given, as a deferrable write. */
+  writeRow(table: keyof CoreDatabase & string, row: object): Promise<void> {
+    const values = row as Record<string, unknown>;
+    const cols = Object.keys(values).filter((c) => values[c] !== undefined);
+    return this.writePrepared(
+      `insert:${table}:${cols.join(',')}`,
+      (slot) => this.db.insertInto(table).values(Object.fromEntries(cols.map((c, i) => [c, slot(i)])) as any),
+      cols.map((c) => values[c]),
+    );
+  }
 
   /** A hot query by its prepared shape (prepared.ts): built and compiled once, then only its values change. */
   prepared<Row = any>(key: string, build: (slot: SlotOf) => Compilable<unknown>, args: readonly unknown[]) {

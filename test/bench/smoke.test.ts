@@ -32,6 +32,7 @@ describe('npm run bench -- --smoke', () => {
     const keys = res.rows.map((r) => r.key);
     for (const k of [
       'echo',
+      'store-ceiling',
       'cp-token-charge',
       'cp-cryptogram-charge',
       'cp-auth-confirm',

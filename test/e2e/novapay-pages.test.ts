@@ -136,7 +136,8 @@ describe.each(STORES)('NovaPay pages in a real browser on %s', (store) => {
   });
 
   it('three wrong one-time codes fail the session; success_redirect_timeout takes the payer back by itself', async () => {
-    const { sid, url } = await session('np-otp', 33, { success_redirect_timeout: 1 });
+    // 3 s: long enough for a loaded machine to read the outcome before the page takes the payer back
+    const { sid, url } = await session('np-otp', 33, { success_redirect_timeout: 3 });
     // an English browser, a payer who chose Russian: the ACS and the outcome stay in Russian
     const page = await browser.newPage({ locale: 'en-US', extraHTTPHeaders: { 'accept-language': 'en-US,en;q=0.9' } });
     await page.goto(url + '&lang=ru');
@@ -155,7 +156,7 @@ describe.each(STORES)('NovaPay pages in a real browser on %s', (store) => {
     await page.fill('#otp', '000000');
     await Promise.all([page.waitForSelector('[data-testid=result]'), page.click('#submit-otp')]);
     expect(await page.textContent('[data-testid=result]')).toBe('Платёж отклонён');
-    await page.waitForURL(`${site.url}/fail?s=np-otp`, { timeout: 5000 });
+    await page.waitForURL(`${site.url}/fail?s=np-otp`, { timeout: 15_000 });
     await site.waitFor(() => postbacks(sid).includes('failed'));
     expect(await paymentsOf(sid)).toEqual(['declined']);
     await page.close();

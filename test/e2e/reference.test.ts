@@ -33,6 +33,8 @@ const SEED: Seed = {
       mbill: { apiToken: 'demo_mbill_token' },
       way2pay: { publicKey: 'w2p_pk_demo', secretKey: 'w2p_sk_demo', generation: 1, payoutBalance: '10000' },
     },
+    // a Way2Pay merchant of auth generation 2, whose keys the test types into the credentials panel
+    { id: 'gen2', name: 'Gen2 Shop', way2pay: { publicKey: 'w2p_pk_gen2', secretKey: 'w2p_sk_gen2', generation: 2, payoutBalance: '500' } },
   ],
 };
 
@@ -241,6 +243,19 @@ describe('API reference in a real browser', () => {
       cardNumber: expect.any(String),
     });
     await shotOp(page, 'getBalance', 'reference-way2pay-balance');
+    await page.close();
+  });
+
+  it('Way2Pay: GET /balance signed with generation 2 (Expires) from the credentials panel', async () => {
+    const page = await open(desktop, '/docs/way2pay#op-getBalance');
+    await page.fill('#creds [name="publicKey"]', 'w2p_pk_gen2');
+    await page.fill('#creds [name="secretKey"]', 'w2p_sk_gen2');
+    await page.selectOption('#creds [name="generation"]', '2');
+    const b = await send(page, 'getBalance');
+    expect(b.status, b.body).toBe(200);
+    expect(JSON.parse(b.body).data.balance.payout).toEqual({ currency: 'RUB', available: '500', frozen: '0' });
+    // twice in the same second: the page keeps its Expires values increasing
+    expect((await send(page, 'getBalance')).status).toBe(200);
     await page.close();
   });
 

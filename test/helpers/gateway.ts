@@ -6,6 +6,9 @@ import type { Seed } from '../../src/operator/seed.js';
 import type { Face } from '../../src/faces/face.js';
 import type { WebhookTransport } from '../../src/core/dispatcher.js';
 import { freshStore, type StoreKind, type StoreTarget } from './stores.js';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 export const TEST_MASTER_KEY = '00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff';
 
@@ -50,6 +53,8 @@ export interface TestGatewayOptions {
   faces?: Face[];
   /** a webhook transport other than real HTTP (never needed by tests of faces) */
   transport?: WebhookTransport;
+  /** also serve HTTPS on a free port, with the local CA in the data folder (a fresh folder on PostgreSQL too) */
+  tls?: boolean;
 }
 
 export async function startTestGateway(
@@ -59,19 +64,22 @@ export async function startTestGateway(
   opts: TestGatewayOptions = {},
 ): Promise<TestGateway> {
   const t = target ?? (await freshStore(kind));
+  // the local CA lives in the data folder, which a PostgreSQL store has no use for otherwise
+  const dataDir = t.dataDir ?? (opts.tls ? mkdtempSync(join(tmpdir(), 'polypay-tls-')) : undefined);
   const start = () =>
     startGateway({
       env: {},
       logger: false,
       port: 0,
       host: '127.0.0.1',
-      dataDir: t.dataDir,
+      dataDir,
       databaseUrl: t.databaseUrl,
       masterKeys: [TEST_MASTER_KEY],
       seed,
       demoMerchant: false,
       ...(opts.faces ? { faces: opts.faces } : {}),
       ...(opts.transport ? { transport: opts.transport } : {}),
+      ...(opts.tls ? { tls: true, tlsPort: 0 } : {}),
     });
   const h: TestGateway = {
     gw: await start(),

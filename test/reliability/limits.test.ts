@@ -12,7 +12,7 @@ import { startTestGateway, TEST_MASTER_KEY, type TestGateway } from '../helpers/
 import { freshStore, STORES } from '../helpers/stores.js';
 import { call, CP, errorShape, MB, MERCHANT_A, NOVA, NP, REL_SEED, sign, W2P } from './faces.js';
 
-/** how long the answers of the clients that hang up are held */
+/** how long admitted answers are held while the limit is tested */
 const HELD = { distribution: 'fixed', ms: 4000 };
 const SLOW = { distribution: 'fixed', ms: 300 };
 
@@ -69,12 +69,13 @@ describe.each(STORES)('limits on %s', (store) => {
 
     it('answers 12 slow concurrent requests of one terminal: 5 served, 7 refused with 429 {Success:false, Message}', async () => {
       // the latency is added after the request was authenticated and counted (a fault rule scoped to the merchant
-      // applies when the answer is sent), so the 5 admitted requests hold their slots for 300 ms
+      // applies when the answer is sent), so the 5 admitted requests hold their slots for seconds: long enough for
+      // all twelve to arrive on a loaded machine before the first slot is given back
       const fault = await addFault(h.url, h.gw.adminToken, {
         face: 'cloudpayments',
         route: '/payments/get',
         merchantId: MERCHANT_A,
-        latency: SLOW,
+        latency: HELD,
       });
       try {
         const [answers, other] = await Promise.all([

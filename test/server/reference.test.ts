@@ -121,7 +121,11 @@ describe('API reference', () => {
         const refs: string[] = [];
         const walk = (n: unknown) => {
           if (Array.isArray(n)) n.forEach(walk);
-          else if (n && typeof n === 'object') for (const [k, v] of Object.entries(n)) k === '$ref' ? refs.push(String(v)) : walk(v);
+          else if (n && typeof n === 'object')
+            for (const [k, v] of Object.entries(n)) {
+              if (k === '$ref') refs.push(String(v));
+              else walk(v);
+            }
         };
         walk(doc);
         expect(refs.length).toBeGreaterThan(3);

@@ -4,28 +4,20 @@
 import { describe, expect, it } from 'vitest';
 import type { ErrorCode } from '../../src/core/errors.js';
 import { ALL_DECLINE_REASONS } from '../../src/core/network/reasons.js';
+import { coreToWay2Pay, errorBody, ERRORS, genCode, isWay2PayError, Way2PayError } from '../../src/faces/way2pay/http.js';
+import { BANKS, CURRENCIES, findBank, PAYIN_METHODS, PAYOUT_METHODS } from '../../src/faces/way2pay/reference-data.js';
 import {
-  BANKS,
   bankLabel,
-  coreToWay2Pay,
-  CURRENCIES,
   DECLINE_STATUS,
   deserializePayIn,
   deserializePayOut,
-  errorBody,
-  ERRORS,
   FINAL,
-  findBank,
-  genCode,
   isStatus,
-  isWay2PayError,
   MERCHANT_SETTABLE,
   money,
   parseBasisPoints,
-  PAYIN_METHODS,
   payInCallback,
   payInView,
-  PAYOUT_METHODS,
   payOutCallback,
   payOutView,
   percentNumber,
@@ -33,7 +25,6 @@ import {
   serializePayOut,
   statusChangeView,
   STATUSES,
-  Way2PayError,
   type PayIn,
   type PayOut,
 } from '../../src/faces/way2pay/wire.js';

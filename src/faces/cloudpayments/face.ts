@@ -5,13 +5,25 @@
 import { randomBytes } from 'node:crypto';
 import type { Face } from '../face.js';
 import { KeyRing } from './cryptogram.js';
-import { JSON_TYPE } from './http.js';
+import { installErrorHandlers, JSON_TYPE } from './http.js';
 import { limiterFor, resolveConcurrency } from './limits.js';
-import { cloudpaymentsWebhooks } from './notifications.js';
-import { registerCloudPaymentsRoutes } from './routes.js';
-import { cloudpaymentsMigrations, cpStore, NOTIFICATION_TYPES, defaultSettings, type NotificationSettings } from './store.js';
-import { subscriptionJobs } from './subscriptions.js';
 import { cloudpaymentsConnectionFields, cloudpaymentsOpenApi } from './openapi.js';
+import { registerOrderPages } from './pages.js';
+import { registerCheckoutRoutes } from './routes/checkout.js';
+import { registerAuthenticated, type Routes } from './routes/common.js';
+import { registerKktRoutes } from './routes/kkt.js';
+import { registerNotificationSettingsRoutes } from './routes/notification-settings.js';
+import { registerOrderRoutes } from './routes/orders.js';
+import { registerPaymentRoutes } from './routes/payments.js';
+import { registerPayoutRoutes } from './routes/payouts.js';
+import { registerSubscriptionRoutes } from './routes/subscriptions.js';
+import { registerTestRoute } from './routes/test.js';
+import { registerTokenRoutes } from './routes/tokens.js';
+import { registerTransactionRoutes } from './routes/transactions.js';
+import { seedSettings, subscriptionJobs } from './service.js';
+import { cloudpaymentsMigrations } from './migrations.js';
+import { NOTIFICATION_TYPES, defaultSettings, type NotificationSettings } from './store.js';
+import { cloudpaymentsWebhooks } from './webhooks.js';
 
 /** The seed section of a merchant: fixed credentials and, optionally, notification settings by type. */
 export interface CloudPaymentsSeed {
@@ -57,9 +69,25 @@ export function createCloudpaymentsFace(options: CloudPaymentsOptions = {}): Fac
     migrations: cloudpaymentsMigrations,
     // a URL the HTTP layer cannot decode is answered in CloudPayments' shape, as any bad request
     frameworkError: () => ({ status: 400, contentType: JSON_TYPE, body: JSON.stringify({ Success: false, Message: 'Invalid request' }) }),
+    // every method is POST with a JSON or form body and HTTP Basic auth, except /test, /payments/publickey,
+    // /checkout.js and the order pages; at most N authenticated requests of one terminal run at once (429 beyond)
     routes(app, ctx) {
       const limiter = limiterFor(ctx.engine, resolveConcurrency(options.concurrency, ctx.env));
-      registerCloudPaymentsRoutes(app, ctx, new KeyRing(ctx.engine), { limiter });
+      const r: Routes = { ctx, keys: new KeyRing(ctx.engine) };
+      installErrorHandlers(app);
+      registerTestRoute(app);
+      registerCheckoutRoutes(app, r.keys);
+      registerOrderPages(app, ctx);
+      registerAuthenticated(app, ctx, limiter, (api) => {
+        registerPaymentRoutes(api, r);
+        registerPayoutRoutes(api, r);
+        registerTransactionRoutes(api, r);
+        registerTokenRoutes(api, r);
+        registerSubscriptionRoutes(api, r);
+        registerOrderRoutes(api, r);
+        registerNotificationSettingsRoutes(api, r);
+        registerKktRoutes(api, r);
+      });
     },
     webhooks: (ctx) => cloudpaymentsWebhooks(ctx),
     jobs: (ctx) => subscriptionJobs(ctx),
@@ -80,7 +108,7 @@ export function createCloudpaymentsFace(options: CloudPaymentsOptions = {}): Fac
           encoding: n.encoding ?? 'UTF8',
           format: n.format ?? 'CloudPayments',
         };
-        await cpStore.putSettings(tx, merchant.id, settings, ctx.engine.clock.now());
+        await seedSettings(tx, ctx, merchant.id, settings);
       }
     },
     summary:

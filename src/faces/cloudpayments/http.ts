@@ -1,13 +1,15 @@
-// CloudPayments request plumbing: HTTP Basic `PublicId:ApiSecret`, JSON or form-urlencoded bodies with
-// case-insensitive parameter names, `{"Success":false,"Message":…}` errors (never a 500 on bad input).
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import { safeEqual } from '../../core/crypto.js';
+// CloudPayments request plumbing: HTTP Basic `PublicId:ApiSecret`, JSON or form-urlencoded bodies read with the
+// kit's field reader (case-insensitive parameter names), X-Request-ID idempotency, `{"Success":false,"Message":…}`
+// errors (never a 500 on bad input) and sending an answer.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { HOUR } from '../../core/clock.js';
+import { safeEqual, sha256Hex } from '../../core/crypto.js';
 import { isCoreError } from '../../core/errors.js';
-import { isSupportedCurrency, parseMajor } from '../../core/money.js';
-import type { Credential, Json, JsonObject, Merchant } from '../../core/model.js';
+import type { Credential, Merchant } from '../../core/model.js';
+import type { Answer, Idempotent } from '../kit/command.js';
+import { Fields, firstProblem, type Problem } from '../kit/fields.js';
 import type { FaceContext } from '../face.js';
-import { jsonDepthExceeds } from '../kit/json-depth.js';
-import { ERROR_MESSAGES, isCpCurrency } from './wire.js';
+import { ERROR_MESSAGES } from './wire.js';
 
 export const AUTH_FAILED = 'Authorization has been denied for this request.';
 export const JSON_TYPE = 'application/json; charset=utf-8';
@@ -49,7 +51,7 @@ export async function authenticate(req: FastifyRequest, ctx: FaceContext): Promi
 
 // ---- bodies
 
-export function rawText(req: FastifyRequest): string {
+function rawText(req: FastifyRequest): string {
   const b = req.body;
   return Buffer.isBuffer(b) ? b.toString('utf8') : typeof b === 'string' ? b : '';
 }
@@ -126,212 +128,72 @@ function parseJson(text: string): Record<string, unknown> {
   return v as Record<string, unknown>;
 }
 
-/** The request parameters: a JSON object or a form, by Content-Type (sniffed when absent). */
-export function bodyParams(req: FastifyRequest): Params {
+/** The request's parameters: a JSON object or a form, by Content-Type (sniffed when absent). */
+function bodyObject(req: FastifyRequest): Record<string, unknown> {
   const text = rawText(req);
   const type = String(req.headers['content-type'] ?? '').toLowerCase();
-  if (!text.trim()) return new Params({});
-  if (type.includes('json')) return new Params(parseJson(text));
-  if (type.includes('x-www-form-urlencoded')) return new Params(parseForm(text));
+  if (!text.trim()) return {};
+  if (type.includes('json')) return parseJson(text);
+  if (type.includes('x-www-form-urlencoded')) return parseForm(text);
   if (type.includes('multipart/'))
     throw new CpError('Unsupported Content-Type: use application/json or application/x-www-form-urlencoded', 415);
   const first = text.trimStart()[0];
-  if (first === '{' || first === '[') return new Params(parseJson(text));
-  return new Params(parseForm(text));
+  if (first === '{' || first === '[') return parseJson(text);
+  return parseForm(text);
 }
 
-// ---- parameters (names are case-insensitive)
+/** CloudPayments' wording of a field's problem: `<Name> is required`, or `Invalid <Name> value`. */
+function problemMessage(p: Problem): string {
+  if (p.rule === 'required') return `${p.key} is required`;
+  if (p.rule === 'custom') return p.message;
+  return `Invalid ${p.key} value`;
+}
 
-const INT_RE = /^\s*-?\d+(\.\d+)?\s*$/;
+/** The request's parameters (names case-insensitive); the first problem is answered. */
+export function bodyFields(req: FastifyRequest): Fields {
+  return new Fields(
+    bodyObject(req),
+    firstProblem((p) => new CpError(problemMessage(p))),
+    { caseInsensitive: true },
+  );
+}
 
-export class Params {
-  private readonly map = new Map<string, unknown>();
+// ---- X-Request-ID
 
-  constructor(obj: Record<string, unknown>) {
-    for (const k of Object.keys(obj)) this.map.set(k.toLowerCase(), obj[k]);
-  }
+/** A kept answer is replayed for an hour (gateway clock). */
+const IDEMPOTENCY_TTL = HOUR;
 
-  /** The value of the first of the names given (aliases), or undefined. */
-  raw(...names: string[]): unknown {
-    for (const n of names) {
-      const v = this.map.get(n.toLowerCase());
-      if (v !== undefined) return v;
-    }
-    return undefined;
-  }
+function requestId(req: FastifyRequest): string | null {
+  const v = req.headers['x-request-id'];
+  const key = Array.isArray(v) ? v[0] : v;
+  if (key === undefined || key.trim() === '') return null;
+  if (key.length > 200) throw new CpError('Invalid X-Request-ID value');
+  return key.trim();
+}
 
-  has(name: string): boolean {
-    const v = this.raw(name);
-    return v !== undefined && v !== null && v !== '';
-  }
-
-  str(name: string, opts: { required?: boolean; max?: number; aliases?: string[] } = {}): string | undefined {
-    const v = this.raw(name, ...(opts.aliases ?? []));
-    if (v === undefined || v === null || v === '') {
-      if (opts.required) throw new CpError(`${name} is required`);
-      return undefined;
-    }
-    let s: string;
-    if (typeof v === 'string') s = v;
-    else if (typeof v === 'number' && Number.isFinite(v)) s = String(v);
-    else if (typeof v === 'boolean') s = String(v);
-    else throw new CpError(`Invalid ${name} value`);
-    if (s.length > (opts.max ?? 2000)) throw new CpError(`Invalid ${name} value`);
-    return s;
-  }
-
-  /** An integer; fractional values are rounded (as CloudPayments documents). */
-  int(name: string, opts: { required?: boolean; min?: number; max?: number } = {}): number | undefined {
-    const v = this.raw(name);
-    if (v === undefined || v === null || v === '') {
-      if (opts.required) throw new CpError(`${name} is required`);
-      return undefined;
-    }
-    let n: number;
-    if (typeof v === 'number') n = v;
-    else if (typeof v === 'string' && INT_RE.test(v)) n = Number(v);
-    else throw new CpError(`Invalid ${name} value`);
-    if (!Number.isFinite(n)) throw new CpError(`Invalid ${name} value`);
-    n = Math.round(n);
-    if (!Number.isSafeInteger(n) || n < (opts.min ?? 0) || n > (opts.max ?? Number.MAX_SAFE_INTEGER))
-      throw new CpError(`Invalid ${name} value`);
-    return n;
-  }
-
-  bool(name: string, aliases: string[] = []): boolean | undefined {
-    const v = this.raw(name, ...aliases);
-    if (v === undefined || v === null || v === '') return undefined;
-    if (typeof v === 'boolean') return v;
-    if (v === 1 || v === 0) return v === 1;
-    if (typeof v === 'string') {
-      const s = v.trim().toLowerCase();
-      if (s === 'true' || s === '1' || s === 'on' || s === 'yes') return true;
-      if (s === 'false' || s === '0' || s === 'off' || s === 'no') return false;
-    }
-    throw new CpError(`Invalid ${name} value`);
-  }
-
-  /**
-   * An amount in major units, as CloudPayments documents it: at least 0.01, with at most the currency's fractional
-   * digits (two): `1.005` is refused, not rounded (`1.50` and `10.00000` are exact). At most 10^12 major units.
-   */
-  amount(currency: string, opts: { name?: string; required?: boolean } = {}): bigint | undefined {
-    const name = opts.name ?? 'Amount';
-    const v = this.raw(name);
-    if (v === undefined || v === null || v === '') {
-      if (opts.required ?? true) throw new CpError(`${name} is required`);
-      return undefined;
-    }
-    if (typeof v !== 'number' && typeof v !== 'string') throw new CpError(`Invalid ${name} value`);
-    let minor: bigint;
-    try {
-      minor = parseMajor(typeof v === 'string' ? v.trim().replace(',', '.') : v, currency, 'reject');
-    } catch (e) {
-      if (isCoreError(e)) throw new CpError(`Invalid ${name} value`);
-      throw e;
-    }
-    if (minor <= 0n || minor > 10n ** 14n) throw new CpError(`Invalid ${name} value`);
-    return minor;
-  }
-
-  currency(opts: { required?: boolean } = {}): string {
-    const c = this.str('Currency', { required: opts.required, max: 10 });
-    const code = (c ?? 'RUB').trim().toUpperCase();
-    if (!isSupportedCurrency(code) || !isCpCurrency(code)) throw new CpError('Invalid Currency value');
-    return code;
-  }
-
-  /**
-   * JsonData: a JSON object, or a string holding JSON (kept as a string when it is not JSON). Nesting deeper
-   * than MAX_JSON_DEPTH is refused (it would overflow the stack of whatever walks it later).
-   */
-  json(name: string): Json | undefined {
-    const v = this.raw(name);
-    if (v === undefined || v === null || v === '') return undefined;
-    if (typeof v === 'string') {
-      if (v.length > 100_000) throw new CpError(`Invalid ${name} value`);
-      let parsed: Json | undefined;
-      try {
-        parsed = JSON.parse(v) as Json;
-      } catch {
-        /* a plain string */
-      }
-      if (typeof parsed === 'object') {
-        if (jsonDepthExceeds(parsed)) throw new CpError(`Invalid ${name} value`);
-        return parsed;
-      }
-      return v;
-    }
-    if (typeof v === 'object') {
-      if (jsonDepthExceeds(v)) throw new CpError(`Invalid ${name} value`);
-      return plain(v) as Json;
-    }
-    if (typeof v === 'number' || typeof v === 'boolean') return v;
-    throw new CpError(`Invalid ${name} value`);
-  }
-
-  obj(name: string): JsonObject | undefined {
-    const v = this.raw(name);
-    if (v === undefined || v === null || v === '') return undefined;
-    if (typeof v === 'string') {
-      try {
-        const parsed = JSON.parse(v) as unknown;
-        if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) && !jsonDepthExceeds(parsed))
-          return parsed as JsonObject;
-      } catch {
-        /* fall through */
-      }
-      throw new CpError(`Invalid ${name} value`);
-    }
-    if (typeof v !== 'object' || Array.isArray(v) || jsonDepthExceeds(v)) throw new CpError(`Invalid ${name} value`);
-    return plain(v) as JsonObject;
-  }
-
-  /** A list: an array, repeated form keys, or a comma-separated string. */
-  list(name: string): string[] | undefined {
-    const v = this.raw(name);
-    if (v === undefined || v === null || v === '') return undefined;
-    const items = Array.isArray(v) ? v : typeof v === 'string' ? v.split(',') : typeof v === 'object' ? Object.values(v as object) : null;
-    if (!items || items.some((x) => typeof x !== 'string')) throw new CpError(`Invalid ${name} value`);
-    return (items as string[]).map((x) => x.trim()).filter(Boolean);
+function successOf(body: string): boolean {
+  try {
+    return (JSON.parse(body) as { Success?: unknown }).Success === true;
+  } catch {
+    return false;
   }
 }
 
-/** Copies form objects (null prototype) into plain JSON values. */
-function plain(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(plain);
-  if (typeof v === 'object' && v !== null) {
-    const o: Record<string, unknown> = {};
-    for (const k of Object.keys(v)) if (k !== '__proto__') o[k] = plain((v as Record<string, unknown>)[k]);
-    return o;
-  }
-  return v;
-}
-
-/** Parses a date or date-time given in UTC (a value without a zone is UTC). */
-export function parseUtcDate(v: string, name: string): number {
-  const s = v.trim();
-  const m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i.exec(s);
-  if (!m) throw new CpError(`Invalid ${name} value`);
-  const ms = m[7] ? Number((m[7] + '000').slice(0, 3)) : 0;
-  let t = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0), ms);
-  const zone = m[8];
-  if (zone && zone.toUpperCase() !== 'Z') {
-    const zm = /^([+-])(\d{2}):?(\d{2})$/.exec(zone)!;
-    const off = (Number(zm[2]) * 60 + Number(zm[3])) * (zm[1] === '-' ? -1 : 1);
-    t -= off * 60_000;
-  }
-  const check = new Date(t);
-  if (
-    !Number.isFinite(t) ||
-    Number(m[2]) < 1 ||
-    Number(m[2]) > 12 ||
-    Number(m[3]) < 1 ||
-    Number(m[3]) > 31 ||
-    check.getUTCFullYear() > 9999
-  )
-    throw new CpError(`Invalid ${name} value`);
-  return t;
+/**
+ * The request's X-Request-ID as the kit's command takes it (null without one): a key stands for its endpoint and
+ * exact body (a reuse with another one is refused); successes are kept for an hour, failures are not.
+ */
+export function idempotency(req: FastifyRequest, a: Authed): Idempotent | null {
+  const key = requestId(req);
+  if (!key) return null;
+  return {
+    scope: `cloudpayments:${a.merchant.id}`,
+    key,
+    requestHash: sha256Hex(`${req.routeOptions.url ?? req.url}\n${rawText(req)}`),
+    compareRequest: true,
+    ttlMs: IDEMPOTENCY_TTL,
+    keep: (r) => successOf(r.body),
+  };
 }
 
 // ---- responses
@@ -340,12 +202,22 @@ export function sendJson(reply: FastifyReply, body: unknown, status = 200): Fast
   return reply.code(status).header('content-type', JSON_TYPE).send(JSON.stringify(body));
 }
 
+/** A JSON answer, as the kit's command renders and keeps it. */
+export function jsonAnswer(body: unknown, status = 200): Answer {
+  return { status, headers: { 'content-type': JSON_TYPE }, body: JSON.stringify(body) };
+}
+
+/** Sends an answer (the kit's command or query result). */
+export function send(reply: FastifyReply, a: Answer): FastifyReply {
+  return reply.code(a.status).headers(a.headers).send(a.body);
+}
+
 export function ok(): { Success: true; Message: null } {
   return { Success: true, Message: null };
 }
 
 /** Maps anything thrown in a CloudPayments route to `{Success:false, Message}` and an HTTP status. */
-export function toWire(e: unknown, stateMessage?: string): { status: number; message: string } {
+function toWire(e: unknown, stateMessage?: string): { status: number; message: string } {
   if (e instanceof CpError) return { status: e.status, message: e.message };
   if (isCoreError(e)) {
     const m = ERROR_MESSAGES[e.code];
@@ -358,4 +230,15 @@ export function toWire(e: unknown, stateMessage?: string): { status: number; mes
   if (fe && typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500)
     return { status: fe.statusCode, message: 'Invalid request' };
   return { status: 500, message: 'Internal server error' };
+}
+
+/** The face's error and not-found answers, on the face's Fastify instance. */
+export function installErrorHandlers(app: FastifyInstance): void {
+  app.setErrorHandler((err, req, reply) => {
+    const w = toWire(err);
+    if (w.status >= 500) req.log.error({ err }, 'cloudpayments request failed');
+    if (w.status === 401) reply.header('www-authenticate', 'Basic realm="CloudPayments API"');
+    return sendJson(reply, { Success: false, Message: w.message }, w.status);
+  });
+  app.setNotFoundHandler((_req, reply) => sendJson(reply, { Success: false, Message: 'Not found' }, 404));
 }

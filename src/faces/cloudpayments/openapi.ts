@@ -15,7 +15,10 @@ import {
   type Schema,
 } from '../kit/openapi.js';
 import type { ConnectionField } from '../face.js';
-import { ORDER_KEYS, SUBSCRIPTION_KEYS, THREE_DS_KEYS, TRANSACTION_KEYS, TIME_ZONES } from './wire.js';
+import { TIME_ZONES } from './wire/formats.js';
+import { ORDER_KEYS } from './wire/order.js';
+import { SUBSCRIPTION_KEYS } from './wire/subscription.js';
+import { THREE_DS_KEYS, TRANSACTION_KEYS } from './wire/transaction.js';
 
 const PUBLIC_ID = 'pk_2f3c4d5e6f708192a3b4c5d6e7f80';
 const CASE_NOTE =
@@ -1211,6 +1214,43 @@ export function cloudpaymentsOpenApi(baseUrl: string, prefix: string): OpenApiDo
               Success: true,
               Message: 'Queued',
             },
+          ),
+        },
+      ),
+      '/kkt/receipt/get': api(
+        'getReceipt',
+        'CloudKassir receipt by Id',
+        "The receipt `/kkt/receipt` made (its Id from that answer): the contents as sent and `AdditionalData`, whose fiscal numbers are null because the sandbox registers no receipt with a tax authority. An unknown Id, or another terminal's, is `Not found`.",
+        ['Receipts'],
+        { schema: s.obj({ Id: s.str() }, ['Id']), example: { Id: '8cf54ff2-3fa0-4426-843d-26bca62a8973' } },
+        {
+          200: json(
+            'The receipt, or Not found',
+            s.obj(
+              {
+                Model: nullable(
+                  s.obj({
+                    Email: nullable(s.str()),
+                    Phone: nullable(s.str()),
+                    Items: s.arr(s.obj({ Label: s.str(), Price: s.num(), Quantity: s.num(), Amount: s.num(), Vat: nullable(s.num()) })),
+                    TaxationSystem: nullable(s.int()),
+                    IsBso: s.bool(),
+                    AdditionalData: s.obj({
+                      Id: s.str(),
+                      Amount: nullable(s.num()),
+                      OrganizationInn: s.str(),
+                      Type: s.str(),
+                      DateTime: s.str(),
+                    }),
+                  }),
+                ),
+                InnerResult: nullable(s.str()),
+                Success: s.bool(),
+                Message: nullable(s.str()),
+              },
+              ['Success', 'Message'],
+            ),
+            { Success: false, Message: 'Not found' },
           ),
         },
       ),

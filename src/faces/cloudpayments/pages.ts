@@ -1,77 +1,26 @@
 // The hosted page of an order (/orders/create → Model.Url = <base>/cloudpayments/orders/<Id>): the shared card
 // form, 3-D Secure through the gateway's ACS, then SuccessRedirectUrl / FailRedirectUrl (or a result page).
-// A declined attempt may be retried; an order is paid at most once (the order row is locked).
+// A declined attempt may be retried; an order is paid at most once (service/orders.ts).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { parseExpiry } from '../../core/cards.js';
 import { isCoreError } from '../../core/errors.js';
 import { formatMajor } from '../../core/money.js';
 import type { Payment } from '../../core/model.js';
-import type { AuthorizeResult } from '../../core/payments.js';
-import type { Tx } from '../../core/ports.js';
-import { formFields } from '../kit/html.js';
-import { autoPostPage, esc, layout, nonce, securePage } from '../kit/html.js';
+import { autoPostPage, esc, formFields, layout, nonce, securePage } from '../kit/html.js';
 import { safeLocation } from '../kit/urls.js';
 import { pickLang, t, type Lang } from '../kit/i18n.js';
 import { formatAmount, renderPaymentPage } from '../kit/payment-page.js';
 import type { FaceContext } from '../face.js';
-import { acsUrl, payInTx, prepare, withToken, type PayInput } from './flows.js';
+import { completeOrderAuthentication, IN_FLIGHT, PAID, payOrder, prepare, type PayInput } from './service.js';
 import { cpStore, type Order } from './store.js';
-import { addInterval, newSubscriptionId, saveSubscription } from './subscriptions.js';
-import { cultureOf, declineFields, type CpPaymentMeta } from './wire.js';
+import { cultureOf, declineFields } from './wire.js';
 
 export function orderUrl(ctx: FaceContext, id: string, req?: FastifyRequest): string {
   return `${ctx.baseUrl(req)}${ctx.prefix}/orders/${encodeURIComponent(id)}`;
 }
 
-const IN_FLIGHT = new Set(['requires_authentication']);
-const PAID = new Set(['authorized', 'captured', 'partially_refunded', 'refunded']);
-
-/** Marks an order paid by an approved payment; SubscriptionBehavior creates the subscription. */
-async function markPaid(tx: Tx, ctx: FaceContext, o: Order, p: Payment): Promise<void> {
-  const now = ctx.engine.clock.now();
-  o.status = 'Paid';
-  o.paidAt = now;
-  o.paymentId = p.id;
-  o.updatedAt = now;
-  await cpStore.updateOrder(tx, o);
-  const behavior = o.extra.SubscriptionBehavior;
-  const token = (p.metadata as CpPaymentMeta).token;
-  if ((behavior === 'CreateWeekly' || behavior === 'CreateMonthly') && token && p.card) {
-    const interval = behavior === 'CreateWeekly' ? 'Week' : 'Month';
-    const start = addInterval(now, interval, 1);
-    await saveSubscription(
-      tx,
-      ctx,
-      {
-        id: newSubscriptionId(),
-        merchantId: o.merchantId,
-        accountId: p.payerRef ?? o.email ?? o.id,
-        token,
-        cardId: p.card.cardId,
-        description: o.description,
-        email: o.email,
-        amount: o.amount,
-        currency: o.currency,
-        requireConfirmation: o.requireConfirmation,
-        startDate: start,
-        interval,
-        period: 1,
-        maxPeriods: null,
-        cultureName: o.cultureName,
-        status: 'Active',
-        successful: 0,
-        failed: 0,
-        lastTransactionAt: null,
-        nextTransactionAt: start,
-        periodAt: start,
-        receipt: null,
-        createdAt: now,
-        updatedAt: now,
-      },
-      null,
-      { insert: true },
-    );
-  }
+function acsUrl(ctx: FaceContext, req: FastifyRequest): string {
+  return `${ctx.baseUrl(req)}/acs`;
 }
 
 export function registerOrderPages(app: FastifyInstance, ctx: FaceContext): void {
@@ -215,20 +164,7 @@ export function registerOrderPages(app: FastifyInstance, ctx: FaceContext): void
         },
       };
       const prepared = await prepare(ctx, input);
-      const out = await engine.transaction(async (tx) => {
-        const o = await cpStore.lockOrder(tx, x.o.id);
-        if (!o || o.status !== 'Created') return null;
-        if (o.paymentId !== null) {
-          const prev = await tx.payments.get(o.paymentId);
-          if (prev && (IN_FLIGHT.has(prev.status) || PAID.has(prev.status))) return null;
-        }
-        const r: AuthorizeResult = await payInTx(tx, ctx, input, prepared);
-        o.paymentId = r.payment.id;
-        o.updatedAt = engine.clock.now();
-        if (r.kind === 'approved') await markPaid(tx, ctx, o, r.payment);
-        else await cpStore.updateOrder(tx, o);
-        return { o, r };
-      });
+      const out = await engine.transaction((tx) => payOrder(tx, ctx, x.o.id, input, prepared));
       if (!out) {
         const again = await load(x.o.id);
         return again ? route(req, reply, again, lang) : resultPage(reply, lang, s.notFound, false, undefined, 404);
@@ -252,16 +188,7 @@ export function registerOrderPages(app: FastifyInstance, ctx: FaceContext): void
     if (!x.p || x.p.id !== paymentId || x.p.status !== 'requires_authentication') return route(req, reply, x, lang);
     let result: { o: Order; p: Payment; declined: boolean } | null = null;
     try {
-      result = await engine.transaction(async (tx) => {
-        const o = (await cpStore.lockOrder(tx, x.o.id))!;
-        const r = await engine.payments.completeAuthentication(tx, paymentId, f.PaRes ?? '');
-        if (r.kind === 'approved') {
-          const p = await withToken(tx, ctx, r.payment);
-          if (o.status === 'Created') await markPaid(tx, ctx, o, p);
-          return { o, p, declined: false };
-        }
-        return { o, p: r.payment, declined: r.kind === 'declined' };
-      });
+      result = await engine.transaction((tx) => completeOrderAuthentication(tx, ctx, x.o.id, paymentId, f.PaRes ?? ''));
     } catch (e) {
       if (!isCoreError(e)) throw e;
     }

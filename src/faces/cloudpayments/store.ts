@@ -1,12 +1,13 @@
-// CloudPayments-owned tables: notification settings, subscriptions, orders, and an invoice index of payouts
-// (for /v2/payments/find). Tables defined once (src/store/table.ts), queried through
-// `tx.db<CloudPaymentsDatabase>()`; one migration for both dialects.
+// CloudPayments-owned tables: notification settings, subscriptions, orders, CloudKassir receipts, and an invoice
+// index of payouts (for /v2/payments/find). Tables defined once (src/store/table.ts), queried through
+// `tx.db<CloudPaymentsDatabase>()`; their DDL history is migrations.ts.
 import type { Kysely } from 'kysely';
 import type { Json, JsonObject } from '../../core/model.js';
 import type { Tx } from '../../core/ports.js';
-import type { Migrations } from '../../store/migrations.js';
 import { bigint, bool, int, json, table, text, type DatabaseOf, type Expect, type RecordOf, type Same } from '../../store/table.js';
-import type { Interval, OrderStatus, SubscriptionStatus, SubscriptionView, OrderView } from './wire.js';
+import type { OrderStatus, OrderView } from './wire/order.js';
+import type { ReceiptView } from './wire/receipt.js';
+import type { Interval, SubscriptionStatus, SubscriptionView } from './wire/subscription.js';
 
 export const cloudpaymentsTables = {
   notifications: table('cloudpayments_notifications', {
@@ -68,6 +69,16 @@ export const cloudpaymentsTables = {
     paidAt: int().nullable(),
     updatedAt: int(),
   }),
+  receipts: table('cloudpayments_receipts', {
+    id: text(),
+    merchantId: text(),
+    type: text(),
+    inn: text(),
+    invoiceId: text().nullable(),
+    accountId: text().nullable(),
+    customerReceipt: json<JsonObject>(),
+    createdAt: int(),
+  }),
   invoices: table('cloudpayments_invoices', {
     merchantId: text(),
     invoiceId: text(),
@@ -78,94 +89,6 @@ export const cloudpaymentsTables = {
 };
 export type CloudPaymentsDatabase = DatabaseOf<typeof cloudpaymentsTables>;
 const T = cloudpaymentsTables;
-
-export const cloudpaymentsMigrations: Migrations = {
-  '0500_cloudpayments': () => ({
-    async up(db: Kysely<any>) {
-      await db.schema
-        .createTable('cloudpayments_notifications')
-        .addColumn('merchant_id', 'text', (c) => c.notNull())
-        .addColumn('type', 'text', (c) => c.notNull())
-        .addColumn('is_enabled', 'integer', (c) => c.notNull())
-        .addColumn('address', 'text')
-        .addColumn('http_method', 'text', (c) => c.notNull())
-        .addColumn('encoding', 'text', (c) => c.notNull())
-        .addColumn('format', 'text', (c) => c.notNull())
-        .addColumn('updated_at', 'bigint', (c) => c.notNull())
-        .addPrimaryKeyConstraint('cloudpayments_notifications_pk', ['merchant_id', 'type'])
-        .execute();
-      await db.schema
-        .createTable('cloudpayments_subscriptions')
-        .addColumn('id', 'text', (c) => c.primaryKey())
-        .addColumn('merchant_id', 'text', (c) => c.notNull())
-        .addColumn('account_id', 'text', (c) => c.notNull())
-        .addColumn('token', 'text', (c) => c.notNull())
-        .addColumn('card_id', 'text', (c) => c.notNull())
-        .addColumn('description', 'text', (c) => c.notNull())
-        .addColumn('email', 'text')
-        .addColumn('amount', 'bigint', (c) => c.notNull())
-        .addColumn('currency', 'text', (c) => c.notNull())
-        .addColumn('require_confirmation', 'integer', (c) => c.notNull())
-        .addColumn('start_date', 'bigint', (c) => c.notNull())
-        .addColumn('interval', 'text', (c) => c.notNull())
-        .addColumn('period', 'integer', (c) => c.notNull())
-        .addColumn('max_periods', 'integer')
-        .addColumn('culture_name', 'text')
-        .addColumn('status', 'text', (c) => c.notNull())
-        .addColumn('successful', 'integer', (c) => c.notNull())
-        .addColumn('failed', 'integer', (c) => c.notNull())
-        .addColumn('last_transaction_at', 'bigint')
-        .addColumn('next_transaction_at', 'bigint')
-        .addColumn('period_at', 'bigint')
-        .addColumn('receipt', 'text')
-        .addColumn('created_at', 'bigint', (c) => c.notNull())
-        .addColumn('updated_at', 'bigint', (c) => c.notNull())
-        .execute();
-      await db.schema
-        .createIndex('cloudpayments_subscriptions_account')
-        .on('cloudpayments_subscriptions')
-        .columns(['merchant_id', 'account_id'])
-        .execute();
-      await db.schema
-        .createTable('cloudpayments_orders')
-        .addColumn('id', 'text', (c) => c.primaryKey())
-        .addColumn('number', 'bigint', (c) => c.notNull())
-        .addColumn('merchant_id', 'text', (c) => c.notNull())
-        .addColumn('amount', 'bigint', (c) => c.notNull())
-        .addColumn('currency', 'text', (c) => c.notNull())
-        .addColumn('description', 'text', (c) => c.notNull())
-        .addColumn('email', 'text')
-        .addColumn('phone', 'text')
-        .addColumn('require_confirmation', 'integer', (c) => c.notNull())
-        .addColumn('invoice_id', 'text')
-        .addColumn('account_id', 'text')
-        .addColumn('culture_name', 'text')
-        .addColumn('success_redirect_url', 'text')
-        .addColumn('fail_redirect_url', 'text')
-        .addColumn('json_data', 'text')
-        .addColumn('extra', 'text', (c) => c.notNull())
-        .addColumn('status', 'text', (c) => c.notNull())
-        .addColumn('payment_id', 'bigint')
-        .addColumn('created_at', 'bigint', (c) => c.notNull())
-        .addColumn('paid_at', 'bigint')
-        .addColumn('updated_at', 'bigint', (c) => c.notNull())
-        .execute();
-      await db.schema
-        .createTable('cloudpayments_invoices')
-        .addColumn('merchant_id', 'text', (c) => c.notNull())
-        .addColumn('invoice_id', 'text', (c) => c.notNull())
-        .addColumn('kind', 'text', (c) => c.notNull())
-        .addColumn('subject_id', 'bigint', (c) => c.notNull())
-        .addColumn('created_at', 'bigint', (c) => c.notNull())
-        .execute();
-      await db.schema
-        .createIndex('cloudpayments_invoices_lookup')
-        .on('cloudpayments_invoices')
-        .columns(['merchant_id', 'invoice_id'])
-        .execute();
-    },
-  }),
-};
 
 // ---- records
 
@@ -195,6 +118,11 @@ export interface Subscription extends SubscriptionView {
   updatedAt: number;
 }
 
+/** A CloudKassir receipt of a merchant. */
+export interface Receipt extends ReceiptView {
+  merchantId: string;
+}
+
 export interface Order extends OrderView {
   merchantId: string;
   invoiceId: string | null;
@@ -212,6 +140,7 @@ export interface Order extends OrderView {
 export type RecordsMatch = [
   Expect<Same<RecordOf<typeof T.subscriptions.definition>, Subscription>>,
   Expect<Same<RecordOf<typeof T.orders.definition>, Order>>,
+  Expect<Same<RecordOf<typeof T.receipts.definition>, Receipt>>,
   Expect<Same<Omit<RecordOf<typeof T.notifications.definition>, 'merchantId' | 'updatedAt'>, NotificationSettings>>,
 ];
 
@@ -290,6 +219,15 @@ export const cpStore = {
     if (tx.dialect === 'postgres') q = q.forUpdate();
     const r = await q.executeTakeFirst();
     return r && T.orders.read(r);
+  },
+
+  // CloudKassir receipts
+  async insertReceipt(tx: Tx, r: Receipt): Promise<void> {
+    await db(tx).insertInto('cloudpayments_receipts').values(T.receipts.write(r)).execute();
+  },
+  async getReceipt(tx: Tx, id: string): Promise<Receipt | undefined> {
+    const r = await db(tx).selectFrom('cloudpayments_receipts').selectAll().where('id', '=', id).executeTakeFirst();
+    return r && T.receipts.read(r);
   },
 
   // invoice index (payouts)

@@ -11,6 +11,9 @@ import { annotate, type Subject } from './request-context.js';
 /** The answer a face sends: status, headers and body, as the idempotency record keeps it. */
 export type Answer = StoredResponse;
 
+/** A command's answer: `replayed` when it is the kept answer of an earlier request with the same key. */
+export type CommandAnswer = Answer & { replayed: boolean };
+
 /** An internal header that carries a kept answer's subjects through the idempotency record; never sent. */
 const SUBJECTS_HEADER = 'x-polypay-subjects';
 
@@ -27,8 +30,8 @@ export interface Idempotent {
 }
 
 export interface CommandSpec<R> {
-  /** the merchant the request acts for (already authenticated) */
-  merchantId: string;
+  /** the merchant the request acts for (already authenticated); absent for a command of no merchant's (a card token) */
+  merchantId?: string;
   /** the state change, in the command's transaction */
   work(tx: Tx): Promise<R>;
   /** the objects the result touched, for the request log ('payment', 123) */
@@ -40,8 +43,8 @@ export interface CommandSpec<R> {
 }
 
 /** Runs a command: one transaction (or the replay of a kept answer), its subjects recorded for the request log. */
-export async function command<R>(engine: Engine, req: FastifyRequest, spec: CommandSpec<R>): Promise<Answer> {
-  annotate(req, { merchantId: spec.merchantId });
+export async function command<R>(engine: Engine, req: FastifyRequest, spec: CommandSpec<R>): Promise<CommandAnswer> {
+  if (spec.merchantId) annotate(req, { merchantId: spec.merchantId });
   const run = async (tx: Tx): Promise<Answer> => {
     const result = await spec.work(tx);
     const subjects = spec.subjects?.(result) ?? [];
@@ -61,8 +64,8 @@ export async function command<R>(engine: Engine, req: FastifyRequest, spec: Comm
         },
         run,
       )
-    : await engine.transaction(run);
-  return withoutSubjects(answer, req);
+    : { ...(await engine.transaction(run)), replayed: false };
+  return { ...withoutSubjects(answer, req), replayed: answer.replayed };
 }
 
 export interface QuerySpec<R> {

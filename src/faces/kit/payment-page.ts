@@ -2,7 +2,7 @@
 // inline errors, a disabled button with a spinner while paying. Card data goes only to `action`.
 import { esc, layout } from './html.js';
 import { safeLocation } from './urls.js';
-import { fmt, t, type Lang } from './i18n.js';
+import { t, type Lang } from './i18n.js';
 
 export interface PaymentPageInput {
   lang: Lang;

@@ -8,8 +8,6 @@ export interface RequestContext {
   merchantId?: string;
   subjects: string[];
   started: number;
-  requestExcerpt?: string | null;
-  responseExcerpt?: string | null;
 }
 
 declare module 'fastify' {

@@ -3,8 +3,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { Challenge, Payment, Payout } from '../../core/model.js';
 import type { FaceContext } from '../face.js';
+import { MbillService } from './service.js';
 import { mbillStore as S } from './store.js';
-import { MbillService } from './transfers.js';
+import { claimView, transferView } from './views.js';
 
 function challengeView(c: Challenge | undefined) {
   return c
@@ -48,7 +49,7 @@ export function registerMbillAdmin(app: FastifyInstance, ctx: FaceContext): void
       if (!t) return json({ error: 'transfer not found' }, 404);
       return json({
         merchantId: t.merchantId,
-        transfer: await svc.transferView(tx, t, svc.bases(req)),
+        transfer: await transferView(ctx.engine, tx, t, svc.bases(req)),
         payment: paymentView(await tx.payments.get(t.paymentId)),
         payout: payoutView(t.payoutId !== null ? await tx.payouts.get(t.payoutId) : undefined),
         challenge: challengeView(t.challengeId ? await tx.challenges.get(t.challengeId) : undefined),
@@ -66,7 +67,7 @@ export function registerMbillAdmin(app: FastifyInstance, ctx: FaceContext): void
       return json({
         merchantId: c.merchantId,
         transferId: String(c.transferId),
-        claim: await svc.claimView(tx, c),
+        claim: await claimView(tx, c),
         payout: payoutView(c.payoutId !== null ? await tx.payouts.get(c.payoutId) : undefined),
         challenge: challengeView(c.challengeId ? await tx.challenges.get(c.challengeId) : undefined),
       });

@@ -3,7 +3,7 @@
 // answer throws MbillApiError with the error's type and `invalid[]` entries.
 import { parseMajor } from '../../core/money.js';
 import { basicAuthorization, verifyWebhookSignature } from './signing.js';
-import { expectedFee, formatFee } from './validation.js';
+import { expectedFee, formatFee } from './limits.js';
 import type { CardTokenView, ClaimView, Decline, ErrorBody, InvalidEntry, TransferStatus, TransferView } from './wire.js';
 
 export { verifyWebhookSignature };
@@ -58,7 +58,9 @@ export type SenderCredential = (CardInput & { type: 'card' }) | { type: 'card-to
 export type RecipientCredential =
   | { type: 'card-number'; number: string }
   | { type: 'card-token'; token: string }
-  | { type: 'external-credential'; id?: string; metadata?: Record<string, unknown> };
+  | { type: 'external-credential'; id?: string; metadata?: Record<string, unknown> }
+  /** the blueprint prose's name of `external-credential` (a transfer claimed later) */
+  | { type: 'external-id'; id?: string; metadata?: Record<string, unknown> };
 
 export interface TransferRequest {
   amount: number | string;

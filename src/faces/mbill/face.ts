@@ -7,12 +7,17 @@ import type { JsonObject } from '../../core/model.js';
 import type { Face } from '../face.js';
 import { tokenKey } from './signing.js';
 import { registerMbillAdmin } from './admin.js';
-import { registerMbillRoutes } from './routes.js';
+import { registerHttp } from './http.js';
+import { mbillConnectionFields, mbillOpenApi } from './openapi.js';
+import { registerMbillPages } from './pages.js';
+import { registerClaimRoutes } from './routes/claims.js';
+import { registerTokenRoutes } from './routes/tokens.js';
+import { registerTransferRoutes } from './routes/transfers.js';
+import { registerWebhookRoutes } from './routes/webhook.js';
+import { MbillService } from './service.js';
 import { mbillMigrations } from './store.js';
-import { JOBS, MbillService } from './transfers.js';
 import { mbillWebhooks } from './webhooks.js';
 import { CURRENCY } from './wire.js';
-import { mbillConnectionFields, mbillOpenApi } from './openapi.js';
 
 export interface MbillSeed {
   /** the API token clients send as the HTTP Basic username */
@@ -33,17 +38,17 @@ export const mbillFace: Face = {
     secret: ['$.cvv', '$.sender.credential.cvv', '$.code', '$.otp-code', '$.PaRes'],
   },
   migrations: mbillMigrations,
-  routes: (app, ctx) => registerMbillRoutes(app, ctx),
-  webhooks: () => mbillWebhooks,
-  jobs(ctx) {
+  routes(app, ctx) {
     const svc = new MbillService(ctx);
-    return {
-      [JOBS.cardTokenExpire]: (tx, job) => svc.expireCardToken(tx, job.ref),
-      [JOBS.transferExpire]: (tx, job) => svc.expireJob(tx, Number(job.ref), svc.bases()),
-      [JOBS.transferPayout]: (tx, job) => svc.processPayout(tx, Number(job.ref), svc.bases()),
-      [JOBS.claimExpire]: (tx, job) => svc.expireClaim(tx, Number(job.ref)),
-    };
+    registerHttp(app, ctx);
+    registerMbillPages(app, ctx, svc);
+    registerTokenRoutes(app, ctx, svc);
+    registerTransferRoutes(app, ctx, svc);
+    registerClaimRoutes(app, ctx, svc);
+    registerWebhookRoutes(app, ctx, svc);
   },
+  webhooks: () => mbillWebhooks,
+  jobs: (ctx) => new MbillService(ctx).jobs(),
   frameworkError: (_code, url) => ({
     status: 400,
     contentType: 'application/json; charset=utf-8',
@@ -61,7 +66,7 @@ export const mbillFace: Face = {
     const data: JsonObject = {};
     if (typeof s.webhookUrl === 'string' && s.webhookUrl) data.webhookUrl = s.webhookUrl;
     const token = s.apiToken ?? randomToken(24);
-    // the token is the secret: it is found by its hash and compared in constant time (src/faces/mbill/routes.ts)
+    // the token is the secret: it is found by its hash and compared in constant time (http.ts)
     return [{ face: 'mbill', key: tokenKey(token), secret: token, data }];
   },
   async onMerchantCreated(tx, merchant, _seed, ctx) {

@@ -274,7 +274,7 @@ export function mbillOpenApi(baseUrl: string, prefix: string): OpenApiDocument {
           operationId: 'createTransfer',
           summary: 'Create transfer',
           description:
-            "A transfer from the sender's card (`card-token`, or deprecated full `card` data) to the recipient's (`card-number`, `card-token`, or `external-credential` to be claimed). It starts in `authentication`: post `auth.pa_req`, `auth.md` and `auth.terminal_url` to `auth.acs_url` from the payer's browser (3-D Secure; add `?arrival=<url>` to the TermUrl to come back), or send the lookup code to `/transfers/{id}/auth`. Unauthenticated transfers are declined after about 15 minutes.",
+            "A transfer from the sender's card (`card-token`, or deprecated full `card` data) to the recipient's (`card-number`, `card-token`, or `external-credential`, also named `external-id`, to be claimed). It starts in `authentication`: post `auth.pa_req`, `auth.md` and `auth.terminal_url` to `auth.acs_url` from the payer's browser (3-D Secure; add `?arrival=<url>` to the TermUrl to come back), or send the lookup code to `/transfers/{id}/auth`. Unauthenticated transfers are declined after about 15 minutes.",
           tags: ['Transfers'],
           security: [{ apiToken: [] }],
           parameters: headers,
@@ -629,7 +629,7 @@ export function mbillOpenApi(baseUrl: string, prefix: string): OpenApiDocument {
                 credential: s.oneOf([
                   s.ref('CardNumber'),
                   s.ref('CardTokenRef'),
-                  s.obj({ type: s.enum(['external-credential']), metadata: s.map() }, ['type']),
+                  s.obj({ type: s.enum(['external-credential', 'external-id']), metadata: s.map() }, ['type']),
                 ]),
               },
               ['credential'],

@@ -30,7 +30,7 @@ function mac(key: Buffer, context: string, iv: Buffer, ct: Buffer): Buffer {
 }
 
 /** Seals `plaintext`; `context` (the token or object id) is bound into the MAC so a record cannot be moved. */
-export function seal(vault: CardVault, plaintext: string, context: string): string {
+function seal(vault: CardVault, plaintext: string, context: string): string {
   const keys = randomBytes(48);
   const encKey = keys.subarray(0, 16);
   const macKey = keys.subarray(16);

@@ -6,6 +6,10 @@ import type { Migrations } from '../../store/migrations.js';
 import { bigint, int, json, table, text, type DatabaseOf, type RecordOf } from '../../store/table.js';
 import type { ClaimStatus, PeerView, TransferStatus } from './wire.js';
 
+/** The face's objects as subjects: of outbox events, ledger postings' references and the request log. */
+export const TRANSFER_SUBJECT = 'mbill_transfer';
+export const CLAIM_SUBJECT = 'mbill_claim';
+
 export const mbillTables = {
   cardTokens: table('mbill_card_tokens', {
     token: text(),

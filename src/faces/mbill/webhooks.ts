@@ -7,11 +7,11 @@ import { HOUR, MINUTE } from '../../core/clock.js';
 import type { OutboxEvent } from '../../core/model.js';
 import type { Tx } from '../../core/ports.js';
 import { EVENT_HEADER, EVENT_ID_HEADER, SIGNATURE_HEADER, webhookSignature } from './signing.js';
-import { TRANSFER_SUBJECT } from './transfers.js';
+import { TRANSFER_SUBJECT } from './store.js';
 import { isoUtc } from './wire.js';
 
-export const MBILL_RETRY_SCHEDULE = [MINUTE, 5 * MINUTE, 15 * MINUTE, HOUR, 3 * HOUR, 6 * HOUR];
-export const MBILL_MAX_ATTEMPTS = 10;
+const MBILL_RETRY_SCHEDULE = [MINUTE, 5 * MINUTE, 15 * MINUTE, HOUR, 3 * HOUR, 6 * HOUR];
+const MBILL_MAX_ATTEMPTS = 10;
 
 export const mbillWebhooks: WebhookRenderer = {
   async render(tx: Tx, e: OutboxEvent): Promise<DeliveryPlan[]> {

@@ -2,7 +2,7 @@
 // with the merchant's RSA key into `x-sign` (SHA-1 as the legacy SDKs do, or SHA-256 as the current
 // SDK does). Optionally checks the `X-Sign` / `x-sign-v2` response signatures with the gateway's key.
 import type { KeyObject } from 'node:crypto';
-import type { NpEnvelope } from './delivery.js';
+import type { NpEnvelope } from './novaposhta.js';
 import { REQUEST_SIGN_HEADER, signBody, verifyBody, type SignAlgorithm } from './signing.js';
 import type { SessionStatus } from './store.js';
 import type { Operation, StatusBody } from './wire.js';

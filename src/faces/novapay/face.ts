@@ -6,8 +6,14 @@ import { randomDigits } from '../../core/ids.js';
 import type { JsonObject } from '../../core/model.js';
 import type { Face } from '../face.js';
 import { setGatewayKey } from './keys.js';
-import { registerNovapayRoutes } from './routes.js';
-import { JOBS, Sessions } from './sessions.js';
+import { installErrorHandlers } from './http.js';
+import { novapayJobs } from './jobs.js';
+import { registerNovapayPages } from './pages.js';
+import { registerDeliveryRoutes } from './routes/delivery.js';
+import { registerPaymentRoutes } from './routes/payments.js';
+import { registerPublicKeyRoute } from './routes/public-key.js';
+import { registerSessionRoutes } from './routes/sessions.js';
+import { NovapayService } from './service.js';
 import { publicKeyOf } from './signing.js';
 import { novapayMigrations } from './store.js';
 import { novapayWebhooks } from './webhooks.js';
@@ -48,18 +54,17 @@ export const novapayFace: Face = {
     contentType: 'application/json; charset=utf-8',
     body: JSON.stringify({ type: 'validation', errors: [{ dataPath: '', message: 'request is malformed' }] }),
   }),
-  routes: (app, ctx) => registerNovapayRoutes(app, ctx),
-  webhooks: (ctx) => novapayWebhooks(ctx.engine),
-  jobs(ctx) {
-    const sessions = new Sessions(ctx);
-    return {
-      [JOBS.expire]: (tx, job) => sessions.expireJob(tx, job.ref),
-      [JOBS.sync]: (tx, job) => sessions.sync(tx, job.ref),
-      [JOBS.complete]: (tx, job) => sessions.completeJob(tx, job.ref, typeof job.payload.amount === 'string' ? job.payload.amount : null),
-      [JOBS.void]: (tx, job) => sessions.voidJob(tx, job.ref),
-      [JOBS.waybill]: (tx, job) => sessions.waybillJob(tx, job.ref),
-    };
+  routes(app, ctx) {
+    const service = new NovapayService(ctx);
+    installErrorHandlers(app, ctx);
+    registerSessionRoutes(app, ctx, service);
+    registerPaymentRoutes(app, ctx, service);
+    registerDeliveryRoutes(app, ctx, service);
+    registerPublicKeyRoute(app, ctx);
+    registerNovapayPages(app, ctx, service);
   },
+  webhooks: (ctx) => novapayWebhooks(ctx.engine),
+  jobs: (ctx) => novapayJobs(new NovapayService(ctx)),
   credentials(seed) {
     const s = (seed ?? {}) as NovapaySeed;
     const id = s.merchantId ?? s.merchant_id;

@@ -1,32 +1,58 @@
-// NovaPay request plumbing: `x-sign` verification over the raw body bytes, JSON parsing, signed replies
-// (`X-Sign` SHA-1 and `x-sign-v2` SHA-256 over the exact response bytes) and error rendering.
-import type { FastifyReply, FastifyRequest } from 'fastify';
+// NovaPay request plumbing: the face's error (`{type:"validation", errors}` / `{type:"processing", error, code}` for
+// legacy SHA-1 clients, with `uuid` and the current field names for SHA-256 clients), the reporter that turns the
+// kit's field problems into NovaPay's `errors[]` (both generations of texts), core errors → NovaPay errors, and
+// answers sent as exact bytes signed with the gateway key (`X-Sign` SHA-1 and `x-sign-v2` SHA-256).
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isCoreError } from '../../core/errors.js';
-import type { Credential, Merchant } from '../../core/model.js';
+import type { JsonObject } from '../../core/model.js';
+import type { Answer } from '../kit/command.js';
+import { collectProblems, type Path, type Problem, type Reporter } from '../kit/fields.js';
 import type { FaceContext } from '../face.js';
 import { gatewayKey } from './keys.js';
-import {
-  LEGACY_SIGN_HEADER,
-  REQUEST_SIGN_HEADER,
-  signBody,
-  unescapeUnicode,
-  V2_SIGN_HEADER,
-  verifyEither,
-  type SignAlgorithm,
-} from './signing.js';
-import { novapayStore as S } from './store.js';
-import { isObject, kindOf, type Obj } from './validate.js';
-import { CORE_ERRORS, errorBody, NovapayError, processing, validation, type ErrorStyle } from './wire.js';
+import { LEGACY_SIGN_HEADER, signBody, V2_SIGN_HEADER } from './signing.js';
+import { CORE_ERRORS, PROCESSING_ERRORS, type ProcessingErrorKey } from './wire.js';
 
-export interface Authed {
-  merchant: Merchant;
-  credential: Credential;
-  /** the algorithm the request was signed with */
-  algorithm: SignAlgorithm;
-  /** true when the signature only matched the \uXXXX-unescaped body (some PHP clients sign the JSON with Cyrillic unescaped and send it escaped: docs/novapay.md) */
-  lenient: boolean;
-  body: Obj;
+// ---------------------------------------------------------------------------------------------- errors
+
+/** One validation problem, described for both generations of clients. */
+export interface Issue {
+  /** property path: ['products', 0, 'count'] */
+  path: Path;
+  /** the current API's code (zod): invalid_type, too_small, too_big, invalid_format, custom */
+  code: string;
+  /** the current API's message */
+  message: string;
+  /** the legacy clients' message (ajv): "should be string", "should have required property 'x'" */
+  legacy: string;
+  /** for a missing property, ajv reports it at the parent with this name */
+  missingProperty?: string;
 }
+
+export class NovapayError extends Error {
+  constructor(
+    readonly kind: 'processing' | 'validation' | 'fatal',
+    readonly key: ProcessingErrorKey | null,
+    readonly issues: Issue[] = [],
+    message?: string,
+  ) {
+    super(message ?? (key ? PROCESSING_ERRORS[key].error : kind === 'validation' ? 'validation failed' : 'internal error'));
+  }
+  get status(): number {
+    if (this.kind === 'validation') return 400;
+    if (this.kind === 'fatal') return 500;
+    return this.key ? PROCESSING_ERRORS[this.key].status : 400;
+  }
+}
+
+export const processing = (key: ProcessingErrorKey): NovapayError => new NovapayError('processing', key);
+export const validation = (issues: Issue[]): NovapayError => new NovapayError('validation', null, issues);
+
+/**
+ * Error response style: `legacy` for legacy clients (SHA-1 signatures, or before the signature is
+ * known), `current` for clients of today's API (SHA-256).
+ */
+export type ErrorStyle = 'legacy' | 'current';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -34,120 +60,46 @@ declare module 'fastify' {
   }
 }
 
-const MAX_CANDIDATES = 200;
-
-export function rawBody(req: FastifyRequest): Buffer {
-  const b = req.body;
-  return Buffer.isBuffer(b) ? b : typeof b === 'string' ? Buffer.from(b) : Buffer.alloc(0);
+/** The ajv (legacy) dataPath: `.products[0].count`; a missing property is reported at its parent. */
+function legacyDataPath(i: Issue): string {
+  return i.path.map((p) => (typeof p === 'number' ? `[${p}]` : /^[A-Za-z_$][\w$]*$/.test(p) ? `.${p}` : `['${p}']`)).join('');
 }
 
-function header(req: FastifyRequest, name: string): string | undefined {
-  const v = req.headers[name];
-  return Array.isArray(v) ? v[0] : v;
-}
-
-/** The credentials a request may be signed with: by merchant_id, else by the session's merchant, else all. */
-async function candidates(ctx: FaceContext, parsed: unknown): Promise<Array<{ credential: Credential; merchant: Merchant }>> {
-  const { engine } = ctx;
-  return engine.read(async (tx) => {
-    const o = isObject(parsed) ? parsed : {};
-    const mid = o.merchant_id;
-    if ((typeof mid === 'number' && Number.isSafeInteger(mid)) || (typeof mid === 'string' && /^\d{1,18}$/.test(mid.trim()))) {
-      const found = await engine.merchants.authenticate(tx, 'novapay', String(mid).trim());
-      if (!found) throw processing('MERCHANT_NOT_FOUND');
-      return [found];
+export function errorBody(e: NovapayError, style: ErrorStyle): { status: number; body: JsonObject } {
+  if (e.kind === 'validation') {
+    if (style === 'legacy') {
+      return {
+        status: 400,
+        body: { type: 'validation', errors: e.issues.map((i) => ({ dataPath: legacyDataPath(i), message: i.legacy })) },
+      };
     }
-    let merchants: Merchant[];
-    if (typeof o.session_id === 'string' && o.session_id.length <= 255) {
-      const s = await S.getSession(tx, o.session_id);
-      const m = s && (await tx.merchants.get(s.merchantId));
-      merchants = m ? [m] : [];
-    } else {
-      merchants = (await tx.merchants.list()).slice(0, MAX_CANDIDATES);
-    }
-    const out: Array<{ credential: Credential; merchant: Merchant }> = [];
-    for (const m of merchants) {
-      for (const c of await tx.credentials.list(m.id))
-        if (c.face === 'novapay' && c.status === 'active') out.push({ credential: c, merchant: m });
-    }
-    return out;
-  });
-}
-
-/**
- * Verifies `x-sign` over exactly the bytes received (SHA-1 or SHA-256) against the merchant's registered
- * public key; as a fallback, over the body with its `\uXXXX` escapes of non-ASCII characters unescaped
- * (clients that sign the JSON_UNESCAPED_UNICODE text but send plain json_encode). Then parses the body.
- */
-export async function authenticate(req: FastifyRequest, ctx: FaceContext): Promise<Authed> {
-  req.novapayStyle = 'legacy';
-  const raw = rawBody(req);
-  const sign = header(req, REQUEST_SIGN_HEADER);
-  const text = raw.toString('utf8');
-  let parsed: unknown;
-  let parsedOk = true;
-  try {
-    parsed = text.trim() ? JSON.parse(text) : undefined;
-  } catch {
-    parsedOk = false;
+    const errors = e.issues.map((i) => {
+      const path = (i.missingProperty !== undefined ? [...i.path, i.missingProperty] : i.path).join('.');
+      return { message: i.message, code: i.code, path };
+    });
+    return { status: 400, body: { uuid: randomUUID(), type: 'validation', errors } };
   }
-  if (!sign) throw processing('SIGN_INVALID');
-  const list = await candidates(ctx, parsedOk ? parsed : undefined);
-  let found: { credential: Credential; merchant: Merchant; algorithm: SignAlgorithm; lenient: boolean } | undefined;
-  for (const c of list) {
-    const pem = typeof c.credential.data.publicKey === 'string' ? c.credential.data.publicKey : '';
-    const alg = verifyEither(raw, sign, pem);
-    if (alg) {
-      found = { ...c, algorithm: alg, lenient: false };
-      break;
-    }
+  if (e.kind === 'fatal') {
+    return {
+      status: 500,
+      body:
+        style === 'legacy'
+          ? { type: 'fatal', error: 'internal error' }
+          : { uuid: randomUUID(), type: 'fatal', error: 'internal error', description: '', code: 'InternalError' },
+    };
   }
-  if (!found) {
-    const unescaped = unescapeUnicode(text);
-    if (unescaped !== null) {
-      for (const c of list) {
-        const pem = typeof c.credential.data.publicKey === 'string' ? c.credential.data.publicKey : '';
-        const alg = verifyEither(Buffer.from(unescaped, 'utf8'), sign, pem);
-        if (alg) {
-          found = { ...c, algorithm: alg, lenient: true };
-          break;
-        }
-      }
-    }
-  }
-  if (!found) throw processing('SIGN_INVALID');
-  req.novapayStyle = found.algorithm === 'sha256' ? 'current' : 'legacy';
-  if (!parsedOk || !isObject(parsed)) {
-    throw validation([
-      {
-        path: [],
-        code: 'invalid_type',
-        message: `Invalid input: expected object, received ${parsedOk ? kindOf(parsed) : 'invalid JSON'}`,
-        legacy: 'should be object',
-      },
-    ]);
-  }
-  return { merchant: found.merchant, credential: found.credential, algorithm: found.algorithm, lenient: found.lenient, body: parsed };
-}
-
-/** Sends exact JSON bytes signed with the gateway key: `X-Sign` (SHA-1) and `x-sign-v2` (SHA-256). */
-export async function sendSigned(reply: FastifyReply, ctx: FaceContext, status: number, text: string): Promise<FastifyReply> {
-  const key = await gatewayKey(ctx.engine);
-  return reply
-    .code(status)
-    .header('content-type', 'application/json; charset=utf-8')
-    .header('x-content-type-options', 'nosniff')
-    .header(LEGACY_SIGN_HEADER, signBody(text, key.privateKey, 'sha1'))
-    .header(V2_SIGN_HEADER, signBody(text, key.privateKey, 'sha256'))
-    .send(text);
-}
-
-export function sendJson(reply: FastifyReply, ctx: FaceContext, body: unknown, status = 200): Promise<FastifyReply> {
-  return sendSigned(reply, ctx, status, JSON.stringify(body));
+  const def = e.key ? PROCESSING_ERRORS[e.key] : { error: e.message, code: 'ProcessingError', status: 400 };
+  return {
+    status: def.status,
+    body:
+      style === 'legacy'
+        ? { type: 'processing', error: def.error, code: def.code }
+        : { uuid: randomUUID(), type: 'processing', error: def.error, description: '', code: def.code },
+  };
 }
 
 /** Anything thrown in a NovaPay route → NovaPay's error body with a 4xx (5xx only for our own faults). */
-export function toNovapayError(e: unknown): NovapayError {
+function toNovapayError(e: unknown): NovapayError {
   if (e instanceof NovapayError) return e;
   if (isCoreError(e)) {
     const m = CORE_ERRORS[e.code];
@@ -163,7 +115,131 @@ export function toNovapayError(e: unknown): NovapayError {
   return new NovapayError('fatal', null);
 }
 
-export async function sendError(reply: FastifyReply, ctx: FaceContext, e: NovapayError, style: ErrorStyle): Promise<FastifyReply> {
+// ------------------------------------------------------------------------------------- field problems
+
+/** A custom problem named `maxItems` is a list longer than its maximum (its value); see input.ts. */
+export const MAX_ITEMS = 'maxItems';
+
+/** A field problem as NovaPay describes it: the current API's zod texts and the legacy clients' ajv texts. */
+function issueOf(p: Problem): Issue {
+  switch (p.rule) {
+    case 'required':
+      return {
+        path: p.path.slice(0, -1),
+        missingProperty: p.key,
+        code: 'invalid_type',
+        message: `Invalid input: expected ${p.expected}, received undefined`,
+        legacy: `should have required property '${p.key}'`,
+      };
+    case 'type':
+      return {
+        path: p.path,
+        code: 'invalid_type',
+        message: `Invalid input: expected ${p.expected[0]}, received ${p.got}`,
+        legacy: `should be ${p.expected.join(',')}`,
+      };
+    case 'length':
+      return p.failed === 'max'
+        ? {
+            path: p.path,
+            code: 'too_big',
+            message: `Too big: expected string to have <=${p.max} characters`,
+            legacy: `should NOT be longer than ${p.max} characters`,
+          }
+        : {
+            path: p.path,
+            code: 'too_small',
+            message: `Too small: expected string to have >=${p.min} characters`,
+            legacy: `should NOT be shorter than ${p.min} characters`,
+          };
+    case 'range':
+      return p.failed === 'min'
+        ? { path: p.path, code: 'too_small', message: `Too small: expected number to be >=${p.min}`, legacy: `should be >= ${p.min}` }
+        : { path: p.path, code: 'too_big', message: `Too big: expected number to be <=${p.max}`, legacy: `should be <= ${p.max}` };
+    case 'format': {
+      const message = p.format === 'uri' ? 'Invalid URL' : p.format === 'email' ? 'Invalid email address' : 'Invalid UUID';
+      return { path: p.path, code: 'invalid_format', message, legacy: `should match format "${p.format}"` };
+    }
+    case 'depth':
+      return {
+        path: p.path,
+        code: 'too_big',
+        message: `Too big: expected at most ${p.max} levels of nesting`,
+        legacy: `should NOT be nested more than ${p.max} levels deep`,
+      };
+    case 'precision':
+      return {
+        path: p.path,
+        code: 'custom',
+        message: 'Invalid amount: at most 2 decimal places',
+        legacy: 'should pass "validAmount" keyword validation',
+      };
+    case 'enum':
+      return {
+        path: p.path,
+        code: 'invalid_value',
+        message: `Invalid option: expected one of ${p.allowed.map((a) => JSON.stringify(a)).join('|')}`,
+        legacy: 'should be equal to one of the allowed values',
+      };
+    case 'custom':
+      if (p.name === MAX_ITEMS)
+        return {
+          path: p.path,
+          code: 'too_big',
+          message: `Too big: expected array to have <=${String(p.value)} items`,
+          legacy: `should NOT have more than ${String(p.value)} items`,
+        };
+      return { path: p.path, code: 'custom', message: p.message, legacy: `should pass "${p.name}" keyword validation` };
+  }
+}
+
+/** NovaPay answers every problem of a body at once, in `errors[]`. */
+export function novapayReporter(): Reporter {
+  return collectProblems((ps) => validation(ps.map(issueOf)));
+}
+
+// ------------------------------------------------------------------------------------------- answers
+
+/** A JSON answer (the literal `null` for an undefined or null body). */
+export function jsonAnswer(body: unknown, status = 200): Answer {
+  return {
+    status,
+    headers: { 'content-type': 'application/json; charset=utf-8', 'x-content-type-options': 'nosniff' },
+    body: body === undefined ? 'null' : JSON.stringify(body),
+  };
+}
+
+/** A PDF answer: the body holds the file's bytes as latin1 text (see `sendAnswer`). */
+export const PDF_TYPE = 'application/pdf';
+
+/** Sends an answer's exact bytes signed with the gateway key: `X-Sign` (SHA-1) and `x-sign-v2` (SHA-256). */
+export async function sendAnswer(reply: FastifyReply, ctx: FaceContext, a: Answer): Promise<FastifyReply> {
+  const key = await gatewayKey(ctx.engine);
+  const bytes = a.headers['content-type'] === PDF_TYPE ? Buffer.from(a.body, 'latin1') : a.body;
+  return reply
+    .code(a.status)
+    .headers(a.headers)
+    .header(LEGACY_SIGN_HEADER, signBody(bytes, key.privateKey, 'sha1'))
+    .header(V2_SIGN_HEADER, signBody(bytes, key.privateKey, 'sha256'))
+    .send(bytes);
+}
+
+function sendError(reply: FastifyReply, ctx: FaceContext, e: NovapayError, style: ErrorStyle): Promise<FastifyReply> {
   const { status, body } = errorBody(e, style);
-  return sendJson(reply, ctx, body, status);
+  return sendAnswer(reply, ctx, jsonAnswer(body, status));
+}
+
+/** The face's error and not-found handlers: NovaPay's error bodies, signed. */
+export function installErrorHandlers(app: FastifyInstance, ctx: FaceContext): void {
+  app.setErrorHandler(async (err, req, reply) => {
+    const e = toNovapayError(err);
+    if (e.kind === 'fatal') req.log.error({ err }, 'novapay request failed');
+    return sendError(reply, ctx, e, req.novapayStyle ?? 'legacy');
+  });
+  app.setNotFoundHandler(async (req, reply) => sendError(reply, ctx, processing('NOT_FOUND'), req.novapayStyle ?? 'legacy'));
+}
+
+export function rawBody(req: FastifyRequest): Buffer {
+  const b = req.body;
+  return Buffer.isBuffer(b) ? b : typeof b === 'string' ? Buffer.from(b) : Buffer.alloc(0);
 }

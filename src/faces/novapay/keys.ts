@@ -23,14 +23,14 @@ const cache = new WeakMap<Engine, Cached>();
 const loading = new WeakMap<Engine, Promise<GatewayKey>>();
 
 /** Parses a stored or seeded private key (PKCS#1 or PKCS#8 PEM) into the pair. */
-export function keyFromPrivatePem(pem: string): GatewayKey {
+function keyFromPrivatePem(pem: string): GatewayKey {
   const privateKey = createPrivateKey(pem);
   if (privateKey.asymmetricKeyType !== 'rsa') throw new Error('the NovaPay gateway key must be an RSA key');
   const publicPem = createPublicKey(privateKey).export({ type: 'spki', format: 'pem' }).toString();
   return { privateKey, publicPem };
 }
 
-export function generateGatewayKey(): string {
+function generateGatewayKey(): string {
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   return privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
 }
@@ -44,7 +44,7 @@ function parseSetting(text: string): GatewayKey {
  * Reads the key inside a transaction, generating and storing it when there is none yet. Two processes starting on
  * an empty database may both generate one: the first stored is the one both use.
  */
-export async function ensureGatewayKeyText(tx: Tx): Promise<{ text: string; created: boolean }> {
+async function ensureGatewayKeyText(tx: Tx): Promise<{ text: string; created: boolean }> {
   const existing = await tx.settings.get(GATEWAY_KEY_SETTING);
   if (existing) return { text: existing, created: false };
   const fresh = JSON.stringify({ privateKey: generateGatewayKey() });

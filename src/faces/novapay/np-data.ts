@@ -76,7 +76,7 @@ export interface NpWarehouse {
 }
 
 /** A stable UUID-shaped ref for records whose real Nova Poshta ref we could not confirm. */
-export function sandboxRef(name: string): string {
+function sandboxRef(name: string): string {
   const h = createHash('sha1')
     .update('polypay-np:' + name)
     .digest('hex');
@@ -139,12 +139,12 @@ function city(
 }
 
 export const KYIV = '8d5a980d-391c-11dd-90d9-001a92567626';
-export const KHARKIV = 'db5c88e0-391c-11dd-90d9-001a92567626';
-export const ODESA = 'db5c88d0-391c-11dd-90d9-001a92567626';
-export const DNIPRO = 'db5c88f0-391c-11dd-90d9-001a92567626';
-export const LVIV = 'db5c88f5-391c-11dd-90d9-001a92567626';
-export const ZAPORIZHZHIA = 'db5c88c6-391c-11dd-90d9-001a92567626';
-export const AGRONOMICHNE = 'ebc0eda9-93ec-11e3-b441-0050568002cf';
+const KHARKIV = 'db5c88e0-391c-11dd-90d9-001a92567626';
+const ODESA = 'db5c88d0-391c-11dd-90d9-001a92567626';
+const DNIPRO = 'db5c88f0-391c-11dd-90d9-001a92567626';
+const LVIV = 'db5c88f5-391c-11dd-90d9-001a92567626';
+const ZAPORIZHZHIA = 'db5c88c6-391c-11dd-90d9-001a92567626';
+const AGRONOMICHNE = 'ebc0eda9-93ec-11e3-b441-0050568002cf';
 
 export const CITIES: NpCity[] = [
   city('Київ', 'Киев', KYIV, '71508131-9b87-11de-822f-000c2965ae0e', '4', 'city', '0'),

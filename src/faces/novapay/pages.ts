@@ -8,12 +8,14 @@ import { parseExpiry } from '../../core/cards.js';
 import { isCoreError } from '../../core/errors.js';
 import { formatMajor } from '../../core/money.js';
 import type { Payment } from '../../core/model.js';
+import type { Tx } from '../../core/ports.js';
+import { command, type Answer } from '../kit/command.js';
 import { formFields } from '../kit/html.js';
 import { autoPostPage, esc, layout, nonce, securePage } from '../kit/html.js';
 import { declineText, pickLang, t, type Lang } from '../kit/i18n.js';
 import { formatAmount, renderPaymentPage } from '../kit/payment-page.js';
 import type { FaceContext } from '../face.js';
-import type { Sessions } from './sessions.js';
+import { sessionSubjects, type NovapayService } from './service.js';
 import { novapayStore as S, type NovapaySession, type SessionStatus } from './store.js';
 import { effectiveStatus } from './wire.js';
 
@@ -25,6 +27,9 @@ interface Loaded {
   merchant: string;
 }
 
+/** What a payer's step answers through command(): nothing, as the page is drawn after the step has committed. */
+const PAGE_STEP: Answer = { status: 204, headers: {}, body: '' };
+
 const SUCCESS: ReadonlySet<SessionStatus> = new Set(['holded', 'hold_confirmed', 'processing_hold_completion', 'paid']);
 
 const TITLES: Record<Lang, { hold: string; voided: string; notReady: string }> = {
@@ -33,7 +38,7 @@ const TITLES: Record<Lang, { hold: string; voided: string; notReady: string }> =
   en: { hold: 'Funds are on hold', voided: 'Payment cancelled', notReady: 'The payment is not ready yet' },
 };
 
-export function registerNovapayPages(app: FastifyInstance, ctx: FaceContext, sessions: Sessions): void {
+export function registerNovapayPages(app: FastifyInstance, ctx: FaceContext, sessions: NovapayService): void {
   const { engine } = ctx;
   const langOf = (req: FastifyRequest, f?: Record<string, string>) =>
     pickLang(f?.lang ?? (req.query as Record<string, string>).lang, req.headers['accept-language'] ?? 'uk');
@@ -53,6 +58,23 @@ export function registerNovapayPages(app: FastifyInstance, ctx: FaceContext, ses
       if (!s || (v === 'checkout/pay') !== (s.kind === 'checkout')) return undefined;
       const m = await tx.merchants.get(s.merchantId);
       return { s, p: await sessions.payment(tx, s), merchant: m?.name ?? '' };
+    });
+
+  /**
+   * A payer's step on a session (opening the page, card data, the return from the ACS): one transaction through the
+   * kit's command(), so that the request log records it under the session's merchant and in its timeline.
+   */
+  const step = (req: FastifyRequest, x: Loaded, work: (tx: Tx, s: NovapaySession) => Promise<unknown>) =>
+    command(engine, req, {
+      merchantId: x.s.merchantId,
+      work: async (tx) => {
+        const s = await S.lockSession(tx, x.s.id);
+        if (!s) throw new Error('session vanished');
+        await work(tx, s);
+        return s;
+      },
+      subjects: sessionSubjects,
+      render: () => PAGE_STEP,
     });
 
   const resultPage = (reply: FastifyReply, v: Variant, lang: Lang, x: Loaded | undefined, status = 200) => {
@@ -145,10 +167,7 @@ export function registerNovapayPages(app: FastifyInstance, ctx: FaceContext, ses
       let x = await load(sid, v);
       if (!x) return resultPage(reply, v, lang, undefined, 404);
       if (x.s.status === 'created' && x.p) {
-        await engine.transaction(async (tx) => {
-          const s = await S.lockSession(tx, sid);
-          if (s) await sessions.open(tx, s);
-        });
+        await step(req, x, (tx, s) => sessions.open(tx, s));
         x = (await load(sid, v)) ?? x;
       }
       return route(req, reply, v, x, lang);
@@ -168,17 +187,15 @@ export function registerNovapayPages(app: FastifyInstance, ctx: FaceContext, ses
       if (!m) return showForm(req, reply, v, x, lang, s.errExpiry, 400);
       try {
         const exp = parseExpiry(m[1]!, m[2]!);
-        await engine.transaction(async (tx) => {
-          const locked = await S.lockSession(tx, sid);
-          if (!locked) throw new Error('session vanished');
-          await sessions.submitCard(
+        await step(req, x, (tx, s) =>
+          sessions.submitCard(
             tx,
-            locked,
+            s,
             { number: f.number ?? '', ...exp, cvv: f.cvv, holder: f.holder || undefined },
             req.ip ?? null,
             x.merchant,
-          );
-        });
+          ),
+        );
       } catch (e) {
         if (isCoreError(e, 'CARD_NUMBER_INVALID')) return showForm(req, reply, v, x, lang, s.errCardNumber, 400);
         if (isCoreError(e, 'CARD_BRAND_UNSUPPORTED')) return showForm(req, reply, v, x, lang, s.errBrand, 400);
@@ -196,9 +213,8 @@ export function registerNovapayPages(app: FastifyInstance, ctx: FaceContext, ses
       const x = await load(sid, v);
       if (!x) return resultPage(reply, v, langOf(req, f), undefined, 404);
       try {
-        await engine.transaction(async (tx) => {
-          const locked = await S.lockSession(tx, sid);
-          if (locked && locked.status === 'processing') await sessions.completeAuthentication(tx, locked, f.PaRes ?? '');
+        await step(req, x, async (tx, s) => {
+          if (s.status === 'processing') await sessions.completeAuthentication(tx, s, f.PaRes ?? '');
         });
       } catch (e) {
         // a repeated or forged PaRes leaves the session as it is

@@ -44,7 +44,7 @@ const TRANSLIT: Record<string, string> = {
   '№': 'No.',
 };
 
-export function transliterate(s: string): string {
+function transliterate(s: string): string {
   let out = '';
   for (const ch of s) {
     const lower = ch.toLowerCase();

@@ -62,7 +62,7 @@ export function verifyBody(body: string | Buffer, signature: string, publicKey: 
 }
 
 /** The signature bytes of a base64 header value (whitespace tolerated); null when it is not base64. */
-export function normalizeSignature(value: string): Buffer | null {
+function normalizeSignature(value: string): Buffer | null {
   const text = value.replace(/\s+/g, '');
   if (!text || text.length > 2048 || !/^[A-Za-z0-9+/_-]+={0,2}$/.test(text)) return null;
   const buf = Buffer.from(text.replace(/-/g, '+').replace(/_/g, '/'), 'base64');

@@ -21,20 +21,6 @@ export type SessionStatus =
   | 'processing_void'
   | 'voided';
 
-export const SESSION_STATUSES: readonly SessionStatus[] = [
-  'precreated',
-  'created',
-  'expired',
-  'processing',
-  'holded',
-  'hold_confirmed',
-  'processing_hold_completion',
-  'paid',
-  'failed',
-  'processing_void',
-  'voided',
-];
-
 /** The package of a secure (delivery) payment, as the merchant sent it (weights as decimal text). */
 export interface SessionDelivery {
   recipient_city: string;
@@ -86,6 +72,61 @@ export type NovapayDatabase = DatabaseOf<typeof novapayTables>;
 const T = novapayTables;
 
 export type NovapaySession = RecordOf<typeof T.sessions.definition>;
+
+/** What a new session is made from (the merchant's session fields). */
+export interface NewSession {
+  merchantId: string;
+  kind: SessionKind;
+  status: 'created' | 'precreated';
+  clientFirstName?: string | null;
+  clientLastName?: string | null;
+  clientPatronymic?: string | null;
+  clientPhone?: string | null;
+  clientEmail?: string | null;
+  callbackUrl?: string | null;
+  successUrl?: string | null;
+  failUrl?: string | null;
+  successRedirectTimeout?: number | null;
+  metadata?: JsonObject | null;
+  checkoutDelivery?: JsonObject | null;
+}
+
+/** A new session record: no payment yet, expiring `lifetimeMs` after `now`. */
+export function newSessionRecord(id: string, input: NewSession, now: number, lifetimeMs: number): NovapaySession {
+  return {
+    id,
+    merchantId: input.merchantId,
+    kind: input.kind,
+    status: input.status,
+    clientFirstName: input.clientFirstName ?? null,
+    clientLastName: input.clientLastName ?? null,
+    clientPatronymic: input.clientPatronymic ?? null,
+    clientPhone: input.clientPhone ?? null,
+    clientEmail: input.clientEmail ?? null,
+    clientIp: null,
+    callbackUrl: input.callbackUrl ?? null,
+    successUrl: input.successUrl ?? null,
+    failUrl: input.failUrl ?? null,
+    successRedirectTimeout: input.successRedirectTimeout ?? null,
+    metadata: input.metadata ?? null,
+    paymentId: null,
+    externalId: null,
+    amount: null,
+    deliveryAmount: null,
+    products: null,
+    useHold: false,
+    delivery: null,
+    checkoutDelivery: input.checkoutDelivery ?? null,
+    expressWaybill: null,
+    waybillRef: null,
+    deliveryStatusCode: null,
+    deliveryStatusText: null,
+    processingResult: null,
+    createdAt: now,
+    updatedAt: now,
+    expiresAt: now + lifetimeMs,
+  };
+}
 
 export const novapayMigrations: Migrations = {
   '0200_novapay': () => ({
@@ -146,10 +187,6 @@ export const novapayStore = {
     let q = db(tx).selectFrom('novapay_sessions').selectAll().where('id', '=', id);
     if (tx.dialect === 'postgres') q = q.forUpdate();
     const r = await q.executeTakeFirst();
-    return r && T.sessions.read(r);
-  },
-  async getSessionByPayment(tx: Tx, paymentId: number): Promise<NovapaySession | undefined> {
-    const r = await db(tx).selectFrom('novapay_sessions').selectAll().where('payment_id', '=', paymentId).executeTakeFirst();
     return r && T.sessions.read(r);
   },
   async updateSession(tx: Tx, s: NovapaySession): Promise<void> {

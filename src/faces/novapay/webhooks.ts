@@ -8,13 +8,13 @@ import type { Engine } from '../../core/engine.js';
 import type { OutboxEvent } from '../../core/model.js';
 import type { Tx } from '../../core/ports.js';
 import { gatewayKeyIn } from './keys.js';
-import { SESSION_SUBJECT } from './sessions.js';
+import { SESSION_SUBJECT } from './service.js';
 import { LEGACY_SIGN_HEADER, signBody, V2_SIGN_HEADER } from './signing.js';
 import { novapayStore as S } from './store.js';
 
 /** 1 min, 5 min, 15 min, 1 h, 3 h, then every 6 h: about a month of attempts. */
-export const NOVAPAY_RETRY_SCHEDULE = [MINUTE, 5 * MINUTE, 15 * MINUTE, HOUR, 3 * HOUR, 6 * HOUR];
-export const NOVAPAY_MAX_ATTEMPTS = Math.ceil((30 * DAY) / (6 * HOUR)) + 5;
+const NOVAPAY_RETRY_SCHEDULE = [MINUTE, 5 * MINUTE, 15 * MINUTE, HOUR, 3 * HOUR, 6 * HOUR];
+const NOVAPAY_MAX_ATTEMPTS = Math.ceil((30 * DAY) / (6 * HOUR)) + 5;
 
 export function novapayWebhooks(engine: Engine): WebhookRenderer {
   return {

@@ -1,9 +1,9 @@
-// NovaPay wire mapping: errors (both generations), decline reasons → `processing_result`, core payment →
-// session fields, and the get-status and postback bodies.
-import { randomUUID } from 'node:crypto';
+// NovaPay wire tables and views: the processing errors (their texts and code names), core error codes → NovaPay
+// errors, decline reasons → `processing_result`, core payment → session fields, and the get-status and postback
+// bodies. The error class and the error bodies are in http.ts.
 import type { ErrorCode } from '../../core/errors.js';
 import { formatMajor, toWireNumber } from '../../core/money.js';
-import type { Json, JsonObject, Payment, PaymentStatus } from '../../core/model.js';
+import type { Json, JsonObject, Payment } from '../../core/model.js';
 import type { DeclineReason } from '../../core/network/reasons.js';
 import type { CardBrand } from '../../core/cards.js';
 import type { NovapaySession, SessionStatus } from './store.js';
@@ -31,83 +31,6 @@ export const PROCESSING_ERRORS = {
 } as const;
 
 export type ProcessingErrorKey = keyof typeof PROCESSING_ERRORS;
-
-/** One validation problem, described for both generations of clients. */
-export interface Issue {
-  /** property path: ['products', 0, 'count'] */
-  path: Array<string | number>;
-  /** the current API's code (zod): invalid_type, too_small, too_big, invalid_format, custom */
-  code: string;
-  /** the current API's message */
-  message: string;
-  /** the legacy clients' message (ajv): "should be string", "should have required property 'x'" */
-  legacy: string;
-  /** for a missing property, ajv reports it at the parent with this name */
-  missingProperty?: string;
-}
-
-export class NovapayError extends Error {
-  constructor(
-    readonly kind: 'processing' | 'validation' | 'fatal',
-    readonly key: ProcessingErrorKey | null,
-    readonly issues: Issue[] = [],
-    message?: string,
-  ) {
-    super(message ?? (key ? PROCESSING_ERRORS[key].error : kind === 'validation' ? 'validation failed' : 'internal error'));
-  }
-  get status(): number {
-    if (this.kind === 'validation') return 400;
-    if (this.kind === 'fatal') return 500;
-    return this.key ? PROCESSING_ERRORS[this.key].status : 400;
-  }
-}
-
-export const processing = (key: ProcessingErrorKey): NovapayError => new NovapayError('processing', key);
-export const validation = (issues: Issue[]): NovapayError => new NovapayError('validation', null, issues);
-
-/**
- * Error response style: `legacy` for legacy clients (SHA-1 signatures, or before the signature is
- * known), `current` for clients of today's API (SHA-256).
- */
-export type ErrorStyle = 'legacy' | 'current';
-
-/** The ajv (legacy) dataPath: `.products[0].count`; a missing property is reported at its parent. */
-export function legacyDataPath(i: Issue): string {
-  return i.path.map((p) => (typeof p === 'number' ? `[${p}]` : /^[A-Za-z_$][\w$]*$/.test(p) ? `.${p}` : `['${p}']`)).join('');
-}
-
-export function errorBody(e: NovapayError, style: ErrorStyle): { status: number; body: JsonObject } {
-  if (e.kind === 'validation') {
-    if (style === 'legacy') {
-      return {
-        status: 400,
-        body: { type: 'validation', errors: e.issues.map((i) => ({ dataPath: legacyDataPath(i), message: i.legacy })) },
-      };
-    }
-    const errors = e.issues.map((i) => {
-      const path = (i.missingProperty !== undefined ? [...i.path, i.missingProperty] : i.path).join('.');
-      return { message: i.message, code: i.code, path };
-    });
-    return { status: 400, body: { uuid: randomUUID(), type: 'validation', errors } };
-  }
-  if (e.kind === 'fatal') {
-    return {
-      status: 500,
-      body:
-        style === 'legacy'
-          ? { type: 'fatal', error: 'internal error' }
-          : { uuid: randomUUID(), type: 'fatal', error: 'internal error', description: '', code: 'InternalError' },
-    };
-  }
-  const def = e.key ? PROCESSING_ERRORS[e.key] : { error: e.message, code: 'ProcessingError', status: 400 };
-  return {
-    status: def.status,
-    body:
-      style === 'legacy'
-        ? { type: 'processing', error: def.error, code: def.code }
-        : { uuid: randomUUID(), type: 'processing', error: def.error, description: '', code: def.code },
-  };
-}
 
 /** Core error codes that reach a NovaPay route → the NovaPay error (exhaustive). */
 export const CORE_ERRORS: Record<ErrorCode, ProcessingErrorKey | 'validation' | 'fatal'> = {
@@ -152,7 +75,7 @@ export const CORE_ERRORS: Record<ErrorCode, ProcessingErrorKey | 'validation' | 
 // ------------------------------------------------------------------------------ decline reasons
 
 /** `processing_result` for every core decline reason (exhaustive), in Ukrainian as NovaPay's pages are. */
-export const PROCESSING_RESULTS: Record<DeclineReason, string> = {
+const PROCESSING_RESULTS: Record<DeclineReason, string> = {
   refer_to_issuer: 'Зверніться до банку-емітента',
   invalid_merchant: 'Недійсний торговець',
   pick_up_card: 'Картку вилучено',
@@ -204,20 +127,6 @@ export function processingResultOf(reason: string | null): string {
 
 // --------------------------------------------------------------------------- core → session fields
 
-/** The session status a core payment status stands for, where the payment decides it (exhaustive). */
-export const STATUS_OF_PAYMENT: Record<PaymentStatus, SessionStatus | null> = {
-  created: null, // created or processing: the session knows
-  requires_authentication: 'processing',
-  authorized: 'holded',
-  captured: 'paid',
-  partially_refunded: 'paid',
-  refunded: 'voided',
-  voided: 'voided',
-  declined: 'failed',
-  expired: null, // expired (lifetime, /expire) or failed (3-D Secure not completed): the session knows
-  failed: 'failed',
-};
-
 const CARD_TYPES: Record<CardBrand, string> = { Visa: 'VISA', Mastercard: 'MASTERCARD', MIR: 'MIR' };
 
 /** The status to show: the stored one, unless the core payment already moved on (3-D Secure timed out). */
@@ -226,7 +135,7 @@ export function effectiveStatus(s: NovapaySession, p: Payment | undefined): Sess
   return s.status;
 }
 
-export function maskedPan(p: Payment | undefined): string | null {
+function maskedPan(p: Payment | undefined): string | null {
   return p?.card ? `${p.card.first6}xxxxxx${p.card.last4}` : null;
 }
 
@@ -235,11 +144,11 @@ export function paidAmount(p: Payment): bigint {
   return p.capturedAmount > 0n ? p.capturedAmount : p.amount;
 }
 
-export function sessionTotal(s: NovapaySession): bigint | null {
+function sessionTotal(s: NovapaySession): bigint | null {
   return s.amount === null ? null : s.amount + (s.deliveryAmount ?? 0n);
 }
 
-export function transactionStatus(p: Payment | undefined): string | null {
+function transactionStatus(p: Payment | undefined): string | null {
   if (!p) return null;
   switch (p.status) {
     case 'authorized':
@@ -261,7 +170,7 @@ export function transactionStatus(p: Payment | undefined): string | null {
 }
 
 /** ISO time as NovaPay prints it: 2026-07-27T19:52:48.900+00:00 */
-export function isoTime(ms: number): string {
+function isoTime(ms: number): string {
   return new Date(ms).toISOString().replace(/Z$/, '+00:00');
 }
 

@@ -26,9 +26,9 @@ export interface PaymentStatus {
   card_number: string | null;
   state_code: number;
   state_description: string;
-  checkout_session_id?: string | null;
-  original_amount?: string;
-  original_currency?: string;
+  checkout_session_id: string | null;
+  original_amount: string;
+  original_currency: string;
 }
 export interface WebhookEndpoint {
   id: string;

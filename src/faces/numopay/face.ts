@@ -1,11 +1,22 @@
 // The Numopay face (API v2): NP-ACCESS-TOKEN HMAC auth, accounts, charge and refill tokens, payment
 // status, webhook endpoints, transactions, checkout sessions and payment pages.
-import { randomToken, uuid } from '../../core/ids.js';
-import type { ExampleValues, Face } from '../face.js';
-import { registerNumopayRoutes } from './routes.js';
+import type { FastifyInstance } from 'fastify';
+import { randomToken } from '../../core/ids.js';
+import type { ExampleValues, Face, FaceContext } from '../face.js';
+import { installErrorHandlers, signedRequests } from './http.js';
+import { numopayConnectionFields, numopayOpenApi } from './openapi.js';
+import { registerNumopayPages } from './pages.js';
+import { registerAccountRoutes } from './routes/accounts.js';
+import { registerChargeRoutes } from './routes/charges.js';
+import { registerCheckoutRoutes, registerPaymentPageRoutes } from './routes/checkout.js';
+import { registerPaymentRoutes } from './routes/payments.js';
+import { registerRefillRoutes } from './routes/refills.js';
+import type { RouteDeps } from './routes/signed.js';
+import { registerTimeRoutes } from './routes/time.js';
+import { registerWebhookEndpointRoutes } from './routes/webhook-endpoints.js';
+import { NumopayService } from './service.js';
 import { numopayMigrations, numopayStore } from './store.js';
 import { numopayWebhooks } from './webhooks.js';
-import { numopayConnectionFields, numopayOpenApi } from './openapi.js';
 
 interface NumopaySeed {
   apiKey?: string;
@@ -25,7 +36,7 @@ export const numopayFace: Face = {
     secret: ['$.card_info.cvv', '$.cvv', '$.PaRes'],
   },
   migrations: numopayMigrations,
-  routes: (app, ctx) => registerNumopayRoutes(app, ctx),
+  routes: registerRoutes,
   webhooks: () => numopayWebhooks,
   frameworkError: () => ({ status: 400, contentType: 'application/json; charset=utf-8', body: JSON.stringify({ error: 'Bad request' }) }),
   credentials(seed) {
@@ -42,11 +53,11 @@ export const numopayFace: Face = {
   async onMerchantCreated(tx, merchant, seed, ctx) {
     const s = (seed ?? {}) as NumopaySeed;
     const accounts = s.accounts?.length ? s.accounts : [{ currency: 'RUB' }];
-    for (const a of accounts) {
-      const currency = (a.currency ?? 'RUB').toUpperCase();
-      await numopayStore.insertAccount(tx, { id: a.id ?? uuid(), merchantId: merchant.id, currency, createdAt: ctx.engine.clock.now() });
-      await ctx.engine.ledger.account(tx, merchant.id, currency, 'available');
-    }
+    await new NumopayService(ctx.engine).openAccounts(
+      tx,
+      merchant.id,
+      accounts.map((a) => ({ id: a.id, currency: (a.currency ?? 'RUB').toUpperCase() })),
+    );
   },
   async exportSeed(tx, merchantId, creds) {
     const c = creds[0]!;
@@ -74,3 +85,24 @@ export const numopayFace: Face = {
     return { baseUrl, apiKey: c.key, secret: c.secret ?? '', publishableKey: String(c.data.publishableKey ?? '') };
   },
 };
+
+/** The payer pages and `/v2/time` are open; everything under `/v2/accounts` is signed; payment pages take a publishable key. */
+function registerRoutes(app: FastifyInstance, ctx: FaceContext): void {
+  const d: RouteDeps = { ctx, service: new NumopayService(ctx.engine) };
+  installErrorHandlers(app);
+  registerTimeRoutes(app);
+  registerNumopayPages(app, ctx, d.service);
+  app.register(async (api) => {
+    api.addHook('preHandler', signedRequests(ctx));
+    for (const register of [
+      registerAccountRoutes,
+      registerChargeRoutes,
+      registerPaymentRoutes,
+      registerRefillRoutes,
+      registerWebhookEndpointRoutes,
+      registerCheckoutRoutes,
+    ])
+      register(api, d);
+  });
+  registerPaymentPageRoutes(app, d);
+}

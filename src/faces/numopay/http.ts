@@ -1,17 +1,21 @@
-// Numopay request plumbing: NP-ACCESS-TOKEN authentication, JSON bodies, `{data}` and `{error}` replies.
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import { isCoreError } from '../../core/errors.js';
+// Numopay request plumbing: NP-ACCESS-TOKEN authentication, JSON bodies read with the kit's Fields and Numopay's
+// reporter, core errors mapped to `{"error": "<message>"}`, and sending an answer (`{"data": …}` or `{"error": …}`).
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isCoreError, type ErrorCode } from '../../core/errors.js';
 import { safeEqual } from '../../core/crypto.js';
 import { MAX_AMOUNT } from '../../core/money.js';
 import type { Credential, Merchant } from '../../core/model.js';
 import type { FaceContext } from '../face.js';
-import { isHttpUrl } from '../kit/urls.js';
+import type { Answer } from '../kit/command.js';
+import { Fields, firstProblem, type Problem } from '../kit/fields.js';
+import { annotate } from '../kit/request-context.js';
 import { numopaySignature, parseAuthorization } from './signing.js';
-import { API_VERSION, wireError } from './wire.js';
+import { API_VERSION } from './wire.js';
 
-export const WINDOW_SECONDS = 30;
+/** How far (seconds, either way) a request's timestamp may be from the gateway's real time. */
+const WINDOW_SECONDS = 30;
 
-export class NumopayError extends Error {
+class NumopayError extends Error {
   constructor(
     readonly status: number,
     message: string,
@@ -23,9 +27,17 @@ export class NumopayError extends Error {
 export interface Authed {
   merchant: Merchant;
   credential: Credential;
-  /** the request's signature (hex), which a state-changing request may use once (see routes.ts) */
+  /** the request's signature (hex), which a state-changing request may use once (service.ts) */
   signature: string;
 }
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    numopay?: Authed;
+  }
+}
+
+// ---- authentication
 
 /** Verifies NP-ACCESS-TOKEN over the path after the face's mount prefix, the raw query and the raw body. */
 export async function authenticate(req: FastifyRequest, ctx: FaceContext): Promise<Authed> {
@@ -53,17 +65,33 @@ export async function authenticate(req: FastifyRequest, ctx: FaceContext): Promi
   return { ...found, signature: token.signature.toLowerCase() };
 }
 
+/** The preHandler of the signed API: authenticates, and attributes the request to its merchant from then on. */
+export function signedRequests(ctx: FaceContext) {
+  return async (req: FastifyRequest): Promise<void> => {
+    req.numopay = await authenticate(req, ctx);
+    annotate(req, { merchantId: req.numopay.merchant.id });
+  };
+}
+
+/** The authenticated caller of a signed route. */
+export function caller(req: FastifyRequest): Authed {
+  if (!req.numopay) throw new NumopayError(401, 'Authorization header is required');
+  return req.numopay;
+}
+
 function stripPrefix(path: string, prefix: string): string {
   return prefix && path.startsWith(prefix) ? path.slice(prefix.length) || '/' : path;
 }
 
-export function rawBody(req: FastifyRequest): string {
+// ---- bodies and fields
+
+function rawBody(req: FastifyRequest): string {
   const b = req.body;
   return Buffer.isBuffer(b) ? b.toString('utf8') : typeof b === 'string' ? b : '';
 }
 
 /** The JSON object body; an empty body is `{}`. */
-export function jsonBody(req: FastifyRequest): Record<string, unknown> {
+function jsonBody(req: FastifyRequest): Record<string, unknown> {
   const text = rawBody(req).trim();
   if (!text) return {};
   let v: unknown;
@@ -76,12 +104,122 @@ export function jsonBody(req: FastifyRequest): Record<string, unknown> {
   return v as Record<string, unknown>;
 }
 
-export function sendData(reply: FastifyReply, data: unknown, status = 200): FastifyReply {
-  return reply.code(status).header('content-type', 'application/json; charset=utf-8').send(JSON.stringify({ data }));
+/** What Numopay answers for each field problem: the first one, as `400 {"error": "<message>"}`. */
+function problemText(p: Problem): string {
+  const k = p.key;
+  switch (p.rule) {
+    case 'required':
+      return `${k} is required`;
+    case 'type':
+      if (k === 'amount') return `${k} must be a string of digits (minor units)`;
+      if (p.expected.includes('integer')) return `${k} must be an integer`;
+      return `${k} must be a string`;
+    case 'length':
+      return p.failed === 'max' ? `${k} is too long` : `${k} is too short`;
+    case 'format':
+      return (FORMAT_TEXT[p.format] ?? ((key: string) => `${key} is invalid`))(k);
+    case 'range':
+      return p.failed === 'max' ? `${k} is too large: at most ${p.max}` : `${k} must be greater than zero`;
+    case 'enum':
+      return `${k} must be ${p.allowed.map((a) => JSON.stringify(a)).join(' or ')}`;
+    case 'precision':
+    case 'depth':
+      return `${k} is invalid`;
+    case 'custom':
+      return p.message;
+  }
 }
 
-export function sendError(reply: FastifyReply, status: number, error: string): FastifyReply {
-  return reply.code(status).header('content-type', 'application/json; charset=utf-8').send(JSON.stringify({ error }));
+const FORMAT_TEXT: Record<string, (key: string) => string> = {
+  digits: (k) => `${k} must be a string of digits (minor units)`,
+  url: (k) => `${k} must be an http(s) URL`,
+  date: (k) => `${k} must be an ISO 8601 date`,
+  'positive integer': (k) => `${k} must be a positive integer`,
+};
+
+const REPORTER = firstProblem((p) => new NumopayError(400, problemText(p)));
+
+/** The fields of the JSON body. */
+export function bodyFields(req: FastifyRequest): Fields {
+  return new Fields(jsonBody(req), REPORTER);
+}
+
+/** The fields of the query string. */
+export function queryFields(req: FastifyRequest): Fields {
+  return new Fields((req.query ?? {}) as Record<string, unknown>, REPORTER);
+}
+
+/**
+ * An amount in minor units: a string of digits (the documented form) or an integer, from 1 to MAX_AMOUNT
+ * (fifteen digits); more digits are refused as too large.
+ */
+export function minorAmount(f: Fields, key = 'amount'): bigint {
+  const text = f.str(key, { required: true, numbers: true, trim: true, pattern: /^\d{1,40}$/, format: 'digits' })!;
+  return boundedAmount(f, key, BigInt(text));
+}
+
+/** An amount checked against the limits of one operation: 400 when zero, or above MAX_AMOUNT. */
+export function boundedAmount(f: Fields, key: string, minor: bigint): bigint {
+  const path = [...f.path, key];
+  if (minor <= 0n) f.problem({ rule: 'range', path, key, min: '1', failed: 'min', value: minor.toString() });
+  if (minor > MAX_AMOUNT) f.problem({ rule: 'range', path, key, max: MAX_AMOUNT.toString(), failed: 'max', value: minor.toString() });
+  return minor;
+}
+
+// ---- errors and answers
+
+/** Core error codes → Numopay HTTP status and `{"error": message}`. */
+export function wireError(code: ErrorCode, message: string): { status: number; error: string } {
+  switch (code) {
+    case 'UNAUTHENTICATED':
+    case 'SIGNATURE_INVALID':
+    case 'TIMESTAMP_OUT_OF_WINDOW':
+      return { status: 401, error: message };
+    case 'NONCE_REUSED':
+      return { status: 401, error: 'Request signature already used' };
+    case 'FORBIDDEN':
+      return { status: 403, error: message };
+    case 'ACCOUNT_NOT_FOUND':
+      return { status: 404, error: 'Account not found' };
+    case 'PAYMENT_NOT_FOUND':
+    case 'PAYOUT_NOT_FOUND':
+      return { status: 404, error: 'Payment not found' };
+    case 'NOT_FOUND':
+      return { status: 404, error: message };
+    case 'TOKEN_NOT_FOUND':
+      return { status: 400, error: 'Token not found' };
+    case 'TOKEN_EXPIRED':
+      return { status: 400, error: 'Token expired' };
+    case 'TOKEN_USED':
+      return { status: 400, error: 'Token already used' };
+    case 'CARD_NUMBER_INVALID':
+      return { status: 400, error: 'Invalid card number' };
+    case 'CARD_BRAND_UNSUPPORTED':
+      return { status: 400, error: 'Card type is not supported' };
+    case 'CARD_EXPIRY_INVALID':
+      return { status: 400, error: 'Invalid card expiration date' };
+    case 'CARD_CVV_INVALID':
+      return { status: 400, error: 'Invalid cvv' };
+    case 'INSUFFICIENT_BALANCE':
+    case 'ZERO_BALANCE':
+      return { status: 400, error: 'Insufficient funds on the account balance' };
+    case 'CURRENCY_UNSUPPORTED':
+      return { status: 400, error: 'Unsupported currency' };
+    // amounts out of range, including a sum the ledger could not hold: the message says which limit
+    case 'AMOUNT_INVALID':
+    case 'AMOUNT_PRECISION':
+    case 'AMOUNT_TOO_SMALL':
+    case 'AMOUNT_TOO_LARGE':
+      return { status: 400, error: message };
+    case 'INVALID_STATE':
+    case 'CONFLICT':
+      return { status: 409, error: message };
+    case 'INTERNAL':
+    case 'LEDGER_INVARIANT':
+      return { status: 500, error: 'Internal server error' };
+    default:
+      return { status: 400, error: message };
+  }
 }
 
 /** Maps anything thrown in a Numopay route to `{"error": "..."}` with a 4xx status (5xx only for our faults). */
@@ -96,49 +234,29 @@ export function toWire(e: unknown): { status: number; error: string } {
   return { status: 500, error: 'Internal server error' };
 }
 
-// ---- input helpers
+const JSON_TYPE = { 'content-type': 'application/json; charset=utf-8' };
 
-export function str(body: Record<string, unknown>, key: string, opts: { required?: boolean; max?: number } = {}): string | undefined {
-  const v = body[key];
-  if (v === undefined || v === null || v === '') {
-    if (opts.required) throw new NumopayError(400, `${key} is required`);
-    return undefined;
-  }
-  if (typeof v !== 'string') throw new NumopayError(400, `${key} must be a string`);
-  if (v.length > (opts.max ?? 2048)) throw new NumopayError(400, `${key} is too long`);
-  return v;
+/** A successful answer: `{"data": …}`. */
+export function data(payload: unknown, status = 200): Answer {
+  return { status, headers: { ...JSON_TYPE }, body: JSON.stringify({ data: payload }) };
 }
 
-/**
- * An amount in minor units: a string of digits (the documented form) or an integer, from 1 to MAX_AMOUNT
- * (fifteen digits); more digits are refused as too large.
- */
-export function minorAmount(body: Record<string, unknown>, key = 'amount'): bigint {
-  const v = body[key];
-  if (v === undefined || v === null || v === '') throw new NumopayError(400, `${key} is required`);
-  let text: string;
-  if (typeof v === 'string') text = v.trim();
-  else if (typeof v === 'number' && Number.isSafeInteger(v)) text = String(v);
-  else throw new NumopayError(400, `${key} must be a string of digits (minor units)`);
-  if (!/^\d{1,40}$/.test(text)) throw new NumopayError(400, `${key} must be a string of digits (minor units)`);
-  return boundedAmount(BigInt(text), key);
+function errorAnswer(status: number, error: string): Answer {
+  return { status, headers: { ...JSON_TYPE }, body: JSON.stringify({ error }) };
 }
 
-/** An amount checked against the limits of one operation: 400 when zero, or above MAX_AMOUNT. */
-export function boundedAmount(minor: bigint, key = 'amount'): bigint {
-  if (minor <= 0n) throw new NumopayError(400, `${key} must be greater than zero`);
-  if (minor > MAX_AMOUNT) throw new NumopayError(400, `${key} is too large: at most ${MAX_AMOUNT}`);
-  return minor;
+/** Sends an answer (a redirect's empty body as no body). */
+export function send(reply: FastifyReply, a: Answer): FastifyReply {
+  reply.code(a.status).headers(a.headers);
+  return a.body === '' ? reply.send() : reply.send(a.body);
 }
 
-/** An absolute http(s) URL without control characters (a redirect or webhook address). */
-export function httpUrl(body: Record<string, unknown>, key: string, required: boolean): string | undefined {
-  const v = str(body, key, { required });
-  if (v === undefined) return undefined;
-  if (!isHttpUrl(v)) throw new NumopayError(400, `${key} must be an http(s) URL`);
-  return v;
-}
-
-export function notFound(what: 'Account' | 'Payment' | 'Webhook endpoint' | 'Checkout session'): never {
-  throw new NumopayError(404, `${what} not found`);
+/** The face's error and not-found answers. */
+export function installErrorHandlers(app: FastifyInstance): void {
+  app.setErrorHandler((err, req, reply) => {
+    const w = toWire(err);
+    if (w.status >= 500) req.log.error({ err }, 'numopay request failed');
+    return send(reply, errorAnswer(w.status, w.error));
+  });
+  app.setNotFoundHandler((_req, reply) => send(reply, errorAnswer(404, 'Not found')));
 }

@@ -52,6 +52,9 @@ const STATUS_EXAMPLE = {
   card_number: '4000********3055',
   state_code: 0,
   state_description: 'Нет ошибки',
+  checkout_session_id: null,
+  original_amount: '10000',
+  original_currency: 'RUB',
 };
 const ENDPOINT_EXAMPLE = {
   id: '92dd32b6-c9ea-423d-8734-2849bd0ba625',
@@ -295,6 +298,7 @@ export function numopayOpenApi(baseUrl: string, prefix: string): OpenApiDocument
                     type: 'refill_unregistered',
                     amount: '5000',
                     card_number: '5555********4444',
+                    original_amount: '5000',
                   },
                   {
                     ...STATUS_EXAMPLE,
@@ -303,6 +307,7 @@ export function numopayOpenApi(baseUrl: string, prefix: string): OpenApiDocument
                     status: 'pending',
                     amount: '100',
                     card_number: '4242********4242',
+                    original_amount: '100',
                   },
                 ],
               }),
@@ -549,11 +554,11 @@ export function numopayOpenApi(baseUrl: string, prefix: string): OpenApiDocument
                   .join('; '),
             ),
             state_description: s.str('Error description (Russian)'),
-            checkout_session_id: nullable(s.str('Later README: the checkout session, for its payments and converted charges')),
-            original_amount: s.str('Later README: the amount before conversion'),
-            original_currency: s.str('Later README: the currency before conversion'),
+            checkout_session_id: nullable(s.str('The checkout session the charge was made through; null otherwise')),
+            original_amount: s.str('The amount before conversion to the account currency (the amount itself without a conversion)'),
+            original_currency: s.str('The currency before conversion to the account currency (the currency itself without a conversion)'),
           },
-          ['order_slug', 'is_completed', 'status', 'type', 'amount', 'currency', 'card_number', 'state_code', 'state_description'],
+          'all',
         ),
         WebhookEndpoint: s.obj(
           {

@@ -9,8 +9,8 @@ import type { Tx } from '../../core/ports.js';
 import { numopayStore as S } from './store.js';
 import { paymentStatusObject, payoutStatusObject, type StatusObject } from './wire.js';
 
-export const NUMOPAY_RETRY_SCHEDULE = [MINUTE, 5 * MINUTE, 15 * MINUTE, HOUR, 3 * HOUR, 6 * HOUR, 12 * HOUR];
-export const NUMOPAY_MAX_ATTEMPTS = 10;
+const NUMOPAY_RETRY_SCHEDULE = [MINUTE, 5 * MINUTE, 15 * MINUTE, HOUR, 3 * HOUR, 6 * HOUR, 12 * HOUR];
+const NUMOPAY_MAX_ATTEMPTS = 10;
 
 const SILENT = new Set(['payment.created', 'payout.created']);
 

@@ -1,7 +1,8 @@
-// Numopay wire mapping: core payments and payouts → the payment status object, state codes, errors.
-import type { ErrorCode } from '../../core/errors.js';
+// Numopay wire mapping: core payments and payouts → the payment status object and its state codes; the views of
+// accounts, balances, tokens and webhook endpoints.
 import type { Payment, PaymentStatus, Payout, PayoutStatus } from '../../core/model.js';
 import type { DeclineReason } from '../../core/network/reasons.js';
+import type { CheckoutItem, NumopayAccount, WebhookEndpoint } from './store.js';
 
 export const API_VERSION = '2019-12-22';
 
@@ -111,9 +112,11 @@ export interface StatusObject {
   card_number: string | null;
   state_code: number;
   state_description: string;
-  checkout_session_id?: string | null;
-  original_amount?: string;
-  original_currency?: string;
+  /** the checkout session the charge was made through (null for an order made with a token) */
+  checkout_session_id: string | null;
+  /** the amount and currency asked for before conversion to the account's currency (the order's own without one) */
+  original_amount: string;
+  original_currency: string;
 }
 
 /** 4444********7777: the first four and the last four digits */
@@ -129,7 +132,9 @@ function stateOf(reason: string | null, status: NumopayStatus): { state_code: nu
 
 export function paymentStatusObject(p: Payment, orderSlug: string): StatusObject {
   const status = PAYMENT_STATUS[p.status];
-  const out: StatusObject = {
+  const m = p.metadata as { checkoutSessionId?: string; originalAmount?: string; originalCurrency?: string };
+  const converted = m.originalAmount !== undefined && m.originalCurrency !== undefined;
+  return {
     order_slug: orderSlug,
     is_completed: COMPLETED.has(status),
     status,
@@ -138,14 +143,10 @@ export function paymentStatusObject(p: Payment, orderSlug: string): StatusObject
     currency: p.currency,
     card_number: p.card ? maskedCard(p.card.first6, p.card.last4) : null,
     ...stateOf(p.declineReason, status),
+    checkout_session_id: m.checkoutSessionId ?? null,
+    original_amount: converted ? m.originalAmount! : p.amount.toString(),
+    original_currency: converted ? m.originalCurrency! : p.currency,
   };
-  const m = p.metadata as { checkoutSessionId?: string; originalAmount?: string; originalCurrency?: string };
-  if (m.checkoutSessionId || m.originalCurrency) {
-    out.checkout_session_id = m.checkoutSessionId ?? null;
-    out.original_amount = m.originalAmount ?? p.amount.toString();
-    out.original_currency = m.originalCurrency ?? p.currency;
-  }
-  return out;
 }
 
 export function payoutStatusObject(p: Payout, orderSlug: string): StatusObject {
@@ -159,57 +160,39 @@ export function payoutStatusObject(p: Payout, orderSlug: string): StatusObject {
     currency: p.currency,
     card_number: p.card ? maskedCard(p.card.first6, p.card.last4) : null,
     ...stateOf(p.declineReason, status),
+    // a refill is made in the account's currency: nothing is converted
+    checkout_session_id: null,
+    original_amount: p.amount.toString(),
+    original_currency: p.currency,
   };
 }
 
-/** Core error codes → Numopay HTTP status and `{"error": message}`. */
-export function wireError(code: ErrorCode, message: string): { status: number; error: string } {
-  switch (code) {
-    case 'UNAUTHENTICATED':
-    case 'SIGNATURE_INVALID':
-    case 'TIMESTAMP_OUT_OF_WINDOW':
-      return { status: 401, error: message };
-    case 'FORBIDDEN':
-      return { status: 403, error: message };
-    case 'ACCOUNT_NOT_FOUND':
-      return { status: 404, error: 'Account not found' };
-    case 'PAYMENT_NOT_FOUND':
-    case 'PAYOUT_NOT_FOUND':
-      return { status: 404, error: 'Payment not found' };
-    case 'NOT_FOUND':
-      return { status: 404, error: message };
-    case 'TOKEN_NOT_FOUND':
-      return { status: 400, error: 'Token not found' };
-    case 'TOKEN_EXPIRED':
-      return { status: 400, error: 'Token expired' };
-    case 'TOKEN_USED':
-      return { status: 400, error: 'Token already used' };
-    case 'CARD_NUMBER_INVALID':
-      return { status: 400, error: 'Invalid card number' };
-    case 'CARD_BRAND_UNSUPPORTED':
-      return { status: 400, error: 'Card type is not supported' };
-    case 'CARD_EXPIRY_INVALID':
-      return { status: 400, error: 'Invalid card expiration date' };
-    case 'CARD_CVV_INVALID':
-      return { status: 400, error: 'Invalid cvv' };
-    case 'INSUFFICIENT_BALANCE':
-    case 'ZERO_BALANCE':
-      return { status: 400, error: 'Insufficient funds on the account balance' };
-    case 'CURRENCY_UNSUPPORTED':
-      return { status: 400, error: 'Unsupported currency' };
-    // amounts out of range, including a sum the ledger could not hold: the message says which limit
-    case 'AMOUNT_INVALID':
-    case 'AMOUNT_PRECISION':
-    case 'AMOUNT_TOO_SMALL':
-    case 'AMOUNT_TOO_LARGE':
-      return { status: 400, error: message };
-    case 'INVALID_STATE':
-    case 'CONFLICT':
-      return { status: 409, error: message };
-    case 'INTERNAL':
-    case 'LEDGER_INVARIANT':
-      return { status: 500, error: 'Internal server error' };
-    default:
-      return { status: 400, error: message };
-  }
+/** `{id, currency}` */
+export function accountView(a: NumopayAccount): { id: string; currency: string } {
+  return { id: a.id, currency: a.currency };
+}
+
+/** `{amount: "44444", currency}`: the available balance as a string of minor units. */
+export function balanceView(available: bigint, currency: string): { amount: string; currency: string } {
+  return { amount: available.toString(), currency };
+}
+
+/** `{token, order_slug}`: a charge or refill token. */
+export function tokenView(t: { token: string; orderSlug: string }): { token: string; order_slug: string } {
+  return { token: t.token, order_slug: t.orderSlug };
+}
+
+export function endpointView(e: WebhookEndpoint) {
+  return {
+    id: e.id,
+    url: e.url,
+    event: e.event,
+    created_at: new Date(e.createdAt).toISOString(),
+    updated_at: new Date(e.updatedAt).toISOString(),
+  };
+}
+
+/** `{id, token, items, success_url, cancel_url}`: a checkout session as created. */
+export function checkoutSessionView(s: { id: string; token: string; items: CheckoutItem[]; successUrl: string; cancelUrl: string }) {
+  return { id: s.id, token: s.token, items: s.items, success_url: s.successUrl, cancel_url: s.cancelUrl };
 }

@@ -5,9 +5,11 @@ import { stringifyWithBigints } from '../../core/bigint-json.js';
 import { CoreError } from '../../core/errors.js';
 import { parseMajor } from '../../core/money.js';
 import type { FaceContext } from '../face.js';
-import type { Way2PayService } from './operations.js';
+import type { Way2PayService } from './service.js';
 import { way2payStore as S } from './store.js';
-import { isStatus, isWay2PayError, PAYIN_METHODS, type RequisiteKind } from './wire.js';
+import { isWay2PayError } from './http.js';
+import { PAYIN_METHODS, type RequisiteKind } from './reference-data.js';
+import { isStatus } from './wire.js';
 
 const KINDS = [...new Set(Object.values(PAYIN_METHODS))] as RequisiteKind[];
 

@@ -1,20 +1,22 @@
 // A typed Way2Pay API v1 client for both auth generations:
 //   generation 1 (the original README): headers Content-Type, Nonce, Public-Key, Signature = hex HMAC-SHA256(secret,
 //                            JSON body + nonce), nonce = unix seconds + 300;
+//   generation 2:            headers Content-Type, Expires, Public-Key, Signature = hex HMAC-SHA512(secret, path (with
+//                            its query) + sorted-key JSON + Expires), Expires = unix seconds + 300;
 //   generation 3:            headers Content-Type, nonce, Public-Key, Signature = hex HMAC-SHA512(secret,
 //                            path (with "?" + its alphabetical query, when there is one) + sorted-key JSON +
 //                            nonce), an 18-digit increasing nonce; GET signs "".
 // Any answer with success:false throws a Way2PayApiError with the code and HTTP status.
-import { canonicalJson, gen1Signature, gen3Signature, nextNonce } from './signing.js';
+import { canonicalJson, gen1Signature, gen2Signature, gen3Signature, nextNonce } from './signing.js';
 
 export interface Way2PayClientOptions {
   /** e.g. http://127.0.0.1:8080/way2pay (requests go to baseUrl + /api/v1/...) */
   baseUrl: string;
   publicKey: string;
   secretKey: string;
-  /** 1 (default) or 3: must match the merchant's generation */
-  generation?: 1 | 3;
-  /** a nonce source (default: strictly increasing per key in this process) */
+  /** 1 (default), 2 or 3: must match the merchant's generation */
+  generation?: 1 | 2 | 3;
+  /** a nonce (generation 2: Expires) source (default: strictly increasing per key in this process) */
   nonce?: () => string;
   /** X-Environment: SANDBOX | TEST | PRODUCTION */
   environment?: string;
@@ -174,8 +176,11 @@ export interface SignedRequest {
   body: string | undefined;
 }
 
+/** The header each generation sends its nonce in (generation 2: its expiry). */
+const NONCE_HEADER = { 1: 'Nonce', 2: 'Expires', 3: 'nonce' } as const;
+
 export class Way2PayClient {
-  readonly generation: 1 | 3;
+  readonly generation: 1 | 2 | 3;
   constructor(private readonly o: Way2PayClientOptions) {
     this.generation = o.generation ?? 1;
   }
@@ -198,11 +203,12 @@ export class Way2PayClient {
     } else {
       body = bodyless ? undefined : canonicalJson(params ?? {});
       // the signed path carries the query string (its parameters in alphabetical order)
-      signature = gen3Signature(this.o.secretKey, qs ? `${path}?${qs}` : path, body ?? '', nonce);
+      const sign = this.generation === 2 ? gen2Signature : gen3Signature;
+      signature = sign(this.o.secretKey, qs ? `${path}?${qs}` : path, body ?? '', nonce);
     }
     const headers: Record<string, string> = {
       'Content-Type': 'application/json',
-      [this.generation === 1 ? 'Nonce' : 'nonce']: nonce,
+      [NONCE_HEADER[this.generation]]: nonce,
       'Public-Key': this.o.publicKey,
       Signature: signature,
     };

@@ -1,57 +1,35 @@
-// The Way2Pay face (API v1): signed P2P pay-ins with requisites from the merchant's pool, pay-outs against
-// the payout balance, balances, reference data and signed callbacks, for the original README's auth generation (1) and
-// the current one (3), chosen per merchant.
+// The Way2Pay face (API v1): signed P2P pay-ins with requisites from the merchant's pool, pay-outs against the payout
+// balance, balances, reference data and signed callbacks, for the auth generation each merchant uses: the original
+// README's (1), the `Expires` one (2) or the current one (3).
+import type { FastifyInstance } from 'fastify';
 import { randomHex, randomToken } from '../../core/ids.js';
-import { parseMajor } from '../../core/money.js';
 import type { JsonObject } from '../../core/model.js';
-import type { Face } from '../face.js';
-import {
-  DEFAULT_CONFIG,
-  demoCommissions,
-  demoRequisites,
-  JOB_PAYIN_TIMEOUT,
-  JOB_PAYOUT_PROCESS,
-  JOB_PAYOUT_TIMEOUT,
-  way2payService,
-  type Way2PayConfig,
-} from './operations.js';
+import type { Face, FaceContext } from '../face.js';
 import { registerWay2payAdmin } from './admin.js';
-import { registerP2pDesk } from './p2p-desk.js';
-import { registerWay2payRoutes } from './routes.js';
-import { way2payMigrations, way2payStore as S } from './store.js';
-import { way2payWebhooks } from './webhooks.js';
-import { errorBody, findBank, PAYIN_METHODS, PAYOUT_METHODS, type RequisiteKind } from './wire.js';
+import { generationFromSeed } from './auth.js';
+import { errorBody, registerErrorHandlers } from './http.js';
 import { way2payConnectionFields, way2payOpenApi } from './openapi.js';
+import { registerP2pDesk } from './p2p-desk.js';
+import { registerBalanceRoutes } from './routes/balance.js';
+import { registerPayInRoutes } from './routes/pay-ins.js';
+import { registerPayOutRoutes } from './routes/pay-outs.js';
+import { registerSandboxRoutes } from './routes/sandbox.js';
+import { way2payService, type Way2PaySeed } from './service.js';
+import { DEFAULT_CONFIG, JOB_PAYIN_TIMEOUT, JOB_PAYOUT_PROCESS, JOB_PAYOUT_TIMEOUT, type Way2PayConfig } from './service/config.js';
+import { way2payMigrations } from './store.js';
+import { way2payWebhooks } from './webhooks.js';
 
-/** The merchant's `way2pay` section of a seed file. */
-export interface Way2PaySeed {
-  publicKey?: string;
-  secretKey?: string;
-  /** 1 (the original README's HMAC-SHA256 auth, the default) or 3 (the current HMAC-SHA512 auth) */
-  generation?: 1 | 3 | '1' | '3';
-  /** signs callbacks (default: the secret key) */
-  callbackSecret?: string;
-  /** opening balances in major units: "10000.00" (RUB) or { RUB: "10000", USD: "50" } */
-  payoutBalance?: string | number | Record<string, string | number>;
-  paymentBalance?: string | number | Record<string, string | number>;
-  /** the requisites pool (default: the demo pool) */
-  requisites?: Array<{ bank: string | number; kind?: RequisiteKind; method?: string; value: string; holder: string; active?: boolean }>;
-  /** commissions (default: the demo commissions) */
-  commissions?: Array<{
-    direction: string;
-    bank: string | number;
-    method: string;
-    percent: string | number;
-    minAmount: string | number;
-    maxAmount: string | number;
-    isActive?: boolean;
-  }>;
-}
+export type { Way2PaySeed };
 
-function balances(v: Way2PaySeed['payoutBalance']): Array<[string, string]> {
-  if (v === undefined || v === null) return [];
-  if (typeof v === 'string' || typeof v === 'number') return [['RUB', String(v)]];
-  return Object.entries(v).map(([cur, amount]) => [cur.toUpperCase(), String(amount)]);
+/** The merchant API under /api/v1 and, when enabled, the sandbox routes under /sandbox. */
+function registerRoutes(app: FastifyInstance, ctx: FaceContext, config: Way2PayConfig): void {
+  const svc = way2payService(ctx.engine, config);
+  registerErrorHandlers(app);
+  const base = '/api/v1';
+  registerPayInRoutes(app, ctx, svc, base);
+  registerPayOutRoutes(app, ctx, svc, base);
+  registerBalanceRoutes(app, ctx, svc, base);
+  if (svc.config.sandboxRoutes && ctx.sandbox.enabled) registerSandboxRoutes(app, ctx, svc);
 }
 
 export function createWay2payFace(options: Partial<Way2PayConfig> = {}): Face {
@@ -71,7 +49,7 @@ export function createWay2payFace(options: Partial<Way2PayConfig> = {}): Face {
       const e = errorBody(20000);
       return { status: e.status, contentType: 'application/json; charset=utf-8', body: JSON.stringify(e.body) };
     },
-    routes: (app, ctx) => registerWay2payRoutes(app, ctx, way2payService(ctx.engine, config)),
+    routes: (app, ctx) => registerRoutes(app, ctx, config),
     admin: (app, ctx) => registerWay2payAdmin(app, ctx, way2payService(ctx.engine, config)),
     dashboard: (pages, ctx) => registerP2pDesk(pages, ctx, way2payService(ctx.engine, config)),
     webhooks: (ctx) => way2payWebhooks(ctx, way2payService(ctx.engine, config)),
@@ -85,45 +63,14 @@ export function createWay2payFace(options: Partial<Way2PayConfig> = {}): Face {
     },
     credentials(seed) {
       const s = (seed ?? {}) as Way2PaySeed;
-      const data: JsonObject = { generation: String(s.generation ?? '1') === '3' ? 3 : 1 };
+      const data: JsonObject = { generation: generationFromSeed(s.generation) };
       if (s.callbackSecret) data.callbackSecret = s.callbackSecret;
       return [{ face: 'way2pay', key: s.publicKey ?? 'w2p_pk_' + randomToken(24), secret: s.secretKey ?? randomHex(32), data }];
     },
     async onMerchantCreated(tx, merchant, seed, ctx) {
-      const s = (seed ?? {}) as Way2PaySeed;
-      const svc = way2payService(ctx.engine, config);
-      const now = ctx.engine.clock.now();
-      for (const c of s.commissions ?? []) {
-        const direction = c.direction.toLowerCase() === 'payout' ? 'payout' : 'payin';
-        await svc.setCommission(tx, merchant.id, { ...c, direction, minAmount: String(c.minAmount), maxAmount: String(c.maxAmount) });
-      }
-      if (!s.commissions?.length)
-        for (const c of demoCommissions()) await S.insertCommissionIfMissing(tx, { ...c, merchantId: merchant.id });
-      for (const r of s.requisites ?? []) {
-        const bank = findBank(r.bank);
-        const kind = r.kind ?? (r.method ? (PAYIN_METHODS[r.method.toUpperCase()] ?? PAYOUT_METHODS[r.method.toUpperCase()]) : undefined);
-        if (!bank || !kind)
-          throw new Error(`way2pay seed: requisite ${JSON.stringify(r)} needs a known bank and a kind (card, phone, account, link)`);
-        await S.insertRequisite(tx, {
-          merchantId: merchant.id,
-          bankId: bank.id,
-          kind,
-          value: r.value,
-          holder: r.holder,
-          isActive: r.active ?? true,
-          lastUsedAt: 0,
-          createdAt: now,
-        });
-      }
-      if (!s.requisites?.length)
-        for (const r of demoRequisites())
-          await S.insertRequisite(tx, { merchantId: merchant.id, ...r, isActive: true, lastUsedAt: 0, createdAt: now });
-      for (const [currency, amount] of balances(s.payoutBalance))
-        await svc.deposit(tx, merchant.id, currency, parseMajor(amount, currency), 'payout');
-      for (const [currency, amount] of balances(s.paymentBalance))
-        await svc.deposit(tx, merchant.id, currency, parseMajor(amount, currency), 'payment');
+      await way2payService(ctx.engine, config).applySeed(tx, merchant.id, (seed ?? {}) as Way2PaySeed);
     },
-    summary: 'P2P pay-ins with requisites, pay-outs, balances, reference data, callbacks. HMAC auth, generations 1 and 3.',
+    summary: 'P2P pay-ins with requisites, pay-outs, balances, reference data, callbacks. HMAC auth, generations 1, 2 and 3.',
     openapi: way2payOpenApi,
     connectionFields: way2payConnectionFields,
     async exampleValues(_tx, _merchantId, c) {

@@ -16,7 +16,9 @@ import {
   type Schema,
 } from '../kit/openapi.js';
 import type { ConnectionField } from '../face.js';
-import { ERRORS, PAYIN_METHODS, PAYOUT_METHODS, STATUSES } from './wire.js';
+import { ERRORS } from './http.js';
+import { PAYIN_METHODS, PAYOUT_METHODS } from './reference-data.js';
+import { STATUSES } from './wire.js';
 
 const PAYIN_ID = '4723210b-a2bc-4598-97fe-0f9bdece9041';
 const PAYOUT_ID = 'ab087fff-c985-46a4-90f8-925aeb6c4e6c';
@@ -29,14 +31,14 @@ const err = (code: keyof typeof ERRORS, description?: string): Response => {
 const AUTH_ERRORS: Operation['responses'] = {
   400: err(
     20006,
-    'A malformed header (20004 Signature, 20005 Public-Key, 20006 nonce), a generation 1 nonce more than an hour beyond now + 300 s (20006), or bad input (20000)',
+    'A malformed header (20004 Signature, 20005 Public-Key, 20006 nonce), a generation 1 nonce or generation 2 `Expires` more than an hour beyond now + 300 s (20006), or bad input (20000)',
   ),
   401: err(
     60006,
     'No auth headers (10000), one missing (60003/60004/60005), an invalid signature or an unknown Public-Key (60006; 2005 for a generation 3 signature), or a reused or too distant nonce (generation 3: 2007)',
   ),
   403: err(30001, 'The key is revoked or its merchant gone (30001/30003)'),
-  408: err(60007, 'Request timeout: a generation 1 nonce in the past (60007)'),
+  408: err(60007, 'Request timeout: a generation 1 nonce or generation 2 `Expires` in the past (60007)'),
 };
 
 const PAYIN_SEED = {
@@ -178,9 +180,10 @@ export function way2payOpenApi(baseUrl: string, prefix: string): OpenApiDocument
         '',
         '**Signing** (per merchant, `generation` in its credentials). Headers `Public-Key`, `Nonce`, `Signature`.',
         '- Generation 1 (the original README): `Signature` = hex HMAC-SHA256(secret key, raw JSON body + nonce); the nonce is an expiry in Unix seconds (now + 300) and must exceed the previous one. A bodiless read signs the empty string (or `{}`); a bodiless write signs `{}`.',
+        '- Generation 2: headers `Public-Key`, `Expires`, `Signature` = hex HMAC-SHA512(secret key, path + JSON with recursively sorted keys + Expires), signed as generation 3 is; `Expires` is an expiry in Unix seconds (now + 300) and must exceed the previous one (60007 once passed).',
         '- Generation 3 (current README): `Signature` = hex HMAC-SHA512(secret key, path + JSON with recursively sorted keys and no spaces + nonce), where path is `/api/v1/…` with `?` and the query string when there is one, its parameters in alphabetical order (GET signs an empty body: `/api/v1/balance1721585422`); the nonce is strictly increasing, up to 18 digits.',
         '',
-        "**Objects follow the merchant's generation**: generation 1 gets the original README's pay-in (`cardNumber`, bank key `SBER`), generation 3 the current one (`trackerID`, `commission`, `receiver`, bank name `Сбер`). Amounts are decimal strings in major units with at most two decimals.",
+        "**Objects follow the merchant's generation**: generation 1 gets the original README's pay-in (`cardNumber`, bank key `SBER`), generation 2 that era's (`cardNumber`, `accountNumber`, `phoneNumber`, `nspkURL`), generation 3 the current one (`trackerID`, `commission`, `receiver`, bank name `Сбер`). Amounts are decimal strings in major units with at most two decimals.",
         '',
         'Errors: ' +
           Object.entries(ERRORS)
@@ -538,7 +541,7 @@ export function way2payOpenApi(baseUrl: string, prefix: string): OpenApiDocument
           in: 'header',
           name: 'Nonce',
           description:
-            'Generation 1: Unix seconds + 300, greater than the previous one. Generation 3: strictly increasing, up to 18 digits.',
+            'Generation 1: Unix seconds + 300, greater than the previous one. Generation 3: strictly increasing, up to 18 digits. (Generation 2 sends `Expires` instead: Unix seconds + 300.)',
         },
         adminToken: {
           type: 'http',
@@ -550,7 +553,7 @@ export function way2payOpenApi(baseUrl: string, prefix: string): OpenApiDocument
           in: 'header',
           name: 'Signature',
           description:
-            'Generation 1: hex HMAC-SHA256(secret, body + nonce). Generation 3: hex HMAC-SHA512(secret, path + sorted-key JSON + nonce).',
+            'Generation 1: hex HMAC-SHA256(secret, body + nonce). Generations 2 and 3: hex HMAC-SHA512(secret, path + sorted-key JSON + Expires or nonce).',
         },
       },
       schemas: {
@@ -724,10 +727,10 @@ export function way2payConnectionFields(c: Record<string, string> | undefined): 
     {
       name: 'generation',
       label: 'Auth generation',
-      value: c?.generation === '3' ? '3' : '1',
+      value: c?.generation === '3' || c?.generation === '2' ? c.generation : '1',
       kind: 'select',
-      options: ['1', '3'],
-      hint: "1: HMAC-SHA256 over body + nonce (the original README). 3: HMAC-SHA512 over path + sorted JSON + nonce. Use the merchant's.",
+      options: ['1', '2', '3'],
+      hint: "1: HMAC-SHA256 over body + nonce (the original README). 2: HMAC-SHA512 over path + sorted JSON + Expires. 3: HMAC-SHA512 over path + sorted JSON + nonce. Use the merchant's.",
     },
     {
       name: 'adminToken',

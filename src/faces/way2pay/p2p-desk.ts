@@ -5,9 +5,10 @@ import { formatMajor, parseMajor } from '../../core/money.js';
 import { DashboardError, type DashboardPages, type DashboardUi } from '../kit/dashboard.js';
 import { esc } from '../kit/html.js';
 import type { FaceContext } from '../face.js';
-import type { Way2PayService } from './operations.js';
+import type { Way2PayService } from './service.js';
 import { way2payStore as S, type Requisite } from './store.js';
-import { bankById, BANKS, PAYIN_METHODS, STATUSES, type PayIn, type RequisiteKind } from './wire.js';
+import { bankById, BANKS, PAYIN_METHODS, type RequisiteKind } from './reference-data.js';
+import { STATUSES, type PayIn } from './wire.js';
 
 const KINDS = [...new Set(Object.values(PAYIN_METHODS))] as RequisiteKind[];
 const DESK = '/p2p';

@@ -1,6 +1,8 @@
 // Way2Pay request signing (both generations) and callback signatures, shared by the server's checks and
 // the typed client.
 //   generation 1 (the original README): hex HMAC-SHA256(secret, JSON body + nonce); nonce = unix seconds + 300 (an expiry)
+//   generation 2:            hex HMAC-SHA512(secret, path + JSON with recursively sorted keys + Expires), as
+//                            generation 3 signs, with the Expires header (unix seconds) in place of the nonce
 //   generation 3 (current):  hex HMAC-SHA512(secret, path + JSON with recursively sorted keys + nonce), the
 //                            path with "?" + its query string (parameters in alphabetical order) when the
 //                            request has one; GET signs an empty body; the nonce is a strictly increasing
@@ -73,6 +75,11 @@ export function gen3Signature(secret: string, path: string, body: unknown, nonce
   return hmacHex('sha512', secret, gen3Message(path, body, nonce));
 }
 
+/** Generation 2: path (with its query string, if any) + sorted JSON body ("" for GET) + Expires, HMAC-SHA512. */
+export function gen2Signature(secret: string, path: string, body: unknown, expires: string | number | bigint): string {
+  return gen3Signature(secret, path, body, expires);
+}
+
 /** The callback signature header value: `sha256=<hex>` over `timestamp + "." + rawBody`. */
 export function callbackSignature(secret: string, timestamp: string | number, rawBody: string): string {
   return 'sha256=' + hmacHex('sha256', secret, `${timestamp}.${rawBody}`);
@@ -84,11 +91,12 @@ const lastNonces = new Map<string, bigint>();
 
 /**
  * The next nonce for a key, strictly greater than the previous one this process issued for it:
- *   generation 1: unix seconds + 300 (the original README's expiry form), bumped by one when requests come faster;
+ *   generations 1 and 2: unix seconds + 300 (an expiry: generation 1's nonce, generation 2's Expires), bumped by
+ *                 one when requests come faster;
  *   generation 3: 18 digits, milliseconds followed by five digits of counter.
  */
-export function nextNonce(publicKey: string, generation: 1 | 3, nowMs = Date.now()): string {
-  const candidate = generation === 1 ? BigInt(Math.floor(nowMs / 1000) + 300) : BigInt(Math.floor(nowMs)) * 100_000n;
+export function nextNonce(publicKey: string, generation: 1 | 2 | 3, nowMs = Date.now()): string {
+  const candidate = generation !== 3 ? BigInt(Math.floor(nowMs / 1000) + 300) : BigInt(Math.floor(nowMs)) * 100_000n;
   const last = lastNonces.get(`${generation}:${publicKey}`) ?? 0n;
   const next = candidate > last ? candidate : last + 1n;
   lastNonces.set(`${generation}:${publicKey}`, next);

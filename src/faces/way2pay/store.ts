@@ -6,7 +6,8 @@ import { sql, type Kysely } from 'kysely';
 import type { Tx } from '../../core/ports.js';
 import { serialId, type Migrations } from '../../store/migrations.js';
 import { bigint, bool, int, table, text, toBigint, type DatabaseOf, type Expect, type RecordOf, type Same } from '../../store/table.js';
-import type { PayIn, PayOut, RequisiteKind, Way2PayStatus } from './wire.js';
+import type { RequisiteKind } from './reference-data.js';
+import type { PayIn, PayOut, Way2PayStatus } from './wire.js';
 
 export const way2payTables = {
   nonces: table('way2pay_nonces', {

@@ -11,13 +11,13 @@ import type { Credential, Delivery, OutboxEvent } from '../../core/model.js';
 import type { Tx } from '../../core/ports.js';
 import type { FaceContext } from '../face.js';
 import { generationOf } from './auth.js';
-import type { Way2PayService } from './operations.js';
+import type { Way2PayService } from './service.js';
 import { callbackSignature } from './signing.js';
 import { deserializePayIn, deserializePayOut, payInCallback, payOutCallback } from './wire.js';
 
-export const CALLBACK_USER_AGENT = 'Way2Pay-Callback/1.0';
+const CALLBACK_USER_AGENT = 'Way2Pay-Callback/1.0';
 
-export function callbackSecretOf(c: Credential): string {
+function callbackSecretOf(c: Credential): string {
   const s = c.data.callbackSecret;
   return typeof s === 'string' && s ? s : (c.secret ?? '');
 }

@@ -1,7 +1,6 @@
 // Sandbox controls: the test clock (advance, freeze, unfreeze), fault rules (listed, added, removed)
 // and the one-time codes the simulated issuer sent.
 import type { FaultRule, LatencySpec } from '../faults.js';
-import type { OperatorContext } from '../context.js';
 import { esc } from '../../faces/kit/html.js';
 import { clockCard } from './overview.js';
 import { DashError, type Router } from './router.js';

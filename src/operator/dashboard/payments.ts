@@ -3,15 +3,7 @@
 import { stringifyWithBigints } from '../../core/bigint-json.js';
 import { randomToken } from '../../core/ids.js';
 import { parseMajor } from '../../core/money.js';
-import {
-  type Delivery,
-  type FaceName,
-  type JsonObject,
-  type ObjectRef,
-  type Payment,
-  type PaymentStatus,
-  type Payout,
-} from '../../core/model.js';
+import { type Delivery, type FaceName, type JsonObject, type ObjectRef, type Payment, type PaymentStatus } from '../../core/model.js';
 import { search, timeline } from '../objects.js';
 import type { OperatorContext } from '../context.js';
 import { esc } from '../../faces/kit/html.js';

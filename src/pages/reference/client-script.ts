@@ -6,6 +6,7 @@
 //                  pasted private key (PKCS#8, or PKCS#1 wrapped here); the key never leaves the page
 //   mbill          HTTP Basic with a token as the user name
 //   way2pay        generation 1: hex HMAC-SHA256(secret, body + nonce);
+//                  generation 2: as generation 3, with the Expires header (unix seconds + 300) for the nonce;
 //                  generation 3: hex HMAC-SHA512(secret, path + query + sorted-key JSON + nonce);
 //                  its sandbox operations: Authorization: Bearer <admin token> (pasted, never filled in)
 // Written without template literals so that it can live in a String.raw literal.
@@ -146,7 +147,8 @@ export const CLIENT_SCRIPT = String.raw`
         r.headers['Authorization'] = 'Bearer ' + admin;
         return Promise.resolve();
       }
-      var key = cred('publicKey'), secret = cred('secretKey'), generation = cred('generation') === '3' ? '3' : '1';
+      var g = cred('generation'), generation = g === '3' || g === '2' ? g : '1';
+      var key = cred('publicKey'), secret = cred('secretKey');
       if (!key || !secret) return Promise.reject(new Error('Fill in the public key and the secret key.'));
       var nonce = nextNonce(key, generation);
       if (generation === '1') {
@@ -158,7 +160,9 @@ export const CLIENT_SCRIPT = String.raw`
         try { body = JSON.stringify(sortKeys(JSON.parse(r.body))); } catch (e) { body = r.body; }
       }
       r.signed = r.path + r.query + body + nonce; // the query string (keys sorted) is part of the signed path
-      return hmacHex('SHA-512', secret, r.signed).then(function (sig) { r.headers['Public-Key'] = key; r.headers['Nonce'] = nonce; r.headers['Signature'] = sig; });
+      // generation 2 signs as generation 3 does, its counter (an expiry in unix seconds) sent as Expires
+      var counterHeader = generation === '2' ? 'Expires' : 'Nonce';
+      return hmacHex('SHA-512', secret, r.signed).then(function (sig) { r.headers['Public-Key'] = key; r.headers[counterHeader] = nonce; r.headers['Signature'] = sig; });
     }
   };
 

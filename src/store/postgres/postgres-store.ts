@@ -1,6 +1,6 @@
 // PostgreSQL (pg pool). Several gateway processes may share one database: row locks guard state changes,
 // workers claim rows with FOR UPDATE SKIP LOCKED, and uniqueness is enforced by constraints.
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import { CompiledQuery, Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Store, Tx } from '../../core/ports.js';
 import { KyselyTx } from '../kysely-tx.js';
@@ -9,6 +9,7 @@ import { listTables, migrateToLatest, type Migrations } from '../migrations.js';
 import type { CoreDatabase } from '../tables.js';
 import { accountTotalsSql } from './account-totals.js';
 import { postgresOps as ops } from './dialect-ops.js';
+import { ATTACH_BATCH, batchedClient, type BatchHolder, type RoundTripStats, type StatementBatch } from './statement-batch.js';
 
 // int8 → bigint; numeric stays a string
 pg.types.setTypeParser(20, (v) => BigInt(v));
@@ -17,13 +18,14 @@ pg.types.setTypeParser(20, (v) => BigInt(v));
  * Runs the query layer's statements as named prepared statements: PostgreSQL parses and plans each distinct
  * statement once per connection instead of on every execution (the query layer sends parameterised SQL, and
  * the prepared shapes keep its text stable). Only data statements are named, and at most MAX_NAMED texts.
+ * Each connection handed out carries the batch of its transaction's deferred writes (statement-batch.ts).
  */
 const MAX_NAMED = 2000;
-function namedStatements(pool: pg.Pool) {
+function namedStatements(pool: pg.Pool, stats: RoundTripStats) {
   const names = new Map<string, string>();
   const nameOf = (text: string): string | undefined => {
     let name = names.get(text);
-    // one statement only: a statement list (the account totals with COMMIT) goes by the simple protocol
+    // one statement only: a statement list (deferred writes with the next statement) goes by the simple protocol
     if (name === undefined && names.size < MAX_NAMED && !text.includes(';') && /^\s*(select|insert|update|delete|with)\b/i.test(text)) {
       name = `pp${names.size + 1}`;
       names.set(text, name);
@@ -34,15 +36,16 @@ function namedStatements(pool: pg.Pool) {
     async connect() {
       const client = await pool.connect();
       const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
-      // the query layer calls only these two
-      return {
-        query(config: unknown, values?: unknown[]) {
+      // the query layer calls only query and release
+      return batchedClient(
+        client,
+        (config: unknown, values?: unknown[]) => {
           if (typeof config !== 'string') return query(config, values);
           const name = nameOf(config);
           return name ? query({ name, text: config, values }) : query(config, values);
         },
-        release: (e?: Error | boolean) => client.release(e),
-      } as unknown as pg.PoolClient;
+        stats,
+      ) as unknown as pg.PoolClient;
     },
     end: () => pool.end(),
   };
@@ -60,9 +63,26 @@ export async function openPostgresStore(opts: PostgresOptions): Promise<Store> {
   pool.on('error', () => {
     /* idle client errors are reported by the next query */
   });
-  const db = new Kysely<CoreDatabase>({ dialect: new PostgresDialect({ pool: namedStatements(pool) }) });
+  const stats: RoundTripStats = { roundTrips: 0, transactions: 0, recent: [] };
+  const db = new Kysely<CoreDatabase>({ dialect: new PostgresDialect({ pool: namedStatements(pool, stats) }) });
   await migrateToLatest(db, 'postgres', opts.migrations);
-  return new PostgresStore(db);
+  const store = new PostgresStore(db);
+  roundTripStats.set(store, stats);
+  return store;
+}
+
+const roundTripStats = new WeakMap<Store, RoundTripStats>();
+
+/** The round trips a PostgreSQL store has made (undefined for another store): for tests and the benchmark. */
+export function postgresRoundTrips(store: Store): RoundTripStats | undefined {
+  return roundTripStats.get(store);
+}
+
+/** The batch of the connection a transaction or read runs on. */
+async function attach(conn: Kysely<CoreDatabase>): Promise<StatementBatch> {
+  const holder: BatchHolder = { batch: null };
+  await conn.executeQuery(CompiledQuery.raw(ATTACH_BATCH, [holder]));
+  return holder.batch!;
 }
 
 class PostgresStore implements Store {
@@ -70,35 +90,41 @@ class PostgresStore implements Store {
   constructor(private readonly db: Kysely<CoreDatabase>) {}
 
   /**
-   * One transaction on one connection. The account totals it changed are sent with its COMMIT, in one round trip:
-   * the rows of hot accounts (a merchant's balance, the network's), which every payment updates, are locked only
-   * while PostgreSQL runs that last statement list, not while this process's event loop gets round to the next
-   * statement, which under load serialised every payment behind those locks.
+   * One transaction on one connection. Its writes whose answer nobody reads travel with its next statement that
+   * needs one, BEGIN with its first statement, and the rest (with the account totals it changed) with its COMMIT,
+   * in one round trip: the rows of hot accounts (a merchant's balance, its network account), which every payment
+   * updates, are locked only while PostgreSQL runs that last statement list, not while this process's event loop
+   * gets round to the next statement, which under load serialised every payment behind those locks.
    */
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     return this.db.connection().execute(async (conn) => {
-      await sql`begin`.execute(conn);
+      const batch = await attach(conn);
+      batch.begin();
       try {
-        const tx = new KyselyTx(conn, ops);
+        const tx = new KyselyTx(conn, ops, batch);
         const r = await fn(tx);
         const totals = accountTotalsSql(tx.deltas.changed());
         if (totals === null) await tx.flushAccounts();
         else tx.deltas.clear();
-        // the account totals' guards (CHECK constraints, bigint range) answer here: as their coded CoreError
+        // the deferred writes' and the account totals' guards (CHECK constraints, bigint range) answer here: as
+        // their coded CoreError
         await guarded(() => sql.raw(`${totals ?? ''}commit`).execute(conn));
         return r;
       } catch (e) {
         try {
-          await sql`rollback`.execute(conn);
+          await batch.rollback();
         } catch {
           /* the connection is broken: the server rolls back */
         }
         throw e;
+      } finally {
+        batch.finish();
       }
     });
   }
 
   async read<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    // no connection of its own: each statement takes one from the pool (and is counted as a read of one round trip)
     const tx = new KyselyTx(this.db, ops);
     const r = await fn(tx);
     await tx.flushAccounts();

@@ -10,10 +10,7 @@ export class ApiRequestRepository implements ApiRequestRepo {
   async insert(rows: ApiRequestRecord[]): Promise<void> {
     if (rows.length === 0) return;
     // the ids are the database's
-    await this.q.db
-      .insertInto('api_requests')
-      .values(rows.map(({ id: _id, ...r }) => apiRequests.write(r)))
-      .execute();
+    await this.q.write(this.q.db.insertInto('api_requests').values(rows.map(({ id: _id, ...r }) => apiRequests.write(r))));
   }
   async list(f: { merchantId?: string; subject?: string; limit: number; beforeId?: number }): Promise<ApiRequestRecord[]> {
     let q = this.q.db.selectFrom('api_requests').selectAll();

@@ -8,7 +8,7 @@ export class CardTokenRepository implements CardTokenRepo {
   constructor(private readonly q: Queries) {}
 
   async insert(t: CardToken): Promise<void> {
-    await this.q.db.insertInto('card_tokens').values(cardTokens.write(t)).execute();
+    await this.q.write(this.q.db.insertInto('card_tokens').values(cardTokens.write(t)));
   }
   async get(token: string): Promise<CardToken | undefined> {
     const r = await this.q.first('cardTokens.get', (slot) => this.q.db.selectFrom('card_tokens').selectAll().where('token', '=', slot(0)), [

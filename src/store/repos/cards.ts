@@ -16,18 +16,20 @@ export class CardRepository implements CardRepo {
     return r && cards.read(r);
   }
   async insert(c: StoredCard): Promise<void> {
-    await this.q.db
-      .insertInto('cards')
-      .values(cards.write(c))
-      .onConflict((oc) => oc.column('fingerprint').doNothing())
-      .execute();
+    // deferrable: the vault reads the stored card back by its fingerprint
+    await this.q.write(
+      this.q.db
+        .insertInto('cards')
+        .values(cards.write(c))
+        .onConflict((oc) => oc.column('fingerprint').doNothing()),
+    );
   }
   async update(
     id: string,
     patch: Partial<Pick<StoredCard, 'expMonth' | 'expYear' | 'holder' | 'panEncrypted' | 'keyId' | 'fingerprint'>>,
   ): Promise<void> {
     const set = cards.write(patch);
-    if (Object.keys(set).length) await this.q.db.updateTable('cards').set(set).where('id', '=', id).execute();
+    if (Object.keys(set).length) await this.q.write(this.q.db.updateTable('cards').set(set).where('id', '=', id));
   }
   async list(afterId: string | null, limit: number): Promise<StoredCard[]> {
     let q = this.q.db.selectFrom('cards').selectAll();

@@ -48,7 +48,7 @@ export class DeliveryRepository implements DeliveryRepo {
     const set: Record<string, unknown> = { locked_until: 0 };
     Object.assign(set, deliveries.write(patch));
     const cols = Object.keys(set);
-    await this.q.prepared(
+    await this.q.writePrepared(
       `deliveries.update:${cols.join(',')}`,
       (slot) =>
         this.q.db

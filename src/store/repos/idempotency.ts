@@ -8,8 +8,10 @@ export class IdempotencyRepository implements IdempotencyRepo {
   constructor(private readonly q: Queries) {}
 
   async claim(scope: string, key: string, requestHash: string, now: number, expiresAt: number): Promise<boolean> {
-    // An expired record no longer counts.
-    await this.q.db.deleteFrom('idempotency').where('scope', '=', scope).where('key', '=', key).where('expires_at', '<=', now).execute();
+    // An expired record no longer counts (deferrable: it travels with the insert).
+    await this.q.write(
+      this.q.db.deleteFrom('idempotency').where('scope', '=', scope).where('key', '=', key).where('expires_at', '<=', now),
+    );
     const res = await this.q.db
       .insertInto('idempotency')
       .values(
@@ -48,20 +50,18 @@ export class IdempotencyRepository implements IdempotencyRepo {
     };
   }
   async complete(scope: string, key: string, res: { status: number; headers: Record<string, string>; body: string }): Promise<void> {
-    await this.q.db
-      .updateTable('idempotency')
-      .set(idempotency.write({ state: 'completed', responseStatus: res.status, responseHeaders: res.headers, responseBody: res.body }))
-      .where('scope', '=', scope)
-      .where('key', '=', key)
-      .execute();
+    await this.q.write(
+      this.q.db
+        .updateTable('idempotency')
+        .set(idempotency.write({ state: 'completed', responseStatus: res.status, responseHeaders: res.headers, responseBody: res.body }))
+        .where('scope', '=', scope)
+        .where('key', '=', key),
+    );
   }
   async release(scope: string, key: string): Promise<void> {
-    await this.q.db
-      .deleteFrom('idempotency')
-      .where('scope', '=', scope)
-      .where('key', '=', key)
-      .where('state', '=', 'in_progress')
-      .execute();
+    await this.q.write(
+      this.q.db.deleteFrom('idempotency').where('scope', '=', scope).where('key', '=', key).where('state', '=', 'in_progress'),
+    );
   }
   async purge(before: number): Promise<number> {
     const res = await this.q.db.deleteFrom('idempotency').where('expires_at', '<=', before).executeTakeFirst();

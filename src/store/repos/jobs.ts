@@ -8,7 +8,7 @@ export class JobRepository implements JobRepo {
   constructor(private readonly q: Queries) {}
 
   async schedule(kind: string, ref: string, runAt: number, payload: JsonObject): Promise<void> {
-    await this.q.prepared(
+    await this.q.writePrepared(
       'jobs.schedule',
       (slot) =>
         this.q.db
@@ -30,7 +30,7 @@ export class JobRepository implements JobRepo {
     );
   }
   async cancel(kind: string, ref: string): Promise<void> {
-    await this.q.prepared(
+    await this.q.writePrepared(
       'jobs.cancel',
       (slot) => this.q.db.deleteFrom('jobs').where('kind', '=', slot(0)).where('ref', '=', slot(1)).where('status', '=', 'pending'),
       [kind, ref],
@@ -61,11 +61,12 @@ export class JobRepository implements JobRepo {
     patch: { runAt?: number; lastError?: string | null } = {},
   ): Promise<void> {
     // a finished job's claim ends
-    await this.q.db
-      .updateTable('jobs')
-      .set({ ...jobs.write({ status, ...patch }), locked_until: 0 })
-      .where('id', '=', id)
-      .execute();
+    await this.q.write(
+      this.q.db
+        .updateTable('jobs')
+        .set({ ...jobs.write({ status, ...patch }), locked_until: 0 })
+        .where('id', '=', id),
+    );
   }
   async nextAt(): Promise<number | null> {
     const r = await this.q.db

@@ -1,20 +1,36 @@
 // Ledger accounts and transfers. Account totals change through the transaction's AccountDeltas (written at its
-// end by flushTotals, or with the COMMIT on PostgreSQL); reads through the transaction include its changes.
+// end by flushTotals, or with the COMMIT on PostgreSQL); reads through the transaction include its changes. In a
+// PostgreSQL transaction, a transfer it inserted is read back, and its pending state changed, from what it wrote
+// (own-rows.ts): no other transaction sees that row before the COMMIT.
 import { sql } from 'kysely';
 import { CoreError } from '../../core/errors.js';
 import type { LedgerAccount, LedgerTransfer } from '../../core/model.js';
 import type { AccountDelta, LedgerRepo } from '../../core/ports.js';
 import type { AccountDeltas } from '../account-deltas.js';
 import { guarded } from '../ledger-guards.js';
+import { OwnRows } from '../own-rows.js';
+import type { SlotOf } from '../prepared.js';
 import type { Queries } from '../queries.js';
 import { toBigint } from '../table.js';
 import { accounts, ledgerTransfers } from '../tables.js';
 
+const TRANSFER_COLUMNS = ledgerTransfers.columns.length;
+
 export class LedgerRepository implements LedgerRepo {
+  /** the transfers this transaction inserted, as written (PostgreSQL transactions only) */
+  private readonly own: OwnRows<number, Record<string, unknown>> | null;
+  /** the accounts of an owner in a currency, as read together (PostgreSQL transactions only) */
+  private readonly siblings: Map<string, Array<Record<string, unknown>>> | null;
+  private siblingsUndo = 0;
+
   constructor(
     private readonly q: Queries,
     private readonly deltas: AccountDeltas,
-  ) {}
+  ) {
+    this.own = q.deferred ? new OwnRows(q.deferred) : null;
+    this.siblings = q.deferred ? new Map() : null;
+    this.siblingsUndo = q.deferred?.undoCount ?? 0;
+  }
 
   private account(r: object): LedgerAccount {
     return this.deltas.applyTo(accounts.read(r));
@@ -25,6 +41,31 @@ export class LedgerRepository implements LedgerRepo {
     return r && this.account(r);
   }
   async findAccount(merchantId: string, currency: string, kind: string): Promise<LedgerAccount | undefined> {
+    if (this.siblings) {
+      // an account inserted under a savepoint and rolled back is gone again
+      if (this.q.deferred!.undoCount !== this.siblingsUndo) {
+        this.siblings.clear();
+        this.siblingsUndo = this.q.deferred!.undoCount;
+      }
+      const key = `${merchantId}\u0000${currency}`;
+      let rows = this.siblings.get(key);
+      if (!rows) {
+        // one round trip for the owner's accounts in that currency: a payment reads its available account and
+        // its network account one after the other (they are read, not locked: as of this statement, as each
+        // would have been read alone a moment apart)
+        rows = (
+          await this.q.prepared(
+            'accounts.ofOwner',
+            (slot) => this.q.db.selectFrom('accounts').selectAll().where('merchant_id', '=', slot(0)).where('currency', '=', slot(1)),
+            [merchantId, currency],
+          )
+        ).rows as Array<Record<string, unknown>>;
+        this.siblings.set(key, rows);
+      }
+      const r = rows.find((x) => x.kind === kind);
+      if (r) return this.account(r);
+      // not there (yet): read as usual below
+    }
     const r = await this.q.first(
       'accounts.find',
       (slot) =>
@@ -39,6 +80,8 @@ export class LedgerRepository implements LedgerRepo {
     return r && this.account(r);
   }
   async lockAccount(id: string): Promise<LedgerAccount | undefined> {
+    // a locked account is read again, never from what was read before the lock
+    this.siblings?.clear();
     const r = await this.q.first(
       'accounts.lock',
       (slot) => this.q.ops.forUpdate(this.q.db.selectFrom('accounts').selectAll().where('id', '=', slot(0))),
@@ -47,6 +90,7 @@ export class LedgerRepository implements LedgerRepo {
     return r && this.account(r);
   }
   async insertAccount(a: LedgerAccount): Promise<boolean> {
+    this.siblings?.clear();
     const res = await this.q.db
       .insertInto('accounts')
       .values(accounts.write(a))
@@ -91,10 +135,16 @@ export class LedgerRepository implements LedgerRepo {
   }
 
   async insertTransfer(t: Omit<LedgerTransfer, 'id'>): Promise<number> {
-    const r = await guarded(() => this.q.insertRow('ledger_transfers', ledgerTransfers.write(t), true));
-    return Number(r.rows[0]!.id as bigint);
+    const row = ledgerTransfers.write(t) as Record<string, unknown>;
+    const r = await guarded(() => this.q.insertRow('ledger_transfers', row, true));
+    const id = Number(r.rows[0]!.id as bigint);
+    // every column given (the id is the database's): the row is exactly that
+    if (this.own && Object.values(row).filter((v) => v !== undefined).length === TRANSFER_COLUMNS - 1) this.own.set(id, { ...row, id });
+    return id;
   }
   async getTransfer(id: number): Promise<LedgerTransfer | undefined> {
+    const own = this.own?.get(id);
+    if (own) return ledgerTransfers.read(own);
     const r = await this.q.first(
       'transfers.get',
       (slot) => this.q.db.selectFrom('ledger_transfers').selectAll().where('id', '=', slot(0)),
@@ -103,16 +153,21 @@ export class LedgerRepository implements LedgerRepo {
     return r && ledgerTransfers.read(r);
   }
   async setPendingState(id: number, from: 'pending', to: 'posted' | 'voided'): Promise<boolean> {
-    const res = await this.q.prepared(
-      'transfers.setPendingState',
-      (slot) =>
-        this.q.db
-          .updateTable('ledger_transfers')
-          .set({ pending_state: slot(0) })
-          .where('id', '=', slot(1))
-          .where('pending_state', '=', slot(2)),
-      [to, id, from],
-    );
+    const build = (slot: SlotOf) =>
+      this.q.db
+        .updateTable('ledger_transfers')
+        .set({ pending_state: slot(0) })
+        .where('id', '=', slot(1))
+        .where('pending_state', '=', slot(2));
+    const own = this.own?.get(id);
+    if (own) {
+      // a transfer of this transaction: whether the update matches is known here, and nobody waits for it
+      if (own.pending_state !== from) return false;
+      await this.q.writePrepared('transfers.setPendingState', build, [to, id, from]);
+      this.own!.set(id, { ...own, pending_state: to });
+      return true;
+    }
+    const res = await this.q.prepared('transfers.setPendingState', build, [to, id, from]);
     return Number(res.numAffectedRows) === 1;
   }
   async listTransfersByRef(refType: string, refId: string): Promise<LedgerTransfer[]> {

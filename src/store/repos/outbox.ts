@@ -54,7 +54,7 @@ export class OutboxRepository implements OutboxRepo {
     return rows.map((r) => outbox.read(r)).sort((a, b) => a.id - b.id);
   }
   async markFannedOut(id: number, fannedOut = true): Promise<void> {
-    await this.q.db.updateTable('outbox').set(outbox.write({ fannedOut })).where('id', '=', id).execute();
+    await this.q.write(this.q.db.updateTable('outbox').set(outbox.write({ fannedOut })).where('id', '=', id));
   }
   async countPending(): Promise<number> {
     const r = await this.q.db

@@ -155,13 +155,7 @@ const notFound = { status: 200, body: { Success: false, Message: 'Not found' } }
 export const cloudpayments: FaceAdapter<Tx> = {
   face: 'cloudpayments',
   skip: [],
-  knownFailures: [
-    {
-      // the face records the merchant of a request but never the transaction it made or changed
-      scenario: 'request in the timeline',
-      reason: "fixed when the face runs its requests through the kit's command()/query() (issue 14)",
-    },
-  ],
+  knownFailures: [],
 
   async pay(e, o) {
     const r = await cryptogramPayment(e, o.pan, o.amount, o.hold === true);

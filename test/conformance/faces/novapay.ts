@@ -78,12 +78,7 @@ export const novapay: FaceAdapter<Session> = {
       scenarios: ['idempotent replay'],
     },
   ],
-  knownFailures: [
-    {
-      scenario: 'request in the timeline',
-      reason: "fixed when the face runs its requests through the kit's command()/query() (issue 14)",
-    },
-  ],
+  knownFailures: [],
 
   async pay(e, o) {
     const s = await session(e, o.amount, { hold: o.hold === true });

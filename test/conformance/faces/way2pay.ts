@@ -75,12 +75,7 @@ export const way2pay: FaceAdapter<PayIn> = {
       scenarios: ['partial refund', 'full refund', 'hold then capture', 'hold then void'],
     },
   ],
-  knownFailures: [
-    {
-      scenario: 'request in the timeline',
-      reason: "fixed when the face runs its requests through the kit's command()/query() (issue 14)",
-    },
-  ],
+  knownFailures: [],
 
   pay: (e, o) => payIn(e, o.amount),
 

@@ -278,7 +278,12 @@ describe.each(STORES)('CloudPayments API on %s', (store) => {
         Success: true,
         Message: null,
       });
-      expect((await c.get({ TransactionId: authModel.TransactionId })).Model).toMatchObject({ Status: 'Completed', Amount: 20 });
+      // a partial confirmation shows the confirmed amount
+      expect((await c.get({ TransactionId: authModel.TransactionId })).Model).toMatchObject({
+        Status: 'Completed',
+        Amount: 15.5,
+        PaymentAmount: 15.5,
+      });
 
       const secure = await api.chargeCryptogramPayment({ ...base, Amount: 5, CardCryptogramPacket: await c.cryptogram(card(VISA_3DS)) });
       expect(secure.isPayment3DSResponse()).toBe(true);

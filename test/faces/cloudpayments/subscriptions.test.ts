@@ -4,7 +4,7 @@
 // Recurrent. On SQLite and PostgreSQL.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { NotificationHandlers } from 'cloudpayments';
-import { addInterval } from '../../../src/faces/cloudpayments/subscriptions.js';
+import { addInterval } from '../../../src/faces/cloudpayments/service/subscriptions.js';
 import type { TestGateway } from '../../helpers/gateway.js';
 import { eventually } from '../../helpers/eventually.js';
 import { STORES } from '../../helpers/stores.js';

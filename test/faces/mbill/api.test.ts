@@ -1,10 +1,10 @@
 // The Mbill API Manifest envelope over real HTTP, on SQLite and PostgreSQL: request ids, every error type
 // the face answers with (400, 401, 404, 409, 413, 415, 422), X-Idempotency-Key (echoed, and a repeat
 // answered with the first result), and the transfer list with cursors.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FIXED_TEST_OTP } from '../../../src/core/network/test-cards.js';
 import type { TransferView } from '../../../src/faces/mbill/client.js';
-import { TestGateway, useGateway } from '../../helpers/gateway.js';
+import { useGateway } from '../../helpers/gateway.js';
 import { STORES } from '../../helpers/stores.js';
 import { API_TOKEN, CARDS, card, client, OTHER_TOKEN, raw, startMbill, transferBody } from './helpers.js';
 

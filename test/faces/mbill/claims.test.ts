@@ -1,13 +1,13 @@
 // Transfers to an external credential and the claims that complete them, over real HTTP on SQLite and
 // PostgreSQL: waiting_for_claim, POST /claims with its rules, the claim token (404 before 401), the
 // claimant's OTP (wrong, generated, fixed), the payout to the claimant's card, declines and expiry.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DECLINE_REASONS } from '../../../src/core/network/reasons.js';
 import { declineCardPan, FIXED_TEST_OTP } from '../../../src/core/network/test-cards.js';
 import type { ClaimView, TransferView } from '../../../src/faces/mbill/client.js';
 import { mbillStore } from '../../../src/faces/mbill/store.js';
 import { eventually } from '../../helpers/eventually.js';
-import { TestGateway, useGateway } from '../../helpers/gateway.js';
+import { useGateway } from '../../helpers/gateway.js';
 import { STORES } from '../../helpers/stores.js';
 import { API_TOKEN, balance, CARDS, card, claimOtp, client, feesBalance, raw, startMbill, transferBody } from './helpers.js';
 
@@ -66,6 +66,31 @@ describe.each(STORES)('Mbill claims on %s', (store) => {
     // the sender's money waits in the merchant's balance; the fee is kept
     expect((await balance(g.h)) - merchantBefore).toBe(100000n);
     expect((await feesBalance(g.h)) - feesBefore).toBe(1000n);
+  });
+
+  it("takes the blueprint's `external-id` recipient (its Create-transfer prose) as an external credential", async () => {
+    // "Recipient can be: ... `external-id` - whenever you want to send payment that can be claimed later"
+    const body = transferBody(card(CARDS.visaNo3ds), { type: 'external-id', metadata: { wallet: 'w-7' } }, 1000, 10, {
+      recipient: { phone: '+380631112255', credential: { type: 'external-id', metadata: { wallet: 'w-7' } } },
+    });
+    const r = await raw(g.h, 'POST', '/transfers', { token: API_TOKEN, body: JSON.stringify(body) });
+    expect(r.status, r.text).toBe(201);
+    const t = r.json.data as TransferView;
+    expect(t.recipient).toEqual({
+      phone: '+380631112255',
+      email: null,
+      credential: { type: 'external-credential', id: expect.stringMatching(/^\d{9}$/), metadata: { wallet: 'w-7' } },
+    });
+    expect((await client(g.h).authenticateTransfer(t.id, t.token, FIXED_TEST_OTP)).data.status).toBe('waiting_for_claim');
+    const c = await claim(t);
+    expect(c).toMatchObject({ status: 'authentication', external_id: claimIdOf(t) });
+    // the same rule as for `external-credential`: the recipient's phone is required
+    const noPhone = await raw(g.h, 'POST', '/transfers', {
+      token: API_TOKEN,
+      body: JSON.stringify({ ...body, recipient: { credential: { type: 'external-id' } } }),
+    });
+    expect(noPhone.status).toBe(422);
+    expect(noPhone.json.error.invalid).toEqual([E('$.recipient.phone', 'required', [], "can't be blank")]);
   });
 
   it('creates a claim (201, the blueprint shape), completes it with the OTP and pays the claimant', async () => {

@@ -1,7 +1,7 @@
 // Mbill card tokens over real HTTP on SQLite and PostgreSQL: the 201 shape, every card rule with its
 // exact invalid[] entry, one-time use (also under concurrency), the 15-minute life on the gateway clock,
 // the card data sealed at rest and removed on use or expiry, and the tokenizer script and iframe.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { mbillStore } from '../../../src/faces/mbill/store.js';
 import { STORES } from '../../helpers/stores.js';
 import { eventually } from '../../helpers/eventually.js';

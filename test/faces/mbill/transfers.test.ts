@@ -1,7 +1,7 @@
 // Mbill transfers end to end over real HTTP, on SQLite and PostgreSQL: the blueprint's shapes, 3-D Secure
 // through the ACS with the `arrival` redirect, lookup codes (generated, fixed, wrong), the decline object of
 // every core reason, the 15-minute authentication deadline, payouts that fail (refund), and the ledger.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ALL_DECLINE_REASONS, DECLINE_REASONS, type DeclineReason } from '../../../src/core/network/reasons.js';
 import { declineCardPan, FIXED_TEST_OTP } from '../../../src/core/network/test-cards.js';
 import { luhnCheckDigit } from '../../../src/core/cards.js';
@@ -9,7 +9,7 @@ import { MbillApiError, type TransferView } from '../../../src/faces/mbill/clien
 import { mbillStore } from '../../../src/faces/mbill/store.js';
 import { passAcs, postForm } from '../../helpers/browser-lite.js';
 import { eventually } from '../../helpers/eventually.js';
-import { TestGateway, useGateway } from '../../helpers/gateway.js';
+import { useGateway } from '../../helpers/gateway.js';
 import { STORES } from '../../helpers/stores.js';
 import { BLUEPRINT_AUTHORIZATION, BLUEPRINT_TOKEN, pay2youGroup } from './documented.js';
 import { balance, CARDS, card, client, feesBalance, raw, startMbill, transferBody, transferOtp } from './helpers.js';

@@ -1,8 +1,8 @@
 // Every rule of POST /transfers with its exact API Manifest invalid[] entry (rule names, params and
 // descriptions as EView renders the reference server's validators), on SQLite and PostgreSQL.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { mbillFee } from '../../../src/faces/mbill/client.js';
-import { TestGateway, useGateway } from '../../helpers/gateway.js';
+import { useGateway } from '../../helpers/gateway.js';
 import { STORES } from '../../helpers/stores.js';
 import { API_TOKEN, CARDS, card, client, raw, startMbill, transferBody } from './helpers.js';
 

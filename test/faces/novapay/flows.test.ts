@@ -59,6 +59,38 @@ describe.each(STORES)('NovaPay face on %s: sessions, holds, voids and postbacks'
       ...extra,
     });
 
+  it("lists every request about a session in its timeline and in its payment's, under the merchant: API routes and payer pages", async () => {
+    const c = client(h);
+    const { id } = await newSession();
+    const pay = await c.addPayment({ session_id: id, amount: 12.34, use_hold: true });
+    await payOnPage(pay.url, '4000000000003055');
+    await waitStatus(id, 'holded');
+    await c.completeHold(id, 10);
+    const requests = async (type: string, objectId: string) => {
+      const r = await fetch(`${h.url}/admin/api/objects/${type}/${objectId}/timeline`, {
+        headers: { authorization: `Bearer ${h.gw.adminToken}` },
+      });
+      expect(r.status).toBe(200);
+      const entries = ((await r.json()) as { entries: Array<{ kind: string; data: { method: string; path: string; merchantId: string } }> })
+        .entries;
+      return entries.filter((e) => e.kind === 'request').map((e) => `${e.data.method} ${e.data.path.split('?')[0]} ${e.data.merchantId}`);
+    };
+    const session = await requests('novapay_session', id);
+    for (const r of [
+      'POST /novapay/v1/session np1',
+      'POST /novapay/v1/payment np1',
+      'GET /novapay/pay np1',
+      'POST /novapay/pay np1',
+      'POST /novapay/v1/get-status np1',
+      'POST /novapay/v1/complete-hold np1',
+    ])
+      expect(session).toContain(r);
+    const payment = await requests('payment', pay.id);
+    for (const r of ['POST /novapay/v1/payment np1', 'POST /novapay/pay np1', 'POST /novapay/v1/complete-hold np1'])
+      expect(payment).toContain(r);
+    expect(payment).not.toContain('POST /novapay/v1/session np1');
+  });
+
   it('a held session: the hosted page with 3-D Secure, partial completion, a signed postback on every change', async () => {
     const c = client(h);
     const before = await balance();

@@ -1,5 +1,5 @@
 // Shared fixtures of the NovaPay face tests: merchant 1 with the public key of the QE key that produced
-// the seed's x-sign values, a second merchant with a fresh key, the faces to serve, and client helpers.
+// the documented x-sign values, a second merchant with a fresh key, the faces to serve, and client helpers.
 import { createPublicKey, generateKeyPairSync, sign, verify, type KeyLike } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { ALL_FACES } from '../../../src/faces/registry.js';

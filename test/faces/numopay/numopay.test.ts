@@ -26,6 +26,10 @@ const STATUS_KEYS = [
   'card_number',
   'state_code',
   'state_description',
+  // shown for every order (Numopay's documents): null / the order's own amount and currency without a conversion
+  'checkout_session_id',
+  'original_amount',
+  'original_currency',
 ].sort();
 
 /**
@@ -194,7 +198,30 @@ describe.each(STORES)('Numopay face on %s', (store) => {
           card_number: '4000********3055',
           state_code: 0,
           state_description: 'Нет ошибки',
+          checkout_session_id: null,
+          original_amount: '100',
+          original_currency: 'RUB',
         },
+      });
+    });
+
+    it('shows a charge in another currency with its converted amount and the original one', async () => {
+      // 1.00 EUR on a RUB account: 100 RUB at the sandbox rate (docs/numopay.md), 10000 kopecks
+      const t = await raw(
+        'POST',
+        `/v2/accounts/${RUB}/charge/token`,
+        JSON.stringify({ amount: '100', currency: 'EUR', redirect_url: 'https://example.com' }),
+      );
+      expect(t.status).toBe(200);
+      await client().charge(RUB, { token: t.json.data.token, card_info: { number: '4000000000003055', ...FUTURE } });
+      const s = await raw('GET', `/v2/accounts/${RUB}/payment/${t.json.data.order_slug}`);
+      expect(s.json.data).toMatchObject({
+        status: 'success',
+        amount: '10000',
+        currency: 'RUB',
+        checkout_session_id: null,
+        original_amount: '100',
+        original_currency: 'EUR',
       });
     });
 
@@ -227,6 +254,9 @@ describe.each(STORES)('Numopay face on %s', (store) => {
         card_number: '5555********4444',
         state_code: 0,
         state_description: 'Нет ошибки',
+        checkout_session_id: null,
+        original_amount: '100',
+        original_currency: 'RUB',
       });
     });
 
@@ -435,6 +465,7 @@ describe.each(STORES)('Numopay face on %s', (store) => {
         expect(Object.keys(last)).toEqual(['type', 'data', 'event_at']);
         expect(last.type).toBe('order');
         expect(last.data).toEqual(await c.paymentStatus(RUB, t.order_slug));
+        expect(last.data).toMatchObject({ amount: '250', checkout_session_id: null, original_amount: '250', original_currency: 'RUB' });
         expect(hooks[0]!.headers['x-polypay-event-id']).toBe(hooks[1]!.headers['x-polypay-event-id']);
         expect(hooks[0]!.method).toBe('POST');
 

@@ -2,12 +2,11 @@
 // both auth generations, replayed, stale and racing nonces (also across two gateway child processes on
 // PostgreSQL), every error code of the table in the seed's envelope, and bad input that never gets a 500.
 import { createHmac } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Way2PayApiError, Way2PayClient } from '../../../src/faces/way2pay/client.js';
-import { toWire } from '../../../src/faces/way2pay/routes.js';
+import { toWire } from '../../../src/faces/way2pay/http.js';
 import { gen1Message, gen1Signature, gen3Message, gen3Signature, nextNonce } from '../../../src/faces/way2pay/signing.js';
-import { TestGateway, startTestGateway, useGateway } from '../../helpers/gateway.js';
-import { Receiver } from '../../helpers/receiver.js';
+import { startTestGateway, useGateway } from '../../helpers/gateway.js';
 import { startChildGateways } from '../../helpers/child-gateway.js';
 import { STORES } from '../../helpers/stores.js';
 import {

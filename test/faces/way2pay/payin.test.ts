@@ -2,9 +2,9 @@
 // transfer (sandbox) and the operator's confirmation, COMPLETED, INCORRECT_AMOUNT, TIMEOUT (the Clock),
 // CANCELLED (both cancel forms), ERROR and REFUNDED, each with its signed callback to a real receiver,
 // retries after failed callbacks, commissions and the payment balance in the ledger.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { way2payService } from '../../../src/faces/way2pay/operations.js';
-import { TestGateway, startTestGateway, useGateway } from '../../helpers/gateway.js';
+import { describe, expect, it } from 'vitest';
+import { way2payService } from '../../../src/faces/way2pay/service.js';
+import { startTestGateway, useGateway } from '../../helpers/gateway.js';
 import { Receiver, type Received } from '../../helpers/receiver.js';
 import { eventually } from '../../helpers/eventually.js';
 import { STORES } from '../../helpers/stores.js';

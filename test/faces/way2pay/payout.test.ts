@@ -2,12 +2,11 @@
 // insufficient balance, the freeze then the debit (visible in /balance), execution on the Clock (test cards
 // decline), cancellation, TIMEOUT, REFUNDED, callbacks, concurrent pay-outs that cannot overspend, and the
 // exact shapes of /balance, /banks, /currencies and /commissions.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { declineCardPan } from '../../../src/core/network/test-cards.js';
 import type { PayOutBody } from '../../../src/faces/way2pay/client.js';
-import { way2payService } from '../../../src/faces/way2pay/operations.js';
-import { TestGateway, startTestGateway, useGateway } from '../../helpers/gateway.js';
-import { Receiver } from '../../helpers/receiver.js';
+import { way2payService } from '../../../src/faces/way2pay/service.js';
+import { startTestGateway, useGateway } from '../../helpers/gateway.js';
 import { eventually } from '../../helpers/eventually.js';
 import { STORES } from '../../helpers/stores.js';
 import { client, ext, FACES, GEN1, GEN3, hmac256, ISO_MS, MANUAL, raw, RICH, UUID, W2P_SEED, type Keys } from './helpers.js';

@@ -1,0 +1,130 @@
+// Orders: invoices with a hosted payment page. Created and cancelled through the API; paid on the page (pages.ts)
+// at most once (the order row is locked), a declined attempt may be retried; SubscriptionBehavior makes a weekly or
+// monthly subscription from the card that paid.
+import { randomToken } from '../../../core/ids.js';
+import type { Json, JsonObject, Payment, PaymentStatus } from '../../../core/model.js';
+import type { AuthorizeResult } from '../../../core/payments.js';
+import type { Tx } from '../../../core/ports.js';
+import type { FaceContext } from '../../face.js';
+import { CpError } from '../http.js';
+import { cpStore, type Order } from '../store.js';
+import type { CpPaymentMeta } from '../wire/transaction.js';
+import { pay, type PayInput, type Prepared } from './payments.js';
+import { subscribeFromOrder } from './subscriptions.js';
+import { withToken } from './tokens.js';
+
+/** A payment of the order waiting for 3-D Secure. */
+export const IN_FLIGHT: ReadonlySet<PaymentStatus> = new Set(['requires_authentication']);
+/** A payment that paid the order. */
+export const PAID: ReadonlySet<PaymentStatus> = new Set(['authorized', 'captured', 'partially_refunded', 'refunded']);
+
+/** What /orders/create asks for. */
+export interface NewOrder {
+  amount: bigint;
+  currency: string;
+  description: string;
+  email: string | null;
+  phone: string | null;
+  requireConfirmation: boolean;
+  invoiceId: string | null;
+  accountId: string | null;
+  cultureName: string | null;
+  successRedirectUrl: string | null;
+  failRedirectUrl: string | null;
+  jsonData: Json;
+  /** the other create parameters (SendEmail, OfferUri, SubscriptionBehavior, …) */
+  extra: JsonObject;
+}
+
+export async function createOrder(tx: Tx, ctx: FaceContext, merchantId: string, n: NewOrder): Promise<Order> {
+  const now = ctx.engine.clock.now();
+  const o: Order = {
+    id: randomToken(16),
+    number: await tx.sequences.nextTransactionId(),
+    merchantId,
+    ...n,
+    status: 'Created',
+    paymentId: null,
+    createdAt: now,
+    paidAt: null,
+    updatedAt: now,
+  };
+  await cpStore.insertOrder(tx, o);
+  return o;
+}
+
+/** Cancels an unpaid order (a payment waiting for 3-D Secure is voided). */
+export async function cancelOrder(tx: Tx, ctx: FaceContext, merchantId: string, id: string): Promise<Order> {
+  const o = await cpStore.lockOrder(tx, id);
+  if (!o || o.merchantId !== merchantId) throw new CpError('Not found');
+  if (o.status === 'Paid') throw new CpError('The order has already been paid');
+  if (o.paymentId !== null) {
+    const pm = await tx.payments.get(o.paymentId);
+    if (pm && (pm.status === 'created' || pm.status === 'requires_authentication')) await ctx.engine.payments.void(tx, pm.id);
+  }
+  o.status = 'Cancelled';
+  o.updatedAt = ctx.engine.clock.now();
+  await cpStore.updateOrder(tx, o);
+  return o;
+}
+
+/** Marks an order paid by an approved payment; SubscriptionBehavior creates the subscription. */
+async function markPaid(tx: Tx, ctx: FaceContext, o: Order, p: Payment): Promise<void> {
+  const now = ctx.engine.clock.now();
+  o.status = 'Paid';
+  o.paidAt = now;
+  o.paymentId = p.id;
+  o.updatedAt = now;
+  await cpStore.updateOrder(tx, o);
+  const behavior = o.extra.SubscriptionBehavior;
+  const token = (p.metadata as CpPaymentMeta).token;
+  if ((behavior === 'CreateWeekly' || behavior === 'CreateMonthly') && token && p.card)
+    await subscribeFromOrder(tx, ctx, o, {
+      accountId: p.payerRef ?? o.email ?? o.id,
+      token,
+      cardId: p.card.cardId,
+      interval: behavior === 'CreateWeekly' ? 'Week' : 'Month',
+      requireConfirmation: o.requireConfirmation,
+      cultureName: o.cultureName,
+    });
+}
+
+/** Pays the order with the page's card; null when the order is no longer payable (paid, cancelled, in 3-D Secure). */
+export async function payOrder(
+  tx: Tx,
+  ctx: FaceContext,
+  orderId: string,
+  input: PayInput,
+  prepared: Prepared,
+): Promise<{ o: Order; r: AuthorizeResult } | null> {
+  const o = await cpStore.lockOrder(tx, orderId);
+  if (!o || o.status !== 'Created') return null;
+  if (o.paymentId !== null) {
+    const prev = await tx.payments.get(o.paymentId);
+    if (prev && (IN_FLIGHT.has(prev.status) || PAID.has(prev.status))) return null;
+  }
+  const r = await pay(tx, ctx, input, prepared);
+  o.paymentId = r.payment.id;
+  o.updatedAt = ctx.engine.clock.now();
+  if (r.kind === 'approved') await markPaid(tx, ctx, o, r.payment);
+  else await cpStore.updateOrder(tx, o);
+  return { o, r };
+}
+
+/** The ACS's answer for the order's payment (TermUrl): approved pays the order. */
+export async function completeOrderAuthentication(
+  tx: Tx,
+  ctx: FaceContext,
+  orderId: string,
+  paymentId: number,
+  paRes: string,
+): Promise<{ o: Order; p: Payment; declined: boolean }> {
+  const o = (await cpStore.lockOrder(tx, orderId))!;
+  const r = await ctx.engine.payments.completeAuthentication(tx, paymentId, paRes);
+  if (r.kind === 'approved') {
+    const p = await withToken(tx, ctx, r.payment);
+    if (o.status === 'Created') await markPaid(tx, ctx, o, p);
+    return { o, p, declined: false };
+  }
+  return { o, p: r.payment, declined: r.kind === 'declined' };
+}

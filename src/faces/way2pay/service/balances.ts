@@ -1,0 +1,98 @@
+// A merchant's two Way2Pay balances on the ledger (payment: collected pay-ins; payout: what pay-outs spend), its
+// own counter-accounts for the outside world (network) and the commissions (fees), and the holds that freeze money
+// while a pay-in or pay-out is in flight: posted when it completes, voided when it fails.
+import type { Engine } from '../../../core/engine.js';
+import { FEES_ACCOUNT, NETWORK_ACCOUNT } from '../../../core/ledger.js';
+import { MAX_AMOUNT } from '../../../core/money.js';
+import type { LedgerAccount } from '../../../core/model.js';
+import type { Tx } from '../../../core/ports.js';
+import { Way2PayError } from '../http.js';
+import { PAYMENT_KIND, PAYOUT_KIND } from './config.js';
+
+export interface BalanceView {
+  currency: string;
+  available: bigint;
+  frozen: bigint;
+}
+
+export type BalanceName = 'payment' | 'payout';
+
+/** What a transfer is recorded as: its code and the object it belongs to. */
+export interface TransferRef {
+  code: string;
+  refType: string;
+  refId: string;
+}
+
+export class Balances {
+  constructor(private readonly engine: Engine) {}
+
+  /** One of the merchant's two balances. */
+  account(tx: Tx, merchantId: string, currency: string, balance: BalanceName): Promise<LedgerAccount> {
+    return this.engine.ledger.account(tx, merchantId, currency, balance === 'payment' ? PAYMENT_KIND : PAYOUT_KIND);
+  }
+
+  /** The merchant's own counter-account for money from and to the outside world. */
+  network(tx: Tx, merchantId: string, currency: string): Promise<LedgerAccount> {
+    return this.engine.ledger.systemAccount(tx, merchantId, currency, NETWORK_ACCOUNT);
+  }
+
+  /** The gateway's commission income from this merchant. */
+  fees(tx: Tx, merchantId: string, currency: string): Promise<LedgerAccount> {
+    return this.engine.ledger.systemAccount(tx, merchantId, currency, FEES_ACCOUNT);
+  }
+
+  /** The payment and payout balances: available (spendable now) and frozen (held either way). */
+  async balances(tx: Tx, merchantId: string, currency: string): Promise<{ payment: BalanceView; payout: BalanceView }> {
+    const view = async (kind: string): Promise<BalanceView> => {
+      const b = await this.engine.ledger.balance(tx, merchantId, currency, kind);
+      return { currency, available: b.available, frozen: b.frozenIn + b.frozenOut };
+    };
+    return { payment: await view(PAYMENT_KIND), payout: await view(PAYOUT_KIND) };
+  }
+
+  /** Sandbox or operator top-up of a balance from outside (the network account). */
+  async deposit(tx: Tx, merchantId: string, currency: string, amount: bigint, balance: BalanceName = 'payout'): Promise<void> {
+    if (amount <= 0n) throw new Way2PayError(20000, 'amount must be greater than zero');
+    if (amount > MAX_AMOUNT) throw new Way2PayError(30007);
+    const to = await this.account(tx, merchantId, currency, balance);
+    await this.engine.ledger.post(tx, await this.network(tx, merchantId, currency), to, amount, {
+      code: 'way2pay_deposit',
+      refType: 'merchant',
+      refId: merchantId,
+    });
+  }
+
+  /** Moves collected pay-in money to the payout balance (operator). */
+  async transferToPayout(tx: Tx, merchantId: string, currency: string, amount: bigint): Promise<void> {
+    if (amount <= 0n) throw new Way2PayError(20000, 'amount must be greater than zero');
+    const from = await this.account(tx, merchantId, currency, 'payment');
+    const to = await this.account(tx, merchantId, currency, 'payout');
+    await this.engine.ledger.post(
+      tx,
+      from,
+      to,
+      amount,
+      { code: 'way2pay_balance_transfer', refType: 'merchant', refId: merchantId },
+      { requireFunds: true },
+    );
+  }
+
+  /** A posted transfer (optionally only with the funds there). */
+  async post(tx: Tx, from: LedgerAccount, to: LedgerAccount, amount: bigint, ref: TransferRef, requireFunds = false): Promise<void> {
+    await this.engine.ledger.post(tx, from, to, amount, ref, requireFunds ? { requireFunds: true } : undefined);
+  }
+
+  /** A pending transfer (frozen money); its id. */
+  hold(tx: Tx, from: LedgerAccount, to: LedgerAccount, amount: bigint, ref: TransferRef, requireFunds = false): Promise<number> {
+    return this.engine.ledger.hold(tx, from, to, amount, ref, requireFunds ? { requireFunds: true } : undefined);
+  }
+
+  async postHolds(tx: Tx, ids: Array<number | null>, ref: TransferRef): Promise<void> {
+    for (const id of ids) if (id !== null) await this.engine.ledger.postPending(tx, id, null, ref);
+  }
+
+  async voidHolds(tx: Tx, ids: Array<number | null>, ref: TransferRef): Promise<void> {
+    for (const id of ids) if (id !== null) await this.engine.ledger.voidPending(tx, id, ref);
+  }
+}
