@@ -375,10 +375,11 @@ export function draftPayment(input: CreatePayment & { id: number }, now: number,
     rrn: null,
     holdTransferId: null,
     challengeId: null,
-    // a card number a merchant wrote into a free-text field is never kept in clear (card-text.ts)
+    // a card number a merchant wrote into a free-text field is never kept in clear (card-text.ts); the payer
+    // reference is an identifier the merchant and its saved cards are matched on, and is kept as given
     description: input.description == null ? null : maskCardNumbers(input.description),
     invoiceId: input.invoiceId ?? null,
-    payerRef: input.payerRef == null ? null : maskCardNumbers(input.payerRef),
+    payerRef: input.payerRef ?? null,
     email: input.email ?? null,
     ip: input.ip ?? null,
     metadata: maskCardNumbersIn(input.metadata ?? {}),

@@ -1,13 +1,17 @@
 // The objects an operator looks at, as the admin API and the dashboard show them: payments and payouts with
 // their decimal amounts, search by any id a face uses, and one object's full timeline.
+import { maskCardNumbers, maskCardNumbersIn } from '../core/card-text.js';
 import { formatMajor } from '../core/money.js';
 import type { JsonObject, Payment, Payout } from '../core/model.js';
 import { serializePayment } from '../core/payments.js';
 import { serializePayout } from '../core/payouts.js';
 import type { OperatorContext } from './context.js';
 
+// A payer reference is kept as the merchant gave it (its saved cards are matched on it); an operator view masks a
+// card number written into it, as everything an operator sees does (src/core/card-text.ts).
 export function paymentView(p: Payment) {
-  return { ...serializePayment(p), amountDecimal: formatMajor(p.amount, p.currency), kind: 'payment' };
+  const payerRef = p.payerRef === null ? null : maskCardNumbers(p.payerRef);
+  return { ...serializePayment(p), payerRef, amountDecimal: formatMajor(p.amount, p.currency), kind: 'payment' };
 }
 export function payoutView(p: Payout) {
   return { ...serializePayout(p), amountDecimal: formatMajor(p.amount, p.currency), kind: 'payout' };
@@ -53,7 +57,7 @@ export async function timeline(op: OperatorContext, type: string, id: string) {
     const requests = await tx.apiRequests.list({ subject: `${type}:${id}`, limit: 500 });
     const entries: Array<{ at: number; kind: string; title: string; data: unknown }> = [];
     for (const e of events)
-      entries.push({ at: e.createdAt, kind: 'event', title: e.type, data: { eventId: e.eventId, payload: e.payload } });
+      entries.push({ at: e.createdAt, kind: 'event', title: e.type, data: { eventId: e.eventId, payload: maskCardNumbersIn(e.payload) } });
     for (const t of transfers)
       entries.push({ at: t.createdAt, kind: 'ledger', title: `${t.code}: ${t.kind} ${t.amount} ${t.currency}`, data: t });
     for (const r of requests) entries.push({ at: r.at, kind: 'request', title: `${r.method} ${r.path} → ${r.status}`, data: r });

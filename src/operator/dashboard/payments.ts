@@ -1,6 +1,7 @@
 // Payments and payouts: the list with filters, search by any id a face uses and paging; one object's
 // page with its fields, refunds, face ids, webhook deliveries and full timeline; operator actions.
 import { stringifyWithBigints } from '../../core/bigint-json.js';
+import { maskCardNumbers } from '../../core/card-text.js';
 import { randomToken } from '../../core/ids.js';
 import { parseMajor } from '../../core/money.js';
 import { type Delivery, type FaceName, type JsonObject, type ObjectRef, type Payment, type PaymentStatus } from '../../core/model.js';
@@ -181,7 +182,7 @@ ${pager('/dashboard/payouts', { merchant, face }, offset, PAGE, items.length, nu
         : []),
       ['Auth code / RRN', `${esc(p.authCode ?? '—')} / ${esc(p.rrn ?? '—')}`],
       ['Description', esc(p.description ?? '—')],
-      ['Invoice / payer', `${esc(p.invoiceId ?? '—')} / ${esc(p.payerRef ?? '—')}`],
+      ['Invoice / payer', `${esc(p.invoiceId ?? '—')} / ${esc(p.payerRef === null ? '—' : maskCardNumbers(p.payerRef))}`],
       ['Email / IP', `${esc(p.email ?? '—')} / ${esc(p.ip ?? '—')}`],
       ['Test mode', p.testMode ? 'yes' : 'no'],
       ['Created', time(v, p.createdAt)],
