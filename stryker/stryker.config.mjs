@@ -26,7 +26,7 @@ export default {
   reporters: ['progress-append-only', 'html'],
   htmlReporter: { fileName: `reports/mutation/${area.name}.html` },
   // A mutant that makes a request hang is a timeout (counted as detected); leave room for the busy machine.
-  timeoutMS: 30_000,
+  timeoutMS: 10_000,
   thresholds: { high: 90, low: 75, break: null },
   cleanTempDir: true,
 };

@@ -192,11 +192,11 @@ export class Ledger {
    * negative, and per currency all debits equal all credits (the sum of postings is zero).
    */
   async verify(tx: Tx): Promise<{ accounts: number; currencies: Record<string, { debits: bigint; credits: bigint }> }> {
-    const accounts = await tx.ledger.listAccounts();
-    const totals = new Map((await tx.ledger.transferTotals()).map((t) => [t.accountId, t]));
+    // one statement, one snapshot: a payment committing meanwhile cannot make an account and its transfers disagree
+    const rows = await tx.ledger.accountsWithTransferTotals();
+    const accounts = rows.map((r) => r.account);
     const currencies: Record<string, { debits: bigint; credits: bigint }> = {};
-    for (const a of accounts) {
-      const t = totals.get(a.id) ?? { debitsPending: 0n, debitsPosted: 0n, creditsPending: 0n, creditsPosted: 0n };
+    for (const { account: a, transfers: t } of rows) {
       invariant(
         a.debitsPosted === t.debitsPosted && a.creditsPosted === t.creditsPosted,
         `account ${a.id}: posted totals differ from its transfers`,

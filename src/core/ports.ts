@@ -114,6 +114,11 @@ export interface LedgerRepo {
   listTransfersByRef(refType: string, refId: string): Promise<LedgerTransfer[]>;
   /** totals of all transfers touching each account, for invariant checks */
   transferTotals(): Promise<Array<{ accountId: string } & Required<AccountDelta>>>;
+  /**
+   * Every account with the totals of the transfers touching it, read in ONE statement: a single snapshot, so a
+   * transaction committing meanwhile cannot make an account's totals and its transfers disagree (ledger verify).
+   */
+  accountsWithTransferTotals(): Promise<Array<{ account: LedgerAccount; transfers: Required<AccountDelta> }>>;
 }
 
 export interface CardRepo {

@@ -180,28 +180,27 @@ export class LedgerRepository implements LedgerRepo {
       .execute();
     return rows.map((r) => ledgerTransfers.read(r));
   }
-  async transferTotals(): Promise<Array<{ accountId: string } & Required<AccountDelta>>> {
-    // Pending amounts count while a pending transfer is unresolved; resolution moves them to posted.
-    const rows = await sql<{ account_id: string; dp: unknown; dpo: unknown; cp: unknown; cpo: unknown }>`
-      select account_id, sum(dp) as dp, sum(dpo) as dpo, sum(cp) as cp, sum(cpo) as cpo from (
-        select debit_account_id as account_id,
-               case when kind = 'pending' and pending_state = 'pending' then amount else 0 end as dp,
-               case when kind in ('posted', 'post_pending') then amount else 0 end as dpo,
-               0 as cp, 0 as cpo
-          from ledger_transfers
-        union all
-        select credit_account_id as account_id, 0, 0,
-               case when kind = 'pending' and pending_state = 'pending' then amount else 0 end,
-               case when kind in ('posted', 'post_pending') then amount else 0 end
-          from ledger_transfers
-      ) t group by account_id`
+  async accountsWithTransferTotals(): Promise<Array<{ account: LedgerAccount; transfers: Required<AccountDelta> }>> {
+    const rows = await sql<Record<string, unknown>>`
+      select a.*, t.dp as t_dp, t.dpo as t_dpo, t.cp as t_cp, t.cpo as t_cpo
+        from accounts a left join (${TRANSFER_TOTALS}) t on t.account_id = a.id
+       order by a.created_at, a.id`
       .execute(this.q.db)
-      .catch((e: unknown) => {
-        // SQLite's sum() refuses a total past the 64-bit range; the guards keep every account's within it
-        if (e instanceof Error && e.message === 'integer overflow')
-          throw new CoreError('LEDGER_INVARIANT', "an account's transfers add up to more than the ledger can hold");
-        throw e;
-      });
+      .catch(overflowAsInvariant);
+    return rows.rows.map((r) => ({
+      account: this.account(r),
+      transfers: {
+        debitsPending: toBigint(r.t_dp ?? 0),
+        debitsPosted: toBigint(r.t_dpo ?? 0),
+        creditsPending: toBigint(r.t_cp ?? 0),
+        creditsPosted: toBigint(r.t_cpo ?? 0),
+      },
+    }));
+  }
+  async transferTotals(): Promise<Array<{ accountId: string } & Required<AccountDelta>>> {
+    const rows = await sql<{ account_id: string; dp: unknown; dpo: unknown; cp: unknown; cpo: unknown }>`${TRANSFER_TOTALS}`
+      .execute(this.q.db)
+      .catch(overflowAsInvariant);
     return rows.rows.map((r) => ({
       accountId: r.account_id,
       debitsPending: toBigint(r.dp ?? 0),
@@ -210,4 +209,26 @@ export class LedgerRepository implements LedgerRepo {
       creditsPosted: toBigint(r.cpo ?? 0),
     }));
   }
+}
+
+/** Each account's transfer totals. Pending amounts count while a pending transfer is unresolved; resolution moves them to posted. */
+const TRANSFER_TOTALS = sql`
+  select account_id, sum(dp) as dp, sum(dpo) as dpo, sum(cp) as cp, sum(cpo) as cpo from (
+    select debit_account_id as account_id,
+           case when kind = 'pending' and pending_state = 'pending' then amount else 0 end as dp,
+           case when kind in ('posted', 'post_pending') then amount else 0 end as dpo,
+           0 as cp, 0 as cpo
+      from ledger_transfers
+    union all
+    select credit_account_id as account_id, 0, 0,
+           case when kind = 'pending' and pending_state = 'pending' then amount else 0 end,
+           case when kind in ('posted', 'post_pending') then amount else 0 end
+      from ledger_transfers
+  ) t group by account_id`;
+
+/** SQLite's sum() refuses a total past the 64-bit range; the guards keep every account's within it. */
+function overflowAsInvariant(e: unknown): never {
+  if (e instanceof Error && e.message === 'integer overflow')
+    throw new CoreError('LEDGER_INVARIANT', "an account's transfers add up to more than the ledger can hold");
+  throw e;
 }
