@@ -25,7 +25,7 @@ export default {
   tempDirName: '.stryker-tmp',
   reporters: ['progress-append-only', 'html'],
   htmlReporter: { fileName: `reports/mutation/${area.name}.html` },
-  // A mutant that makes a request hang is a timeout (counted as detected); leave room for the busy machine.
+  // A mutant that makes a request hang is a timeout (counted as detected): 10 s beyond the test's own time.
   timeoutMS: 10_000,
   thresholds: { high: 90, low: 75, break: null },
   cleanTempDir: true,
