@@ -41,7 +41,15 @@ export function maskCardRuns(text: string): { text: string; changed: boolean } {
 
 /** A text with its card numbers masked (the text itself when it holds none). */
 export function maskCardNumbers(text: string): string {
-  return maskCardRuns(text).text;
+  if (!LONG_RUN.test(text)) return text;
+  // a run of digits inside an identifier (a UUID's groups, `ord_1234...`) is part of that identifier, not a card
+  // number: only runs standing on their own are masked in what is stored
+  return text.replace(DIGIT_RUN, (run, at: number) =>
+    /[A-Za-z0-9_]-*$/.test(text.slice(Math.max(0, at - 40), at)) ||
+    /^-*[A-Za-z0-9_]/.test(text.slice(at + run.length, at + run.length + 40))
+      ? run
+      : maskCardRuns(run).text,
+  );
 }
 
 /** Any key naming a card verification code (`cvv`, `card_cvv`, `CvcCode`, ...): its value is never kept. */
