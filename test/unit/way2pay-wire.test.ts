@@ -9,25 +9,19 @@ import { BANKS, CURRENCIES, findBank, PAYIN_METHODS, PAYOUT_METHODS } from '../.
 import {
   bankLabel,
   DECLINE_STATUS,
-  deserializePayIn,
-  deserializePayOut,
   FINAL,
   isStatus,
   MERCHANT_SETTABLE,
   money,
   parseBasisPoints,
-  payInCallback,
-  payInView,
-  payOutCallback,
-  payOutView,
   percentNumber,
-  serializePayIn,
-  serializePayOut,
-  statusChangeView,
   STATUSES,
   type PayIn,
   type PayOut,
 } from '../../src/faces/way2pay/wire.js';
+import { statusChangeView } from '../../src/faces/way2pay/wire/operation.js';
+import { deserializePayIn, payInCallback, payInView, serializePayIn } from '../../src/faces/way2pay/wire/pay-in.js';
+import { deserializePayOut, payOutCallback, payOutView, serializePayOut } from '../../src/faces/way2pay/wire/pay-out.js';
 import { ERROR_TABLE } from '../faces/way2pay/documented.js';
 
 const T0 = Date.UTC(2030, 0, 2, 3, 4, 5, 6);

@@ -1,8 +1,12 @@
 // A typed CloudPayments client (HTTP Basic `PublicId:ApiSecret`, JSON or form bodies, X-Request-ID), the
 // cryptogram builder (RSA PKCS#1 v1.5 over `PAN@YYMM@CVV@PublicId`, legacy "01" or base64 JSON packets), and
 // notification signature checks. Like the provider's own clients it does not throw on `Success:false`: the
-// answer (accepted, declined, 3-D Secure or an error message) is returned as is, with the HTTP status.
+// answer (accepted, declined, 3-D Secure or an error message) is returned as is, with the HTTP status. The Models of
+// the answers are client-models.ts.
 import { constants, createHmac, publicEncrypt, timingSafeEqual } from 'node:crypto';
+import type { OrderModel, SubscriptionModel, ThreeDs, Transaction } from './client-models.js';
+
+export type { OrderModel, SubscriptionModel, ThreeDs, Transaction };
 
 export interface CloudPaymentsClientOptions {
   /** e.g. http://127.0.0.1:8080/cloudpayments */
@@ -27,78 +31,6 @@ export interface CallOptions {
   form?: boolean;
   /** send no Authorization header (/test, /payments/publickey) */
   anonymous?: boolean;
-}
-
-export interface Transaction {
-  TransactionId: number;
-  Amount: number;
-  Currency: string;
-  CurrencyCode: number | null;
-  InvoiceId: string | null;
-  AccountId: string | null;
-  Email: string | null;
-  Description: string | null;
-  JsonData: unknown;
-  CreatedDate: string;
-  CreatedDateIso: string;
-  AuthDate: string | null;
-  AuthDateIso: string | null;
-  ConfirmDate: string | null;
-  ConfirmDateIso: string | null;
-  AuthCode: string | null;
-  TestMode: boolean;
-  Rrn: string | null;
-  CardFirstSix: string | null;
-  CardLastFour: string | null;
-  CardExpDate: string | null;
-  CardType: string | null;
-  Status: 'AwaitingAuthentication' | 'Authorized' | 'Completed' | 'Cancelled' | 'Declined';
-  StatusCode: number;
-  Reason: string | null;
-  ReasonCode: number | null;
-  CardHolderMessage: string | null;
-  Type: number;
-  Refunded: boolean;
-  Name: string | null;
-  Token: string | null;
-  SubscriptionId: string | null;
-  [key: string]: unknown;
-}
-
-export interface ThreeDs {
-  TransactionId: number;
-  PaReq: string;
-  AcsUrl: string;
-  [key: string]: unknown;
-}
-
-export interface SubscriptionModel {
-  Id: string;
-  AccountId: string;
-  Description: string;
-  Email: string | null;
-  Amount: number;
-  Currency: string;
-  RequireConfirmation: boolean;
-  StartDateIso: string;
-  Interval: 'Day' | 'Week' | 'Month';
-  Period: number;
-  MaxPeriods: number | null;
-  Status: 'Active' | 'PastDue' | 'Cancelled' | 'Rejected' | 'Expired';
-  SuccessfulTransactionsNumber: number;
-  FailedTransactionsNumber: number;
-  NextTransactionDateIso: string | null;
-  [key: string]: unknown;
-}
-
-export interface OrderModel {
-  Id: string;
-  Number: number;
-  Amount: number;
-  Currency: string;
-  Url: string;
-  Status: string;
-  [key: string]: unknown;
 }
 
 export interface CardData {

@@ -6,7 +6,8 @@ export { checkCardInput, pay, prepare, type PayInput, type Prepared } from './se
 export { completeAuthentication, confirm, refund, voidPayment } from './service/transactions.js';
 export { listTokens, tokenCard } from './service/tokens.js';
 export { topup, type PayoutInput } from './service/payouts.js';
-export { cancelSubscription, createSubscription, subscriptionJobs, subscriptionOf, updateSubscription } from './service/subscriptions.js';
+export { cancelSubscription, createSubscription, subscriptionOf, updateSubscription } from './service/subscriptions.js';
+export { subscriptionJobs } from './service/subscription-charges.js';
 export { cancelOrder, completeOrderAuthentication, createOrder, IN_FLIGHT, PAID, payOrder } from './service/orders.js';
 export { seedSettings, updateSettings } from './service/settings.js';
 export { createReceipt, receiptOf } from './service/receipts.js';

@@ -5,7 +5,7 @@ import type { KeyObject } from 'node:crypto';
 import type { NpEnvelope } from './novaposhta.js';
 import { REQUEST_SIGN_HEADER, signBody, verifyBody, type SignAlgorithm } from './signing.js';
 import type { SessionStatus } from './store.js';
-import type { Operation, StatusBody } from './wire.js';
+import type { Operation, StatusBody } from './wire/status.js';
 
 export type MerchantId = string | number;
 export type { SessionStatus };

@@ -3,7 +3,8 @@
 import { parseMajor, toWireNumber } from '../../core/money.js';
 import { isPlainObject } from '../kit/fields.js';
 import { compareDecimal } from './decimal.js';
-import { CARGO_TYPES, CITIES, findCity, WAREHOUSES, WAREHOUSE_TYPES, type NpCity, type NpWarehouse } from './np-data.js';
+import { CARGO_TYPES, CITIES, findCity, WAREHOUSES, WAREHOUSE_TYPES } from './np-data.js';
+import type { NpCity, NpWarehouse } from './np-records.js';
 import { tariff } from './tariff.js';
 
 const NOVAPOSHTA_URL = 'https://api.novaposhta.ua/v2.0/json/';

@@ -1,9 +1,8 @@
-// NovaPay wire tables and views: the processing errors (their texts and code names), core error codes → NovaPay
-// errors, decline reasons → `processing_result`, core payment → session fields, and the get-status and postback
-// bodies. The error class and the error bodies are in http.ts.
+// NovaPay wire tables: the processing errors (their texts and code names), core error codes → NovaPay errors,
+// decline reasons → `processing_result`, and core payment → session fields. The get-status and postback bodies built
+// from them are wire/status.ts and wire/postback.ts; the error class and the error bodies are in http.ts.
 import type { ErrorCode } from '../../core/errors.js';
-import { formatMajor, toWireNumber } from '../../core/money.js';
-import type { Json, JsonObject, Payment } from '../../core/model.js';
+import type { Payment } from '../../core/model.js';
 import type { DeclineReason } from '../../core/network/reasons.js';
 import type { CardBrand } from '../../core/cards.js';
 import type { NovapaySession, SessionStatus } from './store.js';
@@ -127,7 +126,7 @@ export function processingResultOf(reason: string | null): string {
 
 // --------------------------------------------------------------------------- core → session fields
 
-const CARD_TYPES: Record<CardBrand, string> = { Visa: 'VISA', Mastercard: 'MASTERCARD', MIR: 'MIR' };
+export const CARD_TYPES: Record<CardBrand, string> = { Visa: 'VISA', Mastercard: 'MASTERCARD', MIR: 'MIR' };
 
 /** The status to show: the stored one, unless the core payment already moved on (3-D Secure timed out). */
 export function effectiveStatus(s: NovapaySession, p: Payment | undefined): SessionStatus {
@@ -135,7 +134,7 @@ export function effectiveStatus(s: NovapaySession, p: Payment | undefined): Sess
   return s.status;
 }
 
-function maskedPan(p: Payment | undefined): string | null {
+export function maskedPan(p: Payment | undefined): string | null {
   return p?.card ? `${p.card.first6}xxxxxx${p.card.last4}` : null;
 }
 
@@ -144,174 +143,11 @@ export function paidAmount(p: Payment): bigint {
   return p.capturedAmount > 0n ? p.capturedAmount : p.amount;
 }
 
-function sessionTotal(s: NovapaySession): bigint | null {
+export function sessionTotal(s: NovapaySession): bigint | null {
   return s.amount === null ? null : s.amount + (s.deliveryAmount ?? 0n);
 }
 
-function transactionStatus(p: Payment | undefined): string | null {
-  if (!p) return null;
-  switch (p.status) {
-    case 'authorized':
-    case 'captured':
-    case 'partially_refunded':
-      return 'APPROVED';
-    case 'voided':
-    case 'refunded':
-      return p.authorizedAt !== null ? 'REFUNDED' : null;
-    case 'expired':
-      return p.authorizedAt !== null ? 'REFUNDED' : null;
-    case 'declined':
-    case 'failed':
-      return 'DECLINED';
-    case 'created':
-    case 'requires_authentication':
-      return null;
-  }
-}
-
 /** ISO time as NovaPay prints it: 2026-07-27T19:52:48.900+00:00 */
-function isoTime(ms: number): string {
+export function isoTime(ms: number): string {
   return new Date(ms).toISOString().replace(/Z$/, '+00:00');
-}
-
-export interface Operation {
-  transaction_id: string;
-  external_id: string | null;
-  amount: string;
-  refunded_amount: null;
-  status: SessionStatus;
-}
-
-export interface StatusBody {
-  id: string;
-  metadata: JsonObject | null;
-  status: SessionStatus;
-  created_at: string;
-  client_phone: string | null;
-  client_first_name: string | null;
-  client_last_name: string | null;
-  client_patronymic: string | null;
-  pan: string | null;
-  rrn: null;
-  paytype: string;
-  approval_code: string | null;
-  card_type: string | null;
-  transaction_status: string | null;
-  amount: string | null;
-  processing_result: string | null;
-  operations: Operation[];
-  delivery_amount?: string | null;
-  express_waybill?: string | null;
-  delivery_status_code?: string | null;
-  delivery_status_text?: string | null;
-}
-
-/** The `/get-status` body, in the shape recorded from NovaPay's QE host (docs/novapay.md, `/get-status`). */
-export function statusBody(s: NovapaySession, p: Payment | undefined): StatusBody {
-  const status = effectiveStatus(s, p);
-  const total = sessionTotal(s);
-  const amount = p ? formatMajor(paidAmount(p), p.currency) : total !== null ? formatMajor(total, CURRENCY) : null;
-  const out: StatusBody = {
-    id: s.id,
-    metadata: s.metadata,
-    status,
-    created_at: isoTime(s.createdAt),
-    client_phone: s.clientPhone,
-    client_first_name: s.clientFirstName,
-    client_last_name: s.clientLastName,
-    client_patronymic: s.clientPatronymic,
-    pan: maskedPan(p),
-    // the QE host leaves rrn null even after a real payment
-    rrn: null,
-    paytype: p?.card ? 'card' : '',
-    approval_code: p?.authCode ?? null,
-    card_type: p?.card ? CARD_TYPES[p.card.brand] : null,
-    transaction_status: transactionStatus(p),
-    amount,
-    processing_result:
-      status === 'failed' && s.processingResult === null
-        ? processingResultOf(p?.declineReason ?? 'expired_authentication')
-        : s.processingResult,
-    operations: p
-      ? [
-          {
-            transaction_id: String(p.id),
-            external_id: s.externalId,
-            amount: formatMajor(paidAmount(p), p.currency),
-            refunded_amount: null,
-            status,
-          },
-        ]
-      : [],
-  };
-  if (s.delivery) {
-    out.delivery_amount = s.deliveryAmount === null ? null : formatMajor(s.deliveryAmount, CURRENCY);
-    out.express_waybill = s.expressWaybill;
-    out.delivery_status_code = s.deliveryStatusCode;
-    out.delivery_status_text = s.deliveryStatusText;
-  }
-  return out;
-}
-
-/**
- * The postback body: the original SDK README's schema first (id, status, metadata, client_*, external_id, delivery,
- * products, delivery_amount, delivery_status_code, delivery_status_text), then the fields of the later
- * API generations (created_at, amount, paytype, terminal_name, RRN, APPROVAL, client_email, client_ip,
- * processing_result, card_details, payments).
- */
-export function postbackBody(
-  s: NovapaySession,
-  p: Payment | undefined,
-  terminalName: string,
-  names?: { city?: string | null; warehouse?: string | null },
-): JsonObject {
-  const status = effectiveStatus(s, p);
-  const amountMinor = p ? paidAmount(p) : sessionTotal(s);
-  const amount = amountMinor === null ? null : toWireNumber(amountMinor, CURRENCY);
-  let delivery: JsonObject | null = null;
-  if (s.delivery) {
-    delivery = { recipient_city: s.delivery.recipient_city, recipient_warehouse: s.delivery.recipient_warehouse };
-    if (s.kind === 'checkout') {
-      delivery.recipient_city_description = names?.city ?? null;
-      delivery.recipient_warehouse_description = names?.warehouse ?? null;
-      delivery.express_waybills = s.expressWaybill ? [s.expressWaybill] : [];
-      delivery.ew_fail_reason = [];
-      delivery.recipient_phone = s.clientPhone;
-      delivery.recipient_last_name = s.clientLastName;
-      delivery.recipient_first_name = s.clientFirstName;
-      delivery.recipient_patronymic = s.clientPatronymic;
-    }
-  }
-  const products = (s.products ?? []) as Json[];
-  return {
-    id: s.id,
-    status,
-    metadata: s.metadata,
-    client_first_name: s.clientFirstName,
-    client_last_name: s.clientLastName,
-    client_patronymic: s.clientPatronymic,
-    client_phone: s.clientPhone,
-    external_id: s.externalId,
-    delivery,
-    products,
-    delivery_amount: s.deliveryAmount === null ? null : toWireNumber(s.deliveryAmount, CURRENCY),
-    delivery_status_code: s.deliveryStatusCode,
-    delivery_status_text: s.deliveryStatusText,
-    created_at: isoTime(s.createdAt),
-    amount,
-    paytype: p?.card ? 'card' : '',
-    terminal_name: terminalName,
-    RRN: p?.rrn ?? null,
-    APPROVAL: p?.authCode ?? null,
-    client_email: s.clientEmail,
-    client_ip: s.clientIp,
-    processing_result:
-      status === 'failed' && s.processingResult === null
-        ? processingResultOf(p?.declineReason ?? 'expired_authentication')
-        : s.processingResult,
-    card_details: p?.card
-      ? { pan: maskedPan(p), card_bank: 'Polypay Test Bank', card_country: 'UA', card_type: CARD_TYPES[p.card.brand] }
-      : null,
-    payments: p ? [{ external_id: s.externalId, amount, products }] : [],
-  };
 }

@@ -15,7 +15,7 @@
 // length: 64 hex digits generation 1, 128 generation 3), an unknown key costs the same HMACs (over a dummy
 // secret), and it gets that scheme's "invalid Signature" (60006, or 2005 for generation 3). Signatures are
 // compared in constant time over what the client signed; the nonce (or Expires) is then accepted with a
-// conditional update inside the request's transaction (see store.acceptNonce), so a replay cannot pass twice.
+// conditional update inside the request's transaction (see nonces.ts, acceptNonce), so a replay cannot pass twice.
 import type { FastifyRequest } from 'fastify';
 import { safeEqual } from '../../core/crypto.js';
 import type { Credential, Merchant } from '../../core/model.js';
@@ -25,8 +25,8 @@ import { command, type Answer } from '../kit/command.js';
 import { jsonDepthExceeds } from '../kit/json-depth.js';
 import type { Subject } from '../kit/request-context.js';
 import { errorAnswer, genCode, isBusinessError, parseJson, rawBody, success, Way2PayError, type JsonBody } from './http.js';
+import { way2payNonces as N } from './nonces.js';
 import { asciiJson, canonicalJson, hmacHex, sortKeysDeep } from './signing.js';
-import { way2payStore as S } from './store.js';
 import type { Generation } from './wire.js';
 
 export interface Authed {
@@ -105,7 +105,7 @@ async function verifyRequest(req: FastifyRequest, ctx: FaceContext, opts: { nonc
     return {
       credential,
       merchant: await tx.merchants.get(credential.merchantId),
-      lastNonce: await S.lastNonce(tx, credential.key),
+      lastNonce: await N.lastNonce(tx, credential.key),
     };
   });
   const generation = found ? generationOf(found.credential) : claimed;
@@ -218,9 +218,9 @@ export async function signed<R>(
   return command(engine, req, {
     merchantId: a.merchant.id,
     work: async (tx) => {
-      if (!(await S.acceptNonce(tx, a.credential.key, a.nonce, engine.clock.now())))
+      if (!(await N.acceptNonce(tx, a.credential.key, a.nonce, engine.clock.now())))
         throw new Way2PayError(genCode(a.generation, 20006, 2007));
-      const r = await S.savepoint(tx, () => spec.work(tx, a));
+      const r = await N.savepoint(tx, () => spec.work(tx, a));
       if (!r.ok && !isBusinessError(r.error)) throw r.error;
       return r;
     },

@@ -8,6 +8,7 @@ import type { Face, FaceContext } from '../face.js';
 import { registerWay2payAdmin } from './admin.js';
 import { generationFromSeed } from './auth.js';
 import { errorBody, registerErrorHandlers } from './http.js';
+import { way2payMigrations } from './migrations.js';
 import { way2payConnectionFields, way2payOpenApi } from './openapi.js';
 import { registerP2pDesk } from './p2p-desk.js';
 import { registerBalanceRoutes } from './routes/balance.js';
@@ -16,7 +17,6 @@ import { registerPayOutRoutes } from './routes/pay-outs.js';
 import { registerSandboxRoutes } from './routes/sandbox.js';
 import { way2payService, type Way2PaySeed } from './service.js';
 import { DEFAULT_CONFIG, JOB_PAYIN_TIMEOUT, JOB_PAYOUT_PROCESS, JOB_PAYOUT_TIMEOUT, type Way2PayConfig } from './service/config.js';
-import { way2payMigrations } from './store.js';
 import { way2payWebhooks } from './webhooks.js';
 
 export type { Way2PaySeed };

@@ -1,8 +1,8 @@
 // The Way2Pay service: the one place the face changes state (pay-ins, pay-outs, balances, the requisites pool and
 // commissions), each method in the caller's transaction (run it in `engine.transaction`), throwing `Way2PayError`.
 // The merchant API (routes/), the sandbox routes, the scheduler's jobs, the admin API and the P2P desk all call it.
-// The work is in service/: pay-ins.ts, pay-outs.ts, balances.ts (ledger accounts and holds), pool.ts (requisites
-// and commissions), config.ts.
+// The work is in service/: pay-ins.ts (its ledger transfers in pay-in-ledger.ts), pay-outs.ts, balances.ts (ledger
+// accounts and holds), pool.ts (requisites and commissions), config.ts.
 import type { Engine } from '../../core/engine.js';
 import { parseMajor } from '../../core/money.js';
 import type { Merchant } from '../../core/model.js';

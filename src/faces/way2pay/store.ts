@@ -1,11 +1,10 @@
 // Way2Pay-owned tables: nonces (last accepted per Public-Key), the requisites pool, commissions, pay-ins and
 // pay-outs, defined once (src/store/table.ts) and queried through `tx.db<Way2PayDatabase>()`. Uniqueness
 // (externalID) is a constraint, state changes are conditional updates, so concurrent requests and processes cannot
-// both win.
-import { sql, type Kysely } from 'kysely';
+// both win. Their DDL history is migrations.ts; the nonces' queries are nonces.ts.
+import type { Kysely } from 'kysely';
 import type { Tx } from '../../core/ports.js';
-import { serialId, type Migrations } from '../../store/migrations.js';
-import { bigint, bool, int, table, text, toBigint, type DatabaseOf, type Expect, type RecordOf, type Same } from '../../store/table.js';
+import { bigint, bool, int, table, text, type DatabaseOf, type Expect, type RecordOf, type Same } from '../../store/table.js';
 import type { RequisiteKind } from './reference-data.js';
 import type { PayIn, PayOut, Way2PayStatus } from './wire.js';
 
@@ -97,96 +96,6 @@ export type RecordsMatch = [
   Expect<Same<RecordOf<typeof T.payOuts.definition>, PayOut>>,
 ];
 
-const BIG = 'bigint' as const;
-
-export const way2payMigrations: Migrations = {
-  '0400_way2pay': (dialect) => ({
-    async up(db: Kysely<any>) {
-      await db.schema
-        .createTable('way2pay_nonces')
-        .addColumn('public_key', 'text', (c) => c.primaryKey())
-        .addColumn('last_nonce', BIG, (c) => c.notNull())
-        .addColumn('updated_at', BIG, (c) => c.notNull())
-        .execute();
-      await serialId(db.schema.createTable('way2pay_requisites'), dialect)
-        .addColumn('merchant_id', 'text', (c) => c.notNull())
-        .addColumn('bank_id', BIG, (c) => c.notNull())
-        .addColumn('kind', 'text', (c) => c.notNull())
-        .addColumn('value', 'text', (c) => c.notNull())
-        .addColumn('holder', 'text', (c) => c.notNull())
-        .addColumn('is_active', BIG, (c) => c.notNull())
-        .addColumn('last_used_at', BIG, (c) => c.notNull())
-        .addColumn('created_at', BIG, (c) => c.notNull())
-        .addUniqueConstraint('way2pay_requisites_value', ['merchant_id', 'bank_id', 'kind', 'value'])
-        .execute();
-      await serialId(db.schema.createTable('way2pay_commissions'), dialect)
-        .addColumn('merchant_id', 'text', (c) => c.notNull())
-        .addColumn('direction', 'text', (c) => c.notNull())
-        .addColumn('bank_id', BIG, (c) => c.notNull())
-        .addColumn('method', 'text', (c) => c.notNull())
-        .addColumn('percent_bp', BIG, (c) => c.notNull())
-        .addColumn('min_amount', BIG, (c) => c.notNull())
-        .addColumn('max_amount', BIG, (c) => c.notNull())
-        .addColumn('is_active', BIG, (c) => c.notNull())
-        .addUniqueConstraint('way2pay_commissions_key', ['merchant_id', 'direction', 'bank_id', 'method'])
-        .execute();
-      await db.schema
-        .createTable('way2pay_payins')
-        .addColumn('id', 'text', (c) => c.primaryKey())
-        .addColumn('merchant_id', 'text', (c) => c.notNull())
-        .addColumn('external_id', 'text', (c) => c.notNull())
-        .addColumn('tracker_id', 'text', (c) => c.notNull())
-        .addColumn('status', 'text', (c) => c.notNull())
-        .addColumn('amount', BIG, (c) => c.notNull())
-        .addColumn('commission', BIG, (c) => c.notNull())
-        .addColumn('currency', 'text', (c) => c.notNull())
-        .addColumn('bank_id', BIG, (c) => c.notNull())
-        .addColumn('bank_fixed', BIG, (c) => c.notNull())
-        .addColumn('method', 'text', (c) => c.notNull())
-        .addColumn('requisite_id', BIG)
-        .addColumn('receiver', 'text')
-        .addColumn('holder', 'text')
-        .addColumn('description', 'text')
-        .addColumn('callback_url', 'text')
-        .addColumn('paid_amount', BIG)
-        .addColumn('hold_net_id', BIG)
-        .addColumn('hold_fee_id', BIG)
-        .addColumn('expires_at', BIG, (c) => c.notNull())
-        .addColumn('created_at', BIG, (c) => c.notNull())
-        .addColumn('updated_at', BIG, (c) => c.notNull())
-        .addUniqueConstraint('way2pay_payins_external', ['merchant_id', 'external_id'])
-        .execute();
-      await db.schema.createIndex('way2pay_payins_list').on('way2pay_payins').columns(['merchant_id', 'created_at']).execute();
-      await db.schema
-        .createTable('way2pay_payouts')
-        .addColumn('id', 'text', (c) => c.primaryKey())
-        .addColumn('merchant_id', 'text', (c) => c.notNull())
-        .addColumn('external_id', 'text', (c) => c.notNull())
-        .addColumn('tracker_id', 'text', (c) => c.notNull())
-        .addColumn('status', 'text', (c) => c.notNull())
-        .addColumn('amount', BIG, (c) => c.notNull())
-        .addColumn('commission', BIG, (c) => c.notNull())
-        .addColumn('currency', 'text', (c) => c.notNull())
-        .addColumn('bank_id', BIG, (c) => c.notNull())
-        .addColumn('method', 'text', (c) => c.notNull())
-        .addColumn('receiver', 'text', (c) => c.notNull())
-        .addColumn('card_id', 'text')
-        .addColumn('holder', 'text', (c) => c.notNull())
-        .addColumn('description', 'text')
-        .addColumn('callback_url', 'text', (c) => c.notNull())
-        .addColumn('hold_amount_id', BIG)
-        .addColumn('hold_fee_id', BIG)
-        .addColumn('decline_reason', 'text')
-        .addColumn('expires_at', BIG, (c) => c.notNull())
-        .addColumn('created_at', BIG, (c) => c.notNull())
-        .addColumn('updated_at', BIG, (c) => c.notNull())
-        .addUniqueConstraint('way2pay_payouts_external', ['merchant_id', 'external_id'])
-        .execute();
-      await db.schema.createIndex('way2pay_payouts_list').on('way2pay_payouts').columns(['merchant_id', 'created_at']).execute();
-    },
-  }),
-};
-
 function db(tx: Tx): Kysely<Way2PayDatabase> {
   return tx.db<Way2PayDatabase>();
 }
@@ -250,44 +159,6 @@ const payIns = operationTable<PayIn>(T.payIns);
 const payOuts = operationTable<PayOut>(T.payOuts);
 
 export const way2payStore = {
-  // ---- nonces
-  /**
-   * Accepts a nonce once: the conditional update `set last_nonce = n where public_key = k and last_nonce < n`
-   * in the request's transaction. Concurrent requests with one nonce serialize on the row; only one updates it.
-   */
-  async acceptNonce(tx: Tx, publicKey: string, nonce: bigint, now: number): Promise<boolean> {
-    await db(tx)
-      .insertInto('way2pay_nonces')
-      .values(T.nonces.write({ publicKey, lastNonce: 0n, updatedAt: now }))
-      .onConflict((oc) => oc.column('public_key').doNothing())
-      .execute();
-    const res = await db(tx)
-      .updateTable('way2pay_nonces')
-      .set(T.nonces.write({ lastNonce: nonce, updatedAt: now }))
-      .where('public_key', '=', publicKey)
-      .where('last_nonce', '<', nonce)
-      .executeTakeFirst();
-    return Number(res.numUpdatedRows) === 1;
-  },
-  async lastNonce(tx: Tx, publicKey: string): Promise<bigint | undefined> {
-    const r = await db(tx).selectFrom('way2pay_nonces').select('last_nonce').where('public_key', '=', publicKey).executeTakeFirst();
-    return r ? toBigint(r.last_nonce) : undefined;
-  },
-
-  /** Runs fn under a savepoint: on a thrown error its writes are undone, the transaction's earlier writes stay. */
-  async savepoint<R>(tx: Tx, fn: () => Promise<R>): Promise<{ ok: true; value: R } | { ok: false; error: unknown }> {
-    await sql`savepoint way2pay_request`.execute(db(tx));
-    try {
-      const value = await fn();
-      await sql`release savepoint way2pay_request`.execute(db(tx));
-      return { ok: true, value };
-    } catch (error) {
-      await sql`rollback to savepoint way2pay_request`.execute(db(tx));
-      await sql`release savepoint way2pay_request`.execute(db(tx));
-      return { ok: false, error };
-    }
-  },
-
   // ---- requisites
   async insertRequisite(tx: Tx, r: Omit<Requisite, 'id'>): Promise<number | undefined> {
     const row = await db(tx)

@@ -13,7 +13,8 @@ import type { FaceContext } from '../face.js';
 import { generationOf } from './auth.js';
 import type { Way2PayService } from './service.js';
 import { callbackSignature } from './signing.js';
-import { deserializePayIn, deserializePayOut, payInCallback, payOutCallback } from './wire.js';
+import { deserializePayIn, payInCallback } from './wire/pay-in.js';
+import { deserializePayOut, payOutCallback } from './wire/pay-out.js';
 
 const CALLBACK_USER_AGENT = 'Way2Pay-Callback/1.0';
 

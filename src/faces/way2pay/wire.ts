@@ -1,9 +1,10 @@
-// Way2Pay wire mapping: statuses (the decline table exhaustive over the core's reasons), money as the API writes
-// it, the face's records and the objects as each API generation shows them. The error table is http.ts; banks,
-// currencies and methods are reference-data.ts.
+// Way2Pay wire mapping: statuses (the decline table exhaustive over the core's reasons), money and dates as the API
+// writes them, the face's records and the bank as each API generation names it. The objects as each generation shows
+// them are wire/<resource>.ts (pay-in, pay-out, what both share in operation.ts, balance); the error table is
+// http.ts; banks, currencies and methods are reference-data.ts.
 import { formatMajor } from '../../core/money.js';
 import type { DeclineReason } from '../../core/network/reasons.js';
-import { bankById, PAYIN_METHODS } from './reference-data.js';
+import { bankById } from './reference-data.js';
 
 /** The merchant's auth generation: 1 (the original README), 2 (the `Expires` header) or 3 (the current README). */
 export type Generation = 1 | 2 | 3;
@@ -80,7 +81,7 @@ export const DECLINE_STATUS: Record<DeclineReason, Way2PayStatus> = {
   expired_authentication: 'ERROR',
 };
 
-// ---------------------------------------------------------------------------------------------- money
+// ---------------------------------------------------------------------------------------------- money and dates
 
 /** Major units as the API shows decimals: "1000", "1044.2", "0" (no trailing zeros). */
 export function money(minor: bigint, currency: string): string {
@@ -102,7 +103,10 @@ export function percentNumber(bp: bigint): number {
   return Number(frac ? `${whole}.${frac}` : `${whole}`);
 }
 
-// ---------------------------------------------------------------------------------------------- objects
+/** A time as the API writes it: ISO 8601 in UTC, with milliseconds. */
+export const iso = (ms: number) => new Date(ms).toISOString();
+
+// ---------------------------------------------------------------------------------------------- records
 
 export interface PayIn {
   id: string;
@@ -155,187 +159,9 @@ export interface PayOut {
   updatedAt: number;
 }
 
-const iso = (ms: number) => new Date(ms).toISOString();
-
 /** How a generation names the bank: the original README shows the key ("SBER"), later docs the name ("Сбер"). */
 export function bankLabel(bankId: number, generation: Generation): string {
   const b = bankById(bankId);
   if (!b) return String(bankId);
   return generation === 1 ? b.key : b.name;
-}
-
-/** The original README's pay-in object (generation 1), in its key order. */
-function payInSeedView(p: PayIn) {
-  return {
-    id: p.id,
-    externalID: p.externalId,
-    currency: p.currency,
-    amount: money(p.amount, p.currency),
-    status: p.status,
-    method: p.method,
-    bank: bankLabel(p.bankId, 1),
-    cardNumber: p.receiver,
-    holder: p.holder,
-    createdAt: iso(p.createdAt),
-    updatedAt: iso(p.updatedAt),
-  };
-}
-
-/** The current documentation's pay-in object (generation 3). */
-function payInCurrentView(p: PayIn) {
-  return {
-    id: p.id,
-    externalID: p.externalId,
-    trackerID: p.trackerId,
-    status: p.status,
-    amount: money(p.amount, p.currency),
-    commission: money(p.commission, p.currency),
-    currency: p.currency,
-    bank: bankLabel(p.bankId, 3),
-    method: p.method,
-    receiver: p.receiver,
-    holder: p.holder,
-    description: p.description,
-    createdAt: iso(p.createdAt),
-    updatedAt: iso(p.updatedAt),
-  };
-}
-
-/** Generation 2's pay-in: the requisite under its kind's own key (a card, an account, a phone, a link), null in the others. */
-function payInExpiresView(p: PayIn) {
-  const kind = PAYIN_METHODS[p.method];
-  const shown = (k: string) => (kind === k ? p.receiver : null);
-  return {
-    id: p.id,
-    externalID: p.externalId,
-    trackerID: p.trackerId,
-    status: p.status,
-    amount: money(p.amount, p.currency),
-    commission: money(p.commission, p.currency),
-    currency: p.currency,
-    bank: bankLabel(p.bankId, 2),
-    method: p.method,
-    cardNumber: shown('card'),
-    accountNumber: shown('account'),
-    phoneNumber: shown('phone'),
-    nspkURL: shown('link'),
-    holder: p.holder,
-    description: p.description,
-    createdAt: iso(p.createdAt),
-    updatedAt: iso(p.updatedAt),
-  };
-}
-
-export function payInView(p: PayIn, generation: Generation) {
-  return generation === 1 ? payInSeedView(p) : generation === 2 ? payInExpiresView(p) : payInCurrentView(p);
-}
-
-/** The answer of `PUT /pay-in|pay-out/{id}/status/{status}`. */
-export function statusChangeView(p: PayIn | PayOut) {
-  return {
-    id: p.id,
-    externalID: p.externalId,
-    trackerID: p.trackerId,
-    status: p.status,
-    amount: money(p.amount, p.currency),
-    currency: p.currency,
-    method: p.method,
-    createdAt: iso(p.createdAt),
-    updatedAt: iso(p.updatedAt),
-  };
-}
-
-/** The fields pay-ins and pay-outs share on the wire, in the documented order. */
-function operationFields(p: PayIn | PayOut, generation: Generation, trackerKey: 'trackerID' | 'trackerId') {
-  return {
-    id: p.id,
-    externalID: p.externalId,
-    [trackerKey]: p.trackerId,
-    status: p.status,
-    amount: money(p.amount, p.currency),
-    commission: money(p.commission, p.currency),
-    currency: p.currency,
-    bank: bankLabel(p.bankId, generation),
-    method: p.method,
-    receiver: p.receiver,
-    holder: p.holder,
-    description: p.description,
-  } as {
-    id: string;
-    externalID: string;
-    trackerID?: string;
-    trackerId?: string;
-    status: Way2PayStatus;
-    amount: string;
-    commission: string;
-    currency: string;
-    bank: string;
-    method: string;
-    receiver: string | null;
-    holder: string | null;
-    description: string | null;
-  };
-}
-
-export function payOutView(p: PayOut, generation: Generation, opts: { created?: boolean } = {}) {
-  const v = { ...operationFields(p, generation, 'trackerID'), createdAt: iso(p.createdAt) };
-  return opts.created ? v : { ...v, updatedAt: iso(p.updatedAt) };
-}
-
-/** The callback body for a pay-in (documented keys; `timestamp` is when the status changed). */
-export function payInCallback(p: PayIn, generation: Generation, at: number) {
-  return { ...operationFields(p, generation, 'trackerID'), timestamp: iso(at) };
-}
-
-/** The callback body for a pay-out (the documentation spells its tracker key `trackerId`). */
-export function payOutCallback(p: PayOut, generation: Generation, at: number) {
-  return { ...operationFields(p, generation, 'trackerId'), timestamp: iso(at) };
-}
-
-// snapshots carried in outbox payloads (bigints as strings)
-
-export function serializePayIn(p: PayIn): Record<string, string | number | boolean | null> {
-  return {
-    ...p,
-    amount: p.amount.toString(),
-    commission: p.commission.toString(),
-    paidAmount: p.paidAmount === null ? null : p.paidAmount.toString(),
-  };
-}
-
-export function deserializePayIn(j: Record<string, unknown>): PayIn {
-  const o = j as unknown as PayIn & { amount: string; commission: string; paidAmount: string | null };
-  return {
-    ...o,
-    amount: BigInt(o.amount),
-    commission: BigInt(o.commission),
-    paidAmount: o.paidAmount === null ? null : BigInt(o.paidAmount),
-  };
-}
-
-export function serializePayOut(p: PayOut): Record<string, string | number | null> {
-  return { ...p, amount: p.amount.toString(), commission: p.commission.toString() };
-}
-
-export function deserializePayOut(j: Record<string, unknown>): PayOut {
-  const o = j as unknown as PayOut & { amount: string; commission: string };
-  return { ...o, amount: BigInt(o.amount), commission: BigInt(o.commission) };
-}
-
-// balances
-
-interface BalanceSide {
-  currency: string;
-  available: bigint;
-  frozen: bigint;
-}
-
-/** `GET /balance`'s data: both balances, available and frozen, in major units. */
-export function balanceView(b: { payment: BalanceSide; payout: BalanceSide }) {
-  const side = (x: BalanceSide) => ({
-    currency: x.currency,
-    available: money(x.available, x.currency),
-    frozen: money(x.frozen, x.currency),
-  });
-  return { balance: { payment: side(b.payment), payout: side(b.payout) } };
 }

@@ -1,23 +1,18 @@
 // Subscriptions (recurrent payments): created from a saved token (or by an order's SubscriptionBehavior), one
-// scheduler job per subscription on the gateway clock. Each due period is charged with the token (no 3-D Secure,
-// no Check); success keeps the subscription Active and moves to the next period; a failure makes it PastDue and
-// retries a day later; three failures in a row make it Rejected; MaxPeriods successful payments make it Expired.
-// Every status change emits a Recurrent notification.
+// scheduler job per subscription on the gateway clock (subscription-charges.ts charges each due period), changed
+// and cancelled through the API. Every status change emits a Recurrent notification.
 import { randomHex } from '../../../core/ids.js';
 import { DAY } from '../../../core/clock.js';
-import type { Job, Json } from '../../../core/model.js';
+import type { Json } from '../../../core/model.js';
 import type { Tx } from '../../../core/ports.js';
-import type { JobHandler } from '../../../core/scheduler.js';
 import type { FaceContext } from '../../face.js';
 import { CpError } from '../http.js';
 import { cpStore, type Subscription } from '../store.js';
 import { serializeSubscription, SUBSCRIPTION_SUBJECT, type Interval, type SubscriptionStatus } from '../wire/subscription.js';
-import { NO_CHECK, pay } from './payments.js';
 import { tokenCard } from './tokens.js';
 
-const SUBSCRIPTION_JOB = 'cloudpayments.subscription';
-const RETRY_AFTER_FAILURE = DAY;
-const MAX_CONSECUTIVE_FAILURES = 3;
+/** The scheduler job of a subscription (ref = subscription id). */
+export const SUBSCRIPTION_JOB = 'cloudpayments.subscription';
 
 function newSubscriptionId(): string {
   return 'sc_' + randomHex(15).slice(0, 29);
@@ -35,12 +30,12 @@ export function addInterval(from: number, interval: Interval, n: number): number
   return Date.UTC(y, m, Math.min(day, last), d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds(), d.getUTCMilliseconds());
 }
 
-function isLive(s: SubscriptionStatus): boolean {
+export function isLive(s: SubscriptionStatus): boolean {
   return s === 'Active' || s === 'PastDue';
 }
 
 /** Stores a subscription change and schedules (or cancels) its job; emits Recurrent on a status change. */
-async function saveSubscription(
+export async function saveSubscription(
   tx: Tx,
   ctx: FaceContext,
   sub: Subscription,
@@ -64,84 +59,6 @@ async function saveSubscription(
       payload: { subscription: serializeSubscription(sub), from: before },
     });
   }
-}
-
-/** Charges one due period of a subscription (in the job's transaction). */
-async function chargePeriod(tx: Tx, ctx: FaceContext, sub: Subscription): Promise<void> {
-  const { engine } = ctx;
-  const now = engine.clock.now();
-  const before = sub.status;
-  const merchant = await tx.merchants.get(sub.merchantId);
-  const token = await tx.cardTokens.get(sub.token);
-  const card = token ? await tx.cards.get(token.cardId) : undefined;
-  let approved = false;
-  if (merchant && card) {
-    const r = await pay(
-      tx,
-      ctx,
-      {
-        merchant,
-        amount: sub.amount,
-        currency: sub.currency,
-        captureMode: sub.requireConfirmation ? 'manual' : 'auto',
-        accountId: sub.accountId,
-        email: sub.email,
-        description: sub.description,
-        cultureName: sub.cultureName,
-        name: card.holder,
-        subscriptionId: sub.id,
-        source: { kind: 'token', token: sub.token, card },
-      },
-      NO_CHECK,
-    );
-    approved = r.kind === 'approved';
-  }
-  if (approved) {
-    sub.successful += 1;
-    sub.failed = 0;
-    sub.lastTransactionAt = now;
-    sub.status = 'Active';
-    const period = sub.periodAt ?? sub.nextTransactionAt ?? now;
-    if (sub.maxPeriods !== null && sub.successful >= sub.maxPeriods) {
-      sub.status = 'Expired';
-      sub.periodAt = null;
-      sub.nextTransactionAt = null;
-    } else {
-      sub.periodAt = addInterval(period, sub.interval, sub.period);
-      sub.nextTransactionAt = sub.periodAt;
-    }
-  } else {
-    sub.failed += 1;
-    if (sub.failed >= MAX_CONSECUTIVE_FAILURES) {
-      sub.status = 'Rejected';
-      sub.nextTransactionAt = null;
-    } else {
-      sub.status = 'PastDue';
-      sub.nextTransactionAt = now + RETRY_AFTER_FAILURE;
-    }
-  }
-  await saveSubscription(tx, ctx, sub, before, { fromJob: true });
-}
-
-export function subscriptionJobs(ctx: FaceContext): Record<string, JobHandler> {
-  return {
-    [SUBSCRIPTION_JOB]: async (tx: Tx, job: Job) => {
-      const sub = await cpStore.lockSubscription(tx, job.ref);
-      if (!sub || !isLive(sub.status) || sub.nextTransactionAt === null) return;
-      const now = ctx.engine.clock.now();
-      if (now < sub.nextTransactionAt) return sub.nextTransactionAt;
-      if (sub.maxPeriods !== null && sub.successful >= sub.maxPeriods) {
-        const before = sub.status;
-        sub.status = 'Expired';
-        sub.nextTransactionAt = null;
-        sub.periodAt = null;
-        await saveSubscription(tx, ctx, sub, before, { fromJob: true });
-        return;
-      }
-      await chargePeriod(tx, ctx, sub);
-      return isLive(sub.status) && sub.nextTransactionAt !== null ? sub.nextTransactionAt : undefined;
-    },
-  };
 }
 
 /** What /subscriptions/create asks for. */

@@ -8,7 +8,7 @@ import { signedRoute } from '../auth.js';
 import { jsonAnswer } from '../http.js';
 import { bodyFields, bool, object, sessionIdOf, sessionInput } from '../input.js';
 import { sessionSubjects, type NovapayService } from '../service.js';
-import { statusBody } from '../wire.js';
+import { statusBody } from '../wire/status.js';
 
 export function registerSessionRoutes(app: FastifyInstance, ctx: FaceContext, service: NovapayService): void {
   const { engine } = ctx;

@@ -7,7 +7,8 @@ import { BANKS, bankById, CURRENCIES } from '../reference-data.js';
 import * as F from '../request-fields.js';
 import type { Way2PayService } from '../service.js';
 import type { Commission } from '../store.js';
-import { balanceView, money, percentNumber } from '../wire.js';
+import { money, percentNumber } from '../wire.js';
+import { balanceView } from '../wire/balance.js';
 
 function commissionView(c: Commission) {
   const cur = bankById(c.bankId)?.currency ?? 'RUB';

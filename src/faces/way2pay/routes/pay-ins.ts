@@ -10,7 +10,9 @@ import * as F from '../request-fields.js';
 import type { Way2PayService } from '../service.js';
 import { PAYIN_SUBJECT } from '../service/config.js';
 import { way2payStore as S } from '../store.js';
-import { payInView, statusChangeView, type PayIn } from '../wire.js';
+import type { PayIn } from '../wire.js';
+import { statusChangeView } from '../wire/operation.js';
+import { payInView } from '../wire/pay-in.js';
 
 const subject = (p: PayIn): Subject[] => [[PAYIN_SUBJECT, p.id]];
 

@@ -9,7 +9,9 @@ import * as F from '../request-fields.js';
 import type { Way2PayService } from '../service.js';
 import { PAYOUT_SUBJECT } from '../service/config.js';
 import { way2payStore as S } from '../store.js';
-import { payOutView, statusChangeView, type PayOut } from '../wire.js';
+import type { PayOut } from '../wire.js';
+import { statusChangeView } from '../wire/operation.js';
+import { payOutView } from '../wire/pay-out.js';
 
 const subject = (p: PayOut): Subject[] => [[PAYOUT_SUBJECT, p.id]];
 

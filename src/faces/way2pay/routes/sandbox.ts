@@ -17,7 +17,10 @@ import { CURRENCIES } from '../reference-data.js';
 import * as F from '../request-fields.js';
 import type { Way2PayService } from '../service.js';
 import { PAYIN_SUBJECT, PAYOUT_SUBJECT } from '../service/config.js';
-import { balanceView, payInView, payOutView, type Generation, type PayIn, type PayOut } from '../wire.js';
+import type { Generation, PayIn, PayOut } from '../wire.js';
+import { balanceView } from '../wire/balance.js';
+import { payInView } from '../wire/pay-in.js';
+import { payOutView } from '../wire/pay-out.js';
 
 export function registerSandboxRoutes(parent: FastifyInstance, ctx: FaceContext, svc: Way2PayService): void {
   void parent.register(async (app) => {

@@ -1,6 +1,6 @@
 // Way2Pay pay-ins: the payer transfers the amount to requisites from the merchant's pool, the transfer is confirmed
 // and the payment balance credited, less the commission. Every transition is a conditional update of the row (one
-// concurrent caller wins), its ledger transfers and an outbox event, in the caller's transaction.
+// concurrent caller wins), its ledger transfers (pay-in-ledger.ts) and an outbox event, in the caller's transaction.
 //   CREATED (no free requisite yet) → PENDING (requisites issued, awaiting the payer's transfer)
 //   → PROCESSING (the transfer reported; money frozen) → COMPLETED | INCORRECT_AMOUNT
 //   CREATED/PENDING → TIMEOUT (lifetime, on the Clock); CREATED/PENDING/PROCESSING → CANCELLED | ERROR;
@@ -13,9 +13,11 @@ import type { Tx } from '../../../core/ports.js';
 import { genCode, Way2PayError } from '../http.js';
 import { bankById, PAYIN_METHODS } from '../reference-data.js';
 import { way2payStore as S, type Commission } from '../store.js';
-import { FINAL, serializePayIn, type Generation, type PayIn, type Way2PayStatus } from '../wire.js';
+import { FINAL, type Generation, type PayIn, type Way2PayStatus } from '../wire.js';
+import { serializePayIn } from '../wire/pay-in.js';
 import type { Balances } from './balances.js';
 import { configFor, JOB_PAYIN_TIMEOUT, PAYIN_SUBJECT, type Way2PayConfig } from './config.js';
+import { freezePayIn, reversePayIn, settlePayIn } from './pay-in-ledger.js';
 import type { Pool } from './pool.js';
 
 export interface PayInInput {
@@ -161,21 +163,7 @@ export class PayIns {
     const p = await this.get(tx, id);
     expectStatus(p.status, ['PENDING']);
     const next: PayIn = { ...p, paidAmount: amount ?? p.amount };
-    await this.move(tx, next, 'PENDING', 'PROCESSING', async (q) => {
-      const ref = { refType: PAYIN_SUBJECT, refId: q.id };
-      const net = q.amount - q.commission;
-      const network = await this.money.network(tx, q.merchantId, q.currency);
-      if (net > 0n)
-        q.holdNetId = await this.money.hold(tx, network, await this.money.account(tx, q.merchantId, q.currency, 'payment'), net, {
-          code: 'way2pay_payin_hold',
-          ...ref,
-        });
-      if (q.commission > 0n)
-        q.holdFeeId = await this.money.hold(tx, network, await this.money.fees(tx, q.merchantId, q.currency), q.commission, {
-          code: 'way2pay_payin_fee_hold',
-          ...ref,
-        });
-    });
+    await this.move(tx, next, 'PENDING', 'PROCESSING', (q) => freezePayIn(tx, this.money, q));
     return next;
   }
 
@@ -190,26 +178,7 @@ export class PayIns {
     const paid = amount ?? (p.status === 'PROCESSING' && p.paidAmount !== null ? p.paidAmount : p.amount);
     const exact = paid === p.amount;
     const next: PayIn = { ...p, paidAmount: paid };
-    await this.move(tx, next, p.status, exact ? 'COMPLETED' : 'INCORRECT_AMOUNT', async (q) => {
-      const ref = { refType: PAYIN_SUBJECT, refId: q.id };
-      if (p.status === 'PROCESSING') {
-        if (exact) await this.money.postHolds(tx, [q.holdNetId, q.holdFeeId], { code: 'way2pay_payin', ...ref });
-        else await this.money.voidHolds(tx, [q.holdNetId, q.holdFeeId], { code: 'way2pay_payin_incorrect_amount', ...ref });
-      } else if (exact) {
-        const network = await this.money.network(tx, q.merchantId, q.currency);
-        const net = q.amount - q.commission;
-        if (net > 0n)
-          await this.money.post(tx, network, await this.money.account(tx, q.merchantId, q.currency, 'payment'), net, {
-            code: 'way2pay_payin',
-            ...ref,
-          });
-        if (q.commission > 0n)
-          await this.money.post(tx, network, await this.money.fees(tx, q.merchantId, q.currency), q.commission, {
-            code: 'way2pay_payin_fee',
-            ...ref,
-          });
-      }
-    });
+    await this.move(tx, next, p.status, exact ? 'COMPLETED' : 'INCORRECT_AMOUNT', (q) => settlePayIn(tx, this.money, q, p.status, exact));
     return next;
   }
 
@@ -243,25 +212,7 @@ export class PayIns {
     const p = await this.get(tx, id);
     expectStatus(p.status, ['COMPLETED']);
     const next: PayIn = { ...p };
-    await this.move(tx, next, 'COMPLETED', 'REFUNDED', async (q) => {
-      const ref = { refType: PAYIN_SUBJECT, refId: q.id };
-      const network = await this.money.network(tx, q.merchantId, q.currency);
-      const net = q.amount - q.commission;
-      if (net > 0n)
-        await this.money.post(
-          tx,
-          await this.money.account(tx, q.merchantId, q.currency, 'payment'),
-          network,
-          net,
-          { code: 'way2pay_payin_refund', ...ref },
-          true,
-        );
-      if (q.commission > 0n)
-        await this.money.post(tx, await this.money.fees(tx, q.merchantId, q.currency), network, q.commission, {
-          code: 'way2pay_payin_fee_refund',
-          ...ref,
-        });
-    });
+    await this.move(tx, next, 'COMPLETED', 'REFUNDED', (q) => reversePayIn(tx, this.money, q));
     return next;
   }
 

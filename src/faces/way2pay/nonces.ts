@@ -1,0 +1,50 @@
+// The replay guard of Way2Pay's signed requests (auth.ts): the last nonce accepted per Public-Key (store.ts's
+// `way2pay_nonces`), and the savepoint a request's work runs under, so that a business error undoes the work while
+// the nonce stays used.
+import { sql, type Kysely } from 'kysely';
+import type { Tx } from '../../core/ports.js';
+import { toBigint } from '../../store/table.js';
+import { way2payTables as T, type Way2PayDatabase } from './store.js';
+
+function db(tx: Tx): Kysely<Way2PayDatabase> {
+  return tx.db<Way2PayDatabase>();
+}
+
+export const way2payNonces = {
+  /**
+   * Accepts a nonce once: the conditional update `set last_nonce = n where public_key = k and last_nonce < n`
+   * in the request's transaction. Concurrent requests with one nonce serialize on the row; only one updates it.
+   */
+  async acceptNonce(tx: Tx, publicKey: string, nonce: bigint, now: number): Promise<boolean> {
+    await db(tx)
+      .insertInto('way2pay_nonces')
+      .values(T.nonces.write({ publicKey, lastNonce: 0n, updatedAt: now }))
+      .onConflict((oc) => oc.column('public_key').doNothing())
+      .execute();
+    const res = await db(tx)
+      .updateTable('way2pay_nonces')
+      .set(T.nonces.write({ lastNonce: nonce, updatedAt: now }))
+      .where('public_key', '=', publicKey)
+      .where('last_nonce', '<', nonce)
+      .executeTakeFirst();
+    return Number(res.numUpdatedRows) === 1;
+  },
+  async lastNonce(tx: Tx, publicKey: string): Promise<bigint | undefined> {
+    const r = await db(tx).selectFrom('way2pay_nonces').select('last_nonce').where('public_key', '=', publicKey).executeTakeFirst();
+    return r ? toBigint(r.last_nonce) : undefined;
+  },
+
+  /** Runs fn under a savepoint: on a thrown error its writes are undone, the transaction's earlier writes stay. */
+  async savepoint<R>(tx: Tx, fn: () => Promise<R>): Promise<{ ok: true; value: R } | { ok: false; error: unknown }> {
+    await sql`savepoint way2pay_request`.execute(db(tx));
+    try {
+      const value = await fn();
+      await sql`release savepoint way2pay_request`.execute(db(tx));
+      return { ok: true, value };
+    } catch (error) {
+      await sql`rollback to savepoint way2pay_request`.execute(db(tx));
+      await sql`release savepoint way2pay_request`.execute(db(tx));
+      return { ok: false, error };
+    }
+  },
+};
