@@ -96,7 +96,7 @@ export class Payments {
       const expired = await this.toExpired(tx, p);
       return { kind: 'declined', payment: expired };
     }
-    const { snapshot, pan } = await this.resolveCard(tx, opts.source);
+    const { snapshot, pan } = await this.withAccountsRead(tx, p, () => this.resolveCard(tx, opts.source));
     p.card = snapshot;
     const decision = this.d.network.decide({
       card: { pan, brand: snapshot.brand, expMonth: snapshot.expMonth, expYear: snapshot.expYear },
@@ -208,7 +208,7 @@ export class Payments {
     const value = amount ?? left;
     if (value <= 0n) throw new CoreError('AMOUNT_TOO_SMALL', 'refund amount must be positive');
     if (value > left) throw new CoreError('AMOUNT_EXCEEDS_AVAILABLE', 'refund amount exceeds the amount left to refund');
-    const refundId = await tx.sequences.nextTransactionId();
+    const refundId = await this.withAccountsRead(tx, p, () => tx.sequences.nextTransactionId());
     const transferId = await this.reverse(tx, p, value, 'refund', String(refundId));
     const refund: Refund = {
       id: refundId,
@@ -317,6 +317,17 @@ export class Payments {
       refType: refundId ? 'refund' : PAYMENT_SUBJECT,
       refId: refundId ?? String(p.id),
     });
+  }
+
+  /**
+   * Runs fn with the merchant's ledger accounts of the payment's currency read alongside, where the store sends reads
+   * made together in one round trip (`Tx.together`): the transfers that may follow need them, and asking for them
+   * with fn's reads spares a round trip of their own. Elsewhere fn runs alone, and the accounts are read when used.
+   */
+  private async withAccountsRead<T>(tx: Tx, p: Payment, fn: () => Promise<T>): Promise<T> {
+    if (!tx.together) return fn();
+    const [r] = await tx.together(() => Promise.all([fn(), tx.ledger.findAccount(p.merchantId, p.currency, AVAILABLE)]));
+    return r;
   }
 
   private async resolveCard(tx: Tx, source: CardSource): Promise<{ snapshot: CardSnapshot; pan: string }> {

@@ -262,6 +262,13 @@ export interface Tx {
   readonly settings: SettingRepo;
 
   /**
+   * Where the store can send reads that do not depend on each other in one round trip (PostgreSQL), it offers this:
+   * fn's reads made in the same turn of the event loop (e.g. `Promise.all` of them) travel together. Absent where
+   * a read costs no round trip (SQLite): the caller then makes only the reads it needs, one after the other.
+   */
+  readonly together?: <T>(fn: () => Promise<T>) => Promise<T>;
+
+  /**
    * The query layer (Kysely) over this transaction, for a face's own tables: typed by the face's table definitions
    * (`DatabaseOf` in src/store/table.ts), e.g. `tx.db<NumopayDatabase>()`. (A type-only import: the core runs no SQL.)
    */

@@ -4,7 +4,7 @@
 import type { Kysely } from 'kysely';
 import type { SequenceRepo, Tx } from '../core/ports.js';
 import { AccountDeltas } from './account-deltas.js';
-import { Queries, type Db, type DeferredWrites, type DialectOps } from './queries.js';
+import { Queries, type Db, type DeferredWrites, type DialectOps, type IdSource } from './queries.js';
 import { ApiRequestRepository } from './repos/api-requests.js';
 import { CardTokenRepository } from './repos/card-tokens.js';
 import { CardRepository } from './repos/cards.js';
@@ -45,11 +45,16 @@ export class KyselyTx implements Tx {
   readonly jobs: JobRepository;
   readonly apiRequests: ApiRequestRepository;
   readonly settings: SettingRepository;
+  /** reads made together travel in one round trip (PostgreSQL transactions only) */
+  readonly together?: <T>(fn: () => Promise<T>) => Promise<T>;
 
-  /** deferred: where the transaction keeps its writes whose answer nobody reads (PostgreSQL), if anywhere */
-  constructor(db: Db, ops: DialectOps, deferred: DeferredWrites | null = null) {
+  /**
+   * deferred: where the transaction keeps its writes whose answer nobody reads (PostgreSQL), if anywhere; ids: where
+   * it takes the ids of the transfers and events it inserts before inserting them (PostgreSQL), if anywhere
+   */
+  constructor(db: Db, ops: DialectOps, deferred: DeferredWrites | null = null, ids: IdSource | null = null) {
     this.dialect = ops.name;
-    const q = (this.q = new Queries(db, ops, deferred));
+    const q = (this.q = new Queries(db, ops, deferred, ids));
     this.sequences = ops.sequences(q);
     this.ledger = new LedgerRepository(q, this.deltas);
     this.merchants = new MerchantRepository(q, this.ledger);
@@ -67,6 +72,7 @@ export class KyselyTx implements Tx {
     this.jobs = new JobRepository(q);
     this.apiRequests = new ApiRequestRepository(q);
     this.settings = new SettingRepository(q);
+    if (deferred) this.together = (fn) => deferred.together(fn);
   }
 
   /** The query layer over this transaction, typed by the caller's tables (a face's, defined with table.ts). */

@@ -29,6 +29,21 @@ export interface DeferredWrites {
   defer(sql: string, params: readonly unknown[]): boolean;
   /** changes when a rollback to a savepoint undoes writes: what the transaction remembers of its rows is stale */
   readonly undoCount: number;
+  /** runs fn, whose reads made in one turn of the event loop travel together (the port's `Tx.together`) */
+  together<T>(fn: () => Promise<T>): Promise<T>;
+}
+
+/** The tables whose ids a transaction may take from the process's blocks (PostgreSQL: postgres/id-blocks.ts). */
+export type IdTable = 'ledger_transfers' | 'outbox';
+
+/**
+ * Ids given by the process before the insert (PostgreSQL transactions: from per-process blocks of the table's
+ * sequence), so that the insert need not answer its id and can be a deferred write. Absent where the database
+ * answers the id at once anyway (SQLite, in process) or outside a transaction.
+ */
+export interface IdSource {
+  /** count new ids of table, increasing */
+  next(table: IdTable, count: number): Promise<number[]>;
 }
 
 export class Queries {
@@ -36,6 +51,7 @@ export class Queries {
     readonly db: Db,
     readonly ops: DialectOps,
     readonly deferred: DeferredWrites | null = null,
+    readonly ids: IdSource | null = null,
   ) {}
 
   /**

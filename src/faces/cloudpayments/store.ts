@@ -104,6 +104,9 @@ export interface NotificationSettings {
   format: 'CloudPayments' | 'QIWI' | 'RT';
 }
 
+/** A merchant's settings of every notification type. */
+export type MerchantNotifications = Record<NotificationType, NotificationSettings>;
+
 export function defaultSettings(type: NotificationType): NotificationSettings {
   return { type, isEnabled: false, address: null, httpMethod: 'GET', encoding: 'UTF8', format: 'CloudPayments' };
 }
@@ -148,6 +151,15 @@ function db(tx: Tx): Kysely<CloudPaymentsDatabase> {
   return tx.db<CloudPaymentsDatabase>();
 }
 
+/**
+ * A merchant's notification settings read just before a command's transaction (a charge reads them all where it
+ * reads its Check notification's, in one statement, and hands them on when it sends no Check), handed to that transaction: its notifications, rendered at its end, are
+ * rendered from them without a read of their own (on PostgreSQL, a round trip). They are as of the request: a
+ * change committed by any process before the read is seen, as it would be by a read in the transaction; one
+ * committed while the request runs is seen by the next request. Nothing is kept past the transaction.
+ */
+const carried = new WeakMap<Tx, Map<string, MerchantNotifications>>();
+
 export const cpStore = {
   // notification settings
   async getSettings(tx: Tx, merchantId: string, type: NotificationType): Promise<NotificationSettings> {
@@ -161,7 +173,29 @@ export const cpStore = {
     const { merchantId: _merchant, updatedAt: _at, ...settings } = T.notifications.read(r);
     return settings;
   },
+  /** The settings of a type for a notification of this transaction: as handed to it, or read. */
+  async notificationSettings(tx: Tx, merchantId: string, type: NotificationType): Promise<NotificationSettings> {
+    return carried.get(tx)?.get(merchantId)?.[type] ?? cpStore.getSettings(tx, merchantId, type);
+  },
+  /** Hands settings read before the transaction to it (see `carried`). */
+  carrySettings(tx: Tx, merchantId: string, all: MerchantNotifications): void {
+    let m = carried.get(tx);
+    if (!m) carried.set(tx, (m = new Map()));
+    m.set(merchantId, all);
+  },
+  /** Every type's settings of a merchant, in one statement (a type never set has its defaults). */
+  async getAllSettings(tx: Tx, merchantId: string): Promise<MerchantNotifications> {
+    const rows = await db(tx).selectFrom('cloudpayments_notifications').selectAll().where('merchant_id', '=', merchantId).execute();
+    const all = Object.fromEntries(NOTIFICATION_TYPES.map((t) => [t, defaultSettings(t)])) as MerchantNotifications;
+    for (const r of rows) {
+      const { merchantId: _merchant, updatedAt: _at, ...settings } = T.notifications.read(r);
+      if (settings.type in all) all[settings.type] = settings;
+    }
+    return all;
+  },
   async putSettings(tx: Tx, merchantId: string, s: NotificationSettings, now: number): Promise<void> {
+    // what the transaction was handed is no longer what it will commit
+    carried.get(tx)?.delete(merchantId);
     const row = T.notifications.write({ ...s, merchantId, updatedAt: now });
     const { merchant_id: _merchant, type: _type, ...changed } = row;
     await db(tx)

@@ -78,7 +78,8 @@ export function cloudpaymentsWebhooks(_ctx: FaceContext): WebhookRenderer {
     async render(tx: Tx, e: OutboxEvent): Promise<DeliveryPlan[]> {
       const built = await build(tx, e);
       if (!built) return [];
-      const settings = await cpStore.getSettings(tx, e.merchantId, built.type);
+      // as read before the transaction when they were (a charge's), else read now
+      const settings = await cpStore.notificationSettings(tx, e.merchantId, built.type);
       if (!settings.isEnabled || !settings.address) return [];
       const secret = await secretOf(tx, e.merchantId);
       if (secret === null) return [];

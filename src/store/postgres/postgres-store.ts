@@ -1,6 +1,6 @@
 // PostgreSQL (pg pool). Several gateway processes may share one database: row locks guard state changes,
 // workers claim rows with FOR UPDATE SKIP LOCKED, and uniqueness is enforced by constraints.
-import { CompiledQuery, Kysely, PostgresDialect, sql } from 'kysely';
+import { CompiledQuery, Kysely, PostgresDialect, sql, type DatabaseConnection, type Driver } from 'kysely';
 import pg from 'pg';
 import type { Store, Tx } from '../../core/ports.js';
 import { KyselyTx } from '../kysely-tx.js';
@@ -9,6 +9,7 @@ import { listTables, migrateToLatest, type Migrations } from '../migrations.js';
 import type { CoreDatabase } from '../tables.js';
 import { accountTotalsSql } from './account-totals.js';
 import { postgresOps as ops } from './dialect-ops.js';
+import { ID_BLOCK_TABLES, IdBlocks, idSource } from './id-blocks.js';
 import { ATTACH_BATCH, batchedClient, type BatchHolder, type RoundTripStats, type StatementBatch } from './statement-batch.js';
 
 // int8 → bigint; numeric stays a string
@@ -64,9 +65,10 @@ export async function openPostgresStore(opts: PostgresOptions): Promise<Store> {
     /* idle client errors are reported by the next query */
   });
   const stats: RoundTripStats = { roundTrips: 0, transactions: 0, recent: [] };
-  const db = new Kysely<CoreDatabase>({ dialect: new PostgresDialect({ pool: namedStatements(pool, stats) }) });
+  const dialect = new PostgresDialect({ pool: namedStatements(pool, stats) });
+  const db = new Kysely<CoreDatabase>({ dialect });
   await migrateToLatest(db, 'postgres', opts.migrations);
-  const store = new PostgresStore(db);
+  const store = new PostgresStore(db, dialect);
   roundTripStats.set(store, stats);
   return store;
 }
@@ -78,6 +80,30 @@ export function postgresRoundTrips(store: Store): RoundTripStats | undefined {
   return roundTripStats.get(store);
 }
 
+/**
+ * The query layer of a transaction: its one connection, used by every statement as it comes. (Kysely's own
+ * `connection()` runs one statement at a time, each waiting for the last one's answer: reads made together, held by
+ * the statement batch to travel in one round trip, would then never meet. The pg client sends a connection's
+ * statements in the order it was given them.) It opens no connection or transaction of its own.
+ */
+function transactionDb(db: Kysely<CoreDatabase>, dialect: PostgresDialect, connection: DatabaseConnection): Kysely<CoreDatabase> {
+  const executor = db.getExecutor().withConnectionProvider({ provideConnection: (consume) => consume(connection) });
+  return new Kysely<CoreDatabase>({ config: { dialect }, dialect, driver: NO_DRIVER, executor });
+}
+
+const refuse = (): never => {
+  throw new Error("a store transaction's query layer opens no connection or transaction of its own");
+};
+const NO_DRIVER: Driver = {
+  init: async () => undefined,
+  acquireConnection: refuse,
+  beginTransaction: refuse,
+  commitTransaction: refuse,
+  rollbackTransaction: refuse,
+  releaseConnection: refuse,
+  destroy: refuse,
+};
+
 /** The batch of the connection a transaction or read runs on. */
 async function attach(conn: Kysely<CoreDatabase>): Promise<StatementBatch> {
   const holder: BatchHolder = { batch: null };
@@ -87,7 +113,12 @@ async function attach(conn: Kysely<CoreDatabase>): Promise<StatementBatch> {
 
 class PostgresStore implements Store {
   readonly dialect = 'postgres' as const;
-  constructor(private readonly db: Kysely<CoreDatabase>) {}
+  /** this process's blocks of transfer and event ids (id-blocks.ts) */
+  private readonly ids = new IdBlocks();
+  constructor(
+    private readonly db: Kysely<CoreDatabase>,
+    private readonly kyselyDialect: PostgresDialect,
+  ) {}
 
   /**
    * One transaction on one connection. Its writes whose answer nobody reads travel with its next statement that
@@ -97,11 +128,13 @@ class PostgresStore implements Store {
    * gets round to the next statement, which under load serialised every payment behind those locks.
    */
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.db.connection().execute(async (conn) => {
+    return this.db.getExecutor().provideConnection(async (connection) => {
+      const conn = transactionDb(this.db, this.kyselyDialect, connection);
       const batch = await attach(conn);
       batch.begin();
       try {
-        const tx = new KyselyTx(conn, ops, batch);
+        const ids = idSource(this.ids, async (text) => ((await batch.sendAlone(text)) as pg.QueryResult<{ id: unknown }>).rows);
+        const tx = new KyselyTx(conn, ops, batch, ids);
         const r = await fn(tx);
         const totals = accountTotalsSql(tx.deltas.changed());
         if (totals === null) await tx.flushAccounts();
@@ -133,7 +166,12 @@ class PostgresStore implements Store {
 
   async truncateAll(): Promise<void> {
     const tables = await listTables(this.db);
-    await sql`truncate table ${sql.join(tables.map((t) => sql.table(t)))} restart identity`.execute(this.db);
+    // the tables whose ids processes take in blocks keep their sequences going: a block another process holds
+    // stays valid (restarted, the sequence would give its ids again)
+    const blocked = tables.filter((t) => ID_BLOCK_TABLES.includes(t));
+    const rest = tables.filter((t) => !blocked.includes(t));
+    if (rest.length) await sql`truncate table ${sql.join(rest.map((t) => sql.table(t)))} restart identity`.execute(this.db);
+    if (blocked.length) await sql`truncate table ${sql.join(blocked.map((t) => sql.table(t)))} continue identity`.execute(this.db);
     await sql`alter sequence transaction_id_seq restart with 1000001`.execute(this.db);
   }
 

@@ -10,6 +10,10 @@
 //
 // Every statement that needs an answer still goes through `query` below, so nothing can overtake a deferred
 // write: reads through the transaction see its writes, and the order of the writes is the order they were made.
+//
+// Reads made together (`together`: the core asks for reads that do not depend on each other at once, such as a
+// payment's card and its merchant's accounts) are held until the event loop's turn ends and then sent in one round
+// trip, in the order they were made, each after the deferred writes made before it.
 import type pg from 'pg';
 import { ledgerGuardError } from '../ledger-guards.js';
 import { inlineParameters } from './inline-sql.js';
@@ -33,10 +37,29 @@ function lastResult(r: unknown): unknown {
   return Array.isArray(r) ? r[r.length - 1] : r;
 }
 
+/** A read held to travel with the other reads made together with it. */
+interface HeldRead {
+  config: string;
+  values: unknown[] | undefined;
+  /** the read as one statement of a list, its values written in */
+  inlined: string;
+  /** how many deferred writes were made before it */
+  after: number;
+  resolve(r: unknown): void;
+  reject(e: unknown): void;
+}
+
+/** a plain read (no row lock): the only statement held to travel with others made together */
+const PLAIN_READ = /^\s*select\b(?![\s\S]*\bfor\s+(update|share|no\s+key|key)\b)/i;
+
 export class StatementBatch {
   private pending: string[] = [];
   private beginPending = false;
   private inTransaction = false;
+  /** open `together` calls */
+  private gathering = 0;
+  private held: HeldRead[] = [];
+  private flushScheduled = false;
   /** incremented when a rollback to a savepoint undoes writes (rows a transaction remembers are then stale) */
   undoCount = 0;
   /** round trips since the last `track` */
@@ -58,8 +81,23 @@ export class StatementBatch {
     this.statements = [];
   }
 
+  /**
+   * Runs fn, whose reads made in the same turn of the event loop are sent together in one round trip (fn's reads
+   * must not depend on each other). Outside a transaction, fn runs as it is.
+   */
+  async together<T>(fn: () => Promise<T>): Promise<T> {
+    if (!this.inTransaction) return fn();
+    this.gathering++;
+    try {
+      return await fn();
+    } finally {
+      this.gathering--;
+    }
+  }
+
   /** Records the transaction's round trips in the store's statistics. */
   finish(): void {
+    this.dropHeld();
     this.stats.transactions++;
     this.record('transaction', this.roundTrips, this.statements ?? []);
     this.statements = null;
@@ -83,6 +121,7 @@ export class StatementBatch {
 
   /** Rolls the transaction back: its deferred writes are dropped unsent, and nothing is sent if BEGIN was not. */
   async rollback(): Promise<void> {
+    this.dropHeld();
     this.pending = [];
     if (this.beginPending) {
       this.beginPending = false;
@@ -94,6 +133,12 @@ export class StatementBatch {
   /** A statement of the query layer: it carries the deferred writes (and BEGIN) with it. */
   async query(config: unknown, values?: unknown[]): Promise<unknown> {
     const text = typeof config === 'string' ? config : null;
+    if (text !== null && this.gathering > 0 && this.inTransaction && PLAIN_READ.test(text)) {
+      const inlined = inlineParameters(text, values ?? []);
+      if (inlined !== null) return this.hold(text, values, inlined);
+    }
+    // a statement made after reads still held goes after them
+    if (this.held.length > 0) await this.flushHeld();
     if (text !== null) this.note(text);
     if (text !== null && /^\s*rollback\s+to\b/i.test(text)) {
       // the writes not sent yet were all made after the savepoint (sending the savepoint sent everything before
@@ -118,6 +163,72 @@ export class StatementBatch {
       throw deferred ? ledgerGuardError(e) : e;
     }
     return this.roundTrip(config, values);
+  }
+
+  /** Holds a read made together with others until the event loop's turn ends. */
+  private hold(config: string, values: unknown[] | undefined, inlined: string): Promise<unknown> {
+    this.note(config);
+    return new Promise((resolve, reject) => {
+      this.held.push({ config, values, inlined, after: this.pending.length, resolve, reject });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => void this.flushHeld());
+      }
+    });
+  }
+
+  /**
+   * Sends the held reads in one round trip, in the order they were made, each after the deferred writes made
+   * before it (and BEGIN first if it was not sent); writes deferred after the last of them stay deferred.
+   */
+  private async flushHeld(): Promise<void> {
+    this.flushScheduled = false;
+    const held = this.held;
+    if (held.length === 0) return;
+    this.held = [];
+    const parts: string[] = this.beginPending ? ['begin'] : [];
+    /** the index of each held read's result among the statements' */
+    const slots: number[] = [];
+    let sent = 0;
+    for (const h of held) {
+      parts.push(...this.pending.slice(sent, h.after));
+      sent = h.after;
+      slots.push(parts.length);
+      parts.push(h.inlined);
+    }
+    this.beginPending = false;
+    this.pending = this.pending.slice(sent);
+    try {
+      if (parts.length === 1) {
+        // one read alone: as any statement (by its prepared name)
+        held[0]!.resolve(await this.roundTrip(held[0]!.config, held[0]!.values));
+        return;
+      }
+      const r = await this.roundTrip(parts.join(';\n'));
+      const results = Array.isArray(r) ? r : [r];
+      held.forEach((h, i) => h.resolve(results[slots[i]!]));
+    } catch (e) {
+      // a deferred write's refusal by a ledger guard answers as its coded error, as it would have at once
+      const err = sent > 0 ? ledgerGuardError(e) : e;
+      for (const h of held) h.reject(err);
+    }
+  }
+
+  /** The transaction ended: reads still held are never sent. */
+  private dropHeld(): void {
+    const held = this.held;
+    this.held = [];
+    for (const h of held) h.reject(new Error('the transaction ended before its read was sent'));
+  }
+
+  /**
+   * A statement sent at once and on its own: it carries neither BEGIN nor the deferred writes, so it waits for no
+   * row lock they might wait for. Only for a statement whose effect is outside the transaction (a block of ids
+   * claimed with nextval: id-blocks.ts).
+   */
+  sendAlone(text: string): Promise<unknown> {
+    this.note(text);
+    return this.roundTrip(text);
   }
 
   private roundTrip(config: unknown, values?: unknown[]): Promise<unknown> {

@@ -1,7 +1,8 @@
 // Ledger accounts and transfers. Account totals change through the transaction's AccountDeltas (written at its
 // end by flushTotals, or with the COMMIT on PostgreSQL); reads through the transaction include its changes. In a
 // PostgreSQL transaction, a transfer it inserted is read back, and its pending state changed, from what it wrote
-// (own-rows.ts): no other transaction sees that row before the COMMIT.
+// (own-rows.ts): no other transaction sees that row before the COMMIT. There a transfer's id comes from the
+// process's block of ids (postgres/id-blocks.ts), so its insert waits for no answer either.
 import { sql } from 'kysely';
 import { CoreError } from '../../core/errors.js';
 import type { LedgerAccount, LedgerTransfer } from '../../core/model.js';
@@ -136,8 +137,16 @@ export class LedgerRepository implements LedgerRepo {
 
   async insertTransfer(t: Omit<LedgerTransfer, 'id'>): Promise<number> {
     const row = ledgerTransfers.write(t) as Record<string, unknown>;
-    const r = await guarded(() => this.q.insertRow('ledger_transfers', row, true));
-    const id = Number(r.rows[0]!.id as bigint);
+    let id: number;
+    if (this.q.ids) {
+      // the id from the process's block (postgres/id-blocks.ts): the insert is a deferred write, whose guards
+      // answer with the statement it travels with, or with the COMMIT, as the same coded error
+      id = (await this.q.ids.next('ledger_transfers', 1))[0]!;
+      await guarded(() => this.q.writeRow('ledger_transfers', { id, ...row }));
+    } else {
+      const r = await guarded(() => this.q.insertRow('ledger_transfers', row, true));
+      id = Number(r.rows[0]!.id as bigint);
+    }
     // every column given (the id is the database's): the row is exactly that
     if (this.own && Object.values(row).filter((v) => v !== undefined).length === TRANSFER_COLUMNS - 1) this.own.set(id, { ...row, id });
     return id;
@@ -176,6 +185,8 @@ export class LedgerRepository implements LedgerRepo {
       .selectAll()
       .where('ref_type', '=', refType)
       .where('ref_id', '=', refId)
+      // ids come from per-process blocks on PostgreSQL: time order is the created time's, then the id's
+      .orderBy('created_at')
       .orderBy('id')
       .execute();
     return rows.map((r) => ledgerTransfers.read(r));

@@ -7,8 +7,18 @@ import { outbox } from '../tables.js';
 /** the columns an insert gives, then the claim lock (0: not claimed) */
 const INSERTED = outbox.columns.filter((c) => !c.column.isGenerated && !c.column.isInternal).map((c) => c.name);
 const COLUMNS = [...INSERTED, 'locked_until'];
+/** the same, after the id, where the process gives it (PostgreSQL) */
+const WITH_ID = ['id', ...COLUMNS];
 /** events per statement (10 parameters each, far below either database's limit) */
 const PER_STATEMENT = 64;
+
+/**
+ * Events in the order they were made: by created time, then id (on PostgreSQL ids come from per-process blocks, so
+ * across processes an id says nothing of time; within a process and a millisecond it does).
+ */
+function inTimeOrder(a: OutboxEvent, b: OutboxEvent): number {
+  return a.createdAt - b.createdAt || a.id - b.id;
+}
 
 export class OutboxRepository implements OutboxRepo {
   constructor(private readonly q: Queries) {}
@@ -28,6 +38,19 @@ export class OutboxRepository implements OutboxRepo {
       const row = outbox.write(e) as Record<string, unknown>;
       return [...INSERTED.map((c) => row[c]), 0];
     };
+    if (this.q.ids) {
+      // ids from the process's block (postgres/id-blocks.ts): the insert is a deferred write
+      const ids = await this.q.ids.next('outbox', events.length);
+      await this.q.writePrepared(
+        `outbox.insertWithIds:${events.length}`,
+        (slot) =>
+          this.q.db
+            .insertInto('outbox')
+            .values(events.map((_, r) => Object.fromEntries(WITH_ID.map((c, i) => [c, slot(r * WITH_ID.length + i)]))) as any),
+        events.flatMap((e, i) => [ids[i], ...valuesOf(e)]),
+      );
+      return ids;
+    }
     const { rows } = await this.q.prepared<{ id: unknown; event_id: string }>(
       `outbox.insert:${events.length}`,
       (slot) =>
@@ -43,7 +66,14 @@ export class OutboxRepository implements OutboxRepo {
   }
   async claim(limit: number, now: number, lockMs: number): Promise<OutboxEvent[]> {
     const ids = this.q.ops.skipLocked(
-      this.q.db.selectFrom('outbox').select('id').where('fanned_out', '=', 0).where('locked_until', '<=', now).orderBy('id').limit(limit),
+      this.q.db
+        .selectFrom('outbox')
+        .select('id')
+        .where('fanned_out', '=', 0)
+        .where('locked_until', '<=', now)
+        .orderBy('created_at')
+        .orderBy('id')
+        .limit(limit),
     );
     const rows = await this.q.db
       .updateTable('outbox')
@@ -51,7 +81,7 @@ export class OutboxRepository implements OutboxRepo {
       .where('id', 'in', ids)
       .returningAll()
       .execute();
-    return rows.map((r) => outbox.read(r)).sort((a, b) => a.id - b.id);
+    return rows.map((r) => outbox.read(r)).sort(inTimeOrder);
   }
   async markFannedOut(id: number, fannedOut = true): Promise<void> {
     await this.q.write(this.q.db.updateTable('outbox').set(outbox.write({ fannedOut })).where('id', '=', id));
@@ -70,6 +100,7 @@ export class OutboxRepository implements OutboxRepo {
       .selectAll()
       .where('subject_type', '=', subjectType)
       .where('subject_id', '=', subjectId)
+      .orderBy('created_at')
       .orderBy('id')
       .execute();
     return rows.map((r) => outbox.read(r));

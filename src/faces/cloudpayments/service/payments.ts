@@ -7,7 +7,7 @@ import type { CardSnapshot, Json, JsonObject, Merchant, StoredCard } from '../..
 import { draftPayment, type AuthorizeResult, type CreatePayment } from '../../../core/payments.js';
 import type { Tx } from '../../../core/ports.js';
 import type { FaceContext } from '../../face.js';
-import { cpStore } from '../store.js';
+import { cpStore, type MerchantNotifications } from '../store.js';
 import type { CpPaymentMeta } from '../wire/transaction.js';
 import { CHECK_DECLINE_REASON, sendCheck, type CheckOutcome } from './check.js';
 import { snapshotOf, withToken } from './tokens.js';
@@ -40,6 +40,8 @@ export interface Prepared {
   /** a transaction id reserved for the Check notification */
   id?: number;
   check: CheckOutcome | null;
+  /** the merchant's notification settings, read with Check's just before (no Check sent): the transaction's notifications use them */
+  notifications?: MerchantNotifications;
 }
 
 /** No Check to send (subscription charges run in the scheduler and send none). */
@@ -85,8 +87,10 @@ function paymentOf(input: PayInput): CreatePayment {
  */
 export async function prepare(ctx: FaceContext, input: PayInput): Promise<Prepared> {
   const { engine } = ctx;
-  const settings = await engine.read((tx) => cpStore.getSettings(tx, input.merchant.id, 'Check'));
-  if (!settings.isEnabled || !settings.address) return NO_CHECK;
+  // every type's settings in the one read Check needs: the payment's transaction renders its notifications from them
+  const notifications = await engine.read((tx) => cpStore.getAllSettings(tx, input.merchant.id));
+  const settings = notifications.Check;
+  if (!settings.isEnabled || !settings.address) return { check: null, notifications };
   const id = await engine.transaction((tx) => tx.sequences.nextTransactionId());
   const now = engine.clock.now();
   const card: CardSnapshot =
@@ -105,12 +109,14 @@ export async function prepare(ctx: FaceContext, input: PayInput): Promise<Prepar
           };
         })();
   const draft = draftPayment({ ...paymentOf(input), id }, now, card);
+  // (the settings are not handed on past the wait for the merchant's answer: the transaction reads its own)
   return { id, check: await sendCheck(ctx, draft) };
 }
 
 /** Creates the payment and authorizes it (or records the merchant's refusal at Check), in the caller's transaction. */
 export async function pay(tx: Tx, ctx: FaceContext, input: PayInput, prepared: Prepared): Promise<AuthorizeResult> {
   const { engine } = ctx;
+  if (prepared.notifications) cpStore.carrySettings(tx, input.merchant.id, prepared.notifications);
   const now = engine.clock.now();
   const p = await engine.payments.create(tx, {
     ...paymentOf(input),
