@@ -189,12 +189,17 @@ function checkCounts(charges: number, count: (table: string) => number, availabl
 
 const lit = (v: string | number | null) => (v === null ? 'null' : typeof v === 'number' ? String(v) : pg.escapeLiteral(v));
 
-/** One charge as one simple-protocol query: BEGIN … COMMIT, the ids from the sequences (currval: this session's). */
+/**
+ * One charge as one simple-protocol query: BEGIN … COMMIT, the ids from the sequences (currval: this session's).
+ * Each currval is a scalar subquery, evaluated once per statement: `where id = currval(…)` would compare every row
+ * with a volatile function, a full scan of the table on each statement, where the subquery lets the primary key's
+ * index find the one row.
+ */
 function pgChargeText(at: number): string {
   const v = chargeValues(0, at);
-  const id = "currval('transaction_id_seq')";
+  const id = "(select currval('transaction_id_seq'))";
   const ref = `${id}::text`;
-  const transferSeq = "currval(pg_get_serial_sequence('ledger_transfers', 'id'))";
+  const transferSeq = "(select currval(pg_get_serial_sequence('ledger_transfers', 'id')))";
   const events = v.events
     .map(
       (e) =>

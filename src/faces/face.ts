@@ -64,8 +64,9 @@ export interface ExampleValues {
 /**
  * The whole of what the rest of the gateway knows of a face: the gateway mounts its routes, webhooks and jobs;
  * the operator module creates, exports and describes merchants with it and serves its admin routes and dashboard
- * pages; the API reference serves its document and credentials panel. Besides its folder, a new face is named only
- * in src/faces/registry.ts, src/index.ts and package.json's exports (its client).
+ * pages; the API reference serves its document and credentials panel. Besides its folder, the running gateway names
+ * a face only in src/faces/registry.ts, src/index.ts and package.json's exports (its client); `npm run new-face`
+ * writes those and the test lists that name every face (docs/faces.md, "The checklist of a new face").
  */
 export interface Face {
   readonly name: FaceName;
