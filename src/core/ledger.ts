@@ -83,7 +83,7 @@ export class Ledger {
   /**
    * A merchant's counter-account of a system kind (NETWORK_ACCOUNT, FEES_ACCOUNT) in a currency, created on first
    * use. Each merchant has its own, so that no merchant's volume can fill a row another merchant's payments need.
-   * (Stores made before this kept one per currency for every merchant, owned by SYSTEM_MERCHANT; transfers
+   * (Stores made before this kept one per currency for every merchant, owned by the merchant id `_system`; transfers
    * already on them stay there, and holds on them are resolved there.)
    */
   systemAccount(tx: Tx, merchantId: string, currency: string, kind: string): Promise<LedgerAccount> {

@@ -32,12 +32,6 @@ export interface Credential {
 
 /** 'available' (and a face's own balances) for a merchant's money; 'network', 'fees' for its counter-accounts */
 export type AccountKind = string;
-/**
- * The owner of the counter-accounts stores kept before each merchant had its own: one 'network' and one 'fees'
- * account per currency shared by every merchant. Only the transfers made then (and the resolution of holds made
- * then) are on them.
- */
-export const SYSTEM_MERCHANT = '_system';
 
 export interface LedgerAccount {
   id: string;
@@ -108,8 +102,6 @@ export type PaymentStatus =
   | 'declined'
   | 'expired'
   | 'failed';
-
-export const FINAL_PAYMENT_STATUSES: readonly PaymentStatus[] = ['refunded', 'voided', 'declined', 'expired', 'failed'];
 
 export interface CardSnapshot {
   cardId: string;
