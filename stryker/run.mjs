@@ -35,7 +35,10 @@ if (!tableOnly) {
 function groupOf(file) {
   if (file.startsWith('src/core/')) return 'src/core';
   if (file.startsWith('src/store/')) return 'src/store money paths';
-  if (/\/wire\.ts$/.test(file)) return 'wire tables';
+  if (/\/wire(\.ts$|\/)/.test(file)) return 'wire tables';
+  // the request plumbing (bodies, error answers) has no target of its own; authentication lives in auth.ts
+  if (/\/http\.ts$/.test(file)) return 'request plumbing';
+  // signing.ts, auth.ts and the card-data cryptography (CloudPayments' cryptogram.ts, Mbill's sealing.ts)
   return 'signing and auth';
 }
 

@@ -53,6 +53,8 @@ describe('Numopay signing', () => {
       `NP-ACCESS-TOKEN v.1.k.${'a'.repeat(65)}`,
       `NP-ACCESS-TOKEN v.1.k.${'g'.repeat(64)}`,
       `X NP-ACCESS-TOKEN v.1.k.${SIG}`,
+      // one header line only: a second line after a valid token is not ignored
+      `NP-ACCESS-TOKEN v.1.k.${SIG}\nX`,
     ])
       expect(parseAuthorization(bad), String(bad)).toBeUndefined();
   });

@@ -1,14 +1,12 @@
-// CloudPayments request plumbing: HTTP Basic `PublicId:ApiSecret`, JSON or form-urlencoded bodies read with the
+// CloudPayments request plumbing (authentication is in auth.ts): JSON or form-urlencoded bodies read with the
 // kit's field reader (case-insensitive parameter names), X-Request-ID idempotency, `{"Success":false,"Message":…}`
 // errors (never a 500 on bad input) and sending an answer.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { HOUR } from '../../core/clock.js';
-import { safeEqual, sha256Hex } from '../../core/crypto.js';
+import { sha256Hex } from '../../core/crypto.js';
 import { isCoreError } from '../../core/errors.js';
-import type { Credential, Merchant } from '../../core/model.js';
 import type { Answer, Idempotent } from '../kit/command.js';
 import { Fields, firstProblem, type Problem } from '../kit/fields.js';
-import type { FaceContext } from '../face.js';
 import { ERROR_MESSAGES } from './wire.js';
 
 export const AUTH_FAILED = 'Authorization has been denied for this request.';
@@ -23,30 +21,6 @@ export class CpError extends Error {
     super(message);
     this.name = 'CpError';
   }
-}
-
-export interface Authed {
-  merchant: Merchant;
-  credential: Credential;
-}
-
-// ---- authentication
-
-/** HTTP Basic `PublicId:ApiSecret`; the secret is compared in constant time, also for an unknown PublicId. */
-export async function authenticate(req: FastifyRequest, ctx: FaceContext): Promise<Authed> {
-  const header = req.headers.authorization;
-  const m = typeof header === 'string' ? /^\s*Basic\s+([A-Za-z0-9+/=_-]+)\s*$/i.exec(header) : null;
-  if (!m) throw new CpError(AUTH_FAILED, 401);
-  const decoded = Buffer.from(m[1]!, 'base64').toString('utf8');
-  const colon = decoded.indexOf(':');
-  if (colon <= 0) throw new CpError(AUTH_FAILED, 401);
-  const publicId = decoded.slice(0, colon);
-  const secret = decoded.slice(colon + 1);
-  const found =
-    publicId.length <= 200 ? await ctx.engine.read((tx) => ctx.engine.merchants.authenticate(tx, 'cloudpayments', publicId)) : undefined;
-  const ok = safeEqual(secret, found?.credential.secret ?? '\u0000no-such-public-id');
-  if (!found || !ok) throw new CpError(AUTH_FAILED, 401);
-  return found;
 }
 
 // ---- bodies
@@ -183,11 +157,11 @@ function successOf(body: string): boolean {
  * The request's X-Request-ID as the kit's command takes it (null without one): a key stands for its endpoint and
  * exact body (a reuse with another one is refused); successes are kept for an hour, failures are not.
  */
-export function idempotency(req: FastifyRequest, a: Authed): Idempotent | null {
+export function idempotency(req: FastifyRequest, merchantId: string): Idempotent | null {
   const key = requestId(req);
   if (!key) return null;
   return {
-    scope: `cloudpayments:${a.merchant.id}`,
+    scope: `cloudpayments:${merchantId}`,
     key,
     requestHash: sha256Hex(`${req.routeOptions.url ?? req.url}\n${rawText(req)}`),
     compareRequest: true,

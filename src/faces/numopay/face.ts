@@ -3,7 +3,8 @@
 import type { FastifyInstance } from 'fastify';
 import { randomToken } from '../../core/ids.js';
 import type { ExampleValues, Face, FaceContext } from '../face.js';
-import { installErrorHandlers, signedRequests } from './http.js';
+import { signedRequests } from './auth.js';
+import { installErrorHandlers } from './http.js';
 import { numopayConnectionFields, numopayOpenApi } from './openapi.js';
 import { registerNumopayPages } from './pages.js';
 import { registerAccountRoutes } from './routes/accounts.js';

@@ -7,7 +7,8 @@ import { command, query } from '../../kit/command.js';
 import { annotate, type Subject } from '../../kit/request-context.js';
 import type { FaceContext } from '../../face.js';
 import type { KeyRing } from '../cryptogram.js';
-import { authenticate, CpError, idempotency, jsonAnswer, send, type Authed } from '../http.js';
+import { authenticate, type Authed } from '../auth.js';
+import { CpError, idempotency, jsonAnswer, send } from '../http.js';
 import { tooManyRequests, type ConcurrencyLimiter } from '../limits.js';
 import type { WireContext } from '../wire/transaction.js';
 
@@ -50,7 +51,7 @@ export async function change<R>(
   const a = authed(req);
   const answer = await command(r.ctx.engine, req, {
     merchantId: a.merchant.id,
-    idempotent: idempotency(req, a),
+    idempotent: idempotency(req, a.merchant.id),
     work: spec.work,
     ...(spec.subjects ? { subjects: spec.subjects } : {}),
     render: async (result, tx) => jsonAnswer(await spec.body(result, tx)),
@@ -77,7 +78,7 @@ export async function look<R>(
 
 /** Whether an answer is kept for this request's X-Request-ID (it is then replayed before any side effect). */
 export async function hasKeptAnswer(r: Routes, req: FastifyRequest): Promise<boolean> {
-  const i = idempotency(req, authed(req));
+  const i = idempotency(req, authed(req).merchant.id);
   if (!i) return false;
   const { engine } = r.ctx;
   const rec = await engine.read((tx) => tx.idempotency.get(i.scope, i.key));

@@ -1,7 +1,8 @@
 // Accounts: the list, one account, its balance; and the sandbox exchange rates shown for an account.
 import type { FastifyInstance } from 'fastify';
 import { AVAILABLE } from '../../../core/ledger.js';
-import { caller, data, queryFields, send } from '../http.js';
+import { caller } from '../auth.js';
+import { data, queryFields, send } from '../http.js';
 import { hasRate, RATES_DATE, ratesFor } from '../rates.js';
 import { numopayStore as S } from '../store.js';
 import { accountView, balanceView } from '../wire.js';

@@ -6,7 +6,7 @@ import type { Tx } from '../../../core/ports.js';
 import type { FaceContext } from '../../face.js';
 import { command, query, type Answer } from '../../kit/command.js';
 import type { Subject } from '../../kit/request-context.js';
-import { caller } from '../http.js';
+import { caller } from '../auth.js';
 import type { NumopayService } from '../service.js';
 import { numopayStore as S, type NumopayAccount } from '../store.js';
 
