@@ -58,10 +58,9 @@ export class Merchants {
 
   /** The active credential a client presents, with its merchant. */
   async authenticate(tx: Tx, face: FaceName, key: string): Promise<{ credential: Credential; merchant: Merchant } | undefined> {
-    const credential = await tx.credentials.find(face, key);
-    if (!credential || credential.status !== 'active') return undefined;
-    const merchant = await tx.merchants.get(credential.merchantId);
-    return merchant && { credential, merchant };
+    const found = await tx.credentials.findWithMerchant(face, key);
+    if (!found || found.credential.status !== 'active' || !found.merchant) return undefined;
+    return { credential: found.credential, merchant: found.merchant };
   }
 
   async get(tx: Tx, id: string): Promise<Merchant> {

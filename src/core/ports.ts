@@ -94,6 +94,8 @@ export interface MerchantRepo {
 export interface CredentialRepo {
   insert(c: Credential): Promise<void>;
   find(face: FaceName, key: string): Promise<Credential | undefined>;
+  /** the credential and its merchant (undefined when the merchant is gone), read together */
+  findWithMerchant(face: FaceName, key: string): Promise<{ credential: Credential; merchant: Merchant | undefined } | undefined>;
   listByFace(face: FaceName, limit: number): Promise<Credential[]>;
   list(merchantId: string): Promise<Credential[]>;
   update(id: string, patch: Partial<Pick<Credential, 'secret' | 'status' | 'data'>>): Promise<void>;

@@ -100,13 +100,8 @@ async function verifyRequest(req: FastifyRequest, ctx: FaceContext, opts: { nonc
   if (!NONCE_RE.test(counter)) throw new Way2PayError(genCode(claimed, 20006, 2007));
 
   const found = await ctx.engine.read(async (tx) => {
-    const credential = await tx.credentials.find('way2pay', publicKey);
-    if (!credential) return undefined;
-    return {
-      credential,
-      merchant: await tx.merchants.get(credential.merchantId),
-      lastNonce: await N.lastNonce(tx, credential.key),
-    };
+    const f = await tx.credentials.findWithMerchant('way2pay', publicKey);
+    return f && { ...f, lastNonce: await N.lastNonce(tx, f.credential.key) };
   });
   const generation = found ? generationOf(found.credential) : claimed;
   const secret = found && generation === claimed ? (found.credential.secret ?? '') : NO_SUCH_KEY;

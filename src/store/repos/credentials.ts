@@ -1,8 +1,8 @@
 // Merchants' credentials per face (API keys, public ids, key pairs).
-import type { Credential, FaceName } from '../../core/model.js';
+import type { Credential, FaceName, Merchant } from '../../core/model.js';
 import type { CredentialRepo } from '../../core/ports.js';
 import type { Queries } from '../queries.js';
-import { credentials } from '../tables.js';
+import { credentials, merchants } from '../tables.js';
 
 export class CredentialRepository implements CredentialRepo {
   constructor(private readonly q: Queries) {}
@@ -17,6 +17,32 @@ export class CredentialRepository implements CredentialRepo {
       [face, key],
     );
     return r && credentials.read(r);
+  }
+  async findWithMerchant(face: FaceName, key: string): Promise<{ credential: Credential; merchant: Merchant | undefined } | undefined> {
+    // one statement: the credential and its merchant's columns (null when the merchant is gone)
+    const r = await this.q.first(
+      'credentials.findWithMerchant',
+      (slot) =>
+        this.q.db
+          .selectFrom('credentials')
+          .leftJoin('merchants', 'merchants.id', 'credentials.merchant_id')
+          .selectAll('credentials')
+          .select([
+            'merchants.id as m_id',
+            'merchants.name as m_name',
+            'merchants.settings as m_settings',
+            'merchants.created_at as m_created_at',
+          ])
+          .where('credentials.face', '=', slot(0))
+          .where('credentials.key', '=', slot(1)),
+      [face, key],
+    );
+    if (!r) return undefined;
+    const merchant =
+      r.m_id === null || r.m_id === undefined
+        ? undefined
+        : merchants.read({ id: r.m_id, name: r.m_name, settings: r.m_settings, created_at: r.m_created_at });
+    return { credential: credentials.read(r), merchant };
   }
   async listByFace(face: FaceName, limit: number): Promise<Credential[]> {
     const rows = await this.q.db
