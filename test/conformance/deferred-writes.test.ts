@@ -205,6 +205,14 @@ describe.each(STORES.filter((k) => k === 'postgres'))('round trips per command o
       id = r.Model.TransactionId;
     });
     expect(c.roundTrips).toEqual([3]);
+    // before the transaction: the credential with its merchant (one statement), the card token, its card, the
+    // notification settings
+    expect(c.reads.map((x) => x.statements[0]!.match(/"(\w+)"/)?.[1])).toEqual([
+      'credentials',
+      'card_tokens',
+      'cards',
+      'cloudpayments_notifications',
+    ]);
     // the merchant's notification settings were read before the transaction (for Check): not again in it
     expect(c.tx[0]!.statements.some((st) => /cloudpayments_notifications/.test(st))).toBe(false);
     const r = await measure(/^insert into "refunds"/, async () =>
