@@ -137,6 +137,8 @@ export interface CardRepo {
 export interface CardTokenRepo {
   insert(t: CardToken): Promise<void>;
   get(token: string): Promise<CardToken | undefined>;
+  /** the token and its card (undefined when the card is gone), read together */
+  getWithCard(token: string): Promise<{ token: CardToken; card: StoredCard | undefined } | undefined>;
   markUsed(token: string, at: number): Promise<boolean>;
   list(merchantId: string, face: FaceName, limit: number, offset: number): Promise<CardToken[]>;
 }

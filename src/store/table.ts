@@ -196,6 +196,19 @@ export class Table<N extends string, C extends Columns> {
     return out as RecordOf<C>;
   }
 
+  /** Every column as `<table>.<column> as <prefix><column>`: this table's side of a join, kept apart by the prefix. */
+  selectAs(prefix: string): string[] {
+    return this.columns.map((c) => `${this.name}.${c.name} as ${prefix}${c.name}`);
+  }
+
+  /** The record of this table's side of a joined row (selected with `selectAs(prefix)`); undefined when it is absent. */
+  readAs(row: object, prefix: string): RecordOf<C> | undefined {
+    const r = row as Record<string, unknown>;
+    const first = r[prefix + this.columns[0]!.name];
+    if (first === null || first === undefined) return undefined;
+    return this.read(Object.fromEntries(this.columns.map((c) => [c.name, r[prefix + c.name]])));
+  }
+
   /**
    * The columns of a record, or of the fields a patch gives: a field left undefined is left out (an insert then
    * takes the column's default, an update leaves it as it is).

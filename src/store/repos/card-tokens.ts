@@ -1,8 +1,8 @@
 // Card tokens: a merchant's recurring or one-time reference to a stored card.
-import type { CardToken, FaceName } from '../../core/model.js';
+import type { CardToken, FaceName, StoredCard } from '../../core/model.js';
 import type { CardTokenRepo } from '../../core/ports.js';
 import type { Queries } from '../queries.js';
-import { cardTokens } from '../tables.js';
+import { cards, cardTokens } from '../tables.js';
 
 export class CardTokenRepository implements CardTokenRepo {
   constructor(private readonly q: Queries) {}
@@ -15,6 +15,21 @@ export class CardTokenRepository implements CardTokenRepo {
       token,
     ]);
     return r && cardTokens.read(r);
+  }
+  async getWithCard(token: string): Promise<{ token: CardToken; card: StoredCard | undefined } | undefined> {
+    // one statement: the token and its card's columns (null when the card is gone)
+    const r = await this.q.first(
+      'cardTokens.getWithCard',
+      (slot) =>
+        this.q.db
+          .selectFrom('card_tokens')
+          .leftJoin('cards', 'cards.id', 'card_tokens.card_id')
+          .selectAll('card_tokens')
+          .select(cards.selectAs('c_') as never[])
+          .where('card_tokens.token', '=', slot(0)),
+      [token],
+    );
+    return r && { token: cardTokens.read(r), card: cards.readAs(r, 'c_') };
   }
   async markUsed(token: string, at: number): Promise<boolean> {
     const res = await this.q.db

@@ -27,22 +27,12 @@ export class CredentialRepository implements CredentialRepo {
           .selectFrom('credentials')
           .leftJoin('merchants', 'merchants.id', 'credentials.merchant_id')
           .selectAll('credentials')
-          .select([
-            'merchants.id as m_id',
-            'merchants.name as m_name',
-            'merchants.settings as m_settings',
-            'merchants.created_at as m_created_at',
-          ])
+          .select(merchants.selectAs('m_') as never[])
           .where('credentials.face', '=', slot(0))
           .where('credentials.key', '=', slot(1)),
       [face, key],
     );
-    if (!r) return undefined;
-    const merchant =
-      r.m_id === null || r.m_id === undefined
-        ? undefined
-        : merchants.read({ id: r.m_id, name: r.m_name, settings: r.m_settings, created_at: r.m_created_at });
-    return { credential: credentials.read(r), merchant };
+    return r && { credential: credentials.read(r), merchant: merchants.readAs(r, 'm_') };
   }
   async listByFace(face: FaceName, limit: number): Promise<Credential[]> {
     const rows = await this.q.db

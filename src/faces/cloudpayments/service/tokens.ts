@@ -50,12 +50,12 @@ export async function withToken(tx: Tx, ctx: FaceContext, p: Payment): Promise<P
 
 /** A saved token of this merchant (and of this payer when the token has one and an AccountId is given). */
 export async function tokenCard(tx: Tx, merchantId: string, token: string, accountId: string | null): Promise<StoredCard> {
-  const t = await tx.cardTokens.get(token);
+  const found = await tx.cardTokens.getWithCard(token);
+  const t = found?.token;
   if (!t || t.merchantId !== merchantId || t.face !== 'cloudpayments' || t.kind !== 'recurring') throw new CpError('Token not found');
   if (t.payerRef !== null && accountId !== null && t.payerRef !== accountId) throw new CpError('Token not found');
-  const card = await tx.cards.get(t.cardId);
-  if (!card) throw new CoreError('TOKEN_NOT_FOUND');
-  return card;
+  if (!found.card) throw new CoreError('TOKEN_NOT_FOUND');
+  return found.card;
 }
 
 /** The merchant's saved tokens with their cards (a page of 1000). */

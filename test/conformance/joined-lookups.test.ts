@@ -1,6 +1,7 @@
-// The credential lookup every authenticated request makes, on both stores: a credential and its merchant read by one
-// statement, every field exactly as written; a credential whose merchant is gone comes without one; the engine's
-// authentication refuses a revoked credential and one without a merchant.
+// The lookups a request makes before its transaction, each one statement (a join), on both stores: a credential with
+// its merchant (every authenticated request), a card token with its card (a token charge); every field exactly as
+// written, the joined side absent when its row is gone; the engine's authentication refuses a revoked credential and
+// one without a merchant.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/core/clock.js';
 import { Ledger } from '../../src/core/ledger.js';
@@ -27,7 +28,32 @@ const credential = (id: string, key: string, merchantId = MERCHANT.id, status: '
   createdAt: 1_700_000_000_456,
 });
 
-describe.each(STORES)('credential lookup on %s', (kind) => {
+const CARD = {
+  id: 'card_lookup',
+  fingerprint: 'fp-lookup',
+  panEncrypted: '{"v":1,"ct":"opaque"}',
+  keyId: 'k1',
+  first6: '424242',
+  last4: '4242',
+  brand: 'Visa' as const,
+  expMonth: 12,
+  expYear: 2030,
+  holder: 'TARAS SHEVCHENKO',
+  createdAt: 1_700_000_000_789,
+};
+const token = (t: string, cardId: string) => ({
+  token: t,
+  merchantId: MERCHANT.id,
+  cardId,
+  face: 'cloudpayments' as const,
+  kind: 'recurring' as const,
+  payerRef: 'payer-1',
+  expiresAt: null,
+  usedAt: null,
+  createdAt: 1_700_000_001_000,
+});
+
+describe.each(STORES)('joined lookups on %s', (kind) => {
   let store: Store;
   beforeAll(async () => {
     const t = await freshStore(kind);
@@ -40,6 +66,11 @@ describe.each(STORES)('credential lookup on %s', (kind) => {
       await tx.credentials.insert(credential('c_orphan', 'pk_orphan', 'm_gone'));
     });
     await store.transaction((tx) => tx.merchants.delete('m_gone'));
+    await store.transaction(async (tx) => {
+      await tx.cards.insert(CARD);
+      await tx.cardTokens.insert(token('tk_live', CARD.id));
+      await tx.cardTokens.insert(token('tk_orphan', 'card_gone'));
+    });
   });
   afterAll(async () => {
     await store?.close();
@@ -71,5 +102,14 @@ describe.each(STORES)('credential lookup on %s', (kind) => {
     });
     for (const key of ['pk_revoked', 'pk_orphan', 'pk_nobody'])
       expect(await store.read((tx) => merchants.authenticate(tx, 'cloudpayments', key)), key).toBeUndefined();
+  });
+
+  it('reads a card token with its card, every field as written; no card when it is gone; nothing for an unknown token', async () => {
+    expect(await store.read((tx) => tx.cardTokens.getWithCard('tk_live'))).toEqual({ token: token('tk_live', CARD.id), card: CARD });
+    expect(await store.read((tx) => tx.cardTokens.getWithCard('tk_orphan'))).toEqual({
+      token: token('tk_orphan', 'card_gone'),
+      card: undefined,
+    });
+    expect(await store.read((tx) => tx.cardTokens.getWithCard('tk_nobody'))).toBeUndefined();
   });
 });
