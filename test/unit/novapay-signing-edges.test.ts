@@ -81,6 +81,9 @@ describe('NovaPay: the text a PHP client signed (JSON_UNESCAPED_UNICODE)', () =>
     ['\\u12zz\\u0442', '\\u12zzт'],
     ['\\u0442\\', 'т\\'],
     ['\\u044', null],
+    // a character that is not a high surrogate is never joined with a low surrogate after it
+    ['\\u00e9\\udc00', 'é\\udc00'],
+    ['\\u0442\\udfff', 'т\\udfff'],
   ];
   it.each(cases)('%s', (body, expected) => {
     expect(unescapeUnicode(body)).toBe(expected);
