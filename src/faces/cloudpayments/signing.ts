@@ -9,17 +9,20 @@ export type Encoding = 'UTF8' | 'Windows1251';
 /** A notification's fields, in order. */
 export type FormFields = Array<[string, string]>;
 
-/** Windows-1251 bytes of a string (Cyrillic and ASCII; anything else becomes '?'). */
+/** Windows-1251's upper half: each character it holds → its byte (from the platform's decoder of that code page). */
+const CP1251_BYTES: ReadonlyMap<number, number> = (() => {
+  const decoder = new TextDecoder('windows-1251');
+  const bytes = new Map<number, number>();
+  for (let b = 0x80; b <= 0xff; b++) bytes.set(decoder.decode(Uint8Array.of(b)).codePointAt(0)!, b);
+  return bytes;
+})();
+
+/** Windows-1251 bytes of a string (anything the code page lacks becomes '?'). */
 function cp1251(text: string): Buffer {
   const out: number[] = [];
   for (const ch of text) {
     const c = ch.codePointAt(0)!;
-    if (c < 0x80) out.push(c);
-    else if (c >= 0x410 && c <= 0x44f) out.push(c - 0x410 + 0xc0);
-    else if (c === 0x401) out.push(0xa8);
-    else if (c === 0x451) out.push(0xb8);
-    else if (c === 0x2116) out.push(0xb9);
-    else out.push(0x3f);
+    out.push(c < 0x80 ? c : (CP1251_BYTES.get(c) ?? 0x3f));
   }
   return Buffer.from(out);
 }
@@ -47,13 +50,13 @@ function decodedForm(encoded: string, encoding: Encoding = 'UTF8'): string {
     if (m) {
       bytes.push(parseInt(m[0], 16));
       i += 2;
-    } else bytes.push(...Buffer.from(text[i]!, 'utf8'));
+    } else bytes.push(...Buffer.from(text[i]!));
   }
   return new TextDecoder(encoding === 'UTF8' ? 'utf-8' : 'windows-1251').decode(Uint8Array.from(bytes));
 }
 
 function hmacBase64(secret: string, data: string): string {
-  return createHmac('sha256', secret).update(data, 'utf8').digest('base64');
+  return createHmac('sha256', secret).update(data).digest('base64');
 }
 
 export function signatureHeaders(secret: string, signed: string, encoding: Encoding = 'UTF8'): Record<string, string> {
