@@ -115,6 +115,8 @@ describe('cryptogram packets, field by field', () => {
     refused(legacy(plain, undefined, '3056'), 'last four');
     refused(legacy(plain, undefined, undefined, '3108'), 'expiry');
     refused(legacy(plain, undefined, undefined, '0731'), 'expiry as MMYY');
+    refused('9' + legacy(plain), 'text before the header');
+    refused(legacy(plain) + '!', 'text after the ciphertext');
   });
 
   it('reads the JSON form with and without CardInfo, each clear field checked; any Type but CloudCard refused', () => {
