@@ -45,7 +45,8 @@ export async function authenticate(req: FastifyRequest, ctx: FaceContext): Promi
   const query = q === -1 ? '' : url.slice(q);
   const path = stripPrefix(rawPath.replace(/\/{2,}/g, '/'), ctx.prefix);
   const method = req.method; // Node's parser gives it in capitals
-  const body = method === 'GET' || method === 'HEAD' ? '' : rawBody(req);
+  // what was signed after the query: the raw body ('' for GET and HEAD, whose bodies Fastify never reads)
+  const body = rawBody(req);
   const expected = numopaySignature(secret || 'no-such-key', token.timestamp, method, path, query === '?' ? '' : query, body);
   const ok = safeEqual(expected, token.signature);
   if (!found || !ok) throw new NumopayError(401, 'Invalid signature');
