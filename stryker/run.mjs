@@ -2,7 +2,10 @@
 // when none is named), then writes the score table and the surviving mutants into docs/test-strength.md, between
 // its "mutation:begin" and "mutation:end" markers. The figures come from the incremental files
 // (stryker/incremental/<area>.json), which hold every mutant's last result; `--table` only rewrites the table.
-// Extra Stryker options may follow `--`, e.g. `npm run mutate -- core -- --concurrency 2`.
+// Extra Stryker options may follow `--`, e.g. `npm run mutate -- core -- --concurrency 2`. With
+// `--retest-survivors`, the survivors of each named area are dropped from its incremental file first, so that they
+// are tested again against every test that now covers them (an incremental run reuses a survivor's result while the
+// tests that covered it are unchanged, even when a new test covers it too).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { AREAS } from './areas.mjs';
@@ -13,6 +16,7 @@ const dashes = args.indexOf('--');
 const ours = dashes < 0 ? args : args.slice(0, dashes);
 const strykerArgs = dashes < 0 ? [] : args.slice(dashes + 1);
 const tableOnly = ours.includes('--table');
+const retestSurvivors = ours.includes('--retest-survivors');
 const named = ours.filter((a) => !a.startsWith('--'));
 for (const n of named) if (!AREAS[n]) throw new Error(`unknown area ${n}; areas: ${Object.keys(AREAS).join(', ')}`);
 const areas = named.length ? named : Object.keys(AREAS);
@@ -20,6 +24,7 @@ const areas = named.length ? named : Object.keys(AREAS);
 if (!tableOnly) {
   for (const name of areas) {
     console.log(`\n=== mutation testing: ${name} ===`);
+    if (retestSurvivors) dropSurvivors(`${root}stryker/incremental/${name}.json`);
     const r = spawnSync('npx', ['stryker', 'run', 'stryker/stryker.config.mjs', ...strykerArgs], {
       cwd: root,
       stdio: 'inherit',
@@ -27,6 +32,20 @@ if (!tableOnly) {
     });
     if (r.status !== 0) process.exit(r.status ?? 1);
   }
+}
+
+/** Removes the Survived and NoCoverage mutants from an incremental file: the next run tests them as new. */
+function dropSurvivors(path) {
+  if (!existsSync(path)) return;
+  const report = JSON.parse(readFileSync(path, 'utf8'));
+  let dropped = 0;
+  for (const f of Object.values(report.files)) {
+    const kept = f.mutants.filter((m) => m.status !== 'Survived' && m.status !== 'NoCoverage');
+    dropped += f.mutants.length - kept.length;
+    f.mutants = kept;
+  }
+  writeFileSync(path, JSON.stringify(report));
+  console.log(`${dropped} survivors to test again`);
 }
 
 // ---- the table

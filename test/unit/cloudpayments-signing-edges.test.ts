@@ -19,6 +19,7 @@ describe('CloudPayments notification forms', () => {
     expect(encodeForm([['x', 'ł😀']], 'Windows1251')).toBe('x=%3F%3F');
     expect(encodeForm([['a-b_c', "Az09-_.!~*'() +&=/"]], 'Windows1251')).toBe("a-b_c=Az09-_.!~*'()+%2B%26%3D%2F");
     expect(encodeForm([['k', '\u007f\u0080']], 'Windows1251')).toBe('k=%7F%3F');
+    expect(encodeForm([['k', '\n\t\u0001']], 'Windows1251')).toBe('k=%0A%09%01');
   });
 
   it('encodes UTF-8 as encodeURIComponent does, spaces as "+", fields in order', () => {
