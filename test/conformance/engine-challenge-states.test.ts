@@ -1,34 +1,21 @@
 // The simulated ACS once a challenge is no longer pending, over both real stores: an answer after it passed (even a
 // wrong code, even after its 15 minutes) is refused as already completed and changes nothing; the fixed test code
 // is taken with white space around it; and each refusal says what went wrong.
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Engine } from '../../src/core/engine.js';
 import type { Challenge } from '../../src/core/model.js';
 import { STORES } from '../helpers/stores.js';
-import { openEngine, type EngineRig } from './engine-harness.js';
+import { useEngineRig, refusal } from './engine-harness.js';
 
 /** The coded error and its text that a promise rejects with. */
-async function refusal(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    return `${(e as { code?: string }).code}: ${(e as Error).message}`;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe.each(STORES)('the ACS after an answer, on %s', (kind) => {
-  let rig: EngineRig;
   let engine: Engine;
   let n = 0;
 
-  // set up in the first test's hook, not in beforeAll: mutation testing then knows which test ran the setup code
-  beforeEach(async () => {
-    if (rig) return;
-    rig = await openEngine(kind);
-    engine = rig.engine;
+  useEngineRig(kind, (r) => {
+    engine = r.engine;
   });
-  afterAll(() => rig?.close());
 
   const create = (k: '3ds' | 'otp') =>
     engine.transaction((tx) =>

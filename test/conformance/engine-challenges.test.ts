@@ -1,11 +1,11 @@
 // The simulated ACS (3-D Secure and one-time codes) over both real stores: the PaReq and PaRes tokens checked
 // against an HMAC computed here with node:crypto, the attempt limit, expiry, and single use.
 import { createHmac, hkdfSync } from 'node:crypto';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Engine } from '../../src/core/engine.js';
 import type { Challenge } from '../../src/core/model.js';
 import { STORES } from '../helpers/stores.js';
-import { codeOf, openEngine, TEST_MASTER_KEY, type EngineRig } from './engine-harness.js';
+import { codeOf, TEST_MASTER_KEY, useEngineRig } from './engine-harness.js';
 
 /** The ACS key: HKDF-SHA256 of the first master key, empty salt, info "polypay acs", 32 bytes. */
 const ACS_KEY = Buffer.from(hkdfSync('sha256', Buffer.from(TEST_MASTER_KEY, 'hex'), Buffer.alloc(0), 'polypay acs', 32));
@@ -17,17 +17,12 @@ const token = (purpose: string, payload: unknown) => {
 const decode = (t: string) => JSON.parse(Buffer.from(t.split('.')[0]!, 'base64url').toString('utf8'));
 
 describe.each(STORES)('the ACS on %s', (kind) => {
-  let rig: EngineRig;
   let engine: Engine;
   let n = 0;
 
-  // set up in the first test's hook, not in beforeAll: mutation testing then knows which test ran the setup code
-  beforeEach(async () => {
-    if (rig) return;
-    rig = await openEngine(kind);
-    engine = rig.engine;
+  useEngineRig(kind, (r) => {
+    engine = r.engine;
   });
-  afterAll(() => rig?.close());
 
   const create = (k: '3ds' | 'otp' = '3ds', subjectId = `s${++n}`) =>
     engine.transaction((tx) =>

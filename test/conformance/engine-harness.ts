@@ -1,5 +1,6 @@
 // An Engine over a fresh real store, for the core conformance suites: one merchant ('m1', RUB and USD), the test
 // master key, and a frozen clock (a test moves it; nothing depends on the time a test takes).
+import { afterAll, beforeEach } from 'vitest';
 import { Engine, type EngineOptions } from '../../src/core/engine.js';
 import { AVAILABLE, NETWORK_ACCOUNT, type BalanceView } from '../../src/core/ledger.js';
 import { parseMasterKey } from '../../src/core/vault.js';
@@ -41,6 +42,30 @@ export async function openEngine(kind: StoreKind, opts: Partial<EngineOptions> =
       await store.close();
     },
   };
+}
+
+/**
+ * A suite's rig over a fresh store of `kind`: opened in the first test's hook, not in beforeAll, so that mutation
+ * testing knows which test ran the setup code; `ready` receives it once; closed after the suite.
+ */
+export function useEngineRig(kind: StoreKind, ready: (rig: EngineRig) => void | Promise<void>, opts: Partial<EngineOptions> = {}): void {
+  let rig: EngineRig | undefined;
+  beforeEach(async () => {
+    if (rig) return;
+    rig = await openEngine(kind, opts);
+    await ready(rig);
+  });
+  afterAll(() => rig?.close());
+}
+
+/** The code and message of the error a promise rejects with (fails the test when it resolves). */
+export async function refusal(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+  } catch (e) {
+    return `${(e as { code?: string }).code}: ${(e as Error).message}`;
+  }
+  throw new Error('expected a rejection');
 }
 
 /** The coded error a promise rejects with (fails the test when it resolves). */

@@ -3,14 +3,14 @@
 // to its own account, funds available for a debit (posted credits minus posted and pending debits), a transfer past
 // the store's range refused at the call, and the ledger port's own answers (account inserted or not, accounts
 // listed, each account's transfer totals, a transaction's reads including its own changes).
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Engine } from '../../src/core/engine.js';
 import { isCoreError } from '../../src/core/errors.js';
 import { AVAILABLE, FEES_ACCOUNT, NETWORK_ACCOUNT, type TransferRef } from '../../src/core/ledger.js';
 import type { LedgerAccount } from '../../src/core/model.js';
 import type { AccountDelta } from '../../src/core/ports.js';
 import { STORES } from '../helpers/stores.js';
-import { money, openEngine, type EngineRig } from './engine-harness.js';
+import { money, type EngineRig, useEngineRig } from './engine-harness.js';
 
 const INT64_MAX = 9223372036854775807n;
 
@@ -32,12 +32,10 @@ describe.each(STORES)('the whole-ledger check on %s', (kind) => {
   let rub: { avail: LedgerAccount; net: LedgerAccount };
   const holds: Record<string, number> = {};
 
-  beforeEach(async () => {
-    if (rig) return;
-    rig = await openEngine(kind);
-    engine = rig.engine;
+  useEngineRig(kind, (r) => {
+    rig = r;
+    engine = r.engine;
   });
-  afterAll(() => rig?.close());
 
   const accountsOf = (merchantId: string, currency: string) =>
     engine.transaction(async (tx) => ({
@@ -134,12 +132,10 @@ describe.each(STORES)('ledger transfers on %s', (kind) => {
   let rig: EngineRig;
   let engine: Engine;
 
-  beforeEach(async () => {
-    if (rig) return;
-    rig = await openEngine(kind);
-    engine = rig.engine;
+  useEngineRig(kind, (r) => {
+    rig = r;
+    engine = r.engine;
   });
-  afterAll(() => rig?.close());
 
   const accountsOf = (merchantId: string, currency = 'RUB') =>
     engine.transaction(async (tx) => ({
@@ -255,12 +251,10 @@ describe.each(STORES)('the ledger port on %s', (kind) => {
   let rig: EngineRig;
   let engine: Engine;
 
-  beforeEach(async () => {
-    if (rig) return;
-    rig = await openEngine(kind);
-    engine = rig.engine;
+  useEngineRig(kind, (r) => {
+    rig = r;
+    engine = r.engine;
   });
-  afterAll(() => rig?.close());
 
   const account = (id: string, merchantId: string, k: string, createdAt: number): LedgerAccount => ({
     id,

@@ -6,7 +6,7 @@ import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Engine } from '../../src/core/engine.js';
 import type { CardSource, CreatePayment } from '../../src/core/payments.js';
 import { STORES } from '../helpers/stores.js';
-import { money, openEngine, type EngineRig } from './engine-harness.js';
+import { money, openEngine, type EngineRig, useEngineRig } from './engine-harness.js';
 
 /** Cards from the published test-card list (docs/test-cards.md). */
 const NO_3DS = '4000000000003055';
@@ -55,12 +55,10 @@ describe.each(STORES)('payment rules on %s', (kind) => {
   let engine: Engine;
   const c = commands(() => engine);
 
-  beforeEach(async () => {
-    if (rig) return;
-    rig = await openEngine(kind);
-    engine = rig.engine;
+  useEngineRig(kind, (r) => {
+    rig = r;
+    engine = r.engine;
   });
-  afterAll(() => rig?.close());
 
   it('names the state a payment is in when a command does not apply to it', async () => {
     const p = await c.create(1000n);
@@ -118,17 +116,13 @@ describe.each(STORES)('payment rules on %s', (kind) => {
 });
 
 describe.each(STORES)('expiry jobs on %s', (kind) => {
-  let rig: EngineRig;
   let engine: Engine;
   const c = commands(() => engine);
 
   // a store of its own: the scheduler's queue holds only this suite's jobs
-  beforeEach(async () => {
-    if (rig) return;
-    rig = await openEngine(kind);
-    engine = rig.engine;
+  useEngineRig(kind, (r) => {
+    engine = r.engine;
   });
-  afterAll(() => rig?.close());
 
   it('runs out an authentication at its challenge time when the payment has no end of its own, and drops it once approved', async () => {
     const p = await c.create(100n);

@@ -2,12 +2,12 @@
 // over both real stores. The vault's ciphertext and fingerprints are checked with node:crypto from the documented
 // scheme (AES-256-GCM and HMAC-SHA256 under HKDF-SHA256 keys derived from the master key).
 import { createDecipheriv, createHash, createHmac, hkdfSync } from 'node:crypto';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Engine } from '../../src/core/engine.js';
 import { CardVault, masterKeyId, parseMasterKey } from '../../src/core/vault.js';
 import { fetchTransport } from '../../src/server/transport.js';
 import { STORES } from '../helpers/stores.js';
-import { codeOf, openEngine, TEST_MASTER_KEY, type EngineRig } from './engine-harness.js';
+import { codeOf, openEngine, TEST_MASTER_KEY, type EngineRig, useEngineRig } from './engine-harness.js';
 
 const KEY = Buffer.from(TEST_MASTER_KEY, 'hex');
 const derived = (key: Buffer, info: string) => Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), info, 32));
@@ -69,13 +69,10 @@ describe.each(STORES)('engine services on %s', (kind) => {
   let rig: EngineRig;
   let engine: Engine;
 
-  // set up in the first test's hook, not in beforeAll: mutation testing then knows which test ran the setup code
-  beforeEach(async () => {
-    if (rig) return;
-    rig = await openEngine(kind);
-    engine = rig.engine;
+  useEngineRig(kind, (r) => {
+    rig = r;
+    engine = r.engine;
   });
-  afterAll(() => rig?.close());
 
   describe('vault', () => {
     it('stores a card encrypted and fingerprinted, never its holder, and finds it again by fingerprint', async () => {

@@ -1,31 +1,17 @@
 // The card vault and the merchant registry at their edges, over both real stores: a card given again with only a
 // new month or only a new year keeps that new expiry; the texts of the vault's and the registry's refusals; and a
 // merchant created without currencies has no ledger account until one is used.
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Engine } from '../../src/core/engine.js';
 import { STORES } from '../helpers/stores.js';
-import { openEngine, type EngineRig } from './engine-harness.js';
-
-async function refusal(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    return `${(e as { code?: string }).code}: ${(e as Error).message}`;
-  }
-  throw new Error('expected a rejection');
-}
+import { useEngineRig, refusal } from './engine-harness.js';
 
 describe.each(STORES)('vault and merchants on %s', (kind) => {
-  let rig: EngineRig;
   let engine: Engine;
 
-  // set up in the first test's hook, not in beforeAll: mutation testing then knows which test ran the setup code
-  beforeEach(async () => {
-    if (rig) return;
-    rig = await openEngine(kind);
-    engine = rig.engine;
+  useEngineRig(kind, (r) => {
+    engine = r.engine;
   });
-  afterAll(() => rig?.close());
 
   const store = (number: string, expMonth: number, expYear: number) =>
     engine.transaction((tx) => engine.vault.store(tx, { number, expMonth, expYear }));

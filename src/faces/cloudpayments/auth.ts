@@ -4,6 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import { safeEqual } from '../../core/crypto.js';
 import type { Credential, Merchant } from '../../core/model.js';
 import type { FaceContext } from '../face.js';
+import { basicText } from '../kit/basic-auth.js';
 import { AUTH_FAILED, CpError } from './http.js';
 
 export interface Authed {
@@ -13,10 +14,8 @@ export interface Authed {
 
 /** HTTP Basic `PublicId:ApiSecret`; the secret is compared in constant time, also for an unknown PublicId. */
 export async function authenticate(req: FastifyRequest, ctx: FaceContext): Promise<Authed> {
-  const header = req.headers.authorization;
-  const m = typeof header === 'string' ? /^\s*Basic\s+([A-Za-z0-9+/=_-]+)\s*$/i.exec(header) : null;
-  if (!m) throw new CpError(AUTH_FAILED, 401);
-  const decoded = Buffer.from(m[1]!, 'base64').toString('utf8');
+  const decoded = basicText(req.headers.authorization);
+  if (decoded === undefined) throw new CpError(AUTH_FAILED, 401);
   const colon = decoded.indexOf(':');
   if (colon <= 0) throw new CpError(AUTH_FAILED, 401);
   const publicId = decoded.slice(0, colon);

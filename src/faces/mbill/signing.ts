@@ -2,6 +2,7 @@
 // by the server and the typed client.
 import { createHash, createHmac } from 'node:crypto';
 import { safeEqual } from '../../core/crypto.js';
+import { basicText } from '../kit/basic-auth.js';
 
 export const SIGNATURE_HEADER = 'x-mbill-signature';
 export const EVENT_ID_HEADER = 'x-polypay-event-id';
@@ -14,10 +15,8 @@ export function basicAuthorization(token: string): string {
 
 /** Username and password of an HTTP Basic header; undefined when it is not one. */
 export function parseBasic(header: string | undefined): { username: string; password: string } | undefined {
-  if (!header) return undefined;
-  const m = /^\s*Basic\s+([A-Za-z0-9+/=_-]+)\s*$/i.exec(header);
-  if (!m) return undefined;
-  const decoded = Buffer.from(m[1]!.replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('utf8');
+  const decoded = basicText(header);
+  if (decoded === undefined) return undefined;
   const i = decoded.indexOf(':');
   const username = (i === -1 ? decoded : decoded.slice(0, i)).trim();
   const password = i === -1 ? '' : decoded.slice(i + 1).trim();
