@@ -1,6 +1,7 @@
 // The payment engine: one object that holds the core services over a store and a clock.
 import { hkdfSync } from 'node:crypto';
 import { Challenges } from './challenges.js';
+import { Checkouts } from './checkouts.js';
 import { ControlledClock } from './clock.js';
 import { Dispatcher, type DispatcherOptions, type WebhookTransport } from './dispatcher.js';
 import { Outbox } from './events.js';
@@ -37,6 +38,7 @@ export class Engine {
   readonly outbox: Outbox;
   readonly payments: Payments;
   readonly payouts: Payouts;
+  readonly checkouts: Checkouts;
   readonly merchants: Merchants;
   readonly idempotency: Idempotency;
   readonly scheduler: Scheduler;
@@ -61,6 +63,7 @@ export class Engine {
     };
     this.payments = new Payments(deps);
     this.payouts = new Payouts(deps);
+    this.checkouts = new Checkouts({ clock: this.clock, payments: this.payments });
     this.merchants = new Merchants(this.clock, this.ledger);
     this.idempotency = new Idempotency(this.store, this.clock);
     this.scheduler = new Scheduler(this.store, this.clock, { pollMs: opts.schedulerPollMs ?? 1000 }, (e, job) =>

@@ -269,6 +269,36 @@ export interface Job {
   lastError: string | null;
 }
 
+/** A checkout's lifecycle: open until it is paid, cancelled or its lifetime ends. */
+export type CheckoutState = 'open' | 'paid' | 'cancelled' | 'expired';
+
+/**
+ * A checkout: something a payer pays once within a lifetime (a one-use charge or refill token, a hosted checkout
+ * session, an order with a payment page, a payment session). The face keeps its wire fields beside it under the same
+ * id; the core keeps its lifecycle (core/checkouts.ts).
+ */
+export interface Checkout {
+  id: string;
+  merchantId: string;
+  face: FaceName;
+  /** the face's name for it, e.g. `charge_token`, `order`, `session` */
+  kind: string;
+  state: CheckoutState;
+  /** what it pays for: its payment (the latest attempt's) or payout, once it has one */
+  subjectType: 'payment' | 'payout' | null;
+  subjectId: number | null;
+  /** payment attempts made */
+  attempts: number;
+  /** attempts allowed; null: a declined attempt may be retried until it is paid */
+  maxAttempts: number | null;
+  /** the end of its lifetime (ms); null: none */
+  expiresAt: number | null;
+  createdAt: number;
+  updatedAt: number;
+  /** when it was paid, cancelled or expired */
+  closedAt: number | null;
+}
+
 export interface ObjectRef {
   face: FaceName;
   merchantId: string;

@@ -5,6 +5,7 @@ import type {
   ApiRequestRecord,
   CardToken,
   Challenge,
+  Checkout,
   Credential,
   Delivery,
   DeliveryAttempt,
@@ -178,6 +179,14 @@ export interface ChallengeRepo {
   list(merchantId: string | null, limit: number): Promise<Challenge[]>;
 }
 
+/** Checkouts (core/checkouts.ts); each face keeps its own fields of one in its table, under the same id. */
+export interface CheckoutRepo {
+  insert(c: Checkout): Promise<void>;
+  get(id: string): Promise<Checkout | undefined>;
+  lock(id: string): Promise<Checkout | undefined>;
+  update(c: Checkout): Promise<void>;
+}
+
 /** Face object references (order slugs, session ids, external ids) to core subjects. */
 export interface RefRepo {
   insert(r: ObjectRef): Promise<boolean>;
@@ -257,6 +266,7 @@ export interface Tx {
   readonly refunds: RefundRepo;
   readonly payouts: PayoutRepo;
   readonly challenges: ChallengeRepo;
+  readonly checkouts: CheckoutRepo;
   readonly refs: RefRepo;
   readonly outbox: OutboxRepo;
   readonly deliveries: DeliveryRepo;

@@ -9,6 +9,7 @@ import { ApiRequestRepository } from './repos/api-requests.js';
 import { CardTokenRepository } from './repos/card-tokens.js';
 import { CardRepository } from './repos/cards.js';
 import { ChallengeRepository } from './repos/challenges.js';
+import { CheckoutRepository } from './repos/checkouts.js';
 import { CredentialRepository } from './repos/credentials.js';
 import { DeliveryRepository } from './repos/deliveries.js';
 import { IdempotencyRepository } from './repos/idempotency.js';
@@ -38,6 +39,7 @@ export class KyselyTx implements Tx {
   readonly refunds: RefundRepository;
   readonly payouts: PayoutRepository;
   readonly challenges: ChallengeRepository;
+  readonly checkouts: CheckoutRepository;
   readonly refs: RefRepository;
   readonly outbox: OutboxRepository;
   readonly deliveries: DeliveryRepository;
@@ -65,6 +67,7 @@ export class KyselyTx implements Tx {
     this.refunds = new RefundRepository(q);
     this.payouts = new PayoutRepository(q);
     this.challenges = new ChallengeRepository(q);
+    this.checkouts = new CheckoutRepository(q);
     this.refs = new RefRepository(q);
     this.outbox = new OutboxRepository(q);
     this.deliveries = new DeliveryRepository(q);

@@ -441,8 +441,39 @@ const ledgerLimits: MigrationFactory = (dialect) => ({
   },
 });
 
+/**
+ * Checkouts (core/checkouts.ts): the lifecycle of what a payer pays once. The faces' own tables keep their fields
+ * under the same id; their migrations move the rows they had before (each face's `*_checkouts` migration).
+ */
+const checkoutsTable: MigrationFactory = () => ({
+  async up(db: Kysely<any>) {
+    await db.schema
+      .createTable('checkouts')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('merchant_id', 'text', (c) => c.notNull())
+      .addColumn('face', 'text', (c) => c.notNull())
+      .addColumn('kind', 'text', (c) => c.notNull())
+      .addColumn('state', 'text', (c) => c.notNull())
+      .addColumn('subject_type', 'text')
+      .addColumn('subject_id', BIG)
+      .addColumn('attempts', BIG, (c) => c.notNull())
+      .addColumn('max_attempts', BIG)
+      .addColumn('expires_at', BIG)
+      .addColumn('created_at', BIG, (c) => c.notNull())
+      .addColumn('updated_at', BIG, (c) => c.notNull())
+      .addColumn('closed_at', BIG)
+      .execute();
+    await db.schema.createIndex('checkouts_subject').on('checkouts').columns(['subject_type', 'subject_id']).execute();
+  },
+});
+
 /** The core's migrations. */
-export const coreMigrations: Migrations = { '0001_core': core, '0002_api_log': apiLog, '0003_ledger_limits': ledgerLimits };
+export const coreMigrations: Migrations = {
+  '0001_core': core,
+  '0002_api_log': apiLog,
+  '0003_ledger_limits': ledgerLimits,
+  '0004_checkouts': checkoutsTable,
+};
 
 /** The core's migrations and those of each face (a name used twice is refused). */
 export function migrationsFor(faces: ReadonlyArray<{ readonly migrations?: Migrations | undefined }>): Migrations {

@@ -6,6 +6,8 @@ import type {
   CardSnapshot,
   CardToken,
   Challenge,
+  Checkout,
+  CheckoutState,
   Credential,
   Delivery,
   DeliveryAttempt,
@@ -206,6 +208,22 @@ export const challenges = table('challenges', {
   completedAt: int().nullable(),
 });
 
+export const checkouts = table('checkouts', {
+  id: text(),
+  merchantId: text(),
+  face: text<FaceName>(),
+  kind: text(),
+  state: text<CheckoutState>(),
+  subjectType: text<'payment' | 'payout'>().nullable(),
+  subjectId: int().nullable(),
+  attempts: int(),
+  maxAttempts: int().nullable(),
+  expiresAt: int().nullable(),
+  createdAt: int(),
+  updatedAt: int(),
+  closedAt: int().nullable(),
+});
+
 export const refs = table('refs', {
   face: text<FaceName>(),
   merchantId: text(),
@@ -331,6 +349,7 @@ export const coreTables = {
   refunds,
   payouts,
   challenges,
+  checkouts,
   refs,
   outbox,
   deliveries,
@@ -354,6 +373,7 @@ export type RecordsMatchTheDomain = [
   Expect<Same<RecordOf<typeof cardTokens.definition>, CardToken>>,
   Expect<Same<RecordOf<typeof refunds.definition>, Refund>>,
   Expect<Same<RecordOf<typeof challenges.definition>, Challenge>>,
+  Expect<Same<RecordOf<typeof checkouts.definition>, Checkout>>,
   Expect<Same<RecordOf<typeof refs.definition>, ObjectRef>>,
   Expect<Same<RecordOf<typeof outbox.definition>, OutboxEvent>>,
   Expect<Same<RecordOf<typeof deliveries.definition>, Delivery>>,

@@ -1,6 +1,6 @@
 // The DDL history of the CloudPayments tables (store.ts defines them): a released migration is never edited, a change
 // is a new one. One set for both dialects.
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Migrations } from '../../store/migrations.js';
 
 export const cloudpaymentsMigrations: Migrations = {
@@ -102,6 +102,24 @@ export const cloudpaymentsMigrations: Migrations = {
         .addColumn('customer_receipt', 'text', (c) => c.notNull())
         .addColumn('created_at', 'bigint', (c) => c.notNull())
         .execute();
+    },
+  }),
+  /**
+   * Orders become checkouts (the core's lifecycle): an order's status, its payment and its paid time move to
+   * `checkouts` under the same id.
+   */
+  '0502_cloudpayments_order_checkouts': () => ({
+    async up(db: Kysely<unknown>) {
+      await sql`insert into checkouts (id, merchant_id, face, kind, state, subject_type, subject_id, attempts, max_attempts,
+          expires_at, created_at, updated_at, closed_at)
+        select id, merchant_id, 'cloudpayments', 'order',
+          case status when 'Created' then 'open' when 'Paid' then 'paid' else 'cancelled' end,
+          case when payment_id is null then null else 'payment' end, payment_id,
+          case when payment_id is null then 0 else 1 end, null, null, created_at, updated_at,
+          case status when 'Paid' then paid_at when 'Cancelled' then updated_at else null end
+        from cloudpayments_orders`.execute(db);
+      for (const column of ['status', 'payment_id', 'paid_at', 'updated_at'])
+        await db.schema.alterTable('cloudpayments_orders').dropColumn(column).execute();
     },
   }),
 };

@@ -2,8 +2,9 @@
 // index of payouts (for /v2/payments/find). Tables defined once (src/store/table.ts), queried through
 // `tx.db<CloudPaymentsDatabase>()`; their DDL history is migrations.ts.
 import type { Kysely } from 'kysely';
-import type { Json, JsonObject } from '../../core/model.js';
+import type { Checkout, CheckoutState, Json, JsonObject } from '../../core/model.js';
 import type { Tx } from '../../core/ports.js';
+import { CHECKOUT_COLUMNS, checkoutOf, type WithCheckouts } from '../../store/checkout-join.js';
 import { bigint, bool, int, json, table, text, type DatabaseOf, type Expect, type RecordOf, type Same } from '../../store/table.js';
 import type { OrderStatus, OrderView } from './wire/order.js';
 import type { ReceiptView } from './wire/receipt.js';
@@ -63,11 +64,7 @@ export const cloudpaymentsTables = {
     failRedirectUrl: text().nullable(),
     jsonData: json<Json>().nullable(),
     extra: json<JsonObject>(),
-    status: text<OrderStatus>(),
-    paymentId: int().nullable(),
     createdAt: int(),
-    paidAt: int().nullable(),
-    updatedAt: int(),
   }),
   receipts: table('cloudpayments_receipts', {
     id: text(),
@@ -87,7 +84,7 @@ export const cloudpaymentsTables = {
     createdAt: int(),
   }),
 };
-export type CloudPaymentsDatabase = DatabaseOf<typeof cloudpaymentsTables>;
+export type CloudPaymentsDatabase = WithCheckouts<DatabaseOf<typeof cloudpaymentsTables>>;
 const T = cloudpaymentsTables;
 
 // ---- records
@@ -135,20 +132,48 @@ export interface Order extends OrderView {
   jsonData: Json;
   /** the other create parameters (SendEmail, OfferUri, SubscriptionBehavior, …) */
   extra: JsonObject;
+  /** the latest attempt's payment (the one that paid it, once paid) */
   paymentId: number | null;
-  updatedAt: number;
+  /** its lifecycle (status, payment, paid time): the core's checkout of the same id */
+  checkout: Checkout;
+}
+
+/** An order's own fields (its table); the rest is its checkout's. */
+export type OrderRow = Omit<Order, 'status' | 'paidAt' | 'paymentId' | 'checkout'>;
+
+/** The order's status from its checkout's state (an order has no lifetime: it is never expired). */
+const ORDER_STATUS: Record<CheckoutState, OrderStatus> = { open: 'Created', paid: 'Paid', cancelled: 'Cancelled', expired: 'Cancelled' };
+
+/** The order of its own fields and its checkout. */
+export function orderOf(row: OrderRow, checkout: Checkout): Order {
+  return {
+    ...row,
+    status: ORDER_STATUS[checkout.state],
+    paidAt: checkout.state === 'paid' ? checkout.closedAt : null,
+    paymentId: checkout.subjectType === 'payment' ? checkout.subjectId : null,
+    checkout,
+  };
 }
 
 /** the records are the face's types exactly */
 export type RecordsMatch = [
   Expect<Same<RecordOf<typeof T.subscriptions.definition>, Subscription>>,
-  Expect<Same<RecordOf<typeof T.orders.definition>, Order>>,
+  Expect<Same<RecordOf<typeof T.orders.definition>, OrderRow>>,
   Expect<Same<RecordOf<typeof T.receipts.definition>, Receipt>>,
   Expect<Same<Omit<RecordOf<typeof T.notifications.definition>, 'merchantId' | 'updatedAt'>, NotificationSettings>>,
 ];
 
 function db(tx: Tx): Kysely<CloudPaymentsDatabase> {
   return tx.db<CloudPaymentsDatabase>();
+}
+
+/** Orders with their checkouts (same id). */
+function orders(tx: Tx) {
+  return db(tx)
+    .selectFrom('cloudpayments_orders')
+    .innerJoin('checkouts', 'checkouts.id', 'cloudpayments_orders.id')
+    .selectAll('cloudpayments_orders')
+    .select(CHECKOUT_COLUMNS);
 }
 
 /**
@@ -237,22 +262,19 @@ export const cpStore = {
   },
 
   // orders
-  async insertOrder(tx: Tx, o: Order): Promise<void> {
+  async insertOrder(tx: Tx, o: OrderRow): Promise<void> {
     await db(tx).insertInto('cloudpayments_orders').values(T.orders.write(o)).execute();
   },
-  async updateOrder(tx: Tx, o: Order): Promise<void> {
-    const { id: _id, ...rest } = o;
-    await db(tx).updateTable('cloudpayments_orders').set(T.orders.write(rest)).where('id', '=', o.id).execute();
-  },
   async getOrder(tx: Tx, id: string): Promise<Order | undefined> {
-    const r = await db(tx).selectFrom('cloudpayments_orders').selectAll().where('id', '=', id).executeTakeFirst();
-    return r && T.orders.read(r);
+    const r = await orders(tx).where('cloudpayments_orders.id', '=', id).executeTakeFirst();
+    return r && orderOf(T.orders.read(r as never), checkoutOf(r));
   },
+  /** The order and its checkout, locked for the rest of the transaction (its payment attempts are decided under it). */
   async lockOrder(tx: Tx, id: string): Promise<Order | undefined> {
-    let q = db(tx).selectFrom('cloudpayments_orders').selectAll().where('id', '=', id);
+    let q = orders(tx).where('cloudpayments_orders.id', '=', id);
     if (tx.dialect === 'postgres') q = q.forUpdate();
     const r = await q.executeTakeFirst();
-    return r && T.orders.read(r);
+    return r && orderOf(T.orders.read(r as never), checkoutOf(r));
   },
 
   // CloudKassir receipts

@@ -123,8 +123,13 @@ export function wireError(code: ErrorCode, message: string): { status: number; e
     case 'TOKEN_NOT_FOUND':
       return { status: 400, error: 'Token not found' };
     case 'TOKEN_EXPIRED':
+    case 'CHECKOUT_EXPIRED':
       return { status: 400, error: 'Token expired' };
     case 'TOKEN_USED':
+    case 'CHECKOUT_USED':
+    case 'CHECKOUT_PAID':
+    case 'CHECKOUT_CANCELLED':
+    case 'CHECKOUT_BUSY':
       return { status: 400, error: 'Token already used' };
     case 'CARD_NUMBER_INVALID':
       return { status: 400, error: 'Invalid card number' };

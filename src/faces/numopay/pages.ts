@@ -5,7 +5,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { parseExpiry } from '../../core/cards.js';
 import { safeEqual } from '../../core/crypto.js';
-import { isCoreError } from '../../core/errors.js';
+import { isCoreError, type ErrorCode } from '../../core/errors.js';
 import { formatMajor } from '../../core/money.js';
 import type { Challenge, Payment } from '../../core/model.js';
 import type { Tx } from '../../core/ports.js';
@@ -33,6 +33,9 @@ interface SessionPage extends Shown {
 async function shown(tx: Tx, p: Payment): Promise<Shown> {
   return { p, c: p.challengeId ? await tx.challenges.get(p.challengeId) : undefined };
 }
+
+/** Refusals of a card for a session another request already decided (or whose lifetime passed): the page shows it anew. */
+const SETTLED: ReadonlySet<ErrorCode> = new Set(['INVALID_STATE', 'CHECKOUT_USED', 'CHECKOUT_EXPIRED', 'CHECKOUT_BUSY', 'CHECKOUT_PAID']);
 
 const redirect = (url: string, status: number): Answer => ({ status, headers: { location: url }, body: '' });
 
@@ -212,7 +215,7 @@ export function registerNumopayPages(app: FastifyInstance, ctx: FaceContext, ser
       const card = { number: f.number ?? '', ...exp, cvv: f.cvv, holder: f.holder || undefined };
       const answer = await command(engine, req, {
         merchantId: x.s.merchantId,
-        work: async (tx) => ({ ...x, ...(await shown(tx, await service.payCheckout(tx, x.p.id, card, x.merchant))) }),
+        work: async (tx) => ({ ...x, ...(await shown(tx, await service.payCheckout(tx, x.s.id, x.p.id, card, x.merchant))) }),
         subjects: (y) => [['payment', y.p.id]],
         render: (y) => route(req, reply, y, lang),
       });
@@ -222,7 +225,7 @@ export function registerNumopayPages(app: FastifyInstance, ctx: FaceContext, ser
       if (isCoreError(e, 'CARD_NUMBER_INVALID')) return send(reply, await form(s.errCardNumber));
       if (isCoreError(e, 'CARD_BRAND_UNSUPPORTED')) return send(reply, await form(s.errBrand));
       if (isCoreError(e, 'CARD_EXPIRY_INVALID')) return send(reply, await form(s.errExpiry));
-      if (isCoreError(e, 'INVALID_STATE')) {
+      if (isCoreError(e) && SETTLED.has(e.code)) {
         const again = await session(req);
         return send(
           reply,

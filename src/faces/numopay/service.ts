@@ -14,6 +14,8 @@ import {
   type CheckoutSession,
   type NumopayAccount,
   type NumopayToken,
+  type SessionRow,
+  type TokenRow,
   type WebhookEndpoint,
 } from './store.js';
 
@@ -179,25 +181,37 @@ export class NumopayService {
     });
     const orderSlug = `client_wof_${p.id}_${randomHex(4)}`;
     await this.issueToken(tx, a, 'charge', p.id, orderSlug, input.successUrl, now + CHECKOUT_TTL);
-    const session: CheckoutSession = {
+    const checkout = await this.engine.checkouts.open(tx, {
+      id,
+      merchantId: a.merchantId,
+      face: 'numopay',
+      kind: 'checkout_session',
+      subject: { type: 'payment', id: p.id },
+      maxAttempts: 1,
+      expiresAt: now + CHECKOUT_TTL,
+    });
+    const row: SessionRow = {
       id,
       token: randomToken(32),
       merchantId: a.merchantId,
       accountId: a.id,
-      paymentId: p.id,
       items: input.items,
       successUrl: input.successUrl,
       cancelUrl: input.cancelUrl,
       createdAt: now,
     };
-    await S.insertSession(tx, session);
+    const session: CheckoutSession = { ...row, paymentId: p.id, checkout };
+    await S.insertSession(tx, row);
     await this.refOf(tx, a.merchantId, 'order_slug', orderSlug, 'payment', p.id);
     await this.refOf(tx, a.merchantId, 'checkout_session', id, 'payment', p.id);
     return { session, paymentId: p.id };
   }
 
-  /** The card entered on a checkout session's payment page (only a payment not yet paid accepts one). */
-  async payCheckout(tx: Tx, paymentId: number, card: CardInput, merchantName: string): Promise<Payment> {
+  /** The card entered on a checkout session's payment page: the session's one attempt. */
+  async payCheckout(tx: Tx, sessionId: string, paymentId: number, card: CardInput, merchantName: string): Promise<Payment> {
+    const c = await this.engine.checkouts.lock(tx, sessionId);
+    if (!c) throw new CoreError('NOT_FOUND', 'Checkout session not found');
+    await this.engine.checkouts.attempt(tx, c);
     return (await this.engine.payments.authorize(tx, paymentId, { source: { kind: 'card', card }, merchantName })).payment;
   }
 
@@ -214,20 +228,26 @@ export class NumopayService {
     orderSlug: string,
     redirectUrl: string | null,
     expiresAt: number,
-  ): Promise<NumopayToken> {
-    const t: NumopayToken = {
+  ): Promise<TokenRow> {
+    const t: TokenRow = {
       token: uuid(),
       merchantId: a.merchantId,
       accountId: a.id,
       kind,
-      subjectId,
       orderSlug,
       link: null,
       redirectUrl,
-      expiresAt,
-      usedAt: null,
       createdAt: this.engine.clock.now(),
     };
+    await this.engine.checkouts.open(tx, {
+      id: t.token,
+      merchantId: a.merchantId,
+      face: 'numopay',
+      kind: `${kind}_token`,
+      subject: { type: kind === 'charge' ? 'payment' : 'payout', id: subjectId },
+      maxAttempts: 1,
+      expiresAt,
+    });
     await S.insertToken(tx, t);
     return t;
   }
@@ -240,12 +260,10 @@ export class NumopayService {
     tokenText: string,
     link: string | null,
   ): Promise<NumopayToken> {
-    const t = await S.getToken(tx, tokenText);
+    const t = await S.lockToken(tx, tokenText);
     if (!t || t.kind !== kind || t.accountId !== a.id) throw new CoreError('TOKEN_NOT_FOUND');
-    if (t.usedAt !== null) throw new CoreError('TOKEN_USED');
-    const now = this.engine.clock.now();
-    if (now >= t.expiresAt) throw new CoreError('TOKEN_EXPIRED');
-    if (!(await S.useToken(tx, t.token, now, link))) throw new CoreError('TOKEN_USED');
+    await this.engine.checkouts.attempt(tx, t.checkout);
+    if (link !== null) await S.setLink(tx, t.token, link);
     return t;
   }
 

@@ -1,6 +1,8 @@
 // Numopay-owned tables: accounts, charge/refill tokens, webhook endpoints, checkout sessions.
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import type { Checkout } from '../../core/model.js';
 import type { Tx } from '../../core/ports.js';
+import { CHECKOUT_COLUMNS, checkoutOf, type WithCheckouts } from '../../store/checkout-join.js';
 import type { Migrations } from '../../store/migrations.js';
 import { int, json, table, text, type DatabaseOf, type RecordOf } from '../../store/table.js';
 
@@ -16,12 +18,9 @@ export const numopayTables = {
     merchantId: text(),
     accountId: text(),
     kind: text<'charge' | 'refill'>(),
-    subjectId: int(),
     orderSlug: text(),
     link: text().nullable(),
     redirectUrl: text().nullable(),
-    expiresAt: int(),
-    usedAt: int().nullable(),
     createdAt: int(),
   }),
   webhookEndpoints: table('numopay_webhook_endpoints', {
@@ -38,14 +37,13 @@ export const numopayTables = {
     token: text(),
     merchantId: text(),
     accountId: text(),
-    paymentId: int(),
     items: json<CheckoutItem[]>(),
     successUrl: text(),
     cancelUrl: text(),
     createdAt: int(),
   }),
 };
-export type NumopayDatabase = DatabaseOf<typeof numopayTables>;
+export type NumopayDatabase = WithCheckouts<DatabaseOf<typeof numopayTables>>;
 const T = numopayTables;
 
 export const numopayMigrations: Migrations = {
@@ -98,12 +96,38 @@ export const numopayMigrations: Migrations = {
         .execute();
     },
   }),
+  /**
+   * Tokens and checkout sessions become checkouts (the core's lifecycle): a token's expiry and its one use, and the
+   * payment or payout each stands for, move to `checkouts` under the same id; a session's lifetime is its payment's.
+   */
+  '0101_numopay_checkouts': () => ({
+    async up(db: Kysely<any>) {
+      await sql`insert into checkouts (id, merchant_id, face, kind, state, subject_type, subject_id, attempts, max_attempts,
+          expires_at, created_at, updated_at, closed_at)
+        select token, merchant_id, 'numopay', case kind when 'charge' then 'charge_token' else 'refill_token' end, 'open',
+          case kind when 'charge' then 'payment' else 'payout' end, subject_id, case when used_at is null then 0 else 1 end, 1,
+          expires_at, created_at, coalesce(used_at, created_at), null
+        from numopay_tokens`.execute(db);
+      await sql`insert into checkouts (id, merchant_id, face, kind, state, subject_type, subject_id, attempts, max_attempts,
+          expires_at, created_at, updated_at, closed_at)
+        select s.id, s.merchant_id, 'numopay', 'checkout_session', 'open', 'payment', s.payment_id,
+          case when p.status = 'created' then 0 else 1 end, 1, p.expires_at, s.created_at, s.created_at, null
+        from numopay_checkout_sessions s join payments p on p.id = s.payment_id`.execute(db);
+      for (const column of ['subject_id', 'expires_at', 'used_at'])
+        await db.schema.alterTable('numopay_tokens').dropColumn(column).execute();
+      await db.schema.alterTable('numopay_checkout_sessions').dropColumn('payment_id').execute();
+    },
+  }),
 };
 
 export type NumopayAccount = RecordOf<typeof T.accounts.definition>;
-export type NumopayToken = RecordOf<typeof T.tokens.definition>;
+export type TokenRow = RecordOf<typeof T.tokens.definition>;
+export type SessionRow = RecordOf<typeof T.checkoutSessions.definition>;
+/** A charge or refill token: its own fields, the payment or payout it stands for, and its checkout. */
+export type NumopayToken = TokenRow & { subjectId: number; checkout: Checkout };
 export type WebhookEndpoint = RecordOf<typeof T.webhookEndpoints.definition>;
-export type CheckoutSession = RecordOf<typeof T.checkoutSessions.definition>;
+/** A checkout session: its own fields, its payment, and its checkout. */
+export type CheckoutSession = SessionRow & { paymentId: number; checkout: Checkout };
 export interface CheckoutItem {
   name: string;
   description?: string;
@@ -114,6 +138,34 @@ export interface CheckoutItem {
 
 function db(tx: Tx): Kysely<NumopayDatabase> {
   return tx.db<NumopayDatabase>();
+}
+
+/** Tokens with their checkouts (same id). */
+function tokens(tx: Tx) {
+  return db(tx)
+    .selectFrom('numopay_tokens')
+    .innerJoin('checkouts', 'checkouts.id', 'numopay_tokens.token')
+    .selectAll('numopay_tokens')
+    .select(CHECKOUT_COLUMNS);
+}
+
+function readToken(r: object): NumopayToken {
+  const checkout = checkoutOf(r);
+  return { ...T.tokens.read(r as never), subjectId: checkout.subjectId!, checkout };
+}
+
+/** Checkout sessions with their checkouts (same id). */
+function sessions(tx: Tx) {
+  return db(tx)
+    .selectFrom('numopay_checkout_sessions')
+    .innerJoin('checkouts', 'checkouts.id', 'numopay_checkout_sessions.id')
+    .selectAll('numopay_checkout_sessions')
+    .select(CHECKOUT_COLUMNS);
+}
+
+function readSession(r: object): CheckoutSession {
+  const checkout = checkoutOf(r);
+  return { ...T.checkoutSessions.read(r as never), paymentId: checkout.subjectId!, checkout };
 }
 
 export const numopayStore = {
@@ -148,39 +200,39 @@ export const numopayStore = {
       .executeTakeFirst();
     return r && T.accounts.read(r);
   },
-  async insertToken(tx: Tx, t: NumopayToken): Promise<void> {
+  async insertToken(tx: Tx, t: TokenRow): Promise<void> {
     await db(tx).insertInto('numopay_tokens').values(T.tokens.write(t)).execute();
   },
   async getToken(tx: Tx, token: string): Promise<NumopayToken | undefined> {
-    const r = await db(tx).selectFrom('numopay_tokens').selectAll().where('token', '=', token).executeTakeFirst();
-    return r && T.tokens.read(r);
+    const r = await tokens(tx).where('numopay_tokens.token', '=', token).executeTakeFirst();
+    return r && readToken(r);
+  },
+  /** The token and its checkout, locked for the rest of the transaction (its one attempt is decided under it). */
+  async lockToken(tx: Tx, token: string): Promise<NumopayToken | undefined> {
+    let q = tokens(tx).where('numopay_tokens.token', '=', token);
+    if (tx.dialect === 'postgres') q = q.forUpdate();
+    const r = await q.executeTakeFirst();
+    return r && readToken(r);
   },
   async getTokenByLink(tx: Tx, link: string): Promise<NumopayToken | undefined> {
-    const r = await db(tx).selectFrom('numopay_tokens').selectAll().where('link', '=', link).executeTakeFirst();
-    return r && T.tokens.read(r);
+    const r = await tokens(tx).where('numopay_tokens.link', '=', link).executeTakeFirst();
+    return r && readToken(r);
   },
   async getTokenBySlug(tx: Tx, orderSlug: string): Promise<NumopayToken | undefined> {
-    const r = await db(tx).selectFrom('numopay_tokens').selectAll().where('order_slug', '=', orderSlug).executeTakeFirst();
-    return r && T.tokens.read(r);
+    const r = await tokens(tx).where('numopay_tokens.order_slug', '=', orderSlug).executeTakeFirst();
+    return r && readToken(r);
   },
   async getTokenBySubject(tx: Tx, kind: 'charge' | 'refill', subjectId: number): Promise<NumopayToken | undefined> {
-    const r = await db(tx)
-      .selectFrom('numopay_tokens')
-      .selectAll()
-      .where('kind', '=', kind)
-      .where('subject_id', '=', subjectId)
+    const r = await tokens(tx)
+      .where('checkouts.subject_type', '=', kind === 'charge' ? 'payment' : 'payout')
+      .where('checkouts.subject_id', '=', subjectId)
+      .where('numopay_tokens.kind', '=', kind)
       .executeTakeFirst();
-    return r && T.tokens.read(r);
+    return r && readToken(r);
   },
-  /** Uses a token once: false when it was already used (also by a concurrent request). */
-  async useToken(tx: Tx, token: string, at: number, link: string | null): Promise<boolean> {
-    const res = await db(tx)
-      .updateTable('numopay_tokens')
-      .set(T.tokens.write({ usedAt: at, link }))
-      .where('token', '=', token)
-      .where('used_at', 'is', null)
-      .executeTakeFirst();
-    return Number(res.numUpdatedRows) === 1;
+  /** The link of the hosted page a charge made with the token answered. */
+  async setLink(tx: Tx, token: string, link: string): Promise<void> {
+    await db(tx).updateTable('numopay_tokens').set(T.tokens.write({ link })).where('token', '=', token).execute();
   },
   async insertEndpoint(tx: Tx, e: WebhookEndpoint): Promise<void> {
     await db(tx).insertInto('numopay_webhook_endpoints').values(T.webhookEndpoints.write(e)).execute();
@@ -214,15 +266,18 @@ export const numopayStore = {
       .execute();
     return rows.map((r) => T.webhookEndpoints.read(r));
   },
-  async insertSession(tx: Tx, s: CheckoutSession): Promise<void> {
+  async insertSession(tx: Tx, s: SessionRow): Promise<void> {
     await db(tx).insertInto('numopay_checkout_sessions').values(T.checkoutSessions.write(s)).execute();
   },
   async getSession(tx: Tx, id: string): Promise<CheckoutSession | undefined> {
-    const r = await db(tx).selectFrom('numopay_checkout_sessions').selectAll().where('id', '=', id).executeTakeFirst();
-    return r && T.checkoutSessions.read(r);
+    const r = await sessions(tx).where('numopay_checkout_sessions.id', '=', id).executeTakeFirst();
+    return r && readSession(r);
   },
   async getSessionByPayment(tx: Tx, paymentId: number): Promise<CheckoutSession | undefined> {
-    const r = await db(tx).selectFrom('numopay_checkout_sessions').selectAll().where('payment_id', '=', paymentId).executeTakeFirst();
-    return r && T.checkoutSessions.read(r);
+    const r = await sessions(tx)
+      .where('checkouts.subject_type', '=', 'payment')
+      .where('checkouts.subject_id', '=', paymentId)
+      .executeTakeFirst();
+    return r && readSession(r);
   },
 };

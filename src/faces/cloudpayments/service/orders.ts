@@ -7,7 +7,7 @@ import type { AuthorizeResult } from '../../../core/payments.js';
 import type { Tx } from '../../../core/ports.js';
 import type { FaceContext } from '../../face.js';
 import { CpError } from '../http.js';
-import { cpStore, type Order } from '../store.js';
+import { cpStore, orderOf, type Order, type OrderRow } from '../store.js';
 import type { CpPaymentMeta } from '../wire/transaction.js';
 import { pay, type PayInput, type Prepared } from './payments.js';
 import { subscribeFromOrder } from './subscriptions.js';
@@ -37,20 +37,16 @@ export interface NewOrder {
 }
 
 export async function createOrder(tx: Tx, ctx: FaceContext, merchantId: string, n: NewOrder): Promise<Order> {
-  const now = ctx.engine.clock.now();
-  const o: Order = {
+  const row: OrderRow = {
     id: randomToken(16),
     number: await tx.sequences.nextTransactionId(),
     merchantId,
     ...n,
-    status: 'Created',
-    paymentId: null,
-    createdAt: now,
-    paidAt: null,
-    updatedAt: now,
+    createdAt: ctx.engine.clock.now(),
   };
-  await cpStore.insertOrder(tx, o);
-  return o;
+  const checkout = await ctx.engine.checkouts.open(tx, { id: row.id, merchantId, face: 'cloudpayments', kind: 'order' });
+  await cpStore.insertOrder(tx, row);
+  return orderOf(row, checkout);
 }
 
 /** Cancels an unpaid order (a payment waiting for 3-D Secure is voided). */
@@ -58,35 +54,24 @@ export async function cancelOrder(tx: Tx, ctx: FaceContext, merchantId: string, 
   const o = await cpStore.lockOrder(tx, id);
   if (!o || o.merchantId !== merchantId) throw new CpError('Not found');
   if (o.status === 'Paid') throw new CpError('The order has already been paid');
-  if (o.paymentId !== null) {
-    const pm = await tx.payments.get(o.paymentId);
-    if (pm && (pm.status === 'created' || pm.status === 'requires_authentication')) await ctx.engine.payments.void(tx, pm.id);
-  }
-  o.status = 'Cancelled';
-  o.updatedAt = ctx.engine.clock.now();
-  await cpStore.updateOrder(tx, o);
-  return o;
+  return orderOf(o, await ctx.engine.checkouts.cancel(tx, o.checkout));
 }
 
 /** Marks an order paid by an approved payment; SubscriptionBehavior creates the subscription. */
-async function markPaid(tx: Tx, ctx: FaceContext, o: Order, p: Payment): Promise<void> {
-  const now = ctx.engine.clock.now();
-  o.status = 'Paid';
-  o.paidAt = now;
-  o.paymentId = p.id;
-  o.updatedAt = now;
-  await cpStore.updateOrder(tx, o);
-  const behavior = o.extra.SubscriptionBehavior;
+async function markPaid(tx: Tx, ctx: FaceContext, o: Order, p: Payment): Promise<Order> {
+  const paid = orderOf(o, await ctx.engine.checkouts.paid(tx, o.checkout, p.id));
+  const behavior = paid.extra.SubscriptionBehavior;
   const token = (p.metadata as CpPaymentMeta).token;
   if ((behavior === 'CreateWeekly' || behavior === 'CreateMonthly') && token && p.card)
-    await subscribeFromOrder(tx, ctx, o, {
-      accountId: p.payerRef ?? o.email ?? o.id,
+    await subscribeFromOrder(tx, ctx, paid, {
+      accountId: p.payerRef ?? paid.email ?? paid.id,
       token,
       cardId: p.card.cardId,
       interval: behavior === 'CreateWeekly' ? 'Week' : 'Month',
-      requireConfirmation: o.requireConfirmation,
-      cultureName: o.cultureName,
+      requireConfirmation: paid.requireConfirmation,
+      cultureName: paid.cultureName,
     });
+  return paid;
 }
 
 /** Pays the order with the page's card; null when the order is no longer payable (paid, cancelled, in 3-D Secure). */
@@ -97,18 +82,12 @@ export async function payOrder(
   input: PayInput,
   prepared: Prepared,
 ): Promise<{ o: Order; r: AuthorizeResult } | null> {
+  const checkouts = ctx.engine.checkouts;
   const o = await cpStore.lockOrder(tx, orderId);
-  if (!o || o.status !== 'Created') return null;
-  if (o.paymentId !== null) {
-    const prev = await tx.payments.get(o.paymentId);
-    if (prev && (IN_FLIGHT.has(prev.status) || PAID.has(prev.status))) return null;
-  }
+  if (!o || (await checkouts.refusal(tx, o.checkout)) !== null) return null;
   const r = await pay(tx, ctx, input, prepared);
-  o.paymentId = r.payment.id;
-  o.updatedAt = ctx.engine.clock.now();
-  if (r.kind === 'approved') await markPaid(tx, ctx, o, r.payment);
-  else await cpStore.updateOrder(tx, o);
-  return { o, r };
+  const tried = orderOf(o, await checkouts.recordAttempt(tx, o.checkout, { type: 'payment', id: r.payment.id }));
+  return { o: r.kind === 'approved' ? await markPaid(tx, ctx, tried, r.payment) : tried, r };
 }
 
 /** The ACS's answer for the order's payment (TermUrl): approved pays the order. */
@@ -123,8 +102,7 @@ export async function completeOrderAuthentication(
   const r = await ctx.engine.payments.completeAuthentication(tx, paymentId, paRes);
   if (r.kind === 'approved') {
     const p = await withToken(tx, ctx, r.payment);
-    if (o.status === 'Created') await markPaid(tx, ctx, o, p);
-    return { o, p, declined: false };
+    return { o: o.status === 'Created' ? await markPaid(tx, ctx, o, p) : o, p, declined: false };
   }
   return { o, p: r.payment, declined: r.kind === 'declined' };
 }

@@ -43,6 +43,7 @@ export async function addPayment(life: SessionLifecycle, tx: Tx, s: NovapaySessi
   const ref = { face: 'novapay', merchantId: s.merchantId, subjectType: 'payment', subjectId: String(p.id) };
   await tx.refs.insert({ ...ref, kind: 'session', ref: s.id });
   if (input.externalId) await tx.refs.insert({ ...ref, kind: 'external_id', ref: input.externalId });
+  s.checkout = await life.engine.checkouts.attach(tx, s.checkout, { type: 'payment', id: p.id });
   s.paymentId = p.id;
   s.amount = input.amount;
   s.externalId = input.externalId;
@@ -77,6 +78,7 @@ export async function submitCard(
   if (s.status === 'created') await open(life, tx, s);
   if (s.status !== 'processing' || s.paymentId === null) throw new CoreError('INVALID_STATE', `session is ${s.status}`);
   s.clientIp = ip;
+  s.checkout = await life.engine.checkouts.attempt(tx, s.checkout);
   const r = await life.engine.payments.authorize(tx, s.paymentId, { source: { kind: 'card', card }, merchantName });
   await afterDecision(life, tx, s, r);
   return r;
@@ -105,6 +107,7 @@ async function afterDecision(life: SessionLifecycle, tx: Tx, s: NovapaySession, 
     return;
   }
   s.processingResult = '';
+  s.checkout = await life.engine.checkouts.paid(tx, s.checkout, p.id);
   await life.setStatus(tx, s, p.status === 'authorized' ? 'holded' : 'paid', p);
 }
 
