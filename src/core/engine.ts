@@ -1,10 +1,12 @@
 // The payment engine: one object that holds the core services over a store and a clock.
 import { hkdfSync } from 'node:crypto';
+import { CardTransfers } from './card-transfers.js';
 import { Challenges } from './challenges.js';
 import { Checkouts } from './checkouts.js';
 import { ControlledClock } from './clock.js';
 import { Dispatcher, type DispatcherOptions, type WebhookTransport } from './dispatcher.js';
 import { Outbox } from './events.js';
+import { FeeLegs } from './fee-legs.js';
 import { Idempotency } from './idempotency.js';
 import { Ledger } from './ledger.js';
 import { Merchants } from './merchants.js';
@@ -32,6 +34,7 @@ export class Engine {
   readonly store: Store;
   readonly clock: ControlledClock;
   readonly ledger: Ledger;
+  readonly feeLegs: FeeLegs;
   readonly vault: CardVault;
   readonly network: CardNetwork;
   readonly challenges: Challenges;
@@ -39,6 +42,7 @@ export class Engine {
   readonly payments: Payments;
   readonly payouts: Payouts;
   readonly checkouts: Checkouts;
+  readonly cardTransfers: CardTransfers;
   readonly merchants: Merchants;
   readonly idempotency: Idempotency;
   readonly scheduler: Scheduler;
@@ -48,6 +52,7 @@ export class Engine {
     this.store = opts.store;
     this.clock = opts.clock ?? new ControlledClock();
     this.ledger = new Ledger(this.clock);
+    this.feeLegs = new FeeLegs(this.ledger);
     this.vault = new CardVault(opts.masterKeys, this.clock);
     this.network = opts.network ?? new SimulatedNetwork();
     const first = opts.masterKeys[0]!;
@@ -64,6 +69,7 @@ export class Engine {
     this.payments = new Payments(deps);
     this.payouts = new Payouts(deps);
     this.checkouts = new Checkouts({ clock: this.clock, payments: this.payments });
+    this.cardTransfers = new CardTransfers({ ledger: this.ledger, payments: this.payments, payouts: this.payouts });
     this.merchants = new Merchants(this.clock, this.ledger);
     this.idempotency = new Idempotency(this.store, this.clock);
     this.scheduler = new Scheduler(this.store, this.clock, { pollMs: opts.schedulerPollMs ?? 1000 }, (e, job) =>

@@ -1,7 +1,7 @@
 // Mbill wire mapping: transfer and claim statuses, decline objects for every core reason, error types,
 // and the views (transfer, claim, card token) exactly as the blueprint and the reference server show them.
 import type { ErrorCode } from '../../core/errors.js';
-import type { PaymentStatus, PayoutStatus } from '../../core/model.js';
+import type { PaymentStatus } from '../../core/model.js';
 import { DECLINE_REASONS, isDeclineReason, type DeclineReason } from '../../core/network/reasons.js';
 import { toWireNumber } from '../../core/money.js';
 
@@ -25,17 +25,6 @@ export const TRANSFER_STATUS_OF_PAYMENT: Record<PaymentStatus, TransferStatus> =
   voided: 'declined',
   declined: 'declined',
   expired: 'declined',
-  failed: 'error',
-};
-
-/** The recipient leg (a core payout): how it ends a transfer or a claim. */
-export const OUTCOME_OF_PAYOUT: Record<PayoutStatus, 'pending' | 'completed' | 'declined' | 'error'> = {
-  created: 'pending',
-  processing: 'pending',
-  completed: 'completed',
-  declined: 'declined',
-  expired: 'declined',
-  cancelled: 'declined',
   failed: 'error',
 };
 

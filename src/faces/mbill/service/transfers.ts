@@ -1,6 +1,7 @@
-// Transfers: the sender leg is a core payment of amount + fee (UAH), authorized with authentication always
-// required (3-D Secure for enrolled cards, an OTP "lookup code" otherwise). Once it is paid the recipient leg
-// follows (payouts.ts); an unauthenticated transfer declines about 15 minutes after it was made.
+// Transfers (card-to-card transfers of the core, core/card-transfers.ts): the sender leg is a core payment of
+// amount + fee (UAH), authorized with authentication always required (3-D Secure for enrolled cards, an OTP "lookup
+// code" otherwise). Once it is paid the recipient leg follows (payouts.ts); an unauthenticated transfer declines
+// about 15 minutes after it was made.
 import { MINUTE } from '../../../core/clock.js';
 import { CoreError, isCoreError } from '../../../core/errors.js';
 import { randomDigits, uuid } from '../../../core/ids.js';
@@ -83,13 +84,13 @@ export class Transfers {
 
     const now = this.life.now();
     const id = await tx.sequences.nextTransactionId();
-    await this.engine.payments.create(tx, {
+    await this.engine.cardTransfers.createSenderLeg(tx, {
       id,
       merchantId: merchant.id,
       face: 'mbill',
-      amount: input.amount + input.fee,
+      amount: input.amount,
+      fee: input.fee,
       currency: CURRENCY,
-      captureMode: 'auto',
       description: input.description,
       email: input.sender.email,
       expiresAt: now + AUTH_TTL,

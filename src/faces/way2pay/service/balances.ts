@@ -1,7 +1,8 @@
 // A merchant's two Way2Pay balances on the ledger (payment: collected pay-ins; payout: what pay-outs spend), its
-// own counter-accounts for the outside world (network) and the commissions (fees), and the holds that freeze money
-// while a pay-in or pay-out is in flight: posted when it completes, voided when it fails.
+// own counter-accounts for the outside world (network) and the commissions (fees); pay-ins and pay-outs move money
+// between them with a fee (core/fee-legs.ts).
 import type { Engine } from '../../../core/engine.js';
+import type { FeeLegs } from '../../../core/fee-legs.js';
 import { FEES_ACCOUNT, NETWORK_ACCOUNT } from '../../../core/ledger.js';
 import { MAX_AMOUNT } from '../../../core/money.js';
 import type { LedgerAccount } from '../../../core/model.js';
@@ -17,15 +18,13 @@ export interface BalanceView {
 
 export type BalanceName = 'payment' | 'payout';
 
-/** What a transfer is recorded as: its code and the object it belongs to. */
-export interface TransferRef {
-  code: string;
-  refType: string;
-  refId: string;
-}
-
 export class Balances {
   constructor(private readonly engine: Engine) {}
+
+  /** Moves with a fee (the amount and the commission legs, moved together). */
+  get legs(): FeeLegs {
+    return this.engine.feeLegs;
+  }
 
   /** One of the merchant's two balances. */
   account(tx: Tx, merchantId: string, currency: string, balance: BalanceName): Promise<LedgerAccount> {
@@ -76,23 +75,5 @@ export class Balances {
       { code: 'way2pay_balance_transfer', refType: 'merchant', refId: merchantId },
       { requireFunds: true },
     );
-  }
-
-  /** A posted transfer (optionally only with the funds there). */
-  async post(tx: Tx, from: LedgerAccount, to: LedgerAccount, amount: bigint, ref: TransferRef, requireFunds = false): Promise<void> {
-    await this.engine.ledger.post(tx, from, to, amount, ref, requireFunds ? { requireFunds: true } : undefined);
-  }
-
-  /** A pending transfer (frozen money); its id. */
-  hold(tx: Tx, from: LedgerAccount, to: LedgerAccount, amount: bigint, ref: TransferRef, requireFunds = false): Promise<number> {
-    return this.engine.ledger.hold(tx, from, to, amount, ref, requireFunds ? { requireFunds: true } : undefined);
-  }
-
-  async postHolds(tx: Tx, ids: Array<number | null>, ref: TransferRef): Promise<void> {
-    for (const id of ids) if (id !== null) await this.engine.ledger.postPending(tx, id, null, ref);
-  }
-
-  async voidHolds(tx: Tx, ids: Array<number | null>, ref: TransferRef): Promise<void> {
-    for (const id of ids) if (id !== null) await this.engine.ledger.voidPending(tx, id, ref);
   }
 }

@@ -17,7 +17,7 @@ import { FINAL, type Generation, type PayIn, type Way2PayStatus } from '../wire.
 import { serializePayIn } from '../wire/pay-in.js';
 import type { Balances } from './balances.js';
 import { configFor, JOB_PAYIN_TIMEOUT, PAYIN_SUBJECT, type Way2PayConfig } from './config.js';
-import { freezePayIn, reversePayIn, settlePayIn } from './pay-in-ledger.js';
+import { freezePayIn, releasePayIn, reversePayIn, settlePayIn } from './pay-in-ledger.js';
 import type { Pool } from './pool.js';
 
 export interface PayInInput {
@@ -220,8 +220,7 @@ export class PayIns {
     expectStatus(p.status, from);
     const next: PayIn = { ...p };
     await this.move(tx, next, p.status, to, async (q) => {
-      if (p.status === 'PROCESSING')
-        await this.money.voidHolds(tx, [q.holdNetId, q.holdFeeId], { code: 'way2pay_payin_released', refType: PAYIN_SUBJECT, refId: q.id });
+      if (p.status === 'PROCESSING') await releasePayIn(tx, this.money, q);
     });
     return next;
   }

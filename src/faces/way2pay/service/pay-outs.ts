@@ -4,6 +4,7 @@
 //   COMPLETED → REFUNDED (operator; funds returned)
 import { detectBrand, maskPan, normalizePan } from '../../../core/cards.js';
 import type { Engine } from '../../../core/engine.js';
+import type { FeeMove, LegHolds, LegRef } from '../../../core/fee-legs.js';
 import { uuid } from '../../../core/ids.js';
 import { percentOf } from '../../../core/money.js';
 import type { JsonObject, Merchant } from '../../../core/model.js';
@@ -103,18 +104,15 @@ export class PayOuts {
     const available = locked ? locked.creditsPosted - locked.debitsPosted - locked.debitsPending : 0n;
     if (available <= 0n) throw new Way2PayError(30004);
     if (available < p.amount + p.commission) throw new Way2PayError(30005);
-    const ref = { refType: PAYOUT_SUBJECT, refId: p.id };
-    const network = await this.money.network(tx, p.merchantId, p.currency);
-    p.holdAmountId = await this.money.hold(tx, from, network, p.amount, { code: 'way2pay_payout_hold', ...ref }, true);
-    if (p.commission > 0n)
-      p.holdFeeId = await this.money.hold(
-        tx,
-        from,
-        await this.money.fees(tx, p.merchantId, p.currency),
-        p.commission,
-        { code: 'way2pay_payout_fee_hold', ...ref },
-        true,
-      );
+    const holds = await this.money.legs.hold(
+      tx,
+      await this.moveOf(tx, p),
+      { amount: 'way2pay_payout_hold', fee: 'way2pay_payout_fee_hold' },
+      this.refOf(p),
+      { requireFunds: true },
+    );
+    p.holdAmountId = holds.amountId;
+    p.holdFeeId = holds.feeId;
     p.status = 'PROCESSING';
     p.updatedAt = now;
     await S.updatePayOut(tx, p, 'CREATED');
@@ -157,7 +155,7 @@ export class PayOuts {
     expectStatus(p.status, ['PROCESSING']);
     const next: PayOut = { ...p };
     await this.move(tx, next, 'PROCESSING', 'COMPLETED', () =>
-      this.money.postHolds(tx, [p.holdAmountId, p.holdFeeId], { code: 'way2pay_payout', refType: PAYOUT_SUBJECT, refId: p.id }),
+      this.money.legs.postHolds(tx, this.holdsOf(p), 'way2pay_payout', this.refOf(p)),
     );
     return next;
   }
@@ -190,28 +188,21 @@ export class PayOuts {
     const p = await this.get(tx, id);
     expectStatus(p.status, ['COMPLETED']);
     const next: PayOut = { ...p };
-    await this.move(tx, next, 'COMPLETED', 'REFUNDED', async () => {
-      const ref = { refType: PAYOUT_SUBJECT, refId: p.id };
-      const to = await this.money.account(tx, p.merchantId, p.currency, 'payout');
-      await this.money.post(tx, await this.money.network(tx, p.merchantId, p.currency), to, p.amount, {
-        code: 'way2pay_payout_refund',
-        ...ref,
-      });
-      if (p.commission > 0n)
-        await this.money.post(tx, await this.money.fees(tx, p.merchantId, p.currency), to, p.commission, {
-          code: 'way2pay_payout_fee_refund',
-          ...ref,
-        });
-    });
+    await this.move(tx, next, 'COMPLETED', 'REFUNDED', async () =>
+      this.money.legs.reverse(
+        tx,
+        await this.moveOf(tx, p),
+        { amount: 'way2pay_payout_refund', fee: 'way2pay_payout_fee_refund' },
+        this.refOf(p),
+      ),
+    );
     return next;
   }
 
   private async close(tx: Tx, p: PayOut, to: Way2PayStatus, from: Way2PayStatus[]): Promise<PayOut> {
     expectStatus(p.status, from);
     const next: PayOut = { ...p };
-    await this.move(tx, next, p.status, to, () =>
-      this.money.voidHolds(tx, [p.holdAmountId, p.holdFeeId], { code: 'way2pay_payout_released', refType: PAYOUT_SUBJECT, refId: p.id }),
-    );
+    await this.move(tx, next, p.status, to, () => this.money.legs.voidHolds(tx, this.holdsOf(p), 'way2pay_payout_released', this.refOf(p)));
     return next;
   }
 
@@ -226,6 +217,26 @@ export class PayOuts {
     await tx.jobs.cancel(JOB_PAYOUT_PROCESS, next.id);
     await tx.jobs.cancel(JOB_PAYOUT_TIMEOUT, next.id);
     await this.emit(tx, next, 'way2pay.payout.status', from);
+  }
+
+  /** The pay-out as a move with a fee: the amount from the payout balance out (network), the commission to fees. */
+  private async moveOf(tx: Tx, p: PayOut): Promise<FeeMove> {
+    return {
+      merchantId: p.merchantId,
+      currency: p.currency,
+      from: await this.money.account(tx, p.merchantId, p.currency, 'payout'),
+      to: await this.money.network(tx, p.merchantId, p.currency),
+      amount: p.amount,
+      fee: p.commission,
+    };
+  }
+
+  private holdsOf(p: PayOut): LegHolds {
+    return { amountId: p.holdAmountId, feeId: p.holdFeeId };
+  }
+
+  private refOf(p: PayOut): LegRef {
+    return { refType: PAYOUT_SUBJECT, refId: p.id };
   }
 
   private async emit(tx: Tx, p: PayOut, type: string, from: Way2PayStatus | null): Promise<void> {
