@@ -113,37 +113,27 @@ describe.each(STORES)('moves with a fee on %s', (kind) => {
     const m = await merchant();
     const move = await moveOf(m, 1_000n, 50n);
     await engine.transaction((tx) => engine.feeLegs.post(tx, move, CODES, { refType: 'test', refId: `${m}-r` }));
+    const reverse = () =>
+      engine.transaction((tx) =>
+        engine.feeLegs.reverse(
+          tx,
+          move,
+          { amount: 'test_back', fee: 'test_fee_back' },
+          { refType: 'test', refId: `${m}-r` },
+          { requireFunds: true },
+        ),
+      );
     // 400.00 of the 1 000 leaves the balance: the reversal with funds required is refused, and nothing moves
     const away = await engine.transaction((tx) => engine.ledger.account(tx, m, 'RUB', 'elsewhere'));
     await engine.transaction((tx) =>
       engine.ledger.post(tx, move.to, away, 400n, { code: 'test_away', refType: 'test', refId: `${m}-away` }),
     );
-    expect(
-      await codeOf(
-        engine.transaction((tx) =>
-          engine.feeLegs.reverse(
-            tx,
-            move,
-            { amount: 'test_back', fee: 'test_fee_back' },
-            { refType: 'test', refId: `${m}-r` },
-            { requireFunds: true },
-          ),
-        ),
-      ),
-    ).toBe('INSUFFICIENT_BALANCE');
+    expect(await codeOf(reverse())).toBe('INSUFFICIENT_BALANCE');
     expect((await balances(m)).to.posted).toBe(600n);
     await engine.transaction((tx) =>
       engine.ledger.post(tx, away, move.to, 400n, { code: 'test_back_in', refType: 'test', refId: `${m}-away` }),
     );
-    await engine.transaction((tx) =>
-      engine.feeLegs.reverse(
-        tx,
-        move,
-        { amount: 'test_back', fee: 'test_fee_back' },
-        { refType: 'test', refId: `${m}-r` },
-        { requireFunds: true },
-      ),
-    );
+    await reverse();
     expect(await balances(m)).toEqual({ network: none, to: none, fees: none });
     expect(await transfers(`${m}-r`)).toEqual([
       ['posted', 'test_amount', 1_000n],

@@ -76,16 +76,17 @@ describe('API reference in a real browser', () => {
   /** Presses Send on an operation (opening it first) and returns the answer's status and body as shown. */
   async function send(page: Page, op: string): Promise<{ status: number; body: string }> {
     await openOp(page, op);
-    const before = await page.locator(`[data-testid="status-${op}"]`).count();
-    const previous = before ? await page.locator(`[data-testid="status-${op}"]`).textContent() : null;
+    // the page draws a new status element for each answer: the one shown before is marked, and the wait is for an
+    // unmarked one (two answers may read the same, to the millisecond)
+    await page.evaluate((op) => {
+      const el = (globalThis as any).document.querySelector(`[data-testid="status-${op}"]`);
+      if (el) el.dataset.seen = '1';
+    }, op);
     await page.click(`[data-testid="send-${op}"]`);
-    await page.waitForFunction(
-      ({ op, previous }) => {
-        const el = (globalThis as any).document.querySelector(`[data-testid="status-${op}"]`);
-        return el && el.getAttribute('data-status') && el.textContent !== previous;
-      },
-      { op, previous },
-    );
+    await page.waitForFunction((op) => {
+      const el = (globalThis as any).document.querySelector(`[data-testid="status-${op}"]`);
+      return el && el.getAttribute('data-status') && !el.dataset.seen;
+    }, op);
     const status = Number(await page.getAttribute(`[data-testid="status-${op}"]`, 'data-status'));
     const body = (await page.textContent(`[data-testid="body-${op}"]`)) ?? '';
     return { status, body };
