@@ -176,6 +176,10 @@ function orders(tx: Tx) {
     .select(CHECKOUT_COLUMNS);
 }
 
+function readOrder(r: object): Order {
+  return orderOf(T.orders.read(r), checkoutOf(r));
+}
+
 /**
  * A merchant's notification settings read just before a command's transaction (a charge reads them all where it
  * reads its Check notification's, in one statement, and hands them on when it sends no Check), handed to that transaction: its notifications, rendered at its end, are
@@ -267,14 +271,14 @@ export const cpStore = {
   },
   async getOrder(tx: Tx, id: string): Promise<Order | undefined> {
     const r = await orders(tx).where('cloudpayments_orders.id', '=', id).executeTakeFirst();
-    return r && orderOf(T.orders.read(r as never), checkoutOf(r));
+    return r && readOrder(r);
   },
   /** The order and its checkout, locked for the rest of the transaction (its payment attempts are decided under it). */
   async lockOrder(tx: Tx, id: string): Promise<Order | undefined> {
     let q = orders(tx).where('cloudpayments_orders.id', '=', id);
     if (tx.dialect === 'postgres') q = q.forUpdate();
     const r = await q.executeTakeFirst();
-    return r && orderOf(T.orders.read(r as never), checkoutOf(r));
+    return r && readOrder(r);
   },
 
   // CloudKassir receipts

@@ -255,7 +255,7 @@ function sessions(tx: Tx) {
 }
 
 function readSession(r: object): NovapaySession {
-  return sessionOf(T.sessions.read(r as never), checkoutOf(r));
+  return sessionOf(T.sessions.read(r), checkoutOf(r));
 }
 
 export const novapayStore = {

@@ -151,7 +151,7 @@ function tokens(tx: Tx) {
 
 function readToken(r: object): NumopayToken {
   const checkout = checkoutOf(r);
-  return { ...T.tokens.read(r as never), subjectId: checkout.subjectId!, checkout };
+  return { ...T.tokens.read(r), subjectId: checkout.subjectId!, checkout };
 }
 
 /** Checkout sessions with their checkouts (same id). */
@@ -165,7 +165,7 @@ function sessions(tx: Tx) {
 
 function readSession(r: object): CheckoutSession {
   const checkout = checkoutOf(r);
-  return { ...T.checkoutSessions.read(r as never), paymentId: checkout.subjectId!, checkout };
+  return { ...T.checkoutSessions.read(r), paymentId: checkout.subjectId!, checkout };
 }
 
 export const numopayStore = {
