@@ -22,7 +22,7 @@ import { registerTokenRoutes } from './routes/tokens.js';
 import { registerTransactionRoutes } from './routes/transactions.js';
 import { seedSettings, subscriptionJobs } from './service.js';
 import { cloudpaymentsMigrations } from './migrations.js';
-import { NOTIFICATION_TYPES, defaultSettings, type NotificationSettings } from './store.js';
+import { NOTIFICATION_TYPES, defaultSettings, type NotificationSettings } from './wire/notification-settings.js';
 import { cloudpaymentsWebhooks } from './webhooks.js';
 
 /** The seed section of a merchant: fixed credentials and, optionally, notification settings by type. */

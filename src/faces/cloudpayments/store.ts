@@ -7,6 +7,13 @@ import type { Tx } from '../../core/ports.js';
 import { CHECKOUT_COLUMNS, checkoutOf, type WithCheckouts } from '../../store/checkout-join.js';
 import { bigint, bool, int, json, table, text, type DatabaseOf, type Expect, type RecordOf, type Same } from '../../store/table.js';
 import type { OrderStatus, OrderView } from './wire/order.js';
+import {
+  defaultSettings,
+  NOTIFICATION_TYPES,
+  type MerchantNotifications,
+  type NotificationSettings,
+  type NotificationType,
+} from './wire/notification-settings.js';
 import type { ReceiptView } from './wire/receipt.js';
 import type { Interval, SubscriptionStatus, SubscriptionView } from './wire/subscription.js';
 
@@ -88,25 +95,6 @@ export type CloudPaymentsDatabase = WithCheckouts<DatabaseOf<typeof cloudpayment
 const T = cloudpaymentsTables;
 
 // ---- records
-
-export const NOTIFICATION_TYPES = ['Check', 'Pay', 'Fail', 'Confirm', 'Refund', 'Recurrent', 'Cancel'] as const;
-export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
-
-export interface NotificationSettings {
-  type: NotificationType;
-  isEnabled: boolean;
-  address: string | null;
-  httpMethod: 'GET' | 'POST';
-  encoding: 'UTF8' | 'Windows1251';
-  format: 'CloudPayments' | 'QIWI' | 'RT';
-}
-
-/** A merchant's settings of every notification type. */
-export type MerchantNotifications = Record<NotificationType, NotificationSettings>;
-
-export function defaultSettings(type: NotificationType): NotificationSettings {
-  return { type, isEnabled: false, address: null, httpMethod: 'GET', encoding: 'UTF8', format: 'CloudPayments' };
-}
 
 export interface Subscription extends SubscriptionView {
   merchantId: string;

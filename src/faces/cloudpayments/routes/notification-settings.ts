@@ -4,7 +4,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { bodyFields, CpError, ok } from '../http.js';
 import { flag, text } from '../parameters.js';
 import { updateSettings } from '../service.js';
-import { cpStore, NOTIFICATION_TYPES, type NotificationType } from '../store.js';
+import { cpStore } from '../store.js';
+import { NOTIFICATION_TYPES, type NotificationType } from '../wire/notification-settings.js';
 import { settingsModel } from '../wire/settings.js';
 import { authed, change, look, modelBody, type Routes } from './common.js';
 

@@ -7,7 +7,8 @@ import type { CardSnapshot, Json, JsonObject, Merchant, StoredCard } from '../..
 import { draftPayment, type AuthorizeResult, type CreatePayment } from '../../../core/payments.js';
 import type { Tx } from '../../../core/ports.js';
 import type { FaceContext } from '../../face.js';
-import { cpStore, type MerchantNotifications } from '../store.js';
+import { cpStore } from '../store.js';
+import type { MerchantNotifications } from '../wire/notification-settings.js';
 import type { CpPaymentMeta } from '../wire/transaction.js';
 import { CHECK_DECLINE_REASON, sendCheck, type CheckOutcome } from './check.js';
 import { snapshotOf, withToken } from './tokens.js';

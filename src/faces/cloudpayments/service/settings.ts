@@ -2,7 +2,8 @@
 import type { Tx } from '../../../core/ports.js';
 import type { FaceContext } from '../../face.js';
 import { CpError } from '../http.js';
-import { cpStore, type NotificationSettings, type NotificationType } from '../store.js';
+import { cpStore } from '../store.js';
+import type { NotificationSettings, NotificationType } from '../wire/notification-settings.js';
 
 /** What an update may change (absent: unchanged). */
 export type SettingsChanges = Partial<Omit<NotificationSettings, 'type'>>;
