@@ -1,6 +1,6 @@
 // The store port: what the core needs from storage. Implemented in src/store for SQLite and PostgreSQL.
 // Everything a command changes goes through one Tx and commits together.
-import type { Kysely } from 'kysely';
+import type { Compilable, Kysely } from 'kysely';
 import type {
   ApiRequestRecord,
   CardToken,
@@ -287,6 +287,17 @@ export interface Tx {
    * (`DatabaseOf` in src/store/table.ts), e.g. `tx.db<NumopayDatabase>()`. (A type-only import: the core runs no SQL.)
    */
   db<Database>(): Kysely<Database>;
+
+  /**
+   * A face's hot query by its shape: `build` makes it once per dialect with `slot(i)` in place of its i-th value,
+   * and later calls only fill the slots (building and compiling a query costs more than SQLite takes to run it).
+   * `key` names the shape and must be unique to it (a face prefixes its name). The rows as the database gives them.
+   */
+  prepared<Database, Row>(
+    key: string,
+    build: (db: Kysely<Database>, slot: (i: number) => never) => Compilable<Row>,
+    args: readonly unknown[],
+  ): Promise<Row[]>;
 }
 
 export interface Store {

@@ -1,7 +1,7 @@
 // One store transaction: the query layer's handle, the dialect's differences and the account totals the
 // transaction changed, with the port's repositories over them (one module each under repos/, the dialect's own
 // under sqlite/ and postgres/).
-import type { Kysely } from 'kysely';
+import type { Compilable, Kysely } from 'kysely';
 import type { SequenceRepo, Tx } from '../core/ports.js';
 import { AccountDeltas } from './account-deltas.js';
 import { Queries, type Db, type DeferredWrites, type DialectOps, type IdSource } from './queries.js';
@@ -81,6 +81,15 @@ export class KyselyTx implements Tx {
   /** The query layer over this transaction, typed by the caller's tables (a face's, defined with table.ts). */
   db<Database>(): Kysely<Database> {
     return this.q.db as unknown as Kysely<Database>;
+  }
+
+  /** A face's hot query by its prepared shape (prepared.ts): built and compiled once per dialect. */
+  async prepared<Database, Row>(
+    key: string,
+    build: (db: Kysely<Database>, slot: (i: number) => never) => Compilable<Row>,
+    args: readonly unknown[],
+  ): Promise<Row[]> {
+    return (await this.q.prepared<Row>(key, (slot) => build(this.db<Database>(), slot as (i: number) => never), args)).rows;
   }
 
   /** Writes the account totals this transaction changed (the store calls it just before commit). */

@@ -180,12 +180,12 @@ const carried = new WeakMap<Tx, Map<string, MerchantNotifications>>();
 export const cpStore = {
   // notification settings
   async getSettings(tx: Tx, merchantId: string, type: NotificationType): Promise<NotificationSettings> {
-    const r = await db(tx)
-      .selectFrom('cloudpayments_notifications')
-      .selectAll()
-      .where('merchant_id', '=', merchantId)
-      .where('type', '=', type)
-      .executeTakeFirst();
+    const [r] = await tx.prepared(
+      'cloudpayments.settings',
+      (d: Kysely<CloudPaymentsDatabase>, slot) =>
+        d.selectFrom('cloudpayments_notifications').selectAll().where('merchant_id', '=', slot(0)).where('type', '=', slot(1)),
+      [merchantId, type],
+    );
     if (!r) return defaultSettings(type);
     const { merchantId: _merchant, updatedAt: _at, ...settings } = T.notifications.read(r);
     return settings;
@@ -202,7 +202,12 @@ export const cpStore = {
   },
   /** Every type's settings of a merchant, in one statement (a type never set has its defaults). */
   async getAllSettings(tx: Tx, merchantId: string): Promise<MerchantNotifications> {
-    const rows = await db(tx).selectFrom('cloudpayments_notifications').selectAll().where('merchant_id', '=', merchantId).execute();
+    const rows = await tx.prepared(
+      'cloudpayments.allSettings',
+      (d: Kysely<CloudPaymentsDatabase>, slot) =>
+        d.selectFrom('cloudpayments_notifications').selectAll().where('merchant_id', '=', slot(0)),
+      [merchantId],
+    );
     const all = Object.fromEntries(NOTIFICATION_TYPES.map((t) => [t, defaultSettings(t)])) as MerchantNotifications;
     for (const r of rows) {
       const { merchantId: _merchant, updatedAt: _at, ...settings } = T.notifications.read(r);

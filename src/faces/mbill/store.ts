@@ -189,15 +189,27 @@ export const mbillStore = {
     await db(tx).insertInto('mbill_transfers').values(T.transfers.write(t)).execute();
   },
   async getTransfer(tx: Tx, id: number): Promise<Transfer | undefined> {
-    const r = await db(tx).selectFrom('mbill_transfers').selectAll().where('id', '=', id).executeTakeFirst();
+    const [r] = await tx.prepared(
+      'mbill.getTransfer',
+      (d: Kysely<MbillDatabase>, slot) => d.selectFrom('mbill_transfers').selectAll().where('id', '=', slot(0)),
+      [id],
+    );
     return r && T.transfers.read(r);
   },
   async getTransferByExternalId(tx: Tx, externalId: string): Promise<Transfer | undefined> {
-    const r = await db(tx).selectFrom('mbill_transfers').selectAll().where('external_id', '=', externalId).executeTakeFirst();
+    const [r] = await tx.prepared(
+      'mbill.getTransferByExternalId',
+      (d: Kysely<MbillDatabase>, slot) => d.selectFrom('mbill_transfers').selectAll().where('external_id', '=', slot(0)),
+      [externalId],
+    );
     return r && T.transfers.read(r);
   },
   async getTransferByClaimRef(tx: Tx, claimRef: string): Promise<Transfer | undefined> {
-    const r = await db(tx).selectFrom('mbill_transfers').selectAll().where('claim_ref', '=', claimRef).executeTakeFirst();
+    const [r] = await tx.prepared(
+      'mbill.getTransferByClaimRef',
+      (d: Kysely<MbillDatabase>, slot) => d.selectFrom('mbill_transfers').selectAll().where('claim_ref', '=', slot(0)),
+      [claimRef],
+    );
     return r && T.transfers.read(r);
   },
   /** A state change guarded by the expected current status: false when another request changed it first. */

@@ -246,8 +246,8 @@ function db(tx: Tx): Kysely<NovapayDatabase> {
 }
 
 /** Sessions with their checkouts (same id). */
-function sessions(tx: Tx) {
-  return db(tx)
+function sessions(d: Kysely<NovapayDatabase>) {
+  return d
     .selectFrom('novapay_sessions')
     .innerJoin('checkouts', 'checkouts.id', 'novapay_sessions.id')
     .selectAll('novapay_sessions')
@@ -263,19 +263,39 @@ export const novapayStore = {
     await db(tx).insertInto('novapay_sessions').values(T.sessions.write(s)).execute();
   },
   async getSession(tx: Tx, id: string): Promise<NovapaySession | undefined> {
-    const r = await sessions(tx).where('novapay_sessions.id', '=', id).executeTakeFirst();
+    const [r] = await tx.prepared(
+      'novapay.session',
+      (d: Kysely<NovapayDatabase>, slot) => sessions(d).where('novapay_sessions.id', '=', slot(0)),
+      [id],
+    );
     return r && readSession(r);
   },
   /** Reads a session with its checkout and locks them for the rest of the transaction (PostgreSQL; SQLite serialises writers). */
   async lockSession(tx: Tx, id: string): Promise<NovapaySession | undefined> {
-    let q = sessions(tx).where('novapay_sessions.id', '=', id);
-    if (tx.dialect === 'postgres') q = q.forUpdate();
-    const r = await q.executeTakeFirst();
+    const postgres = tx.dialect === 'postgres';
+    const [r] = await tx.prepared(
+      'novapay.lockSession',
+      (d: Kysely<NovapayDatabase>, slot) => {
+        const q = sessions(d).where('novapay_sessions.id', '=', slot(0));
+        return postgres ? q.forUpdate() : q;
+      },
+      [id],
+    );
     return r && readSession(r);
   },
   /** Saves the session's own fields (its payment and lifetime change through its checkout). */
   async updateSession(tx: Tx, s: NovapaySession): Promise<void> {
     const { id: _id, paymentId: _p, expiresAt: _e, checkout: _c, ...rest } = s;
-    await db(tx).updateTable('novapay_sessions').set(T.sessions.write(rest)).where('id', '=', s.id).execute();
+    const row = T.sessions.write(rest) as Record<string, unknown>;
+    const cols = Object.keys(row);
+    await tx.prepared(
+      `novapay.updateSession:${cols.join(',')}`,
+      (d: Kysely<NovapayDatabase>, slot) =>
+        d
+          .updateTable('novapay_sessions')
+          .set(Object.fromEntries(cols.map((c, i) => [c, slot(i)])))
+          .where('id', '=', slot(cols.length)),
+      [...cols.map((c) => row[c]), s.id],
+    );
   },
 };

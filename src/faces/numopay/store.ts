@@ -1,5 +1,5 @@
 // Numopay-owned tables: accounts, charge/refill tokens, webhook endpoints, checkout sessions.
-import { sql, type Kysely } from 'kysely';
+import { sql, type Compilable, type Kysely } from 'kysely';
 import type { Checkout } from '../../core/model.js';
 import type { Tx } from '../../core/ports.js';
 import { CHECKOUT_COLUMNS, checkoutOf, type WithCheckouts } from '../../store/checkout-join.js';
@@ -141,8 +141,8 @@ function db(tx: Tx): Kysely<NumopayDatabase> {
 }
 
 /** Tokens with their checkouts (same id). */
-function tokens(tx: Tx) {
-  return db(tx)
+function tokens(d: Kysely<NumopayDatabase>) {
+  return d
     .selectFrom('numopay_tokens')
     .innerJoin('checkouts', 'checkouts.id', 'numopay_tokens.token')
     .selectAll('numopay_tokens')
@@ -155,8 +155,8 @@ function readToken(r: object): NumopayToken {
 }
 
 /** Checkout sessions with their checkouts (same id). */
-function sessions(tx: Tx) {
-  return db(tx)
+function sessions(d: Kysely<NumopayDatabase>) {
+  return d
     .selectFrom('numopay_checkout_sessions')
     .innerJoin('checkouts', 'checkouts.id', 'numopay_checkout_sessions.id')
     .selectAll('numopay_checkout_sessions')
@@ -166,6 +166,16 @@ function sessions(tx: Tx) {
 function readSession(r: object): CheckoutSession {
   const checkout = checkoutOf(r);
   return { ...T.checkoutSessions.read(r), paymentId: checkout.subjectId!, checkout };
+}
+
+/** The first row of one of the face's hot reads (a prepared shape: built and compiled once). */
+async function first<Row>(
+  tx: Tx,
+  key: string,
+  build: (d: Kysely<NumopayDatabase>, slot: (i: number) => never) => Compilable<Row>,
+  args: readonly unknown[],
+): Promise<Row | undefined> {
+  return (await tx.prepared(`numopay.${key}`, build, args))[0];
 }
 
 export const numopayStore = {
@@ -183,51 +193,63 @@ export const numopayStore = {
     return rows.map((r) => T.accounts.read(r));
   },
   async getAccount(tx: Tx, merchantId: string, id: string): Promise<NumopayAccount | undefined> {
-    const r = await db(tx)
-      .selectFrom('numopay_accounts')
-      .selectAll()
-      .where('merchant_id', '=', merchantId)
-      .where('id', '=', id)
-      .executeTakeFirst();
+    const r = await first(
+      tx,
+      'account',
+      (d, slot) => d.selectFrom('numopay_accounts').selectAll().where('merchant_id', '=', slot(0)).where('id', '=', slot(1)),
+      [merchantId, id],
+    );
     return r && T.accounts.read(r);
   },
   async findAccountByCurrency(tx: Tx, merchantId: string, currency: string): Promise<NumopayAccount | undefined> {
-    const r = await db(tx)
-      .selectFrom('numopay_accounts')
-      .selectAll()
-      .where('merchant_id', '=', merchantId)
-      .where('currency', '=', currency)
-      .executeTakeFirst();
+    const r = await first(
+      tx,
+      'accountByCurrency',
+      (d, slot) => d.selectFrom('numopay_accounts').selectAll().where('merchant_id', '=', slot(0)).where('currency', '=', slot(1)),
+      [merchantId, currency],
+    );
     return r && T.accounts.read(r);
   },
   async insertToken(tx: Tx, t: TokenRow): Promise<void> {
     await db(tx).insertInto('numopay_tokens').values(T.tokens.write(t)).execute();
   },
   async getToken(tx: Tx, token: string): Promise<NumopayToken | undefined> {
-    const r = await tokens(tx).where('numopay_tokens.token', '=', token).executeTakeFirst();
+    const r = await first(tx, 'token', (d, slot) => tokens(d).where('numopay_tokens.token', '=', slot(0)), [token]);
     return r && readToken(r);
   },
   /** The token and its checkout, locked for the rest of the transaction (its one attempt is decided under it). */
   async lockToken(tx: Tx, token: string): Promise<NumopayToken | undefined> {
-    let q = tokens(tx).where('numopay_tokens.token', '=', token);
-    if (tx.dialect === 'postgres') q = q.forUpdate();
-    const r = await q.executeTakeFirst();
+    const postgres = tx.dialect === 'postgres';
+    const r = await first(
+      tx,
+      'lockToken',
+      (d, slot) => {
+        const q = tokens(d).where('numopay_tokens.token', '=', slot(0));
+        return postgres ? q.forUpdate() : q;
+      },
+      [token],
+    );
     return r && readToken(r);
   },
   async getTokenByLink(tx: Tx, link: string): Promise<NumopayToken | undefined> {
-    const r = await tokens(tx).where('numopay_tokens.link', '=', link).executeTakeFirst();
+    const r = await first(tx, 'tokenByLink', (d, slot) => tokens(d).where('numopay_tokens.link', '=', slot(0)), [link]);
     return r && readToken(r);
   },
   async getTokenBySlug(tx: Tx, orderSlug: string): Promise<NumopayToken | undefined> {
-    const r = await tokens(tx).where('numopay_tokens.order_slug', '=', orderSlug).executeTakeFirst();
+    const r = await first(tx, 'tokenBySlug', (d, slot) => tokens(d).where('numopay_tokens.order_slug', '=', slot(0)), [orderSlug]);
     return r && readToken(r);
   },
   async getTokenBySubject(tx: Tx, kind: 'charge' | 'refill', subjectId: number): Promise<NumopayToken | undefined> {
-    const r = await tokens(tx)
-      .where('checkouts.subject_type', '=', kind === 'charge' ? 'payment' : 'payout')
-      .where('checkouts.subject_id', '=', subjectId)
-      .where('numopay_tokens.kind', '=', kind)
-      .executeTakeFirst();
+    const r = await first(
+      tx,
+      'tokenBySubject',
+      (d, slot) =>
+        tokens(d)
+          .where('checkouts.subject_type', '=', slot(0))
+          .where('checkouts.subject_id', '=', slot(1))
+          .where('numopay_tokens.kind', '=', slot(2)),
+      [kind === 'charge' ? 'payment' : 'payout', subjectId, kind],
+    );
     return r && readToken(r);
   },
   /** The link of the hosted page a charge made with the token answered. */
@@ -257,27 +279,28 @@ export const numopayStore = {
     await db(tx).deleteFrom('numopay_webhook_endpoints').where('id', '=', id).execute();
   },
   async listEndpoints(tx: Tx, accountId: string): Promise<WebhookEndpoint[]> {
-    const rows = await db(tx)
-      .selectFrom('numopay_webhook_endpoints')
-      .selectAll()
-      .where('account_id', '=', accountId)
-      .orderBy('created_at')
-      .orderBy('id')
-      .execute();
+    const rows = await tx.prepared(
+      'numopay.endpoints',
+      (d: Kysely<NumopayDatabase>, slot) =>
+        d.selectFrom('numopay_webhook_endpoints').selectAll().where('account_id', '=', slot(0)).orderBy('created_at').orderBy('id'),
+      [accountId],
+    );
     return rows.map((r) => T.webhookEndpoints.read(r));
   },
   async insertSession(tx: Tx, s: SessionRow): Promise<void> {
     await db(tx).insertInto('numopay_checkout_sessions').values(T.checkoutSessions.write(s)).execute();
   },
   async getSession(tx: Tx, id: string): Promise<CheckoutSession | undefined> {
-    const r = await sessions(tx).where('numopay_checkout_sessions.id', '=', id).executeTakeFirst();
+    const r = await first(tx, 'session', (d, slot) => sessions(d).where('numopay_checkout_sessions.id', '=', slot(0)), [id]);
     return r && readSession(r);
   },
   async getSessionByPayment(tx: Tx, paymentId: number): Promise<CheckoutSession | undefined> {
-    const r = await sessions(tx)
-      .where('checkouts.subject_type', '=', 'payment')
-      .where('checkouts.subject_id', '=', paymentId)
-      .executeTakeFirst();
+    const r = await first(
+      tx,
+      'sessionByPayment',
+      (d, slot) => sessions(d).where('checkouts.subject_type', '=', 'payment').where('checkouts.subject_id', '=', slot(0)),
+      [paymentId],
+    );
     return r && readSession(r);
   },
 };

@@ -130,7 +130,11 @@ function operationTable<R extends { id: string; status: Way2PayStatus }>(t: type
       return r !== undefined;
     },
     async get(tx: Tx, id: string): Promise<R | undefined> {
-      const r = await q(tx).selectFrom(table).selectAll().where('id', '=', id).executeTakeFirst();
+      const [r] = await tx.prepared(
+        `way2pay.get:${table}`,
+        (d: Kysely<Way2PayDatabase>, slot) => d.selectFrom(table).selectAll().where('id', '=', slot(0)),
+        [id],
+      );
       return r && read(r);
     },
     /** writes the object if it is still in `fromStatus` (a conditional update); false when something else changed it */
