@@ -189,7 +189,8 @@ export interface CheckoutRepo {
 
 /** Face object references (order slugs, session ids, external ids) to core subjects. */
 export interface RefRepo {
-  insert(r: ObjectRef): Promise<boolean>;
+  /** records a reference; one already there (same face, merchant, kind and ref) is kept as it is */
+  insert(r: ObjectRef): Promise<void>;
   find(face: FaceName, merchantId: string, kind: string, ref: string): Promise<ObjectRef | undefined>;
   findBySubject(subjectType: string, subjectId: string): Promise<ObjectRef[]>;
   search(ref: string, limit: number): Promise<ObjectRef[]>;
@@ -298,6 +299,18 @@ export interface Tx {
     build: (db: Kysely<Database>, slot: (i: number) => never) => Compilable<Row>,
     args: readonly unknown[],
   ): Promise<Row[]>;
+
+  /**
+   * A face's write whose answer nobody reads (no RETURNING, no affected-row check): where the store can, it travels
+   * with the transaction's next statement that needs an answer, or with its COMMIT (PostgreSQL; a failure then
+   * fails that statement and the transaction); elsewhere it runs at once. With `key`, a prepared shape as above.
+   */
+  write(query: Compilable<unknown>): Promise<void>;
+  write<Database>(
+    key: string,
+    build: (db: Kysely<Database>, slot: (i: number) => never) => Compilable<unknown>,
+    args: readonly unknown[],
+  ): Promise<void>;
 }
 
 export interface Store {

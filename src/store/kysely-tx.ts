@@ -92,6 +92,22 @@ export class KyselyTx implements Tx {
     return (await this.q.prepared<Row>(key, (slot) => build(this.db<Database>(), slot as (i: number) => never), args)).rows;
   }
 
+  /** A face's write whose answer nobody reads: deferred where the store defers writes (Queries.write). */
+  write(query: Compilable<unknown>): Promise<void>;
+  write<Database>(
+    key: string,
+    build: (db: Kysely<Database>, slot: (i: number) => never) => Compilable<unknown>,
+    args: readonly unknown[],
+  ): Promise<void>;
+  write<Database>(
+    query: Compilable<unknown> | string,
+    build?: (db: Kysely<Database>, slot: (i: number) => never) => Compilable<unknown>,
+    args?: readonly unknown[],
+  ): Promise<void> {
+    if (typeof query !== 'string') return this.q.write(query);
+    return this.q.writePrepared(query, (slot) => build!(this.db<Database>(), slot as (i: number) => never), args ?? []);
+  }
+
   /** Writes the account totals this transaction changed (the store calls it just before commit). */
   flushAccounts(): Promise<void> {
     return this.ledger.flushTotals();

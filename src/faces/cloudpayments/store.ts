@@ -229,11 +229,11 @@ export const cpStore = {
 
   // subscriptions
   async insertSubscription(tx: Tx, s: Subscription): Promise<void> {
-    await db(tx).insertInto('cloudpayments_subscriptions').values(T.subscriptions.write(s)).execute();
+    await tx.write(db(tx).insertInto('cloudpayments_subscriptions').values(T.subscriptions.write(s)));
   },
   async updateSubscription(tx: Tx, s: Subscription): Promise<void> {
     const { id: _id, ...rest } = s;
-    await db(tx).updateTable('cloudpayments_subscriptions').set(T.subscriptions.write(rest)).where('id', '=', s.id).execute();
+    await tx.write(db(tx).updateTable('cloudpayments_subscriptions').set(T.subscriptions.write(rest)).where('id', '=', s.id));
   },
   async getSubscription(tx: Tx, id: string): Promise<Subscription | undefined> {
     const r = await db(tx).selectFrom('cloudpayments_subscriptions').selectAll().where('id', '=', id).executeTakeFirst();
@@ -260,7 +260,7 @@ export const cpStore = {
 
   // orders
   async insertOrder(tx: Tx, o: OrderRow): Promise<void> {
-    await db(tx).insertInto('cloudpayments_orders').values(T.orders.write(o)).execute();
+    await tx.write(db(tx).insertInto('cloudpayments_orders').values(T.orders.write(o)));
   },
   async getOrder(tx: Tx, id: string): Promise<Order | undefined> {
     const r = await orders(tx).where('cloudpayments_orders.id', '=', id).executeTakeFirst();
@@ -276,7 +276,7 @@ export const cpStore = {
 
   // CloudKassir receipts
   async insertReceipt(tx: Tx, r: Receipt): Promise<void> {
-    await db(tx).insertInto('cloudpayments_receipts').values(T.receipts.write(r)).execute();
+    await tx.write(db(tx).insertInto('cloudpayments_receipts').values(T.receipts.write(r)));
   },
   async getReceipt(tx: Tx, id: string): Promise<Receipt | undefined> {
     const r = await db(tx).selectFrom('cloudpayments_receipts').selectAll().where('id', '=', id).executeTakeFirst();
@@ -285,10 +285,11 @@ export const cpStore = {
 
   // invoice index (payouts)
   async indexInvoice(tx: Tx, merchantId: string, invoiceId: string, kind: 'payout', subjectId: number, at: number): Promise<void> {
-    await db(tx)
-      .insertInto('cloudpayments_invoices')
-      .values(T.invoices.write({ merchantId, invoiceId, kind, subjectId, createdAt: at }))
-      .execute();
+    await tx.write(
+      db(tx)
+        .insertInto('cloudpayments_invoices')
+        .values(T.invoices.write({ merchantId, invoiceId, kind, subjectId, createdAt: at })),
+    );
   },
   async invoiceSubjects(
     tx: Tx,

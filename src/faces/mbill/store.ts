@@ -156,7 +156,7 @@ export type ClaimPatch = Partial<Pick<Claim, 'status' | 'card' | 'payoutId' | 'd
 export const mbillStore = {
   // ---- card tokens
   async insertCardToken(tx: Tx, t: CardTokenRow): Promise<void> {
-    await db(tx).insertInto('mbill_card_tokens').values(T.cardTokens.write(t)).execute();
+    await tx.write(db(tx).insertInto('mbill_card_tokens').values(T.cardTokens.write(t)));
   },
   async getCardToken(tx: Tx, token: string): Promise<CardTokenRow | undefined> {
     const r = await db(tx).selectFrom('mbill_card_tokens').selectAll().where('token', '=', token).executeTakeFirst();
@@ -178,7 +178,7 @@ export const mbillStore = {
   },
   /** Expiry: the card data goes; a tombstone says "expired" for a while. */
   async wipeCardToken(tx: Tx, token: string): Promise<void> {
-    await db(tx).updateTable('mbill_card_tokens').set({ sealed: null }).where('token', '=', token).execute();
+    await tx.write(db(tx).updateTable('mbill_card_tokens').set({ sealed: null }).where('token', '=', token));
   },
   async deleteCardToken(tx: Tx, token: string): Promise<void> {
     await db(tx).deleteFrom('mbill_card_tokens').where('token', '=', token).execute();
@@ -186,7 +186,7 @@ export const mbillStore = {
 
   // ---- transfers
   async insertTransfer(tx: Tx, t: Transfer): Promise<void> {
-    await db(tx).insertInto('mbill_transfers').values(T.transfers.write(t)).execute();
+    await tx.write(db(tx).insertInto('mbill_transfers').values(T.transfers.write(t)));
   },
   async getTransfer(tx: Tx, id: number): Promise<Transfer | undefined> {
     const [r] = await tx.prepared(
@@ -248,7 +248,7 @@ export const mbillStore = {
 
   // ---- claims
   async insertClaim(tx: Tx, c: Claim): Promise<void> {
-    await db(tx).insertInto('mbill_claims').values(T.claims.write(c)).execute();
+    await tx.write(db(tx).insertInto('mbill_claims').values(T.claims.write(c)));
   },
   async getClaim(tx: Tx, id: number): Promise<Claim | undefined> {
     const r = await db(tx).selectFrom('mbill_claims').selectAll().where('id', '=', id).executeTakeFirst();

@@ -260,7 +260,7 @@ function readSession(r: object): NovapaySession {
 
 export const novapayStore = {
   async insertSession(tx: Tx, s: SessionRow): Promise<void> {
-    await db(tx).insertInto('novapay_sessions').values(T.sessions.write(s)).execute();
+    await tx.write(db(tx).insertInto('novapay_sessions').values(T.sessions.write(s)));
   },
   async getSession(tx: Tx, id: string): Promise<NovapaySession | undefined> {
     const [r] = await tx.prepared(
@@ -288,7 +288,7 @@ export const novapayStore = {
     const { id: _id, paymentId: _p, expiresAt: _e, checkout: _c, ...rest } = s;
     const row = T.sessions.write(rest) as Record<string, unknown>;
     const cols = Object.keys(row);
-    await tx.prepared(
+    await tx.write(
       `novapay.updateSession:${cols.join(',')}`,
       (d: Kysely<NovapayDatabase>, slot) =>
         d

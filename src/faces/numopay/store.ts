@@ -211,7 +211,7 @@ export const numopayStore = {
     return r && T.accounts.read(r);
   },
   async insertToken(tx: Tx, t: TokenRow): Promise<void> {
-    await db(tx).insertInto('numopay_tokens').values(T.tokens.write(t)).execute();
+    await tx.write(db(tx).insertInto('numopay_tokens').values(T.tokens.write(t)));
   },
   async getToken(tx: Tx, token: string): Promise<NumopayToken | undefined> {
     const r = await first(tx, 'token', (d, slot) => tokens(d).where('numopay_tokens.token', '=', slot(0)), [token]);
@@ -254,7 +254,7 @@ export const numopayStore = {
   },
   /** The link of the hosted page a charge made with the token answered. */
   async setLink(tx: Tx, token: string, link: string): Promise<void> {
-    await db(tx).updateTable('numopay_tokens').set(T.tokens.write({ link })).where('token', '=', token).execute();
+    await tx.write(db(tx).updateTable('numopay_tokens').set(T.tokens.write({ link })).where('token', '=', token));
   },
   async insertEndpoint(tx: Tx, e: WebhookEndpoint): Promise<void> {
     await db(tx).insertInto('numopay_webhook_endpoints').values(T.webhookEndpoints.write(e)).execute();
@@ -288,7 +288,7 @@ export const numopayStore = {
     return rows.map((r) => T.webhookEndpoints.read(r));
   },
   async insertSession(tx: Tx, s: SessionRow): Promise<void> {
-    await db(tx).insertInto('numopay_checkout_sessions').values(T.checkoutSessions.write(s)).execute();
+    await tx.write(db(tx).insertInto('numopay_checkout_sessions').values(T.checkoutSessions.write(s)));
   },
   async getSession(tx: Tx, id: string): Promise<CheckoutSession | undefined> {
     const r = await first(tx, 'session', (d, slot) => sessions(d).where('numopay_checkout_sessions.id', '=', slot(0)), [id]);

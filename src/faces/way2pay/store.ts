@@ -209,7 +209,7 @@ export const way2payStore = {
       .limit(1)
       .executeTakeFirst();
     if (!r) return undefined;
-    await db(tx).updateTable('way2pay_requisites').set({ last_used_at: now }).where('id', '=', r.id).execute();
+    await tx.write(db(tx).updateTable('way2pay_requisites').set({ last_used_at: now }).where('id', '=', r.id));
     return T.requisites.read(r);
   },
 

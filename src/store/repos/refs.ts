@@ -7,13 +7,14 @@ import { refs } from '../tables.js';
 export class RefRepository implements RefRepo {
   constructor(private readonly q: Queries) {}
 
-  async insert(r: ObjectRef): Promise<boolean> {
-    const res = await this.q.db
-      .insertInto('refs')
-      .values(refs.write(r))
-      .onConflict((oc) => oc.columns(['face', 'merchant_id', 'kind', 'ref']).doNothing())
-      .executeTakeFirst();
-    return Number(res.numInsertedOrUpdatedRows ?? 0n) > 0;
+  async insert(r: ObjectRef): Promise<void> {
+    // nobody reads its answer: on PostgreSQL it travels with the next statement that needs one, or with COMMIT
+    await this.q.write(
+      this.q.db
+        .insertInto('refs')
+        .values(refs.write(r))
+        .onConflict((oc) => oc.columns(['face', 'merchant_id', 'kind', 'ref']).doNothing()),
+    );
   }
   async find(face: FaceName, merchantId: string, kind: string, ref: string): Promise<ObjectRef | undefined> {
     const r = await this.q.db

@@ -1,0 +1,43 @@
+// Round trips to PostgreSQL of faces' commands whose own writes nobody reads back (Tx.write: they travel with the
+// transaction's next statement that needs an answer, or with its COMMIT): NovaPay's session and its payment. The
+// counts are the store's own (postgresRoundTrips); docs/scaling.md explains them.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postgresRoundTrips } from '../../src/store/postgres/postgres-store.js';
+import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { STORES } from '../helpers/stores.js';
+import { client, FACES, NOVAPAY_SEED } from '../faces/novapay/setup.js';
+
+describe.each(STORES.filter((k) => k === 'postgres'))("faces' round trips on %s", (kind) => {
+  let h: TestGateway;
+  beforeAll(async () => {
+    h = await startTestGateway(kind, NOVAPAY_SEED, undefined, { faces: FACES });
+  });
+  afterAll(() => h?.close());
+
+  /** the round trips of the transactions that ran a statement matching `marker` while `call` ran */
+  async function transactionsOf(marker: RegExp, call: () => Promise<unknown>): Promise<number[]> {
+    const stats = postgresRoundTrips(h.gw.engine.store)!;
+    stats.recent.length = 0;
+    await call();
+    return stats.recent.filter((t) => t.kind === 'transaction' && t.statements.some((s) => marker.test(s))).map((t) => t.roundTrips);
+  }
+
+  it('creates a NovaPay session in one round trip and adds its payment in three', async () => {
+    const c = client(h);
+    // the process's first commands claim their blocks of event ids
+    const first = await c.createSession({ client_phone: '+380501112233' });
+    await c.addPayment({ session_id: first.id, amount: 1, use_hold: false });
+    let id = '';
+    // the checkout, the session and its expiry job, all deferred: they travel with the COMMIT
+    expect(
+      await transactionsOf(/^insert into "novapay_sessions"/, async () => {
+        id = (await c.createSession({ client_phone: '+380501112233' })).id;
+      }),
+    ).toEqual([1]);
+    // the session and its checkout locked (with BEGIN), the payment's id (nextval), then its writes (the payment, its
+    // references, the checkout, the session, the event) with the COMMIT
+    expect(await transactionsOf(/^insert into "payments"/, () => c.addPayment({ session_id: id, amount: 12.34, use_hold: true }))).toEqual([
+      3,
+    ]);
+  });
+});
