@@ -1,6 +1,6 @@
 // The store port: what the core needs from storage. Implemented in src/store for SQLite and PostgreSQL.
 // Everything a command changes goes through one Tx and commits together.
-import type { Compilable, Kysely } from 'kysely';
+import type { Compilable, CompiledQuery, Kysely } from 'kysely';
 import type {
   ApiRequestRecord,
   CardToken,
@@ -305,7 +305,7 @@ export interface Tx {
    * with the transaction's next statement that needs an answer, or with its COMMIT (PostgreSQL; a failure then
    * fails that statement and the transaction); elsewhere it runs at once. With `key`, a prepared shape as above.
    */
-  write(query: Compilable<unknown>): Promise<void>;
+  write(query: Compilable<unknown> | CompiledQuery<unknown>): Promise<void>;
   write<Database>(
     key: string,
     build: (db: Kysely<Database>, slot: (i: number) => never) => Compilable<unknown>,

@@ -1,7 +1,7 @@
 // One store transaction: the query layer's handle, the dialect's differences and the account totals the
 // transaction changed, with the port's repositories over them (one module each under repos/, the dialect's own
 // under sqlite/ and postgres/).
-import type { Compilable, Kysely } from 'kysely';
+import type { Compilable, CompiledQuery, Kysely } from 'kysely';
 import type { SequenceRepo, Tx } from '../core/ports.js';
 import { AccountDeltas } from './account-deltas.js';
 import { Queries, type Db, type DeferredWrites, type DialectOps, type IdSource } from './queries.js';
@@ -93,14 +93,14 @@ export class KyselyTx implements Tx {
   }
 
   /** A face's write whose answer nobody reads: deferred where the store defers writes (Queries.write). */
-  write(query: Compilable<unknown>): Promise<void>;
+  write(query: Compilable<unknown> | CompiledQuery<unknown>): Promise<void>;
   write<Database>(
     key: string,
     build: (db: Kysely<Database>, slot: (i: number) => never) => Compilable<unknown>,
     args: readonly unknown[],
   ): Promise<void>;
   write<Database>(
-    query: Compilable<unknown> | string,
+    query: Compilable<unknown> | CompiledQuery<unknown> | string,
     build?: (db: Kysely<Database>, slot: (i: number) => never) => Compilable<unknown>,
     args?: readonly unknown[],
   ): Promise<void> {

@@ -1,11 +1,13 @@
 // Round trips to PostgreSQL of faces' commands whose own writes nobody reads back (Tx.write: they travel with the
-// transaction's next statement that needs an answer, or with its COMMIT): NovaPay's session and its payment. The
+// transaction's next statement that needs an answer, or with its COMMIT): NovaPay's session and its payment, Way2Pay's
+// pay-in. The
 // counts are the store's own (postgresRoundTrips); docs/scaling.md explains them.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresRoundTrips } from '../../src/store/postgres/postgres-store.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { STORES } from '../helpers/stores.js';
 import { client, FACES, NOVAPAY_SEED } from '../faces/novapay/setup.js';
+import { client as way2payClient, FACES as WAY2PAY_FACES, GEN3, W2P_SEED } from '../faces/way2pay/helpers.js';
 
 describe.each(STORES.filter((k) => k === 'postgres'))("faces' round trips on %s", (kind) => {
   let h: TestGateway;
@@ -39,5 +41,36 @@ describe.each(STORES.filter((k) => k === 'postgres'))("faces' round trips on %s"
     expect(await transactionsOf(/^insert into "payments"/, () => c.addPayment({ session_id: id, amount: 12.34, use_hold: true }))).toEqual([
       3,
     ]);
+  });
+});
+
+describe.each(STORES.filter((k) => k === 'postgres'))("Way2Pay's round trips on %s", (kind) => {
+  let h: TestGateway;
+  beforeAll(async () => {
+    h = await startTestGateway(kind, W2P_SEED, undefined, { faces: WAY2PAY_FACES });
+  });
+  afterAll(() => h?.close());
+
+  it('creates a pay-in in 7 round trips', async () => {
+    const c = way2payClient(h, GEN3);
+    const payIn = (x: string) =>
+      c.createPayIn({
+        bankId: 1,
+        externalID: x,
+        currencyId: 1,
+        callbackURL: 'http://127.0.0.1:9/cb',
+        description: 'rt',
+        amount: '100',
+        method: 'CARD',
+      });
+    await payIn(`rt-first-${Date.now()}`);
+    const stats = postgresRoundTrips(h.gw.engine.store)!;
+    stats.recent.length = 0;
+    await payIn(`rt-${Date.now()}`);
+    const txs = stats.recent.filter((t) => t.kind === 'transaction' && t.statements.some((s) => /^insert into "way2pay_payins"/.test(s)));
+    // the nonce accepted (its row made if missing, with BEGIN); the savepoint; the demo pool's two counts, together;
+    // the commissions; the requisite taken; the pay-in inserted (its id answered); its references, job, savepoint
+    // release and event with the COMMIT
+    expect(txs.map((t) => t.roundTrips)).toEqual([7]);
   });
 });

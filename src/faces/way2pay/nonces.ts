@@ -16,11 +16,13 @@ export const way2payNonces = {
    * in the request's transaction. Concurrent requests with one nonce serialize on the row; only one updates it.
    */
   async acceptNonce(tx: Tx, publicKey: string, nonce: bigint, now: number): Promise<boolean> {
-    await db(tx)
-      .insertInto('way2pay_nonces')
-      .values(T.nonces.write({ publicKey, lastNonce: 0n, updatedAt: now }))
-      .onConflict((oc) => oc.column('public_key').doNothing())
-      .execute();
+    // the row made if it is missing (nobody reads the answer: it travels with the update, on PostgreSQL)
+    await tx.write(
+      db(tx)
+        .insertInto('way2pay_nonces')
+        .values(T.nonces.write({ publicKey, lastNonce: 0n, updatedAt: now }))
+        .onConflict((oc) => oc.column('public_key').doNothing()),
+    );
     const res = await db(tx)
       .updateTable('way2pay_nonces')
       .set(T.nonces.write({ lastNonce: nonce, updatedAt: now }))
@@ -39,7 +41,8 @@ export const way2payNonces = {
     await sql`savepoint way2pay_request`.execute(db(tx));
     try {
       const value = await fn();
-      await sql`release savepoint way2pay_request`.execute(db(tx));
+      // nothing waits for the release: it travels with the next statement (PostgreSQL), as a deferred write
+      await tx.write(sql`release savepoint way2pay_request`.compile(db(tx)));
       return { ok: true, value };
     } catch (error) {
       await sql`rollback to savepoint way2pay_request`.execute(db(tx));

@@ -63,8 +63,11 @@ export class Pool {
 
   /** Gives a merchant the demo pool and commissions when it has none (merchants created before the face). */
   async ensureSetup(tx: Tx, merchantId: string): Promise<void> {
-    if ((await S.countCommissions(tx, merchantId)) === 0) await this.addDemoCommissions(tx, merchantId);
-    if ((await S.countRequisites(tx, merchantId)) === 0) await this.addDemoRequisites(tx, merchantId);
+    // two reads that do not depend on each other: one round trip where the store sends them together
+    const counts = () => Promise.all([S.countCommissions(tx, merchantId), S.countRequisites(tx, merchantId)]);
+    const [commissions, requisites] = await (tx.together ? tx.together(counts) : counts());
+    if (commissions === 0) await this.addDemoCommissions(tx, merchantId);
+    if (requisites === 0) await this.addDemoRequisites(tx, merchantId);
   }
 
   async addDemoCommissions(tx: Tx, merchantId: string): Promise<void> {
