@@ -108,7 +108,10 @@ export function count(f: Fields, key: string, o: { min: number }): number | null
   if (v === undefined) return undefined;
   if (v === null) return null;
   const n = typeof v === 'number' ? v : typeof v === 'string' && /^\s*\d+(\.0+)?\s*$/.test(v) ? Number(v) : NaN;
-  if (!Number.isFinite(n)) return wrongType(f, key, ['number', 'null'], v);
+  // a count is a whole number the store keeps exactly: a fraction or a number past 2^53 is refused, never stored
+  if (!Number.isFinite(n) || !Number.isInteger(n)) return wrongType(f, key, ['number', 'null'], v);
+  if (!Number.isSafeInteger(n))
+    return f.problem({ rule: 'range', path: at(f, key), key, max: String(Number.MAX_SAFE_INTEGER), failed: 'max', value: v });
   if (n < o.min) return f.problem({ rule: 'range', path: at(f, key), key, min: String(o.min), failed: 'min', value: v });
   return n;
 }

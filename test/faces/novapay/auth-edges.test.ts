@@ -116,6 +116,18 @@ describe.each(STORES)('NovaPay request authentication at its edges on %s', (stor
     expect(long.json.code).not.toBe(MERCHANT_NOT_FOUND.code);
   });
 
+  it('a success_redirect_timeout that is a fraction or past 2^53 is a validation error, never stored (it was a 500)', async () => {
+    const session = (timeout: string) =>
+      post('/session', `{"merchant_id":1,"client_phone":"+380501112233","success_redirect_timeout":${timeout}}`, MERCHANT1_PRIVATE);
+    for (const bad of ['"9999999999999999999999"', '9999999999999999999999', '9007199254740992', '5.5']) {
+      const r = await session(bad);
+      expect(r.status, bad).toBe(400);
+      expect(r.json.type, bad).toBe('validation');
+      expect(JSON.stringify(r.json.errors), bad).toContain('success_redirect_timeout');
+    }
+    for (const good of ['9007199254740991', '"15"', '0']) expect((await session(good)).status, good).toBe(200);
+  });
+
   it('a body that is blank, not JSON or not an object is a validation error, in the legacy or the current texts', async () => {
     refused(await post('/void', '  ', MERCHANT1_PRIVATE), {
       type: 'validation',
