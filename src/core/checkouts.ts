@@ -22,8 +22,8 @@ export interface OpenCheckout {
   expiresAt?: number | null;
 }
 
-/** Payment statuses of a decided, paying attempt. */
-const PAID_STATUSES: ReadonlySet<PaymentStatus> = new Set(['authorized', 'captured', 'partially_refunded', 'refunded']);
+/** Payment statuses of a decided, paying attempt (a checkout whose payment is in one is paid). */
+export const PAID_STATUSES: ReadonlySet<PaymentStatus> = new Set(['authorized', 'captured', 'partially_refunded', 'refunded']);
 /** Payment statuses not decided yet (cancelling voids them, expiring expires them). */
 const UNDECIDED: ReadonlySet<PaymentStatus> = new Set(['created', 'requires_authentication']);
 
@@ -69,7 +69,8 @@ export class Checkouts {
     if (c.state === 'cancelled') return 'CHECKOUT_CANCELLED';
     if (c.maxAttempts !== null && c.attempts >= c.maxAttempts) return 'CHECKOUT_USED';
     if (this.stateOf(c) === 'expired') return 'CHECKOUT_EXPIRED';
-    if (c.subjectType === 'payment' && c.subjectId !== null) {
+    // a payment named at opening and not attempted yet is still to be decided by this attempt: no read is needed
+    if (c.subjectType === 'payment' && c.subjectId !== null && c.attempts > 0) {
       const p = await tx.payments.get(c.subjectId);
       if (p?.status === 'requires_authentication') return 'CHECKOUT_BUSY';
       if (p && PAID_STATUSES.has(p.status)) return 'CHECKOUT_PAID';

@@ -1,6 +1,7 @@
 // Orders: invoices with a hosted payment page. Created and cancelled through the API; paid on the page (pages.ts)
 // at most once (the order row is locked), a declined attempt may be retried; SubscriptionBehavior makes a weekly or
 // monthly subscription from the card that paid.
+import { PAID_STATUSES } from '../../../core/checkouts.js';
 import { randomToken } from '../../../core/ids.js';
 import type { Json, JsonObject, Payment, PaymentStatus } from '../../../core/model.js';
 import type { AuthorizeResult } from '../../../core/payments.js';
@@ -15,8 +16,8 @@ import { withToken } from './tokens.js';
 
 /** A payment of the order waiting for 3-D Secure. */
 export const IN_FLIGHT: ReadonlySet<PaymentStatus> = new Set(['requires_authentication']);
-/** A payment that paid the order. */
-export const PAID: ReadonlySet<PaymentStatus> = new Set(['authorized', 'captured', 'partially_refunded', 'refunded']);
+/** A payment that paid the order (the statuses in which a payment pays its checkout). */
+export const PAID: ReadonlySet<PaymentStatus> = PAID_STATUSES;
 
 /** What /orders/create asks for. */
 export interface NewOrder {

@@ -7,7 +7,7 @@ import type { Engine } from '../../../core/engine.js';
 import type { FeeMove, LegHolds, LegRef } from '../../../core/fee-legs.js';
 import { uuid } from '../../../core/ids.js';
 import { percentOf } from '../../../core/money.js';
-import type { JsonObject, Merchant } from '../../../core/model.js';
+import type { JsonObject, LedgerAccount, Merchant } from '../../../core/model.js';
 import type { Tx } from '../../../core/ports.js';
 import { genCode, Way2PayError } from '../http.js';
 import { PAYOUT_METHODS } from '../reference-data.js';
@@ -106,7 +106,7 @@ export class PayOuts {
     if (available < p.amount + p.commission) throw new Way2PayError(30005);
     const holds = await this.money.legs.hold(
       tx,
-      await this.moveOf(tx, p),
+      await this.moveOf(tx, p, from),
       { amount: 'way2pay_payout_hold', fee: 'way2pay_payout_fee_hold' },
       this.refOf(p),
       { requireFunds: true },
@@ -220,11 +220,11 @@ export class PayOuts {
   }
 
   /** The pay-out as a move with a fee: the amount from the payout balance out (network), the commission to fees. */
-  private async moveOf(tx: Tx, p: PayOut): Promise<FeeMove> {
+  private async moveOf(tx: Tx, p: PayOut, payoutBalance?: LedgerAccount): Promise<FeeMove> {
     return {
       merchantId: p.merchantId,
       currency: p.currency,
-      from: await this.money.account(tx, p.merchantId, p.currency, 'payout'),
+      from: payoutBalance ?? (await this.money.account(tx, p.merchantId, p.currency, 'payout')),
       to: await this.money.network(tx, p.merchantId, p.currency),
       amount: p.amount,
       fee: p.commission,
