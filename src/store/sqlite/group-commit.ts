@@ -37,6 +37,8 @@ export class GroupCommitter {
   constructor(
     private readonly raw: Database.Database,
     private readonly opts: GroupCommitOptions,
+    /** runs just before each COMMIT (the reader's snapshot ends there: read-snapshot.ts) */
+    private readonly beforeCommit: () => void = () => undefined,
   ) {}
 
   /** Resolves once nothing is running or waiting (before closing the connection). */
@@ -111,6 +113,7 @@ export class GroupCommitter {
     if (!this.raw.inTransaction) return;
     const group = this.group;
     this.group = [];
+    this.beforeCommit();
     try {
       this.raw.exec('COMMIT');
     } catch (e) {

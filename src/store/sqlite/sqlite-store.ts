@@ -1,6 +1,7 @@
 // SQLite (better-sqlite3, WAL) in a data folder, or in memory. One writing connection: transactions run one at
 // a time, which is SQLite's own model, and consecutive ones are group-committed (group-commit.ts); reads use a
-// second connection that sees committed data only. Prepared statements are cached by SQL text.
+// second connection that sees committed data only, through one snapshot per turn of the event loop
+// (read-snapshot.ts). Prepared statements are cached by SQL text.
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect, sql } from 'kysely';
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
@@ -8,6 +9,7 @@ import { dirname } from 'node:path';
 import type { Store, Tx } from '../../core/ports.js';
 import { KyselyTx } from '../kysely-tx.js';
 import { GroupCommitter, type GroupCommitOptions } from './group-commit.js';
+import { ReadSnapshot } from './read-snapshot.js';
 import { listTables, migrateToLatest, type Migrations } from '../migrations.js';
 import type { CoreDatabase } from '../tables.js';
 import { sqliteOps as ops } from './dialect-ops.js';
@@ -21,8 +23,16 @@ export interface SqliteOptions {
   groupCommit?: GroupCommitOptions;
 }
 
-/** The connection's setup and a statement cache by SQL text, as the SQLite dialect of the query layer wants it. */
-function connect(file: string, readonly: boolean): { raw: Database.Database; db: Kysely<CoreDatabase> } {
+interface Connection {
+  raw: Database.Database;
+  db: Kysely<CoreDatabase>;
+}
+
+/**
+ * The connection's setup and a statement cache by SQL text, as the SQLite dialect of the query layer wants it;
+ * `beforeStatement` runs before each statement is handed out (the reader's snapshot opens there).
+ */
+function connect(file: string, readonly: boolean, beforeStatement?: () => void): Connection {
   const raw = new Database(file);
   raw.pragma('journal_mode = WAL');
   // FULL: a commit is on disk (the WAL fsynced) before the caller hears of it, so a power loss cannot drop an
@@ -38,6 +48,7 @@ function connect(file: string, readonly: boolean): { raw: Database.Database; db:
   const cache = new Map<string, Database.Statement>();
   const database = {
     prepare(text: string) {
+      beforeStatement?.();
       let stmt = cache.get(text);
       if (!stmt) {
         stmt = raw.prepare(text);
@@ -64,10 +75,14 @@ export async function openSqliteStore(opts: SqliteOptions): Promise<Store> {
   await migrateToLatest(writer.db, 'sqlite', opts.migrations);
   // reads see committed data only: on a connection of their own (WAL readers never wait for the writer); an
   // in-memory database has one connection, where reads queue with the transactions, each committed alone
-  const reader = memory ? null : connect(opts.file, true);
+  let snapshot: ReadSnapshot | null = null;
+  const reader = memory ? null : connect(opts.file, true, () => snapshot!.open());
+  if (reader) snapshot = new ReadSnapshot(reader.raw);
   const committer = new GroupCommitter(
     writer.raw,
     memory ? { maxGroup: 1, maxAgeMs: 0 } : (opts.groupCommit ?? { maxGroup: 128, maxAgeMs: 20 }),
+    // the writer's commit is seen by every read after it: the snapshot ends before the COMMIT runs
+    () => snapshot?.release(),
   );
   return new SqliteStore(writer, reader, committer);
 }
@@ -75,8 +90,8 @@ export async function openSqliteStore(opts: SqliteOptions): Promise<Store> {
 class SqliteStore implements Store {
   readonly dialect = 'sqlite' as const;
   constructor(
-    private readonly writer: { raw: Database.Database; db: Kysely<CoreDatabase> },
-    private readonly reader: { raw: Database.Database; db: Kysely<CoreDatabase> } | null,
+    private readonly writer: Connection,
+    private readonly reader: Connection | null,
     readonly committer: GroupCommitter,
   ) {}
 
