@@ -77,6 +77,12 @@ export interface DeliveryFilter {
 export interface SequenceRepo {
   /** the next id of the shared transaction sequence (payments, refunds, payouts) */
   nextTransactionId(): Promise<number>;
+  /**
+   * Whether nextTransactionId works in a read (`Store.read`) too: true where the sequence is drawn without a
+   * transaction and never undone (PostgreSQL), so a command may draw its id with the reads it makes before its
+   * transaction; false where drawing is a write of the transaction (SQLite, where it costs no round trip).
+   */
+  readonly drawnInReads: boolean;
 }
 
 export interface MerchantRepo {

@@ -193,7 +193,7 @@ describe.each(STORES.filter((k) => k === 'postgres'))('round trips per command o
     return { tx, roundTrips: tx.map((t) => t.roundTrips), reads: mine.filter((t) => t.kind === 'read') };
   }
 
-  it('takes 3 round trips for a token charge, 5 for a refund, and 2 for a status read', async () => {
+  it('takes 2 round trips for a token charge, 3 for a refund, 4 for a confirmation, and 2 for a status read', async () => {
     const token = await cpToken(g.h.url, SHOP, 'round_trips');
     const charge = { Amount: 10, Currency: 'RUB', AccountId: 'round_trips', Token: token, IpAddress: '127.0.0.1' };
     // the process's first charge claims its blocks of transfer and event ids (a round trip each, once per block)
@@ -204,20 +204,35 @@ describe.each(STORES.filter((k) => k === 'postgres'))('round trips per command o
       expect(r.Success).toBe(true);
       id = r.Model.TransactionId;
     });
-    expect(c.roundTrips).toEqual([3]);
-    // before the transaction: the credential with its merchant, the card token with its card (a statement each), the
-    // notification settings
-    expect(c.reads.map((x) => x.statements[0]!.match(/"(\w+)"/)?.[1])).toEqual([
-      'credentials',
-      'card_tokens',
-      'cloudpayments_notifications',
-    ]);
+    expect(c.roundTrips).toEqual([2]);
+    // before the transaction: the credential with its merchant, the card token with its card (a statement each), then
+    // the notification settings and the payment's transaction id, at the same time
+    const first = (x: { statements: string[] }) =>
+      x.statements[0]!.match(/"(\w+)"|nextval\('(\w+)'/)!
+        .slice(1)
+        .find(Boolean);
+    expect(c.reads.slice(0, 2).map(first)).toEqual(['credentials', 'card_tokens']);
+    expect(c.reads.slice(2).map(first).sort()).toEqual(['cloudpayments_notifications', 'transaction_id_seq']);
+    // the transaction draws no id of its own
+    expect(c.tx[0]!.statements.some((st) => /nextval/.test(st))).toBe(false);
     // the merchant's notification settings were read before the transaction (for Check): not again in it
     expect(c.tx[0]!.statements.some((st) => /cloudpayments_notifications/.test(st))).toBe(false);
     const r = await measure(/^insert into "refunds"/, async () =>
       expect((await post('/payments/refund', { TransactionId: id, Amount: 5 })).Success).toBe(true),
     );
-    expect(r.roundTrips).toEqual([5]);
+    // the payment locked with the merchant's notification settings (with BEGIN); the refund's id with the accounts;
+    // everything written, with COMMIT
+    expect(r.roundTrips).toEqual([3]);
+    expect(r.tx[0]!.statements.filter((st) => /cloudpayments_notifications/.test(st))).toHaveLength(1);
+    expect(r.tx[0]!.statements.filter((st) => /^select \* from "payments"/.test(st))).toEqual([expect.stringMatching(/for update/)]);
+    const auth = await post('/payments/tokens/auth', charge);
+    expect(auth.Success).toBe(true);
+    const confirmed = await measure(/^update "ledger_transfers" set "pending_state"/, async () =>
+      expect((await post('/payments/confirm', { TransactionId: auth.Model.TransactionId, Amount: 10 })).Success).toBe(true),
+    );
+    // the payment locked with the settings (with BEGIN); its hold; the hold marked posted (its change checked);
+    // everything else written, with COMMIT
+    expect(confirmed.roundTrips).toEqual([4]);
     const s = await measure(/^$/, async () => expect((await post('/payments/get', { TransactionId: id })).Success).toBe(true));
     const own = s.reads.filter((x) => x.statements.some((st) => /"credentials"|"merchants"|"payments"/.test(st)));
     // outside a transaction: the terminal's credential with its merchant (one statement), then the payment

@@ -4,6 +4,9 @@ import type { SequenceRepo } from '../../core/ports.js';
 import type { Queries } from '../queries.js';
 
 export class PostgresSequences implements SequenceRepo {
+  /** nextval is no transaction's: an id drawn in a read and never used is a gap, as one of a rolled-back transaction */
+  readonly drawnInReads = true;
+
   constructor(private readonly q: Queries) {}
 
   async nextTransactionId(): Promise<number> {

@@ -12,8 +12,9 @@
 // write: reads through the transaction see its writes, and the order of the writes is the order they were made.
 //
 // Reads made together (`together`: the core asks for reads that do not depend on each other at once, such as a
-// payment's card and its merchant's accounts) are held until the event loop's turn ends and then sent in one round
-// trip, in the order they were made, each after the deferred writes made before it.
+// payment's card and its merchant's accounts, and a face a payment's lock with its merchant's settings) are held
+// until the event loop's turn ends and then sent in one round trip, in the order they were made, each after the
+// deferred writes made before it.
 import type pg from 'pg';
 import { ledgerGuardError } from '../ledger-guards.js';
 import { inlineParameters } from './inline-sql.js';
@@ -49,8 +50,12 @@ interface HeldRead {
   reject(e: unknown): void;
 }
 
-/** a plain read (no row lock): the only statement held to travel with others made together */
-const PLAIN_READ = /^\s*select\b(?![\s\S]*\bfor\s+(update|share|no\s+key|key)\b)/i;
+/**
+ * A read, plain or locking (`for update`): the only statement held to travel with others made together. A locking
+ * read holds the plain reads sent with it no longer than it is held itself, since PostgreSQL answers the round trip
+ * once its last statement has run.
+ */
+const READ = /^\s*select\b/i;
 
 export class StatementBatch {
   private pending: string[] = [];
@@ -133,7 +138,7 @@ export class StatementBatch {
   /** A statement of the query layer: it carries the deferred writes (and BEGIN) with it. */
   async query(config: unknown, values?: unknown[]): Promise<unknown> {
     const text = typeof config === 'string' ? config : null;
-    if (text !== null && this.gathering > 0 && this.inTransaction && PLAIN_READ.test(text)) {
+    if (text !== null && this.gathering > 0 && this.inTransaction && READ.test(text)) {
       const inlined = inlineParameters(text, values ?? []);
       if (inlined !== null) return this.hold(text, values, inlined);
     }

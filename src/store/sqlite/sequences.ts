@@ -11,6 +11,9 @@ export const sequences = table('sequences', {
 type SequencesDatabase = DatabaseOf<{ sequences: typeof sequences }>;
 
 export class SqliteSequences implements SequenceRepo {
+  /** drawing is an update of the transaction (the reader connection writes nothing) */
+  readonly drawnInReads = false;
+
   constructor(private readonly q: Queries) {}
 
   async nextTransactionId(): Promise<number> {

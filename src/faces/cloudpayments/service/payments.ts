@@ -38,7 +38,10 @@ export interface PayInput {
 }
 
 export interface Prepared {
-  /** a transaction id reserved for the Check notification */
+  /**
+   * The payment's transaction id, reserved before its transaction: for the Check notification, or drawn with the
+   * settings' read where the store draws ids in reads (the transaction then has no round trip of its own for it)
+   */
   id?: number;
   check: CheckOutcome | null;
   /** the merchant's notification settings, read with Check's just before (no Check sent): the transaction's notifications use them */
@@ -88,11 +91,14 @@ function paymentOf(input: PayInput): CreatePayment {
  */
 export async function prepare(ctx: FaceContext, input: PayInput): Promise<Prepared> {
   const { engine } = ctx;
-  // every type's settings in the one read Check needs: the payment's transaction renders its notifications from them
-  const notifications = await engine.read((tx) => cpStore.getAllSettings(tx, input.merchant.id));
+  // every type's settings in the one read Check needs: the payment's transaction renders its notifications from
+  // them; and, where the store draws ids in reads, the payment's id at the same time
+  const [notifications, drawn] = await engine.read((tx) =>
+    Promise.all([cpStore.getAllSettings(tx, input.merchant.id), tx.sequences.drawnInReads ? tx.sequences.nextTransactionId() : undefined]),
+  );
   const settings = notifications.Check;
-  if (!settings.isEnabled || !settings.address) return { check: null, notifications };
-  const id = await engine.transaction((tx) => tx.sequences.nextTransactionId());
+  if (!settings.isEnabled || !settings.address) return { check: null, notifications, ...(drawn !== undefined ? { id: drawn } : {}) };
+  const id = drawn ?? (await engine.transaction((tx) => tx.sequences.nextTransactionId()));
   const now = engine.clock.now();
   const card: CardSnapshot =
     input.source.kind === 'token'

@@ -8,6 +8,7 @@ import type { AuthorizeResult } from '../../../core/payments.js';
 import type { Tx } from '../../../core/ports.js';
 import type { FaceContext } from '../../face.js';
 import { CpError } from '../http.js';
+import { cpStore } from '../store.js';
 import { PAYMENT_STATUS } from '../wire.js';
 import { withToken } from './tokens.js';
 
@@ -16,6 +17,19 @@ const REFUND_WINDOW = 365 * DAY;
 
 /** An amount read in the payment's currency (undefined: the whole amount). */
 export type AmountIn = (currency: string) => bigint | undefined;
+
+/**
+ * The payment, locked: the core's command then finds it among the rows this transaction holds. Where reads made
+ * together share a round trip (PostgreSQL), the merchant's notification settings are read with the lock and handed
+ * to the transaction, whose notifications are rendered from them at its end without a read of their own.
+ */
+async function lockWithSettings(tx: Tx, ctx: FaceContext, merchantId: string, id: number): Promise<Payment> {
+  const lock = () => ctx.engine.payments.lock(tx, id, merchantId);
+  if (!tx.together) return lock();
+  const [p, settings] = await tx.together(() => Promise.all([lock(), cpStore.getAllSettings(tx, merchantId)]));
+  cpStore.carrySettings(tx, merchantId, settings);
+  return p;
+}
 
 /** Runs `fn` on the merchant's CloudPayments payment; its INVALID_STATE becomes CloudPayments' message. */
 async function onPayment<T>(
@@ -26,7 +40,7 @@ async function onPayment<T>(
   action: string,
   fn: (p: Payment) => Promise<T>,
 ): Promise<T> {
-  const p = await ctx.engine.payments.get(tx, id, merchantId);
+  const p = await lockWithSettings(tx, ctx, merchantId, id);
   if (p.face !== 'cloudpayments') throw new CoreError('PAYMENT_NOT_FOUND');
   try {
     return await fn(p);
