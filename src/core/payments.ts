@@ -3,7 +3,7 @@
 //   created/requires_authentication → declined | expired | voided;  authorized → voided | expired
 // Every transition writes its ledger transfers and an outbox event in the caller's transaction.
 import { CoreError } from './errors.js';
-import { maskPan, type CardInput } from './cards.js';
+import { maskPan, validateCardNumber, type CardInput } from './cards.js';
 import type { Clock } from './clock.js';
 import type { Challenges } from './challenges.js';
 import type { Outbox } from './events.js';
@@ -338,8 +338,8 @@ export class Payments {
         expYear: source.card.expYear,
         holder: source.card.holder ?? null,
       });
-      const { pan } = await this.d.vault.reveal(tx, snapshot.cardId);
-      return { snapshot, pan };
+      // the card as given is the card stored (the vault normalises and checks it the same way): not read back
+      return { snapshot, pan: validateCardNumber(source.card.number).pan };
     }
     const { pan, card } = await this.d.vault.reveal(tx, source.cardId);
     return {

@@ -125,6 +125,21 @@ describe.each(STORES)('deferred writes on %s', (kind) => {
     });
   });
 
+  it('sends a deferred savepoint before a rollback to it: the writes before it stay, the ones after it are undone', async () => {
+    const schedule = (tx: Tx, ref: string) => tx.jobs.schedule('test.savepoint', ref, 1, {});
+    await store.transaction(async (tx) => {
+      await schedule(tx, 'before');
+      // the savepoint as a deferred write, after a deferred write and before two more
+      await tx.write(sql`savepoint deferred_sp`.compile(tx.db<any>()));
+      await schedule(tx, 'after-1');
+      await schedule(tx, 'after-2');
+      await sql`rollback to savepoint deferred_sp`.execute(tx.db<any>());
+      await schedule(tx, 'after-rollback');
+      await tx.write(sql`release savepoint deferred_sp`.compile(tx.db<any>()));
+    });
+    expect(await store.read((tx) => jobRefs(tx, 'test.savepoint'))).toEqual(['after-rollback', 'before']);
+  });
+
   it('reads back a payment and a hold it holds as written, and a rollback to a savepoint undoes them', async () => {
     const inTx = await store.transaction(async (tx) => {
       const p = payment(503);

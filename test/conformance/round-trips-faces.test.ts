@@ -1,13 +1,14 @@
 // Round trips to PostgreSQL of faces' commands whose own writes nobody reads back (Tx.write: they travel with the
-// transaction's next statement that needs an answer, or with its COMMIT): NovaPay's session and its payment, Way2Pay's
-// pay-in. The
-// counts are the store's own (postgresRoundTrips); docs/scaling.md explains them.
+// transaction's next statement that needs an answer, or with its COMMIT) and whose independent reads travel together
+// (Tx.together): NovaPay's session and its payment, Way2Pay's pay-in, Mbill's transfer. The counts are the store's
+// own (postgresRoundTrips); docs/scaling.md explains them.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresRoundTrips } from '../../src/store/postgres/postgres-store.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { STORES } from '../helpers/stores.js';
 import { client, FACES, NOVAPAY_SEED } from '../faces/novapay/setup.js';
 import { client as way2payClient, FACES as WAY2PAY_FACES, GEN3, W2P_SEED } from '../faces/way2pay/helpers.js';
+import { card, CARDS, client as mbillClient, startMbill, transferBody } from '../faces/mbill/helpers.js';
 
 describe.each(STORES.filter((k) => k === 'postgres'))("faces' round trips on %s", (kind) => {
   let h: TestGateway;
@@ -51,7 +52,7 @@ describe.each(STORES.filter((k) => k === 'postgres'))("Way2Pay's round trips on 
   });
   afterAll(() => h?.close());
 
-  it('creates a pay-in in 7 round trips', async () => {
+  it('creates a pay-in in 5 round trips', async () => {
     const c = way2payClient(h, GEN3);
     const payIn = (x: string) =>
       c.createPayIn({
@@ -68,9 +69,31 @@ describe.each(STORES.filter((k) => k === 'postgres'))("Way2Pay's round trips on 
     stats.recent.length = 0;
     await payIn(`rt-${Date.now()}`);
     const txs = stats.recent.filter((t) => t.kind === 'transaction' && t.statements.some((s) => /^insert into "way2pay_payins"/.test(s)));
-    // the nonce accepted (its row made if missing, with BEGIN); the savepoint; the demo pool's two counts, together;
-    // the commissions; the requisite taken; the pay-in inserted (its id answered); its references, job, savepoint
-    // release and event with the COMMIT
-    expect(txs.map((t) => t.roundTrips)).toEqual([7]);
+    // the nonce accepted (its row made if missing, with BEGIN); the savepoint (deferred), the demo pool's two counts
+    // and the commissions, together; the requisite taken; the pay-in inserted (whether its externalID was free
+    // answered); its references, job, savepoint release and event with the COMMIT
+    expect(txs.map((t) => t.roundTrips)).toEqual([5]);
+  });
+});
+
+describe.each(STORES.filter((k) => k === 'postgres'))("Mbill's round trips on %s", (kind) => {
+  let h: TestGateway;
+  beforeAll(async () => {
+    h = await startMbill(kind);
+  });
+  afterAll(() => h?.close());
+
+  it('creates a transfer in 3 round trips', async () => {
+    const create = () => mbillClient(h).createTransfer(transferBody(card(CARDS.visaNo3ds), { type: 'card-number', number: CARDS.mcNo3ds }));
+    await create();
+    const stats = postgresRoundTrips(h.gw.engine.store)!;
+    stats.recent.length = 0;
+    await create();
+    const txs = stats.recent.filter((t) => t.kind === 'transaction' && t.statements.some((s) => /^insert into "mbill_transfers"/.test(s)));
+    // the transfer's id, a free external id and the merchant's credentials (for its webhooks), together, with BEGIN;
+    // the payment, the transfer and its reference (deferred) with the sender card's fingerprint and the accounts,
+    // together; the challenge, the updates, the jobs and the event with the COMMIT
+    expect(txs.map((t) => t.roundTrips)).toEqual([3]);
+    expect(txs[0]!.statements.filter((s) => /from "credentials"/.test(s))).toHaveLength(1);
   });
 });

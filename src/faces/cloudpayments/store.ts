@@ -5,6 +5,7 @@ import type { Kysely } from 'kysely';
 import type { Checkout, CheckoutState, Json, JsonObject } from '../../core/model.js';
 import type { Tx } from '../../core/ports.js';
 import { CHECKOUT_COLUMNS, checkoutOf, type WithCheckouts } from '../../store/checkout-join.js';
+import { carriedPerTransaction } from '../kit/carried.js';
 import { bigint, bool, int, json, table, text, type DatabaseOf, type Expect, type RecordOf, type Same } from '../../store/table.js';
 import type { OrderStatus, OrderView } from './wire/order.js';
 import {
@@ -170,12 +171,10 @@ function readOrder(r: object): Order {
 
 /**
  * A merchant's notification settings read just before a command's transaction (a charge reads them all where it
- * reads its Check notification's, in one statement, and hands them on when it sends no Check), handed to that transaction: its notifications, rendered at its end, are
- * rendered from them without a read of their own (on PostgreSQL, a round trip). They are as of the request: a
- * change committed by any process before the read is seen, as it would be by a read in the transaction; one
- * committed while the request runs is seen by the next request. Nothing is kept past the transaction.
+ * reads its Check notification's, in one statement, and hands them on when it sends no Check) or at its start with
+ * the payment's lock, handed to that transaction (faces/kit/carried.ts).
  */
-const carried = new WeakMap<Tx, Map<string, MerchantNotifications>>();
+const carried = carriedPerTransaction<MerchantNotifications>();
 
 export const cpStore = {
   // notification settings
@@ -192,13 +191,11 @@ export const cpStore = {
   },
   /** The settings of a type for a notification of this transaction: as handed to it, or read. */
   async notificationSettings(tx: Tx, merchantId: string, type: NotificationType): Promise<NotificationSettings> {
-    return carried.get(tx)?.get(merchantId)?.[type] ?? cpStore.getSettings(tx, merchantId, type);
+    return carried.get(tx, merchantId)?.[type] ?? cpStore.getSettings(tx, merchantId, type);
   },
   /** Hands settings read before the transaction to it (see `carried`). */
   carrySettings(tx: Tx, merchantId: string, all: MerchantNotifications): void {
-    let m = carried.get(tx);
-    if (!m) carried.set(tx, (m = new Map()));
-    m.set(merchantId, all);
+    carried.put(tx, merchantId, all);
   },
   /** Every type's settings of a merchant, in one statement (a type never set has its defaults). */
   async getAllSettings(tx: Tx, merchantId: string): Promise<MerchantNotifications> {
@@ -217,7 +214,7 @@ export const cpStore = {
   },
   async putSettings(tx: Tx, merchantId: string, s: NotificationSettings, now: number): Promise<void> {
     // what the transaction was handed is no longer what it will commit
-    carried.get(tx)?.delete(merchantId);
+    carried.drop(tx, merchantId);
     const row = T.notifications.write({ ...s, merchantId, updatedAt: now });
     const { merchant_id: _merchant, type: _type, ...changed } = row;
     await db(tx)

@@ -213,11 +213,19 @@ export const mbillStore = {
     return r && T.transfers.read(r);
   },
   /** A state change guarded by the expected current status: false when another request changed it first. */
-  async updateTransfer(tx: Tx, id: number, patch: TransferPatch, expectStatus?: TransferStatus): Promise<boolean> {
-    let q = db(tx).updateTable('mbill_transfers').set(T.transfers.write(patch)).where('id', '=', id);
-    if (expectStatus) q = q.where('status', '=', expectStatus);
-    const res = await q.executeTakeFirst();
+  /** Changes a transfer that is still in `expectStatus`; false when it no longer is. */
+  async updateTransfer(tx: Tx, id: number, patch: TransferPatch, expectStatus: TransferStatus): Promise<boolean> {
+    const res = await db(tx)
+      .updateTable('mbill_transfers')
+      .set(T.transfers.write(patch))
+      .where('id', '=', id)
+      .where('status', '=', expectStatus)
+      .executeTakeFirst();
     return Number(res.numUpdatedRows) === 1;
+  },
+  /** Changes a transfer this transaction made (nobody reads the answer: a deferred write). */
+  async patchOwnTransfer(tx: Tx, id: number, patch: TransferPatch): Promise<void> {
+    await tx.write(db(tx).updateTable('mbill_transfers').set(T.transfers.write(patch)).where('id', '=', id));
   },
   /** A page of a merchant's transfers, newest first, with cursors (transfer ids). */
   async listTransfers(

@@ -38,7 +38,8 @@ export const way2payNonces = {
 
   /** Runs fn under a savepoint: on a thrown error its writes are undone, the transaction's earlier writes stay. */
   async savepoint<R>(tx: Tx, fn: () => Promise<R>): Promise<{ ok: true; value: R } | { ok: false; error: unknown }> {
-    await sql`savepoint way2pay_request`.execute(db(tx));
+    // nothing waits for the savepoint either: it travels with the work's first statement (PostgreSQL)
+    await tx.write(sql`savepoint way2pay_request`.compile(db(tx)));
     try {
       const value = await fn();
       // nothing waits for the release: it travels with the next statement (PostgreSQL), as a deferred write

@@ -145,10 +145,14 @@ export class StatementBatch {
     // a statement made after reads still held goes after them
     if (this.held.length > 0) await this.flushHeld();
     if (text !== null) this.note(text);
-    if (text !== null && /^\s*rollback\s+to\b/i.test(text)) {
-      // the writes not sent yet were all made after the savepoint (sending the savepoint sent everything before
-      // it): the rollback would undo them, so they are dropped
-      this.pending = [];
+    const rollbackTo = text === null ? null : /^\s*rollback\s+to\s+(?:savepoint\s+)?("?)(\w+)\1/i.exec(text);
+    if (rollbackTo) {
+      // the writes not sent yet that were made after the savepoint are dropped (the rollback would undo them);
+      // a savepoint not sent yet itself (a deferred write) is sent, with what was made before it
+      const savepoint = new RegExp(`^\\s*savepoint\\s+"?${rollbackTo[2]!}"?\\s*$`, 'i');
+      let at = this.pending.length - 1;
+      while (at >= 0 && !savepoint.test(this.pending[at]!)) at--;
+      this.pending = this.pending.slice(0, at + 1);
       this.undoCount++;
     }
     if (!this.beginPending && this.pending.length === 0) {

@@ -13,6 +13,7 @@ import type { CardData } from '../card-fields.js';
 import type { TransferInput } from '../requests.js';
 import { sealCard, type SealedCard } from '../sealing.js';
 import { mbillStore as S, type Transfer, type TransferPatch } from '../store.js';
+import { carryCredentials } from '../webhooks.js';
 import type { Bases } from '../views.js';
 import { CURRENCY, isoUtc, maskNumber, TRANSFER_STATUS_OF_PAYMENT, type CredentialView } from '../wire.js';
 import type { CardTokens } from './card-tokens.js';
@@ -83,7 +84,18 @@ export class Transfers {
     if (!senderCard || !senderView || !recipientView) throw new MbillError(422, validationBody([]));
 
     const now = this.life.now();
-    const id = await tx.sequences.nextTransactionId();
+    // the transfer's id, a free external id and the merchant's credentials (for its webhooks), read together
+    const first = () =>
+      Promise.all([
+        tx.sequences.nextTransactionId(),
+        this.life.unique(
+          (x) => S.getTransferByExternalId(tx, x),
+          () => randomDigits(12),
+        ),
+        tx.credentials.list(merchant.id),
+      ]);
+    const [id, externalId, credentials] = tx.together ? await tx.together(first) : await first();
+    carryCredentials(tx, merchant.id, credentials);
     await this.engine.cardTransfers.createSenderLeg(tx, {
       id,
       merchantId: merchant.id,
@@ -99,10 +111,7 @@ export class Transfers {
     const t: Transfer = {
       id,
       merchantId: merchant.id,
-      externalId: await this.life.unique(
-        (x) => S.getTransferByExternalId(tx, x),
-        () => randomDigits(12),
-      ),
+      externalId,
       token: `transfer-token-${uuid()}`,
       tokenExpiresAt: now + TRANSFER_TOKEN_TTL,
       status: 'authentication',
@@ -148,7 +157,7 @@ export class Transfers {
         challengeId: r.challenge.id,
         authExpiresAt: expiresAt,
       };
-      await S.updateTransfer(tx, id, patch);
+      await S.patchOwnTransfer(tx, id, patch);
       await tx.jobs.schedule(JOBS.transferExpire, String(id), expiresAt, {});
       const fresh = { ...t, ...patch };
       await this.life.emit(tx, fresh, bases);

@@ -56,11 +56,11 @@ export class PayIns {
   }
 
   async create(tx: Tx, merchant: Merchant, generation: Generation, input: PayInInput): Promise<PayIn> {
-    await this.pool.ensureSetup(tx, merchant.id);
+    const commissions = await this.pool.setupWithCommissions(tx, merchant.id, 'payin');
     const cfg = configFor(this.config, merchant);
     const kind = PAYIN_METHODS[input.method];
     if (!kind) throw new Way2PayError(genCode(generation, 20000, 60015), 'unknown method');
-    const all = (await S.listCommissions(tx, merchant.id, 'payin')).filter((c) => c.isActive && c.method === input.method);
+    const all = commissions.filter((c) => c.isActive && c.method === input.method);
     let candidates: Commission[];
     if (input.bankId !== undefined) {
       candidates = all.filter((c) => c.bankId === input.bankId);

@@ -55,13 +55,11 @@ export class PayOuts {
    * 30005 not enough balance), then it is PROCESSING until executed (debited) or failed (released).
    */
   async create(tx: Tx, merchant: Merchant, generation: Generation, input: PayOutInput): Promise<PayOut> {
-    await this.pool.ensureSetup(tx, merchant.id);
+    const commissions = await this.pool.setupWithCommissions(tx, merchant.id, 'payout');
     const cfg = configFor(this.config, merchant);
     const kind = PAYOUT_METHODS[input.method];
     if (!kind) throw new Way2PayError(genCode(generation, 20000, 60015), 'unknown method');
-    const commission = (await S.listCommissions(tx, merchant.id, 'payout')).find(
-      (c) => c.isActive && c.method === input.method && c.bankId === input.bankId,
-    );
+    const commission = commissions.find((c) => c.isActive && c.method === input.method && c.bankId === input.bankId);
     if (!commission) throw new Way2PayError(genCode(generation, 20000, 60013), 'no commission for this bank and method');
     if (input.amount < commission.minAmount) throw new Way2PayError(30006);
     if (input.amount > commission.maxAmount) throw new Way2PayError(30007);

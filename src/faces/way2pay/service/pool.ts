@@ -66,6 +66,22 @@ export class Pool {
     // two reads that do not depend on each other: one round trip where the store sends them together
     const counts = () => Promise.all([S.countCommissions(tx, merchantId), S.countRequisites(tx, merchantId)]);
     const [commissions, requisites] = await (tx.together ? tx.together(counts) : counts());
+    await this.addMissing(tx, merchantId, commissions, requisites);
+  }
+
+  /**
+   * ensureSetup, and the merchant's commissions of one direction read in the same round trip (read again only
+   * when the demo ones were just added).
+   */
+  async setupWithCommissions(tx: Tx, merchantId: string, direction: Commission['direction']): Promise<Commission[]> {
+    const reads = () =>
+      Promise.all([S.countCommissions(tx, merchantId), S.countRequisites(tx, merchantId), S.listCommissions(tx, merchantId, direction)]);
+    const [commissions, requisites, list] = await (tx.together ? tx.together(reads) : reads());
+    await this.addMissing(tx, merchantId, commissions, requisites);
+    return commissions === 0 ? S.listCommissions(tx, merchantId, direction) : list;
+  }
+
+  private async addMissing(tx: Tx, merchantId: string, commissions: number, requisites: number): Promise<void> {
     if (commissions === 0) await this.addDemoCommissions(tx, merchantId);
     if (requisites === 0) await this.addDemoRequisites(tx, merchantId);
   }
