@@ -15,8 +15,8 @@ export function registerPaymentRoutes(api: FastifyInstance, d: RouteDeps): void 
       reply,
       await signedQuery(d, req, {
         read: async (tx) => {
-          const a = await accountIn(tx, req);
-          const t = await S.getTokenBySlug(tx, (req.params as { order_slug: string }).order_slug);
+          // the account and the order's token do not depend on each other: read at the same time
+          const [a, t] = await Promise.all([accountIn(tx, req), S.getTokenBySlug(tx, (req.params as { order_slug: string }).order_slug)]);
           const status = t && t.accountId === a.id ? await orderStatus(tx, t) : undefined;
           if (!t || !status) throw new CoreError('PAYMENT_NOT_FOUND');
           return { t, status };
