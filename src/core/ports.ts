@@ -317,6 +317,12 @@ export interface Tx {
     build: (db: Kysely<Database>, slot: (i: number) => never) => Compilable<unknown>,
     args: readonly unknown[],
   ): Promise<void>;
+
+  /**
+   * Inserts a face's row (its columns as stored, an undefined one left to its default) as a write above, by a
+   * prepared shape per table and set of columns.
+   */
+  writeRow(table: string, row: object): Promise<void>;
 }
 
 export interface Store {

@@ -108,6 +108,11 @@ export class KyselyTx implements Tx {
     return this.q.writePrepared(query, (slot) => build!(this.db<Database>(), slot as (i: number) => never), args ?? []);
   }
 
+  /** A face's row inserted as a deferrable write, by a prepared shape per table and set of columns. */
+  writeRow(table: string, row: object): Promise<void> {
+    return this.q.writeRow(table, row);
+  }
+
   /** Writes the account totals this transaction changed (the store calls it just before commit). */
   flushAccounts(): Promise<void> {
     return this.ledger.flushTotals();

@@ -58,3 +58,24 @@ export function runPrepared<R>(
 ): Promise<QueryResult<R>> {
   return db.executeQuery<R>(compilePrepared(dialect, key, build, args));
 }
+
+/** The given columns of a row as a prepared shape sees them: its key, its values' slots and their arguments. */
+export interface RowSlots {
+  /** the columns given, joined: part of the shape's key (one shape per set of columns) */
+  key: string;
+  /** the row with a slot in place of each value (slots `first`, `first + 1`, ...) */
+  values(slot: SlotOf): Record<string, unknown>;
+  /** the values, in slot order */
+  args: unknown[];
+}
+
+/** A row's columns for a prepared insert or update; as the query builder does, an undefined value is left out. */
+export function rowSlots(row: object, first = 0): RowSlots {
+  const values = row as Record<string, unknown>;
+  const cols = Object.keys(values).filter((c) => values[c] !== undefined);
+  return {
+    key: cols.join(','),
+    values: (slot) => Object.fromEntries(cols.map((c, i) => [c, slot(first + i)])),
+    args: cols.map((c) => values[c]),
+  };
+}

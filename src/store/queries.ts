@@ -2,7 +2,7 @@
 // differences, and the prepared query shapes (prepared.ts) over that handle.
 import type { Compilable, CompiledQuery, Kysely, SelectQueryBuilder } from 'kysely';
 import type { SequenceRepo } from '../core/ports.js';
-import { compilePrepared, runPrepared, type SlotOf } from './prepared.js';
+import { compilePrepared, rowSlots, runPrepared, type SlotOf } from './prepared.js';
 import type { CoreDatabase } from './tables.js';
 
 /** The query layer over the core's tables (a transaction is a Kysely instance too). */
@@ -71,14 +71,11 @@ export class Queries {
   }
 
   /** Inserts a row whose columns are all given, as a deferrable write. */
-  writeRow(table: keyof CoreDatabase & string, row: object): Promise<void> {
-    const values = row as Record<string, unknown>;
-    const cols = Object.keys(values).filter((c) => values[c] !== undefined);
-    return this.writePrepared(
-      `insert:${table}:${cols.join(',')}`,
-      (slot) => this.db.insertInto(table).values(Object.fromEntries(cols.map((c, i) => [c, slot(i)])) as any),
-      cols.map((c) => values[c]),
-    );
+  writeRow(table: string, row: object): Promise<void> {
+    const r = rowSlots(row);
+    // (a face's table too: the query layer is typed by the core's tables only)
+    const into = table as keyof CoreDatabase & string;
+    return this.writePrepared(`insert:${table}:${r.key}`, (slot) => this.db.insertInto(into).values(r.values(slot) as any), r.args);
   }
 
   /** A hot query by its prepared shape (prepared.ts): built and compiled once, then only its values change. */
@@ -93,16 +90,14 @@ export class Queries {
 
   /** Inserts a row whose columns are all given (the shape is keyed by its column list). */
   insertRow(table: keyof CoreDatabase & string, row: object, returningId = false) {
-    const values = row as Record<string, unknown>;
-    // as the query builder does, an undefined value leaves its column to the default
-    const cols = Object.keys(values).filter((c) => values[c] !== undefined);
+    const r = rowSlots(row);
     return this.prepared<{ id: unknown }>(
-      `insert:${table}:${cols.join(',')}${returningId ? ':id' : ''}`,
+      `insert:${table}:${r.key}${returningId ? ':id' : ''}`,
       (slot) => {
-        const q = this.db.insertInto(table).values(Object.fromEntries(cols.map((c, i) => [c, slot(i)])) as any);
+        const q = this.db.insertInto(table).values(r.values(slot) as any);
         return returningId ? q.returning('id' as any) : q;
       },
-      cols.map((c) => values[c]),
+      r.args,
     );
   }
 

@@ -4,6 +4,7 @@ import type { Kysely } from 'kysely';
 import type { Tx } from '../../core/ports.js';
 import type { Migrations } from '../../store/migrations.js';
 import { bigint, int, json, table, text, type DatabaseOf, type RecordOf } from '../../store/table.js';
+import { rowSlots } from '../../store/prepared.js';
 import type { ClaimStatus, PeerView, TransferStatus } from './wire.js';
 
 /** The face's objects as subjects: of outbox events, ledger postings' references and the request log. */
@@ -186,7 +187,7 @@ export const mbillStore = {
 
   // ---- transfers
   async insertTransfer(tx: Tx, t: Transfer): Promise<void> {
-    await tx.write(db(tx).insertInto('mbill_transfers').values(T.transfers.write(t)));
+    await tx.writeRow('mbill_transfers', T.transfers.write(t));
   },
   async getTransfer(tx: Tx, id: number): Promise<Transfer | undefined> {
     const [r] = await tx.prepared(
@@ -225,7 +226,16 @@ export const mbillStore = {
   },
   /** Changes a transfer this transaction made (nobody reads the answer: a deferred write). */
   async patchOwnTransfer(tx: Tx, id: number, patch: TransferPatch): Promise<void> {
-    await tx.write(db(tx).updateTable('mbill_transfers').set(T.transfers.write(patch)).where('id', '=', id));
+    const set = rowSlots(T.transfers.write(patch), 1);
+    await tx.write(
+      `mbill.patchTransfer:${set.key}`,
+      (d: Kysely<MbillDatabase>, slot) =>
+        d
+          .updateTable('mbill_transfers')
+          .set(set.values(slot) as never)
+          .where('id', '=', slot(0)),
+      [id, ...set.args],
+    );
   },
   /** A page of a merchant's transfers, newest first, with cursors (transfer ids). */
   async listTransfers(

@@ -241,10 +241,6 @@ export const novapayMigrations: Migrations = {
   }),
 };
 
-function db(tx: Tx): Kysely<NovapayDatabase> {
-  return tx.db<NovapayDatabase>();
-}
-
 /** Sessions with their checkouts (same id). */
 function sessions(d: Kysely<NovapayDatabase>) {
   return d
@@ -260,7 +256,7 @@ function readSession(r: object): NovapaySession {
 
 export const novapayStore = {
   async insertSession(tx: Tx, s: SessionRow): Promise<void> {
-    await tx.write(db(tx).insertInto('novapay_sessions').values(T.sessions.write(s)));
+    await tx.writeRow('novapay_sessions', T.sessions.write(s));
   },
   async getSession(tx: Tx, id: string): Promise<NovapaySession | undefined> {
     const [r] = await tx.prepared(

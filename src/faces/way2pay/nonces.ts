@@ -17,22 +17,36 @@ export const way2payNonces = {
    */
   async acceptNonce(tx: Tx, publicKey: string, nonce: bigint, now: number): Promise<boolean> {
     // the row made if it is missing (nobody reads the answer: it travels with the update, on PostgreSQL)
+    const made = T.nonces.write({ publicKey, lastNonce: 0n, updatedAt: now });
     await tx.write(
-      db(tx)
-        .insertInto('way2pay_nonces')
-        .values(T.nonces.write({ publicKey, lastNonce: 0n, updatedAt: now }))
-        .onConflict((oc) => oc.column('public_key').doNothing()),
+      'way2pay.nonce.make',
+      (d: Kysely<Way2PayDatabase>, slot) =>
+        d
+          .insertInto('way2pay_nonces')
+          .values({ public_key: slot(0), last_nonce: slot(1), updated_at: slot(2) })
+          .onConflict((oc) => oc.column('public_key').doNothing()),
+      [made.public_key, made.last_nonce, made.updated_at],
     );
-    const res = await db(tx)
-      .updateTable('way2pay_nonces')
-      .set(T.nonces.write({ lastNonce: nonce, updatedAt: now }))
-      .where('public_key', '=', publicKey)
-      .where('last_nonce', '<', nonce)
-      .executeTakeFirst();
-    return Number(res.numUpdatedRows) === 1;
+    const set = T.nonces.write({ lastNonce: nonce, updatedAt: now });
+    const accepted = await tx.prepared(
+      'way2pay.nonce.accept',
+      (d: Kysely<Way2PayDatabase>, slot) =>
+        d
+          .updateTable('way2pay_nonces')
+          .set({ last_nonce: slot(0), updated_at: slot(1) })
+          .where('public_key', '=', slot(2))
+          .where('last_nonce', '<', slot(3))
+          .returning('public_key'),
+      [set.last_nonce, set.updated_at, publicKey, set.last_nonce],
+    );
+    return accepted.length === 1;
   },
   async lastNonce(tx: Tx, publicKey: string): Promise<bigint | undefined> {
-    const r = await db(tx).selectFrom('way2pay_nonces').select('last_nonce').where('public_key', '=', publicKey).executeTakeFirst();
+    const [r] = await tx.prepared(
+      'way2pay.nonce.last',
+      (d: Kysely<Way2PayDatabase>, slot) => d.selectFrom('way2pay_nonces').select('last_nonce').where('public_key', '=', slot(0)),
+      [publicKey],
+    );
     return r ? toBigint(r.last_nonce) : undefined;
   },
 

@@ -5,6 +5,7 @@
 import type { Kysely } from 'kysely';
 import type { Tx } from '../../core/ports.js';
 import { bigint, bool, int, table, text, type DatabaseOf, type Expect, type RecordOf, type Same } from '../../store/table.js';
+import { rowSlots } from '../../store/prepared.js';
 import type { RequisiteKind } from './reference-data.js';
 import type { PayIn, PayOut, Way2PayStatus } from './wire.js';
 
@@ -121,13 +122,18 @@ function operationTable<R extends { id: string; status: Way2PayStatus }>(t: type
   return {
     /** false when the externalID is taken (the unique constraint decides, also under races) */
     async insert(tx: Tx, x: R): Promise<boolean> {
-      const r = await q(tx)
-        .insertInto(table)
-        .values(write(x))
-        .onConflict((oc) => oc.columns(['merchant_id', 'external_id']).doNothing())
-        .returning('id')
-        .executeTakeFirst();
-      return r !== undefined;
+      const row = rowSlots(write(x));
+      const inserted = await tx.prepared(
+        `way2pay.insert:${table}:${row.key}`,
+        (d: Kysely<Way2PayDatabase>, slot) =>
+          d
+            .insertInto(table)
+            .values(row.values(slot) as never)
+            .onConflict((oc) => oc.columns(['merchant_id', 'external_id']).doNothing())
+            .returning('id'),
+        row.args,
+      );
+      return inserted.length === 1;
     },
     async get(tx: Tx, id: string): Promise<R | undefined> {
       const [r] = await tx.prepared(
@@ -178,12 +184,16 @@ export const way2payStore = {
     return rows.map((r) => T.requisites.read(r));
   },
   async countRequisites(tx: Tx, merchantId: string): Promise<number> {
-    const r = await db(tx)
-      .selectFrom('way2pay_requisites')
-      .select((eb) => eb.fn.countAll().as('n'))
-      .where('merchant_id', '=', merchantId)
-      .executeTakeFirstOrThrow();
-    return Number(r.n);
+    const [r] = await tx.prepared(
+      'way2pay.requisites.count',
+      (d: Kysely<Way2PayDatabase>, slot) =>
+        d
+          .selectFrom('way2pay_requisites')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .where('merchant_id', '=', slot(0)),
+      [merchantId],
+    );
+    return Number(r!.n);
   },
   async setRequisiteActive(tx: Tx, merchantId: string, id: number, active: boolean): Promise<boolean> {
     const res = await db(tx)
@@ -197,19 +207,36 @@ export const way2payStore = {
   /** The least recently used active requisite of a kind at one of the banks; marks it used. */
   async takeRequisite(tx: Tx, merchantId: string, bankIds: number[], kind: RequisiteKind, now: number): Promise<Requisite | undefined> {
     if (bankIds.length === 0) return undefined;
-    const r = await db(tx)
-      .selectFrom('way2pay_requisites')
-      .selectAll()
-      .where('merchant_id', '=', merchantId)
-      .where('bank_id', 'in', bankIds)
-      .where('kind', '=', kind)
-      .where('is_active', '=', 1)
-      .orderBy('last_used_at')
-      .orderBy('id')
-      .limit(1)
-      .executeTakeFirst();
+    // a shape per number of banks
+    const [r] = await tx.prepared(
+      `way2pay.requisites.take:${bankIds.length}`,
+      (d: Kysely<Way2PayDatabase>, slot) =>
+        d
+          .selectFrom('way2pay_requisites')
+          .selectAll()
+          .where('merchant_id', '=', slot(0))
+          .where('kind', '=', slot(1))
+          .where(
+            'bank_id',
+            'in',
+            bankIds.map((_, i) => slot(2 + i)),
+          )
+          .where('is_active', '=', 1)
+          .orderBy('last_used_at')
+          .orderBy('id')
+          .limit(1),
+      [merchantId, kind, ...bankIds],
+    );
     if (!r) return undefined;
-    await tx.write(db(tx).updateTable('way2pay_requisites').set({ last_used_at: now }).where('id', '=', r.id));
+    await tx.write(
+      'way2pay.requisites.used',
+      (d: Kysely<Way2PayDatabase>, slot) =>
+        d
+          .updateTable('way2pay_requisites')
+          .set({ last_used_at: slot(0) })
+          .where('id', '=', slot(1)),
+      [now, r.id],
+    );
     return T.requisites.read(r);
   },
 
@@ -234,17 +261,32 @@ export const way2payStore = {
       .execute();
   },
   async listCommissions(tx: Tx, merchantId: string, direction?: Commission['direction']): Promise<Commission[]> {
-    let q = db(tx).selectFrom('way2pay_commissions').selectAll().where('merchant_id', '=', merchantId);
-    if (direction) q = q.where('direction', '=', direction);
-    return (await q.orderBy('id').execute()).map((r) => T.commissions.read(r));
+    const rows = direction
+      ? await tx.prepared(
+          'way2pay.commissions.of',
+          (d: Kysely<Way2PayDatabase>, slot) =>
+            d
+              .selectFrom('way2pay_commissions')
+              .selectAll()
+              .where('merchant_id', '=', slot(0))
+              .where('direction', '=', slot(1))
+              .orderBy('id'),
+          [merchantId, direction],
+        )
+      : await db(tx).selectFrom('way2pay_commissions').selectAll().where('merchant_id', '=', merchantId).orderBy('id').execute();
+    return rows.map((r) => T.commissions.read(r));
   },
   async countCommissions(tx: Tx, merchantId: string): Promise<number> {
-    const r = await db(tx)
-      .selectFrom('way2pay_commissions')
-      .select((eb) => eb.fn.countAll().as('n'))
-      .where('merchant_id', '=', merchantId)
-      .executeTakeFirstOrThrow();
-    return Number(r.n);
+    const [r] = await tx.prepared(
+      'way2pay.commissions.count',
+      (d: Kysely<Way2PayDatabase>, slot) =>
+        d
+          .selectFrom('way2pay_commissions')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .where('merchant_id', '=', slot(0)),
+      [merchantId],
+    );
+    return Number(r!.n);
   },
 
   // ---- pay-ins and pay-outs

@@ -8,7 +8,11 @@ export class CardRepository implements CardRepo {
   constructor(private readonly q: Queries) {}
 
   async findByFingerprint(fp: string): Promise<StoredCard | undefined> {
-    const r = await this.q.db.selectFrom('cards').selectAll().where('fingerprint', '=', fp).executeTakeFirst();
+    const r = await this.q.first(
+      'cards.byFingerprint',
+      (slot) => this.q.db.selectFrom('cards').selectAll().where('fingerprint', '=', slot(0)),
+      [fp],
+    );
     return r && cards.read(r);
   }
   async get(id: string): Promise<StoredCard | undefined> {

@@ -8,7 +8,7 @@ export class ChallengeRepository implements ChallengeRepo {
   constructor(private readonly q: Queries) {}
 
   async insert(c: Challenge): Promise<void> {
-    await this.q.write(this.q.db.insertInto('challenges').values(challenges.write(c)));
+    await this.q.writeRow('challenges', challenges.write(c));
   }
   async get(id: string): Promise<Challenge | undefined> {
     const r = await this.q.ops.forUpdate(this.q.db.selectFrom('challenges').selectAll().where('id', '=', id)).executeTakeFirst();

@@ -8,7 +8,7 @@ export class CheckoutRepository implements CheckoutRepo {
   constructor(private readonly q: Queries) {}
 
   async insert(c: Checkout): Promise<void> {
-    await this.q.write(this.q.db.insertInto('checkouts').values(checkouts.write(c)));
+    await this.q.writeRow('checkouts', checkouts.write(c));
   }
   async get(id: string): Promise<Checkout | undefined> {
     const r = await this.q.db.selectFrom('checkouts').selectAll().where('id', '=', id).executeTakeFirst();

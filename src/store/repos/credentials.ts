@@ -46,12 +46,11 @@ export class CredentialRepository implements CredentialRepo {
     return rows.map((r) => credentials.read(r));
   }
   async list(merchantId: string): Promise<Credential[]> {
-    const rows = await this.q.db
-      .selectFrom('credentials')
-      .selectAll()
-      .where('merchant_id', '=', merchantId)
-      .orderBy('created_at')
-      .execute();
+    const { rows } = await this.q.prepared(
+      'credentials.list',
+      (slot) => this.q.db.selectFrom('credentials').selectAll().where('merchant_id', '=', slot(0)).orderBy('created_at'),
+      [merchantId],
+    );
     return rows.map((r) => credentials.read(r));
   }
   async update(id: string, patch: Partial<Pick<Credential, 'secret' | 'status' | 'data'>>): Promise<void> {

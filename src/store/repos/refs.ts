@@ -1,6 +1,7 @@
 // Face object references (order slugs, session ids, external ids) to core subjects.
 import type { FaceName, ObjectRef } from '../../core/model.js';
 import type { RefRepo } from '../../core/ports.js';
+import { rowSlots } from '../prepared.js';
 import type { Queries } from '../queries.js';
 import { refs } from '../tables.js';
 
@@ -9,22 +10,30 @@ export class RefRepository implements RefRepo {
 
   async insert(r: ObjectRef): Promise<void> {
     // nobody reads its answer: on PostgreSQL it travels with the next statement that needs one, or with COMMIT
-    await this.q.write(
-      this.q.db
-        .insertInto('refs')
-        .values(refs.write(r))
-        .onConflict((oc) => oc.columns(['face', 'merchant_id', 'kind', 'ref']).doNothing()),
+    const row = rowSlots(refs.write(r));
+    await this.q.writePrepared(
+      `refs.insert:${row.key}`,
+      (slot) =>
+        this.q.db
+          .insertInto('refs')
+          .values(row.values(slot) as never)
+          .onConflict((oc) => oc.columns(['face', 'merchant_id', 'kind', 'ref']).doNothing()),
+      row.args,
     );
   }
   async find(face: FaceName, merchantId: string, kind: string, ref: string): Promise<ObjectRef | undefined> {
-    const r = await this.q.db
-      .selectFrom('refs')
-      .selectAll()
-      .where('face', '=', face)
-      .where('merchant_id', '=', merchantId)
-      .where('kind', '=', kind)
-      .where('ref', '=', ref)
-      .executeTakeFirst();
+    const r = await this.q.first(
+      'refs.find',
+      (slot) =>
+        this.q.db
+          .selectFrom('refs')
+          .selectAll()
+          .where('face', '=', slot(0))
+          .where('merchant_id', '=', slot(1))
+          .where('kind', '=', slot(2))
+          .where('ref', '=', slot(3)),
+      [face, merchantId, kind, ref],
+    );
     return r && refs.read(r);
   }
   async findBySubject(subjectType: string, subjectId: string): Promise<ObjectRef[]> {

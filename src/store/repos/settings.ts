@@ -6,7 +6,11 @@ export class SettingRepository implements SettingRepo {
   constructor(private readonly q: Queries) {}
 
   async get(key: string): Promise<string | undefined> {
-    const r = await this.q.db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst();
+    const r = await this.q.first<{ value: string }>(
+      'settings.get',
+      (slot) => this.q.db.selectFrom('settings').select('value').where('key', '=', slot(0)),
+      [key],
+    );
     return r?.value;
   }
   async set(key: string, value: string): Promise<void> {
