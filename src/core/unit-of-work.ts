@@ -44,3 +44,8 @@ export function beforeCommit(tx: Tx, fn: () => Promise<void>): boolean {
   h.before.push(fn);
   return true;
 }
+
+/** Runs fn, whose reads travel together where the store offers it (`Tx.together`); elsewhere fn runs as it is. */
+export function readTogether<T>(tx: Tx, fn: () => Promise<T>): Promise<T> {
+  return tx.together ? tx.together(fn) : fn();
+}

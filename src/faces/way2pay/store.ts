@@ -109,6 +109,20 @@ export interface ListFilter {
   externalId?: string;
 }
 
+/** How many rows of a merchant a table of the pool holds (a prepared shape per table). */
+async function countOf(tx: Tx, table: 'way2pay_requisites' | 'way2pay_commissions', merchantId: string): Promise<number> {
+  const [r] = await tx.prepared(
+    `way2pay.count:${table}`,
+    (d: Kysely<Way2PayDatabase>, slot) =>
+      d
+        .selectFrom(table)
+        .select((eb) => eb.fn.countAll().as('n'))
+        .where('merchant_id', '=', slot(0)),
+    [merchantId],
+  );
+  return Number(r!.n);
+}
+
 /**
  * Pay-ins and pay-outs are stored alike: inserted once per (merchant, externalID) by a unique constraint,
  * updated only from the status the caller read, listed newest first.
@@ -184,16 +198,7 @@ export const way2payStore = {
     return rows.map((r) => T.requisites.read(r));
   },
   async countRequisites(tx: Tx, merchantId: string): Promise<number> {
-    const [r] = await tx.prepared(
-      'way2pay.requisites.count',
-      (d: Kysely<Way2PayDatabase>, slot) =>
-        d
-          .selectFrom('way2pay_requisites')
-          .select((eb) => eb.fn.countAll().as('n'))
-          .where('merchant_id', '=', slot(0)),
-      [merchantId],
-    );
-    return Number(r!.n);
+    return countOf(tx, 'way2pay_requisites', merchantId);
   },
   async setRequisiteActive(tx: Tx, merchantId: string, id: number, active: boolean): Promise<boolean> {
     const res = await db(tx)
@@ -277,16 +282,7 @@ export const way2payStore = {
     return rows.map((r) => T.commissions.read(r));
   },
   async countCommissions(tx: Tx, merchantId: string): Promise<number> {
-    const [r] = await tx.prepared(
-      'way2pay.commissions.count',
-      (d: Kysely<Way2PayDatabase>, slot) =>
-        d
-          .selectFrom('way2pay_commissions')
-          .select((eb) => eb.fn.countAll().as('n'))
-          .where('merchant_id', '=', slot(0)),
-      [merchantId],
-    );
-    return Number(r!.n);
+    return countOf(tx, 'way2pay_commissions', merchantId);
   },
 
   // ---- pay-ins and pay-outs

@@ -8,6 +8,7 @@ import { randomDigits, uuid } from '../../../core/ids.js';
 import type { Merchant } from '../../../core/model.js';
 import type { AuthorizeResult } from '../../../core/payments.js';
 import type { Tx } from '../../../core/ports.js';
+import { readTogether } from '../../../core/unit-of-work.js';
 import { MbillError, mbillReporter, validationBody } from '../http.js';
 import type { CardData } from '../card-fields.js';
 import type { TransferInput } from '../requests.js';
@@ -94,7 +95,7 @@ export class Transfers {
         ),
         tx.credentials.list(merchant.id),
       ]);
-    const [id, externalId, credentials] = tx.together ? await tx.together(first) : await first();
+    const [id, externalId, credentials] = await readTogether(tx, first);
     carryCredentials(tx, merchant.id, credentials);
     await this.engine.cardTransfers.createSenderLeg(tx, {
       id,

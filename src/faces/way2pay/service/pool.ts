@@ -3,6 +3,7 @@
 import type { Tx } from '../../../core/ports.js';
 import { luhnCheckDigit } from '../../../core/cards.js';
 import { parseMajor } from '../../../core/money.js';
+import { readTogether } from '../../../core/unit-of-work.js';
 import { Way2PayError } from '../http.js';
 import { BANKS, findBank, PAYIN_METHODS, PAYOUT_METHODS, type RequisiteKind } from '../reference-data.js';
 import { way2payStore as S, type Commission, type Requisite } from '../store.js';
@@ -65,7 +66,7 @@ export class Pool {
   async ensureSetup(tx: Tx, merchantId: string): Promise<void> {
     // two reads that do not depend on each other: one round trip where the store sends them together
     const counts = () => Promise.all([S.countCommissions(tx, merchantId), S.countRequisites(tx, merchantId)]);
-    const [commissions, requisites] = await (tx.together ? tx.together(counts) : counts());
+    const [commissions, requisites] = await readTogether(tx, counts);
     await this.addMissing(tx, merchantId, commissions, requisites);
   }
 
@@ -76,7 +77,7 @@ export class Pool {
   async setupWithCommissions(tx: Tx, merchantId: string, direction: Commission['direction']): Promise<Commission[]> {
     const reads = () =>
       Promise.all([S.countCommissions(tx, merchantId), S.countRequisites(tx, merchantId), S.listCommissions(tx, merchantId, direction)]);
-    const [commissions, requisites, list] = await (tx.together ? tx.together(reads) : reads());
+    const [commissions, requisites, list] = await readTogether(tx, reads);
     await this.addMissing(tx, merchantId, commissions, requisites);
     return commissions === 0 ? S.listCommissions(tx, merchantId, direction) : list;
   }
