@@ -87,6 +87,16 @@ export class Payments {
     return p;
   }
 
+  /**
+   * The payment locked for a change of its hold (a capture, a void): where reads travel together, its hold is read
+   * in the same round trip as the lock, ahead of the ledger's use of it.
+   */
+  async lockWithHold(tx: Tx, id: number, merchantId?: string): Promise<Payment> {
+    if (!tx.together) return this.lock(tx, id, merchantId);
+    const [p] = await tx.together(() => Promise.all([this.lock(tx, id, merchantId), tx.ledger.readPaymentHoldAhead(id)]));
+    return p;
+  }
+
   /** Submits card data for a created payment: challenge, approval (hold, and capture if auto) or decline. */
   async authorize(tx: Tx, paymentId: number, opts: AuthorizeOptions): Promise<AuthorizeResult> {
     const p = await this.lock(tx, paymentId);

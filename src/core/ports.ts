@@ -119,6 +119,12 @@ export interface LedgerRepo {
   addToAccount(id: string, delta: AccountDelta): Promise<void>;
   insertTransfer(t: Omit<LedgerTransfer, 'id'>): Promise<number>;
   getTransfer(id: number): Promise<LedgerTransfer | undefined>;
+  /**
+   * Reads a payment's hold (its `holdTransferId`) ahead of its use in this transaction, so that the next
+   * `getTransfer` of it answers without a statement: made with the payment's lock, among reads made together. The
+   * row is read, not held: a change to it stays a checked update.
+   */
+  readPaymentHoldAhead(paymentId: number): Promise<void>;
   setPendingState(id: number, from: 'pending', to: 'posted' | 'voided'): Promise<boolean>;
   listTransfersByRef(refType: string, refId: string): Promise<LedgerTransfer[]>;
   /** totals of all transfers touching each account, for invariant checks */

@@ -23,6 +23,8 @@ export class LedgerRepository implements LedgerRepo {
   /** the accounts of an owner in a currency, as read together (PostgreSQL transactions only) */
   private readonly siblings: Map<string, Array<Record<string, unknown>>> | null;
   private siblingsUndo = 0;
+  /** transfers read ahead of their use (readPaymentHoldAhead), each answered once */
+  private readonly ahead: OwnRows<number, Record<string, unknown>> | null;
 
   constructor(
     private readonly q: Queries,
@@ -31,6 +33,7 @@ export class LedgerRepository implements LedgerRepo {
     this.own = q.deferred ? new OwnRows(q.deferred) : null;
     this.siblings = q.deferred ? new Map() : null;
     this.siblingsUndo = q.deferred?.undoCount ?? 0;
+    this.ahead = q.deferred ? new OwnRows(q.deferred) : null;
   }
 
   private account(r: object): LedgerAccount {
@@ -154,12 +157,30 @@ export class LedgerRepository implements LedgerRepo {
   async getTransfer(id: number): Promise<LedgerTransfer | undefined> {
     const own = this.own?.get(id);
     if (own) return ledgerTransfers.read(own);
+    const ahead = this.ahead?.get(id);
+    if (ahead) {
+      // once: a change the transaction makes to it next is not reflected in what was read
+      this.ahead!.forget(id);
+      return ledgerTransfers.read(ahead);
+    }
     const r = await this.q.first(
       'transfers.get',
       (slot) => this.q.db.selectFrom('ledger_transfers').selectAll().where('id', '=', slot(0)),
       [id],
     );
     return r && ledgerTransfers.read(r);
+  }
+  async readPaymentHoldAhead(paymentId: number): Promise<void> {
+    const r = await this.q.first(
+      'transfers.holdOfPayment',
+      (slot) =>
+        this.q.db
+          .selectFrom('ledger_transfers')
+          .selectAll()
+          .where('id', '=', (eb) => eb.selectFrom('payments').select('hold_transfer_id').where('id', '=', slot(0))),
+      [paymentId],
+    );
+    if (r && this.ahead) this.ahead.set(Number(r.id), r);
   }
   async setPendingState(id: number, from: 'pending', to: 'posted' | 'voided'): Promise<boolean> {
     const build = (slot: SlotOf) =>

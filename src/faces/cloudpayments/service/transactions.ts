@@ -23,8 +23,9 @@ export type AmountIn = (currency: string) => bigint | undefined;
  * together share a round trip (PostgreSQL), the merchant's notification settings are read with the lock and handed
  * to the transaction, whose notifications are rendered from them at its end without a read of their own.
  */
-async function lockWithSettings(tx: Tx, ctx: FaceContext, merchantId: string, id: number): Promise<Payment> {
-  const lock = () => ctx.engine.payments.lock(tx, id, merchantId);
+async function lockWithSettings(tx: Tx, ctx: FaceContext, merchantId: string, id: number, withHold: boolean): Promise<Payment> {
+  // (a capture or a void: the payment's hold too)
+  const lock = () => (withHold ? ctx.engine.payments.lockWithHold(tx, id, merchantId) : ctx.engine.payments.lock(tx, id, merchantId));
   if (!tx.together) return lock();
   const [p, settings] = await tx.together(() => Promise.all([lock(), cpStore.getAllSettings(tx, merchantId)]));
   cpStore.carrySettings(tx, merchantId, settings);
@@ -40,7 +41,8 @@ async function onPayment<T>(
   action: string,
   fn: (p: Payment) => Promise<T>,
 ): Promise<T> {
-  const p = await lockWithSettings(tx, ctx, merchantId, id);
+  // confirming or voiding changes the payment's hold
+  const p = await lockWithSettings(tx, ctx, merchantId, id, action === 'confirmed' || action === 'cancelled');
   if (p.face !== 'cloudpayments') throw new CoreError('PAYMENT_NOT_FOUND');
   try {
     return await fn(p);
