@@ -214,7 +214,6 @@ export const mbillStore = {
     return r && T.transfers.read(r);
   },
   /** A state change guarded by the expected current status: false when another request changed it first. */
-  /** Changes a transfer that is still in `expectStatus`; false when it no longer is. */
   async updateTransfer(tx: Tx, id: number, patch: TransferPatch, expectStatus: TransferStatus): Promise<boolean> {
     const res = await db(tx)
       .updateTable('mbill_transfers')

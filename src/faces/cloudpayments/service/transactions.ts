@@ -32,7 +32,10 @@ async function lockWithSettings(tx: Tx, ctx: FaceContext, merchantId: string, id
   return p;
 }
 
-/** Runs `fn` on the merchant's CloudPayments payment; its INVALID_STATE becomes CloudPayments' message. */
+/**
+ * Runs `fn` on the merchant's CloudPayments payment; its INVALID_STATE becomes CloudPayments' message. `changesHold`:
+ * fn posts or voids the payment's hold (a confirmation, a void), which is then read with the lock.
+ */
 async function onPayment<T>(
   tx: Tx,
   ctx: FaceContext,
@@ -40,9 +43,9 @@ async function onPayment<T>(
   id: number,
   action: string,
   fn: (p: Payment) => Promise<T>,
+  changesHold = false,
 ): Promise<T> {
-  // confirming or voiding changes the payment's hold
-  const p = await lockWithSettings(tx, ctx, merchantId, id, action === 'confirmed' || action === 'cancelled');
+  const p = await lockWithSettings(tx, ctx, merchantId, id, changesHold);
   if (p.face !== 'cloudpayments') throw new CoreError('PAYMENT_NOT_FOUND');
   try {
     return await fn(p);
@@ -79,16 +82,26 @@ export async function confirm(
   amount: AmountIn,
   jsonData: Json | undefined,
 ): Promise<Payment> {
-  return onPayment(tx, ctx, merchantId, id, 'confirmed', async (p) => {
-    const captured = await ctx.engine.payments.capture(tx, id, amount(p.currency) ?? null, merchantId);
-    if (jsonData === undefined) return captured;
-    return ctx.engine.payments.setMetadata(tx, captured, { ...captured.metadata, confirmJsonData: jsonData });
-  });
+  const changesHold = true;
+  return onPayment(
+    tx,
+    ctx,
+    merchantId,
+    id,
+    'confirmed',
+    async (p) => {
+      const captured = await ctx.engine.payments.capture(tx, id, amount(p.currency) ?? null, merchantId);
+      if (jsonData === undefined) return captured;
+      return ctx.engine.payments.setMetadata(tx, captured, { ...captured.metadata, confirmJsonData: jsonData });
+    },
+    changesHold,
+  );
 }
 
 /** Voids an authorization. */
 export async function voidPayment(tx: Tx, ctx: FaceContext, merchantId: string, id: number): Promise<Payment> {
-  return onPayment(tx, ctx, merchantId, id, 'cancelled', () => ctx.engine.payments.void(tx, id, { merchantId }));
+  const changesHold = true;
+  return onPayment(tx, ctx, merchantId, id, 'cancelled', () => ctx.engine.payments.void(tx, id, { merchantId }), changesHold);
 }
 
 /** Refunds all or part of a payment: the refund is a transaction of its own. */
