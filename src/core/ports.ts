@@ -266,6 +266,15 @@ export interface SettingRepo {
   setIfAbsent(key: string, value: string): Promise<string>;
 }
 
+/** Builds a face's query shape once per dialect, with `slot(i)` in place of its i-th value (`Tx.prepared`). */
+export type ShapeBuilder<Database, Row> = (db: Kysely<Database>, slot: (i: number) => never) => Compilable<Row>;
+
+/** `Tx.write`: a built query, or a prepared shape by its key. */
+export interface FaceWrite {
+  (query: Compilable<unknown> | CompiledQuery<unknown>): Promise<void>;
+  <Database>(key: string, build: ShapeBuilder<Database, unknown>, args: readonly unknown[]): Promise<void>;
+}
+
 /** One store transaction: every repository a command needs; what it changes commits together. */
 export interface Tx {
   readonly dialect: 'sqlite' | 'postgres';
@@ -306,23 +315,14 @@ export interface Tx {
    * and later calls only fill the slots (building and compiling a query costs more than SQLite takes to run it).
    * `key` names the shape and must be unique to it (a face prefixes its name). The rows as the database gives them.
    */
-  prepared<Database, Row>(
-    key: string,
-    build: (db: Kysely<Database>, slot: (i: number) => never) => Compilable<Row>,
-    args: readonly unknown[],
-  ): Promise<Row[]>;
+  prepared<Database, Row>(key: string, build: ShapeBuilder<Database, Row>, args: readonly unknown[]): Promise<Row[]>;
 
   /**
    * A face's write whose answer nobody reads (no RETURNING, no affected-row check): where the store can, it travels
    * with the transaction's next statement that needs an answer, or with its COMMIT (PostgreSQL; a failure then
    * fails that statement and the transaction); elsewhere it runs at once. With `key`, a prepared shape as above.
    */
-  write(query: Compilable<unknown> | CompiledQuery<unknown>): Promise<void>;
-  write<Database>(
-    key: string,
-    build: (db: Kysely<Database>, slot: (i: number) => never) => Compilable<unknown>,
-    args: readonly unknown[],
-  ): Promise<void>;
+  readonly write: FaceWrite;
 
   /**
    * Inserts a face's row (its columns as stored, an undefined one left to its default) as a write above, by a

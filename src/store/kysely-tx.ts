@@ -2,7 +2,7 @@
 // transaction changed, with the port's repositories over them (one module each under repos/, the dialect's own
 // under sqlite/ and postgres/).
 import type { Compilable, CompiledQuery, Kysely } from 'kysely';
-import type { SequenceRepo, Tx } from '../core/ports.js';
+import type { FaceWrite, SequenceRepo, ShapeBuilder, Tx } from '../core/ports.js';
 import { AccountDeltas } from './account-deltas.js';
 import { Queries, type Db, type DeferredWrites, type DialectOps, type IdSource } from './queries.js';
 import { ApiRequestRepository } from './repos/api-requests.js';
@@ -84,29 +84,19 @@ export class KyselyTx implements Tx {
   }
 
   /** A face's hot query by its prepared shape (prepared.ts): built and compiled once per dialect. */
-  async prepared<Database, Row>(
-    key: string,
-    build: (db: Kysely<Database>, slot: (i: number) => never) => Compilable<Row>,
-    args: readonly unknown[],
-  ): Promise<Row[]> {
+  async prepared<Database, Row>(key: string, build: ShapeBuilder<Database, Row>, args: readonly unknown[]): Promise<Row[]> {
     return (await this.q.prepared<Row>(key, (slot) => build(this.db<Database>(), slot as (i: number) => never), args)).rows;
   }
 
   /** A face's write whose answer nobody reads: deferred where the store defers writes (Queries.write). */
-  write(query: Compilable<unknown> | CompiledQuery<unknown>): Promise<void>;
-  write<Database>(
-    key: string,
-    build: (db: Kysely<Database>, slot: (i: number) => never) => Compilable<unknown>,
-    args: readonly unknown[],
-  ): Promise<void>;
-  write<Database>(
+  readonly write = ((
     query: Compilable<unknown> | CompiledQuery<unknown> | string,
-    build?: (db: Kysely<Database>, slot: (i: number) => never) => Compilable<unknown>,
+    build?: ShapeBuilder<unknown, unknown>,
     args?: readonly unknown[],
-  ): Promise<void> {
-    if (typeof query !== 'string') return this.q.write(query);
-    return this.q.writePrepared(query, (slot) => build!(this.db<Database>(), slot as (i: number) => never), args ?? []);
-  }
+  ) =>
+    typeof query !== 'string'
+      ? this.q.write(query)
+      : this.q.writePrepared(query, (slot) => build!(this.db(), slot as (i: number) => never), args ?? [])) as FaceWrite;
 
   /** A face's row inserted as a deferrable write, by a prepared shape per table and set of columns. */
   writeRow(table: string, row: object): Promise<void> {

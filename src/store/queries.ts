@@ -70,7 +70,7 @@ export class Queries {
     return this.write(compilePrepared(this.ops.name, key, build, args));
   }
 
-  /** Inserts a row whose columns are all given, as a deferrable write. */
+  /** Inserts a row (an undefined column left to its default) as a deferrable write, by a shape per set of columns. */
   writeRow(table: string, row: object): Promise<void> {
     const r = rowSlots(row);
     // (a face's table too: the query layer is typed by the core's tables only)
