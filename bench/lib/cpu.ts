@@ -13,7 +13,7 @@ function totalBusy(): { busy: number; steal: number; all: number } {
   return { busy: user + nice + system, steal, all };
 }
 
-/** utime + stime (clock ticks) of this process and all its descendants. */
+/** utime + stime + cutime + cstime (clock ticks) of this process and all its descendants. */
 function treeTicks(): number {
   const parent = new Map<number, number>();
   const ticks = new Map<number, number>();
@@ -23,7 +23,8 @@ function treeTicks(): number {
       const s = readFileSync(`/proc/${d}/stat`, 'utf8');
       const rest = s.slice(s.lastIndexOf(')') + 2).split(' ');
       parent.set(Number(d), Number(rest[1]));
-      ticks.set(Number(d), Number(rest[11]) + Number(rest[12]));
+      // with the time of its ended children it waited for (a PostgreSQL backend's, once it ends)
+      ticks.set(Number(d), Number(rest[11]) + Number(rest[12]) + Number(rest[13]) + Number(rest[14]));
     } catch {
       /* gone */
     }
@@ -90,7 +91,11 @@ export async function waitForQuiet(threshold: number, maxMs: number, onWait?: (f
   }
 }
 
-/** CPU seconds (user + system, every thread) used so far by each of these processes (absent when gone). */
+/**
+ * CPU seconds (user + system, every thread) used so far by each of these processes, with those of their children
+ * that have ended and been waited for (absent when gone). A PostgreSQL backend that ends hands its time to the
+ * postmaster this way, so the sum over a process tree counts every second once, whichever processes came and went.
+ */
 export function processCpuSeconds(pids: number[]): Map<number, number> {
   const hz = 100; // USER_HZ on Linux
   const out = new Map<number, number>();
@@ -98,7 +103,8 @@ export function processCpuSeconds(pids: number[]): Map<number, number> {
     try {
       const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
       const rest = s.slice(s.lastIndexOf(')') + 2).split(' ');
-      out.set(pid, (Number(rest[11]) + Number(rest[12])) / hz);
+      // utime, stime, cutime, cstime
+      out.set(pid, (Number(rest[11]) + Number(rest[12]) + Number(rest[13]) + Number(rest[14])) / hz);
     } catch {
       /* gone */
     }
@@ -106,13 +112,15 @@ export function processCpuSeconds(pids: number[]): Map<number, number> {
   return out;
 }
 
-/** CPU seconds used between two readings, over the processes present in both. */
+/**
+ * CPU seconds a process tree used between two readings, each reading taken over the tree's processes at its time
+ * (found again for the second): a process started in between counts all its time, and one that ended counts
+ * through its parent's share of ended children (processCpuSeconds), less what it had used before the first.
+ */
 export function cpuSecondsBetween(a: Map<number, number>, b: Map<number, number>): number {
   let sum = 0;
-  for (const [pid, v] of b) {
-    const before = a.get(pid);
-    if (before !== undefined) sum += v - before;
-  }
+  for (const v of b.values()) sum += v;
+  for (const v of a.values()) sum -= v;
   return sum;
 }
 

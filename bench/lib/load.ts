@@ -205,7 +205,7 @@ async function run(spec: LoadSpec, o: LoadOptions): Promise<LoadResult> {
       window.end = Date.now();
       measuring = false;
       finished = true;
-      snapshot = { cpu: cpuShares(cpu0, cpuSample()), server1: cpuPids.length ? processCpuSeconds(cpuPids) : null };
+      snapshot = { cpu: cpuShares(cpu0, cpuSample()), server1: cpuPids.length ? processCpuSeconds(o.cpuPids?.() ?? cpuPids) : null };
       inst.stop();
     }
   });

@@ -94,7 +94,7 @@ export async function measurePaced(spec: LoadSpec, rate: number, o: LoadOptions)
     window.end = Date.now();
     measuring = false;
     const cpu = cpuShares(cpu0, cpuSample());
-    const serverS = server0 ? cpuSecondsBetween(server0, processCpuSeconds(cpuPids)) : 0;
+    const serverS = server0 ? cpuSecondsBetween(server0, processCpuSeconds(o.cpuPids?.() ?? cpuPids)) : 0;
     await Promise.all([...inflight]);
     return resultOf({
       latencies: Float64Array.from(lat),

@@ -261,7 +261,7 @@ export async function postgresCeiling(
   await new Promise((r) => setTimeout(r, durationS * 1000));
   phase = 'stop';
   const seconds = (performance.now() - t0) / 1000;
-  const cpu = cpuSecondsBetween(cpu0, processCpuSeconds(pids));
+  const cpu = cpuSecondsBetween(cpu0, processCpuSeconds(descendantPids(/^postgres$/)));
   const counted = measured;
   await Promise.all(loops);
   await Promise.all(clients.map((c) => c.end()));

@@ -1,6 +1,6 @@
 // PostgreSQL (pg pool). Several gateway processes may share one database: row locks guard state changes,
 // workers claim rows with FOR UPDATE SKIP LOCKED, and uniqueness is enforced by constraints.
-import { CompiledQuery, Kysely, PostgresDialect, sql, type DatabaseConnection, type Driver } from 'kysely';
+import { CompiledQuery, Kysely, PostgresDialect, sql, type DatabaseConnection, type Driver, type QueryResult } from 'kysely';
 import pg from 'pg';
 import type { Store, Tx } from '../../core/ports.js';
 import { KyselyTx } from '../kysely-tx.js';
@@ -10,6 +10,7 @@ import type { CoreDatabase } from '../tables.js';
 import { accountTotalsSql } from './account-totals.js';
 import { postgresOps as ops } from './dialect-ops.js';
 import { ID_BLOCK_TABLES, IdBlocks, idSource } from './id-blocks.js';
+import { ReadCoalescer } from './read-coalescer.js';
 import { ATTACH_BATCH, batchedClient, type BatchHolder, type RoundTripStats, type StatementBatch } from './statement-batch.js';
 
 // int8 → bigint; numeric stays a string
@@ -34,6 +35,7 @@ function namedStatements(pool: pg.Pool, stats: RoundTripStats) {
     return name;
   };
   return {
+    nameOf,
     async connect() {
       const client = await pool.connect();
       const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
@@ -65,10 +67,15 @@ export async function openPostgresStore(opts: PostgresOptions): Promise<Store> {
     /* idle client errors are reported by the next query */
   });
   const stats: RoundTripStats = { roundTrips: 0, transactions: 0, recent: [] };
-  const dialect = new PostgresDialect({ pool: namedStatements(pool, stats) });
+  const named = namedStatements(pool, stats);
+  const dialect = new PostgresDialect({ pool: named });
   const db = new Kysely<CoreDatabase>({ dialect });
   await migrateToLatest(db, 'postgres', opts.migrations);
-  const store = new PostgresStore(db, dialect);
+  const coalescer = new ReadCoalescer(async (text, values) => {
+    const name = values === undefined ? undefined : named.nameOf(text);
+    return (await (name ? pool.query({ name, text, values }) : pool.query(text, values))) as pg.QueryResult | pg.QueryResult[];
+  }, stats);
+  const store = new PostgresStore(db, dialect, readsDb(db, dialect, coalescer));
   roundTripStats.set(store, stats);
   return store;
 }
@@ -88,6 +95,29 @@ export function postgresRoundTrips(store: Store): RoundTripStats | undefined {
  */
 function transactionDb(db: Kysely<CoreDatabase>, dialect: PostgresDialect, connection: DatabaseConnection): Kysely<CoreDatabase> {
   const executor = db.getExecutor().withConnectionProvider({ provideConnection: (consume) => consume(connection) });
+  return new Kysely<CoreDatabase>({ config: { dialect }, dialect, driver: NO_DRIVER, executor });
+}
+
+/**
+ * The query layer of reads outside a transaction: a plain read is held to travel with the other reads of the
+ * turn (read-coalescer.ts); any other statement takes a pooled connection for itself.
+ */
+function readsDb(db: Kysely<CoreDatabase>, dialect: PostgresDialect, coalescer: ReadCoalescer): Kysely<CoreDatabase> {
+  const pooled = db.getExecutor();
+  const connection: DatabaseConnection = {
+    async executeQuery<R>(q: CompiledQuery): Promise<QueryResult<R>> {
+      const held = coalescer.read(q.sql, q.parameters);
+      if (held === null) return pooled.provideConnection((c) => c.executeQuery<R>(q));
+      const { command, rowCount, rows } = await held;
+      return {
+        numAffectedRows:
+          command === 'INSERT' || command === 'UPDATE' || command === 'DELETE' || command === 'MERGE' ? BigInt(rowCount ?? 0) : undefined,
+        rows: (rows ?? []) as R[],
+      };
+    },
+    streamQuery: refuse,
+  };
+  const executor = pooled.withConnectionProvider({ provideConnection: (consume) => consume(connection) });
   return new Kysely<CoreDatabase>({ config: { dialect }, dialect, driver: NO_DRIVER, executor });
 }
 
@@ -118,6 +148,8 @@ class PostgresStore implements Store {
   constructor(
     private readonly db: Kysely<CoreDatabase>,
     private readonly kyselyDialect: PostgresDialect,
+    /** reads outside a transaction: held to travel together (read-coalescer.ts) */
+    private readonly readsDb: Kysely<CoreDatabase>,
   ) {}
 
   /**
@@ -157,8 +189,9 @@ class PostgresStore implements Store {
   }
 
   async read<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-    // no connection of its own: each statement takes one from the pool (and is counted as a read of one round trip)
-    const tx = new KyselyTx(this.db, ops);
+    // no connection of its own: its reads travel with the other reads of the turn, any other statement takes a
+    // pooled connection for itself
+    const tx = new KyselyTx(this.readsDb, ops);
     const r = await fn(tx);
     await tx.flushAccounts();
     return r;

@@ -31,6 +31,12 @@ export interface RoundTripStats {
 
 export const RECENT_KEPT = 256;
 
+/** Adds a transaction or a read to the store's recent ones (the oldest dropped past RECENT_KEPT). */
+export function recordRecent(stats: RoundTripStats, entry: RoundTripStats['recent'][number]): void {
+  stats.recent.push(entry);
+  if (stats.recent.length > RECENT_KEPT) stats.recent.shift();
+}
+
 type Send = (config: unknown, values?: unknown[]) => Promise<unknown>;
 
 /** A result of a query (the last statement's, when the text held several). */
@@ -247,9 +253,7 @@ export class StatementBatch {
   }
 
   private record(kind: 'transaction' | 'read', roundTrips: number, statements: string[]): void {
-    const recent = this.stats.recent;
-    recent.push({ kind, roundTrips, statements });
-    if (recent.length > RECENT_KEPT) recent.shift();
+    recordRecent(this.stats, { kind, roundTrips, statements });
   }
 
   private note(text: string): void {
