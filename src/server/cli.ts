@@ -2,7 +2,7 @@
 // The `polypay` command line.
 import { Command } from 'commander';
 import { startGateway } from './gateway.js';
-import { configFromEnv, parseCount, parseList, parsePort, parseSwitch, parseTrustProxy } from './config.js';
+import { configFromEnv, parseCount, parseList, parsePoolSize, parsePort, parseSwitch, parseTrustProxy } from './config.js';
 import { registerAdminCommands } from './cli-admin.js';
 import { banner } from './banner.js';
 import { trustInstructions } from './tls/trust-commands.js';
@@ -12,6 +12,7 @@ interface StartFlags {
   host?: string;
   dataDir?: string;
   databaseUrl?: string;
+  pgPoolSize?: string;
   seed?: string;
   publicUrl?: string;
   logLevel?: string;
@@ -39,6 +40,7 @@ program
   .option('--host <host>', 'interface to bind (env POLYPAY_HOST)')
   .option('-d, --data-dir <dir>', 'SQLite data folder (env POLYPAY_DATA_DIR)')
   .option('--database-url <url>', 'PostgreSQL URL (env DATABASE_URL)')
+  .option('--pg-pool-size <n>', 'PostgreSQL connections per process at most (env POLYPAY_PG_POOL_SIZE; default 16)')
   .option('-s, --seed <file>', 'seed file, JSON or YAML (env POLYPAY_SEED)')
   .option('--public-url <url>', 'base URL browsers and merchants reach the gateway at')
   .option('--log-level <level>', 'log level', undefined)
@@ -73,6 +75,7 @@ program
       host: o.host,
       dataDir: o.dataDir,
       databaseUrl: o.databaseUrl,
+      pgPoolSize: o.pgPoolSize === undefined ? undefined : parsePoolSize(o.pgPoolSize, '--pg-pool-size'),
       seedFile: o.seed,
       publicUrl: o.publicUrl,
       logLevel: o.logLevel,

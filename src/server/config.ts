@@ -10,6 +10,8 @@ export interface GatewayConfig {
   /** SQLite data folder, or ':memory:' */
   dataDir: string;
   databaseUrl: string | undefined;
+  /** PostgreSQL connections this process keeps at most (its transactions, and its reads' round trips) */
+  pgPoolSize: number;
   seedFile: string | undefined;
   /** hex or base64 32-byte vault master key(s); the last is current */
   masterKeys: string[];
@@ -54,6 +56,7 @@ export const DEFAULT_CONNECTION_TIMEOUT_MS = 120_000;
 export const DEFAULT_KEEP_ALIVE_TIMEOUT_MS = 72_000;
 export const DEFAULT_MAX_CONNECTIONS = 4096;
 export const DEFAULT_TLS_PORT = 8443;
+export const DEFAULT_PG_POOL_SIZE = 16;
 
 /** `1`, `true`, `on`, `yes` → true; `0`, `false`, `off`, `no` → false; empty or absent → undefined. */
 export function parseSwitch(v: string | undefined, name: string): boolean | undefined {
@@ -92,6 +95,13 @@ export function parseCount(v: string | undefined, name: string, fallback: number
 }
 
 /** A TCP port, 0 to 65535 (0: a free one). */
+/** A PostgreSQL pool size: at least 1 (a transaction needs a connection). */
+export function parsePoolSize(v: string | undefined, name: string): number {
+  const n = parseCount(v, name, DEFAULT_PG_POOL_SIZE);
+  if (n < 1) throw new Error(`${name} must be at least 1 (got ${JSON.stringify(v)})`);
+  return n;
+}
+
 export function parsePort(v: string | undefined, name: string, fallback: number): number {
   const n = parseCount(v, name, fallback);
   if (n > 65535) throw new Error(`${name} must be a port, 0 to 65535 (got ${JSON.stringify(v)})`);
@@ -110,6 +120,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, overrides: P
     publicUrl: env.POLYPAY_PUBLIC_URL || undefined,
     dataDir: env.POLYPAY_DATA_DIR ?? './data',
     databaseUrl: env.DATABASE_URL || undefined,
+    pgPoolSize: parsePoolSize(env.POLYPAY_PG_POOL_SIZE, 'POLYPAY_PG_POOL_SIZE'),
     seedFile: env.POLYPAY_SEED || undefined,
     masterKeys: (env.POLYPAY_MASTER_KEYS ?? env.POLYPAY_MASTER_KEY ?? '')
       .split(',')

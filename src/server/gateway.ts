@@ -112,6 +112,7 @@ export class Gateway {
       });
     this.store = await openStore({
       databaseUrl: this.config.databaseUrl,
+      pgPoolSize: this.config.pgPoolSize,
       dataDir: this.config.dataDir,
       migrations: migrationsFor(this.faces),
     });

@@ -8,6 +8,8 @@ import { DATABASE_FILE, secureDataFolder } from './sqlite/data-folder.js';
 export interface StoreConfig {
   /** postgres://... selects PostgreSQL */
   databaseUrl?: string | undefined;
+  /** PostgreSQL: connections kept at most (default 16) */
+  pgPoolSize?: number | undefined;
   /** data folder for SQLite; ':memory:' for an in-memory database */
   dataDir?: string | undefined;
   /** the core's migrations and those of the faces served (migrations.ts `migrationsFor`) */
@@ -15,7 +17,7 @@ export interface StoreConfig {
 }
 
 export async function openStore(cfg: StoreConfig): Promise<Store> {
-  if (cfg.databaseUrl) return openPostgresStore({ url: cfg.databaseUrl, migrations: cfg.migrations });
+  if (cfg.databaseUrl) return openPostgresStore({ url: cfg.databaseUrl, migrations: cfg.migrations, poolSize: cfg.pgPoolSize });
   const dir = cfg.dataDir ?? './data';
   if (dir === ':memory:') return openSqliteStore({ file: ':memory:', migrations: cfg.migrations });
   // the folder holds every secret: 0700, its files 0600 (also a folder an earlier version left readable)

@@ -58,7 +58,8 @@ export interface PostgresOptions {
   url: string;
   /** the core's migrations and the faces' (migrations.ts `migrationsFor`) */
   migrations: Migrations;
-  poolSize?: number;
+  /** connections kept at most (default 16) */
+  poolSize?: number | undefined;
 }
 
 export async function openPostgresStore(opts: PostgresOptions): Promise<Store> {
