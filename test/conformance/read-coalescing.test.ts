@@ -64,6 +64,19 @@ describe.each(STORES)('reads made at the same time on %s', (kind) => {
     }
   });
 
+  it('reads by keys that hold quotes, backslashes, dollars and comment marks, travelling with others, exactly', async () => {
+    const keys = [`it's`, `a "b"`, `back\\slash \\' E'\\x41'`, `$1 $$ $tag$`, `-- comment`, `/* c */ ; select 1`, `ünï 💳`, `plain`];
+    await store.transaction(async (tx) => {
+      for (const [i, id] of keys.entries()) await tx.merchants.insert({ id, name: `merchant ${i}`, settings: { id }, createdAt: 1 });
+    });
+    let got: Array<{ id: string; name: string } | undefined> = [];
+    const trips = await readTrips(async () => {
+      got = await Promise.all([...keys, 'absent'].map((id) => store.read((tx) => tx.merchants.get(id))));
+    });
+    expect(got.map((m) => m && [m.id, m.name])).toEqual([...keys.map((id, i) => [id, `merchant ${i}`]), undefined]);
+    if (trips) expect(trips.map((t) => t.length)).toEqual([keys.length + 1]);
+  });
+
   it('fails only the read that fails: the others made with it get their rows', async () => {
     let settled: PromiseSettledResult<unknown>[] = [];
     const trips = await readTrips(async () => {
