@@ -94,7 +94,6 @@ export function parseCount(v: string | undefined, name: string, fallback: number
   return n;
 }
 
-/** A TCP port, 0 to 65535 (0: a free one). */
 /** A PostgreSQL pool size: at least 1 (a transaction needs a connection). */
 export function parsePoolSize(v: string | undefined, name: string): number {
   const n = parseCount(v, name, DEFAULT_PG_POOL_SIZE);
@@ -102,6 +101,7 @@ export function parsePoolSize(v: string | undefined, name: string): number {
   return n;
 }
 
+/** A TCP port, 0 to 65535 (0: a free one). */
 export function parsePort(v: string | undefined, name: string, fallback: number): number {
   const n = parseCount(v, name, fallback);
   if (n > 65535) throw new Error(`${name} must be a port, 0 to 65535 (got ${JSON.stringify(v)})`);

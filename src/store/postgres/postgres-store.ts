@@ -109,12 +109,8 @@ function readsDb(db: Kysely<CoreDatabase>, dialect: PostgresDialect, coalescer: 
     async executeQuery<R>(q: CompiledQuery): Promise<QueryResult<R>> {
       const held = coalescer.read(q.sql, q.parameters);
       if (held === null) return pooled.provideConnection((c) => c.executeQuery<R>(q));
-      const { command, rowCount, rows } = await held;
-      return {
-        numAffectedRows:
-          command === 'INSERT' || command === 'UPDATE' || command === 'DELETE' || command === 'MERGE' ? BigInt(rowCount ?? 0) : undefined,
-        rows: (rows ?? []) as R[],
-      };
+      // a plain read: rows, and no affected-row count
+      return { rows: ((await held).rows ?? []) as R[] };
     },
     streamQuery: refuse,
   };

@@ -64,7 +64,7 @@ export class ReadCoalescer {
 
   private async trip(group: Held[]): Promise<void> {
     if (group.length === 1) return this.alone(group[0]!);
-    let results: pg.QueryResult[];
+    let results: pg.QueryResult[] = [];
     try {
       const r = await this.roundTrip(
         group.map((h) => h.inlined).join(';\n'),
@@ -72,11 +72,12 @@ export class ReadCoalescer {
       );
       results = Array.isArray(r) ? r : [r];
     } catch {
-      // one statement failed and stopped the rest: each is sent again on its own, for its own answer
-      await Promise.all(group.map((h) => this.alone(h)));
-      return;
+      // one statement failed and stopped the rest (handled below)
     }
-    group.forEach((h, i) => h.resolve(results[i]!));
+    // every statement answered, one result each: each read its own. Otherwise each is sent again on its own, for its
+    // own answer or error
+    if (results.length === group.length) group.forEach((h, i) => h.resolve(results[i]!));
+    else await Promise.all(group.map((h) => this.alone(h)));
   }
 
   private async alone(h: Held): Promise<void> {
