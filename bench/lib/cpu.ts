@@ -13,18 +13,30 @@ function totalBusy(): { busy: number; steal: number; all: number } {
   return { busy: user + nice + system, steal, all };
 }
 
-/** utime + stime + cutime + cstime (clock ticks) of this process and all its descendants. */
+/** The fields of /proc/<pid>/stat after the command name (its first, the state, is field 3). */
+function statFields(pid: number | string): string[] {
+  const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return s.slice(s.lastIndexOf(')') + 2).split(' ');
+}
+
+/**
+ * utime + stime + cutime + cstime (clock ticks): a process's own CPU time with that of the ended children it waited
+ * for (a PostgreSQL backend's, once it ends, goes to the postmaster).
+ */
+function ticksWithEndedChildren(rest: string[]): number {
+  return Number(rest[11]) + Number(rest[12]) + Number(rest[13]) + Number(rest[14]);
+}
+
+/** CPU ticks (ticksWithEndedChildren) of this process and all its descendants. */
 function treeTicks(): number {
   const parent = new Map<number, number>();
   const ticks = new Map<number, number>();
   for (const d of readdirSync('/proc')) {
     if (!/^\d+$/.test(d)) continue;
     try {
-      const s = readFileSync(`/proc/${d}/stat`, 'utf8');
-      const rest = s.slice(s.lastIndexOf(')') + 2).split(' ');
+      const rest = statFields(d);
       parent.set(Number(d), Number(rest[1]));
-      // with the time of its ended children it waited for (a PostgreSQL backend's, once it ends)
-      ticks.set(Number(d), Number(rest[11]) + Number(rest[12]) + Number(rest[13]) + Number(rest[14]));
+      ticks.set(Number(d), ticksWithEndedChildren(rest));
     } catch {
       /* gone */
     }
@@ -101,10 +113,7 @@ export function processCpuSeconds(pids: number[]): Map<number, number> {
   const out = new Map<number, number>();
   for (const pid of pids) {
     try {
-      const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const rest = s.slice(s.lastIndexOf(')') + 2).split(' ');
-      // utime, stime, cutime, cstime
-      out.set(pid, (Number(rest[11]) + Number(rest[12]) + Number(rest[13]) + Number(rest[14])) / hz);
+      out.set(pid, ticksWithEndedChildren(statFields(pid)) / hz);
     } catch {
       /* gone */
     }

@@ -95,6 +95,11 @@ export function postgresRoundTrips(store: Store): RoundTripStats | undefined {
  * statements in the order it was given them.) It opens no connection or transaction of its own.
  */
 function transactionDb(db: Kysely<CoreDatabase>, dialect: PostgresDialect, connection: DatabaseConnection): Kysely<CoreDatabase> {
+  return overConnection(db, dialect, connection);
+}
+
+/** A query layer whose every statement goes to this one connection object (which opens no transaction). */
+function overConnection(db: Kysely<CoreDatabase>, dialect: PostgresDialect, connection: DatabaseConnection): Kysely<CoreDatabase> {
   const executor = db.getExecutor().withConnectionProvider({ provideConnection: (consume) => consume(connection) });
   return new Kysely<CoreDatabase>({ config: { dialect }, dialect, driver: NO_DRIVER, executor });
 }
@@ -114,8 +119,7 @@ function readsDb(db: Kysely<CoreDatabase>, dialect: PostgresDialect, coalescer: 
     },
     streamQuery: refuse,
   };
-  const executor = pooled.withConnectionProvider({ provideConnection: (consume) => consume(connection) });
-  return new Kysely<CoreDatabase>({ config: { dialect }, dialect, driver: NO_DRIVER, executor });
+  return overConnection(db, dialect, connection);
 }
 
 const refuse = (): never => {
