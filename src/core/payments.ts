@@ -54,6 +54,9 @@ export type AuthorizeResult =
 
 export const PAYMENT_SUBJECT = 'payment';
 
+/** What a command changes on a payment it locks: its hold (a capture, a void), its refunds, or something else. */
+export type PaymentChange = 'hold' | 'refund' | 'other';
+
 export interface PaymentsDeps {
   clock: Clock;
   ledger: Ledger;
@@ -88,12 +91,18 @@ export class Payments {
   }
 
   /**
-   * The payment locked for a change of its hold (a capture, a void): where reads travel together, its hold is read
-   * in the same round trip as the lock, ahead of the ledger's use of it.
+   * The payment locked for a change. Where reads travel together (`Tx.together`), what that change needs next is
+   * read in the same round trip as the lock, ahead of its use: for a capture or a void the payment's hold (locked
+   * too, so that its state change waits for no answer), for a refund the merchant's accounts in the payment's
+   * currency and the refund's id (an id drawn for a refund then refused is a gap).
    */
-  async lockWithHold(tx: Tx, id: number, merchantId?: string): Promise<Payment> {
-    if (!tx.together) return this.lock(tx, id, merchantId);
-    const [p] = await tx.together(() => Promise.all([this.lock(tx, id, merchantId), tx.ledger.readPaymentHoldAhead(id)]));
+  async lockFor(tx: Tx, id: number, change: PaymentChange, merchantId?: string): Promise<Payment> {
+    if (!tx.together || change === 'other') return this.lock(tx, id, merchantId);
+    const ahead = (): Array<Promise<void>> =>
+      change === 'hold'
+        ? [tx.ledger.lockPaymentHold(id)]
+        : [tx.ledger.readPaymentAccountsAhead(id), ...(tx.sequences.drawAhead ? [tx.sequences.drawAhead()] : [])];
+    const [p] = await tx.together(() => Promise.all([this.lock(tx, id, merchantId), ...ahead()]));
     return p;
   }
 

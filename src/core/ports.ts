@@ -83,6 +83,11 @@ export interface SequenceRepo {
    * transaction; false where drawing is a write of the transaction (SQLite, where it costs no round trip).
    */
   readonly drawnInReads: boolean;
+  /**
+   * Where the sequence is drawn in reads: draws the next id now, among reads made together, and answers the
+   * transaction's next `nextTransactionId` with it. An id drawn and never asked for is a gap.
+   */
+  drawAhead?(): Promise<void>;
 }
 
 export interface MerchantRepo {
@@ -120,11 +125,19 @@ export interface LedgerRepo {
   insertTransfer(t: Omit<LedgerTransfer, 'id'>): Promise<number>;
   getTransfer(id: number): Promise<LedgerTransfer | undefined>;
   /**
-   * Reads a payment's hold (its `holdTransferId`) ahead of its use in this transaction, so that the next
-   * `getTransfer` of it answers without a statement: made with the payment's lock, among reads made together. The
-   * row is read, not held: a change to it stays a checked update.
+   * Locks a payment's hold (its `holdTransferId`) for the rest of the transaction where the dialect has row locks,
+   * so that another transaction cannot settle it meanwhile: made with the payment's lock, among reads made together.
+   * Where the store remembers the rows a transaction holds (PostgreSQL), `getTransfer` of it then answers without a
+   * statement and its state change (`setPendingState`) waits for no answer.
    */
-  readPaymentHoldAhead(paymentId: number): Promise<void>;
+  lockPaymentHold(paymentId: number): Promise<void>;
+  /**
+   * Reads the accounts of a payment's merchant in the payment's currency ahead of their use in this transaction,
+   * among reads made together, where the store keeps what a transaction read of them (PostgreSQL): `findAccount` of
+   * them then answers without a statement. They are read, not locked, as `findAccount` reads them. Elsewhere it
+   * reads nothing, and the accounts are read when used.
+   */
+  readPaymentAccountsAhead(paymentId: number): Promise<void>;
   setPendingState(id: number, from: 'pending', to: 'posted' | 'voided'): Promise<boolean>;
   listTransfersByRef(refType: string, refId: string): Promise<LedgerTransfer[]>;
   /** totals of all transfers touching each account, for invariant checks */

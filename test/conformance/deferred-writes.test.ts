@@ -140,7 +140,7 @@ describe.each(STORES)('deferred writes on %s', (kind) => {
     expect(await store.read((tx) => jobRefs(tx, 'test.savepoint'))).toEqual(['after-rollback', 'before']);
   });
 
-  it("reads a payment's hold ahead once, and a change to it made after stays a checked update", async () => {
+  it("locks a payment's hold with it: another transaction cannot settle it meanwhile, and its state is known", async () => {
     const hold = await store.transaction(async (tx) => {
       const id = await tx.ledger.insertTransfer({
         kind: 'pending',
@@ -158,21 +158,72 @@ describe.each(STORES)('deferred writes on %s', (kind) => {
       await tx.payments.insert({ ...payment(5050), status: 'authorized', holdTransferId: id });
       return id;
     });
+    // PostgreSQL: a second connection asking for the hold's row at once is refused while the first holds it
+    // (SQLite's single writer cannot interleave: there the lock is the writer's)
+    const tryLock = () =>
+      store.transaction((other) => sql`select id from ledger_transfers where id = ${hold} for update nowait`.execute(other.db<any>()));
     const seen = await store.transaction(async (tx) => {
-      await tx.ledger.readPaymentHoldAhead(5050);
+      await tx.ledger.lockPaymentHold(5050);
+      const refused = kind === 'postgres' ? await tryLock().then(() => 'granted', (e: Error) => e.message) : 'not asked';
       const first = await tx.ledger.getTransfer(hold);
-      // another transaction settles the hold meanwhile (PostgreSQL: a second connection; SQLite's single writer
-      // cannot interleave, so there the transaction itself does)
-      if (kind === 'postgres') await store.transaction((other) => other.ledger.setPendingState(hold, 'pending', 'voided'));
-      else await tx.ledger.setPendingState(hold, 'pending', 'voided');
+      const posted = await tx.ledger.setPendingState(hold, 'pending', 'posted');
       const again = await tx.ledger.getTransfer(hold);
-      return { first, again, posted: await tx.ledger.setPendingState(hold, 'pending', 'posted') };
+      return { refused, first, posted, again, voided: await tx.ledger.setPendingState(hold, 'pending', 'voided') };
     });
+    if (kind === 'postgres') expect(seen.refused).toMatch(/could not obtain lock/);
     expect(seen.first).toMatchObject({ id: hold, amount: 500n, pendingState: 'pending' });
-    // answered once: read again, it is the hold as it is now
-    expect(seen.again?.pendingState).toBe('voided');
-    expect(seen.posted).toBe(false);
-    expect((await store.read((tx) => tx.ledger.getTransfer(hold)))?.pendingState).toBe('voided');
+    expect(seen.posted).toBe(true);
+    expect(seen.again?.pendingState).toBe('posted');
+    expect(seen.voided).toBe(false);
+    expect((await store.read((tx) => tx.ledger.getTransfer(hold)))?.pendingState).toBe('posted');
+    // released with the COMMIT
+    if (kind === 'postgres') await tryLock();
+    // a payment without a hold, or none at all: nothing to lock
+    await store.transaction(async (tx) => {
+      await tx.ledger.lockPaymentHold(501);
+      await tx.ledger.lockPaymentHold(999_999);
+    });
+  });
+
+  it("reads a payment's accounts ahead of their use, and draws an id ahead of its use", async () => {
+    const account = (id: string, kind: string, credits: bigint) => ({
+      id,
+      merchantId: 'm_deferred',
+      currency: 'RUB',
+      kind,
+      debitsPending: 0n,
+      debitsPosted: 0n,
+      creditsPending: 0n,
+      creditsPosted: credits,
+      createdAt: 1,
+    });
+    await store.transaction(async (tx) => {
+      await tx.ledger.insertAccount(account('acc_ahead_avail', 'available', 700n));
+      await tx.ledger.insertAccount(account('acc_ahead_net', 'network', 0n));
+      await tx.payments.insert(payment(5060));
+    });
+    const seen = await store.transaction(async (tx) => {
+      const firstId = await tx.sequences.nextTransactionId();
+      await tx.ledger.readPaymentAccountsAhead(5060);
+      await tx.sequences.drawAhead?.();
+      await tx.ledger.addToAccount('acc_ahead_avail', { creditsPosted: 5n });
+      return {
+        firstId,
+        available: await tx.ledger.findAccount('m_deferred', 'RUB', 'available'),
+        network: await tx.ledger.findAccount('m_deferred', 'RUB', 'network'),
+        ids: [await tx.sequences.nextTransactionId(), await tx.sequences.nextTransactionId()],
+      };
+    });
+    expect(seen.available).toMatchObject({ id: 'acc_ahead_avail', creditsPosted: 705n });
+    expect(seen.network).toMatchObject({ id: 'acc_ahead_net', creditsPosted: 0n });
+    // drawn in order: the id drawn ahead first, then the next
+    expect(seen.ids).toEqual([seen.firstId + 1, seen.firstId + 2]);
+    if (kind === 'postgres') {
+      // the accounts were read once (ahead), and three ids drawn for the three asked for
+      const statements = postgresRoundTrips(store)!.recent.filter((t) => t.kind === 'transaction').at(-1)!.statements;
+      expect(statements.filter((st) => /from "accounts"/.test(st))).toHaveLength(1);
+      expect(statements.filter((st) => /nextval/.test(st))).toHaveLength(3);
+    }
   });
 
   it('reads back a payment and a hold it holds as written, and a rollback to a savepoint undoes them', async () => {
@@ -243,7 +294,7 @@ describe.each(STORES.filter((k) => k === 'postgres'))('round trips per command o
     return { tx, roundTrips: tx.map((t) => t.roundTrips), reads: mine.filter((t) => t.kind === 'read') };
   }
 
-  it('takes 2 round trips for a token charge, 3 for a refund, 3 for a confirmation, and 2 for a status read', async () => {
+  it('takes 2 round trips for a token charge, 2 for a refund, 2 for a confirmation, and 2 for a status read', async () => {
     const token = await cpToken(g.h.url, SHOP, 'round_trips');
     const charge = { Amount: 10, Currency: 'RUB', AccountId: 'round_trips', Token: token, IpAddress: '127.0.0.1' };
     // the process's first charge claims its blocks of transfer and event ids (a round trip each, once per block)
@@ -274,19 +325,24 @@ describe.each(STORES.filter((k) => k === 'postgres'))('round trips per command o
     const r = await measure(/^insert into "refunds"/, async () =>
       expect((await post('/payments/refund', { TransactionId: id, Amount: 5 })).Success).toBe(true),
     );
-    // the payment locked with the merchant's notification settings (with BEGIN); the refund's id with the accounts;
+    // the payment locked with the merchant's notification settings, its accounts and the refund's id (with BEGIN);
     // everything written, with COMMIT
-    expect(r.roundTrips).toEqual([3]);
+    expect(r.roundTrips).toEqual([2]);
     expect(r.tx[0]!.statements.filter((st) => /cloudpayments_notifications/.test(st))).toHaveLength(1);
+    expect(r.tx[0]!.statements.filter((st) => /from "accounts"/.test(st))).toHaveLength(1);
     expect(r.tx[0]!.statements.filter((st) => /^select \* from "payments"/.test(st))).toEqual([expect.stringMatching(/for update/)]);
     const auth = await post('/payments/tokens/auth', charge);
     expect(auth.Success).toBe(true);
     const confirmed = await measure(/^update "ledger_transfers" set "pending_state"/, async () =>
       expect((await post('/payments/confirm', { TransactionId: auth.Model.TransactionId, Amount: 10 })).Success).toBe(true),
     );
-    // the payment locked with the settings and its hold read ahead (with BEGIN); the hold marked posted (its change
-    // checked); everything else written, with COMMIT
-    expect(confirmed.roundTrips).toEqual([3]);
+    // the payment and its hold locked, with the settings (with BEGIN); the hold marked posted and everything else
+    // written, with COMMIT
+    expect(confirmed.roundTrips).toEqual([2]);
+    // (the hold read once, by the payment: its lock is pinned by the test above)
+    expect(confirmed.tx[0]!.statements.filter((st) => /from "ledger_transfers"/.test(st))).toEqual([
+      expect.stringMatching(/^select \* from "ledger_transfers" where "id" = \(select "hold_transfer_id" from "p/),
+    ]);
     const s = await measure(/^$/, async () => expect((await post('/payments/get', { TransactionId: id })).Success).toBe(true));
     const own = s.reads.filter((x) => x.statements.some((st) => /"credentials"|"merchants"|"payments"/.test(st)));
     // outside a transaction: the terminal's credential with its merchant (one statement), then the payment

@@ -18,13 +18,11 @@ import { accounts, ledgerTransfers } from '../tables.js';
 const TRANSFER_COLUMNS = ledgerTransfers.columns.length;
 
 export class LedgerRepository implements LedgerRepo {
-  /** the transfers this transaction inserted, as written (PostgreSQL transactions only) */
+  /** the transfers this transaction inserted or locked, as it last wrote them (PostgreSQL transactions only) */
   private readonly own: OwnRows<number, Record<string, unknown>> | null;
   /** the accounts of an owner in a currency, as read together (PostgreSQL transactions only) */
   private readonly siblings: Map<string, Array<Record<string, unknown>>> | null;
   private siblingsUndo = 0;
-  /** transfers read ahead of their use (readPaymentHoldAhead), each answered once */
-  private readonly ahead: OwnRows<number, Record<string, unknown>> | null;
 
   constructor(
     private readonly q: Queries,
@@ -33,7 +31,15 @@ export class LedgerRepository implements LedgerRepo {
     this.own = q.deferred ? new OwnRows(q.deferred) : null;
     this.siblings = q.deferred ? new Map() : null;
     this.siblingsUndo = q.deferred?.undoCount ?? 0;
-    this.ahead = q.deferred ? new OwnRows(q.deferred) : null;
+  }
+
+  /** the accounts read together so far, forgotten when a rollback to a savepoint may have undone one inserted */
+  private siblingsNow(): Map<string, Array<Record<string, unknown>>> | null {
+    if (this.siblings && this.q.deferred!.undoCount !== this.siblingsUndo) {
+      this.siblings.clear();
+      this.siblingsUndo = this.q.deferred!.undoCount;
+    }
+    return this.siblings;
   }
 
   private account(r: object): LedgerAccount {
@@ -45,14 +51,10 @@ export class LedgerRepository implements LedgerRepo {
     return r && this.account(r);
   }
   async findAccount(merchantId: string, currency: string, kind: string): Promise<LedgerAccount | undefined> {
-    if (this.siblings) {
-      // an account inserted under a savepoint and rolled back is gone again
-      if (this.q.deferred!.undoCount !== this.siblingsUndo) {
-        this.siblings.clear();
-        this.siblingsUndo = this.q.deferred!.undoCount;
-      }
-      const key = `${merchantId}\u0000${currency}`;
-      let rows = this.siblings.get(key);
+    const siblings = this.siblingsNow();
+    if (siblings) {
+      const key = ownerKey(merchantId, currency);
+      let rows = siblings.get(key);
       if (!rows) {
         // one round trip for the owner's accounts in that currency: a payment reads its available account and
         // its network account one after the other (they are read, not locked: as of this statement, as each
@@ -64,7 +66,7 @@ export class LedgerRepository implements LedgerRepo {
             [merchantId, currency],
           )
         ).rows as Array<Record<string, unknown>>;
-        this.siblings.set(key, rows);
+        siblings.set(key, rows);
       }
       const r = rows.find((x) => x.kind === kind);
       if (r) return this.account(r);
@@ -82,6 +84,27 @@ export class LedgerRepository implements LedgerRepo {
       [merchantId, currency, kind],
     );
     return r && this.account(r);
+  }
+  async readPaymentAccountsAhead(paymentId: number): Promise<void> {
+    const siblings = this.siblingsNow();
+    if (!siblings) return;
+    const ofPayment = (column: 'merchant_id' | 'currency', slot: SlotOf) =>
+      this.q.db.selectFrom('payments').select(column).where('id', '=', slot(0));
+    const rows = (
+      await this.q.prepared(
+        'accounts.ofPayment',
+        (slot) =>
+          this.q.db
+            .selectFrom('accounts')
+            .selectAll()
+            .where('merchant_id', '=', ofPayment('merchant_id', slot))
+            .where('currency', '=', ofPayment('currency', slot)),
+        [paymentId],
+      )
+    ).rows as Array<Record<string, unknown>>;
+    // all of one owner and currency (none when there is no such payment, and then nothing is known)
+    const first = rows[0];
+    if (first) siblings.set(ownerKey(String(first.merchant_id), String(first.currency)), rows);
   }
   async lockAccount(id: string): Promise<LedgerAccount | undefined> {
     // a locked account is read again, never from what was read before the lock
@@ -157,12 +180,6 @@ export class LedgerRepository implements LedgerRepo {
   async getTransfer(id: number): Promise<LedgerTransfer | undefined> {
     const own = this.own?.get(id);
     if (own) return ledgerTransfers.read(own);
-    const ahead = this.ahead?.get(id);
-    if (ahead) {
-      // once: a change the transaction makes to it next is not reflected in what was read
-      this.ahead!.forget(id);
-      return ledgerTransfers.read(ahead);
-    }
     const r = await this.q.first(
       'transfers.get',
       (slot) => this.q.db.selectFrom('ledger_transfers').selectAll().where('id', '=', slot(0)),
@@ -170,17 +187,20 @@ export class LedgerRepository implements LedgerRepo {
     );
     return r && ledgerTransfers.read(r);
   }
-  async readPaymentHoldAhead(paymentId: number): Promise<void> {
+  async lockPaymentHold(paymentId: number): Promise<void> {
     const r = await this.q.first(
-      'transfers.holdOfPayment',
+      'transfers.lockHoldOfPayment',
       (slot) =>
-        this.q.db
-          .selectFrom('ledger_transfers')
-          .selectAll()
-          .where('id', '=', (eb) => eb.selectFrom('payments').select('hold_transfer_id').where('id', '=', slot(0))),
+        this.q.ops.forUpdate(
+          this.q.db
+            .selectFrom('ledger_transfers')
+            .selectAll()
+            .where('id', '=', (eb) => eb.selectFrom('payments').select('hold_transfer_id').where('id', '=', slot(0))),
+        ),
       [paymentId],
     );
-    if (r && this.ahead) this.ahead.set(Number(r.id), r);
+    // held until the COMMIT: what it is now is what this transaction last wrote to it
+    if (r && this.own) this.own.set(Number(r.id), r);
   }
   async setPendingState(id: number, from: 'pending', to: 'posted' | 'voided'): Promise<boolean> {
     const build = (slot: SlotOf) =>
@@ -191,7 +211,8 @@ export class LedgerRepository implements LedgerRepo {
         .where('pending_state', '=', slot(2));
     const own = this.own?.get(id);
     if (own) {
-      // a transfer of this transaction: whether the update matches is known here, and nobody waits for it
+      // a transfer this transaction inserted or locked: whether the update matches is known here, and nobody waits
+      // for it
       if (own.pending_state !== from) return false;
       await this.q.writePrepared('transfers.setPendingState', build, [to, id, from]);
       this.own!.set(id, { ...own, pending_state: to });
@@ -257,6 +278,8 @@ const TRANSFER_TOTALS = sql`
            case when kind in ('posted', 'post_pending') then amount else 0 end
       from ledger_transfers
   ) t group by account_id`;
+
+const ownerKey = (merchantId: string, currency: string) => `${merchantId}\u0000${currency}`;
 
 /** SQLite's sum() refuses a total past the 64-bit range; the guards keep every account's within it. */
 function overflowAsInvariant(e: unknown): never {

@@ -4,7 +4,7 @@
 import { DAY } from '../../../core/clock.js';
 import { CoreError, isCoreError } from '../../../core/errors.js';
 import type { Json, Payment, Refund } from '../../../core/model.js';
-import type { AuthorizeResult } from '../../../core/payments.js';
+import type { AuthorizeResult, PaymentChange } from '../../../core/payments.js';
 import type { Tx } from '../../../core/ports.js';
 import type { FaceContext } from '../../face.js';
 import { CpError } from '../http.js';
@@ -23,9 +23,9 @@ export type AmountIn = (currency: string) => bigint | undefined;
  * together share a round trip (PostgreSQL), the merchant's notification settings are read with the lock and handed
  * to the transaction, whose notifications are rendered from them at its end without a read of their own.
  */
-async function lockWithSettings(tx: Tx, ctx: FaceContext, merchantId: string, id: number, withHold: boolean): Promise<Payment> {
-  // (a capture or a void: the payment's hold too)
-  const lock = () => (withHold ? ctx.engine.payments.lockWithHold(tx, id, merchantId) : ctx.engine.payments.lock(tx, id, merchantId));
+async function lockWithSettings(tx: Tx, ctx: FaceContext, merchantId: string, id: number, change: PaymentChange): Promise<Payment> {
+  // (with what the change needs next: a capture's or a void's hold, a refund's accounts and id)
+  const lock = () => ctx.engine.payments.lockFor(tx, id, change, merchantId);
   if (!tx.together) return lock();
   const [p, settings] = await tx.together(() => Promise.all([lock(), cpStore.getAllSettings(tx, merchantId)]));
   cpStore.carrySettings(tx, merchantId, settings);
@@ -33,8 +33,8 @@ async function lockWithSettings(tx: Tx, ctx: FaceContext, merchantId: string, id
 }
 
 /**
- * Runs `fn` on the merchant's CloudPayments payment; its INVALID_STATE becomes CloudPayments' message. `changesHold`:
- * fn posts or voids the payment's hold (a confirmation, a void), which is then read with the lock.
+ * Runs `fn` on the merchant's CloudPayments payment; its INVALID_STATE becomes CloudPayments' message. `change`: what
+ * fn changes on it (its hold, for a confirmation or a void; its refunds), whose needs are then read with the lock.
  */
 async function onPayment<T>(
   tx: Tx,
@@ -42,10 +42,10 @@ async function onPayment<T>(
   merchantId: string,
   id: number,
   action: string,
+  change: PaymentChange,
   fn: (p: Payment) => Promise<T>,
-  changesHold = false,
 ): Promise<T> {
-  const p = await lockWithSettings(tx, ctx, merchantId, id, changesHold);
+  const p = await lockWithSettings(tx, ctx, merchantId, id, change);
   if (p.face !== 'cloudpayments') throw new CoreError('PAYMENT_NOT_FOUND');
   try {
     return await fn(p);
@@ -64,7 +64,7 @@ export async function completeAuthentication(
   id: number,
   paRes: string,
 ): Promise<AuthorizeResult> {
-  const r = await onPayment(tx, ctx, merchantId, id, 'authenticated', async (p) => {
+  const r = await onPayment(tx, ctx, merchantId, id, 'authenticated', 'other', async (p) => {
     if (p.status !== 'requires_authentication')
       throw new CpError(`Transaction ${id} is not awaiting 3-D Secure authentication: its status is ${PAYMENT_STATUS[p.status].name}`);
     return ctx.engine.payments.completeAuthentication(tx, id, paRes);
@@ -82,26 +82,16 @@ export async function confirm(
   amount: AmountIn,
   jsonData: Json | undefined,
 ): Promise<Payment> {
-  const changesHold = true;
-  return onPayment(
-    tx,
-    ctx,
-    merchantId,
-    id,
-    'confirmed',
-    async (p) => {
-      const captured = await ctx.engine.payments.capture(tx, id, amount(p.currency) ?? null, merchantId);
-      if (jsonData === undefined) return captured;
-      return ctx.engine.payments.setMetadata(tx, captured, { ...captured.metadata, confirmJsonData: jsonData });
-    },
-    changesHold,
-  );
+  return onPayment(tx, ctx, merchantId, id, 'confirmed', 'hold', async (p) => {
+    const captured = await ctx.engine.payments.capture(tx, id, amount(p.currency) ?? null, merchantId);
+    if (jsonData === undefined) return captured;
+    return ctx.engine.payments.setMetadata(tx, captured, { ...captured.metadata, confirmJsonData: jsonData });
+  });
 }
 
 /** Voids an authorization. */
 export async function voidPayment(tx: Tx, ctx: FaceContext, merchantId: string, id: number): Promise<Payment> {
-  const changesHold = true;
-  return onPayment(tx, ctx, merchantId, id, 'cancelled', () => ctx.engine.payments.void(tx, id, { merchantId }), changesHold);
+  return onPayment(tx, ctx, merchantId, id, 'cancelled', 'hold', () => ctx.engine.payments.void(tx, id, { merchantId }));
 }
 
 /** Refunds all or part of a payment: the refund is a transaction of its own. */
@@ -113,7 +103,7 @@ export async function refund(
   amount: AmountIn,
   jsonData: Json | undefined,
 ): Promise<Refund> {
-  const r = await onPayment(tx, ctx, merchantId, id, 'refunded', (p) =>
+  const r = await onPayment(tx, ctx, merchantId, id, 'refunded', 'refund', (p) =>
     ctx.engine.payments.refund(tx, id, amount(p.currency) ?? null, {
       merchantId,
       refundWindowMs: REFUND_WINDOW,

@@ -4,6 +4,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { isPlainObject } from '../../kit/fields.js';
 import { command } from '../../kit/command.js';
+import { readTogether } from '../../../core/unit-of-work.js';
 import type { FaceContext } from '../../face.js';
 import { signedRoute, type Authed } from '../auth.js';
 import { jsonAnswer, processing } from '../http.js';
@@ -28,7 +29,8 @@ export function registerPaymentRoutes(app: FastifyInstance, ctx: FaceContext, se
     return command(engine, req, {
       merchantId: a.merchant.id,
       work: async (tx) => {
-        const s = await service.lockOwned(tx, a.merchant.id, id!);
+        // the payment's id drawn with the session's lock, where the store draws ids among reads made together
+        const [s] = await readTogether(tx, () => Promise.all([service.lockOwned(tx, a.merchant.id, id!), tx.sequences.drawAhead?.()]));
         const p = await service.addPayment(tx, s, { ...input!, deliveryAmount });
         return { s, p };
       },
