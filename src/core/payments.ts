@@ -106,6 +106,16 @@ export class Payments {
     return p;
   }
 
+  /**
+   * Reads ahead, among the caller's reads made together, what authorizing a card payment of this merchant in this
+   * currency will read: the card by its number's fingerprint and the merchant's accounts in the currency. Where reads
+   * do not travel together, nothing: they are read when used.
+   */
+  async readAheadForCard(tx: Tx, merchantId: string, currency: string, cardNumber: string): Promise<void> {
+    if (!tx.together) return;
+    await Promise.all([this.d.vault.readAhead(tx, cardNumber), tx.ledger.findAccount(merchantId, currency, AVAILABLE)]);
+  }
+
   /** Submits card data for a created payment: challenge, approval (hold, and capture if auto) or decline. */
   async authorize(tx: Tx, paymentId: number, opts: AuthorizeOptions): Promise<AuthorizeResult> {
     const p = await this.lock(tx, paymentId);

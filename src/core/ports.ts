@@ -151,6 +151,12 @@ export interface LedgerRepo {
 
 export interface CardRepo {
   findByFingerprint(fp: string): Promise<StoredCard | undefined>;
+  /**
+   * Reads the card of a fingerprint ahead of its use in this transaction, among reads made together, where the store
+   * keeps what a transaction read ahead (PostgreSQL): the next `findByFingerprint` of it answers from that read (found
+   * or not, as of it) without a statement. Elsewhere it reads nothing.
+   */
+  readByFingerprintAhead(fp: string): Promise<void>;
   get(id: string): Promise<StoredCard | undefined>;
   insert(c: StoredCard): Promise<void>;
   update(

@@ -112,6 +112,22 @@ export class CardVault {
     };
   }
 
+  /**
+   * Reads the card of this number ahead of `store` of it in this transaction, among reads made together, where the
+   * store keeps such a read (`CardRepo.readByFingerprintAhead`). A number that is not a card's reads nothing: its
+   * `store` refuses it.
+   */
+  async readAhead(tx: Tx, number: string): Promise<void> {
+    let pan: string;
+    try {
+      pan = validateCardNumber(number).pan;
+    } catch (e) {
+      if (e instanceof CoreError) return;
+      throw e;
+    }
+    await tx.cards.readByFingerprintAhead(this.fingerprint(pan));
+  }
+
   async reveal(tx: Tx, cardId: string): Promise<{ pan: string; card: StoredCard }> {
     const card = await tx.cards.get(cardId);
     if (!card) throw new CoreError('NOT_FOUND', 'card not found');

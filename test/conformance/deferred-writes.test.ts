@@ -185,6 +185,38 @@ describe.each(STORES)('deferred writes on %s', (kind) => {
     });
   });
 
+  it('reads a card by its fingerprint ahead of its use, once: found or not, as of that read', async () => {
+    const card = (id: string, fingerprint: string) => ({
+      id,
+      fingerprint,
+      panEncrypted: 'sealed',
+      keyId: 'k1',
+      first6: '400000',
+      last4: '3055',
+      brand: 'visa' as const,
+      expMonth: 12,
+      expYear: 2035,
+      holder: null,
+      createdAt: 1,
+    });
+    await store.transaction((tx) => tx.cards.insert(card('card_ahead_a', 'fp_ahead_a')));
+    const seen = await store.transaction(async (tx) => {
+      await tx.cards.readByFingerprintAhead('fp_ahead_a');
+      await tx.cards.readByFingerprintAhead('fp_ahead_b');
+      const a = await tx.cards.findByFingerprint('fp_ahead_a');
+      const b = await tx.cards.findByFingerprint('fp_ahead_b');
+      // the missing card stored, then read back: as it is now, not as the read ahead found it
+      await tx.cards.insert(card('card_ahead_b', 'fp_ahead_b'));
+      return { a: a?.id, b: b?.id, bAfter: (await tx.cards.findByFingerprint('fp_ahead_b'))?.id };
+    });
+    expect(seen).toEqual({ a: 'card_ahead_a', b: undefined, bAfter: 'card_ahead_b' });
+    if (kind === 'postgres') {
+      // two reads ahead and the read back: three statements of the cards, not five
+      const statements = postgresRoundTrips(store)!.recent.filter((t) => t.kind === 'transaction').at(-1)!.statements;
+      expect(statements.filter((st) => /^select \* from "cards"/.test(st))).toHaveLength(3);
+    }
+  });
+
   it("reads a payment's accounts ahead of their use, and draws an id ahead of its use", async () => {
     const account = (id: string, kind: string, credits: bigint) => ({
       id,
@@ -294,8 +326,20 @@ describe.each(STORES.filter((k) => k === 'postgres'))('round trips per command o
     return { tx, roundTrips: tx.map((t) => t.roundTrips), reads: mine.filter((t) => t.kind === 'read') };
   }
 
-  it('takes 2 round trips for a token charge, 2 for a refund, 2 for a confirmation, and 2 for a status read', async () => {
+  it('takes 2 round trips for a cryptogram charge, a token charge, a refund and a confirmation, and 2 for a status read', async () => {
     const token = await cpToken(g.h.url, SHOP, 'round_trips');
+    // a cryptogram charge of a stored card: the card by its fingerprint, the merchant's accounts and the card's token
+    // for the payer, read together (with BEGIN); everything written with the COMMIT. The same card and payer get the
+    // token they were given before; another payer a new one, then that one again
+    let again = '';
+    const cryptogram = await measure(/^insert into "payments"/, async () => {
+      again = await cpToken(g.h.url, SHOP, 'round_trips');
+    });
+    expect(cryptogram.roundTrips).toEqual([2]);
+    expect(again).toBe(token);
+    const other = await cpToken(g.h.url, SHOP, 'round_trips_other');
+    expect(other).not.toBe(token);
+    expect(await cpToken(g.h.url, SHOP, 'round_trips_other')).toBe(other);
     const charge = { Amount: 10, Currency: 'RUB', AccountId: 'round_trips', Token: token, IpAddress: '127.0.0.1' };
     // the process's first charge claims its blocks of transfer and event ids (a round trip each, once per block)
     expect((await post('/payments/tokens/charge', charge)).Success).toBe(true);

@@ -1,10 +1,11 @@
 // CloudPayments-owned tables: notification settings, subscriptions, orders, CloudKassir receipts, and an invoice
 // index of payouts (for /v2/payments/find). Tables defined once (src/store/table.ts), queried through
 // `tx.db<CloudPaymentsDatabase>()`; their DDL history is migrations.ts.
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Checkout, CheckoutState, Json, JsonObject } from '../../core/model.js';
 import type { Tx } from '../../core/ports.js';
 import { CHECKOUT_COLUMNS, checkoutOf, type WithCheckouts } from '../../store/checkout-join.js';
+import type { CoreDatabase } from '../../store/tables.js';
 import { carriedPerTransaction } from '../kit/carried.js';
 import { bigint, bool, int, json, table, text, type DatabaseOf, type Expect, type RecordOf, type Same } from '../../store/table.js';
 import type { OrderStatus, OrderView } from './wire/order.js';
@@ -177,6 +178,32 @@ function readOrder(r: object): Order {
 const carried = carriedPerTransaction<MerchantNotifications>();
 
 export const cpStore = {
+  /**
+   * The recurring token saved for a payer (AccountId, '' for none) and the card of a fingerprint, found by the
+   * fingerprint: a card payment asks for it among the reads its authorization makes, before it knows the card's id.
+   * null: none.
+   */
+  async tokenOfCard(tx: Tx, merchantId: string, fingerprint: string, accountId: string): Promise<string | null> {
+    const [r] = await tx.prepared(
+      'cloudpayments.tokenOfCard',
+      (d: Kysely<CoreDatabase>, slot) =>
+        d
+          .selectFrom('refs')
+          .select('subject_id')
+          .where('face', '=', 'cloudpayments')
+          .where('merchant_id', '=', slot(0))
+          .where('kind', '=', 'card_token')
+          // the reference of a card's token is its card's id, '|' and the payer's AccountId
+          .where('ref', '=', (eb) =>
+            eb
+              .selectFrom('cards')
+              .select(sql<string>`id || '|' || ${slot(2)}`.as('ref'))
+              .where('fingerprint', '=', slot(1)),
+          ),
+      [merchantId, fingerprint, accountId],
+    );
+    return r ? String(r.subject_id) : null;
+  },
   // notification settings
   async getSettings(tx: Tx, merchantId: string, type: NotificationType): Promise<NotificationSettings> {
     const [r] = await tx.prepared(

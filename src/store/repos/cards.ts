@@ -5,9 +5,29 @@ import type { Queries } from '../queries.js';
 import { cards } from '../tables.js';
 
 export class CardRepository implements CardRepo {
-  constructor(private readonly q: Queries) {}
+  /** cards read ahead of their use by fingerprint (PostgreSQL transactions only), null for none; each answered once */
+  private readonly ahead: Map<string, StoredCard | null> | null;
+
+  constructor(private readonly q: Queries) {
+    this.ahead = q.deferred ? new Map() : null;
+  }
+
+  async readByFingerprintAhead(fp: string): Promise<void> {
+    if (!this.ahead) return;
+    this.ahead.set(fp, (await this.read(fp)) ?? null);
+  }
 
   async findByFingerprint(fp: string): Promise<StoredCard | undefined> {
+    const ahead = this.ahead?.get(fp);
+    if (ahead !== undefined) {
+      // once: asked again (the read back after an insert), the card is read as it is then
+      this.ahead!.delete(fp);
+      return ahead ?? undefined;
+    }
+    return this.read(fp);
+  }
+
+  private async read(fp: string): Promise<StoredCard | undefined> {
     const r = await this.q.first(
       'cards.byFingerprint',
       (slot) => this.q.db.selectFrom('cards').selectAll().where('fingerprint', '=', slot(0)),

@@ -11,7 +11,7 @@ import { cpStore } from '../store.js';
 import type { MerchantNotifications } from '../wire/notification-settings.js';
 import type { CpPaymentMeta } from '../wire/transaction.js';
 import { CHECK_DECLINE_REASON, sendCheck, type CheckOutcome } from './check.js';
-import { snapshotOf, withToken } from './tokens.js';
+import { readTokenAhead, snapshotOf, withToken } from './tokens.js';
 
 /** An authorized (two-stage) payment not confirmed within 7 days is cancelled, as CloudPayments does. */
 const AUTHORIZATION_TTL = 7 * DAY;
@@ -144,12 +144,24 @@ export async function pay(tx: Tx, ctx: FaceContext, input: PayInput, prepared: P
     p.metadata = { ...p.metadata, checkReasonCode: prepared.check.reasonCode ?? 3005 };
     return { kind: 'declined', payment: await engine.payments.decline(tx, p, CHECK_DECLINE_REASON) };
   }
+  // a card's payment: what its authorization reads (the card, the merchant's accounts) and the card's token for the
+  // payer, read ahead together
+  let token: string | null | undefined;
+  if (input.source.kind === 'card' && tx.together) {
+    const number = input.source.card.number;
+    [, token] = await tx.together(() =>
+      Promise.all([
+        engine.payments.readAheadForCard(tx, p.merchantId, p.currency, number),
+        readTokenAhead(tx, ctx, p.merchantId, number, p.payerRef),
+      ]),
+    );
+  }
   const r = await engine.payments.authorize(tx, p.id, {
     source: input.source.kind === 'card' ? { kind: 'card', card: input.source.card } : { kind: 'stored', cardId: input.source.card.id },
     operation: input.source.kind === 'card' ? 'payment' : 'token_payment',
     ...(input.source.kind === 'token' ? { skipAuthentication: true } : {}),
     merchantName: input.merchant.name,
   });
-  if (r.kind === 'approved' && input.source.kind === 'card') return { kind: 'approved', payment: await withToken(tx, ctx, r.payment) };
+  if (r.kind === 'approved' && input.source.kind === 'card') return { kind: 'approved', payment: await withToken(tx, ctx, r.payment, token) };
   return r;
 }

@@ -1,11 +1,13 @@
 // Saved cards (recurring tokens): one token per card and payer (AccountId), saved when a card payment is approved,
 // and found again for token payments, payouts and subscriptions.
+import { validateCardNumber } from '../../../core/cards.js';
 import { CoreError } from '../../../core/errors.js';
 import { randomHex } from '../../../core/ids.js';
 import type { CardSnapshot, CardToken, Payment, StoredCard } from '../../../core/model.js';
 import type { Tx } from '../../../core/ports.js';
 import type { FaceContext } from '../../face.js';
 import { CpError } from '../http.js';
+import { cpStore } from '../store.js';
 import type { CpPaymentMeta } from '../wire/transaction.js';
 
 export function snapshotOf(card: StoredCard): CardSnapshot {
@@ -20,11 +22,21 @@ export function snapshotOf(card: StoredCard): CardSnapshot {
   };
 }
 
-/** A recurring token for the card and payer: the same one again for the same card and AccountId. */
-async function saveToken(tx: Tx, merchantId: string, cardId: string, accountId: string | null, now: number): Promise<string> {
+/**
+ * A recurring token for the card and payer: the same one again for the same card and AccountId. `ahead`: the token
+ * found by `readTokenAhead` in this transaction (null: none), when it was read.
+ */
+async function saveToken(
+  tx: Tx,
+  merchantId: string,
+  cardId: string,
+  accountId: string | null,
+  now: number,
+  ahead: string | null | undefined,
+): Promise<string> {
   const ref = `${cardId}|${accountId ?? ''}`;
-  const existing = await tx.refs.find('cloudpayments', merchantId, 'card_token', ref);
-  if (existing) return existing.subjectId;
+  const existing = ahead !== undefined ? ahead : (await tx.refs.find('cloudpayments', merchantId, 'card_token', ref))?.subjectId;
+  if (existing) return existing;
   const token = 'tk_' + randomHex(15).slice(0, 29);
   await tx.cardTokens.insert({
     token,
@@ -41,10 +53,36 @@ async function saveToken(tx: Tx, merchantId: string, cardId: string, accountId: 
   return token;
 }
 
-/** Saves the card of an approved card payment as a recurring token and records it on the payment. */
-export async function withToken(tx: Tx, ctx: FaceContext, p: Payment): Promise<Payment> {
+/**
+ * The token a card payment's card already has for this payer, read ahead among reads made together (by the card
+ * number's fingerprint: the card's id is not known yet); undefined where reads do not travel together, or for a
+ * number that is not a card's (its authorization refuses it).
+ */
+export async function readTokenAhead(
+  tx: Tx,
+  ctx: FaceContext,
+  merchantId: string,
+  cardNumber: string,
+  accountId: string | null,
+): Promise<string | null | undefined> {
+  if (!tx.together) return undefined;
+  let pan: string;
+  try {
+    pan = validateCardNumber(cardNumber).pan;
+  } catch (e) {
+    if (e instanceof CoreError) return undefined;
+    throw e;
+  }
+  return cpStore.tokenOfCard(tx, merchantId, ctx.engine.vault.fingerprint(pan), accountId ?? '');
+}
+
+/**
+ * Saves the card of an approved card payment as a recurring token and records it on the payment. `ahead`: the
+ * card's token for the payer as `readTokenAhead` found it in this transaction, if it read it.
+ */
+export async function withToken(tx: Tx, ctx: FaceContext, p: Payment, ahead?: string | null): Promise<Payment> {
   if (!p.card || (p.metadata as CpPaymentMeta).token) return p;
-  const token = await saveToken(tx, p.merchantId, p.card.cardId, p.payerRef, ctx.engine.clock.now());
+  const token = await saveToken(tx, p.merchantId, p.card.cardId, p.payerRef, ctx.engine.clock.now(), ahead);
   return ctx.engine.payments.setMetadata(tx, p, { ...p.metadata, token });
 }
 

@@ -85,7 +85,8 @@ export class Transfers {
     if (!senderCard || !senderView || !recipientView) throw new MbillError(422, validationBody([]));
 
     const now = this.life.now();
-    // the transfer's id, a free external id and the merchant's credentials (for its webhooks), read together
+    // the transfer's id, a free external id, the merchant's credentials (for its webhooks), and what authorizing the
+    // sender's card will read (the card, the merchant's accounts), read together
     const first = () =>
       Promise.all([
         tx.sequences.nextTransactionId(),
@@ -94,6 +95,7 @@ export class Transfers {
           () => randomDigits(12),
         ),
         tx.credentials.list(merchant.id),
+        this.engine.payments.readAheadForCard(tx, merchant.id, CURRENCY, senderCard.number),
       ]);
     const [id, externalId, credentials] = await readTogether(tx, first);
     carryCredentials(tx, merchant.id, credentials);
