@@ -12,7 +12,9 @@ export const SIGN_CONSTRAINTS = ['accounts_nonneg', 'ledger_transfers_positive']
 
 const TOO_LARGE = 'the total would exceed what the ledger can hold';
 
-function constraintOf(e: { code?: unknown; constraint?: unknown; message?: unknown }): string | undefined {
+/** The name of the CHECK constraint a store error reports refusing a row, if it is such a refusal. */
+export function refusingConstraint(e: { code?: unknown; constraint?: unknown; message?: unknown }): string | undefined {
+  if (e.code !== '23514' && e.code !== 'SQLITE_CONSTRAINT_CHECK') return undefined;
   if (typeof e.constraint === 'string') return e.constraint; // PostgreSQL
   const m = typeof e.message === 'string' ? /^CHECK constraint failed: (\w+)/.exec(e.message) : null; // SQLite
   return m?.[1];
@@ -28,7 +30,7 @@ export function ledgerGuardError(e: unknown): unknown {
   const err = e as { code?: unknown; constraint?: unknown; message?: unknown };
   if (err.code === '22003') return new CoreError('AMOUNT_TOO_LARGE', TOO_LARGE);
   if (err.code === '23514' || err.code === 'SQLITE_CONSTRAINT_CHECK') {
-    const name = constraintOf(err);
+    const name = refusingConstraint(err);
     if ((RANGE_CONSTRAINTS as readonly string[]).includes(name ?? '')) return new CoreError('AMOUNT_TOO_LARGE', TOO_LARGE);
     if ((SIGN_CONSTRAINTS as readonly string[]).includes(name ?? ''))
       return new CoreError('LEDGER_INVARIANT', `the store refused a negative ledger value (${name})`);

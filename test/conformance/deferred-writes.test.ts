@@ -164,7 +164,13 @@ describe.each(STORES)('deferred writes on %s', (kind) => {
       store.transaction((other) => sql`select id from ledger_transfers where id = ${hold} for update nowait`.execute(other.db<any>()));
     const seen = await store.transaction(async (tx) => {
       await tx.ledger.lockPaymentHold(5050);
-      const refused = kind === 'postgres' ? await tryLock().then(() => 'granted', (e: Error) => e.message) : 'not asked';
+      const refused =
+        kind === 'postgres'
+          ? await tryLock().then(
+              () => 'granted',
+              (e: Error) => e.message,
+            )
+          : 'not asked';
       const first = await tx.ledger.getTransfer(hold);
       const posted = await tx.ledger.setPendingState(hold, 'pending', 'posted');
       const again = await tx.ledger.getTransfer(hold);
@@ -193,7 +199,7 @@ describe.each(STORES)('deferred writes on %s', (kind) => {
       keyId: 'k1',
       first6: '400000',
       last4: '3055',
-      brand: 'visa' as const,
+      brand: 'Visa' as const,
       expMonth: 12,
       expYear: 2035,
       holder: null,
@@ -212,7 +218,9 @@ describe.each(STORES)('deferred writes on %s', (kind) => {
     expect(seen).toEqual({ a: 'card_ahead_a', b: undefined, bAfter: 'card_ahead_b' });
     if (kind === 'postgres') {
       // two reads ahead and the read back: three statements of the cards, not five
-      const statements = postgresRoundTrips(store)!.recent.filter((t) => t.kind === 'transaction').at(-1)!.statements;
+      const statements = postgresRoundTrips(store)!
+        .recent.filter((t) => t.kind === 'transaction')
+        .at(-1)!.statements;
       expect(statements.filter((st) => /^select \* from "cards"/.test(st))).toHaveLength(3);
     }
   });
@@ -252,7 +260,9 @@ describe.each(STORES)('deferred writes on %s', (kind) => {
     expect(seen.ids).toEqual([seen.firstId + 1, seen.firstId + 2]);
     if (kind === 'postgres') {
       // the accounts were read once (ahead), and three ids drawn for the three asked for
-      const statements = postgresRoundTrips(store)!.recent.filter((t) => t.kind === 'transaction').at(-1)!.statements;
+      const statements = postgresRoundTrips(store)!
+        .recent.filter((t) => t.kind === 'transaction')
+        .at(-1)!.statements;
       expect(statements.filter((st) => /from "accounts"/.test(st))).toHaveLength(1);
       expect(statements.filter((st) => /nextval/.test(st))).toHaveLength(3);
     }

@@ -25,8 +25,9 @@ import { command, type Answer } from '../kit/command.js';
 import { jsonDepthExceeds } from '../kit/json-depth.js';
 import type { Subject } from '../kit/request-context.js';
 import { errorAnswer, genCode, isBusinessError, parseJson, rawBody, success, Way2PayError, type JsonBody } from './http.js';
-import { way2payNonces as N } from './nonces.js';
+import { isNonceRefusal, way2payNonces as N } from './nonces.js';
 import { asciiJson, canonicalJson, hmacHex, sortKeysDeep } from './signing.js';
+import { isExternalIdRefusal } from './store.js';
 import type { Generation } from './wire.js';
 
 export interface Authed {
@@ -198,7 +199,8 @@ export interface SignedSpec<R> {
 
 /**
  * A signed merchant request, through the kit's command(): headers and signature checked, then in ONE transaction
- * the nonce is accepted (a conditional update) and the work runs under a savepoint. A business error undoes the
+ * the nonce is accepted (an update the table refuses for a nonce not greater than the last) and the work runs under
+ * a savepoint. A business error undoes the
  * work but keeps the nonce used (its answer commits with it), so a captured request cannot be replayed later; an
  * internal fault rolls everything back.
  */
@@ -210,16 +212,25 @@ export async function signed<R>(
 ): Promise<Answer> {
   const a = await verifyRequest(req, ctx, opts);
   const { engine } = ctx;
-  return command(engine, req, {
-    merchantId: a.merchant.id,
-    work: async (tx) => {
-      if (!(await N.acceptNonce(tx, a.credential.key, a.nonce, engine.clock.now())))
-        throw new Way2PayError(genCode(a.generation, 20006, 2007));
-      const r = await N.savepoint(tx, () => spec.work(tx, a));
-      if (!r.ok && !isBusinessError(r.error)) throw r.error;
-      return r;
-    },
-    subjects: (r) => (r.ok ? (spec.subjects?.(r.value) ?? []) : []),
-    render: (r) => (r.ok ? success(spec.data(r.value, a)) : errorAnswer(r.error)),
-  });
+  try {
+    return await command(engine, req, {
+      merchantId: a.merchant.id,
+      work: async (tx) => {
+        await N.acceptNonce(tx, a.credential.key, a.nonce, engine.clock.now());
+        const r = await N.savepoint(tx, () => spec.work(tx, a));
+        if (!r.ok && !isBusinessError(r.error)) throw r.error;
+        return r;
+      },
+      subjects: (r) => (r.ok ? (spec.subjects?.(r.value) ?? []) : []),
+      render: (r) => (r.ok ? success(spec.data(r.value, a)) : errorAnswer(r.error)),
+    });
+  } catch (e) {
+    // the nonce refused, wherever the store answered it (at once, with a statement of the work, or at COMMIT)
+    if (isNonceRefusal(e)) throw new Way2PayError(genCode(a.generation, 20006, 2007));
+    // an externalID found free and taken by a concurrent request before this one's COMMIT: what the request would
+    // have been answered had it come second (the whole transaction is undone, its nonce too: sent again, the request
+    // finds the externalID taken)
+    if (isExternalIdRefusal(e)) throw new Way2PayError(60010);
+    throw e;
+  }
 }

@@ -1,6 +1,6 @@
 // The DDL history of the Way2Pay tables (store.ts defines them): a released migration is never edited, a change is a
 // new one. One set for both dialects.
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { serialId, type Migrations } from '../../store/migrations.js';
 
 const BIG = 'bigint' as const;
@@ -89,6 +89,31 @@ export const way2payMigrations: Migrations = {
         .addUniqueConstraint('way2pay_payouts_external', ['merchant_id', 'external_id'])
         .execute();
       await db.schema.createIndex('way2pay_payouts_list').on('way2pay_payouts').columns(['merchant_id', 'created_at']).execute();
+    },
+  }),
+  /**
+   * A nonce is accepted by an update that the table refuses unless the nonce is greater than the last one, so that
+   * nobody waits for the update's answer (nonces.ts): the nonce accepted before the last is kept beside it, and a
+   * CHECK keeps the last above it. Existing rows get -1 below their last nonce (never negative).
+   */
+  '0401_way2pay_nonce_order': (dialect) => ({
+    async up(db: Kysely<unknown>) {
+      if (dialect === 'postgres') {
+        await sql
+          .raw(
+            `alter table way2pay_nonces add column previous_nonce bigint not null default -1,
+               add constraint way2pay_nonces_increase check (last_nonce > previous_nonce)`,
+          )
+          .execute(db);
+        return;
+      }
+      // SQLite adds a column with its CHECK (tested against the rows already there)
+      await sql
+        .raw(
+          `alter table way2pay_nonces add column previous_nonce bigint not null default -1
+             constraint way2pay_nonces_increase check (last_nonce > previous_nonce)`,
+        )
+        .execute(db);
     },
   }),
 };

@@ -13,6 +13,8 @@ export const way2payTables = {
   nonces: table('way2pay_nonces', {
     publicKey: text(),
     lastNonce: bigint(),
+    /** the nonce accepted before the last: the CHECK way2pay_nonces_increase keeps last_nonce above it */
+    previousNonce: bigint(),
     updatedAt: int(),
   }),
   requisites: table('way2pay_requisites', {
@@ -149,6 +151,29 @@ function operationTable<R extends { id: string; status: Way2PayStatus }>(t: type
       );
       return inserted.length === 1;
     },
+    /** whether the merchant has one with this externalID (asked among a command's first reads, before its insert) */
+    async externalIdTaken(tx: Tx, merchantId: string, externalId: string): Promise<boolean> {
+      const rows = await tx.prepared(
+        `way2pay.externalIdTaken:${table}`,
+        (d: Kysely<Way2PayDatabase>, slot) =>
+          d.selectFrom(table).select('id').where('merchant_id', '=', slot(0)).where('external_id', '=', slot(1)),
+        [merchantId, externalId],
+      );
+      return rows.length > 0;
+    },
+    /**
+     * Inserts it as a write nobody waits for (on PostgreSQL it travels with the COMMIT), once `externalIdTaken` found
+     * its externalID free: one taken meanwhile by a concurrent command is refused by the unique constraint there, and
+     * the transaction fails with `isExternalIdRefusal`.
+     */
+    async insertUnanswered(tx: Tx, x: R): Promise<void> {
+      const row = rowSlots(write(x));
+      await tx.write(
+        `way2pay.insertUnanswered:${table}:${row.key}`,
+        (d: Kysely<Way2PayDatabase>, slot) => d.insertInto(table).values(row.values(slot) as never),
+        row.args,
+      );
+    },
     async get(tx: Tx, id: string): Promise<R | undefined> {
       const [r] = await tx.prepared(
         `way2pay.get:${table}`,
@@ -177,6 +202,19 @@ function operationTable<R extends { id: string; status: Way2PayStatus }>(t: type
       return { total: Number(total.n), items: rows.map(read) };
     },
   };
+}
+
+/** The unique constraints that keep one pay-in (pay-out) per merchant and externalID. */
+const EXTERNAL_ID_CONSTRAINTS = ['way2pay_payins_external', 'way2pay_payouts_external'];
+
+/**
+ * Whether a store error is PostgreSQL's refusal of a second pay-in or pay-out with one externalID: what a deferred
+ * insert (`insertUnanswered`) meets at the COMMIT when a concurrent command took the externalID first.
+ */
+export function isExternalIdRefusal(e: unknown): boolean {
+  if (typeof e !== 'object' || e === null) return false;
+  const err = e as { code?: unknown; constraint?: unknown };
+  return err.code === '23505' && typeof err.constraint === 'string' && EXTERNAL_ID_CONSTRAINTS.includes(err.constraint);
 }
 
 const payIns = operationTable<PayIn>(T.payIns);
@@ -233,6 +271,54 @@ export const way2payStore = {
       [merchantId, kind, ...bankIds],
     );
     if (!r) return undefined;
+    const requisite = T.requisites.read(r);
+    await way2payStore.markRequisiteUsed(tx, requisite.id, now);
+    return requisite;
+  },
+  /**
+   * The requisite `takeRequisite` would take for a pay-in, found by the merchant's commissions in the same statement
+   * (active, of the method, at one of `bankIds`, with the amount within their limits) rather than from a list of them
+   * read first: a pay-in asks for it with its commissions, before it has them. Not marked used (`markRequisiteUsed`).
+   */
+  async requisiteForPayIn(
+    tx: Tx,
+    merchantId: string,
+    q: { kind: RequisiteKind; method: string; amount: bigint; bankIds: number[] },
+  ): Promise<Requisite | undefined> {
+    if (q.bankIds.length === 0) return undefined;
+    const [r] = await tx.prepared(
+      `way2pay.requisites.forPayIn:${q.bankIds.length}`,
+      (d: Kysely<Way2PayDatabase>, slot) =>
+        d
+          .selectFrom('way2pay_requisites')
+          .selectAll()
+          .where('merchant_id', '=', slot(0))
+          .where('kind', '=', slot(1))
+          .where('is_active', '=', 1)
+          .where('bank_id', 'in', (eb) =>
+            eb
+              .selectFrom('way2pay_commissions')
+              .select('bank_id')
+              .where('merchant_id', '=', slot(0))
+              .where('direction', '=', 'payin')
+              .where('is_active', '=', 1)
+              .where('method', '=', slot(2))
+              .where('min_amount', '<=', slot(3))
+              .where('max_amount', '>=', slot(3))
+              .where(
+                'bank_id',
+                'in',
+                q.bankIds.map((_, i) => slot(4 + i)),
+              ),
+          )
+          .orderBy('last_used_at')
+          .orderBy('id')
+          .limit(1),
+      [merchantId, q.kind, q.method, q.amount, ...q.bankIds],
+    );
+    return r && T.requisites.read(r);
+  },
+  async markRequisiteUsed(tx: Tx, id: number, now: number): Promise<void> {
     await tx.write(
       'way2pay.requisites.used',
       (d: Kysely<Way2PayDatabase>, slot) =>
@@ -240,9 +326,8 @@ export const way2payStore = {
           .updateTable('way2pay_requisites')
           .set({ last_used_at: slot(0) })
           .where('id', '=', slot(1)),
-      [now, r.id],
+      [now, id],
     );
-    return T.requisites.read(r);
   },
 
   // ---- commissions
@@ -287,6 +372,8 @@ export const way2payStore = {
 
   // ---- pay-ins and pay-outs
   insertPayIn: payIns.insert,
+  payInExternalIdTaken: payIns.externalIdTaken,
+  insertPayInUnanswered: payIns.insertUnanswered,
   getPayIn: payIns.get,
   updatePayIn: payIns.update,
   listPayIns: payIns.list,

@@ -11,8 +11,9 @@ import { percentOf } from '../../../core/money.js';
 import type { JsonObject, Merchant } from '../../../core/model.js';
 import type { Tx } from '../../../core/ports.js';
 import { genCode, Way2PayError } from '../http.js';
-import { bankById, PAYIN_METHODS } from '../reference-data.js';
-import { way2payStore as S, type Commission } from '../store.js';
+import { readTogether } from '../../../core/unit-of-work.js';
+import { BANKS, bankById, PAYIN_METHODS } from '../reference-data.js';
+import { way2payStore as S, type Commission, type Requisite } from '../store.js';
 import { FINAL, type Generation, type PayIn, type Way2PayStatus } from '../wire.js';
 import { serializePayIn } from '../wire/pay-in.js';
 import type { Balances } from './balances.js';
@@ -56,9 +57,18 @@ export class PayIns {
   }
 
   async create(tx: Tx, merchant: Merchant, generation: Generation, input: PayInInput): Promise<PayIn> {
-    const commissions = await this.pool.setupWithCommissions(tx, merchant.id, 'payin');
-    const cfg = configFor(this.config, merchant);
     const kind = PAYIN_METHODS[input.method];
+    // the commissions, the requisite they would lead to and (where reads travel together) whether the externalID is
+    // taken, read together
+    const bankIds = input.bankId !== undefined ? [input.bankId] : BANKS.filter((b) => b.currency === input.currency).map((b) => b.id);
+    const [commissions, ahead, taken] = await readTogether(tx, () =>
+      Promise.all([
+        this.pool.setupWithCommissions(tx, merchant.id, 'payin'),
+        kind ? S.requisiteForPayIn(tx, merchant.id, { kind, method: input.method, amount: input.amount, bankIds }) : undefined,
+        tx.together ? S.payInExternalIdTaken(tx, merchant.id, input.externalId) : undefined,
+      ]),
+    );
+    const cfg = configFor(this.config, merchant);
     if (!kind) throw new Way2PayError(genCode(generation, 20000, 60015), 'unknown method');
     const all = commissions.filter((c) => c.isActive && c.method === input.method);
     let candidates: Commission[];
@@ -76,13 +86,21 @@ export class PayIns {
     if (fitting.length === 0) throw new Way2PayError(candidates.every((c) => input.amount < c.minAmount) ? 30006 : 30007);
 
     const now = this.now();
-    const requisite = await S.takeRequisite(
-      tx,
-      merchant.id,
-      fitting.map((c) => c.bankId),
-      kind,
-      now,
-    );
+    let requisite: Requisite | undefined;
+    if (ahead && fitting.some((c) => c.bankId === ahead.bankId)) {
+      requisite = ahead;
+      await S.markRequisiteUsed(tx, ahead.id, now);
+    } else {
+      // none found with the commissions (a demo pool made just now, or a pool with no such requisite), or one the
+      // commissions as read no longer lead to: taken from the commissions as read
+      requisite = await S.takeRequisite(
+        tx,
+        merchant.id,
+        fitting.map((c) => c.bankId),
+        kind,
+        now,
+      );
+    }
     const commission = (requisite ? fitting.find((c) => c.bankId === requisite.bankId) : fitting[0])!;
     const p: PayIn = {
       id: uuid(),
@@ -108,7 +126,11 @@ export class PayIns {
       createdAt: now,
       updatedAt: now,
     };
-    if (!(await S.insertPayIn(tx, p))) throw new Way2PayError(60010);
+    if (taken) throw new Way2PayError(60010);
+    // free when read: inserted with the COMMIT (a concurrent pay-in that takes it first fails this one there, also
+    // as 60010: see auth.ts); else the insert's answer says whether it was free
+    if (taken === false) await S.insertPayInUnanswered(tx, p);
+    else if (!(await S.insertPayIn(tx, p))) throw new Way2PayError(60010);
     for (const [k, ref] of [
       ['payin_id', p.id],
       ['payin_external_id', p.externalId],
