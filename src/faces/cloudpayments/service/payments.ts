@@ -162,6 +162,7 @@ export async function pay(tx: Tx, ctx: FaceContext, input: PayInput, prepared: P
     ...(input.source.kind === 'token' ? { skipAuthentication: true } : {}),
     merchantName: input.merchant.name,
   });
-  if (r.kind === 'approved' && input.source.kind === 'card') return { kind: 'approved', payment: await withToken(tx, ctx, r.payment, token) };
+  if (r.kind === 'approved' && input.source.kind === 'card')
+    return { kind: 'approved', payment: await withToken(tx, ctx, r.payment, token) };
   return r;
 }
