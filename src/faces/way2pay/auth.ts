@@ -14,8 +14,9 @@
 // the headers name the scheme a request claims (Expires without a Nonce: generation 2; else the signature's
 // length: 64 hex digits generation 1, 128 generation 3), an unknown key costs the same HMACs (over a dummy
 // secret), and it gets that scheme's "invalid Signature" (60006, or 2005 for generation 3). Signatures are
-// compared in constant time over what the client signed; the nonce (or Expires) is then accepted with a
-// conditional update inside the request's transaction (see nonces.ts, acceptNonce), so a replay cannot pass twice.
+// compared in constant time over what the client signed; the nonce (or Expires) is then accepted inside the
+// request's transaction by an update the table refuses unless it is greater than the last one (see nonces.ts,
+// acceptNonce), so a replay cannot pass twice.
 import type { FastifyRequest } from 'fastify';
 import { safeEqual } from '../../core/crypto.js';
 import type { Credential, Merchant } from '../../core/model.js';
@@ -200,9 +201,8 @@ export interface SignedSpec<R> {
 /**
  * A signed merchant request, through the kit's command(): headers and signature checked, then in ONE transaction
  * the nonce is accepted (an update the table refuses for a nonce not greater than the last) and the work runs under
- * a savepoint. A business error undoes the
- * work but keeps the nonce used (its answer commits with it), so a captured request cannot be replayed later; an
- * internal fault rolls everything back.
+ * a savepoint. A business error undoes the work but keeps the nonce used (its answer commits with it), so a captured
+ * request cannot be replayed later; an internal fault rolls everything back.
  */
 export async function signed<R>(
   req: FastifyRequest,
