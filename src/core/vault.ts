@@ -112,20 +112,24 @@ export class CardVault {
     };
   }
 
+  /** The fingerprint of a card number as `store` would keep it; undefined for a number that is not a card's. */
+  fingerprintOfNumber(number: string): string | undefined {
+    try {
+      return this.fingerprint(validateCardNumber(number).pan);
+    } catch (e) {
+      if (e instanceof CoreError) return undefined;
+      throw e;
+    }
+  }
+
   /**
    * Reads the card of this number ahead of `store` of it in this transaction, among reads made together, where the
    * store keeps such a read (`CardRepo.readByFingerprintAhead`). A number that is not a card's reads nothing: its
    * `store` refuses it.
    */
   async readAhead(tx: Tx, number: string): Promise<void> {
-    let pan: string;
-    try {
-      pan = validateCardNumber(number).pan;
-    } catch (e) {
-      if (e instanceof CoreError) return;
-      throw e;
-    }
-    await tx.cards.readByFingerprintAhead(this.fingerprint(pan));
+    const fp = this.fingerprintOfNumber(number);
+    if (fp !== undefined) await tx.cards.readByFingerprintAhead(fp);
   }
 
   async reveal(tx: Tx, cardId: string): Promise<{ pan: string; card: StoredCard }> {

@@ -1,6 +1,5 @@
 // Saved cards (recurring tokens): one token per card and payer (AccountId), saved when a card payment is approved,
 // and found again for token payments, payouts and subscriptions.
-import { validateCardNumber } from '../../../core/cards.js';
 import { CoreError } from '../../../core/errors.js';
 import { randomHex } from '../../../core/ids.js';
 import type { CardSnapshot, CardToken, Payment, StoredCard } from '../../../core/model.js';
@@ -65,15 +64,8 @@ export async function readTokenAhead(
   cardNumber: string,
   accountId: string | null,
 ): Promise<string | null | undefined> {
-  if (!tx.together) return undefined;
-  let pan: string;
-  try {
-    pan = validateCardNumber(cardNumber).pan;
-  } catch (e) {
-    if (e instanceof CoreError) return undefined;
-    throw e;
-  }
-  return cpStore.tokenOfCard(tx, merchantId, ctx.engine.vault.fingerprint(pan), accountId ?? '');
+  const fingerprint = tx.together ? ctx.engine.vault.fingerprintOfNumber(cardNumber) : undefined;
+  return fingerprint === undefined ? undefined : cpStore.tokenOfCard(tx, merchantId, fingerprint, accountId ?? '');
 }
 
 /**
