@@ -40,6 +40,8 @@ export interface Target {
   met: boolean | null;
   /** the same target judged per CPU-second (when the machine was shared) */
   metPerCpu?: boolean;
+  /** for a target not met: why, from the run's own figures (target-floors.ts) */
+  why?: string;
 }
 
 export interface RunResults {
@@ -136,6 +138,8 @@ export function targetsTable(t: Target[]): string {
     lines.push(
       `| ${x.name} | ${x.want} | ${x.got} | ${yn(x.met)}${x.metPerCpu !== undefined && x.metPerCpu !== x.met ? ` (per CPU-second: ${yn(x.metPerCpu)})` : ''} |`,
     );
+  const why = t.filter((x) => x.met === false && x.why);
+  if (why.length) lines.push('', "Why, from this run's own figures:", ...why.map((x) => `- ${x.name}: ${x.why}`));
   return lines.join('\n');
 }
 
