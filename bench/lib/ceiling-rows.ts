@@ -6,7 +6,6 @@
 //
 // Per charge, in the gateway's order (one store transaction; the request log row in a later, batched one):
 //   payments          insert the payment (created), later update it (captured)           +1 row
-//   jobs              schedule its expiry (an upsert), later cancel it (a delete)          +0 rows
 //   ledger_transfers  insert the authorization hold (pending), set its state to posted,
 //                     insert the capture (post_pending, pointing at the hold)             +2 rows
 //   outbox            its three events (created, authorized, captured) in one statement,
@@ -19,7 +18,6 @@ export type StoreKind = 'sqlite' | 'postgres';
 /** rows added per token charge, per table (tables only updated have 0) */
 export const TOKEN_CHARGE_ROWS_ADDED: Readonly<Record<string, number>> = {
   payments: 1,
-  jobs: 0,
   ledger_transfers: 2,
   outbox: 3,
   accounts: 0,
@@ -28,7 +26,6 @@ export const TOKEN_CHARGE_ROWS_ADDED: Readonly<Record<string, number>> = {
 
 /** the tables whose rows a token charge changes (added, updated or removed), per store */
 export function tokenChargeTables(kind: StoreKind): string[] {
-  // jobs: inserted and deleted in the same transaction, so its rows are as they were once it commits
-  const changed = Object.keys(TOKEN_CHARGE_ROWS_ADDED).filter((t) => t !== 'jobs');
+  const changed = Object.keys(TOKEN_CHARGE_ROWS_ADDED);
   return (kind === 'sqlite' ? [...changed, 'sequences'] : changed).sort();
 }

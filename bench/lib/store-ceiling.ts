@@ -83,10 +83,6 @@ export async function sqliteCeiling(dataDir: string, durationS: number, warmupS:
     insPayment: db.prepare(
       `insert into payments (${PAYMENT_COLUMNS}) values (?, ?, 'cloudpayments', 'created', ?, ?, 0, 0, 'auto', null, null, null, null, null, null, null, null, null, null, null, null, 'Benchmark order', null, 'bench_token', null, '127.0.0.1', '{"token":"tk_bench"}', 1, ?, ?, ?, null, null, null, null)`,
     ),
-    schedule: db.prepare(
-      `insert into jobs (kind, ref, run_at, status, attempts, locked_until, payload, last_error) values ('payment.expire', ?, ?, 'pending', 0, 0, '{}', null)
-       on conflict (kind, ref) do update set run_at = excluded.run_at, status = 'pending', payload = excluded.payload, locked_until = 0`,
-    ),
     insTransfer: db.prepare(
       `insert into ledger_transfers (kind, debit_account_id, credit_account_id, amount, currency, pending_id, pending_state, code, ref_type, ref_id, created_at) values (?, ?, ?, ?, ?, ?, ?, ?, 'payment', ?, ?)`,
     ),
@@ -98,7 +94,6 @@ export async function sqliteCeiling(dataDir: string, durationS: number, warmupS:
          payer_ref = 'bench_token', email = null, ip = '127.0.0.1', metadata = '{"token":"tk_bench"}', test_mode = 1, expires_at = ?, created_at = ?, updated_at = ?,
          authorized_at = ?, captured_at = ?, voided_at = null, declined_at = null where id = ?`,
     ),
-    cancel: db.prepare("delete from jobs where kind = 'payment.expire' and ref = ? and status = 'pending'"),
     insEvents: db.prepare(
       `insert into outbox (event_id, merchant_id, face, type, subject_type, subject_id, payload, created_at, fanned_out, locked_until) values
        (?, ?, 'cloudpayments', ?, 'payment', ?, ?, ?, 1, 0), (?, ?, 'cloudpayments', ?, 'payment', ?, ?, ?, 1, 0), (?, ?, 'cloudpayments', ?, 'payment', ?, ?, ?, 1, 0)`,
@@ -115,7 +110,6 @@ export async function sqliteCeiling(dataDir: string, durationS: number, warmupS:
     const v = chargeValues(id, Date.now());
     const ref = String(id);
     s.insPayment.run(id, MERCHANT, AMOUNT, CURRENCY, v.expiresAt, v.at, v.at);
-    s.schedule.run(ref, v.expiresAt);
     const hold = s.insTransfer.run(
       'pending',
       NETWORK_ID,
@@ -131,7 +125,6 @@ export async function sqliteCeiling(dataDir: string, durationS: number, warmupS:
     s.post.run(hold);
     s.insTransfer.run('post_pending', NETWORK_ID, AVAILABLE_ID, AMOUNT, CURRENCY, hold, null, 'capture', ref, v.at);
     s.updPayment.run(MERCHANT, AMOUNT, CURRENCY, AMOUNT, hold, v.expiresAt, v.at, v.at, v.at, v.at, id);
-    s.cancel.run(ref);
     s.insEvents.run(...v.events.flatMap((e) => [e.eventId, MERCHANT, e.type, ref, e.payload, v.at]));
     // in id order, as the gateway writes them
     s.totals.run(0, 0, 0, AMOUNT, AVAILABLE_ID);
@@ -208,12 +201,10 @@ function pgChargeText(at: number): string {
     .join(', ');
   return `begin;
 insert into payments (${PAYMENT_COLUMNS}) values (nextval('transaction_id_seq'), ${lit(MERCHANT)}, 'cloudpayments', 'created', ${AMOUNT}, ${lit(CURRENCY)}, 0, 0, 'auto', null, null, null, null, null, null, null, null, null, null, null, null, 'Benchmark order', null, 'bench_token', null, '127.0.0.1', '{"token":"tk_bench"}', 1, ${v.expiresAt}, ${at}, ${at}, null, null, null, null);
-insert into jobs (kind, ref, run_at, status, attempts, locked_until, payload, last_error) values ('payment.expire', ${ref}, ${v.expiresAt}, 'pending', 0, 0, '{}', null) on conflict (kind, ref) do update set run_at = excluded.run_at, status = 'pending', payload = excluded.payload, locked_until = 0;
 insert into ledger_transfers (kind, debit_account_id, credit_account_id, amount, currency, pending_id, pending_state, code, ref_type, ref_id, created_at) values ('pending', ${lit(NETWORK_ID)}, ${lit(AVAILABLE_ID)}, ${AMOUNT}, ${lit(CURRENCY)}, null, 'pending', 'authorization', 'payment', ${ref}, ${at});
 update ledger_transfers set pending_state = 'posted' where id = ${transferSeq} and pending_state = 'pending';
 insert into ledger_transfers (kind, debit_account_id, credit_account_id, amount, currency, pending_id, pending_state, code, ref_type, ref_id, created_at) select 'post_pending', debit_account_id, credit_account_id, amount, currency, id, null, 'capture', 'payment', ${ref}, ${at} from ledger_transfers where id = ${transferSeq};
 update payments set merchant_id = ${lit(MERCHANT)}, face = 'cloudpayments', status = 'captured', amount = ${AMOUNT}, currency = ${lit(CURRENCY)}, captured_amount = ${AMOUNT}, refunded_amount = 0, capture_mode = 'auto', card_id = 'card_bench', card_first6 = '400000', card_last4 = '3055', card_brand = 'Visa', card_exp_month = 12, card_exp_year = 2035, card_holder = 'BENCH CARDHOLDER', decline_reason = null, auth_code = 'B58VGU', rrn = '749712646334', hold_transfer_id = (select pending_id from ledger_transfers where id = ${transferSeq}), challenge_id = null, description = 'Benchmark order', invoice_id = null, payer_ref = 'bench_token', email = null, ip = '127.0.0.1', metadata = '{"token":"tk_bench"}', test_mode = 1, expires_at = ${v.expiresAt}, created_at = ${at}, updated_at = ${at}, authorized_at = ${at}, captured_at = ${at}, voided_at = null, declined_at = null where id = ${id};
-delete from jobs where kind = 'payment.expire' and ref = ${ref} and status = 'pending';
 insert into outbox (event_id, merchant_id, face, type, subject_type, subject_id, payload, created_at, fanned_out, locked_until) values ${events};
 update accounts set debits_pending = debits_pending + 0, debits_posted = debits_posted + 0, credits_pending = credits_pending + 0, credits_posted = credits_posted + ${AMOUNT} where id = ${lit(AVAILABLE_ID)};
 update accounts set debits_pending = debits_pending + 0, debits_posted = debits_posted + ${AMOUNT}, credits_pending = credits_pending + 0, credits_posted = credits_posted + 0 where id = ${lit(NETWORK_ID)};

@@ -10,7 +10,7 @@ import type { Outbox } from './events.js';
 import { AVAILABLE, Ledger, NETWORK_ACCOUNT } from './ledger.js';
 import { checkAmount, formatMajor } from './money.js';
 import { maskCardNumbers, maskCardNumbersIn } from './card-text.js';
-import type { CardSnapshot, Challenge, FaceName, JsonObject, Payment, PaymentStatus, Refund } from './model.js';
+import type { CardSnapshot, Challenge, FaceName, JsonObject, Payment, PaymentStatus, Refund, StoredCard } from './model.js';
 import type { CardNetwork, NetworkDecision, OperationKind } from './network/network.js';
 import type { DeclineReason } from './network/reasons.js';
 import type { Tx } from './ports.js';
@@ -33,10 +33,25 @@ export interface CreatePayment {
   expiresAt?: number | null;
   /** use this transaction id (faces that reserve one up front) */
   id?: number;
+  /**
+   * The caller authorizes (or declines) the payment in this same transaction: it cannot wait, so no expiry job is
+   * scheduled for it now. Whatever the authorization decides schedules its own (a challenge's, or an uncaptured
+   * hold's life); a captured, declined or expired payment needs none.
+   */
+  authorizedAtOnce?: boolean;
 }
 
 export type CardSource =
-  { kind: 'card'; card: CardInput } | { kind: 'stored'; cardId: string; expMonth?: number; expYear?: number; holder?: string | null };
+  | { kind: 'card'; card: CardInput }
+  | {
+      kind: 'stored';
+      cardId: string;
+      expMonth?: number;
+      expYear?: number;
+      holder?: string | null;
+      /** the card's row as the caller read it (with its token): its number is decrypted from it, not read again */
+      card?: StoredCard;
+    };
 
 export interface AuthorizeOptions {
   source: CardSource;
@@ -67,15 +82,36 @@ export interface PaymentsDeps {
 }
 
 export class Payments {
+  /**
+   * Per transaction, the payments it created without an expiry job (`authorizedAtOnce`) and has scheduled none for
+   * since: there is no job to cancel for them (their ids are new), so cancelling costs no statement.
+   */
+  private readonly withoutExpiryJob = new WeakMap<Tx, Set<number>>();
+
   constructor(private readonly d: PaymentsDeps) {}
 
   async create(tx: Tx, input: CreatePayment): Promise<Payment> {
     checkAmount(input.amount);
-    const p = draftPayment({ ...input, id: input.id ?? (await tx.sequences.nextTransactionId()) }, this.d.clock.now());
+    const { authorizedAtOnce, ...fields } = input;
+    const p = draftPayment({ ...fields, id: fields.id ?? (await tx.sequences.nextTransactionId()) }, this.d.clock.now());
     await tx.payments.insert(p);
     await this.emit(tx, p, 'payment.created');
-    if (p.expiresAt !== null) await tx.jobs.schedule('payment.expire', String(p.id), p.expiresAt, {});
+    if (authorizedAtOnce) {
+      let set = this.withoutExpiryJob.get(tx);
+      if (!set) this.withoutExpiryJob.set(tx, (set = new Set()));
+      set.add(p.id);
+    } else if (p.expiresAt !== null) await this.scheduleExpiry(tx, p, p.expiresAt);
     return p;
+  }
+
+  private async scheduleExpiry(tx: Tx, p: Payment, at: number): Promise<void> {
+    this.withoutExpiryJob.get(tx)?.delete(p.id);
+    await tx.jobs.schedule('payment.expire', String(p.id), at, {});
+  }
+
+  private async cancelExpiry(tx: Tx, p: Payment): Promise<void> {
+    if (this.withoutExpiryJob.get(tx)?.has(p.id)) return;
+    await tx.jobs.cancel('payment.expire', String(p.id));
   }
 
   async get(tx: Tx, id: number, merchantId?: string): Promise<Payment> {
@@ -149,7 +185,7 @@ export class Payments {
       p.updatedAt = now;
       await tx.payments.update(p);
       await this.emit(tx, p, 'payment.requires_authentication');
-      await tx.jobs.schedule('payment.expire', String(p.id), Math.min(challenge.expiresAt, p.expiresAt ?? Infinity), {});
+      await this.scheduleExpiry(tx, p, Math.min(challenge.expiresAt, p.expiresAt ?? Infinity));
       return { kind: 'challenge', payment: p, challenge };
     }
     return this.applyDecision(tx, p, decision);
@@ -193,7 +229,7 @@ export class Payments {
     p.capturedAt = now;
     p.updatedAt = now;
     await tx.payments.update(p);
-    await tx.jobs.cancel('payment.expire', String(p.id));
+    await this.cancelExpiry(tx, p);
     await this.emit(tx, p, 'payment.captured', { amount: value.toString(), partial: value < p.amount });
     return p;
   }
@@ -217,7 +253,7 @@ export class Payments {
     p.voidedAt = now;
     p.updatedAt = now;
     await tx.payments.update(p);
-    await tx.jobs.cancel('payment.expire', String(p.id));
+    await this.cancelExpiry(tx, p);
     await this.emit(tx, p, 'payment.voided', { from });
     return p;
   }
@@ -285,7 +321,7 @@ export class Payments {
     p.declinedAt = now;
     p.updatedAt = now;
     await tx.payments.update(p);
-    await tx.jobs.cancel('payment.expire', String(p.id));
+    await this.cancelExpiry(tx, p);
     await this.emit(tx, p, 'payment.declined', { reason });
     return p;
   }
@@ -305,7 +341,7 @@ export class Payments {
     if (from === 'requires_authentication') p.declineReason = 'expired_authentication';
     p.updatedAt = now;
     await tx.payments.update(p);
-    await tx.jobs.cancel('payment.expire', String(p.id));
+    await this.cancelExpiry(tx, p);
     await this.emit(tx, p, 'payment.expired', { from });
     return p;
   }
@@ -332,9 +368,9 @@ export class Payments {
       return { kind: 'approved', payment: await this.captureLocked(tx, p, null) };
     }
     await tx.payments.update(p);
-    await tx.jobs.cancel('payment.expire', String(p.id));
+    await this.cancelExpiry(tx, p);
     await this.emit(tx, p, 'payment.authorized');
-    if (p.expiresAt !== null) await tx.jobs.schedule('payment.expire', String(p.id), p.expiresAt, {});
+    if (p.expiresAt !== null) await this.scheduleExpiry(tx, p, p.expiresAt);
     return { kind: 'approved', payment: p };
   }
 
@@ -370,7 +406,7 @@ export class Payments {
       // the card as given is the card stored (the vault normalises and checks it the same way): not read back
       return { snapshot, pan: validateCardNumber(source.card.number).pan };
     }
-    const { pan, card } = await this.d.vault.reveal(tx, source.cardId);
+    const { pan, card } = source.card?.id === source.cardId ? this.d.vault.open(source.card) : await this.d.vault.reveal(tx, source.cardId);
     return {
       pan,
       snapshot: {

@@ -135,6 +135,11 @@ export class CardVault {
   async reveal(tx: Tx, cardId: string): Promise<{ pan: string; card: StoredCard }> {
     const card = await tx.cards.get(cardId);
     if (!card) throw new CoreError('NOT_FOUND', 'card not found');
+    return this.open(card);
+  }
+
+  /** A card row already read (a card's number never changes: a rotation re-encrypts it under another key it keeps). */
+  open(card: StoredCard): { pan: string; card: StoredCard } {
     return { pan: this.decrypt(card), card };
   }
 

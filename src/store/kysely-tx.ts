@@ -4,7 +4,7 @@
 import type { Compilable, CompiledQuery, Kysely } from 'kysely';
 import type { FaceWrite, SequenceRepo, ShapeBuilder, Tx } from '../core/ports.js';
 import { AccountDeltas } from './account-deltas.js';
-import { Queries, type Db, type DeferredWrites, type DialectOps, type IdSource } from './queries.js';
+import { Queries, type Db, type DeferredWrites, type DialectOps, type IdSource, type Rollbacks } from './queries.js';
 import { ApiRequestRepository } from './repos/api-requests.js';
 import { CardTokenRepository } from './repos/card-tokens.js';
 import { CardRepository } from './repos/cards.js';
@@ -52,11 +52,19 @@ export class KyselyTx implements Tx {
 
   /**
    * deferred: where the transaction keeps its writes whose answer nobody reads (PostgreSQL), if anywhere; ids: where
-   * it takes the ids of the transfers and events it inserts before inserting them (PostgreSQL), if anywhere
+   * it takes the ids of the transfers and events it inserts before inserting them (PostgreSQL), if anywhere;
+   * rollbacks: where it learns of its rollbacks to a savepoint, when it holds its rows until it ends (a transaction,
+   * not a read outside one)
    */
-  constructor(db: Db, ops: DialectOps, deferred: DeferredWrites | null = null, ids: IdSource | null = null) {
+  constructor(
+    db: Db,
+    ops: DialectOps,
+    deferred: DeferredWrites | null = null,
+    ids: IdSource | null = null,
+    rollbacks: Rollbacks | null = deferred,
+  ) {
     this.dialect = ops.name;
-    const q = (this.q = new Queries(db, ops, deferred, ids));
+    const q = (this.q = new Queries(db, ops, deferred, ids, rollbacks));
     this.sequences = ops.sequences(q);
     this.ledger = new LedgerRepository(q, this.deltas);
     this.merchants = new MerchantRepository(q, this.ledger);

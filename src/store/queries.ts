@@ -20,15 +20,21 @@ export interface DialectOps {
 }
 
 /**
+ * How a transaction learns that a rollback to a savepoint undid some of its writes: the count changes, and what it
+ * remembers of its rows (own-rows.ts) is stale from then on.
+ */
+export interface Rollbacks {
+  readonly undoCount: number;
+}
+
+/**
  * Where a transaction keeps its writes whose answer nobody reads until its next statement that needs an answer,
  * or its COMMIT (PostgreSQL: postgres/statement-batch.ts). Absent where a write may as well run at once (SQLite,
  * in process; a read outside a transaction).
  */
-export interface DeferredWrites {
+export interface DeferredWrites extends Rollbacks {
   /** keeps the write (false: it cannot be kept, the caller runs it at once) */
   defer(sql: string, params: readonly unknown[]): boolean;
-  /** changes when a rollback to a savepoint undoes writes: what the transaction remembers of its rows is stale */
-  readonly undoCount: number;
   /** runs fn, whose reads made in one turn of the event loop travel together (the port's `Tx.together`) */
   together<T>(fn: () => Promise<T>): Promise<T>;
 }
@@ -52,6 +58,12 @@ export class Queries {
     readonly ops: DialectOps,
     readonly deferred: DeferredWrites | null = null,
     readonly ids: IdSource | null = null,
+    /**
+     * Where the transaction holds the rows it writes or reads until it ends, so that it may remember them
+     * (own-rows.ts): a PostgreSQL transaction (its row locks), and a transaction on SQLite's writer (transactions
+     * run there one at a time). Absent for reads outside a transaction.
+     */
+    readonly rollbacks: Rollbacks | null = deferred,
   ) {}
 
   /**

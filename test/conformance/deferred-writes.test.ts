@@ -12,6 +12,7 @@ import { coreMigrations } from '../../src/store/migrations.js';
 import { openStore } from '../../src/store/open-store.js';
 import { migrationsFor } from '../../src/store/migrations.js';
 import { postgresRoundTrips } from '../../src/store/postgres/postgres-store.js';
+import { sqliteStatements } from '../../src/store/sqlite/sqlite-store.js';
 import { ALL_FACES } from '../../src/faces/registry.js';
 import { cpStore } from '../../src/faces/cloudpayments/store.js';
 import { cpToken } from '../../bench/lib/scenarios.js';
@@ -311,20 +312,23 @@ describe.each(STORES)('deferred writes on %s', (kind) => {
   });
 });
 
+/** A CloudPayments API request of a terminal (HTTP Basic with its public id and API secret). */
+async function cpPost(url: string, path: string, body: unknown, c = SHOP) {
+  const auth = 'Basic ' + Buffer.from(`${c.publicId}:${c.apiSecret}`).toString('base64');
+  const res = await fetch(`${url}/cloudpayments${path}`, {
+    method: 'POST',
+    headers: { authorization: auth, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return (await res.json()) as { Success: boolean; Model: { TransactionId: number } };
+}
+
 // Round trips per command on PostgreSQL, as counted by the store. The command's transaction: BEGIN travels with its
 // first statement, its writes with the next statement that needs an answer or with COMMIT. What remains are the
 // answers the core waits for in turn (docs/scaling.md lists them).
 describe.each(STORES.filter((k) => k === 'postgres'))('round trips per command on %s', (kind) => {
   const g = useGateway(() => startCpGateway(kind), { receiver: true });
-  const auth = (c = SHOP) => 'Basic ' + Buffer.from(`${c.publicId}:${c.apiSecret}`).toString('base64');
-  const post = async (path: string, body: unknown, c = SHOP) =>
-    (await (
-      await fetch(`${g.h.url}/cloudpayments${path}`, {
-        method: 'POST',
-        headers: { authorization: auth(c), 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      })
-    ).json()) as { Success: boolean; Model: { TransactionId: number } };
+  const post = (path: string, body: unknown, c = SHOP) => cpPost(g.h.url, path, body, c);
 
   /** the transaction of the command (the one that ran `marker`) and the reads made while it ran */
   async function measure(marker: RegExp, call: () => Promise<unknown>) {
@@ -439,5 +443,49 @@ describe.each(STORES.filter((k) => k === 'postgres'))('round trips per command o
     } finally {
       await other.close();
     }
+  });
+});
+
+// Statements per command on SQLite, as the store's connections run them. A statement there costs no round trip but
+// its CPU: a transaction reads back nothing it wrote (it holds every row it touches until it ends), and a payment
+// captured in the transaction that creates it gets no expiry job to cancel.
+describe.each(STORES.filter((k) => k === 'sqlite'))('statements per command on %s', (kind) => {
+  const g = useGateway(() => startCpGateway(kind));
+
+  it("a token charge: what it writes, one read of the merchant's accounts, and no read of what it wrote", async () => {
+    const token = await cpToken(g.h.url, SHOP, 'statements');
+    const charge = { Amount: 10, Currency: 'RUB', AccountId: 'statements', Token: token, IpAddress: '127.0.0.1' };
+    expect((await cpPost(g.h.url, '/payments/tokens/charge', charge)).Success).toBe(true);
+    const logs = sqliteStatements(g.h.gw.engine.store)!;
+    const writer: string[] = (logs.writer.kept = []);
+    const reader: string[] = (logs.reader!.kept = []);
+    try {
+      expect((await cpPost(g.h.url, '/payments/tokens/charge', charge)).Success).toBe(true);
+    } finally {
+      logs.writer.kept = logs.reader!.kept = null;
+    }
+    // the statement's verb and table; the background loops' claims and the request log (a later batch) left out
+    const named = (list: string[]) =>
+      list
+        .filter((st) => !/^update "(jobs|outbox|deliveries)" set "locked_until"|^select min\(|"api_requests"/.test(st))
+        .map((st) => {
+          const m = /^(select|insert|update|delete)\b.*?(?:into|from|update)? "(\w+)"/.exec(st)!;
+          return `${m[1]} ${m[2]}`;
+        });
+    expect(named(writer)).toEqual([
+      'update sequences', // the payment's id
+      'insert payments',
+      'select accounts', // the merchant's available and network accounts in RUB, in one statement
+      'insert ledger_transfers', // the authorization's hold
+      'update ledger_transfers', // the hold posted, without reading it back
+      'insert ledger_transfers', // the capture
+      'update payments', // captured, without reading back the payment it inserted
+      'insert outbox', // its three events
+      'update accounts', // the two totals, at the end
+      'update accounts',
+    ]);
+    // before the transaction: the terminal's credential, the token with its card (whose number is not read again in
+    // the transaction), the notification settings
+    expect(named(reader)).toEqual(['select credentials', 'select card_tokens', 'select cloudpayments_notifications']);
   });
 });

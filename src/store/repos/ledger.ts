@@ -1,7 +1,7 @@
 // Ledger accounts and transfers. Account totals change through the transaction's AccountDeltas (written at its
 // end by flushTotals, or with the COMMIT on PostgreSQL); reads through the transaction include its changes. In a
-// PostgreSQL transaction, a transfer it inserted is read back, and its pending state changed, from what it wrote
-// (own-rows.ts): no other transaction sees that row before the COMMIT. There a transfer's id comes from the
+// transaction, a transfer it inserted is read back, and its pending state changed, from what it wrote
+// (own-rows.ts): no other transaction sees that row before the COMMIT. On PostgreSQL a transfer's id comes from the
 // process's block of ids (postgres/id-blocks.ts), so its insert waits for no answer either.
 import { sql } from 'kysely';
 import { CoreError } from '../../core/errors.js';
@@ -18,9 +18,9 @@ import { accounts, ledgerTransfers } from '../tables.js';
 const TRANSFER_COLUMNS = ledgerTransfers.columns.length;
 
 export class LedgerRepository implements LedgerRepo {
-  /** the transfers this transaction inserted or locked, as it last wrote them (PostgreSQL transactions only) */
+  /** the transfers this transaction inserted or locked, as it last wrote them (transactions only) */
   private readonly own: OwnRows<number, Record<string, unknown>> | null;
-  /** the accounts of an owner in a currency, as read together (PostgreSQL transactions only) */
+  /** the accounts of an owner in a currency, as read in one statement (transactions only) */
   private readonly siblings: Map<string, Array<Record<string, unknown>>> | null;
   private siblingsUndo = 0;
 
@@ -28,16 +28,16 @@ export class LedgerRepository implements LedgerRepo {
     private readonly q: Queries,
     private readonly deltas: AccountDeltas,
   ) {
-    this.own = q.deferred ? new OwnRows(q.deferred) : null;
-    this.siblings = q.deferred ? new Map() : null;
-    this.siblingsUndo = q.deferred?.undoCount ?? 0;
+    this.own = q.rollbacks ? new OwnRows(q.rollbacks) : null;
+    this.siblings = q.rollbacks ? new Map() : null;
+    this.siblingsUndo = q.rollbacks?.undoCount ?? 0;
   }
 
   /** the accounts read together so far, forgotten when a rollback to a savepoint may have undone one inserted */
   private siblingsNow(): Map<string, Array<Record<string, unknown>>> | null {
-    if (this.siblings && this.q.deferred!.undoCount !== this.siblingsUndo) {
+    if (this.siblings && this.q.rollbacks!.undoCount !== this.siblingsUndo) {
       this.siblings.clear();
-      this.siblingsUndo = this.q.deferred!.undoCount;
+      this.siblingsUndo = this.q.rollbacks!.undoCount;
     }
     return this.siblings;
   }
@@ -56,9 +56,9 @@ export class LedgerRepository implements LedgerRepo {
       const key = ownerKey(merchantId, currency);
       let rows = siblings.get(key);
       if (!rows) {
-        // one round trip for the owner's accounts in that currency: a payment reads its available account and
-        // its network account one after the other (they are read, not locked: as of this statement, as each
-        // would have been read alone a moment apart)
+        // one statement (one round trip) for the owner's accounts in that currency: a payment reads its available
+        // account and its network account one after the other (they are read, not locked: as of this statement, as
+        // each would have been read alone a moment apart)
         rows = (
           await this.q.prepared(
             'accounts.ofOwner',

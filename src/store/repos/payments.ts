@@ -1,6 +1,6 @@
 // Payments. The hot queries (insert, get, lock, update) are prepared shapes; inserts and updates are deferrable
-// writes (queries.ts `write`), and in a PostgreSQL transaction a payment it inserted, locked or updated is read back
-// from what it wrote (own-rows.ts).
+// writes (queries.ts `write`), and in a transaction a payment it inserted, locked or updated is read back from what
+// it wrote (own-rows.ts).
 import type { Payment } from '../../core/model.js';
 import type { PaymentFilter, PaymentRepo } from '../../core/ports.js';
 import { OwnRows } from '../own-rows.js';
@@ -13,11 +13,11 @@ const UPDATED = payments.columns.map((c) => c.name).filter((c) => c !== 'id');
 const COLUMNS = payments.columns.length;
 
 export class PaymentRepository implements PaymentRepo {
-  /** the payments this transaction holds, as it wrote or locked them (PostgreSQL transactions only) */
+  /** the payments this transaction holds, as it wrote or locked them (transactions only, not reads outside one) */
   private readonly own: OwnRows<number, Record<string, unknown>> | null;
 
   constructor(private readonly q: Queries) {
-    this.own = q.deferred ? new OwnRows(q.deferred) : null;
+    this.own = q.rollbacks ? new OwnRows(q.rollbacks) : null;
   }
 
   async insert(p: Payment): Promise<void> {

@@ -1,6 +1,5 @@
 // Refunds of payments (their ids come from the shared transaction sequence). An insert is a deferrable write
-// (queries.ts `write`); in a PostgreSQL transaction a refund it inserted is read back from what it wrote
-// (own-rows.ts).
+// (queries.ts `write`); in a transaction a refund it inserted is read back from what it wrote (own-rows.ts).
 import type { Refund } from '../../core/model.js';
 import type { RefundRepo } from '../../core/ports.js';
 import { OwnRows } from '../own-rows.js';
@@ -10,11 +9,11 @@ import { refunds } from '../tables.js';
 const COLUMNS = refunds.columns.length;
 
 export class RefundRepository implements RefundRepo {
-  /** the refunds this transaction inserted, as written (PostgreSQL transactions only) */
+  /** the refunds this transaction inserted, as written (transactions only, not reads outside one) */
   private readonly own: OwnRows<number, Record<string, unknown>> | null;
 
   constructor(private readonly q: Queries) {
-    this.own = q.deferred ? new OwnRows(q.deferred) : null;
+    this.own = q.rollbacks ? new OwnRows(q.rollbacks) : null;
   }
 
   async insert(r: Refund): Promise<void> {

@@ -26,11 +26,24 @@ export interface SqliteOptions {
 interface Connection {
   raw: Database.Database;
   db: Kysely<CoreDatabase>;
+  /** the rollbacks (to a savepoint) run through the query layer: a transaction's remembered rows are stale after one */
+  rollbacks: { undoCount: number };
+  /** the statements run through the query layer, while a test or the benchmark keeps them (`sqliteStatements`) */
+  statements: StatementLog;
 }
+
+/** The statements of a connection (their first 80 characters, one per run), kept while `kept` is an array. */
+export interface StatementLog {
+  kept: string[] | null;
+}
+
+/** A statement that undoes writes (a rollback to a savepoint, or of the whole transaction). */
+const ROLLBACK = /^\s*rollback\b/i;
 
 /**
  * The connection's setup and a statement cache by SQL text, as the SQLite dialect of the query layer wants it;
- * `beforeStatement` runs before each statement is handed out (the reader's snapshot opens there).
+ * `beforeStatement` runs before each statement is handed out (the reader's snapshot opens there). Every statement
+ * of the query layer passes here, so here a rollback (a face's `rollback to savepoint`) is counted.
  */
 function connect(file: string, readonly: boolean, beforeStatement?: () => void): Connection {
   const raw = new Database(file);
@@ -46,6 +59,8 @@ function connect(file: string, readonly: boolean, beforeStatement?: () => void):
   if (readonly) raw.pragma('query_only = ON');
   raw.defaultSafeIntegers(true);
   const cache = new Map<string, Database.Statement>();
+  const rollbacks = { undoCount: 0 };
+  const statements: StatementLog = { kept: null };
   const database = {
     prepare(text: string) {
       beforeStatement?.();
@@ -54,13 +69,20 @@ function connect(file: string, readonly: boolean, beforeStatement?: () => void):
         stmt = raw.prepare(text);
         cache.set(text, stmt);
       }
+      if (ROLLBACK.test(text)) rollbacks.undoCount++;
+      statements.kept?.push(text.slice(0, 80));
       return stmt;
     },
     close() {
       raw.close();
     },
   };
-  return { raw, db: new Kysely<CoreDatabase>({ dialect: new SqliteDialect({ database: database as unknown as Database.Database }) }) };
+  return {
+    raw,
+    db: new Kysely<CoreDatabase>({ dialect: new SqliteDialect({ database: database as unknown as Database.Database }) }),
+    rollbacks,
+    statements,
+  };
 }
 
 export async function openSqliteStore(opts: SqliteOptions): Promise<Store> {
@@ -84,7 +106,16 @@ export async function openSqliteStore(opts: SqliteOptions): Promise<Store> {
     // the writer's commit is seen by every read after it: the snapshot ends before the COMMIT runs
     () => snapshot?.release(),
   );
-  return new SqliteStore(writer, reader, committer);
+  const store = new SqliteStore(writer, reader, committer);
+  statementLogs.set(store, { writer: writer.statements, reader: reader?.statements ?? null });
+  return store;
+}
+
+const statementLogs = new WeakMap<Store, { writer: StatementLog; reader: StatementLog | null }>();
+
+/** The statement logs of a SQLite store's writer and reader (undefined for another store): for tests. */
+export function sqliteStatements(store: Store): { writer: StatementLog; reader: StatementLog | null } | undefined {
+  return statementLogs.get(store);
 }
 
 class SqliteStore implements Store {
@@ -97,7 +128,8 @@ class SqliteStore implements Store {
 
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     return this.committer.run(async () => {
-      const tx = new KyselyTx(this.writer.db, ops);
+      // transactions run one at a time on the writer: each holds every row it touches until it ends
+      const tx = new KyselyTx(this.writer.db, ops, null, null, this.writer.rollbacks);
       const r = await fn(tx);
       await tx.flushAccounts();
       return r;

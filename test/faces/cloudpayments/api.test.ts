@@ -7,6 +7,7 @@ import { ClientResponse } from 'cloudpayments';
 import { TEST_CARDS, FIXED_TEST_OTP, declineCardPan } from '../../../src/core/network/test-cards.js';
 import type { DeclineReason } from '../../../src/core/network/reasons.js';
 import { buildCryptogram } from '../../../src/faces/cloudpayments/client.js';
+import { eventually } from '../../helpers/eventually.js';
 import type { TestGateway } from '../../helpers/gateway.js';
 import { STORES } from '../../helpers/stores.js';
 import {
@@ -1038,6 +1039,54 @@ describe.each(STORES)('CloudPayments API on %s', (store) => {
       }
       expect(({} as Record<string, unknown>).x).toBeUndefined();
       expect(ClientResponse).toBeDefined();
+    });
+  });
+
+  describe('expiry', () => {
+    it('an authorization not confirmed within 7 days expires, its hold released; a charge or a decline leaves no expiry job', async () => {
+      const DAY = 86_400_000;
+      const expiryJobs = (id: number) =>
+        h.gw.engine.read((tx) =>
+          tx
+            .db<{ jobs: { kind: string; ref: string; status: string; run_at: number | bigint } }>()
+            .selectFrom('jobs')
+            .select(['status', 'run_at'])
+            .where('kind', '=', 'payment.expire')
+            .where('ref', '=', String(id))
+            .execute(),
+        );
+      const account = () => h.gw.engine.read((tx) => h.gw.engine.ledger.balance(tx, SHOP.id, 'RUB'));
+      // a one-stage charge is captured at once, a declined payment is over: neither waits for anything
+      const charged = await paid(5);
+      expect(await expiryJobs(charged.TransactionId)).toEqual([]);
+      const declined = (await charge(declineCardPan('insufficient_funds'))).Model as any;
+      expect(declined).toMatchObject({ Status: 'Declined', ReasonCode: 5051 });
+      expect(await expiryJobs(declined.TransactionId)).toEqual([]);
+      // a payment waiting for 3-D Secure, and an authorization waiting for its confirmation, each have one
+      const waiting = (await charge(VISA_3DS)).Model as any;
+      expect(await expiryJobs(waiting.TransactionId)).toHaveLength(1);
+      const before = await account();
+      const start = h.gw.clock.now();
+      const a = (await charge(VISA_NO_3DS, { Amount: 40 }, 'auth')).Model as any;
+      expect(a).toMatchObject({ Status: 'Authorized', StatusCode: 2 });
+      const end = h.gw.clock.now();
+      const jobs = await expiryJobs(a.TransactionId);
+      expect(jobs).toHaveLength(1);
+      expect(jobs[0]!.status).toBe('pending');
+      // seven days after the authorization
+      expect(Number(jobs[0]!.run_at)).toBeGreaterThanOrEqual(start + 7 * DAY);
+      expect(Number(jobs[0]!.run_at)).toBeLessThanOrEqual(end + 7 * DAY);
+      expect((await account()).pendingIn).toBe(before.pendingIn + 4000n);
+
+      h.gw.clock.advance(7 * DAY + 60_000);
+      await eventually(async () =>
+        expect((await cp().get({ TransactionId: a.TransactionId })).Model).toMatchObject({ Status: 'Declined', StatusCode: 5 }),
+      );
+      await eventually(async () =>
+        expect((await cp().get({ TransactionId: waiting.TransactionId })).Model).toMatchObject({ Status: 'Declined' }),
+      );
+      expect(await account()).toEqual(before);
+      expect(await cp().confirm({ TransactionId: a.TransactionId, Amount: 40 })).toMatchObject({ Success: false });
     });
   });
 

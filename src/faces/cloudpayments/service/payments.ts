@@ -130,6 +130,8 @@ export async function pay(tx: Tx, ctx: FaceContext, input: PayInput, prepared: P
     testMode: true,
     expiresAt: now + AUTHORIZATION_TTL,
     ...(prepared.id !== undefined ? { id: prepared.id } : {}),
+    // authorized (or declined at Check) below, in this transaction
+    authorizedAtOnce: true,
   });
   if (prepared.check && !prepared.check.accepted) {
     p.card =
@@ -157,7 +159,11 @@ export async function pay(tx: Tx, ctx: FaceContext, input: PayInput, prepared: P
     );
   }
   const r = await engine.payments.authorize(tx, p.id, {
-    source: input.source.kind === 'card' ? { kind: 'card', card: input.source.card } : { kind: 'stored', cardId: input.source.card.id },
+    source:
+      input.source.kind === 'card'
+        ? { kind: 'card', card: input.source.card }
+        : // the card as read with its token: not read again
+          { kind: 'stored', cardId: input.source.card.id, card: input.source.card },
     operation: input.source.kind === 'card' ? 'payment' : 'token_payment',
     ...(input.source.kind === 'token' ? { skipAuthentication: true } : {}),
     merchantName: input.merchant.name,
