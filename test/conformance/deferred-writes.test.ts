@@ -16,9 +16,9 @@ import { sqliteStatements } from '../../src/store/sqlite/sqlite-store.js';
 import { ALL_FACES } from '../../src/faces/registry.js';
 import { cpStore } from '../../src/faces/cloudpayments/store.js';
 import { cpToken } from '../../bench/lib/scenarios.js';
-import { useGateway } from '../helpers/gateway.js';
+import { useGateway, type TestGateway } from '../helpers/gateway.js';
 import { freshStore, STORES } from '../helpers/stores.js';
-import { NOTIFY, SHOP, startCpGateway } from '../faces/cloudpayments/helpers.js';
+import { client, NOTIFY, SHOP, startCpGateway } from '../faces/cloudpayments/helpers.js';
 
 const TRICKY = `it's a "test" \\ with $1 -- and /* */ ; ünïcödé 💳 E'\\x00'`;
 
@@ -312,15 +312,10 @@ describe.each(STORES)('deferred writes on %s', (kind) => {
   });
 });
 
-/** A CloudPayments API request of a terminal (HTTP Basic with its public id and API secret). */
-async function cpPost(url: string, path: string, body: unknown, c = SHOP) {
-  const auth = 'Basic ' + Buffer.from(`${c.publicId}:${c.apiSecret}`).toString('base64');
-  const res = await fetch(`${url}/cloudpayments${path}`, {
-    method: 'POST',
-    headers: { authorization: auth, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  return (await res.json()) as { Success: boolean; Model: { TransactionId: number } };
+/** A CloudPayments API request of a terminal, by the face's own client (HTTP Basic with its public id and secret). */
+async function cpPost(h: TestGateway, path: string, body: Record<string, unknown>, c = SHOP) {
+  const r = await client(h, c).call<{ TransactionId: number }>(path, body);
+  return r as typeof r & { Model: { TransactionId: number } };
 }
 
 // Round trips per command on PostgreSQL, as counted by the store. The command's transaction: BEGIN travels with its
@@ -328,7 +323,7 @@ async function cpPost(url: string, path: string, body: unknown, c = SHOP) {
 // answers the core waits for in turn (docs/scaling.md lists them).
 describe.each(STORES.filter((k) => k === 'postgres'))('round trips per command on %s', (kind) => {
   const g = useGateway(() => startCpGateway(kind), { receiver: true });
-  const post = (path: string, body: unknown, c = SHOP) => cpPost(g.h.url, path, body, c);
+  const post = (path: string, body: Record<string, unknown>, c = SHOP) => cpPost(g.h, path, body, c);
 
   /** the transaction of the command (the one that ran `marker`) and the reads made while it ran */
   async function measure(marker: RegExp, call: () => Promise<unknown>) {
@@ -455,12 +450,12 @@ describe.each(STORES.filter((k) => k === 'sqlite'))('statements per command on %
   it("a token charge: what it writes, one read of the merchant's accounts, and no read of what it wrote", async () => {
     const token = await cpToken(g.h.url, SHOP, 'statements');
     const charge = { Amount: 10, Currency: 'RUB', AccountId: 'statements', Token: token, IpAddress: '127.0.0.1' };
-    expect((await cpPost(g.h.url, '/payments/tokens/charge', charge)).Success).toBe(true);
+    expect((await cpPost(g.h, '/payments/tokens/charge', charge)).Success).toBe(true);
     const logs = sqliteStatements(g.h.gw.engine.store)!;
     const writer: string[] = (logs.writer.kept = []);
     const reader: string[] = (logs.reader!.kept = []);
     try {
-      expect((await cpPost(g.h.url, '/payments/tokens/charge', charge)).Success).toBe(true);
+      expect((await cpPost(g.h, '/payments/tokens/charge', charge)).Success).toBe(true);
     } finally {
       logs.writer.kept = logs.reader!.kept = null;
     }
